@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { KitConfig } from './config/kit-config.js';
+import type { EnvelopeEncryption } from './crypto/envelope-encryption.js';
+import type { SecretHasher } from './crypto/secret-hasher.js';
+import type { DatabaseHandle, KitDatabase } from './database/create-database.js';
+import type { OneTimeCodes } from './one-time-codes/one-time-codes.js';
+import type { RandomSource } from './random.js';
+import type { RateLimiter } from './rate-limit/rate-limiter.js';
+import type { EmailSender, SmsSender } from './senders/senders.js';
+
+/**
+ * The services in the kit's container. Plugins add theirs by declaration merging:
+ *
+ * ```ts
+ * declare module '@w3kit/core' {
+ *   interface KitCradle { accountService: AccountService }
+ * }
+ * ```
+ */
+export interface KitCradle {
+  config: KitConfig;
+  logger: Logger;
+  database: DatabaseHandle;
+  db: KitDatabase;
+  clock: Clock;
+  random: RandomSource;
+  secretHasher: SecretHasher;
+  encryption: EnvelopeEncryption;
+  rateLimiter: RateLimiter;
+  oneTimeCodes: OneTimeCodes;
+  smsSender: SmsSender;
+  emailSender: EmailSender;
+  /** Per request only: the request id. */
+  requestId: string;
+}

@@ -1,0 +1,249 @@
+import Router from '@koa/router';
+import { Type } from '@sinclair/typebox';
+import { asFunction, asValue, createContainer, InjectionMode, type AwilixContainer } from 'awilix';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { systemClock } from './clock.js';
+import { KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput } from './config/kit-config.js';
+import type { KitCradle } from './container.js';
+import { createEnvelopeEncryption } from './crypto/envelope-encryption.js';
+import { createScryptHasher } from './crypto/secret-hasher.js';
+import { coreMigrations } from './database/core-migrations.js';
+import { createDatabase, type DatabaseHandle } from './database/create-database.js';
+import { migrateToLatest, pendingMigrations, type MigrationOwner } from './database/migrations.js';
+import { buildOpenApi, renderDocsPage, type MountedGroup } from './http/openapi.js';
+import { routeChain } from './http/route-middleware.js';
+import { createLogger } from './logging/logger.js';
+import { createOneTimeCodes } from './one-time-codes/one-time-codes.js';
+import { defineRoute, type KitPlugin, type RouteGroup } from './plugin.js';
+import { cryptoRandom } from './random.js';
+import { createRateLimiter, validateRateLimitRule, type RateLimitRule } from './rate-limit/rate-limiter.js';
+import { createLogEmailSender, createLogSmsSender } from './senders/senders.js';
+
+export interface CreateKitOptions {
+  /** A database URL (`sqlite:…`, `mysql://…`; the kit then owns and closes it) or an open handle. */
+  database: string | DatabaseHandle;
+  plugins?: readonly KitPlugin[];
+  config: KitConfigInput;
+  /** A pino logger; default: a new one with the kit's redaction rules. */
+  logger?: Logger;
+  /**
+   * Services that replace the defaults after the plugins registered theirs: a clock, a
+   * random source, real SMS and email senders, a store of the host's own.
+   */
+  services?: Partial<Omit<KitCradle, 'requestId'>>;
+}
+
+export interface Kit {
+  readonly config: KitConfig;
+  /** The awilix container, for programmatic use of every service. */
+  readonly container: AwilixContainer<KitCradle>;
+  readonly services: KitCradle;
+  /** Koa middleware serving every route of the kit; requests it does not know pass on. */
+  middleware(): Middleware;
+  /** The routes served, as `METHOD /full/path`. */
+  readonly routes: readonly string[];
+  /** The OpenAPI 3.1 document. */
+  openapi(): Record<string, unknown>;
+  /** Runs pending migrations of core and every plugin; returns the names applied. */
+  migrate(): Promise<string[]>;
+  /** Stops housekeeping and closes the database if the kit opened it. */
+  close(): Promise<void>;
+}
+
+const CORE_OWNER: MigrationOwner = { name: 'core', migrations: coreMigrations };
+
+function validateComposition(plugins: readonly KitPlugin[]): void {
+  if (!Array.isArray(plugins)) throw new TypeError('createKit: plugins must be an array of plugin objects, e.g. [auth(), nft()]');
+  const names = new Set<string>();
+  plugins.forEach((plugin, i) => {
+    if (plugin === null || typeof plugin !== 'object' || typeof plugin.name !== 'string') {
+      throw new TypeError(`createKit: plugins[${i}] is not a plugin; pass the result of the factory (auth(), not auth)`);
+    }
+    if (!/^[a-z][a-z0-9-]*$/.test(plugin.name)) throw new TypeError(`createKit: plugin name "${plugin.name}" must be lower case (a-z, 0-9, -)`);
+    if (plugin.name === 'core') throw new TypeError('createKit: the plugin name "core" is reserved');
+    if (names.has(plugin.name)) throw new TypeError(`createKit: plugin "${plugin.name}" is composed twice; keep one ${plugin.name}() in plugins`);
+    names.add(plugin.name);
+  });
+  for (const plugin of plugins) {
+    for (const required of plugin.requires ?? []) {
+      if (!names.has(required)) {
+        throw new TypeError(`createKit: plugin "${plugin.name}" requires plugin "${required}", which is not composed; add ${required}() to plugins`);
+      }
+    }
+  }
+}
+
+function collectRateLimits(plugins: readonly KitPlugin[], overrides: KitConfig['rateLimits']): Record<string, RateLimitRule> {
+  const rules: Record<string, RateLimitRule> = {};
+  for (const plugin of plugins) {
+    for (const [name, rule] of Object.entries(plugin.rateLimits ?? {})) {
+      if (rules[name]) throw new TypeError(`createKit: rate limit rule "${name}" is declared twice (second by "${plugin.name}")`);
+      rules[name] = validateRateLimitRule(name, rule);
+    }
+  }
+  const unknown = Object.keys(overrides).filter((name) => !rules[name]);
+  if (unknown.length > 0) {
+    throw new KitConfigError(unknown.map((name) => `config.rateLimits.${name}: no composed plugin declares this rule (known: ${Object.keys(rules).join(', ') || 'none'})`));
+  }
+  return { ...rules, ...overrides };
+}
+
+function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, serveDocs: boolean): RouteGroup {
+  const routes = [
+    defineRoute({
+      method: 'GET',
+      path: '/healthz',
+      summary: 'Liveness: the process answers.',
+      response: Type.Object({ status: Type.Literal('ok') }),
+      handler: () => ({ status: 'ok' }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/readyz',
+      summary: 'Readiness: the database answers (503 when it does not).',
+      response: Type.Object({ status: Type.String(), database: Type.String() }),
+      async handler({ services, ctx }) {
+        const up = await services.database.ping();
+        ctx.status = up ? 200 : 503;
+        ctx.body = { status: up ? 'ready' : 'unavailable', database: up ? 'up' : 'down' };
+      },
+      raw: true,
+    }),
+  ];
+  if (serveDocs) {
+    routes.push(
+      defineRoute({ method: 'GET', path: '/openapi.json', summary: 'This OpenAPI 3.1 document.', handler: () => openapi() }),
+      defineRoute({
+        method: 'GET',
+        path: '/docs',
+        summary: 'Browsable API documentation.',
+        raw: true,
+        handler({ ctx }) {
+          ctx.type = 'text/html; charset=utf-8';
+          ctx.body = renderDocsPage(openapi(), docsPath);
+        },
+      }),
+    );
+  }
+  return { api: 'kit', basePath: '', format: 'finenex', routes };
+}
+
+/**
+ * Composes plugins into a kit: validates the composition and the config, opens the database,
+ * registers services, runs (or checks) migrations and builds the routes. A composition
+ * error fails here, at startup, with a message that says what to fix.
+ */
+export async function createKit(options: CreateKitOptions): Promise<Kit> {
+  if (options === null || typeof options !== 'object') throw new TypeError('createKit: options are required');
+  const plugins = options.plugins ?? [];
+  validateComposition(plugins);
+  const config = resolveKitConfig(options.config);
+  const rateLimitRules = collectRateLimits(plugins, config.rateLimits);
+  const logger = options.logger ?? createLogger({ level: config.mode === 'test' ? 'silent' : 'info' });
+  if (options.database === undefined) throw new TypeError('createKit: database is required (a URL such as sqlite:data/w3kit.db, or a handle from createDatabase)');
+  const ownsDatabase = typeof options.database === 'string';
+  const database = typeof options.database === 'string' ? createDatabase(options.database) : options.database;
+
+  try {
+    const container = createContainer<KitCradle>({ injectionMode: InjectionMode.PROXY, strict: true });
+    container.register({
+      config: asValue(config),
+      logger: asValue(logger),
+      database: asValue(database),
+      db: asValue(database.db),
+      clock: asValue(systemClock),
+      random: asValue(cryptoRandom),
+      secretHasher: asValue(createScryptHasher(config.passwordHashCost)),
+      encryption: asValue(createEnvelopeEncryption(config.masterKey, config.previousMasterKeys)),
+      rateLimiter: asFunction(({ database, clock, encryption }: KitCradle) => createRateLimiter({ database, clock, encryption, rules: rateLimitRules })).singleton(),
+      oneTimeCodes: asFunction(({ database, clock, random, encryption }: KitCradle) => createOneTimeCodes({ database, clock, random, encryption })).singleton(),
+      smsSender: asFunction(({ logger }: KitCradle) => createLogSmsSender(logger)).singleton(),
+      emailSender: asFunction(({ logger }: KitCradle) => createLogEmailSender(logger)).singleton(),
+    });
+    for (const plugin of plugins) plugin.register?.(container, { config, logger });
+    for (const [name, service] of Object.entries(options.services ?? {})) container.register(name, asValue(service));
+
+    if (config.mode === 'production') {
+      const problems: string[] = [];
+      const used = new Set(plugins.flatMap((p) => p.uses ?? []));
+      for (const name of used) {
+        if (container.cradle[name].development) {
+          const users = plugins.filter((p) => p.uses?.includes(name)).map((p) => p.name);
+          problems.push(`${name}: the development log sender cannot run in production (used by ${users.join(', ')}); configure a real sender`);
+        }
+      }
+      if (config.passwordHashCost < 15) problems.push('config.passwordHashCost: below 15 is for tests only');
+      if (problems.length > 0) throw new KitConfigError(problems);
+    }
+
+    const owners: MigrationOwner[] = [CORE_OWNER, ...plugins.filter((p) => p.migrations).map((p) => ({ name: p.name, migrations: p.migrations! }))];
+    const migrate = async () => {
+      const applied: string[] = [];
+      for (const owner of owners) applied.push(...(await migrateToLatest(database, owner)).map((m) => `${owner.name}/${m}`));
+      return applied;
+    };
+    if (config.migrations === 'run') {
+      const applied = await migrate();
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    } else if (config.migrations === 'check') {
+      const pending: string[] = [];
+      for (const owner of owners) pending.push(...(await pendingMigrations(database, owner)).map((m) => `${owner.name}/${m}`));
+      if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}; run \`w3kit migrate\` first`);
+    }
+    for (const plugin of plugins) await plugin.onReady?.(container.cradle);
+
+    // routes
+    const mounted: MountedGroup[] = [];
+    let openapiDoc: Record<string, unknown> | undefined;
+    const openapi = () =>
+      (openapiDoc ??= buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl }));
+    const groups: { plugin: string; group: RouteGroup }[] = [
+      { plugin: 'core', group: kitRoutes(openapi, `${config.mountPath}/openapi.json`, config.serveDocs) },
+      ...plugins.flatMap((plugin) => (plugin.routes ?? []).map((group) => ({ plugin: plugin.name, group }))),
+    ];
+    const router = new Router();
+    const seen = new Map<string, string>();
+    for (const { plugin, group } of groups) {
+      const prefix = `${config.mountPath}${config.basePaths[group.api] ?? group.basePath}`;
+      mounted.push({ group, prefix, plugin });
+      for (const route of group.routes) {
+        const path = `${prefix}${route.path}` || '/';
+        const key = `${route.method} ${path}`;
+        if (seen.has(key)) throw new TypeError(`createKit: route ${key} is served by both "${seen.get(key)}" and "${plugin}"`);
+        seen.set(key, plugin);
+        router.register(path, [route.method], routeChain(container, logger, route, group.format, config.bodyLimitBytes));
+      }
+    }
+    // @koa/router types its middleware with router params on the context; Koa's plain Middleware is what hosts use.
+    const routesMiddleware = router.routes() as unknown as Middleware;
+
+    let housekeeping: NodeJS.Timeout | undefined;
+    if (config.housekeepingIntervalSeconds > 0) {
+      housekeeping = setInterval(() => {
+        Promise.all([container.cradle.rateLimiter.purgeExpired(), container.cradle.oneTimeCodes.purgeExpired()]).catch((error: unknown) =>
+          logger.warn({ err: error }, 'housekeeping failed'),
+        );
+      }, config.housekeepingIntervalSeconds * 1000);
+      housekeeping.unref();
+    }
+
+    return {
+      config,
+      container,
+      services: container.cradle,
+      middleware: () => routesMiddleware,
+      routes: [...seen.keys()],
+      openapi,
+      migrate,
+      async close() {
+        if (housekeeping) clearInterval(housekeeping);
+        await container.dispose();
+        if (ownsDatabase) await database.destroy();
+      },
+    };
+  } catch (error) {
+    if (ownsDatabase) await database.destroy();
+    throw error;
+  }
+}

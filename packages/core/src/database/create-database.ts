@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { createPool } from 'mysql2';
+
+export type DatabaseDialect = 'sqlite' | 'mysql';
+
+/**
+ * The kit's database: a Kysely instance typed with no tables. Each plugin adds its own
+ * table types with `db.withTables<PluginTables>()`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type KitDatabase = Kysely<{}>;
+
+export interface DatabaseHandle {
+  readonly db: KitDatabase;
+  readonly dialect: DatabaseDialect;
+  /** The URL with any password removed, fit for logs. */
+  readonly displayUrl: string;
+  /** Answers true when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  destroy(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** MySQL pool size. Default 10 (or `?connectionLimit=` in the URL). */
+  connectionLimit?: number;
+  /** SQLite busy timeout in ms. Default 5000. */
+  sqliteBusyTimeoutMs?: number;
+}
+
+/**
+ * Opens a database from a URL:
+ * - `sqlite:<file>` (relative to the working directory, folders created) or `sqlite::memory:`;
+ * - `mysql://user:password@host:port/database` (also `mariadb://`), a mysql2 pool.
+ */
+export function createDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
+  if (url.startsWith('sqlite:')) return openSqlite(url, options);
+  if (/^(mysql|mariadb):\/\//.test(url)) return openMysql(url, options);
+  throw new TypeError(`unsupported database URL "${redact(url)}": use sqlite:<file>, sqlite::memory: or mysql://user:password@host:port/database`);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+function openSqlite(url: string, options: DatabaseOptions): DatabaseHandle {
+  const target = url.slice('sqlite:'.length);
+  if (target === '') throw new TypeError('sqlite URL needs a file: sqlite:<file> or sqlite::memory:');
+  const memory = target === ':memory:';
+  const file = memory ? ':memory:' : resolve(target.replace(/^\/\/(?=\/)/, ''));
+  if (!memory) mkdirSync(dirname(file), { recursive: true });
+  const database = new SQLite(file, { timeout: options.sqliteBusyTimeoutMs ?? 5000 });
+  if (!memory) database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  const db: KitDatabase = new Kysely({ dialect: new SqliteDialect({ database }) });
+  return handle(db, 'sqlite', memory ? 'sqlite::memory:' : `sqlite:${file}`);
+}
+
+function openMysql(url: string, options: DatabaseOptions): DatabaseHandle {
+  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const limit = Number(parsed.searchParams.get('connectionLimit') ?? options.connectionLimit ?? 10);
+  const pool = createPool({
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: parsed.pathname.replace(/^\//, '') || undefined,
+    connectionLimit: limit,
+    // Timestamps are stored as epoch milliseconds (BIGINT); mysql2 returns a BIGINT as a
+    // number while it fits in 2^53, which every epoch-ms value does.
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    timezone: 'Z',
+    charset: 'utf8mb4',
+    enableKeepAlive: true,
+  });
+  const db: KitDatabase = new Kysely({ dialect: new MysqlDialect({ pool }) });
+  return handle(db, 'mysql', redact(url));
+}
+
+function handle(db: KitDatabase, dialect: DatabaseDialect, displayUrl: string): DatabaseHandle {
+  return {
+    db,
+    dialect,
+    displayUrl,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    destroy: () => db.destroy(),
+  };
+}

@@ -1,0 +1,150 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { AnyRouteSpec, RouteGroup } from '../plugin.js';
+import type { WireFormatName } from './wire-formats.js';
+
+export interface MountedGroup {
+  group: RouteGroup;
+  /** Full prefix: mount path + base path. */
+  prefix: string;
+  plugin: string;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** A TypeBox schema as plain JSON Schema (TypeBox's symbol keys dropped). */
+const plain = (schema: TSchema): JsonObject => JSON.parse(JSON.stringify(schema)) as JsonObject;
+
+const errorSchemas: Record<WireFormatName, JsonObject> = {
+  web3connect: {
+    type: 'object',
+    required: ['status', 'result', 'error'],
+    properties: {
+      status: { const: 'error' },
+      result: { type: 'null' },
+      error: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: { code: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array', items: { type: 'string' } } },
+      },
+    },
+  },
+  origin: {
+    type: 'object',
+    required: ['errors'],
+    properties: { errors: { type: 'array', items: { type: 'string' } } },
+  },
+  finenex: {
+    type: 'object',
+    required: ['status', 'error', 'code', 'message', 'path'],
+    properties: {
+      status: { type: 'integer' },
+      error: { type: 'string' },
+      code: { type: 'string' },
+      message: { type: 'string' },
+      path: { type: 'string' },
+      issues: { type: 'array', items: { type: 'string' } },
+    },
+  },
+};
+
+function successSchema(format: WireFormatName, route: AnyRouteSpec): JsonObject {
+  const result = route.response ? plain(route.response) : {};
+  if (format !== 'web3connect') return result;
+  return {
+    type: 'object',
+    required: ['status', 'result', 'error'],
+    properties: { status: { const: 'ok' }, result, error: { type: 'null' } },
+  };
+}
+
+function parameters(route: AnyRouteSpec): JsonObject[] {
+  const out: JsonObject[] = [];
+  for (const [where, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
+    if (!schema) continue;
+    const s = plain(schema) as { properties?: Record<string, JsonObject>; required?: string[] };
+    for (const [name, prop] of Object.entries(s.properties ?? {})) {
+      out.push({ name, in: where, required: where === 'path' || (s.required ?? []).includes(name), schema: prop });
+    }
+  }
+  return out;
+}
+
+/** The OpenAPI 3.1 document of every mounted route, from the same schemas that validate requests. */
+export function buildOpenApi(groups: readonly MountedGroup[], info: { title: string; version: string; serverUrl: string }): JsonObject {
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  for (const { group, prefix, plugin } of groups) {
+    for (const route of group.routes) {
+      const path = `${prefix}${route.path}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}') || '/';
+      const errorRef = { $ref: `#/components/schemas/${group.format}Error` };
+      const operation: JsonObject = {
+        operationId: `${group.api}.${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
+        tags: [`${plugin}: ${group.api}`],
+        summary: route.summary,
+        ...(route.description ? { description: route.description } : {}),
+        parameters: parameters(route),
+        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.body) } } } } : {}),
+        ...(route.bearerAuth ? { security: [{ bearerAuth: [] }] } : {}),
+        responses: {
+          [String(route.successStatus ?? 200)]: route.raw
+            ? { description: 'Success' }
+            : { description: 'Success', content: { 'application/json': { schema: successSchema(group.format, route) } } },
+          '4XX': { description: 'Client error', content: { 'application/json': { schema: errorRef } } },
+          '5XX': { description: 'Server error', content: { 'application/json': { schema: errorRef } } },
+        },
+      };
+      (paths[path] ??= {})[route.method.toLowerCase()] = operation;
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: info.title, version: info.version },
+    servers: [{ url: info.serverUrl }],
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: Object.fromEntries(Object.entries(errorSchemas).map(([name, schema]) => [`${name}Error`, schema])),
+    },
+  };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A self-contained, server-rendered page for browsing the OpenAPI document (no CDN, no script). */
+export function renderDocsPage(doc: JsonObject, openapiUrl: string): string {
+  const info = doc['info'] as { title: string; version: string };
+  const byTag = new Map<string, string[]>();
+  for (const [path, operations] of Object.entries(doc['paths'] as Record<string, Record<string, JsonObject>>)) {
+    for (const [method, op] of Object.entries(operations)) {
+      const tag = (op['tags'] as string[])[0] ?? 'other';
+      const request = (op['requestBody'] as { content: Record<string, { schema: unknown }> } | undefined)?.content['application/json']?.schema;
+      const params = op['parameters'] as JsonObject[];
+      const responses = op['responses'] as Record<string, { content?: Record<string, { schema: unknown }> }>;
+      const success = Object.entries(responses).find(([code]) => code.startsWith('2'));
+      const block = (title: string, value: unknown) =>
+        `<h4>${title}</h4><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre>`;
+      const html = `<details><summary><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code> ${escapeHtml(String(op['summary'] ?? ''))}${op['security'] ? ' <span class="lock">bearer</span>' : ''}</summary>
+${op['description'] ? `<p>${escapeHtml(String(op['description']))}</p>` : ''}${params.length ? block('Parameters', params) : ''}${request ? block('Request body', request) : ''}${success?.[1].content ? block(`Response ${success[0]}`, success[1].content['application/json']?.schema) : ''}</details>`;
+      (byTag.get(tag) ?? byTag.set(tag, []).get(tag)!).push(html);
+    }
+  }
+  const sections = [...byTag].map(([tag, items]) => `<section><h2>${escapeHtml(tag)}</h2>${items.join('\n')}</section>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(info.title)} — API</title>
+<style>
+body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#1d2330}
+h1{margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #dde;padding-bottom:.3rem}
+details{border:1px solid #e3e6ee;border-radius:6px;margin:.4rem 0;padding:.4rem .7rem}
+summary{cursor:pointer}pre{background:#f5f7fb;padding:.6rem;overflow:auto;font-size:13px}
+.m{display:inline-block;min-width:4.2em;font-weight:600;font-size:12px;text-align:center;border-radius:4px;padding:1px 4px;color:#fff;background:#667}
+.get{background:#2b7bd6}.post{background:#1f9d55}.put{background:#c77d12}.delete{background:#c53030}.patch{background:#805ad5}
+.lock{font-size:12px;color:#805ad5}
+</style></head><body>
+<h1>${escapeHtml(info.title)}</h1><p>Version ${escapeHtml(info.version)} · <a href="${escapeHtml(openapiUrl)}">openapi.json</a></p>
+${sections}
+</body></html>`;
+}

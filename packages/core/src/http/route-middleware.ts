@@ -1,0 +1,122 @@
+import { asValue, type AwilixContainer } from 'awilix';
+import type { Context, Middleware, Next } from 'koa';
+import type { Logger } from 'pino';
+import type { KitCradle } from '../container.js';
+import { isDatabaseUnavailable } from '../database/retry.js';
+import { coreErrors, isKitError, KitError } from '../errors.js';
+import { redactUrl } from '../logging/logger.js';
+import type { AnyRouteSpec } from '../plugin.js';
+import { readJsonBody } from './json-body.js';
+import { STATE_KEY, getRequestState, type W3kitRequestState } from './request-state.js';
+import { compileValidator, parseParts, type PartValidator } from './validation.js';
+import { wireFormats, type WireFormat } from './wire-formats.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Opens the request: a request id (the caller's `x-request-id` when well-formed, else a new
+ * one, echoed back), an awilix scope and a child logger under `ctx.state.w3kit`, and one
+ * access line when the response is done.
+ */
+export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logger): Middleware {
+  return async (ctx: Context, next: Next) => {
+    if (getRequestState(ctx)) return next();
+    const given = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(given) ? given : container.cradle.random.uuid();
+    const log = logger.child({ reqId: requestId });
+    const scope = container.createScope();
+    scope.register({ requestId: asValue(requestId), logger: asValue(log) });
+    const state: W3kitRequestState = { requestId, scope, log };
+    (ctx.state as Record<string, unknown>)[STATE_KEY] = state;
+    ctx.set('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+    }
+  };
+}
+
+/** Turns an unknown thrown value into a KitError; returns null for a real bug. */
+function classify(error: unknown): KitError | null {
+  if (isKitError(error)) return error;
+  if (isDatabaseUnavailable(error)) return coreErrors.create('SERVICE_UNAVAILABLE', { cause: error });
+  const e = error as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown } | null;
+  const status = Number(e?.status ?? e?.statusCode);
+  // errors from Koa's ctx.throw / http-errors that are meant for the client
+  if (status >= 400 && status < 500 && e?.expose === true) {
+    return new KitError(`HTTP_${status}`, status, { message: String(e.message) });
+  }
+  return null;
+}
+
+/** The one place errors become responses, in the wire format of the route's group. */
+export function renderErrors(format: WireFormat): Middleware {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+    } catch (error) {
+      const state = getRequestState(ctx);
+      let kitError = classify(error);
+      if (kitError?.status === 503) state?.log.warn({ err: error }, 'database unavailable');
+      if (!kitError) {
+        state?.log.error({ err: error }, 'unexpected error');
+        ctx.app.emit('error', error, ctx);
+        kitError = coreErrors.create('INTERNAL_ERROR');
+      }
+      ctx.status = kitError.status;
+      for (const [name, value] of Object.entries(kitError.headers)) ctx.set(name, value);
+      ctx.body = format.error(kitError, ctx.path);
+    }
+  };
+}
+
+interface CompiledRoute {
+  body?: PartValidator<unknown>;
+  query?: PartValidator<unknown>;
+  params?: PartValidator<unknown>;
+}
+
+/** Validates the request against the route's schemas, runs the handler, writes the result. */
+export function runRoute(route: AnyRouteSpec, format: WireFormat, bodyLimitBytes: number): Middleware {
+  const compiled: CompiledRoute = {
+    ...(route.body ? { body: compileValidator('body', route.body) } : {}),
+    ...(route.query ? { query: compileValidator('query', route.query) } : {}),
+    ...(route.params ? { params: compileValidator('params', route.params) } : {}),
+  };
+  return async (ctx: Context) => {
+    const state = getRequestState(ctx)!;
+    const rawBody = compiled.body ? await readJsonBody(ctx, bodyLimitBytes) : undefined;
+    const { params, query, body } = parseParts<{ params: unknown; query: unknown; body: unknown }>({
+      ...(compiled.params ? { params: [compiled.params, { ...(ctx as unknown as { params: object }).params }] } : {}),
+      ...(compiled.query ? { query: [compiled.query, { ...ctx.query }] } : {}),
+      ...(compiled.body ? { body: [compiled.body, rawBody] } : {}),
+    });
+    const result = await route.handler({
+      body,
+      query,
+      params,
+      services: state.scope.cradle,
+      requestId: state.requestId,
+      log: state.log,
+      ctx,
+    });
+    if (route.raw) return;
+    ctx.status = route.successStatus ?? 200;
+    if (ctx.status === 204) return;
+    ctx.body = format.success(result);
+  };
+}
+
+export function routeChain(
+  container: AwilixContainer<KitCradle>,
+  logger: Logger,
+  route: AnyRouteSpec,
+  formatName: keyof typeof wireFormats,
+  bodyLimitBytes: number,
+): Middleware[] {
+  const format = wireFormats[formatName];
+  return [enterRequest(container, logger), renderErrors(format), runRoute(route, format, bodyLimitBytes)];
+}

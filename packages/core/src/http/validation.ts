@@ -1,0 +1,126 @@
+import type { TSchema, Static } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+import { coreErrors, type FieldIssue } from '../errors.js';
+
+/** How many field issues one error carries at most, so a huge bad body yields a bounded reply. */
+const MAX_ISSUES = 20;
+
+export type RequestPart = 'body' | 'query' | 'params';
+
+/**
+ * A compiled validator for one part of a request. Query strings and path params arrive as
+ * strings, so for those the validator converts values to the schema's types first
+ * (`"10"` → 10 where the schema says integer); bodies are JSON and are never coerced.
+ */
+export interface PartValidator<T> {
+  readonly schema: TSchema;
+  /** The value (defaults applied, query/params coerced) or the issues found in it. */
+  check(value: unknown): { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
+  /** The value, or throws VALIDATION_FAILED (400) naming every invalid field. */
+  parse(value: unknown): T;
+}
+
+/** Validates several parts at once, so one reply names every invalid field of the request. */
+export function parseParts<T extends Record<string, unknown>>(parts: { [K in keyof T]?: [PartValidator<T[K]>, unknown] }): Partial<T> {
+  const out: Partial<T> = {};
+  const issues: FieldIssue[] = [];
+  for (const key of Object.keys(parts) as (keyof T)[]) {
+    const [validator, raw] = parts[key]!;
+    const result = validator.check(raw);
+    if (result.ok) out[key] = result.value;
+    else issues.push(...result.issues);
+  }
+  if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues: issues.slice(0, MAX_ISSUES) });
+  return out;
+}
+
+export function compileValidator<S extends TSchema>(part: RequestPart, schema: S): PartValidator<Static<S>> {
+  const check: TypeCheck<S> = TypeCompiler.Compile(schema);
+  const coerce = part !== 'body';
+  const validator: PartValidator<Static<S>> = {
+    schema,
+    check(raw) {
+      let value = raw;
+      if (value !== undefined || part !== 'body') value = Value.Default(schema, value ?? {});
+      if (coerce) value = Value.Convert(schema, value);
+      if (check.Check(value)) return { ok: true, value };
+      return { ok: false, issues: collectIssues(part, check.Errors(value)) };
+    },
+    parse(raw) {
+      const result = validator.check(raw);
+      if (result.ok) return result.value;
+      throw coreErrors.create('VALIDATION_FAILED', { issues: result.issues });
+    },
+  };
+  return validator;
+}
+
+function collectIssues(part: RequestPart, errors: Iterable<ValueError>): FieldIssue[] {
+  const seen = new Set<string>();
+  const issues: FieldIssue[] = [];
+  for (const error of errors) {
+    const field = fieldName(part, error.path);
+    if (seen.has(field)) continue; // the first error of a field is the most telling one
+    seen.add(field);
+    issues.push({ field, message: describe(error) });
+    if (issues.length >= MAX_ISSUES) break;
+  }
+  return issues;
+}
+
+function fieldName(part: RequestPart, path: string): string {
+  if (path === '') return part;
+  const name = path
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+  return part === 'body' ? name : `${part}.${name}`;
+}
+
+function describe(error: ValueError): string {
+  const schema = error.schema as Record<string, unknown>;
+  switch (error.type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return 'is required.';
+    case ValueErrorType.String:
+      return error.value === undefined ? 'is required.' : 'not a valid string.';
+    case ValueErrorType.Number:
+      return error.value === undefined ? 'is required.' : 'not a valid number.';
+    case ValueErrorType.Integer:
+      return error.value === undefined ? 'is required.' : 'not a valid integer.';
+    case ValueErrorType.Boolean:
+      return error.value === undefined ? 'is required.' : 'not a valid boolean.';
+    case ValueErrorType.Object:
+      return error.value === undefined ? 'is required.' : 'not a valid object.';
+    case ValueErrorType.Array:
+      return error.value === undefined ? 'is required.' : 'not a valid array.';
+    case ValueErrorType.StringMinLength:
+      return `must be at least ${String(schema['minLength'])} characters.`;
+    case ValueErrorType.StringMaxLength:
+      return `must be at most ${String(schema['maxLength'])} characters.`;
+    case ValueErrorType.StringPattern:
+    case ValueErrorType.StringFormat:
+    case ValueErrorType.StringFormatUnknown:
+      return 'has an invalid format.';
+    case ValueErrorType.NumberMinimum:
+    case ValueErrorType.IntegerMinimum:
+      return `must be at least ${String(schema['minimum'])}.`;
+    case ValueErrorType.NumberMaximum:
+    case ValueErrorType.IntegerMaximum:
+      return `must be at most ${String(schema['maximum'])}.`;
+    case ValueErrorType.ArrayMaxItems:
+      return `must have at most ${String(schema['maxItems'])} items.`;
+    case ValueErrorType.ArrayMinItems:
+      return `must have at least ${String(schema['minItems'])} items.`;
+    case ValueErrorType.ObjectAdditionalProperties:
+      return 'has unknown properties.';
+    case ValueErrorType.Literal:
+      return `must be ${JSON.stringify(schema['const'])}.`;
+    case ValueErrorType.Union:
+      return 'not a valid value.';
+    default:
+      return `${error.message.replace(/\.$/, '')}.`;
+  }
+}

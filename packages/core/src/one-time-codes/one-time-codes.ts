@@ -1,0 +1,197 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { EnvelopeEncryption } from '../crypto/envelope-encryption.js';
+import type { CoreTables } from '../database/core-migrations.js';
+import type { DatabaseHandle } from '../database/create-database.js';
+import type { RandomSource } from '../random.js';
+
+/** What the secret looks like: a short numeric code a person types, or an opaque token. */
+export type SecretShape = { kind: 'digits'; length: number } | { kind: 'token'; bytes: number };
+
+export interface IssueCodeInput<T> {
+  /** Namespaces codes (`auth.phone`, `attestations.email`); at most 64 characters. */
+  purpose: string;
+  /** Whom the code is for (an email, a phone number); stored only as a keyed hash. */
+  subject?: string;
+  /** Default: 6 digits. */
+  shape?: SecretShape;
+  ttlSeconds: number;
+  /** Tries allowed (right or wrong) before the code is dead. Default 5. */
+  maxAttempts?: number;
+  /** Data handed back on a successful consume (JSON-serializable). */
+  data?: T;
+  /** Delete the subject's earlier live codes of this purpose, so only the newest works. */
+  supersede?: boolean;
+}
+
+export interface IssuedCode {
+  /** Opaque public handle of this code (e.g. the seed's `tmp_token`). */
+  handle: string;
+  /** The secret to deliver; never stored, only its keyed hash. */
+  secret: string;
+  expiresAt: Date;
+}
+
+/** Locates the code being consumed: by its handle, by its subject's newest code, or by the secret alone (tokens). */
+export type CodeLocator = { handle: string } | { subject: string } | { bySecret: true };
+
+export type ConsumeFailure = 'not_found' | 'expired' | 'invalid' | 'exhausted' | 'consumed';
+
+export type ConsumeResult<T> =
+  | { ok: true; handle: string; data: T }
+  | { ok: false; reason: ConsumeFailure; attemptsLeft: number };
+
+export interface PeekResult<T> {
+  handle: string;
+  data: T;
+  expiresAt: Date;
+}
+
+/**
+ * One-time codes and tokens with a TTL, hashed at rest, consumed atomically, with a bounded
+ * number of tries. Every try first takes one attempt slot in a single conditional UPDATE, so
+ * even a flood of parallel guesses compares at most `maxAttempts` of them; a right secret is
+ * then claimed by a second conditional UPDATE, so two concurrent uses cannot both win.
+ */
+export interface OneTimeCodes {
+  issue<T = null>(input: IssueCodeInput<T>): Promise<IssuedCode>;
+  consume<T = null>(purpose: string, locator: CodeLocator, secret: string): Promise<ConsumeResult<T>>;
+  /** Looks a live token up by its secret without consuming it (e.g. to render a page first). */
+  peek<T = null>(purpose: string, secret: string): Promise<PeekResult<T> | null>;
+  /** Kills every live code of the subject for this purpose. */
+  revoke(purpose: string, subject: string): Promise<void>;
+  /** Deletes codes that expired more than `retentionSeconds` ago (default 0). */
+  purgeExpired(retentionSeconds?: number): Promise<number>;
+}
+
+export interface OneTimeCodesDeps {
+  database: DatabaseHandle;
+  clock: Clock;
+  random: RandomSource;
+  encryption: EnvelopeEncryption;
+}
+
+type Row = CoreTables['w3kit_one_time_codes'];
+
+export function createOneTimeCodes({ database, clock, random, encryption }: OneTimeCodesDeps): OneTimeCodes {
+  const db = database.db.withTables<CoreTables>();
+  const hashSecret = (purpose: string, secret: string) => encryption.digest('one-time-code', `${purpose}\0${secret}`);
+  const hashSubject = (purpose: string, subject: string) => encryption.digest('one-time-subject', `${purpose}\0${subject}`);
+  const now = () => clock.now().getTime();
+  const parseData = <T>(row: Pick<Row, 'data'>) => (row.data === null ? null : JSON.parse(row.data)) as T;
+
+  function failure(row: Row, at: number): ConsumeFailure | null {
+    if (row.consumed_at !== null) return 'consumed';
+    if (Number(row.expires_at) <= at) return 'expired';
+    if (row.attempts >= row.max_attempts) return 'exhausted';
+    return null;
+  }
+
+  async function locate(purpose: string, locator: CodeLocator, secret: string): Promise<Row | undefined> {
+    let query = db.selectFrom('w3kit_one_time_codes').selectAll().where('purpose', '=', purpose);
+    if ('handle' in locator) query = query.where('id', '=', locator.handle);
+    else if ('subject' in locator) query = query.where('subject_hash', '=', hashSubject(purpose, locator.subject));
+    else query = query.where('secret_hash', '=', hashSecret(purpose, secret));
+    return query.orderBy('created_at', 'desc').orderBy('id').limit(1).executeTakeFirst();
+  }
+
+  return {
+    async issue(input) {
+      if (input.purpose.length === 0 || input.purpose.length > 64) throw new TypeError('purpose must be 1-64 characters');
+      if (!(input.ttlSeconds > 0)) throw new TypeError('ttlSeconds must be positive');
+      const shape = input.shape ?? { kind: 'digits', length: 6 };
+      const secret = shape.kind === 'digits' ? random.digits(shape.length) : random.token(shape.bytes);
+      const handle = random.token(24);
+      const at = now();
+      const subjectHash = input.subject === undefined ? null : hashSubject(input.purpose, input.subject);
+      if (input.supersede && subjectHash !== null) {
+        await db
+          .deleteFrom('w3kit_one_time_codes')
+          .where('purpose', '=', input.purpose)
+          .where('subject_hash', '=', subjectHash)
+          .execute();
+      }
+      const expiresAt = at + Math.round(input.ttlSeconds * 1000);
+      await db
+        .insertInto('w3kit_one_time_codes')
+        .values({
+          id: handle,
+          purpose: input.purpose,
+          subject_hash: subjectHash,
+          secret_hash: hashSecret(input.purpose, secret),
+          data: input.data === undefined ? null : JSON.stringify(input.data),
+          attempts: 0,
+          max_attempts: input.maxAttempts ?? 5,
+          created_at: at,
+          expires_at: expiresAt,
+          consumed_at: null,
+        })
+        .execute();
+      return { handle, secret, expiresAt: new Date(expiresAt) };
+    },
+
+    async consume<T>(purpose: string, locator: CodeLocator, secret: string): Promise<ConsumeResult<T>> {
+      const row = await locate(purpose, locator, secret);
+      if (!row) return { ok: false, reason: 'not_found', attemptsLeft: 0 };
+      const at = now();
+      const early = failure(row, at);
+      if (early) return { ok: false, reason: early, attemptsLeft: Math.max(0, row.max_attempts - row.attempts) };
+
+      // 1. take an attempt slot, atomically, whatever the secret
+      const slot = await db
+        .updateTable('w3kit_one_time_codes')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', row.id)
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', at)
+        .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
+        .executeTakeFirst();
+      if (Number(slot.numUpdatedRows) !== 1) {
+        const fresh = await db.selectFrom('w3kit_one_time_codes').selectAll().where('id', '=', row.id).executeTakeFirst();
+        return { ok: false, reason: fresh ? (failure(fresh, at) ?? 'exhausted') : 'not_found', attemptsLeft: 0 };
+      }
+      const attemptsLeft = row.max_attempts - row.attempts - 1;
+
+      // 2. compare in constant time
+      const expected = Buffer.from(row.secret_hash, 'hex');
+      const given = Buffer.from(hashSecret(purpose, secret), 'hex');
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+        return { ok: false, reason: 'invalid', attemptsLeft: Math.max(0, attemptsLeft) };
+      }
+
+      // 3. claim it, atomically: of two concurrent right answers exactly one gets the row
+      const claim = await db
+        .updateTable('w3kit_one_time_codes')
+        .set({ consumed_at: at })
+        .where('id', '=', row.id)
+        .where('consumed_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(claim.numUpdatedRows) !== 1) return { ok: false, reason: 'consumed', attemptsLeft: 0 };
+      return { ok: true, handle: row.id, data: parseData<T>(row) };
+    },
+
+    async peek<T>(purpose: string, secret: string): Promise<PeekResult<T> | null> {
+      const row = await locate(purpose, { bySecret: true }, secret);
+      if (!row || failure(row, now())) return null;
+      return { handle: row.id, data: parseData<T>(row), expiresAt: new Date(Number(row.expires_at)) };
+    },
+
+    async revoke(purpose, subject) {
+      await db
+        .updateTable('w3kit_one_time_codes')
+        .set({ consumed_at: now() })
+        .where('purpose', '=', purpose)
+        .where('subject_hash', '=', hashSubject(purpose, subject))
+        .where('consumed_at', 'is', null)
+        .execute();
+    },
+
+    async purgeExpired(retentionSeconds = 0) {
+      const result = await db
+        .deleteFrom('w3kit_one_time_codes')
+        .where('expires_at', '<=', now() - retentionSeconds * 1000)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

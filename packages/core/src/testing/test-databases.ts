@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+
+export type TestDatabaseKind = 'sqlite' | 'mariadb';
+
+/**
+ * The databases every storage test runs against: `sqlite` always, `mariadb` when `MYSQL_URL`
+ * points at a server (the test command starts one). `W3KIT_TEST_DATABASES=sqlite` narrows it.
+ */
+export function testDatabases(): TestDatabaseKind[] {
+  const wanted = (process.env['W3KIT_TEST_DATABASES'] ?? 'sqlite,mariadb').split(',');
+  const kinds: TestDatabaseKind[] = [];
+  if (wanted.includes('sqlite')) kinds.push('sqlite');
+  if (wanted.includes('mariadb') && process.env['MYSQL_URL']) kinds.push('mariadb');
+  return kinds;
+}
+
+export interface TestDatabase {
+  kind: TestDatabaseKind;
+  /** A URL for `createDatabase` / `createKit`; several kits may open it at once. */
+  url: string;
+  /** Drops the database (MariaDB) or deletes its folder (SQLite). */
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database of that kind: a new schema on the MariaDB server, a new SQLite file. */
+export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'w3kit-test-'));
+    return { kind, url: `sqlite:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const server = process.env['MYSQL_URL'];
+  if (!server) throw new Error('MYSQL_URL is not set; the MariaDB tests need a server');
+  const name = `w3kit_t_${randomBytes(6).toString('hex')}`;
+  const base = new URL(server);
+  const admin = await createConnection({
+    host: base.hostname,
+    port: Number(base.port || 3306),
+    user: decodeURIComponent(base.username),
+    password: decodeURIComponent(base.password),
+  });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  base.pathname = `/${name}`;
+  return {
+    kind,
+    url: base.toString(),
+    async drop() {
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// Starts a throwaway MariaDB server on a temporary datadir and a free loopback port.
+// Used by the test runner and the benchmarks; nothing here touches a system database.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(join(process.cwd(), 'packages/core/package.json'));
+
+function which(name) {
+  for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export function mariadbAvailable() {
+  return Boolean(which('mariadbd') && which('mariadb-install-db'));
+}
+
+/** Returns { url, stop() } with url = mysql://w3kit:w3kit@127.0.0.1:<port>/ (no database selected). */
+export async function startMariadb({ log = () => {} } = {}) {
+  const mariadbd = which('mariadbd');
+  const installDb = which('mariadb-install-db');
+  if (!mariadbd || !installDb) throw new Error('mariadbd is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'w3kit-mariadb-'));
+  const datadir = join(dir, 'data');
+  const socket = join(dir, 'mariadb.sock');
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
+  execFileSync(installDb, ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], {
+    stdio: 'ignore',
+  });
+  const child = spawn(
+    mariadbd,
+    [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--socket=${socket}`,
+      '--skip-name-resolve',
+      '--max-connections=1000',
+      '--innodb-buffer-pool-size=512M',
+      '--innodb-flush-log-at-trx-commit=2',
+      '--skip-log-bin',
+      '--character-set-server=utf8mb4',
+      '--collation-server=utf8mb4_unicode_ci',
+      ...asRoot,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const mysql = require('mysql2/promise');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const conn = await mysql.createConnection({ socketPath: socket, user: 'root' });
+      await conn.query("CREATE USER IF NOT EXISTS 'w3kit'@'127.0.0.1' IDENTIFIED BY 'w3kit'");
+      await conn.query("GRANT ALL PRIVILEGES ON *.* TO 'w3kit'@'127.0.0.1'");
+      await conn.end();
+      break;
+    } catch (error) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`MariaDB did not start: ${error.message}\n${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  log(`MariaDB ${port} started in ${datadir}`);
+  let stopped = false;
+  return {
+    url: `mysql://w3kit:w3kit@127.0.0.1:${port}/`,
+    port,
+    pid: child.pid,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
