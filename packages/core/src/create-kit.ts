@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import { asFunction, asValue, createContainer, InjectionMode, type AwilixContainer } from 'awilix';
 import type { Middleware } from 'koa';
@@ -13,6 +12,7 @@ import { createDatabase, type DatabaseHandle } from './database/create-database.
 import { migrateToLatest, pendingMigrations, type MigrationOwner } from './database/migrations.js';
 import { buildOpenApi, renderDocsPage, type MountedGroup } from './http/openapi.js';
 import { routeChain } from './http/route-middleware.js';
+import { RouteTable } from './http/route-table.js';
 import { createLogger } from './logging/logger.js';
 import { createOneTimeCodes } from './one-time-codes/one-time-codes.js';
 import { defineRoute, type KitPlugin, type RouteGroup } from './plugin.js';
@@ -202,7 +202,7 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
       { plugin: 'core', group: kitRoutes(openapi, `${config.mountPath}/openapi.json`, config.serveDocs) },
       ...plugins.flatMap((plugin) => (plugin.routes ?? []).map((group) => ({ plugin: plugin.name, group }))),
     ];
-    const router = new Router();
+    const table = new RouteTable();
     const seen = new Map<string, string>();
     for (const { plugin, group } of groups) {
       const prefix = `${config.mountPath}${config.basePaths[group.api] ?? group.basePath}`;
@@ -212,11 +212,10 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
         const key = `${route.method} ${path}`;
         if (seen.has(key)) throw new TypeError(`createKit: route ${key} is served by both "${seen.get(key)}" and "${plugin}"`);
         seen.set(key, plugin);
-        router.register(path, [route.method], routeChain(container, logger, route, group.format, config.bodyLimitBytes));
+        table.add(route.method, path, routeChain(container, logger, route, group.format, config.bodyLimitBytes));
       }
     }
-    // @koa/router types its middleware with router params on the context; Koa's plain Middleware is what hosts use.
-    const routesMiddleware = router.routes() as unknown as Middleware;
+    const routesMiddleware = table.middleware();
 
     let housekeeping: NodeJS.Timeout | undefined;
     if (config.housekeepingIntervalSeconds > 0) {

@@ -8,7 +8,7 @@ export { compileValidator, parseParts, type PartValidator, type RequestPart } fr
 export { readJsonBody } from './http/json-body.js';
 export { STATE_KEY, getRequestState, type W3kitRequestState } from './http/request-state.js';
 export { buildOpenApi, renderDocsPage } from './http/openapi.js';
-export { createLogger, redactUrl, SENSITIVE_FIELDS, type LoggerConfig } from './logging/logger.js';
+export { createLogger, redactUrl, redactSecrets, SENSITIVE_FIELDS, type LoggerConfig } from './logging/logger.js';
 export { createDatabase, type DatabaseHandle, type DatabaseDialect, type DatabaseOptions, type KitDatabase } from './database/create-database.js';
 export { migrateToLatest, pendingMigrations, type MigrationSet, type MigrationOwner } from './database/migrations.js';
 export { coreMigrations, type CoreTables } from './database/core-migrations.js';

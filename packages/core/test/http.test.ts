@@ -243,6 +243,21 @@ describe('core HTTP: living inside a host app', () => {
     }
   });
 
+  it('matches a trailing slash and HEAD, and passes malformed %-encoding on to the host', async () => {
+    const kit = await probeKit();
+    try {
+      const app = appFor(kit);
+      assert.equal((await request(app.callback()).get('/v2/things/5/')).body.id, 5);
+      assert.equal((await request(app.callback()).get('/v2/things/%35')).body.id, 5);
+      const head = await request(app.callback()).head('/v2/things/5');
+      assert.equal(head.status, 200);
+      assert.equal((await request(app.callback()).get('/v2/things/%E0%A4%A')).status, 404);
+      assert.equal((await request(app.callback()).delete('/v2/things/5')).status, 404, 'another method is not this route');
+    } finally {
+      await kit.close();
+    }
+  });
+
   it('answers /readyz 503 when the database is gone', async () => {
     const kit = await probeKit();
     const app = appFor(kit);

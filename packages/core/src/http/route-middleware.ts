@@ -15,18 +15,30 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Opens the request: a request id (the caller's `x-request-id` when well-formed, else a new
- * one, echoed back), an awilix scope and a child logger under `ctx.state.w3kit`, and one
- * access line when the response is done.
+ * one, echoed back) and, under `ctx.state.w3kit`, an awilix scope and a child logger, both
+ * created on first use (a route that never touches them, like /healthz, pays for neither).
+ * One access line per request when the response is done.
  */
 export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logger): Middleware {
   return async (ctx: Context, next: Next) => {
     if (getRequestState(ctx)) return next();
     const given = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(given) ? given : container.cradle.random.uuid();
-    const log = logger.child({ reqId: requestId });
-    const scope = container.createScope();
-    scope.register({ requestId: asValue(requestId), logger: asValue(log) });
-    const state: W3kitRequestState = { requestId, scope, log };
+    let scope: AwilixContainer<KitCradle> | undefined;
+    let log: Logger | undefined;
+    const state: W3kitRequestState = {
+      requestId,
+      get log() {
+        return (log ??= logger.child({ reqId: requestId }));
+      },
+      get scope() {
+        if (!scope) {
+          scope = container.createScope();
+          scope.register({ requestId: asValue(requestId), logger: asValue(state.log) });
+        }
+        return scope;
+      },
+    };
     (ctx.state as Record<string, unknown>)[STATE_KEY] = state;
     ctx.set('x-request-id', requestId);
     const started = process.hrtime.bigint();
@@ -34,7 +46,7 @@ export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logg
       await next();
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info({ method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      logger.info({ reqId: requestId, method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
     }
   };
 }
@@ -98,9 +110,13 @@ export function runRoute(route: AnyRouteSpec, format: WireFormat, bodyLimitBytes
       body,
       query,
       params,
-      services: state.scope.cradle,
+      get services() {
+        return state.scope.cradle;
+      },
       requestId: state.requestId,
-      log: state.log,
+      get log() {
+        return state.log;
+      },
       ctx,
     });
     if (route.raw) return;

@@ -79,23 +79,23 @@ function fieldName(part: RequestPart, path: string): string {
   return part === 'body' ? name : `${part}.${name}`;
 }
 
+/** Type errors read as Origin's seed does: `code: not a valid string.` */
+const TYPE_NAMES: Partial<Record<ValueErrorType, string>> = {
+  [ValueErrorType.String]: 'string',
+  [ValueErrorType.Number]: 'number',
+  [ValueErrorType.Integer]: 'integer',
+  [ValueErrorType.Boolean]: 'boolean',
+  [ValueErrorType.Object]: 'object',
+  [ValueErrorType.Array]: 'array',
+};
+
 function describe(error: ValueError): string {
   const schema = error.schema as Record<string, unknown>;
+  const typeName = TYPE_NAMES[error.type];
+  if (typeName) return error.value === undefined ? 'is required.' : `not a valid ${typeName}.`;
   switch (error.type) {
     case ValueErrorType.ObjectRequiredProperty:
       return 'is required.';
-    case ValueErrorType.String:
-      return error.value === undefined ? 'is required.' : 'not a valid string.';
-    case ValueErrorType.Number:
-      return error.value === undefined ? 'is required.' : 'not a valid number.';
-    case ValueErrorType.Integer:
-      return error.value === undefined ? 'is required.' : 'not a valid integer.';
-    case ValueErrorType.Boolean:
-      return error.value === undefined ? 'is required.' : 'not a valid boolean.';
-    case ValueErrorType.Object:
-      return error.value === undefined ? 'is required.' : 'not a valid object.';
-    case ValueErrorType.Array:
-      return error.value === undefined ? 'is required.' : 'not a valid array.';
     case ValueErrorType.StringMinLength:
       return `must be at least ${String(schema['minLength'])} characters.`;
     case ValueErrorType.StringMaxLength:

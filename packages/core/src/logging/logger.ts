@@ -1,8 +1,8 @@
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
 
 /**
- * Field names whose values never reach a log line, wherever they appear in the first three
- * levels of a logged object (`password`, `body.password`, `user.credentials.password`).
+ * Field names (case-insensitive) whose values never reach a log line, wherever they appear in
+ * the first four levels of a logged object (`password`, `body.password`, `req.headers.authorization`).
  */
 export const SENSITIVE_FIELDS = [
   'password',
@@ -30,15 +30,37 @@ export const SENSITIVE_FIELDS = [
   'jwt',
 ] as const;
 
-function redactPaths(): string[] {
-  const paths: string[] = [];
-  for (const field of SENSITIVE_FIELDS) {
-    const key = /^[A-Za-z_$][\w$]*$/.test(field) ? field : `["${field}"]`;
-    const join = (prefix: string) => (key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`);
-    paths.push(key, join('*'), join('*.*'), join('*.*.*'));
+const SENSITIVE = new Set<string>(SENSITIVE_FIELDS.map((f) => f.toLowerCase()));
+const CENSOR = '[REDACTED]';
+const MAX_DEPTH = 4;
+
+const isPlain = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
+
+/**
+ * Returns `value` with the values of sensitive keys replaced, at any depth up to MAX_DEPTH,
+ * in plain objects and arrays. Copies only the branches it changes, so a log line with
+ * nothing to hide costs one walk and no allocation. (pino's path-based `redact` needs one
+ * compiled path per key and depth, and cost ~6x the whole request in the benchmark.)
+ */
+export function redactSecrets<T>(value: T, depth = 0): T {
+  if (depth >= MAX_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const next = redactSecrets(item, depth + 1);
+      if (next !== item) (copy ??= [...value])[i] = next;
+    });
+    return (copy ?? value) as T;
   }
-  paths.push('req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]');
-  return paths;
+  if (!isPlain(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    const next = SENSITIVE.has(key.toLowerCase()) ? (item === undefined || item === null ? item : CENSOR) : redactSecrets(item, depth + 1);
+    if (next !== item) (copy ??= { ...value })[key] = next;
+  }
+  return (copy ?? value) as T;
 }
 
 export interface LoggerConfig {
@@ -53,12 +75,12 @@ export function createLogger(config: LoggerConfig = {}, destination?: Destinatio
   const options: LoggerOptions = {
     name: config.name ?? 'w3kit',
     level: config.level ?? 'info',
-    redact: { paths: redactPaths(), censor: '[REDACTED]' },
+    formatters: { log: (object) => redactSecrets(object) },
   };
   return destination ? pino(options, destination) : pino(options);
 }
 
-const SENSITIVE_QUERY = new Set<string>(['c', ...SENSITIVE_FIELDS.map((f) => f.toLowerCase())]);
+const SENSITIVE_QUERY = new Set<string>(['c', ...SENSITIVE]);
 
 /** A URL fit for a log line: values of sensitive query parameters (`?c=<code>`, `?token=`) replaced. */
 export function redactUrl(url: string): string {
