@@ -106,6 +106,8 @@ export const coreErrors = defineErrors({
   NOT_FOUND: { status: 404, message: 'Not found.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again later.' },
+  SMS_NOT_SENT: { status: 422, message: 'The SMS could not be sent.' },
+  EMAIL_NOT_SENT: { status: 422, message: 'The email could not be sent.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable.', expose: true },
   INTERNAL_ERROR: { status: 500, message: 'Internal server error.' },
 });

@@ -20,4 +20,6 @@ export { cryptoRandom, type RandomSource } from './random.js';
 export { createScryptHasher, type SecretHasher } from './crypto/secret-hasher.js';
 export { createEnvelopeEncryption, type EnvelopeEncryption } from './crypto/envelope-encryption.js';
 export { createLogSmsSender, createLogEmailSender, type SmsSender, type EmailSender, type SmsMessage, type EmailMessage } from './senders/senders.js';
+export { createTwilioSmsSender, type TwilioSmsConfig } from './senders/twilio-sms-sender.js';
+export { createSmtpEmailSender, type SmtpEmailConfig } from './senders/smtp-email-sender.js';
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
