@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
+import type { AccountDirectory, Authenticator } from './contracts/accounts.js';
 import type { KitConfig } from './config/kit-config.js';
 import type { EnvelopeEncryption } from './crypto/envelope-encryption.js';
 import type { SecretHasher } from './crypto/secret-hasher.js';
@@ -31,6 +32,10 @@ export interface KitCradle {
   oneTimeCodes: OneTimeCodes;
   smsSender: SmsSender;
   emailSender: EmailSender;
+  /** Registered by @w3kit/auth: who is making the request. */
+  authenticator: Authenticator;
+  /** Registered by @w3kit/auth: accounts, their ID wallets, and logins, for other plugins. */
+  accountDirectory: AccountDirectory;
   /** Per request only: the request id. */
   requestId: string;
 }

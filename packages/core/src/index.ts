@@ -1,6 +1,7 @@
 export { createKit, type CreateKitOptions, type Kit } from './create-kit.js';
 export { defineRoute, type KitPlugin, type PluginContext, type RouteGroup, type RouteSpec, type RouteRequest, type AnyRouteSpec, type HttpMethod } from './plugin.js';
 export type { KitCradle } from './container.js';
+export type { AccountDirectory, AccountSummary, AccountType, Authenticator, LoginResult, Principal, PublicKeyJwk, TypedDataRequest } from './contracts/accounts.js';
 export { KitConfigSchema, KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput } from './config/kit-config.js';
 export { KitError, defineErrors, coreErrors, isKitError, type ErrorCatalog, type ErrorDefinition, type ErrorFactory, type FieldIssue, type KitErrorOptions } from './errors.js';
 export { wireFormats, type WireFormat, type WireFormatName } from './http/wire-formats.js';
@@ -12,7 +13,7 @@ export { createLogger, redactUrl, redactSecrets, SENSITIVE_FIELDS, type LoggerCo
 export { createDatabase, type DatabaseHandle, type DatabaseDialect, type DatabaseOptions, type KitDatabase } from './database/create-database.js';
 export { migrateToLatest, pendingMigrations, type MigrationSet, type MigrationOwner } from './database/migrations.js';
 export { coreMigrations, type CoreTables } from './database/core-migrations.js';
-export { retryTransient, isTransientDbError, isDatabaseUnavailable } from './database/retry.js';
+export { retryTransient, isTransientDbError, isDatabaseUnavailable, isUniqueViolation } from './database/retry.js';
 export { createRateLimiter, type RateLimiter, type RateLimitRule, type RateLimitDecision } from './rate-limit/rate-limiter.js';
 export { createOneTimeCodes, type OneTimeCodes, type IssueCodeInput, type IssuedCode, type CodeLocator, type ConsumeResult, type ConsumeFailure, type SecretShape, type PeekResult } from './one-time-codes/one-time-codes.js';
 export { systemClock, type Clock } from './clock.js';
@@ -23,3 +24,6 @@ export { createLogSmsSender, createLogEmailSender, type SmsSender, type EmailSen
 export { createTwilioSmsSender, type TwilioSmsConfig } from './senders/twilio-sms-sender.js';
 export { createSmtpEmailSender, type SmtpEmailConfig } from './senders/smtp-email-sender.js';
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
+// Kysely, re-exported so every plugin builds its queries and migrations on core's pinned version.
+export { sql, type Kysely, type Migration, type Selectable, type Insertable, type Updateable } from 'kysely';
+export type { Logger } from 'pino';

@@ -38,3 +38,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!e) return false;
   return (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) || e.errno === 1053 || e.errno === 2006 || e.errno === 2013;
 }
+
+/** True for a unique-key violation (SQLite SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY, MySQL 1062). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { errno?: number; code?: string } | null;
+  if (!e) return false;
+  return e.errno === 1062 || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,53 @@
+import type { AccountType } from '@w3kit/core';
+
+/** The ID wallet of an account: its private key only ever as an envelope ciphertext. */
+export interface WalletRecord {
+  /** EIP-55 checksummed address. */
+  address: string;
+  /** Uncompressed secp256k1 public key, 0x04… hex. */
+  publicKey: string;
+  encryptedPrivateKey: string;
+  createdAt: Date;
+}
+
+export interface AccountRecord {
+  id: string;
+  accountType: AccountType;
+  /** Finenex user type (store, employee, platform, customer, root), when set. */
+  role: string | null;
+  loginId: string | null;
+  /** Lower-cased. */
+  email: string | null;
+  emailVerified: boolean;
+  passwordHash: string | null;
+  name: string | null;
+  phoneNumber: string | null;
+  phoneVerified: boolean;
+  imageUrl: string | null;
+  /** Other OIDC standard claims (given_name, locale, …). */
+  claims: Record<string, unknown>;
+  domain: string | null;
+  domainVerified: boolean;
+  domainTxtToken: string | null;
+  wallet: WalletRecord | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type AccountPatch = Partial<Pick<AccountRecord, 'name' | 'phoneNumber' | 'phoneVerified' | 'passwordHash' | 'domainVerified' | 'domainTxtToken' | 'emailVerified'>>;
+
+/** Persistence of accounts, their ID wallets and organization associations. */
+export interface AccountStore {
+  /** Inserts a new account; throws ACCOUNT_EXISTS (409) when its login id, email or wallet is taken. */
+  insert(account: AccountRecord): Promise<void>;
+  findById(id: string): Promise<AccountRecord | null>;
+  findByLoginId(loginId: string): Promise<AccountRecord | null>;
+  findByEmail(email: string): Promise<AccountRecord | null>;
+  findByWalletAddress(address: string): Promise<AccountRecord | null>;
+  update(id: string, patch: AccountPatch, at: Date): Promise<void>;
+  /** Gives the account a wallet unless it has one already; true when this call set it. */
+  setWalletIfMissing(id: string, wallet: WalletRecord, at: Date): Promise<boolean>;
+  /** Records that the end user is associated with the organization (idempotent). */
+  associate(organizationId: string, endUserId: string, at: Date): Promise<void>;
+  isAssociated(organizationId: string, endUserId: string): Promise<boolean>;
+}

@@ -1,0 +1,39 @@
+/** Options of the auth plugin; every field has a default. */
+export interface AuthOptions {
+  /** Lifetime of access tokens in seconds. Default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** JWT signing algorithm of new keys: `ES256` (default) or `EdDSA`. */
+  signingAlgorithm?: 'ES256' | 'EdDSA';
+  /** Lifetime of the one-time association ticket in the button JS, in seconds. Default 600. */
+  associationTicketTtlSeconds?: number;
+  /** Lifetime of a phone verification code, in seconds. Default 600. */
+  phoneCodeTtlSeconds?: number;
+  /** Wrong tries allowed per phone code. Default 5. */
+  phoneCodeMaxAttempts?: number;
+  /** DNS resolvers (`host:port`) for domain verification; default the system's. */
+  dnsServers?: string[];
+  /** DNS lookup timeout in ms. Default 3000. */
+  dnsTimeoutMs?: number;
+}
+
+export type ResolvedAuthOptions = Required<AuthOptions>;
+
+export function resolveAuthOptions(options: AuthOptions = {}): ResolvedAuthOptions {
+  const resolved: ResolvedAuthOptions = {
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+    signingAlgorithm: options.signingAlgorithm ?? 'ES256',
+    associationTicketTtlSeconds: options.associationTicketTtlSeconds ?? 600,
+    phoneCodeTtlSeconds: options.phoneCodeTtlSeconds ?? 600,
+    phoneCodeMaxAttempts: options.phoneCodeMaxAttempts ?? 5,
+    dnsServers: options.dnsServers ?? [],
+    dnsTimeoutMs: options.dnsTimeoutMs ?? 3000,
+  };
+  const positive = ['accessTokenTtlSeconds', 'associationTicketTtlSeconds', 'phoneCodeTtlSeconds', 'phoneCodeMaxAttempts', 'dnsTimeoutMs'] as const;
+  for (const key of positive) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) throw new TypeError(`auth(): ${key} must be a positive integer`);
+  }
+  if (resolved.signingAlgorithm !== 'ES256' && resolved.signingAlgorithm !== 'EdDSA') {
+    throw new TypeError('auth(): signingAlgorithm must be ES256 or EdDSA');
+  }
+  return resolved;
+}

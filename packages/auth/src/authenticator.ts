@@ -1,0 +1,39 @@
+import { getRequestState, type Authenticator, type Principal } from '@w3kit/core';
+import type { Context } from 'koa';
+import { authErrors } from './errors.js';
+import type { TokenService } from './token-service.js';
+
+declare module '@w3kit/core' {
+  interface W3kitRequestState {
+    /** Set by @w3kit/auth once the bearer token was verified. */
+    principal?: Principal | null;
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+
+/** Reads `Authorization: Bearer <JWT>` once per request and keeps the principal in `ctx.state.w3kit`. */
+export function createAuthenticator({ tokenService }: { tokenService: TokenService }): Authenticator {
+  async function authenticate(ctx: Context): Promise<Principal | null> {
+    const state = getRequestState(ctx);
+    if (state?.principal !== undefined) return state.principal;
+    const header = ctx.get('authorization');
+    let principal: Principal | null = null;
+    if (header) {
+      const match = BEARER.exec(header.trim());
+      if (!match) throw authErrors.create('INVALID_TOKEN');
+      const claims = await tokenService.verifyAccessToken(match[1]!);
+      principal = { accountId: claims.accountId, accountType: claims.accountType };
+    }
+    if (state) state.principal = principal;
+    return principal;
+  }
+  return {
+    authenticate,
+    async require(ctx) {
+      const principal = await authenticate(ctx);
+      if (!principal) throw authErrors.create('UNAUTHENTICATED');
+      return principal;
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { defineErrors } from '@w3kit/core';
+
+/** The auth plugin's error codes, each mapped to one HTTP status. */
+export const authErrors = defineErrors({
+  UNAUTHENTICATED: { status: 401, message: 'Authorization: Bearer <ACCESS_TOKEN> is required.' },
+  INVALID_TOKEN: { status: 401, message: 'The access token is invalid or expired.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'The id or password is wrong.' },
+  INVALID_API_KEY_SECRET: { status: 401, message: 'The API key secret is invalid or revoked.' },
+  ORGANIZATION_ONLY: { status: 403, message: 'Only an organization account can do this.' },
+  ACCOUNT_NOT_FOUND: { status: 404, message: 'No such account.' },
+  WALLET_NOT_FOUND: { status: 404, message: 'No account has this ID wallet address.' },
+  ACCOUNT_EXISTS: { status: 409, message: 'An account with this login already exists.' },
+  INVALID_PHONE_NUMBER: { status: 400, message: 'phone_number must be a valid mobile number in E.164 format (e.g. +14155550100).' },
+  INVALID_CODE: { status: 422, message: 'The code is wrong.' },
+  CODE_EXPIRED: { status: 422, message: 'The code has expired or was already used; request a new one.' },
+  TOO_MANY_ATTEMPTS: { status: 422, message: 'Too many wrong codes; request a new one.' },
+  DOMAIN_NOT_VERIFIED: { status: 422, message: 'The TXT record was not found on the domain.' },
+  DNS_UNAVAILABLE: { status: 503, message: 'The domain could not be checked now; try again.', expose: true },
+  REDIRECT_NOT_ALLOWED: { status: 400, message: 'redirect_url must be an https URL on the organization’s verified domain.' },
+});

@@ -1,0 +1,132 @@
+import { isUniqueViolation, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
+import type { AccountPatch, AccountRecord, AccountStore } from './account-store.js';
+import { authErrors } from './errors.js';
+import type { AuthTables } from './schema.js';
+
+type Row = Selectable<AuthTables['auth_accounts']>;
+
+function toRecord(row: Row): AccountRecord {
+  return {
+    id: row.id,
+    accountType: row.account_type as AccountType,
+    role: row.role,
+    loginId: row.login_id,
+    email: row.email,
+    emailVerified: Boolean(row.email_verified),
+    passwordHash: row.password_hash,
+    name: row.name,
+    phoneNumber: row.phone_number,
+    phoneVerified: Boolean(row.phone_verified),
+    imageUrl: row.image_url,
+    claims: row.claims ? (JSON.parse(row.claims) as Record<string, unknown>) : {},
+    domain: row.domain,
+    domainVerified: Boolean(row.domain_verified),
+    domainTxtToken: row.domain_txt_token,
+    wallet:
+      row.wallet_address && row.wallet_public_key && row.wallet_private_key
+        ? {
+            address: row.wallet_address,
+            publicKey: row.wallet_public_key,
+            encryptedPrivateKey: row.wallet_private_key,
+            createdAt: new Date(Number(row.wallet_created_at)),
+          }
+        : null,
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
+
+export function createKyselyAccountStore(database: DatabaseHandle): AccountStore {
+  const db = database.db.withTables<AuthTables>();
+  const findBy = async (column: 'id' | 'login_id' | 'email' | 'wallet_address', value: string) => {
+    const row = await db.selectFrom('auth_accounts').selectAll().where(column, '=', value).executeTakeFirst();
+    return row ? toRecord(row) : null;
+  };
+  return {
+    async insert(a) {
+      try {
+        await db
+          .insertInto('auth_accounts')
+          .values({
+            id: a.id,
+            account_type: a.accountType,
+            role: a.role,
+            login_id: a.loginId,
+            email: a.email,
+            email_verified: a.emailVerified ? 1 : 0,
+            password_hash: a.passwordHash,
+            name: a.name,
+            phone_number: a.phoneNumber,
+            phone_verified: a.phoneVerified ? 1 : 0,
+            image_url: a.imageUrl,
+            claims: Object.keys(a.claims).length > 0 ? JSON.stringify(a.claims) : null,
+            domain: a.domain,
+            domain_verified: a.domainVerified ? 1 : 0,
+            domain_txt_token: a.domainTxtToken,
+            wallet_address: a.wallet?.address.toLowerCase() ?? null,
+            wallet_public_key: a.wallet?.publicKey ?? null,
+            wallet_private_key: a.wallet?.encryptedPrivateKey ?? null,
+            wallet_created_at: a.wallet?.createdAt.getTime() ?? null,
+            created_at: a.createdAt.getTime(),
+            updated_at: a.updatedAt.getTime(),
+          })
+          .execute();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw authErrors.create('ACCOUNT_EXISTS');
+        throw error;
+      }
+    },
+    findById: (id) => findBy('id', id),
+    findByLoginId: (loginId) => findBy('login_id', loginId),
+    findByEmail: (email) => findBy('email', email.toLowerCase()),
+    // Addresses are stored lower-cased so a lookup does not depend on the checksum casing.
+    findByWalletAddress: (address) => findBy('wallet_address', address.toLowerCase()),
+    async update(id, patch: AccountPatch, at) {
+      await db
+        .updateTable('auth_accounts')
+        .set({
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.phoneNumber !== undefined ? { phone_number: patch.phoneNumber } : {}),
+          ...(patch.phoneVerified !== undefined ? { phone_verified: patch.phoneVerified ? 1 : 0 } : {}),
+          ...(patch.passwordHash !== undefined ? { password_hash: patch.passwordHash } : {}),
+          ...(patch.domainVerified !== undefined ? { domain_verified: patch.domainVerified ? 1 : 0 } : {}),
+          ...(patch.domainTxtToken !== undefined ? { domain_txt_token: patch.domainTxtToken } : {}),
+          ...(patch.emailVerified !== undefined ? { email_verified: patch.emailVerified ? 1 : 0 } : {}),
+          updated_at: at.getTime(),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+    async setWalletIfMissing(id, wallet, at) {
+      const result = await db
+        .updateTable('auth_accounts')
+        .set({
+          wallet_address: wallet.address.toLowerCase(),
+          wallet_public_key: wallet.publicKey,
+          wallet_private_key: wallet.encryptedPrivateKey,
+          wallet_created_at: wallet.createdAt.getTime(),
+          updated_at: at.getTime(),
+        })
+        .where('id', '=', id)
+        .where('wallet_address', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async associate(organizationId, endUserId, at) {
+      try {
+        await db.insertInto('auth_associations').values({ organization_id: organizationId, end_user_id: endUserId, created_at: at.getTime() }).execute();
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error; // already associated
+      }
+    },
+    async isAssociated(organizationId, endUserId) {
+      const row = await db
+        .selectFrom('auth_associations')
+        .select('created_at')
+        .where('organization_id', '=', organizationId)
+        .where('end_user_id', '=', endUserId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { defineRoute, Type, type RouteGroup } from '@w3kit/core';
+
+const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: 'ID wallet address' });
+const Jwk = Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('secp256k1'), x: Type.String(), y: Type.String() });
+const LoginResult = Type.Object({
+  token: Type.String(),
+  userId: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  telNo: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
+  imageUrl: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Web3Connect account routes (`/rest/v1`, `{status,result,error}` envelope). */
+export const web3connectAccountRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/auth/account/access_token/refresh',
+    summary: 'Exchange the organization’s API key secret for an access token (JWT).',
+    body: Type.Object({ api_key_secret: Type.String({ minLength: 1, maxLength: 512 }) }),
+    response: Type.String({ description: 'ACCESS_TOKEN' }),
+    async handler({ body, services, ctx }) {
+      await services.rateLimiter.enforce('auth.api-key', ctx.ip);
+      return services.accountService.accessTokenForApiKey(body.api_key_secret);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/account/import',
+    summary: 'Import an existing end user by email (organization only).',
+    bearerAuth: true,
+    body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 191, format: 'email' }) }),
+    response: Type.Object({ email: Type.String(), id_wallet_address: Address }),
+    async handler({ body, services, ctx }) {
+      const principal = await services.authenticator.require(ctx);
+      return services.accountService.importEndUser(principal, body.email);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/account/id_wallet/:address/public_info',
+    summary: 'Public info of an ID wallet: its address and secp256k1 public key as a JWK.',
+    bearerAuth: true,
+    params: Type.Object({ address: Address }),
+    response: Type.Object({ id_wallet_address: Address, id_wallet_public_key_jwk: Jwk }),
+    async handler({ params, services, ctx }) {
+      await services.authenticator.require(ctx);
+      return services.accountService.publicInfo(params.address);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/account/my_info',
+    summary: 'The requester’s OIDC-style claims and ID wallet (no private material).',
+    bearerAuth: true,
+    async handler({ services, ctx }) {
+      return services.accountService.myInfo(await services.authenticator.require(ctx));
+    },
+  }),
+];
+
+/** Finenex password login (`/v2`, plain JSON). */
+export const finenexAuthRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/auth/auth-user',
+    summary: 'Log in with id and password, or extend a still-valid token.',
+    description: '`userType` is accepted and ignored, as the document says. With `token`, a valid token is exchanged for a new one.',
+    body: Type.Object({
+      userType: Type.Optional(Type.String({ maxLength: 32 })),
+      id: Type.Optional(Type.String({ minLength: 1, maxLength: 191 })),
+      password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+      token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    }),
+    response: LoginResult,
+    async handler({ body, services }) {
+      if (body.id !== undefined && body.password !== undefined) return services.accountService.loginWithPassword(body.id, body.password);
+      if (body.token !== undefined) return services.accountService.extendSession(body.token);
+      const missing = [body.id === undefined ? 'id' : 'password'];
+      throw services.authErrors.create('INVALID_CREDENTIALS', {
+        message: 'Send id and password, or a token to extend.',
+        issues: missing.map((field) => ({ field, message: 'is required.' })),
+      });
+    },
+  }),
+];
+
+export const jwksRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    summary: 'The public keys that verify access tokens.',
+    async handler({ services, ctx }) {
+      ctx.set('cache-control', 'public, max-age=300');
+      return services.tokenService.jwks();
+    },
+  }),
+];
+
+export function authRouteGroups(extra: { web3connect?: RouteGroup['routes']; finenex?: RouteGroup['routes']; root?: RouteGroup['routes'] } = {}): RouteGroup[] {
+  return [
+    { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [...web3connectAccountRoutes, ...(extra.web3connect ?? [])] },
+    { api: 'finenex', basePath: '/v2', format: 'finenex', routes: [...finenexAuthRoutes, ...(extra.finenex ?? [])] },
+    { api: 'auth-root', basePath: '', format: 'finenex', routes: [...jwksRoutes, ...(extra.root ?? [])] },
+  ];
+}

@@ -1,0 +1,97 @@
+import type { Kysely, Migration, MigrationSet } from '@w3kit/core';
+
+/** Table types of the auth plugin (a type alias, for `db.withTables<AuthTables>()`). */
+export type AuthTables = {
+  auth_accounts: {
+    id: string;
+    account_type: string;
+    role: string | null;
+    login_id: string | null;
+    email: string | null;
+    email_verified: number;
+    password_hash: string | null;
+    name: string | null;
+    phone_number: string | null;
+    phone_verified: number;
+    image_url: string | null;
+    /** Other OIDC standard claims (given_name, locale, …) as a JSON object. */
+    claims: string | null;
+    domain: string | null;
+    domain_verified: number;
+    domain_txt_token: string | null;
+    wallet_address: string | null;
+    wallet_public_key: string | null;
+    wallet_private_key: string | null;
+    wallet_created_at: number | null;
+    created_at: number;
+    updated_at: number;
+  };
+  auth_api_keys: { id: string; account_id: string; secret_hash: string; created_at: number; revoked_at: number | null };
+  auth_signing_keys: {
+    kid: string;
+    alg: string;
+    public_jwk: string;
+    private_jwk: string;
+    created_at: number;
+    rotated_at: number | null;
+    retired_at: number | null;
+  };
+  auth_associations: { organization_id: string; end_user_id: string; created_at: number };
+};
+
+export const authMigrations: MigrationSet = {
+  '0001_accounts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('auth_accounts')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('account_type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('role', 'varchar(16)')
+        .addColumn('login_id', 'varchar(191)', (c) => c.unique())
+        .addColumn('email', 'varchar(191)', (c) => c.unique())
+        .addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('password_hash', 'varchar(255)')
+        .addColumn('name', 'varchar(191)')
+        .addColumn('phone_number', 'varchar(32)')
+        .addColumn('phone_verified', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('image_url', 'varchar(1024)')
+        .addColumn('claims', 'text')
+        .addColumn('domain', 'varchar(253)')
+        .addColumn('domain_verified', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('domain_txt_token', 'varchar(64)')
+        .addColumn('wallet_address', 'varchar(42)', (c) => c.unique())
+        .addColumn('wallet_public_key', 'varchar(132)')
+        .addColumn('wallet_private_key', 'text')
+        .addColumn('wallet_created_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('auth_api_keys')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('account_id', 'varchar(36)', (c) => c.notNull().references('auth_accounts.id').onDelete('cascade'))
+        .addColumn('secret_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('auth_api_keys_account').on('auth_api_keys').column('account_id').execute();
+      await db.schema
+        .createTable('auth_signing_keys')
+        .addColumn('kid', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('alg', 'varchar(16)', (c) => c.notNull())
+        .addColumn('public_jwk', 'text', (c) => c.notNull())
+        .addColumn('private_jwk', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('rotated_at', 'bigint')
+        .addColumn('retired_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('auth_associations')
+        .addColumn('organization_id', 'varchar(36)', (c) => c.notNull().references('auth_accounts.id').onDelete('cascade'))
+        .addColumn('end_user_id', 'varchar(36)', (c) => c.notNull().references('auth_accounts.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('auth_associations_pk', ['organization_id', 'end_user_id'])
+        .execute();
+    },
+  } satisfies Migration,
+};
