@@ -1,19 +1,53 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import type { Kit } from '@w3kit/core';
 import { EnvConfigError, loadServerConfig } from './env-config.js';
 import { createStandaloneServer } from './server.js';
 
 const USAGE = `usage: w3kit <command> [options]
 
 commands:
-  migrate      apply pending database migrations of core and every plugin
-  help         show this text
+  migrate                                    apply pending database migrations of core and every plugin
+  org create --name <n> --domain <d> --email <e> [--password <p>]
+                                             create an organization; prints account_id and api_key_secret (shown once)
+  org rotate-secret --account <id>           revoke the organization's API key secrets and print a new one
+  user create --id <login id> --password <p> [--email <e>] [--name <n>] [--phone <p>]
+                                             create an end user (with an ID wallet); prints account_id
+  keys rotate                                a new token signing key signs from now on; earlier tokens stay valid
+  help                                       show this text
 
 The database and keys come from the same environment variables as the server
 (DATABASE_URL, W3KIT_MASTER_KEY, …; see the README).`;
 
 /** One CLI command: runs with the parsed options and prints JSON (or text) to stdout. */
 type Command = (args: string[]) => Promise<void>;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Opens the kit (migrations run), hands it to `work`, prints the result as one JSON line. */
+async function withKit(work: (kit: Kit) => Promise<unknown>): Promise<void> {
+  const config = loadServerConfig();
+  const { kit } = await createStandaloneServer({ ...config, logLevel: 'warn' });
+  try {
+    process.stdout.write(`${JSON.stringify(await work(kit))}\n`);
+  } finally {
+    await kit.close();
+  }
+}
+
+function required(values: Record<string, string | boolean | undefined>, ...names: string[]): void {
+  const missing = names.filter((n) => typeof values[n] !== 'string' || values[n] === '');
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((n) => `--${n}`).join(', ')}`);
+}
+
+const subcommands = (group: string, table: Record<string, Command>): Command => async (args) => {
+  const [name, ...rest] = args;
+  const command = name ? table[name] : undefined;
+  if (!command) throw new UsageError(`${group} needs one of: ${Object.keys(table).join(', ')}`);
+  await command(rest);
+};
 
 const commands: Record<string, Command> = {
   async migrate(args) {
@@ -27,6 +61,52 @@ const commands: Record<string, Command> = {
       await kit.close();
     }
   },
+  org: subcommands('org', {
+    async create(args) {
+      const { values } = parseArgs({ args, strict: true, options: { name: { type: 'string' }, domain: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } } });
+      required(values, 'name', 'domain', 'email');
+      await withKit(async (kit) => {
+        const { account, apiKeySecret } = await kit.services.accountService.createOrganization({
+          name: values.name!,
+          domain: values.domain!,
+          email: values.email!,
+          ...(values.password ? { password: values.password } : {}),
+        });
+        return { account_id: account.id, api_key_secret: apiKeySecret, id_wallet_address: account.wallet?.address, domain: account.domain };
+      });
+    },
+    async 'rotate-secret'(args) {
+      const { values } = parseArgs({ args, strict: true, options: { account: { type: 'string' } } });
+      required(values, 'account');
+      await withKit(async (kit) => ({ account_id: values.account, api_key_secret: await kit.services.apiKeyService.rotate(values.account!) }));
+    },
+  }),
+  user: subcommands('user', {
+    async create(args) {
+      const { values } = parseArgs({
+        args,
+        strict: true,
+        options: { id: { type: 'string' }, password: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' } },
+      });
+      required(values, 'id', 'password');
+      await withKit(async (kit) => {
+        const account = await kit.services.accountService.createEndUser({
+          loginId: values.id!,
+          password: values.password!,
+          ...(values.email ? { email: values.email } : {}),
+          ...(values.name ? { name: values.name } : {}),
+          ...(values.phone ? { phoneNumber: values.phone } : {}),
+        });
+        return { account_id: account.id, login_id: account.loginId, id_wallet_address: account.wallet?.address };
+      });
+    },
+  }),
+  keys: subcommands('keys', {
+    async rotate(args) {
+      parseArgs({ args, options: {}, strict: true });
+      await withKit(async (kit) => kit.services.tokenService.rotateSigningKey());
+    },
+  }),
   async help() {
     process.stdout.write(`${USAGE}\n`);
   },
@@ -44,7 +124,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const known = error instanceof EnvConfigError || (error as Error).name === 'KitConfigError' || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  process.stderr.write(`w3kit: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
-  process.exitCode = 1;
+  const e = error as Error & { code?: string; status?: number };
+  const usage = e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') === true;
+  // configuration errors, bad input and the kit's own errors (409 account exists…) are the operator's to fix: no stack
+  const known = usage || e instanceof EnvConfigError || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
+  process.stderr.write(`w3kit: ${known ? e.message : (e.stack ?? String(e))}\n${usage ? `\n${USAGE}\n` : ''}`);
+  process.exitCode = usage ? 2 : 1;
 });

@@ -1,4 +1,5 @@
 import { isUniqueViolation, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
+import { getAddress } from 'ethers';
 import type { AccountPatch, AccountRecord, AccountStore } from './account-store.js';
 import { authErrors } from './errors.js';
 import type { AuthTables } from './schema.js';
@@ -25,7 +26,7 @@ function toRecord(row: Row): AccountRecord {
     wallet:
       row.wallet_address && row.wallet_public_key && row.wallet_private_key
         ? {
-            address: row.wallet_address,
+            address: getAddress(row.wallet_address),
             publicKey: row.wallet_public_key,
             encryptedPrivateKey: row.wallet_private_key,
             createdAt: new Date(Number(row.wallet_created_at)),
