@@ -34,6 +34,9 @@ const ACCEPTED_ALGORITHMS = ['ES256', 'EdDSA'];
 const AUDIENCE = 'w3kit';
 /** How long this instance trusts its cached key list before looking for keys rotated elsewhere. */
 const KEY_CACHE_MS = 30_000;
+/** A kid found in no key is not looked up again for this long (bounds DB reads forced by forged kids). */
+const MISS_CACHE_MS = 10_000;
+const MAX_MISSES = 1000;
 
 type JoseKey = Awaited<ReturnType<typeof importJWK>>;
 
@@ -60,6 +63,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   let cache = new Map<string, CachedKey>();
   let loadedAt = -Infinity;
   let loading: Promise<void> | undefined;
+  const misses = new Map<string, number>();
 
   async function load(): Promise<void> {
     const records = await signingKeyStore.listUnretired();
@@ -93,10 +97,15 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     const kid = header.kid;
     if (typeof kid !== 'string') throw authErrors.create('INVALID_TOKEN');
     let key = cache.get(kid);
-    // A kid we do not know may be a key another instance just created.
-    if (!key && Date.now() - loadedAt > 1000) {
+    // A kid we do not know may be a key another instance just created: look once, then
+    // remember the miss for a while so forged kids cannot make every request read the DB.
+    if (!key && (misses.get(kid) ?? 0) < Date.now()) {
       await reload();
       key = cache.get(kid);
+      if (!key) {
+        if (misses.size >= MAX_MISSES) misses.delete(misses.keys().next().value!);
+        misses.set(kid, Date.now() + MISS_CACHE_MS);
+      }
     }
     if (!key || key.record.alg !== header.alg) throw authErrors.create('INVALID_TOKEN');
     return key.publicKey;

@@ -1,6 +1,17 @@
 import type { TSchema, Static } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { FormatRegistry } from '@sinclair/typebox';
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+
+// String formats route schemas may use. TypeBox knows none by default; a schema with an
+// unregistered format fails every value, so these are registered once here.
+const FORMATS: Record<string, (value: string) => boolean> = {
+  // a dotted domain: `a@localhost` is not an address anyone can receive mail at
+  email: (v) => /^[^\s@]{1,64}@(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/.test(v),
+  uri: (v) => URL.canParse(v),
+  'date-time': (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
+};
+for (const [name, check] of Object.entries(FORMATS)) if (!FormatRegistry.Has(name)) FormatRegistry.Set(name, check);
 import { coreErrors, type FieldIssue } from '../errors.js';
 
 /** How many field issues one error carries at most, so a huge bad body yields a bounded reply. */
