@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { auth, type AuthOptions } from '@w3kit/auth';
-import { createKit, createLogger, type CreateKitOptions, type Kit } from '@w3kit/core';
+import { createKit, createLogger, type CreateKitOptions, type Kit, type KitConfigInput } from '@w3kit/core';
 import Koa from 'koa';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
 
 /** A kit with the auth plugin on `url`, test-speed password hashing and no background sweeps. */
-export function authKit(url: string, options: AuthOptions = {}, extra: Partial<CreateKitOptions> = {}): Promise<Kit> {
+export function authKit(
+  url: string,
+  options: AuthOptions = {},
+  extra: Omit<Partial<CreateKitOptions>, 'config'> & { config?: Partial<KitConfigInput> } = {},
+): Promise<Kit> {
   return createKit({
     database: url,
     plugins: [auth(options)],
