@@ -1,70 +1,36 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSmtpEmailSender, createTwilioSmsSender, type KitError } from '@w3kit/core';
+import { startTwilioStandIn } from '@w3kit/core/testing';
 import { SMTPServer } from 'smtp-server';
 
 const SID = 'AC0123456789abcdef0123456789abcdef';
 const TOKEN = 'twilio-auth-token';
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return (server.address() as AddressInfo).port;
-}
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => resolve(body));
-  });
-
-/** A local stand-in for Twilio's Messages API that checks each request as Twilio documents it. */
-function fakeTwilio(respond: (form: URLSearchParams) => { status: number; body: unknown }) {
-  const received: URLSearchParams[] = [];
-  const server = createServer(async (req, res) => {
-    const body = await readBody(req);
-    const expectedAuth = `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`;
-    const reply = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(payload));
-    };
-    if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${SID}/Messages.json`) return reply(404, { code: 20404, message: 'not found' });
-    if (req.headers.authorization !== expectedAuth) return reply(401, { code: 20003, message: 'Authenticate' });
-    if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) return reply(400, { code: 0, message: 'form expected' });
-    const form = new URLSearchParams(body);
-    if (!form.get('To') || !form.get('Body') || !(form.get('From') || form.get('MessagingServiceSid'))) {
-      return reply(400, { code: 21604, message: "A 'To' phone number is required." });
-    }
-    received.push(form);
-    const { status, body: payload } = respond(form);
-    reply(status, payload);
-  });
-  return { server, received };
-}
-
 describe('core senders', () => {
   describe('Twilio-compatible SMS sender', () => {
     it('posts To, From and Body to the Messages API with Basic auth', async () => {
-      const twilio = fakeTwilio(() => ({ status: 201, body: { sid: 'SM1', status: 'queued' } }));
-      const port = await listen(twilio.server);
+      const twilio = await startTwilioStandIn({ accountSid: SID, authToken: TOKEN });
       try {
-        const sender = createTwilioSmsSender({ accountSid: SID, authToken: TOKEN, from: '+15005550006', baseUrl: `http://127.0.0.1:${port}` });
+        const sender = createTwilioSmsSender({ accountSid: SID, authToken: TOKEN, from: '+15005550006', baseUrl: twilio.url });
         assert.equal(sender.development, false);
         await sender.send({ to: '+15555550100', text: 'Your code is 123456' });
         assert.equal(twilio.received.length, 1);
         assert.deepEqual(Object.fromEntries(twilio.received[0]!), { To: '+15555550100', Body: 'Your code is 123456', From: '+15005550006' });
       } finally {
-        twilio.server.close();
+        await twilio.close();
       }
     });
 
     it('a refused number is SMS_NOT_SENT (422) with the provider code; a failing provider is 503', async () => {
       let mode: 'refuse' | 'crash' = 'refuse';
-      const twilio = fakeTwilio(() => (mode === 'refuse' ? { status: 400, body: { code: 21211, message: "The 'To' number is not valid." } } : { status: 500, body: {} }));
-      const port = await listen(twilio.server);
+      const twilio = await startTwilioStandIn({
+        accountSid: SID,
+        authToken: TOKEN,
+        respond: () => (mode === 'refuse' ? { status: 400, body: { code: 21211, message: "The 'To' number is not valid." } } : { status: 500, body: {} }),
+      });
       try {
-        const sender = createTwilioSmsSender({ accountSid: SID, authToken: TOKEN, messagingServiceSid: 'MG123', baseUrl: `http://127.0.0.1:${port}` });
+        const sender = createTwilioSmsSender({ accountSid: SID, authToken: TOKEN, messagingServiceSid: 'MG123', baseUrl: twilio.url });
         await assert.rejects(sender.send({ to: '+10000000000', text: 'x' }), (e: KitError) => {
           assert.equal(e.code, 'SMS_NOT_SENT');
           assert.equal(e.status, 422);
@@ -75,7 +41,7 @@ describe('core senders', () => {
         mode = 'crash';
         await assert.rejects(sender.send({ to: '+15555550100', text: 'x' }), { code: 'SERVICE_UNAVAILABLE', status: 503 });
       } finally {
-        twilio.server.close();
+        await twilio.close();
       }
       const wrongToken = createTwilioSmsSender({ accountSid: SID, authToken: 'nope', from: '+15005550006', baseUrl: 'http://127.0.0.1:9' });
       await assert.rejects(wrongToken.send({ to: '+15555550100', text: 'x' }), { code: 'SERVICE_UNAVAILABLE' });
