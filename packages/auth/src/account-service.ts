@@ -255,6 +255,10 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const account = (await accountStore.findByLoginId(loginId)) ?? (loginId.includes('@') ? await accountStore.findByEmail(loginId) : null);
       return account ? summary(account) : null;
     },
+    async walletOf(accountId) {
+      const wallet = await withWallet(accountId);
+      return { address: wallet.address, publicKeyJwk: walletService.publicKeyJwk(wallet) };
+    },
     signTypedData: async (accountId, request) => walletService.signTypedData(await withWallet(accountId), request),
     signMessage: async (accountId, message) => walletService.signMessage(await withWallet(accountId), message),
     login: async (accountId) => loginResult(await require(accountId)),

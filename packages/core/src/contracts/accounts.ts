@@ -69,6 +69,8 @@ export interface AccountDirectory {
   findByWalletAddress(address: string): Promise<AccountSummary | null>;
   /** Finds an account by its Finenex login id (or email). */
   findByLoginId(loginId: string): Promise<AccountSummary | null>;
+  /** The account's ID wallet (created if the account has none yet); 404 for an unknown account. */
+  walletOf(accountId: string): Promise<{ address: string; publicKeyJwk: PublicKeyJwk }>;
   /** Signs EIP-712 typed data with the account's ID wallet; the private key never leaves auth. */
   signTypedData(accountId: string, request: TypedDataRequest): Promise<string>;
   /** Signs an Ethereum personal message with the account's ID wallet. */
