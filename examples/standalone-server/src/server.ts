@@ -1,12 +1,13 @@
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type Kit, type KitPlugin } from '@w3kit/core';
+import { nft } from '@w3kit/nft';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './env-config.js';
 
 /** Every plugin of the kit, with the standalone server's options. Later plugins join here. */
 export function standalonePlugins(config: ServerConfig): KitPlugin[] {
-  return [auth({ dnsServers: config.dnsServers })];
+  return [auth({ dnsServers: config.dnsServers }), nft()];
 }
 
 export interface StandaloneServer {

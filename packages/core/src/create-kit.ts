@@ -220,7 +220,11 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
     let housekeeping: NodeJS.Timeout | undefined;
     if (config.housekeepingIntervalSeconds > 0) {
       housekeeping = setInterval(() => {
-        Promise.all([container.cradle.rateLimiter.purgeExpired(), container.cradle.oneTimeCodes.purgeExpired()]).catch((error: unknown) =>
+        Promise.all([
+          container.cradle.rateLimiter.purgeExpired(),
+          container.cradle.oneTimeCodes.purgeExpired(),
+          ...plugins.map((p) => p.housekeeping?.(container.cradle)),
+        ]).catch((error: unknown) =>
           logger.warn({ err: error }, 'housekeeping failed'),
         );
       }, config.housekeepingIntervalSeconds * 1000);

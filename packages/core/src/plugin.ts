@@ -105,6 +105,8 @@ export interface KitPlugin {
    * when one of them is still the development (log-only) sender.
    */
   uses?: readonly ('smsSender' | 'emailSender')[];
+  /** Runs on the kit's housekeeping interval: delete the plugin's expired rows. */
+  housekeeping?(services: KitCradle): Promise<unknown>;
   /** Runs once after migrations, before the kit serves (create keys, check config). */
   onReady?(services: KitCradle): Promise<void> | void;
 }

@@ -1,0 +1,30 @@
+/** Options of the nft plugin; every field has a default. */
+export interface NftOptions {
+  /** Chain id in the EIP-712 domain of minter signatures. Default 1. */
+  chainId?: number;
+  /** Name in the EIP-712 domain. Default `w3kit NFT`. */
+  signatureDomainName?: string;
+  /** Visibility of a newly minted token when the request does not say. Default `private`. */
+  defaultVisibility?: 'public' | 'private';
+  /** Lifetime of a QR verification code in seconds. Default 300 (the seed's 5 minutes). */
+  qrCodeTtlSeconds?: number;
+  /** Largest `pageNum` accepted (bounds OFFSET work). Default 10000. */
+  maxPageNum?: number;
+}
+
+export type ResolvedNftOptions = Required<NftOptions>;
+
+export function resolveNftOptions(options: NftOptions = {}): ResolvedNftOptions {
+  const resolved: ResolvedNftOptions = {
+    chainId: options.chainId ?? 1,
+    signatureDomainName: options.signatureDomainName ?? 'w3kit NFT',
+    defaultVisibility: options.defaultVisibility ?? 'private',
+    qrCodeTtlSeconds: options.qrCodeTtlSeconds ?? 300,
+    maxPageNum: options.maxPageNum ?? 10_000,
+  };
+  for (const key of ['chainId', 'qrCodeTtlSeconds', 'maxPageNum'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) throw new TypeError(`nft(): ${key} must be a positive integer`);
+  }
+  if (resolved.defaultVisibility !== 'public' && resolved.defaultVisibility !== 'private') throw new TypeError('nft(): defaultVisibility must be public or private');
+  return resolved;
+}

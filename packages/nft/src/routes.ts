@@ -1,0 +1,198 @@
+import { coreErrors, defineRoute, Type, type FieldIssue, type RouteGroup } from '@w3kit/core';
+import { isLengthUnit } from './geofence.js';
+import { AddressParams, CodeQuery, GpsBody, HolderParams, MintBody, PageQuery, SearchBody, TokenIdParams, Visibility } from './schemas.js';
+import type { PageRequest, SearchFilter } from './nft-store.js';
+import type { GpsPoint } from './verification-store.js';
+
+const page = (q: PageQuery): PageRequest => ({ perPage: q.perPageItemNum, page: q.pageNum, order: q.order });
+
+/** Turns `{latitude, longitude}` (strings or numbers) into numbers, or 400 naming the field. */
+function gpsPoint(gps: { latitude: string | number; longitude: string | number }): GpsPoint {
+  const latitude = Number(gps.latitude);
+  const longitude = Number(gps.longitude);
+  const issues: FieldIssue[] = [];
+  if (!(Math.abs(latitude) <= 90)) issues.push({ field: 'gps.latitude', message: 'must be between -90 and 90.' });
+  if (!(Math.abs(longitude) <= 180)) issues.push({ field: 'gps.longitude', message: 'must be between -180 and 180.' });
+  if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
+  return { latitude, longitude };
+}
+
+/** The valid-area fields go together and must be readable; checked at mint so a token never carries a broken area. */
+function checkValidArea(dynamic: Record<string, unknown>): void {
+  const fields = ['valid_latitude', 'valid_longitude', 'valid_radius'];
+  const present = fields.filter((f) => dynamic[f] !== undefined);
+  const issues: FieldIssue[] = [];
+  if (present.length > 0) {
+    for (const f of fields.filter((f) => dynamic[f] === undefined)) issues.push({ field: `metadata.dynamic.${f}`, message: `is required with ${present.join(', ')}.` });
+    const lat = Number(dynamic['valid_latitude']);
+    const lng = Number(dynamic['valid_longitude']);
+    if (dynamic['valid_latitude'] !== undefined && !(Math.abs(lat) <= 90)) issues.push({ field: 'metadata.dynamic.valid_latitude', message: 'must be a latitude in decimal degrees.' });
+    if (dynamic['valid_longitude'] !== undefined && !(Math.abs(lng) <= 180)) issues.push({ field: 'metadata.dynamic.valid_longitude', message: 'must be a longitude in decimal degrees.' });
+    if (dynamic['valid_radius'] !== undefined && !(Number(dynamic['valid_radius']) > 0)) issues.push({ field: 'metadata.dynamic.valid_radius', message: 'must be positive.' });
+  }
+  if (dynamic['unit_of_length'] !== undefined && !isLengthUnit(String(dynamic['unit_of_length']).toLowerCase())) {
+    issues.push({ field: 'metadata.dynamic.unit_of_length', message: 'must be m, km or mi.' });
+  }
+  if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+export const nftRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/nft/mint/to/:holder_id_wallet_address',
+    summary: 'Mint an NFT to an end user’s ID wallet (organization with a verified domain).',
+    description: 'Optional `Idempotency-Key` header: a retry with the same key and body returns the first result.',
+    bearerAuth: true,
+    params: HolderParams,
+    body: MintBody,
+    async handler({ params, body, services, ctx }) {
+      const principal = await services.authenticator.require(ctx);
+      const key = ctx.get('idempotency-key');
+      if (key && !IDEMPOTENCY_KEY.test(key)) {
+        throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: 'Idempotency-Key', message: 'must be 1-128 printable ASCII characters.' }] });
+      }
+      const dynamic = body.metadata.dynamic ?? {};
+      checkValidArea(dynamic);
+      return services.nftService.mint(principal, {
+        holderAddress: params.holder_id_wallet_address,
+        metadata: { static: body.metadata.static, dynamic },
+        ...(body.visibility ? { visibility: body.visibility } : {}),
+        ...(key ? { idempotencyKey: key } : {}),
+      });
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/nft/minted_by_me',
+    summary: 'NFTs minted by the requesting organization.',
+    bearerAuth: true,
+    query: PageQuery,
+    async handler({ query, services, ctx }) {
+      return services.nftService.listMintedBy(await services.authenticator.require(ctx), {}, page(query));
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/nft/minted_by_me/search',
+    summary: 'Field-matching search over the requesting organization’s NFTs (exact match).',
+    bearerAuth: true,
+    query: PageQuery,
+    body: SearchBody,
+    async handler({ query, body, services, ctx }) {
+      return services.nftService.listMintedBy(await services.authenticator.require(ctx), body as SearchFilter, page(query));
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/nft/search',
+    summary: 'Field-matching search over public NFTs (exact match).',
+    bearerAuth: true,
+    query: PageQuery,
+    body: SearchBody,
+    async handler({ query, body, services, ctx }) {
+      await services.authenticator.require(ctx);
+      return services.nftService.searchPublic(body as SearchFilter, page(query));
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/nft/held_by_id_wallet/:address',
+    summary: 'NFTs held by an ID wallet that the requester may see.',
+    bearerAuth: true,
+    params: AddressParams,
+    query: PageQuery,
+    async handler({ params, query, services, ctx }) {
+      return services.nftService.listHeldBy(await services.authenticator.require(ctx), params.address, page(query));
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/nft/verification/qr_code/step2',
+    summary: 'The scanner verifies the QR code (`?c=CODE`) with its GPS position.',
+    bearerAuth: true,
+    query: CodeQuery,
+    body: GpsBody,
+    async handler({ query, body, services, ctx }) {
+      const principal = await services.authenticator.require(ctx);
+      await services.rateLimiter.enforce('nft.qr.scan', principal.accountId);
+      return services.nftService.completeVerification(principal, query.c, gpsPoint(body.gps));
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/nft/verification/qr_code/result',
+    summary: 'The holder polls the verification result of a code.',
+    bearerAuth: true,
+    query: CodeQuery,
+    async handler({ query, services, ctx }) {
+      return services.nftService.verificationResult(await services.authenticator.require(ctx), query.c);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/nft/:token_id',
+    summary: 'Fetch an NFT (private ones: holder or minter only).',
+    bearerAuth: true,
+    params: TokenIdParams,
+    async handler({ params, services, ctx }) {
+      return services.nftService.get(await services.authenticator.require(ctx), params.token_id);
+    },
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/nft/:token_id/visibility',
+    summary: 'Set an NFT public or private (holder or minter).',
+    bearerAuth: true,
+    params: TokenIdParams,
+    body: Type.Object({ to: Visibility }),
+    response: Visibility,
+    async handler({ params, body, services, ctx }) {
+      return services.nftService.setVisibility(await services.authenticator.require(ctx), params.token_id, body.to);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/nft/:token_id/verification/qr_code/step1',
+    summary: 'The holder makes a single-use QR code (5 minutes) with its GPS position.',
+    bearerAuth: true,
+    params: TokenIdParams,
+    body: GpsBody,
+    response: Type.Object({ code: Type.String(), qr_code_base64: Type.String() }),
+    async handler({ params, body, services, ctx }) {
+      return services.nftService.startVerification(await services.authenticator.require(ctx), params.token_id, gpsPoint(body.gps));
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/nft/:token_id/verifications',
+    summary: 'Who verified the NFT, when and where (minter only).',
+    bearerAuth: true,
+    params: TokenIdParams,
+    async handler({ params, services, ctx }) {
+      return services.nftService.listVerifications(await services.authenticator.require(ctx), params.token_id);
+    },
+  }),
+];
+
+/** The metadata document behind `token_uri`: public, plain ERC-721 JSON (no envelope, no token). */
+export const metadataRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/nft/:token_id/metadata',
+    summary: 'ERC-721 metadata JSON of a public NFT (the URL behind token_uri).',
+    params: TokenIdParams,
+    raw: true,
+    async handler({ params, services, ctx }) {
+      ctx.body = await services.nftService.publicMetadata(params.token_id);
+      ctx.set('cache-control', 'public, max-age=60');
+    },
+  }),
+];
+
+export function nftRouteGroups(): RouteGroup[] {
+  return [
+    { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [...nftRoutes, ...metadataRoutes] },
+  ];
+}
