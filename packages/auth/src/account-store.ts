@@ -47,6 +47,8 @@ export interface AccountStore {
   update(id: string, patch: AccountPatch, at: Date): Promise<void>;
   /** Gives the account a wallet unless it has one already; true when this call set it. */
   setWalletIfMissing(id: string, wallet: WalletRecord, at: Date): Promise<boolean>;
+  /** Stores the organization's domain TXT token unless it has one already; true when this call set it. */
+  setDomainTxtTokenIfMissing(id: string, token: string, at: Date): Promise<boolean>;
   /** Records that the end user is associated with the organization (idempotent). */
   associate(organizationId: string, endUserId: string, at: Date): Promise<void>;
   isAssociated(organizationId: string, endUserId: string): Promise<boolean>;

@@ -1,3 +1,5 @@
+import { checkDnsServer } from './dns-txt-resolver.js';
+
 /** Options of the auth plugin; every field has a default. */
 export interface AuthOptions {
   /** Lifetime of access tokens in seconds. Default 3600. */
@@ -10,7 +12,7 @@ export interface AuthOptions {
   phoneCodeTtlSeconds?: number;
   /** Wrong tries allowed per phone code. Default 5. */
   phoneCodeMaxAttempts?: number;
-  /** DNS resolvers (`host:port`) for domain verification; default the system's. */
+  /** DNS servers for domain verification, as `ip`, `ip:port` or `[ipv6]:port`; default (empty) the system's. */
   dnsServers?: string[];
   /** DNS lookup timeout in ms. Default 3000. */
   dnsTimeoutMs?: number;
@@ -31,6 +33,11 @@ export function resolveAuthOptions(options: AuthOptions = {}): ResolvedAuthOptio
   const positive = ['accessTokenTtlSeconds', 'associationTicketTtlSeconds', 'phoneCodeTtlSeconds', 'phoneCodeMaxAttempts', 'dnsTimeoutMs'] as const;
   for (const key of positive) {
     if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) throw new TypeError(`auth(): ${key} must be a positive integer`);
+  }
+  if (!Array.isArray(resolved.dnsServers)) throw new TypeError('auth(): dnsServers must be an array of ip:port strings');
+  for (const server of resolved.dnsServers) {
+    const problem = typeof server === 'string' ? checkDnsServer(server) : 'entries must be strings';
+    if (problem) throw new TypeError(`auth(): dnsServers: ${problem}`);
   }
   if (resolved.signingAlgorithm !== 'ES256' && resolved.signingAlgorithm !== 'EdDSA') {
     throw new TypeError('auth(): signingAlgorithm must be ES256 or EdDSA');

@@ -15,6 +15,8 @@ export const authErrors = defineErrors({
   CODE_EXPIRED: { status: 422, message: 'The code has expired or was already used; request a new one.' },
   TOO_MANY_ATTEMPTS: { status: 422, message: 'Too many wrong codes; request a new one.' },
   DOMAIN_NOT_VERIFIED: { status: 422, message: 'The TXT record was not found on the domain.' },
+  DOMAIN_TXT_NOT_ISSUED: { status: 409, message: 'Call GET /verify/domain/step1 first to get the TXT record to publish.' },
+  DOMAIN_NOT_SET: { status: 409, message: 'The organization has no domain to verify.' },
   DNS_UNAVAILABLE: { status: 503, message: 'The domain could not be checked now; try again.', expose: true },
   REDIRECT_NOT_ALLOWED: { status: 400, message: 'redirect_url must be an https URL on the organization’s verified domain.' },
 });

@@ -6,6 +6,7 @@ import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
 import type { ApiKeyStore } from './api-key-store.js';
 import { resolveAuthOptions, type AuthOptions, type ResolvedAuthOptions } from './auth-config.js';
 import { createAuthenticator } from './authenticator.js';
+import { createDnsTxtResolver, type TxtResolver } from './dns-txt-resolver.js';
 import { authErrors } from './errors.js';
 import { createKyselyAccountStore } from './kysely-account-store.js';
 import { createKyselyApiKeyStore } from './kysely-api-key-store.js';
@@ -14,6 +15,8 @@ import { authRouteGroups } from './routes.js';
 import { authMigrations } from './schema.js';
 import type { SigningKeyStore } from './signing-key-store.js';
 import { createTokenService, type TokenService } from './token-service.js';
+import { web3connectVerificationRoutes } from './verification-routes.js';
+import { createVerificationService, type VerificationService } from './verification-service.js';
 import { createWalletService, type WalletService } from './wallet-service.js';
 
 declare module '@w3kit/core' {
@@ -27,6 +30,8 @@ declare module '@w3kit/core' {
     tokenService: TokenService;
     apiKeyService: ApiKeyService;
     accountService: AccountService;
+    txtResolver: TxtResolver;
+    verificationService: VerificationService;
   }
 }
 
@@ -46,8 +51,15 @@ export function auth(options: AuthOptions = {}) {
       'auth.login': { limit: 10, windowSeconds: 600 },
       /** API key secret exchanges per client IP. */
       'auth.api-key': { limit: 60, windowSeconds: 60 },
+      /** Phone verification codes sent to one number. */
+      'auth.phone.number': { limit: 3, windowSeconds: 600 },
+      /** Phone verification codes one account asks for. */
+      'auth.phone.account': { limit: 10, windowSeconds: 3600 },
+      /** Domain TXT checks per organization. */
+      'auth.domain.check': { limit: 10, windowSeconds: 60 },
     },
-    routes: authRouteGroups(),
+    uses: ['smsSender'],
+    routes: authRouteGroups({ web3connect: web3connectVerificationRoutes }),
     register(container, { config }) {
       container.register({
         authOptions: asValue(resolved),
@@ -74,6 +86,10 @@ export function auth(options: AuthOptions = {}) {
         ).singleton(),
         authenticator: asFunction(({ tokenService }) => createAuthenticator({ tokenService })).singleton(),
         accountDirectory: asFunction(({ accountService }) => accountService).singleton(),
+        txtResolver: asFunction(() => createDnsTxtResolver({ servers: resolved.dnsServers, timeoutMs: resolved.dnsTimeoutMs })).singleton(),
+        verificationService: asFunction(({ accountStore, oneTimeCodes, smsSender, rateLimiter, txtResolver, clock, random }) =>
+          createVerificationService({ accountStore, oneTimeCodes, smsSender, rateLimiter, txtResolver, clock, random, options: resolved }),
+        ).singleton(),
       });
     },
     async onReady(services) {
@@ -89,3 +105,5 @@ export type { AccountRecord, AccountStore, WalletRecord } from './account-store.
 export type { ApiKeyService } from './api-key-service.js';
 export type { TokenService, AccessTokenClaims } from './token-service.js';
 export type { WalletService } from './wallet-service.js';
+export { createDnsTxtResolver, TxtLookupError, type TxtResolver, type DnsTxtResolverOptions } from './dns-txt-resolver.js';
+export type { VerificationService } from './verification-service.js';

@@ -113,6 +113,15 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
+    async setDomainTxtTokenIfMissing(id, token, at) {
+      const result = await db
+        .updateTable('auth_accounts')
+        .set({ domain_txt_token: token, updated_at: at.getTime() })
+        .where('id', '=', id)
+        .where('domain_txt_token', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
     async associate(organizationId, endUserId, at) {
       try {
         await db.insertInto('auth_associations').values({ organization_id: organizationId, end_user_id: endUserId, created_at: at.getTime() }).execute();

@@ -1,0 +1,56 @@
+import { defineRoute, Type } from '@w3kit/core';
+
+/** Web3Connect verify API (`/rest/v1/verify/…`, `{status,result,error}` envelope). */
+export const web3connectVerificationRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/verify/phone/step1',
+    summary: 'Send a 6-digit verification code by SMS to a phone number (E.164).',
+    description: 'The number is checked against its country’s numbering plan (400 INVALID_PHONE_NUMBER). Sends are rate-limited per number and per account (429).',
+    bearerAuth: true,
+    // Checked by the service, so a malformed number answers INVALID_PHONE_NUMBER rather than VALIDATION_FAILED.
+    body: Type.Object({ phone_number: Type.String({ maxLength: 64, description: 'E.164, e.g. +14155550100' }) }),
+    response: Type.Object({ tmp_token: Type.String({ description: 'names the code in step 2' }), code_sent: Type.Literal(true) }),
+    async handler({ body, services, ctx }) {
+      const principal = await services.authenticator.require(ctx);
+      return services.verificationService.phoneStep1(principal, body.phone_number);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/verify/phone/step2',
+    summary: 'Check the code sent in step 1; the number becomes the account’s verified phone number.',
+    description: '422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired, used, or unknown `tmp_token`) or TOO_MANY_ATTEMPTS.',
+    bearerAuth: true,
+    body: Type.Object({
+      tmp_token: Type.String({ minLength: 1, maxLength: 128 }),
+      code: Type.String({ pattern: '^[0-9]{6}$', description: '6 digits' }),
+    }),
+    response: Type.Literal(true),
+    async handler({ body, services, ctx }) {
+      const principal = await services.authenticator.require(ctx);
+      return services.verificationService.phoneStep2(principal, body.tmp_token, body.code);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/verify/domain/step1',
+    summary: 'The TXT record the organization must publish on its domain (organization only).',
+    bearerAuth: true,
+    response: Type.Object({ txt_record: Type.String({ description: 'web3connect-domain-verification=…' }), domain: Type.String() }),
+    async handler({ services, ctx }) {
+      return services.verificationService.domainStep1(await services.authenticator.require(ctx));
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/verify/domain/step2',
+    summary: 'Check the domain’s TXT record in DNS; on a match the domain is verified (organization only).',
+    description: '422 DOMAIN_NOT_VERIFIED when the record is missing or different, 503 DNS_UNAVAILABLE when DNS does not answer, 409 DOMAIN_TXT_NOT_ISSUED before step 1.',
+    bearerAuth: true,
+    response: Type.Literal(true),
+    async handler({ services, ctx }) {
+      return services.verificationService.domainStep2(await services.authenticator.require(ctx));
+    },
+  }),
+];
