@@ -49,7 +49,8 @@ export function attestations(options: AttestationsOptions) {
         claimSigner: asValue(signer),
         attestationFlowStore: asFunction(({ database }: KitCradle) => createKyselyOAuthFlowStore(database)).singleton(),
         facebookOAuth: asValue(resolved.facebook ? createFacebookOAuth(resolved.facebook) : null),
-        twitterOAuth: asFunction(({ clock, random }: KitCradle) => (resolved.twitter ? createTwitterOAuth(resolved.twitter, { clock, random }) : null)).singleton(),
+        // created here so bad settings fail at startup; the cradle hands out clock and random at each call
+        twitterOAuth: asValue(resolved.twitter ? createTwitterOAuth(resolved.twitter, container.cradle) : null),
         attestationService: asFunction((c: KitCradle) =>
           createAttestationService({
             config: c.config,

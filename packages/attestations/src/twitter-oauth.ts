@@ -32,19 +32,20 @@ export interface TwitterOAuth {
   verify(input: RequestToken & { verifier: string }): Promise<{ userId: string }>;
 }
 
+/** Read at each call (not at creation), so a clock or random source registered later is the one used. */
 export interface TwitterOAuthDeps {
-  clock: Clock;
-  random: RandomSource;
+  readonly clock: Clock;
+  readonly random: RandomSource;
 }
 
-export function createTwitterOAuth(config: TwitterOAuthConfig, { clock, random }: TwitterOAuthDeps): TwitterOAuth {
+export function createTwitterOAuth(config: TwitterOAuthConfig, deps: TwitterOAuthDeps): TwitterOAuth {
   if (!config.consumerKey || !config.consumerSecret) throw new TypeError('attestations: twitter needs consumerKey and consumerSecret');
   const base = providerBaseUrl('twitter.apiBaseUrl', config.apiBaseUrl ?? 'https://api.twitter.com');
   const timeoutMs = config.timeoutMs ?? 10_000;
 
   async function signedCall(method: 'GET' | 'POST', url: string, credentials: OAuth1Credentials, extra: Record<string, string> = {}): Promise<Response> {
     const authorization = oauth1AuthorizationHeader(
-      { method, url, extra, nonce: random.token(24), timestamp: Math.floor(clock.now().getTime() / 1000) },
+      { method, url, extra, nonce: deps.random.token(24), timestamp: Math.floor(deps.clock.now().getTime() / 1000) },
       credentials,
     );
     const response = await callProvider('Twitter', url, { method, headers: { authorization, accept: 'application/json' } }, timeoutMs);

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runInNewContext } from 'node:vm';
 import { attestations, type AttestationsOptions } from '@w3kit/attestations';
 import { createKit, createSmtpEmailSender, createTwilioSmsSender, type CreateKitOptions, type Kit } from '@w3kit/core';
 import { createManualClock, createTestDatabase, startTwilioStandIn, type ManualClock, type TestDatabaseKind, type TwilioStandIn } from '@w3kit/core/testing';
 import Koa from 'koa';
 import { SMTPServer } from 'smtp-server';
+import request from 'supertest';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
 /** The well-known test key the seed's samples were signed with. */
@@ -154,13 +156,13 @@ export async function startHarness(url: string, options: HarnessOptions = {}): P
  * Around each test of the calling describe block: a fresh database of `kind` and a harness on
  * it, handed to `use` before the test and closed (database dropped) after it.
  */
-export function harnessPerTest(kind: TestDatabaseKind, use: (harness: Harness) => void, options: HarnessOptions = {}): void {
+export function harnessPerTest(kind: TestDatabaseKind, use: (harness: Harness) => void, options: HarnessOptions | (() => HarnessOptions) = {}): void {
   let drop: (() => Promise<void>) | undefined;
   let harness: Harness | undefined;
   beforeEach(async () => {
     const testDb = await createTestDatabase(kind);
     drop = testDb.drop;
-    harness = await startHarness(testDb.url, options);
+    harness = await startHarness(testDb.url, typeof options === 'function' ? options() : options);
     use(harness);
   });
   afterEach(async () => {
@@ -175,4 +177,53 @@ export function appFor(kit: Kit): Koa {
   app.silent = true;
   app.use(kit.middleware());
   return app;
+}
+
+/**
+ * Runs a redirect page's inline script in a sandbox with a fake `window.opener`, and returns
+ * what it posted (message and target origin) and whether it closed the window; null when the
+ * page has no script. Also checks that the page's CSP admits exactly that script, by its hash.
+ */
+export function runRedirectPage(html: string, csp: string | undefined): { posted: [unknown, unknown][]; closed: boolean } | null {
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)];
+  if (scripts.length === 0) {
+    assert.match(String(csp), /script-src 'none'/);
+    return null;
+  }
+  assert.equal(scripts.length, 1, 'one inline script');
+  const script = scripts[0]![1]!;
+  assert.ok(String(csp).includes(`script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`), `CSP admits the script: ${csp}`);
+  const posted: [unknown, unknown][] = [];
+  let closed = false;
+  const window = { opener: { postMessage: (message: unknown, origin: unknown) => posted.push([message, origin]) }, close: () => (closed = true) };
+  runInNewContext(script, { window }, { timeout: 1000 });
+  return { posted, closed };
+}
+
+/** Follows a provider's 302 the way a browser would, returning where it points. */
+export async function followProviderRedirect(url: string): Promise<URL> {
+  const response = await fetch(url, { redirect: 'manual' });
+  assert.equal(response.status, 302, `the provider redirects (${url})`);
+  return new URL(response.headers.get('location')!);
+}
+
+/** `GET /api/attestations/<provider>/auth-url` from a client IP; the URL it answers. */
+export async function authUrl(h: Harness, provider: 'facebook' | 'twitter', ip = '203.0.113.1'): Promise<URL> {
+  const res = await request(h.app.callback()).get(`/api/attestations/${provider}/auth-url`).set('x-forwarded-for', ip);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return new URL(res.body.url as string);
+}
+
+/** The browser comes back from the provider to the kit's redirect page (its path and query, on this kit). */
+export const loadRedirectPage = (h: Harness, back: URL) => request(h.app.callback()).get(`${back.pathname}${back.search}`);
+
+/** auth-url → the provider approves (302) → the kit's redirect page; what the page posted to its opener. */
+export async function signInThroughProvider(h: Harness, provider: 'facebook' | 'twitter') {
+  const url = await authUrl(h, provider);
+  const back = await followProviderRedirect(url.toString());
+  const page = await loadRedirectPage(h, back);
+  const run = runRedirectPage(page.text, page.headers['content-security-policy']);
+  const message = String(run?.posted[0]?.[0] ?? '');
+  // `facebook-code:<code>` or `twitter-oauth-verifier:<verifier>`
+  return { url, back, page, run, grant: message.slice(message.indexOf(':') + 1) };
 }
