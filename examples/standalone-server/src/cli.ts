@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import type { Kit } from '@w3kit/core';
+import { runMigrations, type Kit } from '@w3kit/core';
 import { EnvConfigError, loadServerConfig } from './env-config.js';
-import { createStandaloneServer } from './server.js';
+import { createStandaloneServer, standalonePlugins } from './server.js';
 
 const USAGE = `usage: w3kit <command> [options]
 
@@ -18,6 +18,8 @@ commands:
 
 The database and keys come from the same environment variables as the server
 (DATABASE_URL, W3KIT_MASTER_KEY, …; see the README).`;
+
+const redactDatabaseUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
 /** One CLI command: runs with the parsed options and prints JSON (or text) to stdout. */
 type Command = (args: string[]) => Promise<void>;
@@ -53,13 +55,8 @@ const commands: Record<string, Command> = {
   async migrate(args) {
     parseArgs({ args, options: {}, strict: true });
     const config = loadServerConfig();
-    const { kit } = await createStandaloneServer({ ...config, logLevel: 'warn' }, { migrations: 'skip' });
-    try {
-      const applied = await kit.migrate();
-      process.stdout.write(`${JSON.stringify({ applied, database: kit.services.database.displayUrl })}\n`);
-    } finally {
-      await kit.close();
-    }
+    const applied = await runMigrations(config.databaseUrl, standalonePlugins(config));
+    process.stdout.write(`${JSON.stringify({ applied, database: redactDatabaseUrl(config.databaseUrl) })}\n`);
   },
   org: subcommands('org', {
     async create(args) {

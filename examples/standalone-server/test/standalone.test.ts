@@ -118,7 +118,9 @@ describe('standalone server', () => {
       const env = cleanEnv({ W3KIT_DATA_DIR: dir });
       const first = spawnSync(process.execPath, [CLI, 'migrate'], { env, encoding: 'utf8' });
       assert.equal(first.status, 0, first.stderr);
-      assert.deepEqual(JSON.parse(first.stdout).applied, ['core/0001_rate_limits', 'core/0002_one_time_codes']);
+      const applied = JSON.parse(first.stdout).applied as string[];
+      assert.deepEqual(applied.slice(0, 2), ['core/0001_rate_limits', 'core/0002_one_time_codes']);
+      assert.ok(applied.includes('auth/0001_accounts') && applied.includes('nft/0001_tokens'), applied.join());
       const second = spawnSync(process.execPath, [CLI, 'migrate'], { env, encoding: 'utf8' });
       assert.deepEqual(JSON.parse(second.stdout).applied, []);
       const unknown = spawnSync(process.execPath, [CLI, 'nope'], { env, encoding: 'utf8' });

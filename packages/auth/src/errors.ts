@@ -19,4 +19,8 @@ export const authErrors = defineErrors({
   DOMAIN_NOT_SET: { status: 409, message: 'The organization has no domain to verify.' },
   DNS_UNAVAILABLE: { status: 503, message: 'The domain could not be checked now; try again.', expose: true },
   REDIRECT_NOT_ALLOWED: { status: 400, message: 'redirect_url must be an https URL on the organization’s verified domain.' },
+  ORGANIZATION_DOMAIN_NOT_VERIFIED: { status: 403, message: 'The organization’s domain is not verified yet; verify it before generating the Web3Connect button.' },
+  ASSOCIATION_TICKET_GONE: { status: 410, message: 'This association link has expired or was already used.' },
+  ASSOCIATION_SIGN_IN_REQUIRED: { status: 401, message: 'Sign in or create an account first.' },
+  CSRF_TOKEN_INVALID: { status: 403, message: 'This form is no longer valid; reload the page and try again.' },
 });

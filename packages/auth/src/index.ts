@@ -4,6 +4,8 @@ import { createAccountService, type AccountService } from './account-service.js'
 import type { AccountStore } from './account-store.js';
 import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
 import type { ApiKeyStore } from './api-key-store.js';
+import { associationApiRoutes, associationRouteGroup } from './association-routes.js';
+import { createAssociationService, type AssociationService } from './association-service.js';
 import { resolveAuthOptions, type AuthOptions, type ResolvedAuthOptions } from './auth-config.js';
 import { createAuthenticator } from './authenticator.js';
 import { createDnsTxtResolver, type TxtResolver } from './dns-txt-resolver.js';
@@ -30,6 +32,7 @@ declare module '@w3kit/core' {
     tokenService: TokenService;
     apiKeyService: ApiKeyService;
     accountService: AccountService;
+    associationService: AssociationService;
     txtResolver: TxtResolver;
     verificationService: VerificationService;
   }
@@ -51,6 +54,8 @@ export function auth(options: AuthOptions = {}) {
       'auth.login': { limit: 10, windowSeconds: 600 },
       /** API key secret exchanges per client IP. */
       'auth.api-key': { limit: 60, windowSeconds: 60 },
+      /** Account sign-ups on the association page per client IP. */
+      'auth.sign-up': { limit: 20, windowSeconds: 3600 },
       /** Phone verification codes sent to one number. */
       'auth.phone.number': { limit: 3, windowSeconds: 600 },
       /** Phone verification codes one account asks for. */
@@ -59,7 +64,7 @@ export function auth(options: AuthOptions = {}) {
       'auth.domain.check': { limit: 10, windowSeconds: 60 },
     },
     uses: ['smsSender'],
-    routes: authRouteGroups({ web3connect: web3connectVerificationRoutes }),
+    routes: [...authRouteGroups({ web3connect: [...web3connectVerificationRoutes, ...associationApiRoutes] }), associationRouteGroup()],
     register(container, { config }) {
       container.register({
         authOptions: asValue(resolved),
@@ -84,6 +89,9 @@ export function auth(options: AuthOptions = {}) {
         accountService: asFunction(({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, clock, random }) =>
           createAccountService({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, clock, random }),
         ).singleton(),
+        associationService: asFunction(({ accountService, accountStore, apiKeyService, oneTimeCodes, rateLimiter, secretHasher, clock }) =>
+          createAssociationService({ config, accountService, accountStore, apiKeyService, oneTimeCodes, rateLimiter, secretHasher, clock, ticketTtlSeconds: resolved.associationTicketTtlSeconds }),
+        ).singleton(),
         authenticator: asFunction(({ tokenService }) => createAuthenticator({ tokenService })).singleton(),
         accountDirectory: asFunction(({ accountService }) => accountService).singleton(),
         txtResolver: asFunction(() => createDnsTxtResolver({ servers: resolved.dnsServers, timeoutMs: resolved.dnsTimeoutMs })).singleton(),
@@ -103,6 +111,7 @@ export type { AuthOptions, ResolvedAuthOptions } from './auth-config.js';
 export type { AccountService, NewEndUser, NewOrganization } from './account-service.js';
 export type { AccountRecord, AccountStore, WalletRecord } from './account-store.js';
 export type { ApiKeyService } from './api-key-service.js';
+export type { AssociationService, AssociatingUser, OpenTicket } from './association-service.js';
 export type { TokenService, AccessTokenClaims } from './token-service.js';
 export type { WalletService } from './wallet-service.js';
 export { createDnsTxtResolver, TxtLookupError, type TxtResolver, type DnsTxtResolverOptions } from './dns-txt-resolver.js';

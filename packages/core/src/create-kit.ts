@@ -53,6 +53,27 @@ export interface Kit {
 
 const CORE_OWNER: MigrationOwner = { name: 'core', migrations: coreMigrations };
 
+const migrationOwners = (plugins: readonly KitPlugin[]): MigrationOwner[] => [
+  CORE_OWNER,
+  ...plugins.filter((p) => p.migrations).map((p) => ({ name: p.name, migrations: p.migrations! })),
+];
+
+/**
+ * Applies pending migrations of core and the plugins, without building a kit (no services, no
+ * startup hooks): what `w3kit migrate` runs. Returns the names applied (`auth/0001_accounts`).
+ */
+export async function runMigrations(database: string | DatabaseHandle, plugins: readonly KitPlugin[] = []): Promise<string[]> {
+  validateComposition(plugins);
+  const handle = typeof database === 'string' ? createDatabase(database) : database;
+  try {
+    const applied: string[] = [];
+    for (const owner of migrationOwners(plugins)) applied.push(...(await migrateToLatest(handle, owner)).map((m) => `${owner.name}/${m}`));
+    return applied;
+  } finally {
+    if (typeof database === 'string') await handle.destroy();
+  }
+}
+
 function validateComposition(plugins: readonly KitPlugin[]): void {
   if (!Array.isArray(plugins)) throw new TypeError('createKit: plugins must be an array of plugin objects, e.g. [auth(), nft()]');
   const names = new Set<string>();
@@ -177,12 +198,8 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
       if (problems.length > 0) throw new KitConfigError(problems);
     }
 
-    const owners: MigrationOwner[] = [CORE_OWNER, ...plugins.filter((p) => p.migrations).map((p) => ({ name: p.name, migrations: p.migrations! }))];
-    const migrate = async () => {
-      const applied: string[] = [];
-      for (const owner of owners) applied.push(...(await migrateToLatest(database, owner)).map((m) => `${owner.name}/${m}`));
-      return applied;
-    };
+    const owners = migrationOwners(plugins);
+    const migrate = () => runMigrations(database, plugins);
     if (config.migrations === 'run') {
       const applied = await migrate();
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');

@@ -1,4 +1,4 @@
-export { createKit, type CreateKitOptions, type Kit } from './create-kit.js';
+export { createKit, runMigrations, type CreateKitOptions, type Kit } from './create-kit.js';
 export { defineRoute, type KitPlugin, type PluginContext, type RouteGroup, type RouteSpec, type RouteRequest, type AnyRouteSpec, type HttpMethod } from './plugin.js';
 export type { KitCradle } from './container.js';
 export type { AccountDirectory, AccountSummary, AccountType, Authenticator, LoginResult, Principal, PublicKeyJwk, TypedDataRequest } from './contracts/accounts.js';
@@ -7,6 +7,7 @@ export { KitError, defineErrors, coreErrors, isKitError, type ErrorCatalog, type
 export { wireFormats, type WireFormat, type WireFormatName } from './http/wire-formats.js';
 export { compileValidator, parseParts, type PartValidator, type RequestPart } from './http/validation.js';
 export { readJsonBody } from './http/json-body.js';
+export { readFormBody } from './http/form-body.js';
 export { STATE_KEY, getRequestState, type W3kitRequestState } from './http/request-state.js';
 export { buildOpenApi, renderDocsPage } from './http/openapi.js';
 export { createLogger, redactUrl, redactSecrets, SENSITIVE_FIELDS, type LoggerConfig } from './logging/logger.js';

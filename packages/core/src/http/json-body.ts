@@ -1,14 +1,6 @@
 import type { Context } from 'koa';
 import { coreErrors } from '../errors.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function hasBody(ctx: Context): boolean {
-  const headers = ctx.req.headers;
-  if (headers['transfer-encoding'] !== undefined) return true;
-  const length = Number(headers['content-length']);
-  return Number.isFinite(length) && length > 0;
-}
+import { hasBody, readBodyText } from './body-text.js';
 
 /**
  * Reads the JSON body of a request. A body the host application already parsed
@@ -21,27 +13,7 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
   if (preParsed !== undefined) return preParsed;
   if (!hasBody(ctx)) return undefined;
   if (!ctx.is('application/json', '+json')) throw coreErrors.create('UNSUPPORTED_MEDIA_TYPE');
-  const declared = Number(ctx.req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limitBytes) {
-    ctx.req.resume(); // drain, so the connection can answer
-    throw coreErrors.create('PAYLOAD_TOO_LARGE', { details: { limit_bytes: limitBytes } });
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) {
-      ctx.req.resume();
-      throw coreErrors.create('PAYLOAD_TOO_LARGE', { details: { limit_bytes: limitBytes } });
-    }
-    chunks.push(chunk);
-  }
-  let text: string;
-  try {
-    text = utf8.decode(Buffer.concat(chunks));
-  } catch {
-    throw coreErrors.create('INVALID_ENCODING');
-  }
+  const text = await readBodyText(ctx, limitBytes);
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);

@@ -126,7 +126,7 @@ function describe(error: ValueError): string {
     case ValueErrorType.ArrayMinItems:
       return `must have at least ${String(schema['minItems'])} items.`;
     case ValueErrorType.ObjectAdditionalProperties:
-      return 'has unknown properties.';
+      return 'is not allowed.';
     case ValueErrorType.Literal:
       return `must be ${JSON.stringify(schema['const'])}.`;
     case ValueErrorType.Union:

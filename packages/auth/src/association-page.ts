@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import type { AssociatingUser } from './association-service.js';
+
+/** What every form view of the association page shows and posts. */
+export interface AssociationFrame {
+  organization: { name: string; domain: string };
+  /** The host the end user returns to after confirming. */
+  returnHost: string;
+  /** The ticket, posted back in a hidden field. */
+  token: string;
+  csrf: string;
+  actions: { signIn: string; signUp: string; signOut: string; confirm: string };
+}
+
+export interface SignInView extends AssociationFrame {
+  /** Which form is open; the other is folded. Default sign-in. */
+  open?: 'sign-in' | 'sign-up';
+  errors?: readonly string[];
+  /** Values to put back into the form (never the password). */
+  values?: { email?: string; name?: string };
+}
+
+export interface ConfirmView extends AssociationFrame {
+  user: AssociatingUser;
+  errors?: readonly string[];
+}
+
+export interface MessageView {
+  title: string;
+  message: string;
+  /** A link back to the page, when there is one to go back to. */
+  retryHref?: string;
+}
+
+// One static style sheet: the Content-Security-Policy allows exactly it, by hash, and no script.
+const STYLE = `
+*{box-sizing:border-box}
+body{margin:0;min-height:100vh;display:flex;align-items:flex-start;justify-content:center;padding:32px 16px;background:#f3f5f9;color:#1c2230;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+main{width:100%;max-width:420px;background:#fff;border-radius:14px;box-shadow:0 1px 3px rgba(20,30,60,.08),0 8px 24px rgba(20,30,60,.06);padding:28px 28px 24px}
+.brand{font-weight:700;letter-spacing:.02em;color:#3b5bdb;font-size:13px;text-transform:uppercase;margin:0 0 18px}
+h1{font-size:21px;line-height:1.3;margin:0 0 8px}
+p{margin:0 0 14px}
+.org{display:flex;align-items:center;gap:12px;padding:12px 14px;border:1px solid #e3e7ef;border-radius:10px;margin:0 0 18px;background:#fafbfd}
+.org b{display:block;font-size:16px}
+.verified{color:#2b8a3e;font-size:13px}
+.muted{color:#5c6476;font-size:13px}
+form{margin:0}
+label{display:block;font-weight:600;font-size:13px;margin:12px 0 4px}
+input[type=email],input[type=password],input[type=text]{width:100%;padding:10px 12px;border:1px solid #c9cfdb;border-radius:8px;font:inherit;background:#fff}
+input:focus{outline:2px solid #91a7ff;border-color:#5c7cfa}
+button{width:100%;margin-top:18px;padding:11px 14px;border:0;border-radius:8px;background:#3b5bdb;color:#fff;font:inherit;font-weight:600;cursor:pointer}
+button:hover{background:#364fc7}
+button.link{background:none;color:#3b5bdb;margin-top:10px;padding:6px;font-weight:500}
+details{margin-top:22px;border-top:1px solid #e3e7ef;padding-top:16px}
+summary{cursor:pointer;font-weight:600;color:#3b5bdb}
+.errors{margin:0 0 14px;padding:10px 14px;border-radius:8px;background:#fff5f5;border:1px solid #ffc9c9;color:#c92a2a;list-style:none}
+.wallet{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px;word-break:break-all;background:#f1f3f5;padding:8px 10px;border-radius:6px}
+`;
+const STYLE_HASH = `sha256-${createHash('sha256').update(STYLE).digest('base64')}`;
+
+/**
+ * Headers of every association page: no script at all, only our own style sheet, forms that
+ * post only to this page (and, for the confirmation, whose redirect goes to `formTargets`), no
+ * framing (clickjacking), no referrer (the URL holds the ticket), no caching.
+ */
+export function pageHeaders(formTargets: readonly string[] = []): Record<string, string> {
+  const formAction = ["'self'", ...formTargets].join(' ');
+  return {
+    'content-security-policy': `default-src 'none'; style-src '${STYLE_HASH}'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  };
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text or an attribute value as HTML. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)} · Web3Connect</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<p class="brand">Web3Connect</p>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+function errorList(errors: readonly string[] | undefined): string {
+  if (!errors || errors.length === 0) return '';
+  return `<ul class="errors" role="alert">${errors.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>`;
+}
+
+function hiddenFields(frame: AssociationFrame): string {
+  return `<input type="hidden" name="token" value="${escapeHtml(frame.token)}"><input type="hidden" name="csrf" value="${escapeHtml(frame.csrf)}">`;
+}
+
+function organizationCard(frame: AssociationFrame): string {
+  return `<div class="org"><div><b>${escapeHtml(frame.organization.name)}</b><span class="verified">✓ verified domain ${escapeHtml(frame.organization.domain)}</span></div></div>`;
+}
+
+/** Sign in with email and password, or create an account (name, email, password). */
+export function renderSignInPage(view: SignInView): string {
+  const signUpOpen = view.open === 'sign-up';
+  const email = escapeHtml(view.values?.email ?? '');
+  const signIn = `<form method="post" action="${escapeHtml(view.actions.signIn)}">
+${hiddenFields(view)}
+<label for="sign-in-email">Email</label>
+<input id="sign-in-email" type="email" name="email" autocomplete="email" required value="${signUpOpen ? '' : email}">
+<label for="sign-in-password">Password</label>
+<input id="sign-in-password" type="password" name="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>`;
+  const signUp = `<details${signUpOpen ? ' open' : ''}>
+<summary>New to Web3Connect? Create an account</summary>
+<form method="post" action="${escapeHtml(view.actions.signUp)}">
+${hiddenFields(view)}
+<label for="sign-up-name">Name</label>
+<input id="sign-up-name" type="text" name="name" autocomplete="name" required maxlength="191" value="${escapeHtml(view.values?.name ?? '')}">
+<label for="sign-up-email">Email</label>
+<input id="sign-up-email" type="email" name="email" autocomplete="email" required value="${signUpOpen ? email : ''}">
+<label for="sign-up-password">Password (at least 8 characters)</label>
+<input id="sign-up-password" type="password" name="password" autocomplete="new-password" required minlength="8">
+<button type="submit">Create account and ID wallet</button>
+</form>
+</details>`;
+  return layout(
+    `Connect to ${view.organization.name}`,
+    `<h1>Connect your ID wallet</h1>
+${organizationCard(view)}
+<p class="muted">${escapeHtml(view.organization.name)} asks for your ID wallet address. It will not see your email or password. Afterwards you return to ${escapeHtml(view.returnHost)}.</p>
+${errorList(view.errors)}
+${signIn}
+${signUp}`,
+  );
+}
+
+/** The signed-in end user confirms; the organization then receives the ID wallet address. */
+export function renderConfirmPage(view: ConfirmView): string {
+  const who = view.user.name ? `${view.user.name} (${view.user.email ?? ''})` : (view.user.email ?? '');
+  const wallet = view.user.walletAddress
+    ? `<p>Your ID wallet address:</p><p class="wallet">${escapeHtml(view.user.walletAddress)}</p>`
+    : '<p>An ID wallet will be created for you.</p>';
+  return layout(
+    `Connect to ${view.organization.name}`,
+    `<h1>Confirm the connection</h1>
+${organizationCard(view)}
+${errorList(view.errors)}
+<p>Signed in as <b>${escapeHtml(who)}</b>.</p>
+${wallet}
+<p class="muted">${escapeHtml(view.organization.name)} will receive your ID wallet address only. You will return to ${escapeHtml(view.returnHost)}.</p>
+<form method="post" action="${escapeHtml(view.actions.confirm)}">
+${hiddenFields(view)}
+<button type="submit">Connect my ID wallet</button>
+</form>
+<form method="post" action="${escapeHtml(view.actions.signOut)}">
+${hiddenFields(view)}
+<button type="submit" class="link">Use another account</button>
+</form>`,
+  );
+}
+
+/** A page with one message: an expired link, a refused form, too many tries. */
+export function renderMessagePage(view: MessageView): string {
+  const retry = view.retryHref ? `<p><a href="${escapeHtml(view.retryHref)}">Back</a></p>` : '';
+  return layout(view.title, `<h1>${escapeHtml(view.title)}</h1>\n<p>${escapeHtml(view.message)}</p>\n${retry}`);
+}

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { auth } from '@w3kit/auth';
+import { createKit, createLogger, type Kit } from '@w3kit/core';
+import type { ManualClock } from '@w3kit/core/testing';
+import { nft, type NftOptions } from '@w3kit/nft';
+import Koa from 'koa';
+import request from 'supertest';
+
+export const MASTER_KEY = randomBytes(32).toString('hex');
+
+export function nftKit(url: string, options: { clock?: ManualClock; nft?: NftOptions } = {}): Promise<Kit> {
+  return createKit({
+    database: url,
+    plugins: [auth(), nft(options.nft)],
+    logger: createLogger({ level: 'silent' }),
+    ...(options.clock ? { services: { clock: options.clock } } : {}),
+    config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: 'https://id.example.com' },
+  });
+}
+
+export function appFor(kit: Kit): Koa {
+  const app = new Koa();
+  app.silent = true;
+  app.use(kit.middleware());
+  return app;
+}
+
+let n = 0;
+const unique = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
+
+export interface Actor {
+  accountId: string;
+  bearer: string;
+  address: string;
+}
+
+export async function organization(kit: Kit, { verified = true } = {}): Promise<Actor> {
+  const domain = `org-${unique()}.test`;
+  const { account } = await kit.services.accountService.createOrganization({ name: `Org ${domain}`, domain, email: `ops@${domain}` });
+  if (verified) await kit.services.accountStore.update(account.id, { domainVerified: true }, new Date());
+  const { token } = await kit.services.tokenService.issueAccessToken(account);
+  return { accountId: account.id, bearer: `Bearer ${token}`, address: account.wallet!.address };
+}
+
+export async function endUser(kit: Kit): Promise<Actor> {
+  const loginId = `u-${unique()}`;
+  const account = await kit.services.accountService.createEndUser({ loginId, email: `${loginId}@example.com`, password: 'pw-123456' });
+  const { token } = await kit.services.tokenService.issueAccessToken(account);
+  return { accountId: account.id, bearer: `Bearer ${token}`, address: account.wallet!.address };
+}
+
+export function staticMetadata(overrides: Record<string, unknown> = {}) {
+  return {
+    issuer: 'Acme University',
+    contents_provider: 'Acme',
+    name: 'Bachelor of Science',
+    description: 'Awarded for completing the programme.',
+    image: 'https://acme.test/diploma.png',
+    link: 'https://acme.test/diploma',
+    serial_number: 123,
+    total_issued: 321,
+    animation_url: 'https://acme.test/diploma.mp4',
+    ...overrides,
+  };
+}
+
+export async function mint(app: Koa, minter: Actor, holder: Actor, body: Record<string, unknown> = {}) {
+  const res = await request(app.callback())
+    .post(`/rest/v1/nft/mint/to/${holder.address}`)
+    .set('authorization', minter.bearer)
+    .send({ metadata: { static: staticMetadata(), dynamic: { category: 'diploma', brand: 'acme' } }, ...body });
+  if (res.status !== 200) throw new Error(`mint failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.result as { token_id: string; [key: string]: unknown };
+}
+
+/** Web3Connect error envelope with its code. */
+export function expectError(res: { status: number; body: Record<string, unknown> }, status: number, code: string): void {
+  if (res.status !== status || (res.body['error'] as { code?: string } | null)?.code !== code) {
+    throw new Error(`expected ${status} ${code}, got ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  if (res.body['status'] !== 'error' || res.body['result'] !== null) throw new Error(`not an error envelope: ${JSON.stringify(res.body)}`);
+}
