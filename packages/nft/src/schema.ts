@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationSet } from '@w3kit/core';
+import { isMysql, sql, type Kysely, type Migration, type MigrationSet } from '@w3kit/core';
 
 /** The documented search fields (`POST /nft/search`), each an indexed column. */
 export const SEARCH_FIELDS = [
@@ -83,8 +83,10 @@ export const nftMigrations: MigrationSet = {
         .addColumn('metadata', 'text', (c) => c.notNull())
         .addColumn('metadata_hash', 'varchar(66)', (c) => c.notNull())
         .addColumn('minter_signature', 'varchar(140)', (c) => c.notNull());
-      // search keys: the value itself up to 100 characters, else a hash of it (see search-key.ts)
-      for (const field of SEARCH_FIELDS) table = table.addColumn(`s_${field}`, 'varchar(104)');
+      // search keys: the value itself up to 100 characters, else a hash of it (see search-key.ts).
+      // Search is exact: MySQL's default collation would match 'ACME' to 'acme', so binary there.
+      const mysql = isMysql(db);
+      for (const field of SEARCH_FIELDS) table = table.addColumn(`s_${field}`, 'varchar(104)', (c) => (mysql ? c.modifyEnd(sql`collate utf8mb4_bin`) : c));
       await table.execute();
       // Every list and search query walks one of these in (…, created_at, token_id) order, so
       // pages come straight off the index and deep pages are a covering-index skip.

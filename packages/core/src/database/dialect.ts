@@ -1,0 +1,5 @@
+import { MysqlAdapter, type Kysely } from 'kysely';
+
+/** True when `db` talks to MySQL/MariaDB; for the few migrations that need dialect-specific DDL. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations receive an untyped Kysely
+export const isMysql = (db: Kysely<any>): boolean => db.getExecutor().adapter instanceof MysqlAdapter;
