@@ -29,8 +29,16 @@ export interface ServerConfig {
   dnsServers: string[];
   /** `SMTP_URL` (`smtp://user:pass@host:port`, `smtps://…`); unset: email is logged (development only). */
   smtpUrl: string | undefined;
-  /** `ATTESTATION_SIGNER_KEY`, 0x + 64 hex: the key that signs attestations; generated in development. */
+  /** `ATTESTATION_SIGNER_KEY`, 0x + 64 hex: the key that signs attestations; generated in development, required in production. */
   attestationSignerKey: string | undefined;
+  /** `EMAIL_FROM`: the From header of emailed codes; default `w3kit <no-reply@<PUBLIC_URL host>>`. */
+  emailFrom: string;
+  /** `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM`, `TWILIO_BASE_URL`: SMS through Twilio's Messages API (or a compatible one); unset: SMS is logged (development only). */
+  twilio: { accountSid: string; authToken: string; from: string; baseUrl: string | undefined } | undefined;
+  /** `FACEBOOK_APP_ID`, `FACEBOOK_APP_SECRET`, `FACEBOOK_DIALOG_URL`, `FACEBOOK_GRAPH_URL`, `FACEBOOK_GRAPH_VERSION`: the Facebook attestation; unset: it answers "not configured". */
+  facebook: { appId: string; appSecret: string; dialogBaseUrl: string | undefined; graphBaseUrl: string | undefined; graphVersion: string | undefined } | undefined;
+  /** `TWITTER_CONSUMER_KEY`, `TWITTER_CONSUMER_SECRET`, `TWITTER_API_URL`: the Twitter attestation; unset: it answers "not configured". */
+  twitter: { consumerKey: string; consumerSecret: string; apiBaseUrl: string | undefined } | undefined;
   /** What was filled in with a development default, to say so loudly at startup. */
   developmentDefaults: string[];
 }
@@ -48,6 +56,26 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
 /** Reads a development secret from the data folder, creating it (mode 0600) the first time. */
+const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+
+/** Variables that only work together: all set (returned) or none (undefined); anything between is a problem. */
+function settingGroup<K extends string>(env: Env, names: Record<K, string>, optional: readonly NoInfer<K>[], problems: string[]): Record<K, string | undefined> | undefined {
+  const values = Object.fromEntries(Object.entries<string>(names).map(([key, name]) => [key, env[name]])) as Record<K, string | undefined>;
+  const required = (Object.keys(names) as K[]).filter((key) => !optional.includes(key));
+  const given = required.filter((key) => values[key] !== undefined && values[key] !== '');
+  if (given.length === 0 && (Object.keys(names) as K[]).every((key) => values[key] === undefined)) return undefined;
+  const missing = required.filter((key) => !given.includes(key)).map((key) => names[key]);
+  if (missing.length > 0) {
+    problems.push(`${missing.join(', ')}: required with ${Object.values<string>(names).filter((n) => !missing.includes(n) && env[n] !== undefined).join(', ')}`);
+    return undefined;
+  }
+  for (const key of optional) {
+    const value = values[key];
+    if (value !== undefined && names[key]!.endsWith('_URL') && !HTTP_URL.test(value)) problems.push(`${names[key]}: "${value}" is not an http(s) URL`);
+  }
+  return values;
+}
+
 function persistedSecret(dataDir: string, file: string, create: () => string): string {
   const path = join(dataDir, file);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
@@ -114,6 +142,20 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     developmentDefaults.push('ATTESTATION_SIGNER_KEY (generated)');
   }
 
+  if (attestationSignerKey === undefined && production) problems.push('ATTESTATION_SIGNER_KEY: required in production (the key that signs attestations)');
+
+  const emailFrom = env['EMAIL_FROM'] ?? `w3kit <no-reply@${/^https?:\/\/([^\s/:]+)/.exec(publicUrl)?.[1] ?? 'localhost'}>`;
+  const twilioVars = settingGroup(env, { accountSid: 'TWILIO_ACCOUNT_SID', authToken: 'TWILIO_AUTH_TOKEN', from: 'TWILIO_FROM', baseUrl: 'TWILIO_BASE_URL' }, ['baseUrl'], problems);
+  if (twilioVars && !/^AC[0-9a-zA-Z]{8,}$/.test(twilioVars.accountSid!)) problems.push('TWILIO_ACCOUNT_SID: must look like AC…');
+  const facebookVars = settingGroup(
+    env,
+    { appId: 'FACEBOOK_APP_ID', appSecret: 'FACEBOOK_APP_SECRET', dialogBaseUrl: 'FACEBOOK_DIALOG_URL', graphBaseUrl: 'FACEBOOK_GRAPH_URL', graphVersion: 'FACEBOOK_GRAPH_VERSION' },
+    ['dialogBaseUrl', 'graphBaseUrl', 'graphVersion'],
+    problems,
+  );
+  if (facebookVars?.graphVersion !== undefined && !/^v\d+\.\d+$/.test(facebookVars.graphVersion)) problems.push('FACEBOOK_GRAPH_VERSION: must look like v19.0');
+  const twitterVars = settingGroup(env, { consumerKey: 'TWITTER_CONSUMER_KEY', consumerSecret: 'TWITTER_CONSUMER_SECRET', apiBaseUrl: 'TWITTER_API_URL' }, ['apiBaseUrl'], problems);
+
   if (problems.length > 0) throw new EnvConfigError(problems);
   return {
     mode,
@@ -128,6 +170,16 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     dnsServers,
     smtpUrl,
     attestationSignerKey,
+    emailFrom,
+    twilio: twilioVars && { accountSid: twilioVars.accountSid!, authToken: twilioVars.authToken!, from: twilioVars.from!, baseUrl: twilioVars.baseUrl },
+    facebook: facebookVars && {
+      appId: facebookVars.appId!,
+      appSecret: facebookVars.appSecret!,
+      dialogBaseUrl: facebookVars.dialogBaseUrl,
+      graphBaseUrl: facebookVars.graphBaseUrl,
+      graphVersion: facebookVars.graphVersion,
+    },
+    twitter: twitterVars && { consumerKey: twitterVars.consumerKey!, consumerSecret: twitterVars.consumerSecret!, apiBaseUrl: twitterVars.apiBaseUrl },
     developmentDefaults,
   };
 }

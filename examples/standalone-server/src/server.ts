@@ -1,5 +1,6 @@
+import { attestations } from '@w3kit/attestations';
 import { auth } from '@w3kit/auth';
-import { createKit, createLogger, type Kit, type KitPlugin } from '@w3kit/core';
+import { createKit, createLogger, createSmtpEmailSender, createTwilioSmsSender, type CreateKitOptions, type Kit, type KitPlugin } from '@w3kit/core';
 import { nft } from '@w3kit/nft';
 import Koa from 'koa';
 import type { Logger } from 'pino';
@@ -7,7 +8,19 @@ import type { ServerConfig } from './env-config.js';
 
 /** Every plugin of the kit, with the standalone server's options. Later plugins join here. */
 export function standalonePlugins(config: ServerConfig): KitPlugin[] {
-  return [auth({ dnsServers: config.dnsServers }), nft()];
+  return [
+    auth({ dnsServers: config.dnsServers }),
+    nft(),
+    attestations({ signerKey: config.attestationSignerKey ?? '', facebook: config.facebook, twitter: config.twitter }),
+  ];
+}
+
+/** The real SMS and email senders the environment configures; the kit keeps its log senders for the others. */
+export function standaloneSenders(config: ServerConfig): CreateKitOptions['services'] {
+  return {
+    ...(config.twilio ? { smsSender: createTwilioSmsSender(config.twilio) } : {}),
+    ...(config.smtpUrl ? { emailSender: createSmtpEmailSender({ url: config.smtpUrl, from: config.emailFrom }) } : {}),
+  };
 }
 
 export interface StandaloneServer {
@@ -22,6 +35,7 @@ export async function createStandaloneServer(config: ServerConfig, options: { mi
   const kit = await createKit({
     database: config.databaseUrl,
     plugins: standalonePlugins(config),
+    services: standaloneSenders(config),
     logger,
     config: {
       mode: config.mode,
