@@ -33,6 +33,11 @@ export type MyInfo = Record<string, unknown>;
 export interface AccountService extends AccountDirectory {
   createOrganization(input: NewOrganization): Promise<{ account: AccountRecord; apiKeySecret: string }>;
   createEndUser(input: NewEndUser): Promise<AccountRecord>;
+  /**
+   * The account whose login id (or email) and password these are: tries bounded per login,
+   * equal time and the same 401 INVALID_CREDENTIALS for an unknown login and a wrong password.
+   */
+  verifyPassword(login: string, password: string): Promise<AccountRecord>;
   /** Finenex login with id (or email) and password; 401 INVALID_CREDENTIALS, the same for unknown id and wrong password. */
   loginWithPassword(id: string, password: string): Promise<LoginResult>;
   /** A new token for the account of a still-valid token. */
@@ -162,17 +167,21 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       return account;
     },
 
-    async loginWithPassword(id, password) {
-      // Bounded attempts per login id: the limit answers before any hash is computed.
-      await rateLimiter.enforce('auth.login', id.toLowerCase());
-      const account = (await accountStore.findByLoginId(id)) ?? (id.includes('@') ? await accountStore.findByEmail(id) : null);
+    async verifyPassword(login, password) {
+      // Bounded attempts per login: the limit answers before any hash is computed.
+      await rateLimiter.enforce('auth.login', login.toLowerCase());
+      const account = (await accountStore.findByLoginId(login)) ?? (login.includes('@') ? await accountStore.findByEmail(login) : null);
       // verify() spends the same scrypt work when there is no account, so timing tells nothing.
       const ok = await secretHasher.verify(password, account?.passwordHash ?? null);
       if (!account || !ok) throw authErrors.create('INVALID_CREDENTIALS');
       if (secretHasher.needsRehash(account.passwordHash!)) {
         await accountStore.update(account.id, { passwordHash: await secretHasher.hash(password) }, clock.now());
       }
-      return loginResult(account);
+      return account;
+    },
+
+    async loginWithPassword(id, password) {
+      return loginResult(await this.verifyPassword(id, password));
     },
 
     async extendSession(token) {

@@ -1,4 +1,4 @@
-import { compileValidator, coreErrors, Type, type Clock, type FieldIssue, type KitConfig, type OneTimeCodes, type RateLimiter, type SecretHasher } from '@w3kit/core';
+import { compileValidator, coreErrors, isKitError, Type, type Clock, type FieldIssue, type KitConfig, type OneTimeCodes } from '@w3kit/core';
 import type { AccountService } from './account-service.js';
 import type { AccountRecord, AccountStore } from './account-store.js';
 import { renderButtonJs } from './association-button.js';
@@ -90,8 +90,6 @@ export interface AssociationServiceDeps {
   accountStore: AccountStore;
   apiKeyService: ApiKeyService;
   oneTimeCodes: OneTimeCodes;
-  rateLimiter: RateLimiter;
-  secretHasher: SecretHasher;
   clock: Clock;
   ticketTtlSeconds: number;
 }
@@ -114,7 +112,7 @@ function signUpIssues(input: NewAssociationAccount): FieldIssue[] {
 }
 
 export function createAssociationService(deps: AssociationServiceDeps): AssociationService {
-  const { config, accountService, accountStore, apiKeyService, oneTimeCodes, rateLimiter, secretHasher, clock, ticketTtlSeconds } = deps;
+  const { config, accountService, accountStore, apiKeyService, oneTimeCodes, clock, ticketTtlSeconds } = deps;
   const pagePath = `${config.mountPath}${config.basePaths[ASSOCIATION_API] ?? ASSOCIATION_BASE_PATH}/association`;
   const pageUrl = (ticket: string) => `${config.publicUrl}${pagePath}?${new URLSearchParams({ token: ticket }).toString()}`;
 
@@ -184,12 +182,12 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
       if (login === '' || password === '') {
         throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: login === '' ? 'email' : 'password', message: 'Enter your email and password.' }] });
       }
-      // The same budget as the Finenex password login of this email.
-      await rateLimiter.enforce('auth.login', login);
-      const account = login ? await accountStore.findByEmail(login) : null;
-      // verify() spends the same work without an account, so timing does not tell which emails exist.
-      const ok = await secretHasher.verify(password, account?.passwordHash ?? null);
-      if (!account || !ok || account.accountType !== 'end_user') throw authErrors.create('INVALID_CREDENTIALS', { message: 'The email or password is wrong.' });
+      // The account service's check: the same attempt budget, timing and answer as the Finenex login.
+      const wrong = () => authErrors.create('INVALID_CREDENTIALS', { message: 'The email or password is wrong.' });
+      const account = await accountService.verifyPassword(login, password).catch((error: unknown) => {
+        throw isKitError(error) && error.code === 'INVALID_CREDENTIALS' ? wrong() : error;
+      });
+      if (account.accountType !== 'end_user') throw wrong();
       return startSignIn(ticket, account);
     },
 

@@ -89,8 +89,8 @@ export function auth(options: AuthOptions = {}) {
         accountService: asFunction(({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, clock, random }) =>
           createAccountService({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, clock, random }),
         ).singleton(),
-        associationService: asFunction(({ accountService, accountStore, apiKeyService, oneTimeCodes, rateLimiter, secretHasher, clock }) =>
-          createAssociationService({ config, accountService, accountStore, apiKeyService, oneTimeCodes, rateLimiter, secretHasher, clock, ticketTtlSeconds: resolved.associationTicketTtlSeconds }),
+        associationService: asFunction(({ accountService, accountStore, apiKeyService, oneTimeCodes, clock }) =>
+          createAssociationService({ config, accountService, accountStore, apiKeyService, oneTimeCodes, clock, ticketTtlSeconds: resolved.associationTicketTtlSeconds }),
         ).singleton(),
         authenticator: asFunction(({ tokenService }) => createAuthenticator({ tokenService })).singleton(),
         accountDirectory: asFunction(({ accountService }) => accountService).singleton(),
