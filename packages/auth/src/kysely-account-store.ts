@@ -26,7 +26,7 @@ function toRecord(row: Row): AccountRecord {
     wallet:
       row.wallet_address && row.wallet_public_key && row.wallet_private_key
         ? {
-            address: getAddress(row.wallet_address),
+            address: row.wallet_address,
             publicKey: row.wallet_public_key,
             encryptedPrivateKey: row.wallet_private_key,
             createdAt: new Date(Number(row.wallet_created_at)),
@@ -64,7 +64,7 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
             domain: a.domain,
             domain_verified: a.domainVerified ? 1 : 0,
             domain_txt_token: a.domainTxtToken,
-            wallet_address: a.wallet?.address.toLowerCase() ?? null,
+            wallet_address: a.wallet ? getAddress(a.wallet.address) : null,
             wallet_public_key: a.wallet?.publicKey ?? null,
             wallet_private_key: a.wallet?.encryptedPrivateKey ?? null,
             wallet_created_at: a.wallet?.createdAt.getTime() ?? null,
@@ -80,8 +80,9 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
     findById: (id) => findBy('id', id),
     findByLoginId: (loginId) => findBy('login_id', loginId),
     findByEmail: (email) => findBy('email', email.toLowerCase()),
-    // Addresses are stored lower-cased so a lookup does not depend on the checksum casing.
-    findByWalletAddress: (address) => findBy('wallet_address', address.toLowerCase()),
+    // Addresses are stored EIP-55 checksummed (read paths need no hashing); a lookup takes any
+    // casing by checksumming the input first.
+    findByWalletAddress: (address) => (/^0x[0-9a-fA-F]{40}$/.test(address) ? findBy('wallet_address', getAddress(address.toLowerCase())) : Promise.resolve(null)),
     async update(id, patch: AccountPatch, at) {
       await db
         .updateTable('auth_accounts')
@@ -102,7 +103,7 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
       const result = await db
         .updateTable('auth_accounts')
         .set({
-          wallet_address: wallet.address.toLowerCase(),
+          wallet_address: getAddress(wallet.address),
           wallet_public_key: wallet.publicKey,
           wallet_private_key: wallet.encryptedPrivateKey,
           wallet_created_at: wallet.createdAt.getTime(),
