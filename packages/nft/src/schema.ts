@@ -90,8 +90,11 @@ export const nftMigrations: MigrationSet = {
       await table.execute();
       // Every list and search query walks one of these in (…, created_at, token_id) order, so
       // pages come straight off the index and deep pages are a covering-index skip.
-      await db.schema.createIndex('nft_tokens_holder').on('nft_tokens').columns(['holder_address', 'created_at', 'token_id']).execute();
-      await db.schema.createIndex('nft_tokens_holder_visible').on('nft_tokens').columns(['holder_address', 'visibility', 'created_at', 'token_id']).execute();
+      // One holder index for every viewer: rows come in page order and a viewer who may see only
+      // public tokens filters on the trailing visibility column without leaving the index. (A
+      // second (holder, visibility, …) index tempted MariaDB into a filesort of all the holder's
+      // tokens for the unfiltered query.)
+      await db.schema.createIndex('nft_tokens_holder').on('nft_tokens').columns(['holder_address', 'created_at', 'token_id', 'visibility']).execute();
       await db.schema.createIndex('nft_tokens_minter').on('nft_tokens').columns(['minter_account_id', 'created_at', 'token_id']).execute();
       await db.schema.createIndex('nft_tokens_public').on('nft_tokens').columns(['visibility', 'created_at', 'token_id']).execute();
       for (const field of SEARCH_FIELDS) {
