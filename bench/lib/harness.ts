@@ -22,6 +22,8 @@ export interface RequestSpec {
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /** A new body for every request (e.g. a different single-use code each time); overrides `body`. */
+  nextBody?: () => string;
 }
 
 export interface Measurement {
@@ -87,6 +89,7 @@ export async function measure(url: string, request: RequestSpec, connections: nu
     method: request.method ?? 'GET',
     headers: { 'content-type': 'application/json', ...request.headers },
     ...(request.body === undefined ? {} : { body: request.body }),
+    ...(request.nextBody === undefined ? {} : { requests: [{ setupRequest: (req: object) => ({ ...req, body: request.nextBody!() }) }] }),
     connections,
     duration: durationSeconds,
   });

@@ -1,4 +1,4 @@
-import { getAddress, keccak256, solidityPackedKeccak256, toUtf8Bytes, verifyMessage, Wallet } from 'ethers';
+import { keccak256, solidityPackedKeccak256, toUtf8Bytes, verifyMessage, Wallet } from 'ethers';
 
 /** ERC725 claim types of Origin's attestations. */
 export const CLAIM_TYPES = { facebook: 3, twitter: 4, phone: 10, email: 11 } as const;
@@ -33,8 +33,13 @@ export interface SignedClaim {
  * an address do not depend on its letter case.
  */
 export function claimHash({ identity, claimType, data }: Claim): string {
-  return solidityPackedKeccak256(['address', 'uint256', 'bytes32'], [getAddress(identity.toLowerCase()), claimType, keccak256(toUtf8Bytes(data))]);
+  // all lower case is never read as a (wrong) checksum; the encoder validates the address itself
+  return solidityPackedKeccak256(['address', 'uint256', 'bytes32'], [identity.toLowerCase(), claimType, dataHash(data)]);
 }
+
+// The four data strings are constants: their hashes are computed once.
+const KNOWN_DATA_HASHES = new Map(Object.values(CLAIM_DATA).map((data) => [data, keccak256(toUtf8Bytes(data))]));
+const dataHash = (data: string) => KNOWN_DATA_HASHES.get(data) ?? keccak256(toUtf8Bytes(data));
 
 /**
  * Origin's signing scheme: the personal message signed is the claim hash's 0x-hex *text*
