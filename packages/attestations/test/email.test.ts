@@ -107,6 +107,12 @@ for (const kind of testDatabases()) {
         assert.equal(h.smtp.messages.length, 0);
       });
 
+      it('a mail server that cannot be reached is a 503', async () => {
+        await h.smtp.close();
+        const res = await generate(h, { email: EMAIL });
+        assert.deepEqual([res.status, res.body], [503, { errors: ['The mail server could not be reached.'] }]);
+      });
+
       it('a mailbox the server refuses is a 422', async () => {
         h.smtp.refuse.add('nobody@example.com');
         const res = await generate(h, { email: 'nobody@example.com' });

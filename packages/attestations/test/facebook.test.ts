@@ -90,6 +90,8 @@ for (const kind of testDatabases()) {
 
         const missing = await loadRedirectPage(h, new URL(`${REDIRECT_URI}?state=only`));
         assert.equal(missing.status, 400);
+        const huge = await loadRedirectPage(h, new URL(`${REDIRECT_URI}?state=s&code=${'x'.repeat(2049)}`));
+        assert.deepEqual([huge.status, huge.body], [400, { errors: ['query.code: must be at most 2048 characters.'] }]);
       });
 
       it('a verify after the flow expired is refused', async () => {
