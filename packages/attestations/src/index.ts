@@ -74,7 +74,7 @@ export function attestations(options: AttestationsOptions) {
 }
 
 export { CLAIM_TYPES, CLAIM_DATA, claimHash, recoverClaimSigner, createClaimSigner, type Claim, type ClaimSigner, type SignedClaim, type AttestationTopic } from './claim-signer.js';
-export { attestationRateLimits, type AttestationsOptions, type CodeMessageInput } from './attestations-config.js';
+export { attestationRateLimits, type AttestationsOptions, type CodeMessageInput, type ResolvedAttestationsOptions } from './attestations-config.js';
 export { attestationErrors } from './errors.js';
 export { CODE_PURPOSES, type AttestationService } from './attestation-service.js';
 export { normalizeEmailAddress, normalizePhoneNumber, type PhoneNumberCheck } from './contact-addresses.js';
@@ -83,4 +83,5 @@ export { createTwitterOAuth, type TwitterOAuth, type TwitterOAuthConfig } from '
 export { oauth1AuthorizationHeader, signatureBaseString, hmacSha1Signature, percentEncode, type OAuth1Credentials, type OAuth1Request } from './oauth1-signature.js';
 export type { OAuthFlowStore, OAuthFlow, OAuthProvider, FlowLocator, NewOAuthFlow } from './oauth-flow-store.js';
 export { createKyselyOAuthFlowStore } from './kysely-oauth-flow-store.js';
+export { createMemoryOAuthFlowStore } from './memory-oauth-flow-store.js';
 export { attestationMigrations, type AttestationTables } from './schema.js';
