@@ -1,1 +1,144 @@
-export {};
+import { asFunction, asValue } from 'awilix';
+import type { KitPlugin } from '@w3kit/core';
+import { createAppLoginService, type AppLoginService } from './app-login-service.js';
+import type { AppLoginStore } from './app-login-store.js';
+import { createCredentialService, type CredentialService } from './credential-service.js';
+import type { CredentialStore } from './credential-store.js';
+import type { CustodialKeyStore } from './custodial-key-store.js';
+import { resolveDidOptions, type DidOptions, type ResolvedDidOptions } from './did-config.js';
+import { createDidResolver, type KitDidResolver } from './did-resolver.js';
+import { createDidService, type DidService } from './did-service.js';
+import { createDocumentLoader, type DocumentLoader } from './document-loader.js';
+import { didErrors } from './errors.js';
+import { finenexRouteGroup } from './finenex-routes.js';
+import type { IdentifierStore } from './identifier-store.js';
+import type { KitKeyStore } from './kit-key-store.js';
+import { createKitKeyring, type KitKeyring } from './kit-keyring.js';
+import { createKyselyAppLoginStore } from './kysely-app-login-store.js';
+import { createKyselyCredentialStore } from './kysely-credential-store.js';
+import { createKyselyCustodialKeyStore } from './kysely-custodial-key-store.js';
+import { createKyselyIdentifierStore } from './kysely-identifier-store.js';
+import { createKyselyKitKeyStore } from './kysely-kit-key-store.js';
+import { createKyselyStatusListStore } from './kysely-status-list-store.js';
+import { createKyselyUsedPresentationStore } from './kysely-used-presentation-store.js';
+import { createPresentationService, type PresentationService } from './presentation-service.js';
+import { didMigrations } from './schema.js';
+import { createStatusListService, type StatusListService } from './status-list-service.js';
+import type { StatusListStore } from './status-list-store.js';
+import type { UsedPresentationStore } from './used-presentation-store.js';
+import { vcApiRouteGroup } from './vc-api-routes.js';
+
+declare module '@w3kit/core' {
+  interface KitCradle {
+    didOptions: ResolvedDidOptions;
+    didErrors: typeof didErrors;
+    kitKeyStore: KitKeyStore;
+    custodialKeyStore: CustodialKeyStore;
+    identifierStore: IdentifierStore;
+    statusListStore: StatusListStore;
+    credentialStore: CredentialStore;
+    appLoginStore: AppLoginStore;
+    usedPresentationStore: UsedPresentationStore;
+    didResolver: KitDidResolver;
+    documentLoader: DocumentLoader;
+    kitKeyring: KitKeyring;
+    statusListService: StatusListService;
+    didService: DidService;
+    credentialService: CredentialService;
+    presentationService: PresentationService;
+    appLoginService: AppLoginService;
+  }
+}
+
+/**
+ * DIDs and verifiable credentials: the Finenex DID, VC and VP endpoints and VP login under
+ * `/v2`, and the W3C VC-API. JWT credentials (JwtProof2020, ES256K, did:ethr) by default, Data
+ * Integrity (eddsa-rdfc-2022, ecdsa-rdfc-2019, Ed25519Signature2020, did:key) on request; DIDs
+ * resolve and JSON-LD contexts load offline. Uses auth's `authenticator` and `accountDirectory`.
+ */
+export function did(options: DidOptions = {}) {
+  const resolved = resolveDidOptions(options);
+  return {
+    name: 'did',
+    requires: ['auth'],
+    migrations: didMigrations,
+    errors: didErrors.catalog,
+    rateLimits: {
+      /** Custodial addresses created per account (or per client IP without a token). */
+      'did.create-address': { limit: 30, windowSeconds: 3600 },
+      /** Credentials issued per account through create-vc. */
+      'did.create-vc': { limit: 60, windowSeconds: 60 },
+      /** VP logins tried per client IP. */
+      'did.vp-login': { limit: 60, windowSeconds: 60 },
+      /** Website login requests per client IP. */
+      'did.app-login.request': { limit: 60, windowSeconds: 60 },
+    },
+    routes: [finenexRouteGroup(resolved), vcApiRouteGroup()],
+    register(container, { config }) {
+      const statusListBase = `${config.publicUrl}${config.mountPath}${config.basePaths['finenex'] ?? '/v2'}/did/status-lists/`;
+      container.register({
+        didOptions: asValue(resolved),
+        didErrors: asValue(didErrors),
+        kitKeyStore: asFunction(({ database }) => createKyselyKitKeyStore(database)).singleton(),
+        custodialKeyStore: asFunction(({ database }) => createKyselyCustodialKeyStore(database)).singleton(),
+        identifierStore: asFunction(({ database }) => createKyselyIdentifierStore(database)).singleton(),
+        statusListStore: asFunction(({ database }) => createKyselyStatusListStore(database)).singleton(),
+        credentialStore: asFunction(({ database }) => createKyselyCredentialStore(database)).singleton(),
+        appLoginStore: asFunction(({ database }) => createKyselyAppLoginStore(database)).singleton(),
+        usedPresentationStore: asFunction(({ database }) => createKyselyUsedPresentationStore(database)).singleton(),
+        didResolver: asFunction(() => createDidResolver({ chainId: resolved.chainId, networks: resolved.networks })).singleton(),
+        documentLoader: asFunction(({ didResolver }) => createDocumentLoader(didResolver)).singleton(),
+        kitKeyring: asFunction(({ kitKeyStore, encryption, random, clock, didResolver }) =>
+          createKitKeyring({ store: kitKeyStore, encryption, random, clock, resolver: didResolver, issuerAlias: resolved.issuerAlias, verifierAlias: resolved.verifierAlias }),
+        ).singleton(),
+        statusListService: asFunction(({ statusListStore, credentialStore, kitKeyring, documentLoader, random, clock }) =>
+          createStatusListService({ statusListStore, credentialStore, keyring: kitKeyring, loader: documentLoader, random, clock, baseUrl: statusListBase, length: resolved.statusListLength }),
+        ).singleton(),
+        didService: asFunction(({ custodialKeyStore, identifierStore, kitKeyring, didResolver, accountDirectory, encryption, random, clock }) =>
+          createDidService({ custodialKeyStore, identifierStore, keyring: kitKeyring, resolver: didResolver, accountDirectory, encryption, random, clock }),
+        ).singleton(),
+        credentialService: asFunction(({ credentialStore, statusListService, kitKeyring, didResolver, documentLoader, accountDirectory, clock, random }) =>
+          createCredentialService({
+            credentialStore,
+            statusLists: statusListService,
+            keyring: kitKeyring,
+            resolver: didResolver,
+            loader: documentLoader,
+            accountDirectory,
+            clock,
+            random,
+            options: resolved,
+          }),
+        ).singleton(),
+        presentationService: asFunction(({ didService, credentialService, kitKeyring, didResolver, documentLoader, clock }) =>
+          createPresentationService({ didService, credentialService, keyring: kitKeyring, resolver: didResolver, loader: documentLoader, clock }),
+        ).singleton(),
+        appLoginService: asFunction(({ appLoginStore, usedPresentationStore, credentialStore, presentationService, kitKeyring, accountDirectory, clock, random }) =>
+          createAppLoginService({ appLoginStore, usedPresentationStore, credentialStore, presentationService, keyring: kitKeyring, accountDirectory, clock, random, options: resolved }),
+        ).singleton(),
+      });
+    },
+    async onReady(services) {
+      await services.kitKeyring.ensureKeys();
+    },
+  } satisfies KitPlugin;
+}
+
+export { didErrors } from './errors.js';
+export { CREDENTIAL_FORMATS, type CredentialFormat, type DataModel, type DidOptions, type ResolvedDidOptions } from './did-config.js';
+export { createDidResolver, DidResolutionError, type DidResolverOptions, type KitDidResolver } from './did-resolver.js';
+export { bundledContexts, createDocumentLoader, DocumentLoaderError, type DocumentLoader, type RemoteDocument } from './document-loader.js';
+export type { AppLoginService, LoginRequest, RejectionReason } from './app-login-service.js';
+export type { AppLoginRecord, AppLoginState, AppLoginStore } from './app-login-store.js';
+export type { CredentialService, CreateVcRequest, IssueCredentialRequest, RevokedCredential } from './credential-service.js';
+export type { CredentialStore, IssuedCredentialRecord } from './credential-store.js';
+export type { CustodialKeyRecord, CustodialKeyStore } from './custodial-key-store.js';
+export type { CreatedAddress, DidService, IdentifierView } from './did-service.js';
+export type { IdentifierRecord, IdentifierStore, KeySource } from './identifier-store.js';
+export type { KeyType, KitKeyRecord, KitKeyRole, KitKeyStore } from './kit-key-store.js';
+export type { KitIdentity, KitKeyring } from './kit-keyring.js';
+export type { CreateVpRequest, PresentationExpectations, PresentationService } from './presentation-service.js';
+export type { StatusEntry, StatusListService } from './status-list-service.js';
+export type { StatusListRecord, StatusListStore } from './status-list-store.js';
+export type { UsedPresentationStore } from './used-presentation-store.js';
+export type { CredentialVerification, PresentationVerification, Problem, ProblemCode, ProofFormat, StatusCheck } from './verification.js';

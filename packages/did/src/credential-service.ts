@@ -1,0 +1,288 @@
+import { isUniqueViolation, type AccountDirectory, type Clock, type Principal, type RandomSource } from '@w3kit/core';
+import { decodeJWT } from 'did-jwt';
+import type { CredentialStore } from './credential-store.js';
+import {
+  CREDENTIALS_CONTEXT,
+  dataIntegrityFormatOf,
+  dataModelOf,
+  issueDataIntegrityCredential,
+  STATUS_LIST_CONTEXT,
+  suiteContexts,
+  UNDEFINED_TERMS_CONTEXT,
+  verifyDataIntegrityCredential,
+  xsdDateTime,
+  type DataIntegrityFormat,
+} from './data-integrity.js';
+import type { CredentialFormat, DataModel, ResolvedDidOptions } from './did-config.js';
+import type { KitDidResolver } from './did-resolver.js';
+import type { DocumentLoader } from './document-loader.js';
+import { didErrors } from './errors.js';
+import { issueJwtCredential, jwtOf, verifyJwtCredential } from './jwt-credentials.js';
+import type { KitIdentity, KitKeyring } from './kit-keyring.js';
+import type { StatusListService } from './status-list-service.js';
+import { classifyError, problem, type CredentialVerification, type Problem } from './verification.js';
+
+type Json = Record<string, unknown>;
+
+/** `create-vc`: a credential about the caller, for a holder DID, by one of the kit's issuers. */
+export interface CreateVcRequest {
+  holder: string;
+  issuer?: string;
+  userInfo: Record<string, unknown>;
+  format?: CredentialFormat;
+  /** Data Integrity formats only (JWT credentials are VC 1.1). */
+  dataModel?: DataModel;
+}
+
+/** VC-API `/credentials/issue`: the caller's unsigned credential. */
+export interface IssueCredentialRequest {
+  credential: Json;
+  format?: CredentialFormat;
+}
+
+export interface RevokedCredential {
+  credentialId: string;
+  revoked: true;
+  revokedAt: string;
+  statusListCredential: string;
+  statusListIndex: number;
+}
+
+export interface CredentialService {
+  createVc(principal: Principal, request: CreateVcRequest): Promise<Json>;
+  issue(principal: Principal, request: IssueCredentialRequest): Promise<Json>;
+  /** Verifies a credential of any supported format: proof, validity period, status. Never throws for a bad credential. */
+  verify(input: unknown): Promise<CredentialVerification>;
+  /** Revokes a credential the kit issued at the caller's request. */
+  revoke(principal: Principal, reference: { credentialId?: string; credential?: unknown }): Promise<RevokedCredential>;
+}
+
+export interface CredentialServiceDeps {
+  credentialStore: CredentialStore;
+  statusLists: StatusListService;
+  keyring: KitKeyring;
+  resolver: KitDidResolver;
+  loader: DocumentLoader;
+  accountDirectory: AccountDirectory;
+  clock: Clock;
+  random: RandomSource;
+  options: ResolvedDidOptions;
+}
+
+/** The prefix of `sub` in VC 2.0 credentials, whose context defines `sub` as an IRI. */
+export const USER_URN_PREFIX = 'urn:w3kit:user:';
+
+const idOf = (value: unknown) => (typeof value === 'string' ? value : value && typeof value === 'object' ? (value as Json)['id'] : undefined);
+const asString = (value: unknown) => (typeof value === 'string' ? value : null);
+
+function unverified(problems: Problem[], partial: Partial<CredentialVerification> = {}): CredentialVerification {
+  return { verified: false, format: null, credential: null, id: null, issuer: null, subject: null, expirationDate: null, status: null, ...partial, problems };
+}
+
+export function createCredentialService(deps: CredentialServiceDeps): CredentialService {
+  const { credentialStore, statusLists, keyring, resolver, loader, accountDirectory, clock, random, options } = deps;
+
+  /** The issuer and format a request names, checked against the kit's issuers. */
+  function issuerAndFormat(issuerDid: string | undefined, format: CredentialFormat | undefined): { issuer: KitIdentity; format: CredentialFormat } {
+    if (issuerDid === undefined) {
+      const chosen = format ?? 'jwt';
+      return { issuer: keyring.issuerFor(chosen), format: chosen };
+    }
+    const issuer = keyring.issuer(issuerDid);
+    if (!issuer) throw didErrors.create('UNKNOWN_ISSUER', { details: { issuers: keyring.issuers().map((i) => i.did) } });
+    const chosen = format ?? issuer.formats[0]!;
+    if (!issuer.formats.includes(chosen)) {
+      throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: `${issuer.did} signs ${issuer.formats.join(', ')}, not ${chosen}.` });
+    }
+    return { issuer, format: chosen };
+  }
+
+  async function sign(credential: Json, issuer: KitIdentity, format: CredentialFormat, now: Date): Promise<Json> {
+    if (format === 'jwt') return issueJwtCredential(credential, keyring.jwtIssuer(issuer.did));
+    try {
+      return await issueDataIntegrityCredential(credential, format, keyring.dataIntegritySigner(issuer.did), loader, now);
+    } catch (error) {
+      throw didErrors.create('INVALID_CREDENTIAL', { message: `The credential cannot be signed: ${classifyError(error).message}`, cause: error });
+    }
+  }
+
+  /**
+   * Draws a status entry, signs, and records the credential with its entry in one insert;
+   * when another credential took the entry meanwhile, draws again. Nothing is written when
+   * signing fails.
+   */
+  async function issueRecorded(
+    build: (entry: Json) => Json,
+    issuer: KitIdentity,
+    format: CredentialFormat,
+    record: { id: string; holder: string | null; subjectAccountId: string | null; requestedBy: string | null; expiresAt: Date | null },
+  ): Promise<Json> {
+    const now = clock.now();
+    for (let attempt = 0; ; attempt++) {
+      const reserved = await statusLists.draw(issuer.did);
+      const signed = await sign(build(reserved.entry as unknown as Json), issuer, format, now);
+      try {
+        await credentialStore.insert({ ...record, issuerDid: issuer.did, format, statusListId: reserved.listId, statusIndex: reserved.index, issuedAt: now, revokedAt: null });
+      } catch (error) {
+        if (isUniqueViolation(error) && attempt < 8) continue;
+        throw error;
+      }
+      await statusLists.confirm(reserved.listId);
+      return signed;
+    }
+  }
+
+  async function checkHolder(holder: string) {
+    try {
+      await resolver.document(holder);
+    } catch (error) {
+      throw didErrors.create('INVALID_DID', { message: `holder: ${(error as Error).message}` });
+    }
+  }
+
+  return {
+    async createVc(principal, request) {
+      const { issuer, format } = issuerAndFormat(request.issuer, request.format);
+      if (format === 'jwt' && request.dataModel === '2.0') throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: 'JWT credentials (JwtProof2020) are VC 1.1; use a Data Integrity format for VC 2.0.' });
+      if ('id' in request.userInfo || 'sub' in request.userInfo) throw didErrors.create('INVALID_USER_INFO');
+      await checkHolder(request.holder);
+      const account = await accountDirectory.get(principal.accountId);
+      if (!account) throw didErrors.create('HOLDER_NOT_AUTHORIZED', { message: 'The account of the token no longer exists.' });
+      const userId = account.loginId ?? account.email ?? account.id;
+      const model: DataModel = format === 'jwt' ? '1.1' : (request.dataModel ?? options.dataIntegrityDataModel);
+      const now = clock.now();
+      const expiresAt = options.credentialTtlSeconds > 0 ? new Date(now.getTime() + options.credentialTtlSeconds * 1000) : null;
+      const id = `urn:uuid:${random.uuid()}`;
+      const subject = { ...request.userInfo, sub: model === '2.0' ? `${USER_URN_PREFIX}${encodeURIComponent(userId)}` : userId, id: request.holder };
+      const build = (entry: Json): Json => {
+        if (model === '2.0') {
+          return {
+            '@context': [CREDENTIALS_CONTEXT['2.0'], ...suiteContexts(format as DataIntegrityFormat, '2.0'), UNDEFINED_TERMS_CONTEXT],
+            id,
+            type: ['VerifiableCredential', 'Profile'],
+            issuer: issuer.did,
+            validFrom: xsdDateTime(now),
+            ...(expiresAt ? { validUntil: xsdDateTime(expiresAt) } : {}),
+            credentialSubject: subject,
+            credentialStatus: entry,
+          };
+        }
+        const contexts = format === 'jwt' ? [STATUS_LIST_CONTEXT] : [STATUS_LIST_CONTEXT, ...suiteContexts(format, '1.1'), UNDEFINED_TERMS_CONTEXT];
+        return {
+          '@context': [CREDENTIALS_CONTEXT['1.1'], ...contexts],
+          id,
+          type: ['VerifiableCredential', 'Profile'],
+          issuer: { id: issuer.did },
+          issuanceDate: xsdDateTime(now),
+          ...(expiresAt ? { expirationDate: xsdDateTime(expiresAt) } : {}),
+          credentialSubject: subject,
+          credentialStatus: entry,
+        };
+      };
+      return issueRecorded(build, issuer, format, { id, holder: request.holder, subjectAccountId: account.id, requestedBy: account.id, expiresAt });
+    },
+
+    async issue(principal, request) {
+      const credential = request.credential;
+      const model = dataModelOf(credential);
+      if (!model) throw didErrors.create('INVALID_CREDENTIAL', { message: `The first @context must be ${CREDENTIALS_CONTEXT['1.1']} or ${CREDENTIALS_CONTEXT['2.0']}.` });
+      const issuerDid = idOf(credential['issuer']);
+      if (issuerDid !== undefined && typeof issuerDid !== 'string') throw didErrors.create('UNKNOWN_ISSUER');
+      const { issuer, format } = issuerAndFormat(issuerDid, request.format ?? (issuerDid === undefined && model === '2.0' ? 'eddsa-rdfc-2022' : undefined));
+      if (format === 'jwt' && model === '2.0') throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: 'JWT credentials (JwtProof2020) are VC 1.1; use a Data Integrity format for VC 2.0.' });
+      if ('credentialStatus' in credential) throw didErrors.create('INVALID_CREDENTIAL', { message: 'credentialStatus is set by the server (a Bitstring Status List entry).' });
+      const givenId = credential['id'];
+      if (givenId !== undefined && (typeof givenId !== 'string' || givenId.length > 191 || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(givenId))) {
+        throw didErrors.create('INVALID_CREDENTIAL', { message: 'id must be a URL of at most 191 characters.' });
+      }
+      if (typeof givenId === 'string' && (await credentialStore.find(givenId))) throw didErrors.create('INVALID_CREDENTIAL', { message: 'A credential with this id was already issued.' });
+      const id = typeof givenId === 'string' ? givenId : `urn:uuid:${random.uuid()}`;
+      const now = clock.now();
+      const contexts = ([] as unknown[]).concat(credential['@context']);
+      for (const needed of format === 'jwt' ? [] : suiteContexts(format, model)) if (!contexts.includes(needed)) contexts.push(needed);
+      if (model === '1.1' && !contexts.includes(STATUS_LIST_CONTEXT)) contexts.splice(1, 0, STATUS_LIST_CONTEXT);
+      const dated = model === '1.1' ? { issuanceDate: credential['issuanceDate'] ?? xsdDateTime(now) } : {};
+      const subject = ([] as unknown[]).concat(credential['credentialSubject'] ?? [])[0] as Json | undefined;
+      const until = asString(credential['expirationDate']) ?? asString(credential['validUntil']);
+      const build = (entry: Json): Json => ({
+        ...credential,
+        '@context': contexts,
+        id,
+        issuer: issuerDid === undefined ? (model === '1.1' ? { id: issuer.did } : issuer.did) : credential['issuer'],
+        ...dated,
+        credentialStatus: entry,
+      });
+      return issueRecorded(build, issuer, format, {
+        id,
+        holder: asString(subject?.['id']),
+        subjectAccountId: null,
+        requestedBy: principal.accountId,
+        expiresAt: until && !Number.isNaN(Date.parse(until)) ? new Date(until) : null,
+      });
+    },
+
+    async verify(input) {
+      const now = clock.now();
+      if (!input || (typeof input !== 'object' && typeof input !== 'string')) return unverified([problem('MALFORMED', 'a credential is a JSON object or a JWT')]);
+      const jwt = jwtOf(input);
+      let credential: Json | null;
+      let problems: Problem[];
+      let format: CredentialVerification['format'];
+      if (jwt) {
+        format = 'jwt';
+        ({ credential, problems } = await verifyJwtCredential(jwt, typeof input === 'object' ? (input as Json) : null, resolver, now));
+      } else if (typeof input === 'object' && (format = dataIntegrityFormatOf(input as Json))) {
+        credential = input as Json;
+        problems = await verifyDataIntegrityCredential(credential, loader, now);
+      } else {
+        return unverified([problem('UNSUPPORTED_PROOF', 'the credential has no proof this server verifies (JwtProof2020, DataIntegrityProof eddsa-rdfc-2022 or ecdsa-rdfc-2019, Ed25519Signature2020)')]);
+      }
+      const issuer = credential ? (asString(idOf(credential['issuer'])) ?? null) : null;
+      const subject = credential ? (([] as unknown[]).concat(credential['credentialSubject'] ?? [])[0] as Json | undefined) : undefined;
+      const result: CredentialVerification = {
+        verified: false,
+        format,
+        credential,
+        id: credential ? asString(credential['id']) : null,
+        issuer,
+        subject: asString(subject?.['id']),
+        expirationDate: credential ? (asString(credential['expirationDate']) ?? asString(credential['validUntil'])) : null,
+        status: null,
+        problems,
+      };
+      if (problems.length === 0 && credential) {
+        const { status, problem: statusProblem } = await statusLists.check(credential, issuer);
+        result.status = status;
+        if (statusProblem) result.problems = [statusProblem];
+      }
+      result.verified = result.problems.length === 0;
+      return result;
+    },
+
+    async revoke(principal, reference) {
+      let id = reference.credentialId;
+      if (id === undefined && reference.credential !== undefined) {
+        const jwt = jwtOf(reference.credential);
+        try {
+          const payload = jwt ? (decodeJWT(jwt).payload as Json) : null;
+          id = asString(payload ? payload['jti'] : (reference.credential as Json | null)?.['id']) ?? undefined;
+        } catch {
+          throw didErrors.create('CREDENTIAL_NOT_FOUND', { message: 'The credential’s JWT cannot be decoded.' });
+        }
+      }
+      const record = id === undefined ? null : await credentialStore.find(id);
+      if (!record) throw didErrors.create('CREDENTIAL_NOT_FOUND');
+      if (record.requestedBy !== principal.accountId && record.subjectAccountId !== principal.accountId) throw didErrors.create('NOT_CREDENTIAL_ISSUER');
+      const at = clock.now();
+      await credentialStore.revoke(record.id, at);
+      const fresh = (await credentialStore.find(record.id))!;
+      return {
+        credentialId: record.id,
+        revoked: true,
+        revokedAt: (fresh.revokedAt ?? at).toISOString(),
+        statusListCredential: statusLists.urlOf(record.statusListId),
+        statusListIndex: record.statusIndex,
+      };
+    },
+  };
+}

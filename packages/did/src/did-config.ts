@@ -1,0 +1,90 @@
+/** The credential formats the kit issues: a JWT (the seed's `JwtProof2020`) or a Data Integrity suite. */
+export const CREDENTIAL_FORMATS = ['jwt', 'eddsa-rdfc-2022', 'ecdsa-rdfc-2019', 'Ed25519Signature2020'] as const;
+export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
+
+/** The VC data models: 1.1 (`credentials/v1`, `issuanceDate`) and 2.0 (`credentials/v2`, `validFrom`). */
+export type DataModel = '1.1' | '2.0';
+
+/** Options of the did plugin; every field has a default. */
+export interface DidOptions {
+  /** Chain id of the kit's own did:ethr DIDs (issuer, verifier, custodial keys). Default 1: `did:ethr:0x…` as in the seed. */
+  chainId?: number;
+  /** did:ethr network names the resolver accepts beside ethr-did-resolver's known deployments (`{ mychain: 1337 }`). */
+  networks?: Record<string, number>;
+  /** Alias of the kit's issuer DIDs in `GET /did/issuers`. Default `issuer`. */
+  issuerAlias?: string;
+  /** Alias of the kit's verifier DID in `GET /did/verifiers`. Default `verifier`. */
+  verifierAlias?: string;
+  /** Lifetime of the credentials `create-vc` issues, in seconds; 0 issues them without expiry. Default one year. */
+  credentialTtlSeconds?: number;
+  /** Data model of Data Integrity credentials `create-vc` issues when the request names none. Default `2.0`. */
+  dataIntegrityDataModel?: DataModel;
+  /** How old a VP may be to log in (JWT `nbf`/`iat`, Data Integrity `proof.created`), in seconds. Default 600. */
+  presentationMaxAgeSeconds?: number;
+  /** Wait time of `auth-user-by-app` when the request gives none, in seconds. Default 60. */
+  appLoginDefaultWaitSeconds?: number;
+  /** Longest `waitTime` `auth-user-by-app` accepts, in seconds. Default 600. */
+  appLoginMaxWaitSeconds?: number;
+  /** How long a completed website login can still be collected, in seconds. Default 60. */
+  appLoginResultTtlSeconds?: number;
+  /**
+   * Whether `auth-user-result-by-app` and `cancel-auth-user-by-app` require the `resultToken` that
+   * `auth-user-by-app` returns. Default false: seed clients do not know it (see docs/did.md).
+   */
+  requireAppLoginResultToken?: boolean;
+  /** Entries of each Bitstring Status List. Default 131072 (16 KB, the spec's minimum for herd privacy). */
+  statusListLength?: number;
+  /** Serve the website-login demo page at `/v2/login-demo`. Default false. */
+  loginDemoPage?: boolean;
+}
+
+export type ResolvedDidOptions = Required<DidOptions>;
+
+const positiveIntegers = [
+  'chainId',
+  'presentationMaxAgeSeconds',
+  'appLoginDefaultWaitSeconds',
+  'appLoginMaxWaitSeconds',
+  'appLoginResultTtlSeconds',
+  'statusListLength',
+] as const;
+
+export function resolveDidOptions(options: DidOptions = {}): ResolvedDidOptions {
+  const resolved: ResolvedDidOptions = {
+    chainId: options.chainId ?? 1,
+    networks: options.networks ?? {},
+    issuerAlias: options.issuerAlias ?? 'issuer',
+    verifierAlias: options.verifierAlias ?? 'verifier',
+    credentialTtlSeconds: options.credentialTtlSeconds ?? 365 * 24 * 3600,
+    dataIntegrityDataModel: options.dataIntegrityDataModel ?? '2.0',
+    presentationMaxAgeSeconds: options.presentationMaxAgeSeconds ?? 600,
+    appLoginDefaultWaitSeconds: options.appLoginDefaultWaitSeconds ?? 60,
+    appLoginMaxWaitSeconds: options.appLoginMaxWaitSeconds ?? 600,
+    appLoginResultTtlSeconds: options.appLoginResultTtlSeconds ?? 60,
+    requireAppLoginResultToken: options.requireAppLoginResultToken ?? false,
+    statusListLength: options.statusListLength ?? 131072,
+    loginDemoPage: options.loginDemoPage ?? false,
+  };
+  for (const key of positiveIntegers) {
+    if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) throw new TypeError(`did(): ${key} must be a positive integer`);
+  }
+  if (!Number.isSafeInteger(resolved.credentialTtlSeconds) || resolved.credentialTtlSeconds < 0) {
+    throw new TypeError('did(): credentialTtlSeconds must be a non-negative integer (0: no expiry)');
+  }
+  if (resolved.appLoginDefaultWaitSeconds > resolved.appLoginMaxWaitSeconds) {
+    throw new TypeError('did(): appLoginDefaultWaitSeconds must not exceed appLoginMaxWaitSeconds');
+  }
+  // A bitstring is stored and sent as whole bytes; the spec asks for at least 16 KB.
+  if (resolved.statusListLength % 8 !== 0) throw new TypeError('did(): statusListLength must be a multiple of 8');
+  if (resolved.dataIntegrityDataModel !== '1.1' && resolved.dataIntegrityDataModel !== '2.0') {
+    throw new TypeError('did(): dataIntegrityDataModel must be "1.1" or "2.0"');
+  }
+  for (const [name, chainId] of Object.entries(resolved.networks)) {
+    if (!/^[a-z][a-z0-9:-]*$/.test(name)) throw new TypeError(`did(): networks: "${name}" is not a did:ethr network name (a-z, 0-9, -, :)`);
+    if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new TypeError(`did(): networks.${name} must be a positive chain id`);
+  }
+  for (const key of ['issuerAlias', 'verifierAlias'] as const) {
+    if (typeof resolved[key] !== 'string' || resolved[key].length === 0 || resolved[key].length > 64) throw new TypeError(`did(): ${key} must be 1-64 characters`);
+  }
+  return resolved;
+}

@@ -1,0 +1,159 @@
+import { driver as didKeyDriver } from '@digitalbazaar/did-method-key';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import type { DIDDocument, DIDResolutionResult, Resolvable, VerificationMethod } from 'did-resolver';
+import { computeAddress, getAddress } from 'ethers';
+import { deployments } from 'ethr-did-resolver';
+
+/** Why a DID could not be resolved; `code` is what a verification result reports. */
+export class DidResolutionError extends Error {
+  override readonly name = 'DidResolutionError';
+  constructor(
+    readonly code: 'invalidDid' | 'unsupportedDidMethod' | 'unknownNetwork' | 'notFound',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DidResolverOptions {
+  /** Chain id of the DIDs `ethrDid()` makes; 1 makes `did:ethr:0x…`. */
+  chainId: number;
+  /** Network names accepted beside ethr-did-resolver's known deployments. */
+  networks?: Record<string, number>;
+  /** Resolved documents kept (they are pure functions of the DID). Default 1000. */
+  cacheSize?: number;
+}
+
+/**
+ * Offline DID resolution: did:ethr as the document a DID has before any registry change
+ * (what ethr-did-resolver answers for such a DID, without asking a node) and did:key
+ * (Ed25519 and P-256 Multikey). Any other method is an `unsupportedDidMethod` error.
+ */
+export interface KitDidResolver extends Resolvable {
+  /** The DID resolution result of did-resolver, for did-jwt. */
+  resolve(didUrl: string): Promise<DIDResolutionResult>;
+  /** The DID document; throws DidResolutionError. */
+  document(did: string): Promise<DIDDocument>;
+  /** A DID URL with a fragment → the verification method (with the document's `@context`); without → the document. */
+  dereference(didUrl: string): Promise<Record<string, unknown>>;
+  /** The did:ethr of an address or public key on the configured chain. */
+  ethrDid(addressOrPublicKey: string): string;
+}
+
+const ETHR_IDENTIFIER = /^(0x[0-9a-fA-F]{40}|0x[0-9a-fA-F]{66})$/;
+// the contexts ethr-did-resolver puts on every JSON-LD document it answers
+const ETHR_CONTEXT = [
+  'https://www.w3.org/ns/did/v1',
+  'https://w3id.org/security/suites/secp256k1recovery-2020/v2',
+  'https://w3id.org/security/v3-unstable',
+];
+
+function chainIdOf(network: string, names: Map<string, number>): number {
+  if (/^0x[0-9a-fA-F]+$/.test(network)) {
+    const id = Number(BigInt(network));
+    if (!Number.isSafeInteger(id) || id <= 0) throw new DidResolutionError('unknownNetwork', `did:ethr network ${network} is not a chain id`);
+    return id;
+  }
+  const id = names.get(network);
+  if (id === undefined) throw new DidResolutionError('unknownNetwork', `did:ethr network "${network}" is unknown; use a chain id (did:ethr:0x89:0x…) or configure it in did({ networks })`);
+  return id;
+}
+
+function ethrDocument(did: string, names: Map<string, number>): DIDDocument {
+  const parts = did.split(':');
+  const identifier = parts[parts.length - 1]!;
+  if (parts.length < 3 || !ETHR_IDENTIFIER.test(identifier)) throw new DidResolutionError('invalidDid', `not a valid did:ethr: ${did}`);
+  const network = parts.slice(2, -1).join(':') || 'mainnet';
+  const chainId = chainIdOf(network, names);
+  const publicKey = identifier.length > 42 ? identifier : null;
+  let address: string;
+  try {
+    address = publicKey ? computeAddress(publicKey) : getAddress(identifier.toLowerCase());
+  } catch {
+    throw new DidResolutionError('invalidDid', `not a valid did:ethr public key: ${did}`);
+  }
+  const verificationMethod: VerificationMethod[] = [
+    { id: `${did}#controller`, type: 'EcdsaSecp256k1RecoveryMethod2020', controller: did, blockchainAccountId: `eip155:${chainId}:${address}` },
+  ];
+  const relationships = [`${did}#controller`];
+  if (publicKey) {
+    verificationMethod.push({ id: `${did}#controllerKey`, type: 'EcdsaSecp256k1VerificationKey2019', controller: did, publicKeyHex: publicKey.slice(2) });
+    relationships.push(`${did}#controllerKey`);
+  }
+  return {
+    '@context': [...ETHR_CONTEXT],
+    id: did,
+    verificationMethod,
+    authentication: relationships,
+    assertionMethod: [...relationships],
+  };
+}
+
+export function createDidResolver(options: DidResolverOptions): KitDidResolver {
+  const names = new Map<string, number>();
+  for (const d of deployments) if (d.name) names.set(d.name, Number(d.chainId));
+  for (const [name, chainId] of Object.entries(options.networks ?? {})) names.set(name, chainId);
+  const keys = didKeyDriver();
+  keys.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from });
+  keys.use({ multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.from });
+  const cacheSize = options.cacheSize ?? 1000;
+  const cache = new Map<string, Promise<DIDDocument>>();
+
+  async function build(did: string): Promise<DIDDocument> {
+    const method = /^did:([a-z0-9]+):/.exec(did)?.[1];
+    if (method === 'ethr') return ethrDocument(did, names);
+    if (method === 'key') {
+      try {
+        return (await keys.get({ did })) as unknown as DIDDocument;
+      } catch (error) {
+        throw new DidResolutionError('invalidDid', `cannot resolve ${did}: ${(error as Error).message} (did:key supports Ed25519 and P-256 keys)`);
+      }
+    }
+    if (!method) throw new DidResolutionError('invalidDid', `"${did.slice(0, 80)}" is not a DID`);
+    throw new DidResolutionError('unsupportedDidMethod', `the DID method "did:${method}" is not supported; this server resolves did:ethr and did:key offline`);
+  }
+
+  async function document(did: string): Promise<DIDDocument> {
+    const bare = did.split(/[#?]/)[0]!;
+    let cached = cache.get(bare);
+    if (!cached) {
+      cached = build(bare);
+      cached.catch(() => cache.delete(bare));
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+      cache.set(bare, cached);
+    }
+    return cached;
+  }
+
+  return {
+    document,
+    async resolve(didUrl) {
+      try {
+        return {
+          didResolutionMetadata: { contentType: 'application/did+ld+json' },
+          didDocument: await document(didUrl),
+          didDocumentMetadata: {},
+        };
+      } catch (error) {
+        if (!(error instanceof DidResolutionError)) throw error;
+        return { didResolutionMetadata: { error: error.code, message: error.message }, didDocument: null, didDocumentMetadata: {} };
+      }
+    },
+    async dereference(didUrl) {
+      const doc = await document(didUrl);
+      const hash = didUrl.indexOf('#');
+      if (hash < 0) return doc as unknown as Record<string, unknown>;
+      const fragment = didUrl.slice(hash);
+      const method = [...(doc.verificationMethod ?? []), ...(doc.keyAgreement ?? []).filter((m) => typeof m === 'object')].find(
+        (m) => typeof m === 'object' && (m.id === didUrl || m.id === fragment),
+      );
+      if (!method || typeof method !== 'object') throw new DidResolutionError('notFound', `${didUrl} names no verification method of ${doc.id}`);
+      return { '@context': doc['@context'], ...method };
+    },
+    ethrDid(addressOrPublicKey) {
+      const identifier = addressOrPublicKey.length > 42 ? addressOrPublicKey : addressOrPublicKey.toLowerCase();
+      return options.chainId === 1 ? `did:ethr:${identifier}` : `did:ethr:0x${options.chainId.toString(16)}:${identifier}`;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { DidResolutionError, type KitDidResolver } from './did-resolver.js';
+
+export interface RemoteDocument {
+  contextUrl: string | null;
+  documentUrl: string;
+  document: unknown;
+}
+
+/** A JSON-LD document loader: `jsonld` and `@digitalbazaar/vc` call it for every URL they need. */
+export type DocumentLoader = (url: string) => Promise<RemoteDocument>;
+
+/** Why the loader refused a URL; verification reports `code`. */
+export class DocumentLoaderError extends Error {
+  override readonly name = 'DocumentLoaderError';
+  constructor(
+    readonly code: 'contextNotBundled' | 'didUnresolvable',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+// The context files shipped in packages/did/contexts, copied from the npm packages that publish
+// them (see contexts/README.md), by the URL they are known under.
+const CONTEXT_FILES: Record<string, string> = {
+  'https://www.w3.org/2018/credentials/v1': 'credentials-v1.jsonld',
+  'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
+  'https://www.w3.org/ns/credentials/undefined-terms/v2': 'credentials-undefined-terms-v2.jsonld',
+  'https://www.w3.org/ns/credentials/status/v1': 'credentials-status-v1.jsonld',
+  'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
+  'https://w3id.org/security/suites/ed25519-2020/v1': 'ed25519-2020-v1.jsonld',
+  'https://w3id.org/security/suites/x25519-2020/v1': 'x25519-2020-v1.jsonld',
+  'https://w3id.org/security/v1': 'security-v1.jsonld',
+  'https://w3id.org/security/v2': 'security-v2.jsonld',
+};
+
+export const DATA_INTEGRITY_V2_CONTEXT = 'https://w3id.org/security/data-integrity/v2';
+
+let bundled: ReadonlyMap<string, unknown> | undefined;
+
+/**
+ * The data-integrity/v2 context is not published in any npm package the kit depends on. Its
+ * two term definitions are exactly the ones the VC 2.0 context inlines (`proof`, inside
+ * `VerifiableCredential`, and `DataIntegrityProof`), so it is built from the shipped VC 2.0 context.
+ */
+function dataIntegrityContext(credentialsV2: { '@context': Record<string, { '@context'?: Record<string, unknown> }> }): unknown {
+  const v2 = credentialsV2['@context'];
+  const proof = v2['VerifiableCredential']?.['@context']?.['proof'];
+  const definition = v2['DataIntegrityProof'];
+  if (!proof || !definition) throw new Error('the shipped VC 2.0 context lacks the proof or DataIntegrityProof definition');
+  return { '@context': { id: '@id', type: '@type', '@protected': true, proof, DataIntegrityProof: definition } };
+}
+
+/** Every context the kit knows, read once from the files the package ships. */
+export function bundledContexts(): ReadonlyMap<string, unknown> {
+  if (!bundled) {
+    const documents = new Map<string, unknown>();
+    const dir = new URL('../contexts/', import.meta.url);
+    for (const [url, file] of Object.entries(CONTEXT_FILES)) {
+      documents.set(url, Object.freeze(JSON.parse(readFileSync(new URL(file, dir), 'utf8'))));
+    }
+    documents.set(DATA_INTEGRITY_V2_CONTEXT, dataIntegrityContext(documents.get('https://www.w3.org/ns/credentials/v2') as never));
+    bundled = documents;
+  }
+  return bundled;
+}
+
+/**
+ * A document loader that never touches the network: JSON-LD contexts come from the files the
+ * package ships, DIDs and DID URLs from the offline resolver. Anything else is refused with an
+ * error that names the URL.
+ */
+export function createDocumentLoader(resolver: KitDidResolver): DocumentLoader {
+  const contexts = bundledContexts();
+  return async (url) => {
+    const context = contexts.get(url);
+    if (context !== undefined) return { contextUrl: null, documentUrl: url, document: context };
+    if (url.startsWith('did:')) {
+      try {
+        return { contextUrl: null, documentUrl: url, document: await resolver.dereference(url) };
+      } catch (error) {
+        if (error instanceof DidResolutionError) throw new DocumentLoaderError('didUnresolvable', error.message, { cause: error });
+        throw error;
+      }
+    }
+    throw new DocumentLoaderError(
+      'contextNotBundled',
+      `the JSON-LD document ${url.slice(0, 200)} is not bundled with this server, which loads nothing from the network; known contexts: ${[...contexts.keys()].join(', ')}`,
+    );
+  };
+}

@@ -1,0 +1,172 @@
+import { createECDH } from 'node:crypto';
+import type { Signer as DataIntegritySigner } from '@digitalbazaar/data-integrity';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import type { Clock, EnvelopeEncryption, RandomSource } from '@w3kit/core';
+import { ES256KSigner } from 'did-jwt';
+import type { Issuer as JwtIssuer } from 'did-jwt-vc';
+import { computeAddress, SigningKey } from 'ethers';
+import type { CredentialFormat } from './did-config.js';
+import type { KitDidResolver } from './did-resolver.js';
+import type { KeyType, KitKeyRecord, KitKeyRole, KitKeyStore } from './kit-key-store.js';
+
+/** One of the DIDs the kit issues or verifies as, as `GET /did/issuers` shows it (Veramo's identifier shape). */
+export interface KitIdentity {
+  did: string;
+  alias: string;
+  provider: 'did:ethr' | 'did:key';
+  role: KitKeyRole;
+  keyType: KeyType;
+  /** The credential formats this DID signs. */
+  formats: CredentialFormat[];
+  /** secp256k1: uncompressed public key hex; did:key: the multibase public key. */
+  publicKey: string;
+}
+
+/**
+ * The kit's own keys: created at first start, stored encrypted in the database (so every
+ * instance issues as the same DIDs), opened only here to sign. Nothing outside gets a private key.
+ */
+export interface KitKeyring {
+  /** Loads the keys, creating the missing ones; runs at startup (`onReady`). */
+  ensureKeys(): Promise<void>;
+  issuers(): KitIdentity[];
+  verifiers(): KitIdentity[];
+  /** The issuer that signs the format. */
+  issuerFor(format: CredentialFormat): KitIdentity;
+  /** The kit issuer with this DID, if it is one. */
+  issuer(did: string): KitIdentity | undefined;
+  /** A did-jwt-vc issuer (ES256K signer) for the secp256k1 issuer. */
+  jwtIssuer(did: string): JwtIssuer;
+  /** A Data Integrity signer for a did:key issuer. */
+  dataIntegritySigner(did: string): DataIntegritySigner;
+}
+
+export interface KitKeyringDeps {
+  store: KitKeyStore;
+  encryption: EnvelopeEncryption;
+  random: RandomSource;
+  clock: Clock;
+  resolver: KitDidResolver;
+  issuerAlias: string;
+  verifierAlias: string;
+}
+
+const FORMATS: Record<KeyType, CredentialFormat[]> = {
+  secp256k1: ['jwt'],
+  Ed25519: ['eddsa-rdfc-2022', 'Ed25519Signature2020'],
+  'P-256': ['ecdsa-rdfc-2019'],
+};
+
+const WANTED: { role: KitKeyRole; keyType: KeyType }[] = [
+  { role: 'issuer', keyType: 'secp256k1' },
+  { role: 'issuer', keyType: 'Ed25519' },
+  { role: 'issuer', keyType: 'P-256' },
+  { role: 'verifier', keyType: 'secp256k1' },
+];
+
+const keyContext = (did: string) => `did.kit-key:${did}`;
+
+interface LoadedKey {
+  identity: KitIdentity;
+  jwt?: JwtIssuer;
+  dataIntegrity?: DataIntegritySigner;
+}
+
+export function createKitKeyring(deps: KitKeyringDeps): KitKeyring {
+  const { store, encryption, random, clock, resolver } = deps;
+  let loaded: Map<string, LoadedKey> | undefined;
+
+  async function generate(role: KitKeyRole, keyType: KeyType): Promise<KitKeyRecord> {
+    const alias = role === 'issuer' ? deps.issuerAlias : deps.verifierAlias;
+    const record = (did: string, publicKey: string, secret: string): KitKeyRecord => ({
+      did,
+      role,
+      keyType,
+      alias,
+      publicKey,
+      encryptedPrivateKey: encryption.encrypt(secret, keyContext(did)),
+      createdAt: clock.now(),
+    });
+    if (keyType === 'secp256k1') {
+      const key = new SigningKey(random.bytes(32));
+      return record(resolver.ethrDid(computeAddress(key.publicKey)), key.publicKey, key.privateKey);
+    }
+    const pair =
+      keyType === 'Ed25519'
+        ? await Ed25519Multikey.generate({ seed: random.bytes(32) })
+        : await p256FromSecret(random.bytes(32));
+    const did = `did:key:${pair.publicKeyMultibase}`;
+    const exported = await pair.export({ publicKey: true, secretKey: true });
+    return record(did, pair.publicKeyMultibase, String(exported['secretKeyMultibase']));
+  }
+
+  async function open(record: KitKeyRecord): Promise<LoadedKey> {
+    const provider = record.keyType === 'secp256k1' ? 'did:ethr' : 'did:key';
+    const identity: KitIdentity = {
+      did: record.did,
+      alias: record.alias,
+      provider,
+      role: record.role,
+      keyType: record.keyType,
+      formats: record.role === 'issuer' ? FORMATS[record.keyType] : [],
+      publicKey: record.publicKey,
+    };
+    const secret = encryption.decrypt(record.encryptedPrivateKey, keyContext(record.did)).toString('utf8');
+    if (record.keyType === 'secp256k1') {
+      return { identity, jwt: { did: record.did, alg: 'ES256K', signer: ES256KSigner(Buffer.from(secret.slice(2), 'hex')) } };
+    }
+    const multikey = { type: 'Multikey', id: `${record.did}#${record.publicKey}`, controller: record.did, publicKeyMultibase: record.publicKey, secretKeyMultibase: secret };
+    const pair = record.keyType === 'Ed25519' ? await Ed25519Multikey.from(multikey) : await EcdsaMultikey.from(multikey);
+    return { identity, dataIntegrity: pair.signer() };
+  }
+
+  const all = () => {
+    if (!loaded) throw new Error('the kit keys are not loaded: createKit runs did().onReady first');
+    return [...loaded.values()];
+  };
+  const find = (did: string) => {
+    const key = all().find((k) => k.identity.did === did);
+    if (!key) throw new TypeError(`${did} is not a kit key`);
+    return key;
+  };
+
+  return {
+    async ensureKeys() {
+      const existing = await store.list();
+      const keys = new Map<string, LoadedKey>();
+      for (const { role, keyType } of WANTED) {
+        let record = existing.find((k) => k.role === role && k.keyType === keyType);
+        record ??= await store.insertIfAbsent(await generate(role, keyType));
+        keys.set(record.did, await open(record));
+      }
+      loaded = keys;
+    },
+    issuers: () => all().filter((k) => k.identity.role === 'issuer').map((k) => k.identity),
+    verifiers: () => all().filter((k) => k.identity.role === 'verifier').map((k) => k.identity),
+    issuerFor(format) {
+      const key = all().find((k) => k.identity.role === 'issuer' && k.identity.formats.includes(format));
+      if (!key) throw new TypeError(`no kit issuer signs ${format}`);
+      return key.identity;
+    },
+    issuer: (did) => all().find((k) => k.identity.role === 'issuer' && k.identity.did === did)?.identity,
+    jwtIssuer(did) {
+      const key = find(did).jwt;
+      if (!key) throw new TypeError(`${did} does not sign JWTs`);
+      return key;
+    },
+    dataIntegritySigner(did) {
+      const key = find(did).dataIntegrity;
+      if (!key) throw new TypeError(`${did} does not sign Data Integrity proofs`);
+      return key;
+    },
+  };
+}
+
+/** A P-256 Multikey pair from 32 random bytes (ecdsa-multikey's generate() draws its own randomness). */
+async function p256FromSecret(secret: Buffer): Promise<MultikeyPair> {
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(secret);
+  return EcdsaMultikey.fromRaw({ curve: 'P-256', secretKey: new Uint8Array(secret), publicKey: new Uint8Array(ecdh.getPublicKey(null, 'compressed')) });
+}
+

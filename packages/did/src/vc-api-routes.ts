@@ -1,0 +1,125 @@
+import { defineRoute, Type, type RouteGroup } from '@w3kit/core';
+import { CREDENTIAL_FORMATS } from './did-config.js';
+import type { CredentialVerification, Problem, ProblemCode, PresentationVerification } from './verification.js';
+
+// The four problem types of the VC Data Model 2.0 that VC-API results name; the kit's own code is the title.
+const PROBLEM_TYPES: Record<ProblemCode, string> = {
+  MALFORMED: 'MALFORMED_VALUE_ERROR',
+  UNSUPPORTED_PROOF: 'MALFORMED_VALUE_ERROR',
+  CONTEXT_UNAVAILABLE: 'PARSING_ERROR',
+  SIGNATURE_INVALID: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+  PAYLOAD_MISMATCH: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+  ISSUER_MISMATCH: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+  AUDIENCE_MISMATCH: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+  CHALLENGE_MISMATCH: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+  DID_UNRESOLVABLE: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+  EXPIRED: 'RANGE_ERROR',
+  NOT_YET_VALID: 'RANGE_ERROR',
+  REVOKED: 'RANGE_ERROR',
+  STATUS_UNAVAILABLE: 'RANGE_ERROR',
+  CREDENTIAL_NOT_VERIFIED: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+};
+
+const problemDetails = (problems: Problem[]) =>
+  problems.map((p) => ({ type: `https://www.w3.org/TR/vc-data-model#${PROBLEM_TYPES[p.code]}`, title: p.code, detail: p.message }));
+
+/** A VC-API verification result: `verified`, the checks done, errors and ProblemDetails. */
+function credentialVerificationResult(v: CredentialVerification) {
+  const checks = v.verified ? ['proof', ...(v.expirationDate ? ['expiration'] : []), ...(v.status ? ['credentialStatus'] : [])] : [];
+  return { verified: v.verified, checks, warnings: [] as string[], errors: v.problems.map((p) => p.message), problemDetails: problemDetails(v.problems) };
+}
+
+function presentationVerificationResult(v: PresentationVerification, options: { challenge?: string; domain?: string }) {
+  return {
+    verified: v.verified,
+    checks: v.verified ? ['proof', ...(options.challenge ? ['challenge'] : []), ...(options.domain ? ['domain'] : [])] : [],
+    warnings: [] as string[],
+    errors: v.problems.map((p) => p.message),
+    problemDetails: problemDetails(v.problems),
+    results: {
+      holder: { valid: v.holder !== null, input: v.holder },
+      ...(options.challenge ? { challenge: { valid: v.challenge === options.challenge, input: options.challenge } } : {}),
+      ...(options.domain ? { domain: { valid: v.audience.includes(options.domain), input: options.domain } } : {}),
+    },
+    credentialResults: v.credentials.map(credentialVerificationResult),
+  };
+}
+
+const Proofed = Type.Object({ proof: Type.Union([Type.Object({ type: Type.String() }), Type.Array(Type.Object({ type: Type.String() }), { minItems: 1 })]) });
+
+const issueRoute = defineRoute({
+  method: 'POST',
+  path: '/credentials/issue',
+  summary: 'VC-API: issue a credential as one of the kit’s issuers (organization accounts).',
+  description: 'The issuer (or `options.format`, a w3kit extension) chooses the proof: did:ethr → JwtProof2020, Ed25519 did:key → eddsa-rdfc-2022 or Ed25519Signature2020, P-256 did:key → ecdsa-rdfc-2019.',
+  bearerAuth: true,
+  successStatus: 201,
+  body: Type.Object({
+    credential: Type.Object({
+      '@context': Type.Union([Type.String(), Type.Array(Type.Union([Type.String(), Type.Object({})]), { minItems: 1 })]),
+      type: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })]),
+      credentialSubject: Type.Union([Type.Object({}), Type.Array(Type.Object({}), { minItems: 1 })]),
+    }),
+    options: Type.Optional(Type.Object({ format: Type.Optional(Type.Union(CREDENTIAL_FORMATS.map((f) => Type.Literal(f)))) })),
+  }),
+  async handler({ body, services, ctx }) {
+    const principal = await services.authenticator.require(ctx);
+    if (principal.accountType !== 'organization') throw services.didErrors.create('ORGANIZATION_ONLY');
+    const types = ([] as unknown[]).concat(body.credential.type);
+    if (!types.includes('VerifiableCredential')) {
+      throw services.didErrors.create('INVALID_CREDENTIAL', { message: 'type must include VerifiableCredential.' });
+    }
+    const format = body.options?.format;
+    return { verifiableCredential: await services.credentialService.issue(principal, { credential: body.credential, ...(format ? { format } : {}) }) };
+  },
+});
+
+const verifyCredentialRoute = defineRoute({
+  method: 'POST',
+  path: '/credentials/verify',
+  summary: 'VC-API: verify a credential (proof, validity period, status).',
+  body: Type.Object({ verifiableCredential: Proofed, options: Type.Optional(Type.Object({})) }),
+  async handler({ body, services }) {
+    return credentialVerificationResult(await services.credentialService.verify(body.verifiableCredential));
+  },
+});
+
+const verifyPresentationRoute = defineRoute({
+  method: 'POST',
+  path: '/presentations/verify',
+  summary: 'VC-API: verify a presentation and every credential in it, with options.challenge and options.domain.',
+  body: Type.Object({
+    verifiablePresentation: Proofed,
+    options: Type.Optional(Type.Object({ challenge: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })), domain: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })) })),
+  }),
+  async handler({ body, services }) {
+    const options = { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { audience: body.options.domain } : {}) };
+    const result = await services.presentationService.verify(body.verifiablePresentation, options);
+    return presentationVerificationResult(result, { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { domain: body.options.domain } : {}) });
+  },
+});
+
+const statusRoute = defineRoute({
+  method: 'POST',
+  path: '/credentials/status',
+  summary: 'VC-API: set the revocation status of a credential the caller had issued (status true revokes; a revocation is final).',
+  bearerAuth: true,
+  body: Type.Object({
+    credentialId: Type.String({ minLength: 1, maxLength: 191 }),
+    credentialStatus: Type.Object({ type: Type.String(), statusPurpose: Type.Literal('revocation') }),
+    status: Type.Boolean(),
+  }),
+  async handler({ body, services, ctx }) {
+    const principal = await services.authenticator.require(ctx);
+    if (!body.status) throw services.didErrors.create('UNREVOKE_NOT_ALLOWED');
+    return services.credentialService.revoke(principal, { credentialId: body.credentialId });
+  },
+});
+
+/**
+ * The W3C VC-API issuer and verifier endpoints. Mount them elsewhere with
+ * `config.basePaths['vc-api']`. Errors use the Finenex plain-JSON error body (see docs/did.md).
+ */
+export function vcApiRouteGroup(): RouteGroup {
+  return { api: 'vc-api', basePath: '', format: 'finenex', routes: [issueRoute, verifyCredentialRoute, verifyPresentationRoute, statusRoute] };
+}

@@ -1,0 +1,121 @@
+import { DidResolutionError } from './did-resolver.js';
+import { DocumentLoaderError } from './document-loader.js';
+
+/** Proof formats the kit verifies: a JWT (`JwtProof2020`) or a Data Integrity suite. */
+export type ProofFormat = 'jwt' | 'eddsa-rdfc-2022' | 'ecdsa-rdfc-2019' | 'Ed25519Signature2020';
+
+/** Why a credential or presentation did not verify: a stable code and a sentence. */
+export type ProblemCode =
+  | 'MALFORMED'
+  | 'UNSUPPORTED_PROOF'
+  | 'SIGNATURE_INVALID'
+  | 'PAYLOAD_MISMATCH'
+  | 'ISSUER_MISMATCH'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'REVOKED'
+  | 'STATUS_UNAVAILABLE'
+  | 'DID_UNRESOLVABLE'
+  | 'CONTEXT_UNAVAILABLE'
+  | 'AUDIENCE_MISMATCH'
+  | 'CHALLENGE_MISMATCH'
+  | 'CREDENTIAL_NOT_VERIFIED';
+
+export interface Problem {
+  code: ProblemCode;
+  message: string;
+}
+
+/** The revocation status of a credential that carries a Bitstring Status List entry. */
+export interface StatusCheck {
+  statusListCredential: string;
+  statusListIndex: number;
+  revoked: boolean;
+}
+
+export interface CredentialVerification {
+  verified: boolean;
+  format: ProofFormat | null;
+  /** The credential as verified: for a JWT, the JSON form decoded from the signed JWT. */
+  credential: Record<string, unknown> | null;
+  id: string | null;
+  issuer: string | null;
+  /** `credentialSubject.id`. */
+  subject: string | null;
+  expirationDate: string | null;
+  status: StatusCheck | null;
+  problems: Problem[];
+}
+
+/** What the proof check of one presentation format found, before its credentials are verified. */
+export interface PresentationProofCheck {
+  presentation: Record<string, unknown> | null;
+  holder: string | null;
+  audience: string[];
+  challenge: string | null;
+  signedAt: Date | null;
+  fingerprint: string;
+  /** The credentials as the presentation carries them: JWT strings or JSON objects. */
+  credentials: unknown[];
+  problems: Problem[];
+}
+
+export interface PresentationVerification {
+  verified: boolean;
+  format: ProofFormat | null;
+  presentation: Record<string, unknown> | null;
+  holder: string | null;
+  /** JWT `aud` / Data Integrity `proof.domain`. */
+  audience: string[];
+  /** JWT `nonce` / Data Integrity `proof.challenge`. */
+  challenge: string | null;
+  /** When the holder signed it (JWT `nbf`/`iat`, Data Integrity `proof.created`), if it says. */
+  signedAt: Date | null;
+  /** Hash of the signed presentation (the JWT, or the proof value), to refuse a replay. */
+  fingerprint: string | null;
+  credentials: CredentialVerification[];
+  problems: Problem[];
+}
+
+export const problem = (code: ProblemCode, message: string): Problem => ({ code, message });
+
+/** The first message of an error, whatever shape the library gave it. */
+function messages(error: unknown, depth = 0): { error: unknown; message: string }[] {
+  if (!error || depth > 5) return [];
+  const e = error as { message?: unknown; cause?: unknown; errors?: unknown[]; details?: { cause?: unknown } };
+  const own = typeof e.message === 'string' ? [{ error, message: e.message }] : [];
+  return [
+    ...own,
+    ...messages(e.cause, depth + 1),
+    ...messages(e.details?.cause, depth + 1),
+    ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => messages(x, depth + 1)) : []),
+  ];
+}
+
+/**
+ * Turns what did-jwt, did-jwt-vc, jsonld-signatures or @digitalbazaar/vc threw or reported into
+ * a problem with a stable code. The libraries report by message; the prefixes matched here are
+ * did-jwt's `JWT_ERROR` codes and jsonld-signatures' sentences.
+ */
+export function classifyError(error: unknown): Problem {
+  const all = messages(error);
+  for (const { error: e } of all) {
+    if (e instanceof DocumentLoaderError) return problem(e.code === 'didUnresolvable' ? 'DID_UNRESOLVABLE' : 'CONTEXT_UNAVAILABLE', e.message);
+    if (e instanceof DidResolutionError) return problem('DID_UNRESOLVABLE', e.message);
+  }
+  const text = all.map((m) => m.message).join(' | ') || String(error);
+  const first = all[0]?.message ?? String(error);
+  const rules: [RegExp, ProblemCode][] = [
+    [/resolver_error|unsupportedDidMethod|invalidDid|unknownNetwork/i, 'DID_UNRESOLVABLE'],
+    [/has expired|expirationDate|after "validUntil"|JWT has expired/i, 'EXPIRED'],
+    [/not valid before|before the "issuanceDate"|before "validFrom"|\bnbf\b|\biat\b/i, 'NOT_YET_VALID'],
+    [/invalid_audience|audience|domain is not as expected|mandatory domain/i, 'AUDIENCE_MISMATCH'],
+    [/challenge/i, 'CHALLENGE_MISMATCH'],
+    [/issuer must match|controller/i, 'ISSUER_MISMATCH'],
+    // noble-curves throws these when a forged signature is not even a point on the curve
+    [/invalid_signature|signature|square root|recovery|invalid [rs]\b|not on curve/i, 'SIGNATURE_INVALID'],
+    [/No matching proofs found|not_supported|No "proof"|proof type/i, 'UNSUPPORTED_PROOF'],
+  ];
+  for (const [pattern, code] of rules) if (pattern.test(text)) return problem(code, first);
+  return problem('MALFORMED', first);
+}

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { auth } from '@w3kit/auth';
+import { createKit, createLogger, type CreateKitOptions, type Kit, type KitConfigInput } from '@w3kit/core';
+import { did, type DidOptions } from '@w3kit/did';
+import { ES256KSigner } from 'did-jwt';
+import type { Issuer } from 'did-jwt-vc';
+import { computeAddress, SigningKey } from 'ethers';
+import Koa from 'koa';
+
+export const MASTER_KEY = randomBytes(32).toString('hex');
+export const PUBLIC_URL = 'http://127.0.0.1:3000';
+
+type Json = Record<string, unknown>;
+
+/**
+ * The seed document's own examples (seeds/004_…): the auth-user-with-vp body, the verify-vc
+ * body (its closing brace is missing in the document), the create-vp body and the verify-vp body.
+ */
+export const SEED = JSON.parse(readFileSync(new URL('./fixtures/seed-examples.json', import.meta.url), 'utf8')) as {
+  authUserWithVp: { vp: Json };
+  verifyVc: Json;
+  createVp: { holder: string; verifier: string; credentials: Json[] };
+  verifyVp: Json;
+};
+
+/** A kit with auth and did on `url`: test-speed hashing, no background sweeps. */
+export function didKit(
+  url: string,
+  options: DidOptions = {},
+  extra: Omit<Partial<CreateKitOptions>, 'config'> & { config?: Partial<KitConfigInput> } = {},
+): Promise<Kit> {
+  return createKit({
+    database: url,
+    plugins: [auth(), did(options)],
+    logger: createLogger({ level: 'silent' }),
+    ...extra,
+    config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: PUBLIC_URL, ...extra.config },
+  });
+}
+
+export function appFor(kit: Kit): Koa {
+  const app = new Koa();
+  app.silent = true;
+  app.use(kit.middleware());
+  return app;
+}
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export async function createUser(kit: Kit, name = 'Hong') {
+  const loginId = `user-${unique()}`;
+  const account = await kit.services.accountService.createEndUser({ loginId, email: `${loginId}@example.com`, password: 'correct horse battery', name, phoneNumber: '+821012345678' });
+  const { token } = await kit.services.tokenService.issueAccessToken(account);
+  return { account, loginId, token, bearer: `Bearer ${token}` };
+}
+
+export async function createOrganization(kit: Kit) {
+  const domain = `org-${unique()}.test`;
+  const { account } = await kit.services.accountService.createOrganization({ name: 'Acme Corp', domain, email: `ops@${domain}` });
+  const { token } = await kit.services.tokenService.issueAccessToken(account);
+  return { account, token, bearer: `Bearer ${token}` };
+}
+
+/** A wallet's own secp256k1 key and did:ethr, as a did-jwt-vc issuer/holder. */
+export function walletKey(): { did: string; issuer: Issuer; privateKey: string } {
+  const key = new SigningKey(randomBytes(32));
+  const did = `did:ethr:${computeAddress(key.publicKey).toLowerCase()}`;
+  return { did, privateKey: key.privateKey, issuer: { did, alg: 'ES256K', signer: ES256KSigner(Buffer.from(key.privateKey.slice(2), 'hex')) } };
+}
+
+/** Base64url-decodes a JWT part. */
+export const jwtPart = (jwt: string, i: 0 | 1) => JSON.parse(Buffer.from(jwt.split('.')[i]!, 'base64url').toString('utf8')) as Json;
+
+/** Re-encodes a JWT with a changed payload and the original signature (a forgery). */
+export function withPayload(jwt: string, change: (payload: Json) => void): string {
+  const [header, , signature] = jwt.split('.');
+  const payload = jwtPart(jwt, 1);
+  change(payload);
+  return `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
+}
+
+/** The JWT with one signature character changed. */
+export function withBadSignature(jwt: string): string {
+  const i = jwt.lastIndexOf('.') + 10;
+  return `${jwt.slice(0, i)}${jwt[i] === 'A' ? 'B' : 'A'}${jwt.slice(i + 1)}`;
+}
