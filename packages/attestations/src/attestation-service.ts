@@ -71,7 +71,6 @@ export function createAttestationService(deps: AttestationServiceDeps): Attestat
   const now = () => clock.now().getTime();
   const flowTtlMs = options.oauthFlowTtlSeconds * 1000;
   // Expired flows are deleted by the instance that starts a flow, at most once per flow lifetime.
-  let lastPurgeAt = 0;
 
   const redirectUrl = (provider: OAuthProvider) =>
     `${deps.config.publicUrl}${deps.config.mountPath}${deps.config.basePaths['redirects'] ?? '/redirects'}/${provider}/`;
@@ -112,10 +111,6 @@ export function createAttestationService(deps: AttestationServiceDeps): Attestat
 
   async function startFlow(provider: OAuthProvider, key: string, secret?: SealedRequestToken): Promise<void> {
     const at = now();
-    if (at - lastPurgeAt >= flowTtlMs) {
-      lastPurgeAt = at;
-      await flows.purgeExpired(at);
-    }
     const id = random.uuid();
     await flows.insert({
       id,

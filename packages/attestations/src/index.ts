@@ -40,6 +40,8 @@ export function attestations(options: AttestationsOptions) {
     errors: attestationErrors.catalog,
     rateLimits: attestationRateLimits,
     uses: ['smsSender', 'emailSender'],
+    // expired OAuth flows go on the kit's housekeeping sweep (codes are core's and go on core's)
+    housekeeping: ({ attestationFlowStore, clock }) => attestationFlowStore.purgeExpired(clock.now().getTime()),
     register(container, { config }) {
       if (config.mode === 'production' && signer.address === TEST_SIGNER_ADDRESS) {
         throw new KitConfigError(['attestations.signerKey: the well-known test key 0x…01 cannot sign claims in production; configure a secret key']);

@@ -29,7 +29,8 @@ export interface CreateKitOptions {
   logger?: Logger;
   /**
    * Services that replace the defaults after the plugins registered theirs: a clock, a
-   * random source, real SMS and email senders, a store of the host's own.
+   * random source, real SMS and email senders, a store of the host's own. A service with a
+   * `close()` method is closed by `kit.close()`.
    */
   services?: Partial<Omit<KitCradle, 'requestId'>>;
 }
@@ -45,6 +46,8 @@ export interface Kit {
   readonly routes: readonly string[];
   /** The OpenAPI 3.1 document. */
   openapi(): Record<string, unknown>;
+  /** Runs the housekeeping sweep now (it also runs every `housekeepingIntervalSeconds`). */
+  runHousekeeping(): Promise<void>;
   /** Runs pending migrations of core and every plugin; returns the names applied. */
   migrate(): Promise<string[]>;
   /** Stops housekeeping and closes the database if the kit opened it. */
@@ -183,7 +186,11 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
       emailSender: asFunction(({ logger }: KitCradle) => createLogEmailSender(logger)).singleton(),
     });
     for (const plugin of plugins) plugin.register?.(container, { config, logger });
-    for (const [name, service] of Object.entries(options.services ?? {})) container.register(name, asValue(service));
+    for (const [name, service] of Object.entries(options.services ?? {})) {
+      // A service with close() (an SMTP pool, an HTTP agent) is closed by kit.close().
+      const close = (service as { close?: unknown } | null)?.close;
+      container.register(name, typeof close === 'function' ? asFunction(() => service).singleton().disposer(() => close.call(service)) : asValue(service));
+    }
 
     if (config.mode === 'production') {
       const problems: string[] = [];
@@ -234,16 +241,18 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
     }
     const routesMiddleware = table.middleware();
 
+    /** Deletes expired codes, counters and plugins' expired rows. */
+    const runHousekeeping = async () => {
+      await Promise.all([
+        container.cradle.rateLimiter.purgeExpired(),
+        container.cradle.oneTimeCodes.purgeExpired(),
+        ...plugins.map((p) => p.housekeeping?.(container.cradle)),
+      ]);
+    };
     let housekeeping: NodeJS.Timeout | undefined;
     if (config.housekeepingIntervalSeconds > 0) {
       housekeeping = setInterval(() => {
-        Promise.all([
-          container.cradle.rateLimiter.purgeExpired(),
-          container.cradle.oneTimeCodes.purgeExpired(),
-          ...plugins.map((p) => p.housekeeping?.(container.cradle)),
-        ]).catch((error: unknown) =>
-          logger.warn({ err: error }, 'housekeeping failed'),
-        );
+        runHousekeeping().catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
       }, config.housekeepingIntervalSeconds * 1000);
       housekeeping.unref();
     }
@@ -256,6 +265,7 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
       routes: [...seen.keys()],
       openapi,
       migrate,
+      runHousekeeping,
       async close() {
         if (housekeeping) clearInterval(housekeeping);
         await container.dispose();

@@ -93,6 +93,18 @@ describe('createKit composition and config', () => {
     await (await createKit({ database: 'sqlite::memory:', logger, config: { ...config, mode: 'production' } })).close();
   });
 
+  it('closes the services it was given that have close(), on kit.close()', async () => {
+    let closed = 0;
+    const kit = await createKit({
+      database: 'sqlite::memory:',
+      config,
+      services: { emailSender: { development: false, send: async () => {}, close: () => void closed++ } as never },
+    });
+    await kit.services.emailSender.send({ to: 'a@example.com', subject: 's', text: 't' });
+    await kit.close();
+    assert.equal(closed, 1);
+  });
+
   it('registers plugin services in the container, with per-request scopes', async () => {
     let registered = false;
     const plugin: KitPlugin = {

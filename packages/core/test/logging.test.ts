@@ -24,6 +24,7 @@ describe('core logging', () => {
   it('redacts sensitive query parameters in URLs', () => {
     assert.equal(redactUrl('/nft/verification/qr_code/result?c=ABC&x=1'), '/nft/verification/qr_code/result?c=%5BREDACTED%5D&x=1');
     assert.equal(redactUrl('/cb?oauth_verifier=v&token=t'), '/cb?oauth_verifier=%5BREDACTED%5D&token=%5BREDACTED%5D');
+    assert.equal(redactUrl('/redirects/twitter/?oauth_token=t&state=s&x=1'), '/redirects/twitter/?oauth_token=%5BREDACTED%5D&state=%5BREDACTED%5D&x=1');
     assert.equal(redactUrl('/plain/path'), '/plain/path');
   });
 

@@ -80,7 +80,8 @@ export function createLogger(config: LoggerConfig = {}, destination?: Destinatio
   return destination ? pino(options, destination) : pino(options);
 }
 
-const SENSITIVE_QUERY = new Set<string>(['c', ...SENSITIVE]);
+// `c` carries NFT QR codes; `state` and `oauth_token` bind OAuth flows.
+const SENSITIVE_QUERY = new Set<string>(['c', 'state', 'oauth_token', ...SENSITIVE]);
 
 /** A URL fit for a log line: values of sensitive query parameters (`?c=<code>`, `?token=`) replaced. */
 export function redactUrl(url: string): string {
