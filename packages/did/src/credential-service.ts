@@ -1,4 +1,4 @@
-import { isUniqueViolation, type AccountDirectory, type Clock, type Principal, type RandomSource } from '@w3kit/core';
+import { coreErrors, isUniqueViolation, type AccountDirectory, type Clock, type Principal, type RandomSource } from '@w3kit/core';
 import { decodeJWT } from 'did-jwt';
 import type { CredentialStore } from './credential-store.js';
 import {
@@ -74,6 +74,9 @@ export const USER_URN_PREFIX = 'urn:w3kit:user:';
 
 const idOf = (value: unknown) => (typeof value === 'string' ? value : value && typeof value === 'object' ? (value as Json)['id'] : undefined);
 const asString = (value: unknown) => (typeof value === 'string' ? value : null);
+
+/** A 400 naming the field, in the same shape as a schema validation failure. */
+const invalid = (field: string, message: string) => coreErrors.create('VALIDATION_FAILED', { issues: [{ field, message }] });
 
 function unverified(problems: Problem[], partial: Partial<CredentialVerification> = {}): CredentialVerification {
   return { verified: false, format: null, credential: null, id: null, issuer: null, subject: null, expirationDate: null, status: null, ...partial, problems };
@@ -185,17 +188,17 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
     async issue(principal, request) {
       const credential = request.credential;
       const model = dataModelOf(credential);
-      if (!model) throw didErrors.create('INVALID_CREDENTIAL', { message: `The first @context must be ${CREDENTIALS_CONTEXT['1.1']} or ${CREDENTIALS_CONTEXT['2.0']}.` });
+      if (!model) throw invalid('credential.@context', `the first context must be ${CREDENTIALS_CONTEXT['1.1']} or ${CREDENTIALS_CONTEXT['2.0']}.`);
       const issuerDid = idOf(credential['issuer']);
-      if (issuerDid !== undefined && typeof issuerDid !== 'string') throw didErrors.create('UNKNOWN_ISSUER');
+      if (issuerDid !== undefined && typeof issuerDid !== 'string') throw invalid('credential.issuer', 'must be a DID or an object with a DID id.');
       const { issuer, format } = issuerAndFormat(issuerDid, request.format ?? (issuerDid === undefined && model === '2.0' ? 'eddsa-rdfc-2022' : undefined));
       if (format === 'jwt' && model === '2.0') throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: 'JWT credentials (JwtProof2020) are VC 1.1; use a Data Integrity format for VC 2.0.' });
-      if ('credentialStatus' in credential) throw didErrors.create('INVALID_CREDENTIAL', { message: 'credentialStatus is set by the server (a Bitstring Status List entry).' });
+      if ('credentialStatus' in credential) throw invalid('credential.credentialStatus', 'is set by the server (a Bitstring Status List entry).');
       const givenId = credential['id'];
       if (givenId !== undefined && (typeof givenId !== 'string' || givenId.length > 191 || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(givenId))) {
-        throw didErrors.create('INVALID_CREDENTIAL', { message: 'id must be a URL of at most 191 characters.' });
+        throw invalid('credential.id', 'must be a URL of at most 191 characters.');
       }
-      if (typeof givenId === 'string' && (await credentialStore.find(givenId))) throw didErrors.create('INVALID_CREDENTIAL', { message: 'A credential with this id was already issued.' });
+      if (typeof givenId === 'string' && (await credentialStore.find(givenId))) throw coreErrors.create('CONFLICT', { message: 'A credential with this id was already issued.' });
       const id = typeof givenId === 'string' ? givenId : `urn:uuid:${random.uuid()}`;
       const now = clock.now();
       const contexts = ([] as unknown[]).concat(credential['@context']);

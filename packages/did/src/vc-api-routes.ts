@@ -1,4 +1,4 @@
-import { defineRoute, Type, type RouteGroup } from '@w3kit/core';
+import { coreErrors, defineRoute, Type, type RouteGroup } from '@w3kit/core';
 import { CREDENTIAL_FORMATS } from './did-config.js';
 import type { CredentialVerification, Problem, ProblemCode, PresentationVerification } from './verification.js';
 
@@ -67,7 +67,7 @@ const issueRoute = defineRoute({
     if (principal.accountType !== 'organization') throw services.didErrors.create('ORGANIZATION_ONLY');
     const types = ([] as unknown[]).concat(body.credential.type);
     if (!types.includes('VerifiableCredential')) {
-      throw services.didErrors.create('INVALID_CREDENTIAL', { message: 'type must include VerifiableCredential.' });
+      throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: 'credential.type', message: 'must include VerifiableCredential.' }] });
     }
     const format = body.options?.format;
     return { verifiableCredential: await services.credentialService.issue(principal, { credential: body.credential, ...(format ? { format } : {}) }) };

@@ -4,7 +4,7 @@ import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type CreateKitOptions, type Kit, type KitConfigInput } from '@w3kit/core';
 import { did, type DidOptions } from '@w3kit/did';
 import { ES256KSigner } from 'did-jwt';
-import type { Issuer } from 'did-jwt-vc';
+import { createVerifiablePresentationJwt, normalizePresentation, type Issuer } from 'did-jwt-vc';
 import { computeAddress, SigningKey } from 'ethers';
 import Koa from 'koa';
 
@@ -85,4 +85,29 @@ export function withPayload(jwt: string, change: (payload: Json) => void): strin
 export function withBadSignature(jwt: string): string {
   const i = jwt.lastIndexOf('.') + 10;
   return `${jwt.slice(0, i)}${jwt[i] === 'A' ? 'B' : 'A'}${jwt.slice(i + 1)}`;
+}
+
+/**
+ * What a wallet app does with did-jwt-vc: a JWT VP of the credentials, signed with its own key,
+ * addressed to `aud`, with the login request's `nonce`. Returned in the seed's JSON form.
+ */
+export async function walletPresentation(
+  holder: Issuer,
+  credentials: Json[],
+  options: { aud?: string | string[]; nonce?: string; nbf?: number } = {},
+): Promise<Json> {
+  const jwt = await createVerifiablePresentationJwt(
+    {
+      vp: {
+        '@context': ['https://www.w3.org/2018/credentials/v1'],
+        type: ['VerifiablePresentation'],
+        verifiableCredential: credentials.map((c) => (c['proof'] as { jwt?: string }).jwt ?? c),
+      },
+      ...(options.aud === undefined ? {} : { aud: options.aud }),
+      ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+      nbf: options.nbf ?? Math.floor(Date.now() / 1000),
+    } as never,
+    holder,
+  );
+  return normalizePresentation(jwt) as unknown as Json;
 }
