@@ -39,6 +39,10 @@ export interface ServerConfig {
   facebook: { appId: string; appSecret: string; dialogBaseUrl: string | undefined; graphBaseUrl: string | undefined; graphVersion: string | undefined } | undefined;
   /** `TWITTER_CONSUMER_KEY`, `TWITTER_CONSUMER_SECRET`, `TWITTER_API_URL`: the Twitter attestation; unset: it answers "not configured". */
   twitter: { consumerKey: string; consumerSecret: string; apiBaseUrl: string | undefined } | undefined;
+  /** `DID_CHAIN_ID`, default 1: the chain of the kit's own did:ethr DIDs (`did:ethr:0x…` on 1, `did:ethr:0x<hex id>:0x…` elsewhere). */
+  didChainId: number;
+  /** `DID_LOGIN_DEMO`, `true` or `false`; default true except in production: the website-login demo page at `/v2/login-demo`. */
+  didLoginDemo: boolean;
   /** What was filled in with a development default, to say so loudly at startup. */
   developmentDefaults: string[];
 }
@@ -156,6 +160,13 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   if (facebookVars?.graphVersion !== undefined && !/^v\d+\.\d+$/.test(facebookVars.graphVersion)) problems.push('FACEBOOK_GRAPH_VERSION: must look like v19.0');
   const twitterVars = settingGroup(env, { consumerKey: 'TWITTER_CONSUMER_KEY', consumerSecret: 'TWITTER_CONSUMER_SECRET', apiBaseUrl: 'TWITTER_API_URL' }, ['apiBaseUrl'], problems);
 
+  const didChainIdVar = env['DID_CHAIN_ID'] ?? '1';
+  const didChainId = /^\d{1,15}$/.test(didChainIdVar) ? Number(didChainIdVar) : NaN;
+  if (!(didChainId > 0)) problems.push(`DID_CHAIN_ID: "${didChainIdVar}" is not a chain id (a positive integer)`);
+  const didLoginDemoVar = env['DID_LOGIN_DEMO'];
+  if (didLoginDemoVar !== undefined && didLoginDemoVar !== 'true' && didLoginDemoVar !== 'false') problems.push('DID_LOGIN_DEMO: use true or false');
+  const didLoginDemo = didLoginDemoVar === undefined ? !production : didLoginDemoVar === 'true';
+
   if (problems.length > 0) throw new EnvConfigError(problems);
   return {
     mode,
@@ -180,6 +191,8 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
       graphVersion: facebookVars.graphVersion,
     },
     twitter: twitterVars && { consumerKey: twitterVars.consumerKey!, consumerSecret: twitterVars.consumerSecret!, apiBaseUrl: twitterVars.apiBaseUrl },
+    didChainId,
+    didLoginDemo,
     developmentDefaults,
   };
 }

@@ -1,6 +1,7 @@
 import { attestations } from '@w3kit/attestations';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, createSmtpEmailSender, createTwilioSmsSender, type CreateKitOptions, type Kit, type KitPlugin } from '@w3kit/core';
+import { did } from '@w3kit/did';
 import { nft } from '@w3kit/nft';
 import Koa from 'koa';
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ import type { ServerConfig } from './env-config.js';
 export function standalonePlugins(config: ServerConfig): KitPlugin[] {
   return [
     auth({ dnsServers: config.dnsServers }),
+    did({ chainId: config.didChainId, loginDemoPage: config.didLoginDemo }),
     nft(),
     attestations({ signerKey: config.attestationSignerKey ?? '', facebook: config.facebook, twitter: config.twitter }),
   ];

@@ -8,10 +8,9 @@ import type { Kit } from '@w3kit/core';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
 import { createVerifiableCredentialJwt, normalizeCredential } from 'did-jwt-vc';
 import request from 'supertest';
-import { appFor, createOrganization, createUser, didKit, SEED, walletKey, walletPresentation } from './support.js';
+import { appFor, createOrganization, createUser, didKit, SEED, walletKey, poster, walletPresentation, type TestApp } from './support.js';
 
 type Json = Record<string, unknown>;
-type App = ReturnType<ReturnType<typeof appFor>['callback']>;
 
 const LOGIN_KEYS = ['token', 'userId', 'name', 'telNo', 'email', 'imageUrl'];
 
@@ -21,8 +20,8 @@ for (const kind of testDatabases()) {
     let kit: Kit;
     let other: Kit;
     let clock: ManualClock;
-    let app: App;
-    let otherApp: App;
+    let app: TestApp;
+    let otherApp: TestApp;
     let verifier: string;
 
     before(async () => {
@@ -41,11 +40,7 @@ for (const kind of testDatabases()) {
       await db.drop();
     });
 
-    const post = (path: string, body: unknown, bearer?: string, on: App = app) => {
-      const req = request(on).post(path);
-      if (bearer) req.set('authorization', bearer);
-      return req.send(body as object);
-    };
+    const post = (path: string, body: unknown, bearer?: string, on: TestApp = app) => poster(on)(path, body, bearer);
 
     /** A user, a wallet with its own key, and a credential the kit issued to the wallet's DID for the user. */
     async function userWithWallet(extra: Json = {}) {
@@ -56,12 +51,12 @@ for (const kind of testDatabases()) {
       return { user, wallet, credential: vc.body as Json };
     }
 
-    async function startLogin(site = 'https://shop.example?', waitTime = 60, on: App = app) {
+    async function startLogin(site = 'https://shop.example?', waitTime = 60, on: TestApp = app) {
       const res = await post('/v2/auth/auth-user-by-app', { requestId: site, waitTime }, undefined, on);
       assert.equal(res.status, 200, JSON.stringify(res.body));
       return res.body as { requestId: string; waitTime: number; resultToken: string };
     }
-    const poll = (requestId: string, on: App = app, extra: Json = {}) => post('/v2/auth/auth-user-result-by-app', { requestId, waitTime: 1, ...extra }, undefined, on);
+    const poll = (requestId: string, on: TestApp = app, extra: Json = {}) => post('/v2/auth/auth-user-result-by-app', { requestId, waitTime: 1, ...extra }, undefined, on);
 
     const me = async (token: string) => (await request(app).get('/rest/v1/account/my_info').set('authorization', `Bearer ${token}`)).body.result?.account_id as string | undefined;
 

@@ -18,7 +18,7 @@ import { createVerifiableCredentialJwt, normalizeCredential, verifyCredential } 
 import { computeAddress } from 'ethers';
 import request from 'supertest';
 import { ethrReferenceResolver, referenceDocumentLoader } from './independent-verifiers.js';
-import { appFor, createUser, didKit, jwtPart, SEED, walletKey, withBadSignature, withPayload } from './support.js';
+import { appFor, createUser, didKit, jwtPart, poster, SEED, walletKey, withBadSignature, withPayload, type TestApp } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -51,7 +51,7 @@ for (const kind of testDatabases()) {
     let db: TestDatabase;
     let kit: Kit;
     let clock: ManualClock;
-    let app: ReturnType<ReturnType<typeof appFor>['callback']>;
+    let app: TestApp;
 
     before(async () => {
       db = await createTestDatabase(kind);
@@ -64,11 +64,7 @@ for (const kind of testDatabases()) {
       await db.drop();
     });
 
-    const post = (path: string, body: unknown, bearer?: string) => {
-      const req = request(app).post(path);
-      if (bearer) req.set('authorization', bearer);
-      return req.send(body as object);
-    };
+    const post = (path: string, body: unknown, bearer?: string) => poster(app)(path, body, bearer);
     const fetchDocument = async (url: string) => (await request(app).get(new URL(url).pathname)).body as unknown;
 
     /** A custodial DID made through the seed's two steps. */

@@ -12,7 +12,7 @@ import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/cor
 import { verifyPresentation } from 'did-jwt-vc';
 import request from 'supertest';
 import { ethrReferenceResolver, referenceDocumentLoader } from './independent-verifiers.js';
-import { appFor, createUser, didKit, jwtPart, walletKey, walletPresentation, withBadSignature, withPayload } from './support.js';
+import { appFor, createUser, didKit, jwtPart, poster, walletKey, walletPresentation, withBadSignature, withPayload, type TestApp } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -23,7 +23,7 @@ for (const kind of testDatabases()) {
   describe(kind, () => {
     let db: TestDatabase;
     let kit: Kit;
-    let app: ReturnType<ReturnType<typeof appFor>['callback']>;
+    let app: TestApp;
     let verifier: string;
 
     before(async () => {
@@ -37,11 +37,7 @@ for (const kind of testDatabases()) {
       await db.drop();
     });
 
-    const post = (path: string, body: unknown, bearer?: string) => {
-      const req = request(app).post(path);
-      if (bearer) req.set('authorization', bearer);
-      return req.send(body as object);
-    };
+    const post = (path: string, body: unknown, bearer?: string) => poster(app)(path, body, bearer);
     const fetchDocument = async (url: string) => (await request(app).get(new URL(url).pathname)).body as unknown;
 
     async function custodialHolder(bearer?: string) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Kit } from '@w3kit/core';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 import request from 'supertest';
-import { appFor, didKit, SEED, withBadSignature, withPayload } from './support.js';
+import { appFor, didKit, SEED, withBadSignature, withPayload, type TestApp } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,7 +20,7 @@ for (const kind of testDatabases()) {
   describe(kind, () => {
     let db: TestDatabase;
     let kit: Kit;
-    let app: ReturnType<ReturnType<typeof appFor>['callback']>;
+    let app: TestApp;
 
     before(async () => {
       db = await createTestDatabase(kind);

@@ -7,6 +7,7 @@ import { ES256KSigner } from 'did-jwt';
 import { createVerifiablePresentationJwt, normalizePresentation, type Issuer } from 'did-jwt-vc';
 import { computeAddress, SigningKey } from 'ethers';
 import Koa from 'koa';
+import request from 'supertest';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
 export const PUBLIC_URL = 'http://127.0.0.1:3000';
@@ -37,6 +38,18 @@ export function didKit(
     ...extra,
     config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: PUBLIC_URL, ...extra.config },
   });
+}
+
+/** A Koa app's request listener, as supertest takes it. */
+export type TestApp = ReturnType<Koa['callback']>;
+
+/** `post(path, body, bearer?)` against the app, JSON body, optional bearer token. */
+export function poster(app: TestApp) {
+  return (path: string, body: unknown, bearer?: string) => {
+    const req = request(app).post(path);
+    if (bearer) req.set('authorization', bearer);
+    return req.send(body as object);
+  };
 }
 
 export function appFor(kit: Kit): Koa {

@@ -7,7 +7,7 @@ import * as vc from '@digitalbazaar/vc';
 import type { Kit } from '@w3kit/core';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 import request from 'supertest';
-import { appFor, createOrganization, createUser, didKit, SEED, walletKey, walletPresentation } from './support.js';
+import { appFor, createOrganization, createUser, didKit, poster, SEED, walletKey, walletPresentation, type TestApp } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -19,7 +19,7 @@ for (const kind of testDatabases()) {
   describe(kind, () => {
     let db: TestDatabase;
     let kit: Kit;
-    let app: ReturnType<ReturnType<typeof appFor>['callback']>;
+    let app: TestApp;
     let issuers: { did: string; formats: string[] }[];
     let verifier: string;
 
@@ -35,11 +35,7 @@ for (const kind of testDatabases()) {
       await db.drop();
     });
 
-    const post = (path: string, body: unknown, bearer?: string) => {
-      const req = request(app).post(path);
-      if (bearer) req.set('authorization', bearer);
-      return req.send(body as object);
-    };
+    const post = (path: string, body: unknown, bearer?: string) => poster(app)(path, body, bearer);
     const subject = { id: 'did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf', name: 'Hong', degree: 'BSc' };
 
     describe('did: W3C VC-API', () => {
