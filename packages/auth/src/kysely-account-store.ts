@@ -1,4 +1,4 @@
-import { isUniqueViolation, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
+import { CompiledQuery, isUniqueViolation, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
 import { getAddress } from 'ethers';
 import type { AccountPatch, AccountRecord, AccountStore } from './account-store.js';
 import { authErrors } from './errors.js';
@@ -39,10 +39,18 @@ function toRecord(row: Row): AccountRecord {
 
 export function createKyselyAccountStore(database: DatabaseHandle): AccountStore {
   const db = database.db.withTables<AuthTables>();
-  const findBy = async (column: 'id' | 'login_id' | 'email' | 'wallet_address', value: string) => {
+  const findBy = async (column: 'login_id' | 'email' | 'wallet_address', value: string) => {
     const row = await db.selectFrom('auth_accounts').selectAll().where(column, '=', value).executeTakeFirst();
     return row ? toRecord(row) : null;
   };
+  // The lookup behind nearly every authenticated request (my_info, every NFT call): compiled
+  // once rather than built and compiled per call (`?` placeholders suit SQLite and MySQL alike).
+  const BY_ID = 'select * from auth_accounts where id = ?';
+  const findById = async (id: string) => {
+    const { rows } = await db.executeQuery<Row>(CompiledQuery.raw(BY_ID, [id]));
+    return rows[0] ? toRecord(rows[0]) : null;
+  };
+
   return {
     async insert(a) {
       try {
@@ -77,7 +85,7 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
         throw error;
       }
     },
-    findById: (id) => findBy('id', id),
+    findById,
     findByLoginId: (loginId) => findBy('login_id', loginId),
     findByEmail: (email) => findBy('email', email.toLowerCase()),
     // Addresses are stored EIP-55 checksummed (read paths need no hashing); a lookup takes any

@@ -17,7 +17,20 @@ export interface WalletService {
 /** The encryption context binds a ciphertext to its wallet: it decrypts for no other address. */
 const contextOf = (address: string) => `auth.id-wallet:${address.toLowerCase()}`;
 
+const jwkCache = new Map<string, PublicKeyJwk>();
+const JWK_CACHE_SIZE = 10_000;
+
+/** The JWK of a public key; memoized (bounded), since every my_info and public_info asks again. */
 export function publicKeyToJwk(uncompressedHex: string): PublicKeyJwk {
+  const cached = jwkCache.get(uncompressedHex);
+  if (cached) return cached;
+  if (jwkCache.size >= JWK_CACHE_SIZE) jwkCache.delete(jwkCache.keys().next().value!);
+  const jwk = Object.freeze(computeJwk(uncompressedHex));
+  jwkCache.set(uncompressedHex, jwk);
+  return jwk;
+}
+
+function computeJwk(uncompressedHex: string): PublicKeyJwk {
   const bytes = getBytes(uncompressedHex);
   if (bytes.length !== 65 || bytes[0] !== 4) throw new TypeError('expected an uncompressed secp256k1 public key');
   return {

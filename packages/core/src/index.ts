@@ -26,6 +26,6 @@ export { createTwilioSmsSender, type TwilioSmsConfig } from './senders/twilio-sm
 export { createSmtpEmailSender, type SmtpEmailConfig } from './senders/smtp-email-sender.js';
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
 // Kysely, re-exported so every plugin builds its queries and migrations on core's pinned version.
-export { sql, type Kysely, type Migration, type Selectable, type Insertable, type Updateable } from 'kysely';
+export { sql, CompiledQuery, type Kysely, type Migration, type Selectable, type Insertable, type Updateable } from 'kysely';
 export type { Logger } from 'pino';
 export { isMysql } from './database/dialect.js';
