@@ -13,7 +13,7 @@ import { BitstringStatusList, checkStatus } from '@digitalbazaar/vc-bitstring-st
 import type { Kit } from '@w3kit/core';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
 import type { CredentialFormat } from '@w3kit/did';
-import { EdDSASigner } from 'did-jwt';
+import { EdDSASigner, ES256KSigner } from 'did-jwt';
 import { createVerifiableCredentialJwt, normalizeCredential, verifyCredential } from 'did-jwt-vc';
 import { computeAddress } from 'ethers';
 import request from 'supertest';
@@ -323,6 +323,13 @@ for (const kind of testDatabases()) {
           wallet.issuer,
         );
         signed.push(['did-jwt-vc ES256K did:ethr', normalizeCredential(es256k) as unknown as Json]);
+        // ES256K-R: the 65-byte signature with its recovery byte, as uPort-era wallets sign
+        const recoverable = await createVerifiableCredentialJwt(
+          { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: wallet.did, issuanceDate, credentialSubject: { id: holder, name: 'Lee' } } as never,
+          { did: wallet.did, alg: 'ES256K-R', signer: ES256KSigner(Buffer.from(wallet.privateKey.slice(2), 'hex'), true) },
+        );
+        assert.equal(Buffer.from(recoverable.split('.')[2]!, 'base64url').length, 65);
+        signed.push(['did-jwt-vc ES256K-R did:ethr', normalizeCredential(recoverable) as unknown as Json]);
         const { privateKey, publicKey } = generateKeyPairSync('ed25519');
         const jwk = publicKey.export({ format: 'jwk' });
         const edDid = `did:key:${(await Ed25519Multikey.fromJwk({ jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x! } })).publicKeyMultibase}`;

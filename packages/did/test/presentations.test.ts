@@ -9,7 +9,7 @@ import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cry
 import * as vc from '@digitalbazaar/vc';
 import type { Kit } from '@w3kit/core';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
-import { verifyPresentation } from 'did-jwt-vc';
+import { createVerifiablePresentationJwt, normalizePresentation, verifyPresentation } from 'did-jwt-vc';
 import request from 'supertest';
 import { ethrReferenceResolver, referenceDocumentLoader } from './independent-verifiers.js';
 import { appFor, createUser, didKit, jwtPart, poster, walletKey, walletPresentation, withBadSignature, withPayload, type TestApp } from './support.js';
@@ -198,13 +198,23 @@ for (const kind of testDatabases()) {
         }
       });
 
-      it('a wallet’s own JWT VP (did-jwt-vc) verifies; without a challenge in a Data Integrity VP it does not', async () => {
+      it('a wallet’s own JWT VP (did-jwt-vc) verifies, not once expired; a Data Integrity VP without a challenge does not', async () => {
         const user = await createUser(kit);
         const wallet = walletKey();
         const credential = await credentialFor(user.bearer, wallet.did);
         const vp = await walletPresentation(wallet.issuer, [credential], { aud: verifier });
         const res = await post('/v2/did/verify-vp', vp);
         assert.equal(res.body.verified, true, JSON.stringify(res.body));
+        // a VP whose own expiry has passed
+        const expired = normalizePresentation(
+          await createVerifiablePresentationJwt(
+            { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [jwtOf(credential)] }, aud: verifier, nbf: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 } as never,
+            wallet.issuer,
+          ),
+        );
+        const expiredRes = await post('/v2/did/verify-vp', expired);
+        assert.equal(expiredRes.body.verified, false);
+        assert.equal(expiredRes.body.code, 'EXPIRED', expiredRes.body.reason);
         const ed = await Ed25519Multikey.generate();
         const did = `did:key:${ed.publicKeyMultibase}`;
         ed.controller = did;
