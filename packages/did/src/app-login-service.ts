@@ -153,7 +153,6 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
         await pendingLogin(login.requestId); // raises the 400 of what happened meanwhile
         throw didErrors.create('LOGIN_REQUEST_COMPLETED');
       }
-      await usedPresentationStore.purgeExpired(now);
       return accountDirectory.login(accountId!);
     },
 
@@ -175,8 +174,6 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
         resultExpiresAt: null,
         collectedAt: null,
       });
-      // logins whose wait and result time ended an hour ago are of no use to anyone
-      await appLoginStore.purgeExpired(new Date(now.getTime() - 3600_000));
       return { requestId, waitTime, resultToken };
     },
 

@@ -121,6 +121,12 @@ export function did(options: DidOptions = {}) {
     async onReady(services) {
       await services.kitKeyring.ensureKeys();
     },
+    // Logins whose wait and result time ended an hour ago, and used presentations too old to
+    // log in anyway, are of no use to anyone.
+    housekeeping: async ({ appLoginStore, usedPresentationStore, clock }) => {
+      const now = clock.now();
+      await Promise.all([appLoginStore.purgeExpired(new Date(now.getTime() - 3600_000)), usedPresentationStore.purgeExpired(now)]);
+    },
   } satisfies KitPlugin;
 }
 

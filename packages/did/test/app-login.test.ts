@@ -289,6 +289,31 @@ for (const kind of testDatabases()) {
         assert.equal(defaulted.body.waitTime, 60);
       });
 
+      it('the housekeeping sweep deletes logins an hour past their end and presentations too old to log in', async () => {
+        const { wallet, credential } = await userWithWallet();
+        const login = await startLogin('https://shop.example?', 10);
+        const vp = await walletPresentation(wallet.issuer, [credential], { aud: verifier });
+        assert.equal((await post('/v2/auth/auth-user-with-vp', { vp })).status, 200);
+        const db2 = kit.services.db.withTables<{ did_app_logins: { id: string }; did_used_presentations: { hash: string } }>();
+        const count = async () => [
+          (await db2.selectFrom('did_app_logins').select('id').execute()).length,
+          (await db2.selectFrom('did_used_presentations').select('hash').execute()).length,
+        ];
+        const [logins, used] = await count();
+        assert.ok(logins! > 0 && used! > 0);
+        await kit.runHousekeeping();
+        assert.deepEqual(await count(), [logins, used], 'nothing is due yet');
+        const started = clock.now().getTime();
+        clock.advance(2 * 3600_000);
+        try {
+          await kit.runHousekeeping();
+          assert.deepEqual(await count(), [0, 0]);
+          assert.equal((await poll(login.requestId)).body.code, 'LOGIN_REQUEST_NOT_FOUND');
+        } finally {
+          clock.set(started);
+        }
+      });
+
       it('with requireAppLoginResultToken, only the site that holds the resultToken collects or cancels', async () => {
         const strict = await didKit(db.url, { requireAppLoginResultToken: true }, { services: { clock } });
         try {
