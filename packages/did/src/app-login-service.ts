@@ -82,9 +82,9 @@ function subjectUserId(credential: CredentialVerification): string | null {
 export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginService {
   const { appLoginStore, usedPresentationStore, credentialStore, presentationService, keyring, accountDirectory, clock, random, options } = deps;
 
-  const reject = (reason: RejectionReason, message: string): never => {
+  function reject(reason: RejectionReason, message: string): never {
     throw didErrors.create('PRESENTATION_REJECTED', { message, details: { reason } });
-  };
+  }
 
   /** The login the requestId names, in a state where it still matters; 400 otherwise. */
   async function pendingLogin(requestId: string): Promise<AppLoginRecord> {
@@ -127,9 +127,10 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
       if (!result.holder) reject('HOLDER_NOT_SIGNER', 'The presentation names no holder.');
       const now = clock.now();
       const maxAgeMs = options.presentationMaxAgeSeconds * 1000;
-      if (!result.signedAt) reject('PRESENTATION_TOO_OLD', 'The presentation must say when it was made (JWT nbf or iat, proof.created).');
-      if (now.getTime() - result.signedAt!.getTime() > maxAgeMs) reject('PRESENTATION_TOO_OLD', `The presentation is older than ${options.presentationMaxAgeSeconds} seconds; make a new one.`);
-      if (result.signedAt!.getTime() - now.getTime() > SKEW_MS) reject('NOT_YET_VALID', 'The presentation is dated in the future.');
+      const { signedAt, fingerprint } = result;
+      if (!signedAt || !fingerprint) reject('PRESENTATION_TOO_OLD', 'The presentation must say when it was made (JWT nbf or iat, proof.created).');
+      if (now.getTime() - signedAt.getTime() > maxAgeMs) reject('PRESENTATION_TOO_OLD', `The presentation is older than ${options.presentationMaxAgeSeconds} seconds; make a new one.`);
+      if (signedAt.getTime() - now.getTime() > SKEW_MS) reject('NOT_YET_VALID', 'The presentation is dated in the future.');
 
       let accountId: string | null = null;
       for (const credential of result.credentials) {
@@ -139,21 +140,21 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
         const userId = subjectUserId(credential);
         const account = userId ? ((await accountDirectory.findByLoginId(userId)) ?? (await accountDirectory.get(userId))) : null;
         if (!account) reject('ACCOUNT_NOT_FOUND', 'The credential’s sub names no account of this server.');
-        if (account!.id !== record.subjectAccountId) continue;
-        accountId = account!.id;
+        if (account.id !== record.subjectAccountId) continue;
+        accountId = account.id;
         break;
       }
       if (!accountId) {
         reject('NO_TRUSTED_CREDENTIAL', `The presentation holds no credential that this server issued to its holder (${result.holder}) for an account: create one with POST /v2/did/create-vc.`);
       }
       // One VP, one login: remembered until it is too old to log in anyway.
-      const fresh = await usedPresentationStore.markUsed(result.fingerprint!, new Date(result.signedAt!.getTime() + maxAgeMs + SKEW_MS));
+      const fresh = await usedPresentationStore.markUsed(fingerprint, new Date(signedAt.getTime() + maxAgeMs + SKEW_MS));
       if (!fresh) reject('PRESENTATION_REPLAYED', 'This presentation was already used to log in; make a new one.');
-      if (login && !(await appLoginStore.complete(login.id, accountId!, now, new Date(now.getTime() + options.appLoginResultTtlSeconds * 1000)))) {
+      if (login && !(await appLoginStore.complete(login.id, accountId, now, new Date(now.getTime() + options.appLoginResultTtlSeconds * 1000)))) {
         await pendingLogin(login.requestId); // raises the 400 of what happened meanwhile
         throw didErrors.create('LOGIN_REQUEST_COMPLETED');
       }
-      return accountDirectory.login(accountId!);
+      return accountDirectory.login(accountId);
     },
 
     async requestLogin(siteRequestId, waitTime = options.appLoginDefaultWaitSeconds) {

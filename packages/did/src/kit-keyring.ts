@@ -95,7 +95,7 @@ export function createKitKeyring(deps: KitKeyringDeps): KitKeyring {
     const pair =
       keyType === 'Ed25519'
         ? await Ed25519Multikey.generate({ seed: random.bytes(32) })
-        : await p256FromSecret(random.bytes(32));
+        : await p256Pair(random);
     const did = `did:key:${pair.publicKeyMultibase}`;
     const exported = await pair.export({ publicKey: true, secretKey: true });
     return record(did, pair.publicKeyMultibase, String(exported['secretKeyMultibase']));
@@ -163,10 +163,20 @@ export function createKitKeyring(deps: KitKeyringDeps): KitKeyring {
   };
 }
 
-/** A P-256 Multikey pair from 32 random bytes (ecdsa-multikey's generate() draws its own randomness). */
-async function p256FromSecret(secret: Buffer): Promise<MultikeyPair> {
-  const ecdh = createECDH('prime256v1');
-  ecdh.setPrivateKey(secret);
-  return EcdsaMultikey.fromRaw({ curve: 'P-256', secretKey: new Uint8Array(secret), publicKey: new Uint8Array(ecdh.getPublicKey(null, 'compressed')) });
+/**
+ * A P-256 Multikey pair from the container's randomness (ecdsa-multikey's generate() draws its
+ * own). 32 random bytes are a valid secret unless they reach the curve order (odds below 2^-32),
+ * in which case the next draw is used.
+ */
+async function p256Pair(random: RandomSource): Promise<MultikeyPair> {
+  for (;;) {
+    const secret = random.bytes(32);
+    const ecdh = createECDH('prime256v1');
+    try {
+      ecdh.setPrivateKey(secret);
+    } catch {
+      continue;
+    }
+    return EcdsaMultikey.fromRaw({ curve: 'P-256', secretKey: new Uint8Array(secret), publicKey: new Uint8Array(ecdh.getPublicKey(null, 'compressed')) });
+  }
 }
-
