@@ -28,7 +28,11 @@ const LoginRequestBody = Type.Object({
   resultToken: Type.Optional(Type.String({ maxLength: 128, description: 'the resultToken auth-user-by-app returned' })),
 });
 
-/** The seed's `verify-vc` answer: `verified`, what was verified, and the reason when false. */
+/**
+ * The seed's `verify-vc` answer: `verified`, what was verified, and the reason when false. A JWT
+ * credential's JSON form, decoded from the signed JWT, is included (the caller may have posted
+ * only the proof); a Data Integrity credential is what was posted and is not echoed.
+ */
 export function credentialResult(v: CredentialVerification) {
   const first = v.problems[0];
   return {
@@ -40,7 +44,7 @@ export function credentialResult(v: CredentialVerification) {
     expirationDate: v.expirationDate,
     ...(v.status ? { revoked: v.status.revoked, statusListCredential: v.status.statusListCredential, statusListIndex: v.status.statusListIndex } : {}),
     ...(first ? { code: first.code, reason: first.message } : {}),
-    credential: v.credential,
+    ...(v.format === 'jwt' ? { credential: v.credential } : {}),
   };
 }
 
@@ -54,7 +58,7 @@ function presentationResult(v: PresentationVerification) {
     challenge: v.challenge,
     ...(first ? { code: first.code, reason: first.message } : {}),
     credentials: v.credentials.map(credentialResult),
-    presentation: v.presentation,
+    ...(v.format === 'jwt' ? { presentation: v.presentation } : {}),
   };
 }
 
