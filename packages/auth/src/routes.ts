@@ -1,15 +1,7 @@
-import { defineRoute, Type, type RouteGroup } from '@w3kit/core';
+import { defineRoute, LoginResultSchema, Type, type RouteGroup } from '@w3kit/core';
 
 const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: 'ID wallet address' });
 const Jwk = Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('secp256k1'), x: Type.String(), y: Type.String() });
-const LoginResult = Type.Object({
-  token: Type.String(),
-  userId: Type.String(),
-  name: Type.Union([Type.String(), Type.Null()]),
-  telNo: Type.Union([Type.String(), Type.Null()]),
-  email: Type.Union([Type.String(), Type.Null()]),
-  imageUrl: Type.Union([Type.String(), Type.Null()]),
-});
 
 /** Web3Connect account routes (`/rest/v1`, `{status,result,error}` envelope). */
 export const web3connectAccountRoutes = [
@@ -72,7 +64,7 @@ export const finenexAuthRoutes = [
       password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
       token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     }),
-    response: LoginResult,
+    response: LoginResultSchema,
     async handler({ body, services }) {
       if (body.id !== undefined && body.password !== undefined) return services.accountService.loginWithPassword(body.id, body.password);
       if (body.token !== undefined) return services.accountService.extendSession(body.token);

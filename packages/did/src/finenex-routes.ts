@@ -1,4 +1,4 @@
-import { defineRoute, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
+import { defineRoute, LoginResultSchema, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
 import { CREDENTIAL_FORMATS, type ResolvedDidOptions } from './did-config.js';
 import { LOGIN_DEMO_SCRIPT, renderLoginDemoPage } from './login-demo-page.js';
 import type { CredentialVerification, PresentationVerification } from './verification.js';
@@ -13,14 +13,6 @@ const Format = Type.Union(
   { description: 'jwt (JwtProof2020, ES256K, did:ethr; default) or a Data Integrity suite (did:key)' },
 );
 const UserInfoValue = Type.Union([Type.String({ maxLength: 2048 }), Type.Number(), Type.Boolean(), Type.Null()]);
-const LoginResult = Type.Object({
-  token: Type.String(),
-  userId: Type.String(),
-  name: Type.Union([Type.String(), Type.Null()]),
-  telNo: Type.Union([Type.String(), Type.Null()]),
-  email: Type.Union([Type.String(), Type.Null()]),
-  imageUrl: Type.Union([Type.String(), Type.Null()]),
-});
 const Identifier = Type.Object({ did: Type.String(), alias: Type.String(), provider: Type.String() }, { additionalProperties: true });
 const LoginRequestBody = Type.Object({
   requestId: Type.String({ minLength: 1, maxLength: 1100 }),
@@ -212,7 +204,7 @@ function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       path: '/auth/auth-user-with-vp',
       summary: 'Log in with a Verifiable Presentation (with requestId: complete a website login).',
       body: Type.Object({ requestId: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })), vp: Verifiable('the verifiable presentation') }),
-      response: LoginResult,
+      response: LoginResultSchema,
       async handler({ body, services, ctx }) {
         await services.rateLimiter.enforce('did.vp-login', ctx.ip);
         return services.appLoginService.loginWithPresentation(body.vp, body.requestId);
@@ -248,7 +240,7 @@ function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       path: '/auth/auth-user-result-by-app',
       summary: 'The website login’s result: 401 while waiting, 400 when unknown, expired or cancelled, the JWT once.',
       body: LoginRequestBody,
-      response: LoginResult,
+      response: LoginResultSchema,
       handler: ({ body, services }) => services.appLoginService.collect(body.requestId, body.resultToken),
     }),
   ];

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { Context } from 'koa';
 
 /**
@@ -53,6 +54,16 @@ export interface TypedDataRequest {
   types: Record<string, { name: string; type: string }[]>;
   value: Record<string, unknown>;
 }
+
+/** The body both Finenex login endpoints answer (`/auth/auth-user`, `/auth/auth-user-with-vp`, …), for route schemas. */
+export const LoginResultSchema = Type.Object({
+  token: Type.String(),
+  userId: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  telNo: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
+  imageUrl: Type.Union([Type.String(), Type.Null()]),
+});
 
 /** The login result both Finenex login endpoints return. */
 export interface LoginResult {
