@@ -2,14 +2,16 @@
 // JWT with jose against the published key (same algorithm allow-list, issuer and audience),
 // read the account row by id with the same driver, answer the same documented JSON body.
 import { createDatabase, sql } from '@w3kit/core';
-import { importJWK, jwtVerify, type JWK } from 'jose';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { jwtVerify } from 'jose';
 import { getAddress } from 'ethers';
 import Koa from 'koa';
 import { listen } from './listen.js';
 
 const { db } = createDatabase(process.env['DATABASE_URL']!);
 const keys = await sql<{ kid: string; alg: string; public_jwk: string }>`select kid, alg, public_jwk from auth_signing_keys where retired_at is null`.execute(db);
-const byKid = new Map(await Promise.all(keys.rows.map(async (k) => [k.kid, await importJWK(JSON.parse(k.public_jwk) as JWK, k.alg)] as const)));
+// KeyObjects, as the kit uses: jose verifies them with node:crypto directly
+const byKid = new Map(keys.rows.map((k) => [k.kid, createPublicKey({ key: JSON.parse(k.public_jwk) as JsonWebKey, format: 'jwk' })] as const));
 
 const app = new Koa();
 app.use(async (ctx, next) => {

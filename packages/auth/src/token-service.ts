@@ -1,3 +1,4 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTHeaderParameters } from 'jose';
 import type { AccountType, Clock, EnvelopeEncryption, Logger, RandomSource } from '@w3kit/core';
 import { authErrors } from './errors.js';
@@ -38,7 +39,7 @@ const KEY_CACHE_MS = 30_000;
 const MISS_CACHE_MS = 10_000;
 const MAX_MISSES = 1000;
 
-type JoseKey = Awaited<ReturnType<typeof importJWK>>;
+type JoseKey = Awaited<ReturnType<typeof importJWK>> | KeyObject;
 
 interface CachedKey {
   record: SigningKeyRecord;
@@ -70,7 +71,9 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     const next = new Map<string, CachedKey>();
     for (const record of records) {
       const existing = cache.get(record.kid);
-      next.set(record.kid, existing ? { ...existing, record } : { record, publicKey: await importJWK(JSON.parse(record.publicJwk) as JWK, record.alg) });
+      // A node:crypto KeyObject, not a WebCrypto key: jose then verifies with node:crypto's
+      // one-shot verify instead of a WebCrypto job, the largest cost of every authenticated request.
+      next.set(record.kid, existing ? { ...existing, record } : { record, publicKey: createPublicKey({ key: JSON.parse(record.publicJwk) as JsonWebKey, format: 'jwk' }) });
     }
     cache = next;
     loadedAt = Date.now();

@@ -105,6 +105,48 @@ describe('createKit composition and config', () => {
     assert.equal(closed, 1);
   });
 
+  it('resolves scoped services per request, singletons once', async () => {
+    const { asFunction } = await import('awilix');
+    let singletons = 0;
+    const plugin: KitPlugin = {
+      name: 'scoped',
+      register(container) {
+        container.register({
+          perRequest: asFunction(({ requestId }: { requestId: string }) => ({ requestId })).scoped(),
+          shared: asFunction(() => ({ n: ++singletons })).singleton(),
+        } as never);
+      },
+      routes: [
+        {
+          api: 'plain',
+          basePath: '',
+          format: 'finenex',
+          routes: [
+            defineRoute({
+              method: 'GET',
+              path: '/who',
+              summary: 'scope probe',
+              handler: ({ services }) => {
+                const s = services as unknown as { perRequest: { requestId: string }; shared: { n: number }; requestId: string };
+                return { scoped: s.perRequest.requestId, again: s.perRequest.requestId, shared: s.shared.n, requestId: s.requestId };
+              },
+            }),
+          ],
+        },
+      ],
+    };
+    const kit = await createKit({ database: 'sqlite::memory:', config, plugins: [plugin] });
+    const { default: Koa } = await import('koa');
+    const { default: request } = await import('supertest');
+    const app = new Koa();
+    app.use(kit.middleware());
+    const a = await request(app.callback()).get('/who').set('x-request-id', 'req-a');
+    const b = await request(app.callback()).get('/who').set('x-request-id', 'req-b');
+    assert.deepEqual(a.body, { scoped: 'req-a', again: 'req-a', shared: 1, requestId: 'req-a' });
+    assert.deepEqual(b.body, { scoped: 'req-b', again: 'req-b', shared: 1, requestId: 'req-b' });
+    await kit.close();
+  });
+
   it('registers plugin services in the container, with per-request scopes', async () => {
     let registered = false;
     const plugin: KitPlugin = {

@@ -1,4 +1,4 @@
-import { asValue, type AwilixContainer } from 'awilix';
+import { asValue, Lifetime, type AwilixContainer } from 'awilix';
 import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from 'pino';
 import type { KitCradle } from '../container.js';
@@ -20,10 +20,11 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * One access line per request when the response is done.
  */
 export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logger): Middleware {
+  const random = container.cradle.random;
   return async (ctx: Context, next: Next) => {
     if (getRequestState(ctx)) return next();
     const given = ctx.get('x-request-id');
-    const requestId = REQUEST_ID.test(given) ? given : container.cradle.random.uuid();
+    const requestId = REQUEST_ID.test(given) ? given : random.uuid();
     let scope: AwilixContainer<KitCradle> | undefined;
     let log: Logger | undefined;
     const state: W3kitRequestState = {
@@ -85,6 +86,43 @@ export function renderErrors(format: WireFormat): Middleware {
   };
 }
 
+/**
+ * The services a handler sees: the request's own `requestId` and `logger`, singletons straight
+ * and values from the root container, anything scoped or transient from the request's awilix scope (created
+ * only then). Most requests touch only singletons, so most never pay for a scope.
+ */
+function requestServices(container: AwilixContainer<KitCradle>, state: W3kitRequestState): KitCradle {
+  const shared = sharedNames(container);
+  return new Proxy({} as KitCradle, {
+    get(_, name) {
+      if (name === 'requestId') return state.requestId;
+      if (name === 'logger') return state.log;
+      const key = name as keyof KitCradle;
+      return shared.has(key) ? container.cradle[key] : state.scope.cradle[key];
+    },
+  });
+}
+
+const sharedNamesOf = new WeakMap<AwilixContainer<KitCradle>, Set<string | symbol>>();
+
+/**
+ * Names of singletons and plain values (asValue has no lifetime): the same in every scope.
+ * Computed on first use, when every registration is in (awilix's `registrations` getter merges
+ * them anew on each read, too slow for every request).
+ */
+function sharedNames(container: AwilixContainer<KitCradle>): Set<string | symbol> {
+  let names = sharedNamesOf.get(container);
+  if (!names) {
+    const registrations = container.registrations;
+    names = new Set(Object.keys(registrations).filter((n) => {
+      const lifetime = registrations[n as keyof KitCradle]?.lifetime;
+      return lifetime === Lifetime.SINGLETON || lifetime === undefined;
+    }));
+    sharedNamesOf.set(container, names);
+  }
+  return names;
+}
+
 interface CompiledRoute {
   body?: PartValidator<unknown>;
   query?: PartValidator<unknown>;
@@ -92,7 +130,7 @@ interface CompiledRoute {
 }
 
 /** Validates the request against the route's schemas, runs the handler, writes the result. */
-export function runRoute(route: AnyRouteSpec, format: WireFormat, bodyLimitBytes: number): Middleware {
+export function runRoute(container: AwilixContainer<KitCradle>, route: AnyRouteSpec, format: WireFormat, bodyLimitBytes: number): Middleware {
   const compiled: CompiledRoute = {
     ...(route.body ? { body: compileValidator('body', route.body) } : {}),
     ...(route.query ? { query: compileValidator('query', route.query) } : {}),
@@ -100,6 +138,7 @@ export function runRoute(route: AnyRouteSpec, format: WireFormat, bodyLimitBytes
   };
   return async (ctx: Context) => {
     const state = getRequestState(ctx)!;
+    let services: KitCradle | undefined;
     const rawBody = compiled.body ? await readJsonBody(ctx, bodyLimitBytes) : undefined;
     const { params, query, body } = parseParts<{ params: unknown; query: unknown; body: unknown }>({
       ...(compiled.params ? { params: [compiled.params, { ...(ctx as unknown as { params: object }).params }] } : {}),
@@ -111,7 +150,7 @@ export function runRoute(route: AnyRouteSpec, format: WireFormat, bodyLimitBytes
       query,
       params,
       get services() {
-        return state.scope.cradle;
+        return (services ??= requestServices(container, state));
       },
       requestId: state.requestId,
       get log() {
@@ -134,5 +173,5 @@ export function routeChain(
   bodyLimitBytes: number,
 ): Middleware[] {
   const format = wireFormats[formatName];
-  return [enterRequest(container, logger), renderErrors(format), runRoute(route, format, bodyLimitBytes)];
+  return [enterRequest(container, logger), renderErrors(format), runRoute(container, route, format, bodyLimitBytes)];
 }
