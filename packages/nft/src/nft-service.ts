@@ -132,9 +132,11 @@ export function createNftService(deps: NftServiceDeps): NftService {
 
     async listHeldBy(principal, address, page) {
       const holderAddress = getAddress(address.toLowerCase());
-      const holder = await accountDirectory.findByWalletAddress(holderAddress);
+      // Is the requester the holder? Its own account is a primary-key read (a lookup by wallet
+      // address would be a second index query on the hottest listing).
+      const requester = await accountDirectory.get(principal.accountId);
       const scope =
-        holder?.id === principal.accountId
+        requester?.walletAddress === holderAddress
           ? ({ kind: 'all' } as const)
           : principal.accountType === 'organization'
             ? ({ kind: 'publicOrMintedBy', minterAccountId: principal.accountId } as const)
