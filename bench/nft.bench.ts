@@ -44,7 +44,8 @@ export default async function nftBench(): Promise<{ met: boolean }> {
   const admin = await createConnection(serverUrl);
   const database = `w3kit_nft_bench_${randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE ${database}`);
-  const databaseUrl = `${serverUrl.replace(/\/$/, '')}/${database}`;
+  // A pool as large as the load's concurrency, so requests measure queries, not a wait for a connection.
+  const databaseUrl = `${serverUrl.replace(/\/$/, '')}/${database}?connectionLimit=${connections}`;
   const masterKey = randomBytes(32).toString('hex');
   try {
     const kit = await seedKit(databaseUrl, masterKey);

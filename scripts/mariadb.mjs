@@ -54,7 +54,7 @@ export async function startMariadb({ log = () => {} } = {}) {
       `--socket=${socket}`,
       '--skip-name-resolve',
       '--max-connections=1000',
-      '--innodb-buffer-pool-size=512M',
+      '--innodb-buffer-pool-size=2G', // the nft benchmark's million tokens are ~1.5 GB with indexes
       '--innodb-flush-log-at-trx-commit=2',
       '--skip-log-bin',
       '--character-set-server=utf8mb4',
