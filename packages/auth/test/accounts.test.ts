@@ -78,12 +78,14 @@ for (const kind of testDatabases()) {
           };
           const wrong: number[] = [];
           const unknown: number[] = [];
-          for (let i = 0; i < 3; i++) {
+          for (let i = 0; i < 4; i++) {
             wrong.push(await time(user.loginId));
             unknown.push(await time(`ghost-${i}`));
           }
-          const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-          assert.ok(median(unknown) > median(wrong) * 0.6, `unknown ${median(unknown)} ms vs wrong ${median(wrong)} ms`);
+          // The fastest of each: noise (GC, the threadpool, other processes) only ever adds time,
+          // while a missing dummy hash would make every unknown-id answer ~1 ms against ~30 ms.
+          const fastest = (xs: number[]) => Math.min(...xs);
+          assert.ok(fastest(unknown) > fastest(wrong) * 0.5, `unknown ${unknown.join(', ')} ms vs wrong ${wrong.join(', ')} ms`);
         } finally {
           await slow.close();
         }
