@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { runInNewContext } from 'node:vm';
 import { attestations, type AttestationsOptions } from '@w3kit/attestations';
 import { createKit, createSmtpEmailSender, createTwilioSmsSender, type CreateKitOptions, type Kit } from '@w3kit/core';
-import { createManualClock, createTestDatabase, startTwilioStandIn, type ManualClock, type TestDatabaseKind, type TwilioStandIn } from '@w3kit/core/testing';
-import Koa from 'koa';
+import { appFor as coreAppFor, createManualClock, createTestDatabase, startTwilioStandIn, type ManualClock, type TestDatabaseKind, type TwilioStandIn } from '@w3kit/core/testing';
+import type Koa from 'koa';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 
@@ -172,12 +172,8 @@ export function harnessPerTest(kind: TestDatabaseKind, use: (harness: Harness) =
 }
 
 /** The kit behind a Koa app that trusts `X-Forwarded-For`, so tests can play several client IPs. */
-export function appFor(kit: Kit): Koa {
-  const app = new Koa({ proxy: true });
-  app.silent = true;
-  app.use(kit.middleware());
-  return app;
-}
+/** The kit's app, trusting X-Forwarded-For so tests can play several client IPs. */
+export const appFor = (kit: Kit): Koa => coreAppFor(kit, { proxy: true });
 
 /**
  * Runs a redirect page's inline script in a sandbox with a fake `window.opener`, and returns

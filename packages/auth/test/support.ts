@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { auth, type AuthOptions } from '@w3kit/auth';
 import { createKit, createLogger, type CreateKitOptions, type Kit, type KitConfigInput } from '@w3kit/core';
-import Koa from 'koa';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
 
@@ -20,12 +19,7 @@ export function authKit(
   });
 }
 
-export function appFor(kit: Kit): Koa {
-  const app = new Koa();
-  app.silent = true;
-  app.use(kit.middleware());
-  return app;
-}
+export { appFor } from '@w3kit/core/testing';
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;

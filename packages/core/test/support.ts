@@ -3,7 +3,8 @@ import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createKit, createLogger, defineErrors, defineRoute, Type, type CreateKitOptions, type Kit, type KitPlugin, type RouteGroup } from '@w3kit/core';
-import Koa from 'koa';
+import { appFor as coreAppFor } from '@w3kit/core/testing';
+import type Koa from 'koa';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
 
@@ -101,13 +102,7 @@ export async function probeKit(overrides: Partial<CreateKitOptions> = {}): Promi
   });
 }
 
-export function appFor(kit: Kit, before?: Koa.Middleware): Koa {
-  const app = new Koa();
-  app.silent = true;
-  if (before) app.use(before);
-  app.use(kit.middleware());
-  return app;
-}
+export const appFor = (kit: Kit, before?: Koa.Middleware): Koa => coreAppFor(kit, before ? { before } : {});
 
 /** Sends exact bytes to the app over a real socket (supertest re-encodes some bodies). */
 export async function rawRequest(app: Koa, method: string, path: string, headers: Record<string, string>, body: Buffer) {

@@ -6,7 +6,7 @@ import { did, type DidOptions } from '@w3kit/did';
 import { ES256KSigner } from 'did-jwt';
 import { createVerifiablePresentationJwt, normalizePresentation, type Issuer } from 'did-jwt-vc';
 import { computeAddress, SigningKey } from 'ethers';
-import Koa from 'koa';
+import type Koa from 'koa';
 import request from 'supertest';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
@@ -52,12 +52,7 @@ export function poster(app: TestApp) {
   };
 }
 
-export function appFor(kit: Kit): Koa {
-  const app = new Koa();
-  app.silent = true;
-  app.use(kit.middleware());
-  return app;
-}
+export { appFor } from '@w3kit/core/testing';
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;

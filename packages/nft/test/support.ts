@@ -3,7 +3,7 @@ import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type Kit } from '@w3kit/core';
 import type { ManualClock } from '@w3kit/core/testing';
 import { nft, type NftOptions } from '@w3kit/nft';
-import Koa from 'koa';
+import type Koa from 'koa';
 import request from 'supertest';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
@@ -18,12 +18,7 @@ export function nftKit(url: string, options: { clock?: ManualClock; nft?: NftOpt
   });
 }
 
-export function appFor(kit: Kit): Koa {
-  const app = new Koa();
-  app.silent = true;
-  app.use(kit.middleware());
-  return app;
-}
+export { appFor } from '@w3kit/core/testing';
 
 let n = 0;
 const unique = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
