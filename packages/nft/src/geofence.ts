@@ -1,3 +1,4 @@
+import type { FieldIssue } from '@w3kit/core';
 import type { GpsPoint } from './verification-store.js';
 
 const EARTH_RADIUS_M = 6_371_008.8;
@@ -20,22 +21,48 @@ export interface ValidArea {
   radiusMeters: number;
 }
 
+const AREA_FIELDS = ['valid_latitude', 'valid_longitude', 'valid_radius'] as const;
+
+/**
+ * What is wrong with an NFT's valid-area fields, one issue per field (checked at mint, so a token
+ * never carries an area that cannot be read): the three go together, coordinates are decimal
+ * degrees in range, the radius is positive, `unit_of_length` is m, km or mi.
+ */
+export function validAreaIssues(dynamic: Record<string, unknown>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const field = (name: string) => `metadata.dynamic.${name}`;
+  const present = AREA_FIELDS.filter((f) => dynamic[f] !== undefined);
+  if (present.length > 0) {
+    for (const f of AREA_FIELDS.filter((f) => dynamic[f] === undefined)) issues.push({ field: field(f), message: `is required with ${present.join(', ')}.` });
+    if (dynamic['valid_latitude'] !== undefined && !(Math.abs(Number(dynamic['valid_latitude'])) <= 90)) {
+      issues.push({ field: field('valid_latitude'), message: 'must be a latitude in decimal degrees.' });
+    }
+    if (dynamic['valid_longitude'] !== undefined && !(Math.abs(Number(dynamic['valid_longitude'])) <= 180)) {
+      issues.push({ field: field('valid_longitude'), message: 'must be a longitude in decimal degrees.' });
+    }
+    if (dynamic['valid_radius'] !== undefined && !(Number(dynamic['valid_radius']) > 0)) issues.push({ field: field('valid_radius'), message: 'must be positive.' });
+  }
+  if (dynamic['unit_of_length'] !== undefined && !isLengthUnit(String(dynamic['unit_of_length']).toLowerCase())) {
+    issues.push({ field: field('unit_of_length'), message: 'must be m, km or mi.' });
+  }
+  return issues;
+}
+
 /**
  * The circle an NFT may be verified in, from its dynamic fields `valid_latitude`,
  * `valid_longitude`, `valid_radius` and `unit_of_length` (m, km or mi; default m), or null when
  * the NFT does not restrict where it is verified.
  */
 export function validAreaOf(dynamic: Record<string, unknown>): ValidArea | null {
-  const fields = ['valid_latitude', 'valid_longitude', 'valid_radius'] as const;
-  if (fields.every((f) => dynamic[f] === undefined || dynamic[f] === null)) return null;
-  const latitude = Number(dynamic['valid_latitude']);
-  const longitude = Number(dynamic['valid_longitude']);
-  const radius = Number(dynamic['valid_radius']);
-  const unit = String(dynamic['unit_of_length'] ?? 'm').toLowerCase();
+  if (AREA_FIELDS.every((f) => dynamic[f] === undefined || dynamic[f] === null)) return null;
   // Fail closed: a restriction that cannot be read lets nothing verify (mint validation keeps
   // such values out, so this guards data written around it).
-  if (![latitude, longitude, radius].every(Number.isFinite) || !isLengthUnit(unit)) return { center: { latitude: 0, longitude: 0 }, radiusMeters: -1 };
-  return { center: { latitude, longitude }, radiusMeters: radius * METERS_PER_UNIT[unit] };
+  if (validAreaIssues(dynamic).length > 0) return { center: { latitude: 0, longitude: 0 }, radiusMeters: -1 };
+  const unit = String(dynamic['unit_of_length'] ?? 'm').toLowerCase() as LengthUnit;
+  return {
+    center: { latitude: Number(dynamic['valid_latitude']), longitude: Number(dynamic['valid_longitude']) },
+    radiusMeters: Number(dynamic['valid_radius']) * METERS_PER_UNIT[unit],
+  };
 }
 
 export const isInside = (area: ValidArea, point: GpsPoint): boolean => distanceMeters(area.center, point) <= area.radiusMeters;

@@ -1,5 +1,5 @@
 import { coreErrors, defineRoute, Type, type FieldIssue, type RouteGroup } from '@w3kit/core';
-import { isLengthUnit } from './geofence.js';
+import { validAreaIssues } from './geofence.js';
 import { AddressParams, CodeQuery, GpsBody, HolderParams, MintBody, PageQuery, SearchBody, TokenIdParams, Visibility } from './schemas.js';
 import type { PageRequest, SearchFilter } from './nft-store.js';
 import type { GpsPoint } from './verification-store.js';
@@ -15,25 +15,6 @@ function gpsPoint(gps: { latitude: string | number; longitude: string | number }
   if (!(Math.abs(longitude) <= 180)) issues.push({ field: 'gps.longitude', message: 'must be between -180 and 180.' });
   if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
   return { latitude, longitude };
-}
-
-/** The valid-area fields go together and must be readable; checked at mint so a token never carries a broken area. */
-function checkValidArea(dynamic: Record<string, unknown>): void {
-  const fields = ['valid_latitude', 'valid_longitude', 'valid_radius'];
-  const present = fields.filter((f) => dynamic[f] !== undefined);
-  const issues: FieldIssue[] = [];
-  if (present.length > 0) {
-    for (const f of fields.filter((f) => dynamic[f] === undefined)) issues.push({ field: `metadata.dynamic.${f}`, message: `is required with ${present.join(', ')}.` });
-    const lat = Number(dynamic['valid_latitude']);
-    const lng = Number(dynamic['valid_longitude']);
-    if (dynamic['valid_latitude'] !== undefined && !(Math.abs(lat) <= 90)) issues.push({ field: 'metadata.dynamic.valid_latitude', message: 'must be a latitude in decimal degrees.' });
-    if (dynamic['valid_longitude'] !== undefined && !(Math.abs(lng) <= 180)) issues.push({ field: 'metadata.dynamic.valid_longitude', message: 'must be a longitude in decimal degrees.' });
-    if (dynamic['valid_radius'] !== undefined && !(Number(dynamic['valid_radius']) > 0)) issues.push({ field: 'metadata.dynamic.valid_radius', message: 'must be positive.' });
-  }
-  if (dynamic['unit_of_length'] !== undefined && !isLengthUnit(String(dynamic['unit_of_length']).toLowerCase())) {
-    issues.push({ field: 'metadata.dynamic.unit_of_length', message: 'must be m, km or mi.' });
-  }
-  if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -54,7 +35,8 @@ export const nftRoutes = [
         throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: 'Idempotency-Key', message: 'must be 1-128 printable ASCII characters.' }] });
       }
       const dynamic = body.metadata.dynamic ?? {};
-      checkValidArea(dynamic);
+      const areaIssues = validAreaIssues(dynamic);
+      if (areaIssues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues: areaIssues });
       return services.nftService.mint(principal, {
         holderAddress: params.holder_id_wallet_address,
         metadata: { static: body.metadata.static, dynamic },
