@@ -82,6 +82,8 @@ export function buildOpenApi(groups: readonly MountedGroup[], info: { title: str
       const operation: JsonObject = {
         operationId: `${group.api}.${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
         tags: [`${plugin}: ${group.api}`],
+        // the wire format of the route's error bodies (and its success envelope), for clients and the fuzz tests
+        'x-w3kit-format': group.format,
         summary: route.summary,
         ...(route.description ? { description: route.description } : {}),
         parameters: parameters(route),
