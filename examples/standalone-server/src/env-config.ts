@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { persistedDevelopmentSecret } from '@w3kit/core';
 
 /**
  * The standalone server's configuration, read from environment variables. Each variable is
@@ -59,7 +59,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
-/** Reads a development secret from the data folder, creating it (mode 0600) the first time. */
 const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 
 /** Variables that only work together: all set (returned) or none (undefined); anything between is a problem. */
@@ -78,15 +77,6 @@ function settingGroup<K extends string>(env: Env, names: Record<K, string>, opti
     if (value !== undefined && names[key]!.endsWith('_URL') && !HTTP_URL.test(value)) problems.push(`${names[key]}: "${value}" is not an http(s) URL`);
   }
   return values;
-}
-
-function persistedSecret(dataDir: string, file: string, create: () => string): string {
-  const path = join(dataDir, file);
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const value = create();
-  writeFileSync(path, `${value}\n`, { mode: 0o600 });
-  return value;
 }
 
 export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): ServerConfig {
@@ -118,7 +108,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   if (env['W3KIT_MASTER_KEY'] === undefined) {
     if (production) problems.push('W3KIT_MASTER_KEY: required in production (32 bytes as 64 hex characters: `openssl rand -hex 32`)');
     else {
-      masterKey = persistedSecret(dataDir, 'master-key', () => randomBytes(32).toString('hex'));
+      masterKey = persistedDevelopmentSecret(dataDir, 'master-key', () => randomBytes(32).toString('hex'));
       developmentDefaults.push(`W3KIT_MASTER_KEY (generated into ${join(dataDir, 'master-key')})`);
     }
   } else if (!HEX_KEY.test(masterKey)) problems.push('W3KIT_MASTER_KEY: must be 64 hex characters (32 bytes)');
@@ -142,7 +132,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     problems.push('ATTESTATION_SIGNER_KEY: must be a hex private key (0x + 64 hex characters)');
   }
   if (attestationSignerKey === undefined && !production && problems.length === 0) {
-    attestationSignerKey = persistedSecret(dataDir, 'attestation-signer-key', () => `0x${randomBytes(32).toString('hex')}`);
+    attestationSignerKey = persistedDevelopmentSecret(dataDir, 'attestation-signer-key', () => `0x${randomBytes(32).toString('hex')}`);
     developmentDefaults.push('ATTESTATION_SIGNER_KEY (generated)');
   }
 
