@@ -31,8 +31,13 @@ export function mariadbAvailable() {
   return Boolean(which('mariadbd') && which('mariadb-install-db'));
 }
 
-/** Returns { url, stop() } with url = mysql://w3kit:w3kit@127.0.0.1:<port>/ (no database selected). */
-export async function startMariadb({ log = () => {} } = {}) {
+/**
+ * Returns { url, port, pid, stop(), shutdown(), restart() } with url = mysql://w3kit:w3kit@127.0.0.1:<port>/
+ * (no database selected). `shutdown()` stops the server and keeps its datadir; `restart()` starts it
+ * again on the same datadir and port (fault tests: the database goes away mid-run and comes back).
+ * `stop()` stops it for good and deletes the datadir.
+ */
+export async function startMariadb({ log = () => {}, bufferPoolSize = '2G' } = {}) {
   const mariadbd = which('mariadbd');
   const installDb = which('mariadb-install-db');
   if (!mariadbd || !installDb) throw new Error('mariadbd is not installed');
@@ -44,61 +49,93 @@ export async function startMariadb({ log = () => {} } = {}) {
   execFileSync(installDb, ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], {
     stdio: 'ignore',
   });
-  const child = spawn(
-    mariadbd,
-    [
-      '--no-defaults',
-      `--datadir=${datadir}`,
-      `--port=${port}`,
-      '--bind-address=127.0.0.1',
-      `--socket=${socket}`,
-      '--skip-name-resolve',
-      '--max-connections=1000',
-      '--innodb-buffer-pool-size=2G', // the nft benchmark's million tokens are ~1.5 GB with indexes
-      '--innodb-flush-log-at-trx-commit=2',
-      '--skip-log-bin',
-      '--character-set-server=utf8mb4',
-      '--collation-server=utf8mb4_unicode_ci',
-      ...asRoot,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
   const mysql = require('mysql2/promise');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const conn = await mysql.createConnection({ socketPath: socket, user: 'root' });
-      await conn.query("CREATE USER IF NOT EXISTS 'w3kit'@'127.0.0.1' IDENTIFIED BY 'w3kit'");
-      await conn.query("GRANT ALL PRIVILEGES ON *.* TO 'w3kit'@'127.0.0.1'");
-      await conn.end();
-      break;
-    } catch (error) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        child.kill('SIGKILL');
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error(`MariaDB did not start: ${error.message}\n${stderr}`);
+
+  /** Starts mariadbd on the datadir and resolves once it answers, with the w3kit user in place. */
+  async function launch() {
+    const child = spawn(
+      mariadbd,
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        `--socket=${socket}`,
+        '--skip-name-resolve',
+        '--max-connections=1000',
+        `--innodb-buffer-pool-size=${bufferPoolSize}`, // 2G by default: the nft benchmark's million tokens are ~1.5 GB with indexes
+        '--innodb-flush-log-at-trx-commit=2',
+        '--skip-log-bin',
+        '--character-set-server=utf8mb4',
+        '--collation-server=utf8mb4_unicode_ci',
+        ...asRoot,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const conn = await mysql.createConnection({ socketPath: socket, user: 'root' });
+        await conn.query("CREATE USER IF NOT EXISTS 'w3kit'@'127.0.0.1' IDENTIFIED BY 'w3kit'");
+        await conn.query("GRANT ALL PRIVILEGES ON *.* TO 'w3kit'@'127.0.0.1'");
+        await conn.end();
+        return { child, exited };
+      } catch (error) {
+        if (child.exitCode !== null || Date.now() > deadline) {
+          child.kill('SIGKILL');
+          await exited;
+          throw new Error(`MariaDB did not start: ${error.message}\n${stderr}`);
+        }
+        await new Promise((r) => setTimeout(r, 200));
       }
-      await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /** SIGTERM (a clean shutdown), SIGKILL after 15 s. */
+  async function halt({ child, exited }) {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  let running;
+  try {
+    running = await launch();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
   log(`MariaDB ${port} started in ${datadir}`);
   let stopped = false;
   return {
     url: `mysql://w3kit:w3kit@127.0.0.1:${port}/`,
     port,
-    pid: child.pid,
+    get pid() {
+      return running?.child.pid;
+    },
+    async shutdown() {
+      if (stopped || !running) return;
+      const current = running;
+      running = undefined;
+      await halt(current);
+    },
+    async restart() {
+      if (stopped) throw new Error('MariaDB was stopped for good');
+      if (running) await halt(running);
+      running = undefined;
+      running = await launch();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+      if (running) await halt(running);
+      running = undefined;
       rmSync(dir, { recursive: true, force: true });
     },
   };
