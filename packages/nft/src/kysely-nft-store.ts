@@ -1,7 +1,7 @@
 import { isUniqueViolation, type DatabaseHandle, type Insertable, type Selectable } from '@w3kit/core';
 import type { NftMetadata, NftRecord, NftStore, PageRequest, SearchFilter, Visibility } from './nft-store.js';
 import { SEARCH_FIELDS, type NftTables } from './schema.js';
-import { searchKey } from './search-key.js';
+import { searchKey, searchText } from './search-key.js';
 
 type Row = Selectable<NftTables['nft_tokens']>;
 
@@ -35,8 +35,10 @@ function toRow(t: NftRecord): Insertable<NftTables['nft_tokens']> {
     metadata_hash: t.metadataHash,
     minter_signature: t.minterSignature,
   };
-  const fields = { ...t.metadata.static, ...t.metadata.dynamic };
-  for (const field of SEARCH_FIELDS) row[`s_${field}`] = searchKey(fields[field]);
+  for (const field of SEARCH_FIELDS) {
+    const text = searchText(t.metadata, field);
+    row[`s_${field}`] = text === null ? null : searchKey(text);
+  }
   return row as Insertable<NftTables['nft_tokens']>;
 }
 

@@ -140,4 +140,12 @@ export const nftMigrations: MigrationSet = {
       await db.schema.createIndex('nft_verifications_token').on('nft_verifications').columns(['token_id', 'verified_at']).execute();
     },
   } satisfies Migration,
+  '0003_exact_idempotency_keys': {
+    // Keys are exact: under MySQL's default collation `Key-1` and `key-1` were one key, so a
+    // second mint got the first's token or a 409. (Keys have no spaces: PAD SPACE cannot bite.)
+    async up(db: Kysely<unknown>) {
+      if (!isMysql(db)) return;
+      await sql`alter table nft_idempotency_keys modify idempotency_key varchar(128) collate utf8mb4_bin not null`.execute(db);
+    },
+  } satisfies Migration,
 };
