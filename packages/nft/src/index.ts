@@ -54,10 +54,11 @@ export function nft(options: NftOptions = {}) {
 export { nftErrors } from './errors.js';
 export type { NftOptions, ResolvedNftOptions } from './nft-config.js';
 export type { NftService, MintInput } from './nft-service.js';
-export type { NftStore, NftRecord, NftMetadata, PageRequest, SearchFilter, HolderScope, Visibility } from './nft-store.js';
+export type { NftStore, NftRecord, NftMetadata, PageRequest, SearchFilter, HolderScope, IdempotencyClaim, Visibility } from './nft-store.js';
 export type { VerificationStore, QrCodeRecord, VerificationRecord, GpsPoint } from './verification-store.js';
 export type { NftView } from './nft-view.js';
 export { createKyselyNftStore } from './kysely-nft-store.js';
+export { createMemoryNftStore } from './memory-nft-store.js';
 export { createKyselyVerificationStore } from './kysely-verification-store.js';
 export { recoverMinter, mintTypedData, metadataHash, canonicalJson, MINT_TYPES } from './minter-signature.js';
-export { SEARCH_FIELDS } from './schema.js';
+export { SEARCH_FIELDS, nftMigrations, type SearchField } from './schema.js';
