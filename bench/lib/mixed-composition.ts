@@ -1,0 +1,35 @@
+// What the mixed-workload servers run, shared by the server script (bench/servers/mixed-kit.ts)
+// and by the seeding kit, so both agree on plugins, hash cost and rate limits.
+import { attestations } from '@w3kit/attestations';
+import { auth } from '@w3kit/auth';
+import type { KitConfigInput, KitPlugin, RateLimitRule } from '@w3kit/core';
+import { did } from '@w3kit/did';
+import { nft } from '@w3kit/nft';
+
+/**
+ * scrypt cost (log2 N) of passwords: 15, the lowest that production mode accepts
+ * (docs/core.md, `passwordHashCost`); the kit's default is 17. About 75 ms of CPU per hash here.
+ */
+export const DEFAULT_HASH_COST = 15;
+
+/** Credentials the Twilio sender and the stand-in share (the stand-in checks them as Twilio does). */
+export const BENCH_TWILIO = { accountSid: 'ACbench0000000000000000000000000000', authToken: 'bench-twilio-token', from: '+15005550006' };
+
+/** The standalone server's composition: every plugin, production options (no login demo page). */
+export function mixedPlugins(signerKey: string): KitPlugin[] {
+  return [auth(), did({ loginDemoPage: false }), nft(), attestations({ signerKey })];
+}
+
+// One load generator on one IP plays every user, and a few hundred seeded users log in again and
+// again: the per-IP and per-login budgets meant for abuse would refuse a normal load here. The
+// limiter still runs on every request (its counter UPDATEs are part of the measured cost); only
+// the limits are out of reach.
+const UNREACHABLE: RateLimitRule = { limit: 1_000_000_000, windowSeconds: 600 };
+const RAISED_LIMITS = Object.fromEntries(
+  ['auth.login', 'attestations.send.client', 'attestations.send.target', 'nft.qr.scan'].map((name) => [name, UNREACHABLE]),
+);
+
+/** Kit configuration of every mixed-workload instance (and of the seeding kit). */
+export function mixedKitConfig(hashCost: number): Omit<Partial<KitConfigInput>, 'masterKey'> {
+  return { passwordHashCost: hashCost, rateLimits: RAISED_LIMITS };
+}

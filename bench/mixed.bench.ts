@@ -1,0 +1,124 @@
+// A mixed workload on MariaDB through two kit instances (issue 7): logins, my_info, NFT mints
+// (Idempotency-Key, retried on the other instance), NFT lists and fetches, QR verifications and
+// phone attestations, spread over both instances for a fixed time; then the same workload
+// through one instance, in the same run, for the two/one throughput ratio. Afterwards every
+// acknowledged write is looked up: the run fails on any error, lost write or extra row.
+// Settings: MIXED_DURATION (s per phase, else BENCH_DURATION, else 30), MIXED_CONNECTIONS (else
+// BENCH_CONNECTIONS, else 16), MIXED_ROUNDS (1; each round measures both), MIXED_WARMUP (3 s),
+// MIXED_MIX (`login=1,my_info=30,…`), MIXED_USERS (200), MIXED_ORGS (5), MIXED_HASH_COST (15).
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mariadbAvailable, startMariadb } from '../scripts/mariadb.mjs';
+import { DEFAULT_HASH_COST } from './lib/mixed-composition.js';
+import { startMixedCluster } from './lib/mixed-cluster.js';
+import { formatPhase, newLedger, parseMix, runWorkload, verifyLedger, type PhaseResult } from './lib/mixed-workload.js';
+
+const env = (name: string, fallback: number, ...aliases: string[]) => {
+  const raw = [name, ...aliases].map((n) => process.env[n]).find((v) => v !== undefined && v !== '');
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name}: "${raw}" is not a number`);
+  return value;
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export default async function mixedBench(): Promise<{ met: boolean }> {
+  const duration = env('MIXED_DURATION', 30, 'BENCH_DURATION');
+  const connections = env('MIXED_CONNECTIONS', 16, 'BENCH_CONNECTIONS');
+  const rounds = env('MIXED_ROUNDS', 1);
+  const warmup = env('MIXED_WARMUP', 3);
+  const mix = parseMix(process.env['MIXED_MIX']);
+  const hashCost = env('MIXED_HASH_COST', DEFAULT_HASH_COST);
+
+  let serverUrl = process.env['MYSQL_URL'];
+  const mariadb = !serverUrl && mariadbAvailable() ? await startMariadb() : null;
+  if (mariadb) serverUrl = mariadb.url;
+  if (!serverUrl) {
+    console.log('mixed: SKIPPED (needs MariaDB: install mariadb-server or set MYSQL_URL)');
+    return { met: true };
+  }
+  const { createConnection } = await import('mysql2/promise');
+  const admin = await createConnection(serverUrl);
+  const database = `w3kit_mixed_${randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const databaseUrl = `${serverUrl.replace(/\/$/, '')}/${database}`;
+  const loadBefore = loadavg().map((l) => Math.round(l * 100) / 100);
+  try {
+    const cluster = await startMixedCluster({
+      databaseUrl,
+      instances: 2,
+      organizations: env('MIXED_ORGS', 5),
+      users: env('MIXED_USERS', 200),
+      hashCost,
+      // each instance can serve the whole load alone (the one-instance phase), as nft.bench sizes it
+      connectionLimit: connections,
+      log: (line) => console.log(`mixed: ${line}`),
+    });
+    const ledger = newLedger();
+    const phones = { next: 0 };
+    const run = (urls: string[], seconds: number) => runWorkload({ urls, actors: cluster.actors, ledger, sms: cluster.sms, phones, durationSeconds: seconds, connections, mix });
+    const two: PhaseResult[] = [];
+    const one: PhaseResult[] = [];
+    let checks;
+    let warmupErrors = 0;
+    try {
+      // warm-up on both (JIT, pools, buffer pool); its requests count for the ledger, not the results
+      const warm = await run(cluster.urls, warmup);
+      warmupErrors = warm.errors;
+      console.log(`mixed: warm-up ${warm.requests} requests, errors ${warm.errors}`);
+      for (let round = 0; round < rounds; round++) {
+        // alternate the order: the tables grow during the run, which would favour the first phase
+        const order = round % 2 === 0 ? ['two', 'one'] : ['one', 'two'];
+        for (const phase of order) {
+          if (phase === 'two') two.push(await run(cluster.urls, duration));
+          else one.push(await run(cluster.urls.slice(0, 1), duration));
+          const last = phase === 'two' ? two.at(-1)! : one.at(-1)!;
+          console.log(formatPhase(`\nmixed, ${phase === 'two' ? 'two instances' : 'one instance'} (round ${round + 1})`, last));
+        }
+      }
+      checks = await verifyLedger(databaseUrl, ledger, cluster.smsCount());
+    } finally {
+      await cluster.stop();
+    }
+    const ratio = Math.round((median(two.map((p) => p.requestsPerSecond)) / median(one.map((p) => p.requestsPerSecond))) * 1000) / 1000;
+    const errors = warmupErrors + [...two, ...one].reduce((n, p) => n + p.errors, 0);
+    const lost = checks.reduce((n, c) => n + c.lost, 0);
+    const extra = checks.reduce((n, c) => n + c.extra, 0);
+    console.log(`\nmixed: rows after the run (all phases, warm-up included)`);
+    for (const c of checks) console.log(`  ${c.what.padEnd(52)} acknowledged ${String(c.acknowledged).padStart(6)}   lost ${c.lost}   extra ${c.extra}`);
+    console.log(`mixed: two/one instance throughput ratio ${ratio} (${cpus().length} cores; load average before the run ${loadBefore.join(' ')})`);
+    console.log(`mixed: errors ${errors}, lost writes ${lost}, extra rows ${extra}: ${errors + lost + extra === 0 ? 'met' : 'NOT MET'}`);
+    const output = {
+      name: 'mixed',
+      connections,
+      durationSeconds: duration,
+      rounds,
+      warmupSeconds: warmup,
+      mix,
+      passwordHashCost: hashCost,
+      users: cluster.actors.users.length,
+      organizations: cluster.actors.organizations.length,
+      twoInstances: two,
+      oneInstance: one,
+      ratioTwoOverOne: ratio,
+      ledger: checks,
+      errors,
+      warmupErrors,
+      lostWrites: lost,
+      extraRows: extra,
+      machine: { cores: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg().map((l) => Math.round(l * 100) / 100) },
+      when: new Date().toISOString(),
+    };
+    const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'mixed.json'), `${JSON.stringify(output, null, 2)}\n`);
+    return { met: errors + lost + extra === 0 };
+  } finally {
+    await admin.query(`DROP DATABASE ${database}`);
+    await admin.end();
+    await mariadb?.stop();
+  }
+}
