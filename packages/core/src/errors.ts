@@ -99,6 +99,7 @@ export const coreErrors = defineErrors({
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   INVALID_ENCODING: { status: 400, message: 'The request body is not valid UTF-8.' },
+  JSON_TOO_DEEP: { status: 400, message: 'The request body nests arrays and objects too deeply.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },

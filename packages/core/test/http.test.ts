@@ -109,6 +109,15 @@ describe('core HTTP: wire formats, validation, bodies', () => {
         expectError(format, res.body, 'INVALID_JSON', ['The request body is not valid JSON.']);
       });
 
+      it('400 JSON_TOO_DEEP for valid JSON nested deeper than 64 levels (thousands overflowed the stack: a 500)', async () => {
+        const nested = (depth: number) => `{"name":"a","x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+        const deep = await request(app.callback()).post(`${base}/echo`).set('content-type', 'application/json').send(nested(40_000));
+        assert.equal(deep.status, 400);
+        expectError(format, deep.body, 'JSON_TOO_DEEP', ['The request body nests arrays and objects too deeply.']);
+        assert.equal((await request(app.callback()).post(`${base}/echo`).set('content-type', 'application/json').send(nested(64))).status, 400);
+        assert.equal((await request(app.callback()).post(`${base}/echo`).set('content-type', 'application/json').send(nested(63))).status, 200);
+      });
+
       it('coerces and validates path params and query strings', async () => {
         const ok = await request(app.callback()).get(`${base}/things/7?pageNum=3&order=desc`);
         assert.equal(ok.status, 200);
@@ -224,6 +233,23 @@ describe('core HTTP: living inside a host app', () => {
       assert.deepEqual(echo.body, { name: 'parsed-by-host' });
       const state = await request(app.callback()).get('/v2/state');
       assert.equal(state.body.hostState, 'mine');
+    } finally {
+      await kit.close();
+    }
+  });
+
+  it('refuses a body the host parsed that nests too deeply, as one it reads itself', async () => {
+    const kit = await probeKit();
+    try {
+      let deep: unknown = 1;
+      for (let i = 0; i < 20_000; i++) deep = [deep];
+      const app = appFor(kit, async (ctx, next) => {
+        (ctx.request as { body?: unknown }).body = { name: 'a', deep };
+        await next();
+      });
+      const res = await request(app.callback()).post('/rest/v1/echo');
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error.code, 'JSON_TOO_DEEP');
     } finally {
       await kit.close();
     }
