@@ -3,7 +3,7 @@ import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from 'pino';
 import type { KitCradle } from '../container.js';
 import { isDatabaseUnavailable } from '../database/retry.js';
-import { coreErrors, isKitError, KitError } from '../errors.js';
+import { coreErrors, isKitError, KitError, type FieldIssue } from '../errors.js';
 import { redactUrl } from '../logging/logger.js';
 import type { AnyRouteSpec } from '../plugin.js';
 import { readJsonBody } from './json-body.js';
@@ -123,6 +123,21 @@ function sharedNames(container: AwilixContainer<KitCradle>): Set<string | symbol
   return names;
 }
 
+/** The path params the route table matched, %-decoded; a malformed escape is a 400 naming the param. */
+function decodedParams(ctx: Context): Record<string, string> {
+  const params: Record<string, string> = {};
+  const issues: FieldIssue[] = [];
+  for (const [name, value] of Object.entries((ctx as Context & { params?: Record<string, string> }).params ?? {})) {
+    try {
+      params[name] = decodeURIComponent(value);
+    } catch {
+      issues.push({ field: `params.${name}`, message: 'is not valid percent-encoding.' });
+    }
+  }
+  if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
+  return params;
+}
+
 interface CompiledRoute {
   body?: PartValidator<unknown>;
   query?: PartValidator<unknown>;
@@ -141,7 +156,7 @@ export function runRoute(container: AwilixContainer<KitCradle>, route: AnyRouteS
     let services: KitCradle | undefined;
     const rawBody = compiled.body ? await readJsonBody(ctx, bodyLimitBytes) : undefined;
     const { params, query, body } = parseParts<{ params: unknown; query: unknown; body: unknown }>({
-      ...(compiled.params ? { params: [compiled.params, { ...(ctx as unknown as { params: object }).params }] } : {}),
+      ...(compiled.params ? { params: [compiled.params, decodedParams(ctx)] } : {}),
       ...(compiled.query ? { query: [compiled.query, { ...ctx.query }] } : {}),
       ...(compiled.body ? { body: [compiled.body, rawBody] } : {}),
     });

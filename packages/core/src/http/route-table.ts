@@ -48,12 +48,9 @@ export class RouteTable {
       for (const route of this.#withParams.get(method) ?? []) {
         const match = route.pattern.exec(path);
         if (!match) continue;
+        // still %-encoded: the route decodes them, so a malformed escape is a 400 in its wire format
         const params: Record<string, string> = {};
-        try {
-          route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
-        } catch {
-          return next(); // malformed %-encoding: not a path the kit serves
-        }
+        route.names.forEach((name, i) => (params[name] = match[i + 1]!));
         (ctx as Context & { params: Record<string, string> }).params = params;
         return route.handler(ctx, next);
       }
