@@ -5,8 +5,8 @@ export interface ThrowawayMariadb {
   port: number;
   /** The running mariadbd's pid (undefined while shut down). */
   readonly pid: number | undefined;
-  /** Stops the server cleanly and keeps its datadir (the port stays reserved for `restart`). */
-  shutdown(): Promise<void>;
+  /** Stops the server (cleanly, or with SIGKILL when `crash`) and keeps its datadir, for `restart`. */
+  shutdown(options?: { crash?: boolean }): Promise<void>;
   /** Starts the server again on the same datadir and port (stopping it first if it runs). */
   restart(): Promise<void>;
   /** Stops the server for good and deletes its datadir. */

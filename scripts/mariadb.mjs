@@ -33,7 +33,7 @@ export function mariadbAvailable() {
 
 /**
  * Returns { url, port, pid, stop(), shutdown(), restart() } with url = mysql://w3kit:w3kit@127.0.0.1:<port>/
- * (no database selected). `shutdown()` stops the server and keeps its datadir; `restart()` starts it
+ * (no database selected). `shutdown()` stops the server (`{ crash: true }`: SIGKILL) and keeps its datadir; `restart()` starts it
  * again on the same datadir and port (fault tests: the database goes away mid-run and comes back).
  * `stop()` stops it for good and deletes the datadir.
  */
@@ -61,6 +61,7 @@ export async function startMariadb({ log = () => {}, bufferPoolSize = '2G' } = {
         `--port=${port}`,
         '--bind-address=127.0.0.1',
         `--socket=${socket}`,
+        `--tmpdir=${dir}`, // its temporary tables beside its datadir, not among other servers' in /tmp
         '--skip-name-resolve',
         '--max-connections=1000',
         `--innodb-buffer-pool-size=${bufferPoolSize}`, // 2G by default: the nft benchmark's million tokens are ~1.5 GB with indexes
@@ -96,9 +97,9 @@ export async function startMariadb({ log = () => {}, bufferPoolSize = '2G' } = {
     }
   }
 
-  /** SIGTERM (a clean shutdown), SIGKILL after 15 s. */
-  async function halt({ child, exited }) {
-    child.kill('SIGTERM');
+  /** SIGTERM (a clean shutdown, SIGKILL after 15 s), or SIGKILL at once (a crash). */
+  async function halt({ child, exited }, signal = 'SIGTERM') {
+    child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
@@ -119,11 +120,11 @@ export async function startMariadb({ log = () => {}, bufferPoolSize = '2G' } = {
     get pid() {
       return running?.child.pid;
     },
-    async shutdown() {
+    async shutdown({ crash = false } = {}) {
       if (stopped || !running) return;
       const current = running;
       running = undefined;
-      await halt(current);
+      await halt(current, crash ? 'SIGKILL' : 'SIGTERM');
     },
     async restart() {
       if (stopped) throw new Error('MariaDB was stopped for good');
