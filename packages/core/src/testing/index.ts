@@ -5,4 +5,4 @@
 export { createManualClock, type ManualClock } from './manual-clock.js';
 export { testDatabases, createTestDatabase, type TestDatabaseKind, type TestDatabase } from './test-databases.js';
 export { startTwilioStandIn, type TwilioStandIn, type TwilioStandInOptions, type TwilioReply } from './twilio-stand-in.js';
-export { appFor, type TestAppOptions } from './test-app.js';
+export { appFor, mountedApp, rootMount, type KitMount, type TestApp, type TestAppOptions } from './test-app.js';
