@@ -1,37 +1,38 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kit } from '@w3kit/core';
-import Koa from 'koa';
+import { rootMount, type KitMount } from '@w3kit/core/testing';
 import request from 'supertest';
 import { authKit } from './support.js';
 
-/** The association page's path with the default mount and base paths. */
-export const PAGE_PATH = '/rest/v1/association';
-export const BUTTON_PATH = '/rest/v1/auth/account/association/generate_web3connect_button_js';
+/** The association page's and the button endpoint's paths with the default base paths, under `mountPath`. */
+export function associationPaths(mountPath: string) {
+  return { PAGE_PATH: `${mountPath}/rest/v1/association`, BUTTON_PATH: `${mountPath}/rest/v1/auth/account/association/generate_web3connect_button_js` };
+}
+
+/** The button endpoint's path at the root. */
+export const { BUTTON_PATH } = associationPaths('');
 
 /**
- * A real HTTP server on 127.0.0.1 serving a kit whose `publicUrl` is the server's own URL (the
- * server listens first, the kit is created for its port). `host` serves other requests, e.g.
- * an organization's page.
+ * A real HTTP server on 127.0.0.1 serving, at `mount`, a kit whose `publicUrl` is the server's
+ * own URL (the server listens first, the kit is created for its port).
  */
-export async function startKitServer(databaseUrl: string, extra: Parameters<typeof authKit>[2] = {}, host?: Koa.Middleware) {
-  let kit: Kit | undefined;
-  const app = new Koa();
-  app.silent = true;
-  app.use((ctx, next) => kit!.middleware()(ctx, next));
-  if (host) app.use(host);
-  const server: Server = app.listen(0, '127.0.0.1');
+export async function startKitServer(databaseUrl: string, extra: Parameters<typeof authKit>[2] = {}, mount: KitMount = rootMount) {
+  let listener: RequestListener | undefined;
+  const server: Server = createServer((req, res) => listener!(req, res));
+  server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  kit = await authKit(databaseUrl, {}, { ...extra, config: { publicUrl, ...extra.config } });
+  const kit = await authKit(databaseUrl, {}, { ...extra, config: { publicUrl, mountPath: mount.mountPath, ...extra.config } });
+  listener = mount.app(kit).callback();
   return {
     kit,
     server,
     publicUrl,
     async close() {
       await new Promise((resolve) => server.close(resolve));
-      await kit!.close();
+      await kit.close();
     },
   };
 }
@@ -88,12 +89,12 @@ export class CookieBrowser {
     return this.keep(await request(this.server).post(path).set('cookie', this.cookieHeader).type('form').send(fields));
   }
 
-  /** Opens the page of `pageUrl` and posts one of its forms with the page's own token and CSRF field. */
+  /** Opens the page of `pageUrl` and posts one of its forms (`<page path>/<action>`) with the page's own token and CSRF field. */
   async open(pageUrl: string) {
     const url = new URL(pageUrl);
     const res = await this.get(`${url.pathname}${url.search}`);
     assert.equal(res.status, 200, res.text);
     const form = { token: fieldOf(res.text, 'token'), csrf: fieldOf(res.text, 'csrf') };
-    return { res, form, submit: (action: string, fields: Record<string, string> = {}) => this.post(`${PAGE_PATH}/${action}`, { ...form, ...fields }) };
+    return { res, form, submit: (action: string, fields: Record<string, string> = {}) => this.post(`${url.pathname}/${action}`, { ...form, ...fields }) };
   }
 }

@@ -1,20 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type Kit } from '@w3kit/core';
-import type { ManualClock } from '@w3kit/core/testing';
+import type { ManualClock, TestApp } from '@w3kit/core/testing';
 import { nft, type NftOptions } from '@w3kit/nft';
-import type Koa from 'koa';
 import request from 'supertest';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
 
-export function nftKit(url: string, options: { clock?: ManualClock; nft?: NftOptions } = {}): Promise<Kit> {
+export function nftKit(url: string, options: { clock?: ManualClock; nft?: NftOptions; mountPath?: string } = {}): Promise<Kit> {
   return createKit({
     database: url,
     plugins: [auth(), nft(options.nft)],
     logger: createLogger({ level: 'silent' }),
     ...(options.clock ? { services: { clock: options.clock } } : {}),
-    config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: 'https://id.example.com' },
+    config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: 'https://id.example.com', mountPath: options.mountPath ?? '' },
   });
 }
 
@@ -59,7 +58,7 @@ export function staticMetadata(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function mint(app: Koa, minter: Actor, holder: Actor, body: Record<string, unknown> = {}) {
+export async function mint(app: TestApp, minter: Actor, holder: Actor, body: Record<string, unknown> = {}) {
   const res = await request(app.callback())
     .post(`/rest/v1/nft/mint/to/${holder.address}`)
     .set('authorization', minter.bearer)
