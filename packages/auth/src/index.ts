@@ -107,6 +107,7 @@ export function auth(options: AuthOptions = {}) {
 }
 
 export { authErrors } from './errors.js';
+export { authenticatedAccount, InvalidAccessTokenError } from './authenticated-account.js';
 export type { AuthOptions, ResolvedAuthOptions } from './auth-config.js';
 export type { AccountService, NewEndUser, NewOrganization } from './account-service.js';
 export type { AccountRecord, AccountStore, WalletRecord } from './account-store.js';
