@@ -3,62 +3,28 @@
  * MariaDB database, as two instances behind a load balancer: every flow starts on one and goes on
  * on the other. They share only what a deployment shares: the database, the master key, the
  * attestation signer key, the public URL and the SMS provider (core's Twilio stand-in).
- * Accounts are created the way `w3kit org create` / `user create` create them: through the kit's
- * account service, in-process, on the same database.
+ * Accounts come from the operator (`deployment-fixtures.ts`).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CLAIM_TYPES, claimHash, recoverClaimSigner } from '@w3kit/attestations';
-import { auth } from '@w3kit/auth';
-import { createKit, createLogger, type Kit } from '@w3kit/core';
 import { createTestDatabase, startTwilioStandIn, type TestDatabase, type TwilioStandIn } from '@w3kit/core/testing';
 import { Wallet } from 'ethers';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import request from 'supertest';
+import { eventually, mintBody, openOperator, sleep, type Operator } from './deployment-fixtures.js';
 import { deploymentEnv, sendAndHangUp, startServerProcess, stopAllServerProcesses, type ServerProcess } from './server-process.js';
 
 const TWILIO = { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'twilio-test-token' };
-const PASSWORD = 'correct horse battery staple';
 const IDENTITY = '0xc741715D55De72bF12461760BaAF97E0468e7b86'; // the seed's phone identity
 const OKINAWA = { latitude: '26.583193', longitude: '128.053881' };
-
-const mintBody = (serial: number) => ({
-  metadata: {
-    static: {
-      issuer: 'Acme University',
-      contents_provider: 'Acme',
-      name: 'Bachelor of Science',
-      description: 'Awarded for completing the programme.',
-      image: 'https://acme.test/diploma.png',
-      link: 'https://acme.test/diploma',
-      serial_number: serial,
-      total_issued: 1000,
-      animation_url: 'https://acme.test/diploma.mp4',
-    },
-    dynamic: { category: 'diploma' },
-  },
-});
-
-let counter = 0;
-const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` every 25 ms until it answers true; fails after `withinMs`. */
-async function eventually(what: string, check: () => Promise<boolean>, withinMs = 5000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
-    await sleep(25);
-  }
-}
 
 describe('mariadb', () => {
   describe('multi-instance: two server processes on one database', function () {
     this.timeout(60_000);
     let db: TestDatabase | undefined;
     let twilio: TwilioStandIn | undefined;
-    let operator: Kit | undefined;
+    let operator: Operator | undefined;
     let sql: Connection | undefined;
     let env: Record<string, string>;
     let a: ServerProcess;
@@ -72,12 +38,7 @@ describe('mariadb', () => {
       // A creates the schema; B starts on it.
       a = await startServerProcess(env);
       b = await startServerProcess(env);
-      operator = await createKit({
-        database: db.url,
-        plugins: [auth()],
-        logger: createLogger({ level: 'silent' }),
-        config: { masterKey: env['W3KIT_MASTER_KEY']!, publicUrl: env['PUBLIC_URL']!, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, migrations: 'check' },
-      });
+      operator = await openOperator(env);
       sql = await createConnection(db.url);
     });
     after(async () => {
@@ -90,25 +51,8 @@ describe('mariadb', () => {
 
     const count = async (query: string, params: unknown[] = []) => Number(((await sql!.query<RowDataPacket[]>(query, params))[0][0] as { n: number }).n);
 
-    /** An end user with a password and an ID wallet, logged in through `server` (Finenex password login). */
-    async function endUser(server: ServerProcess) {
-      const loginId = `user-${unique()}`;
-      const account = await operator!.services.accountService.createEndUser({ loginId, email: `${loginId}@example.com`, password: PASSWORD, name: 'Hong' });
-      const login = await request(server.url).post('/v2/auth/auth-user').send({ id: loginId, password: PASSWORD });
-      assert.equal(login.status, 200, JSON.stringify(login.body));
-      return { id: account.id, loginId, address: account.wallet!.address, bearer: `Bearer ${login.body.token as string}` };
-    }
-
-    /** An organization with a verified domain, its API key secret exchanged for a token through `server`. */
-    async function organization(server: ServerProcess) {
-      const domain = `org-${unique()}.test`;
-      const { account, apiKeySecret } = await operator!.services.accountService.createOrganization({ name: 'Acme Corp', domain, email: `ops@${domain}` });
-      await operator!.services.accountStore.update(account.id, { domainVerified: true }, new Date());
-      const token = await request(server.url).post('/rest/v1/auth/account/access_token/refresh').send({ api_key_secret: apiKeySecret });
-      assert.equal(token.status, 200, JSON.stringify(token.body));
-      return { id: account.id, address: account.wallet!.address, bearer: `Bearer ${token.body.result as string}` };
-    }
-
+    const endUser = (server: ServerProcess) => operator!.endUser(server);
+    const organization = (server: ServerProcess) => operator!.organization(server);
     const myInfo = (server: ServerProcess, bearer: string) => request(server.url).get('/rest/v1/account/my_info').set('authorization', bearer);
 
     /** The 6-digit code of the last SMS the stand-in received for `phone`. */
