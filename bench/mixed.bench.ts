@@ -12,6 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mariadbAvailable, startMariadb } from '../scripts/mariadb.mjs';
+import { cpuMeter } from './lib/cpu-time.js';
 import { DEFAULT_HASH_COST } from './lib/mixed-composition.js';
 import { startMixedCluster } from './lib/mixed-cluster.js';
 import { formatPhase, newLedger, parseMix, runWorkload, verifyLedger, type PhaseResult } from './lib/mixed-workload.js';
@@ -59,9 +60,15 @@ export default async function mixedBench(): Promise<{ met: boolean }> {
     });
     const ledger = newLedger();
     const phones = { next: 0 };
-    const run = (urls: string[], seconds: number) => runWorkload({ urls, actors: cluster.actors, ledger, sms: cluster.sms, phones, durationSeconds: seconds, connections, mix });
-    const two: PhaseResult[] = [];
-    const one: PhaseResult[] = [];
+    const processes = { 'load generator': process.pid, 'instance A': cluster.pids[0], 'instance B': cluster.pids[1], mariadb: mariadb?.pid };
+    /** A phase, with the cores each process used during it (where /proc tells). */
+    const run = async (urls: string[], seconds: number): Promise<PhaseResult & { cpuCores: Record<string, number> }> => {
+      const meter = cpuMeter(processes);
+      const phase = await runWorkload({ urls, actors: cluster.actors, ledger, sms: cluster.sms, phones, durationSeconds: seconds, connections, mix });
+      return { ...phase, cpuCores: meter.coresSince() };
+    };
+    const two: Awaited<ReturnType<typeof run>>[] = [];
+    const one: Awaited<ReturnType<typeof run>>[] = [];
     let checks;
     let warmupErrors = 0;
     try {
@@ -77,6 +84,7 @@ export default async function mixedBench(): Promise<{ met: boolean }> {
           else one.push(await run(cluster.urls.slice(0, 1), duration));
           const last = phase === 'two' ? two.at(-1)! : one.at(-1)!;
           console.log(formatPhase(`\nmixed, ${phase === 'two' ? 'two instances' : 'one instance'} (round ${round + 1})`, last));
+          console.log(`  CPU (cores): ${Object.entries(last.cpuCores).map(([name, cores]) => `${name} ${cores}`).join(', ')}`);
         }
       }
       checks = await verifyLedger(databaseUrl, ledger, cluster.smsCount());

@@ -27,7 +27,7 @@ for (const kind of testDatabases().filter((k) => k === 'mariadb')) {
 
       it('answers every request of 10 s of mixed load correctly and keeps every acknowledged write', async () => {
         const ledger = newLedger();
-        // logins weigh more than in the benchmark so that a short run surely has some
+        // logins, retries and races weigh more than in the benchmark so that a short run surely has some
         const phase = await runWorkload({
           urls: cluster!.urls,
           actors: cluster!.actors,
@@ -36,10 +36,10 @@ for (const kind of testDatabases().filter((k) => k === 'mariadb')) {
           phones: { next: 0 },
           durationSeconds: 10,
           connections: 8,
-          mix: parseMix('login=3'),
+          mix: parseMix('login=3,mint_retry=3,mint_race=3'),
         });
         assert.equal(phase.errors, 0, `errors:\n${phase.errorSamples.join('\n')}`);
-        for (const operation of ['login', 'my_info', 'held_by', 'minted_by_me', 'fetch', 'mint', 'mint_retry', 'qr_step1', 'qr_step2', 'qr_result', 'attest_generate', 'attest_verify']) {
+        for (const operation of ['login', 'my_info', 'held_by', 'minted_by_me', 'fetch', 'mint', 'mint_retry', 'mint_race', 'qr_step1', 'qr_step2', 'qr_result', 'attest_generate', 'attest_verify']) {
           assert.ok((phase.operations[operation]?.requests ?? 0) > 0, `no ${operation} request in the run`);
         }
         const checks = await verifyLedger(database.url, ledger, cluster!.smsCount());

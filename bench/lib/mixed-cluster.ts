@@ -24,6 +24,8 @@ export interface MixedClusterOptions {
 export interface MixedCluster {
   /** Base URLs of the instances, in start order. */
   urls: string[];
+  /** Their process ids, in the same order. */
+  pids: (number | undefined)[];
   actors: Actors;
   sms: SmsInbox;
   /** Every SMS the stand-in accepted. */
@@ -101,6 +103,7 @@ export async function startMixedCluster(options: MixedClusterOptions): Promise<M
   log(`instances: ${servers.map((s) => s.url).join(', ')}`);
   return {
     urls: servers.map((s) => s.url),
+    pids: servers.map((s) => s.child.pid),
     actors,
     // a code is read once: the verify that follows is its only use
     sms: (phone) => {

@@ -38,6 +38,8 @@ export interface AcknowledgedMint {
   holder: EndUser;
   body: string;
   tokenId: string;
+  /** Base URL of the instance that answered. */
+  answeredBy: string;
 }
 
 /** Acknowledged writes: what the database must hold afterwards, no more and no less. */
@@ -56,15 +58,16 @@ export interface Ledger {
 export const newLedger = (): Ledger => ({ mints: [], qrCodes: 0, verifications: new Map(), phoneCodes: 0, phoneClaims: 0 });
 
 /** The journeys a virtual user picks from, by weight. */
-export const SCENARIOS = ['login', 'my_info', 'held_by', 'minted_by_me', 'fetch', 'mint', 'mint_retry', 'qr', 'attest'] as const;
+export const SCENARIOS = ['login', 'my_info', 'held_by', 'minted_by_me', 'fetch', 'mint', 'mint_retry', 'mint_race', 'qr', 'attest'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export type Mix = Record<Scenario, number>;
 
 /**
- * Weights of the journeys (a qr journey is 3 requests, attest 2, the others 1). Reads dominate,
- * as in a real deployment; a login (~75 ms of scrypt at cost 15) is 1 pick in 90, ~1 request in 110.
+ * Weights of the journeys (qr is 3 requests, attest and mint_race 2, the others 1). Reads
+ * dominate, as in a real deployment; a login (~75 ms of scrypt at cost 15) is 1 pick in 91,
+ * about 1 request in 110.
  */
-export const DEFAULT_MIX: Mix = { login: 1, my_info: 30, held_by: 15, minted_by_me: 5, fetch: 15, mint: 10, mint_retry: 2, qr: 6, attest: 6 };
+export const DEFAULT_MIX: Mix = { login: 1, my_info: 30, held_by: 15, minted_by_me: 5, fetch: 15, mint: 10, mint_retry: 2, mint_race: 1, qr: 6, attest: 6 };
 
 /** `my_info=30,mint=10` → DEFAULT_MIX with those weights replaced. */
 export function parseMix(text: string | undefined): Mix {
@@ -114,6 +117,8 @@ export interface PhaseResult {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** Racing mints answered 409 IDEMPOTENCY_IN_PROGRESS (a documented answer, not an error). */
+  raceConflicts: number;
   operations: Record<string, OperationStats>;
   /** The first few errors, to say what went wrong. */
   errorSamples: string[];
@@ -213,12 +218,13 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const holders = () => actors.users.filter((u) => u.tokens.length > 0);
   let serial = ledger.mints.length;
+  let raceConflicts = 0;
 
   const anyInstance = () => pickFrom(instances);
   const otherInstance = (than: Instance) => (instances.length === 1 ? than : pickFrom(instances.filter((i) => i !== than)));
 
   /** One timed request; answers the body when the status is `expected`, else records an error. */
-  async function call(operation: string, instance: Instance, method: string, path: string, headers: Record<string, string>, body?: string, expected = 200): Promise<Reply> {
+  async function call(operation: string, instance: Instance, method: string, path: string, headers: Record<string, string>, body?: string, expected: number[] = [200]): Promise<Reply> {
     const started = performance.now();
     let reply: Reply;
     try {
@@ -228,7 +234,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
     }
     if (!latencies.has(operation)) latencies.set(operation, []);
     latencies.get(operation)!.push(performance.now() - started);
-    if (reply.status !== expected) throw fail(operation, `${method} ${path}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
+    if (!expected.includes(reply.status)) throw fail(operation, `${method} ${path}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
     return reply;
   }
 
@@ -250,10 +256,11 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
     const holder = pickFrom(actors.users);
     const key = randomUUID();
     const body = mintBody(serial++);
-    const reply = await call('mint', anyInstance(), 'POST', `/rest/v1/nft/mint/to/${holder.address}`, { ...bearer(organization.token), 'idempotency-key': key }, body);
+    const instance = anyInstance();
+    const reply = await call('mint', instance, 'POST', `/rest/v1/nft/mint/to/${holder.address}`, { ...bearer(organization.token), 'idempotency-key': key }, body);
     const token = result(reply) as { token_id?: string; holder_id_wallet_address?: string };
     check('mint', typeof token?.token_id === 'string' && sameAddress(token.holder_id_wallet_address, holder.address), `mint answered ${JSON.stringify(reply.body).slice(0, 200)}`);
-    ledger.mints.push({ key, organization, holder, body, tokenId: token.token_id! });
+    ledger.mints.push({ key, organization, holder, body, tokenId: token.token_id!, answeredBy: instance.url });
     holder.tokens.push(token.token_id!);
   }
 
@@ -300,10 +307,28 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
       // a client that lost the first answer retries on another instance: same key, same body, same token
       if (ledger.mints.length === 0) return mint();
       const first = pickFrom(ledger.mints);
-      const instance = anyInstance();
-      const reply = await call('mint_retry', otherInstance(instance), 'POST', `/rest/v1/nft/mint/to/${first.holder.address}`, { ...bearer(first.organization.token), 'idempotency-key': first.key }, first.body);
+      const firstInstance = instances.find((i) => i.url === first.answeredBy) ?? anyInstance();
+      const reply = await call('mint_retry', otherInstance(firstInstance), 'POST', `/rest/v1/nft/mint/to/${first.holder.address}`, { ...bearer(first.organization.token), 'idempotency-key': first.key }, first.body);
       const token = result(reply) as { token_id?: string };
       check('mint_retry', token?.token_id === first.tokenId, `retry of ${first.key} answered ${token?.token_id}, first ${first.tokenId}`);
+    },
+    async mint_race() {
+      // a client that timed out and retried at once: the same mint reaches both instances together;
+      // one mints, the other answers the same token or 409 IDEMPOTENCY_IN_PROGRESS, never a second token
+      const organization = pickFrom(actors.organizations);
+      const holder = pickFrom(actors.users);
+      const key = randomUUID();
+      const body = mintBody(serial++);
+      const headers = { ...bearer(organization.token), 'idempotency-key': key };
+      const pair = instances.length > 1 ? instances.slice(0, 2) : [instances[0]!, instances[0]!];
+      const replies = await Promise.all(pair.map((i) => call('mint_race', i, 'POST', `/rest/v1/nft/mint/to/${holder.address}`, headers, body, [200, 409])));
+      const tokens = new Set(replies.filter((r) => r.status === 200).map((r) => (result(r) as { token_id?: string })?.token_id));
+      const refusals = replies.filter((r) => r.status === 409).map((r) => (r.body as { error?: { code?: string } }).error?.code);
+      check('mint_race', tokens.size === 1 && !tokens.has(undefined) && refusals.every((c) => c === 'IDEMPOTENCY_IN_PROGRESS'), `racing mints answered ${replies.map((r) => `${r.status} ${JSON.stringify(r.body).slice(0, 120)}`).join(' / ')}`);
+      raceConflicts += refusals.length;
+      const tokenId = [...tokens][0]!;
+      ledger.mints.push({ key, organization, holder, body, tokenId, answeredBy: pair[replies.findIndex((r) => r.status === 200)]!.url });
+      holder.tokens.push(tokenId);
     },
     async qr() {
       const candidates = holders();
@@ -387,6 +412,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
     p50Ms: round1(percentile(all, 50)),
     p99Ms: round1(percentile(all, 99)),
     errors: [...errors.values()].reduce((a, b) => a + b, 0),
+    raceConflicts,
     operations,
     errorSamples,
   };
@@ -442,7 +468,7 @@ export async function verifyLedger(databaseUrl: string, ledger: Ledger, smsRecei
 /** The phases' results and the ledger checks as a text table. */
 export function formatPhase(label: string, phase: PhaseResult): string {
   const lines = [
-    `${label}: ${phase.requestsPerSecond} req/s over ${phase.seconds} s (${phase.instances} instance${phase.instances === 1 ? '' : 's'}, ${phase.connections} connections), p50 ${phase.p50Ms} ms, p99 ${phase.p99Ms} ms, errors ${phase.errors}`,
+    `${label}: ${phase.requestsPerSecond} req/s over ${phase.seconds} s (${phase.instances} instance${phase.instances === 1 ? '' : 's'}, ${phase.connections} connections), p50 ${phase.p50Ms} ms, p99 ${phase.p99Ms} ms, errors ${phase.errors} (racing mints answered 409 in progress: ${phase.raceConflicts})`,
   ];
   for (const [name, op] of Object.entries(phase.operations)) {
     lines.push(`  ${name.padEnd(16)} ${String(op.perSecond).padStart(7)} req/s   p50 ${String(op.p50Ms).padStart(6)} ms   p99 ${String(op.p99Ms).padStart(6)} ms   errors ${op.errors}`);
