@@ -22,10 +22,15 @@ export interface PhoneInput {
  */
 export function normalizePhoneNumber({ phone, countryCallingCode, defaultCountry, check }: PhoneInput): string | null {
   const callingCode = countryCallingCode === undefined ? undefined : String(countryCallingCode).replace(/^\+/, '');
-  const parsed = parsePhoneNumberFromString(
-    phone,
-    callingCode !== undefined ? { defaultCallingCode: callingCode } : defaultCountry !== undefined ? { defaultCountry } : {},
-  );
+  let parsed: ReturnType<typeof parsePhoneNumberFromString>;
+  try {
+    parsed = parsePhoneNumberFromString(
+      phone,
+      callingCode !== undefined ? { defaultCallingCode: callingCode } : defaultCountry !== undefined ? { defaultCountry } : {},
+    );
+  } catch {
+    return null; // a calling code no country has (`9`, `999`): libphonenumber throws instead of answering undefined
+  }
   if (!parsed || parsed.ext) return null;
   const acceptable = check === 'valid' ? parsed.isValid() : parsed.isPossible();
   return acceptable ? parsed.number : null;

@@ -19,6 +19,7 @@ describe('contact addresses', () => {
         assert.equal(valid(phone), null, phone);
       }
       assert.equal(valid('5555555555', '1'), null, "the seed's number is fictional: not valid");
+      for (const code of ['9', '+9', 999, '+80']) assert.equal(valid('4155550100', code), null, `calling code ${code} belongs to no country (was a throw: a 500)`);
     });
 
     it("admits the seed's fictional 555-555-5555 when only a possible number is required", () => {
