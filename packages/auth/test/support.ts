@@ -19,8 +19,6 @@ export function authKit(
   });
 }
 
-export { appFor } from '@w3kit/core/testing';
-
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 

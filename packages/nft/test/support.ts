@@ -17,8 +17,6 @@ export function nftKit(url: string, options: { clock?: ManualClock; nft?: NftOpt
   });
 }
 
-export { appFor } from '@w3kit/core/testing';
-
 let n = 0;
 const unique = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
 
