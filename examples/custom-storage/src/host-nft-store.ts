@@ -89,13 +89,14 @@ export function createHostNftStore(db: HostDatabase): NftStore {
   const claimKey = db.prepare(
     'INSERT INTO credential_mint_keys (issuer_id, mint_key, request_hash, credential_id, claimed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (issuer_id, mint_key) DO NOTHING',
   );
-  const firstClaim = db.prepare('SELECT request_hash, credential_id FROM credential_mint_keys WHERE issuer_id = ? AND mint_key = ?');
+  const firstClaim = db.prepare('SELECT request_hash, credential_id, claimed_at FROM credential_mint_keys WHERE issuer_id = ? AND mint_key = ?');
   const releaseKey = db.prepare('DELETE FROM credential_mint_keys WHERE issuer_id = ? AND mint_key = ?');
+  const releaseKeyOf = db.prepare('DELETE FROM credential_mint_keys WHERE issuer_id = ? AND mint_key = ? AND credential_id = ?');
   // One write transaction: another process on the same file cannot release the key between the two statements.
   const claim = db.transaction((issuer: string, key: string, requestHash: string, tokenId: string, at: number) => {
     if (claimKey.run(issuer, key, requestHash, tokenId, at).changes === 1) return { claimed: true } as const;
-    const first = firstClaim.get(issuer, key) as { request_hash: string; credential_id: string };
-    return { claimed: false, requestHash: first.request_hash, tokenId: first.credential_id } as const;
+    const first = firstClaim.get(issuer, key) as { request_hash: string; credential_id: string; claimed_at: number };
+    return { claimed: false, requestHash: first.request_hash, tokenId: first.credential_id, claimedAt: new Date(first.claimed_at) } as const;
   });
 
   /** One page of the rows matching every condition, in (issued_at, id) order. */
@@ -140,8 +141,9 @@ export function createHostNftStore(db: HostDatabase): NftStore {
     async claimIdempotencyKey({ minterAccountId, key, requestHash, tokenId, at }) {
       return claim.immediate(minterAccountId, key, requestHash, tokenId, at.getTime());
     },
-    async releaseIdempotencyKey(minterAccountId, key) {
-      releaseKey.run(minterAccountId, key);
+    async releaseIdempotencyKey(minterAccountId, key, tokenId) {
+      if (tokenId === undefined) releaseKey.run(minterAccountId, key);
+      else releaseKeyOf.run(minterAccountId, key, tokenId);
     },
   };
 }

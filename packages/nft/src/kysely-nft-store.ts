@@ -118,15 +118,17 @@ export function createKyselyNftStore(database: DatabaseHandle): NftStore {
         if (!isUniqueViolation(error)) throw error;
         const first = await db
           .selectFrom('nft_idempotency_keys')
-          .select(['request_hash', 'token_id'])
+          .select(['request_hash', 'token_id', 'created_at'])
           .where('minter_account_id', '=', minterAccountId)
           .where('idempotency_key', '=', key)
           .executeTakeFirstOrThrow();
-        return { claimed: false, requestHash: first.request_hash, tokenId: first.token_id };
+        return { claimed: false, requestHash: first.request_hash, tokenId: first.token_id, claimedAt: new Date(Number(first.created_at)) };
       }
     },
-    async releaseIdempotencyKey(minterAccountId, key) {
-      await db.deleteFrom('nft_idempotency_keys').where('minter_account_id', '=', minterAccountId).where('idempotency_key', '=', key).execute();
+    async releaseIdempotencyKey(minterAccountId, key, tokenId) {
+      let release = db.deleteFrom('nft_idempotency_keys').where('minter_account_id', '=', minterAccountId).where('idempotency_key', '=', key);
+      if (tokenId !== undefined) release = release.where('token_id', '=', tokenId);
+      await release.execute();
     },
   };
 }

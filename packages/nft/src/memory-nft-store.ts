@@ -9,7 +9,7 @@ import { searchText } from './search-key.js';
 export function createMemoryNftStore(): NftStore {
   const tokens = new Map<string, NftRecord>();
   /** By JSON `[minterAccountId, key]`. */
-  const idempotencyKeys = new Map<string, { requestHash: string; tokenId: string }>();
+  const idempotencyKeys = new Map<string, { requestHash: string; tokenId: string; claimedAt: Date }>();
   // Callers get and give copies: a record changed after insert or after a read must not change what is stored.
   const copy = (token: NftRecord): NftRecord => structuredClone(token);
 
@@ -65,15 +65,16 @@ export function createMemoryNftStore(): NftStore {
       const token = tokens.get(tokenId);
       if (token) token.visibility = visibility;
     },
-    async claimIdempotencyKey({ minterAccountId, key, requestHash, tokenId }) {
+    async claimIdempotencyKey({ minterAccountId, key, requestHash, tokenId, at }) {
       const id = JSON.stringify([minterAccountId, key]);
       const first = idempotencyKeys.get(id);
-      if (first) return { claimed: false, ...first };
-      idempotencyKeys.set(id, { requestHash, tokenId });
+      if (first) return { claimed: false, ...first, claimedAt: new Date(first.claimedAt) };
+      idempotencyKeys.set(id, { requestHash, tokenId, claimedAt: new Date(at) });
       return { claimed: true };
     },
-    async releaseIdempotencyKey(minterAccountId, key) {
-      idempotencyKeys.delete(JSON.stringify([minterAccountId, key]));
+    async releaseIdempotencyKey(minterAccountId, key, tokenId) {
+      const id = JSON.stringify([minterAccountId, key]);
+      if (tokenId === undefined || idempotencyKeys.get(id)?.tokenId === tokenId) idempotencyKeys.delete(id);
     },
   };
 }

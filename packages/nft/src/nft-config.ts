@@ -10,6 +10,12 @@ export interface NftOptions {
   qrCodeTtlSeconds?: number;
   /** Largest `pageNum` accepted (bounds OFFSET work). Default 10000. */
   maxPageNum?: number;
+  /**
+   * Seconds after which a claimed Idempotency-Key whose token never appeared is taken over by a
+   * retry: the mint that claimed it died (process or database crash) between claim and insert.
+   * Until then a retry answers 409 IDEMPOTENCY_IN_PROGRESS. Default 60 (a mint takes milliseconds).
+   */
+  idempotencyStaleSeconds?: number;
 }
 
 export type ResolvedNftOptions = Required<NftOptions>;
@@ -21,8 +27,9 @@ export function resolveNftOptions(options: NftOptions = {}): ResolvedNftOptions 
     defaultVisibility: options.defaultVisibility ?? 'private',
     qrCodeTtlSeconds: options.qrCodeTtlSeconds ?? 300,
     maxPageNum: options.maxPageNum ?? 10_000,
+    idempotencyStaleSeconds: options.idempotencyStaleSeconds ?? 60,
   };
-  for (const key of ['chainId', 'qrCodeTtlSeconds', 'maxPageNum'] as const) {
+  for (const key of ['chainId', 'qrCodeTtlSeconds', 'maxPageNum', 'idempotencyStaleSeconds'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) throw new TypeError(`nft(): ${key} must be a positive integer`);
   }
   if (resolved.defaultVisibility !== 'public' && resolved.defaultVisibility !== 'private') throw new TypeError('nft(): defaultVisibility must be public or private');

@@ -72,6 +72,25 @@ export function createNftService(deps: NftServiceDeps): NftService {
     return token;
   }
 
+  /**
+   * Claims the mint's Idempotency-Key: null when this request may mint, the first token when an
+   * earlier request with the same key and body minted it. A claim whose token never appeared
+   * within `idempotencyStaleSeconds` belonged to a mint that died; it is released by its token id
+   * (so of two retries taking it over, one wins the new claim) and claimed once more.
+   */
+  async function claimIdempotencyKey(minterAccountId: string, key: string, requestHash: string, tokenId: string): Promise<NftRecord | null> {
+    for (let attempt = 0; ; attempt++) {
+      const claim = await nftStore.claimIdempotencyKey({ minterAccountId, key, requestHash, tokenId, at: clock.now() });
+      if (claim.claimed) return null;
+      if (claim.requestHash !== requestHash) throw nftErrors.create('IDEMPOTENCY_KEY_REUSED');
+      const first = await nftStore.findById(claim.tokenId);
+      if (first) return first;
+      const stale = clock.now().getTime() - claim.claimedAt.getTime() >= options.idempotencyStaleSeconds * 1000;
+      if (!stale || attempt > 0) throw nftErrors.create('IDEMPOTENCY_IN_PROGRESS', { headers: { 'retry-after': '1' } });
+      await nftStore.releaseIdempotencyKey(minterAccountId, key, claim.tokenId);
+    }
+  }
+
   const requireOrganization = (principal: Principal) => {
     if (principal.accountType !== 'organization') throw nftErrors.create('ORGANIZATION_ONLY');
   };
@@ -92,13 +111,8 @@ export function createNftService(deps: NftServiceDeps): NftService {
 
       if (input.idempotencyKey !== undefined) {
         const requestHash = `0x${sha256(canonicalJson({ holder: holder.walletAddress, metadata: input.metadata, visibility: input.visibility ?? null }))}`;
-        const claim = await nftStore.claimIdempotencyKey({ minterAccountId: principal.accountId, key: input.idempotencyKey, requestHash, tokenId, at: clock.now() });
-        if (!claim.claimed) {
-          if (claim.requestHash !== requestHash) throw nftErrors.create('IDEMPOTENCY_KEY_REUSED');
-          const first = await nftStore.findById(claim.tokenId);
-          if (!first) throw nftErrors.create('IDEMPOTENCY_IN_PROGRESS', { headers: { 'retry-after': '1' } });
-          return view(first);
-        }
+        const first = await claimIdempotencyKey(principal.accountId, input.idempotencyKey, requestHash, tokenId);
+        if (first) return view(first);
       }
 
       try {
@@ -123,7 +137,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
         await nftStore.insert(token);
         return view(token);
       } catch (error) {
-        if (input.idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, input.idempotencyKey);
+        if (input.idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, input.idempotencyKey, tokenId);
         throw error;
       }
     },

@@ -61,7 +61,8 @@ export type SearchFilter = Partial<Record<SearchField, string>>;
  */
 export type HolderScope = { kind: 'all' } | { kind: 'public' } | { kind: 'publicOrMintedBy'; minterAccountId: string };
 
-export type IdempotencyClaim = { claimed: true } | { claimed: false; requestHash: string; tokenId: string };
+/** What a claim of an idempotency key found: the key is ours now, or who claimed it first and when. */
+export type IdempotencyClaim = { claimed: true } | { claimed: false; requestHash: string; tokenId: string; claimedAt: Date };
 
 /**
  * Persistence of NFTs, their listings and searches, and mint idempotency keys. Every
@@ -86,12 +87,18 @@ export interface NftStore {
   /**
    * Claims an idempotency key for a mint, or tells what claimed it first: the first claim of
    * `(minterAccountId, key)` wins and is kept until released; every later claim gets the
-   * winner's `requestHash` and `tokenId` (whose token may not be inserted yet: the service then
-   * answers "in progress"). Atomic: of concurrent claims — from one process or from several
+   * winner's `requestHash`, `tokenId` and `claimedAt` (the winner's `at`), whose token may not
+   * be inserted yet: the service then answers "in progress", or takes over a claim too old to
+   * still be in progress. Atomic: of concurrent claims — from one process or from several
    * instances sharing the store — exactly one wins. Keys are exact (case-sensitive) and per
    * minter: two minters may use the same key.
    */
   claimIdempotencyKey(claim: { minterAccountId: string; key: string; requestHash: string; tokenId: string; at: Date }): Promise<IdempotencyClaim>;
-  /** Forgets a claim (the service releases the key when a mint fails after claiming it), so a retry can claim it again. An unknown key is a no-op. */
-  releaseIdempotencyKey(minterAccountId: string, key: string): Promise<void>;
+  /**
+   * Forgets a claim (the service releases the key when a mint fails after claiming it), so a
+   * retry can claim it again. With `tokenId`, only a claim that still points at that token is
+   * forgotten: two retries taking over one stale claim cannot release each other's fresh claim.
+   * An unknown key is a no-op.
+   */
+  releaseIdempotencyKey(minterAccountId: string, key: string, tokenId?: string): Promise<void>;
 }

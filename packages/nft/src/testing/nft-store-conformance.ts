@@ -416,8 +416,8 @@ export function nftStoreConformance(): NftStoreConformanceCase[] {
         const first = { minterAccountId: minter, key: 'order-42', requestHash: `0x${sha256('body 1')}`, tokenId: tokenId(), at: new Date(T0) };
         assert.deepEqual(await store.claimIdempotencyKey(first), { claimed: true });
         const again = { ...first, requestHash: `0x${sha256('body 2')}`, tokenId: tokenId(), at: new Date(T0 + 1000) };
-        assert.deepEqual(await store.claimIdempotencyKey(again), { claimed: false, requestHash: first.requestHash, tokenId: first.tokenId });
-        assert.deepEqual(await store.claimIdempotencyKey({ ...first, at: new Date(T0 + 2000) }), { claimed: false, requestHash: first.requestHash, tokenId: first.tokenId }, 'the same claim again');
+        assert.deepEqual(await store.claimIdempotencyKey(again), { claimed: false, requestHash: first.requestHash, tokenId: first.tokenId, claimedAt: first.at });
+        assert.deepEqual(await store.claimIdempotencyKey({ ...first, at: new Date(T0 + 2000) }), { claimed: false, requestHash: first.requestHash, tokenId: first.tokenId, claimedAt: first.at }, 'the same claim again');
         assert.equal(await store.findById(first.tokenId), null, 'a claim stores no token');
       },
     },
@@ -430,7 +430,7 @@ export function nftStoreConformance(): NftStoreConformanceCase[] {
         const winners = results.flatMap((r, i) => (r.claimed ? [claims[i]!] : []));
         assert.equal(winners.length, 1, 'exactly one claim wins');
         const winner = winners[0]!;
-        for (const r of results) if (!r.claimed) assert.deepEqual(r, { claimed: false, requestHash: winner.requestHash, tokenId: winner.tokenId });
+        for (const r of results) if (!r.claimed) assert.deepEqual(r, { claimed: false, requestHash: winner.requestHash, tokenId: winner.tokenId, claimedAt: winner.at });
       },
     },
     {
@@ -446,7 +446,25 @@ export function nftStoreConformance(): NftStoreConformanceCase[] {
         await store.releaseIdempotencyKey(minter, 'k-1');
         const second = claim(3);
         assert.deepEqual(await store.claimIdempotencyKey(second), { claimed: true }, 'claimable again after release');
-        assert.deepEqual(await store.claimIdempotencyKey(claim(4)), { claimed: false, requestHash: second.requestHash, tokenId: second.tokenId });
+        assert.deepEqual(await store.claimIdempotencyKey(claim(4)), { claimed: false, requestHash: second.requestHash, tokenId: second.tokenId, claimedAt: second.at });
+      },
+    },
+    {
+      name: 'releaseIdempotencyKey with a tokenId forgets only a claim that still points at that token',
+      async run(store) {
+        const minter = randomUUID();
+        const claim = (n: number) => ({ minterAccountId: minter, key: 'stale', requestHash: `0x${sha256('body')}`, tokenId: tokenId(), at: new Date(T0 + n) });
+        const crashed = claim(1);
+        assert.deepEqual(await store.claimIdempotencyKey(crashed), { claimed: true });
+        // Two retries take over the stale claim: the first releases it and claims anew; the
+        // second's release names the crashed claim's token and must leave the fresh claim alone.
+        await store.releaseIdempotencyKey(minter, 'stale', crashed.tokenId);
+        const fresh = claim(2);
+        assert.deepEqual(await store.claimIdempotencyKey(fresh), { claimed: true });
+        await store.releaseIdempotencyKey(minter, 'stale', crashed.tokenId);
+        assert.deepEqual(await store.claimIdempotencyKey(claim(3)), { claimed: false, requestHash: fresh.requestHash, tokenId: fresh.tokenId, claimedAt: fresh.at });
+        await store.releaseIdempotencyKey(minter, 'stale', fresh.tokenId);
+        assert.deepEqual(await store.claimIdempotencyKey(claim(4)), { claimed: true }, 'released by its own token id');
       },
     },
     {
