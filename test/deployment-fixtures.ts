@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type Kit } from '@w3kit/core';
+import { sampleStaticMetadata } from '@w3kit/nft/testing';
 import request from 'supertest';
 import type { ServerProcess } from './server-process.js';
 
@@ -63,17 +64,7 @@ export async function openOperator(env: Record<string, string>): Promise<Operato
 /** A valid mint body (`serial` tells bodies apart, for idempotency keys). */
 export const mintBody = (serial: number) => ({
   metadata: {
-    static: {
-      issuer: 'Acme University',
-      contents_provider: 'Acme',
-      name: 'Bachelor of Science',
-      description: 'Awarded for completing the programme.',
-      image: 'https://acme.test/diploma.png',
-      link: 'https://acme.test/diploma',
-      serial_number: serial,
-      total_issued: 1000,
-      animation_url: 'https://acme.test/diploma.mp4',
-    },
+    static: sampleStaticMetadata({ serial_number: serial, total_issued: 1000 }),
     dynamic: { category: 'diploma' },
   },
 });

@@ -4,6 +4,7 @@ import { createKit, createLogger, type Kit } from '@w3kit/core';
 import type { ManualClock, TestApp } from '@w3kit/core/testing';
 import { nft, type NftOptions } from '@w3kit/nft';
 import request from 'supertest';
+import { sampleStaticMetadata } from '@w3kit/nft/testing';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
 
@@ -41,20 +42,7 @@ export async function endUser(kit: Kit): Promise<Actor> {
   return { accountId: account.id, bearer: `Bearer ${token}`, address: account.wallet!.address };
 }
 
-export function staticMetadata(overrides: Record<string, unknown> = {}) {
-  return {
-    issuer: 'Acme University',
-    contents_provider: 'Acme',
-    name: 'Bachelor of Science',
-    description: 'Awarded for completing the programme.',
-    image: 'https://acme.test/diploma.png',
-    link: 'https://acme.test/diploma',
-    serial_number: 123,
-    total_issued: 321,
-    animation_url: 'https://acme.test/diploma.mp4',
-    ...overrides,
-  };
-}
+export const staticMetadata = sampleStaticMetadata;
 
 export async function mint(app: TestApp, minter: Actor, holder: Actor, body: Record<string, unknown> = {}) {
   const res = await request(app.callback())

@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { getAddress } from 'ethers';
 import type { NftMetadata, NftRecord, NftStore, PageRequest, SearchFilter, Visibility } from '../nft-store.js';
 import { SEARCH_FIELDS, type SearchField } from '../schema.js';
+import { sampleStaticMetadata } from './sample-metadata.js';
 
 /** One behaviour of the `NftStore` contract, checked against a store. */
 export interface NftStoreConformanceCase {
@@ -21,18 +22,7 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 /** Metadata as the service stores it: the four static search fields in `static`, the rest in `dynamic`. */
 function metadataWith(fields: SearchFilter = {}, extraDynamic: Record<string, unknown> = {}): NftMetadata {
   const meta: NftMetadata = {
-    static: {
-      issuer: 'Acme University',
-      contents_provider: 'Acme',
-      name: 'Bachelor of Science',
-      description: 'Awarded for completing the programme.',
-      image: 'https://acme.test/diploma.png',
-      link: 'https://acme.test/diploma',
-      serial_number: 1,
-      total_issued: 10,
-      animation_url: 'https://acme.test/diploma.mp4',
-      expired_at: '9999-12-31T23:59:59.000Z',
-    },
+    static: sampleStaticMetadata({ serial_number: 1, total_issued: 10, expired_at: '9999-12-31T23:59:59.000Z' }),
     dynamic: { ...extraDynamic },
   };
   for (const [field, value] of Object.entries(fields)) {
