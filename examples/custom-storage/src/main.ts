@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { createLogger, persistedDevelopmentSecret } from '@w3kit/core';
+import { createLogger, persistedDevelopmentSecret, serveUntilSignal } from '@w3kit/core';
 import Koa from 'koa';
 import { openHostDatabase } from './host-database.js';
 import { createHostKit } from './host-kit.js';
@@ -28,28 +27,17 @@ async function main(): Promise<void> {
   app.use(kit.middleware());
   logger.warn({ dataDir }, 'DEVELOPMENT MODE: SQLite and a master key generated into the data folder, codes logged instead of sent. Never expose this server.');
 
-  const server = app.listen(port, host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
+  const serving = await serveUntilSignal(app, {
+    port,
+    host,
+    logger,
+    close: async () => {
+      await kit.close();
+      hostDatabase.close();
+    },
   });
   const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
-  process.stdout.write(`listening on http://${shown}:${(server.address() as AddressInfo).port} (NFTs in ${join(dataDir, 'host.db')}, table credentials)\n`);
-
-  const stop = () => {
-    server.close(() =>
-      kit.close().then(
-        () => {
-          hostDatabase.close();
-          process.exit(0);
-        },
-        () => process.exit(1),
-      ),
-    );
-    server.closeIdleConnections();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.stdout.write(`listening on http://${shown}:${serving.port} (NFTs in ${join(dataDir, 'host.db')}, table credentials)\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { createLogger, persistedDevelopmentSecret } from '@w3kit/core';
+import { createLogger, persistedDevelopmentSecret, serveUntilSignal } from '@w3kit/core';
 import { createExampleKit, MOUNT_PATH } from './example-kit.js';
 import { createHostApp } from './host-app.js';
 
@@ -23,19 +23,8 @@ async function main(): Promise<void> {
   app.on('error', (error: unknown) => logger.error({ err: error }, 'unexpected error'));
   logger.warn({ dataDir }, 'DEVELOPMENT MODE: SQLite and a master key generated into the data folder, codes logged instead of sent. Never expose this server.');
 
-  const server = app.listen(port, host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  await serveUntilSignal(app, { port, host, logger, close: () => kit.close() });
   process.stdout.write(`listening on ${publicUrl} (the notes API at /api, w3kit at ${MOUNT_PATH})\n`);
-
-  const stop = () => {
-    server.close(() => void kit.close().then(() => process.exit(0), () => process.exit(1)));
-    server.closeIdleConnections();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import type { Server } from 'node:http';
+import { serveUntilSignal } from '@w3kit/core';
 import { EnvConfigError, loadServerConfig } from './env-config.js';
 import { createStandaloneServer } from './server.js';
 
@@ -12,33 +12,10 @@ async function main(): Promise<void> {
       'DEVELOPMENT MODE: running on development defaults (generated keys, codes logged instead of sent). Never expose this server; set NODE_ENV=production with real settings for production.',
     );
   }
-  const server: Server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const { port } = await serveUntilSignal(app, { port: config.port, host: config.host, logger, close: () => kit.close() });
   const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   logger.info({ port, database: kit.services.database.displayUrl, mode: config.mode }, 'w3kit standalone server started');
   process.stdout.write(`listening on http://${shown}:${port}\n`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
-    server.close(() => {
-      kit.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {

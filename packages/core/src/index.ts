@@ -4,6 +4,7 @@ export type { KitCradle } from './container.js';
 export { LoginResultSchema, type AccountDirectory, type AccountSummary, type AccountType, type Authenticator, type LoginResult, type Principal, type PublicKeyJwk, type TypedDataRequest } from './contracts/accounts.js';
 export { KitConfigSchema, KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput } from './config/kit-config.js';
 export { persistedDevelopmentSecret } from './config/development-secret.js';
+export { serveUntilSignal, type ServeOptions, type Serving } from './http/serve.js';
 export { KitError, defineErrors, coreErrors, isKitError, type ErrorCatalog, type ErrorDefinition, type ErrorFactory, type FieldIssue, type KitErrorOptions } from './errors.js';
 export { wireFormats, type WireFormat, type WireFormatName } from './http/wire-formats.js';
 export { compileValidator, parseParts, type PartValidator, type RequestPart } from './http/validation.js';
