@@ -4,8 +4,8 @@
 // through one instance, in the same run, for the two/one throughput ratio. Afterwards every
 // acknowledged write is looked up: the run fails on any error, lost write or extra row.
 // Settings: MIXED_DURATION (s per phase, else BENCH_DURATION, else 30), MIXED_CONNECTIONS (else
-// BENCH_CONNECTIONS, else 16), MIXED_ROUNDS (1; each round measures both), MIXED_WARMUP (3 s),
-// MIXED_MIX (`login=1,my_info=30,…`), MIXED_USERS (200), MIXED_ORGS (5), MIXED_HASH_COST (15).
+// BENCH_CONNECTIONS, else 16), MIXED_ROUNDS (2; each measures both, in alternating order), MIXED_WARMUP (10 s),
+// MIXED_MIX (`login=1,my_info=30,…`), MIXED_USERS (100), MIXED_ORGS (5), MIXED_HASH_COST (15).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -15,7 +15,7 @@ import { mariadbAvailable, startMariadb } from '../scripts/mariadb.mjs';
 import { cpuMeter } from './lib/cpu-time.js';
 import { DEFAULT_HASH_COST } from './lib/mixed-composition.js';
 import { startMixedCluster } from './lib/mixed-cluster.js';
-import { formatPhase, newLedger, parseMix, runWorkload, verifyLedger, type PhaseResult } from './lib/mixed-workload.js';
+import { formatPhase, newLedger, parseMix, runWorkload, verifyLedger, type LedgerCheck, type PhaseResult } from './lib/mixed-workload.js';
 
 const env = (name: string, fallback: number, ...aliases: string[]) => {
   const raw = [name, ...aliases].map((n) => process.env[n]).find((v) => v !== undefined && v !== '');
@@ -24,13 +24,17 @@ const env = (name: string, fallback: number, ...aliases: string[]) => {
   return value;
 };
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 
 export default async function mixedBench(): Promise<{ met: boolean }> {
   const duration = env('MIXED_DURATION', 30, 'BENCH_DURATION');
   const connections = env('MIXED_CONNECTIONS', 16, 'BENCH_CONNECTIONS');
-  const rounds = env('MIXED_ROUNDS', 1);
-  const warmup = env('MIXED_WARMUP', 3);
+  const rounds = env('MIXED_ROUNDS', 2);
+  const warmup = env('MIXED_WARMUP', 10);
   const mix = parseMix(process.env['MIXED_MIX']);
   const hashCost = env('MIXED_HASH_COST', DEFAULT_HASH_COST);
 
@@ -52,7 +56,7 @@ export default async function mixedBench(): Promise<{ met: boolean }> {
       databaseUrl,
       instances: 2,
       organizations: env('MIXED_ORGS', 5),
-      users: env('MIXED_USERS', 200),
+      users: env('MIXED_USERS', 100),
       hashCost,
       // each instance can serve the whole load alone (the one-instance phase), as nft.bench sizes it
       connectionLimit: connections,
@@ -61,38 +65,38 @@ export default async function mixedBench(): Promise<{ met: boolean }> {
     const ledger = newLedger();
     const phones = { next: 0 };
     const processes = { 'load generator': process.pid, 'instance A': cluster.pids[0], 'instance B': cluster.pids[1], mariadb: mariadb?.pid };
+    type Measured = PhaseResult & { cpuCores: Record<string, number> };
     /** A phase, with the cores each process used during it (where /proc tells). */
-    const run = async (urls: string[], seconds: number): Promise<PhaseResult & { cpuCores: Record<string, number> }> => {
+    const run = async (urls: string[], seconds: number): Promise<Measured> => {
       const meter = cpuMeter(processes);
       const phase = await runWorkload({ urls, actors: cluster.actors, ledger, sms: cluster.sms, phones, durationSeconds: seconds, connections, mix });
       return { ...phase, cpuCores: meter.coresSince() };
     };
-    const two: Awaited<ReturnType<typeof run>>[] = [];
-    const one: Awaited<ReturnType<typeof run>>[] = [];
-    let checks;
+    const two = { label: 'two instances', urls: cluster.urls, results: [] as Measured[] };
+    const one = { label: 'one instance', urls: cluster.urls.slice(0, 1), results: [] as Measured[] };
+    let checks: LedgerCheck[] = [];
     let warmupErrors = 0;
     try {
-      // warm-up on both (JIT, pools, buffer pool); its requests count for the ledger, not the results
+      // warm-up on both (JIT, pools, buffer pool): without it the first phase measures a cold JIT;
+      // its requests count for the ledger, not the results
       const warm = await run(cluster.urls, warmup);
       warmupErrors = warm.errors;
       console.log(`mixed: warm-up ${warm.requests} requests, errors ${warm.errors}`);
       for (let round = 0; round < rounds; round++) {
         // alternate the order: the tables grow during the run, which would favour the first phase
-        const order = round % 2 === 0 ? ['two', 'one'] : ['one', 'two'];
-        for (const phase of order) {
-          if (phase === 'two') two.push(await run(cluster.urls, duration));
-          else one.push(await run(cluster.urls.slice(0, 1), duration));
-          const last = phase === 'two' ? two.at(-1)! : one.at(-1)!;
-          console.log(formatPhase(`\nmixed, ${phase === 'two' ? 'two instances' : 'one instance'} (round ${round + 1})`, last));
-          console.log(`  CPU (cores): ${Object.entries(last.cpuCores).map(([name, cores]) => `${name} ${cores}`).join(', ')}`);
+        for (const phase of round % 2 === 0 ? [two, one] : [one, two]) {
+          const measured = await run(phase.urls, duration);
+          phase.results.push(measured);
+          console.log(formatPhase(`\nmixed, ${phase.label} (round ${round + 1})`, measured));
+          console.log(`  CPU (cores): ${Object.entries(measured.cpuCores).map(([name, cores]) => `${name} ${cores}`).join(', ')}`);
         }
       }
       checks = await verifyLedger(databaseUrl, ledger, cluster.smsCount());
     } finally {
       await cluster.stop();
     }
-    const ratio = Math.round((median(two.map((p) => p.requestsPerSecond)) / median(one.map((p) => p.requestsPerSecond))) * 1000) / 1000;
-    const errors = warmupErrors + [...two, ...one].reduce((n, p) => n + p.errors, 0);
+    const ratio = Math.round((median(two.results.map((p) => p.requestsPerSecond)) / median(one.results.map((p) => p.requestsPerSecond))) * 1000) / 1000;
+    const errors = warmupErrors + [...two.results, ...one.results].reduce((n, p) => n + p.errors, 0);
     const lost = checks.reduce((n, c) => n + c.lost, 0);
     const extra = checks.reduce((n, c) => n + c.extra, 0);
     console.log(`\nmixed: rows after the run (all phases, warm-up included)`);
@@ -109,8 +113,8 @@ export default async function mixedBench(): Promise<{ met: boolean }> {
       passwordHashCost: hashCost,
       users: cluster.actors.users.length,
       organizations: cluster.actors.organizations.length,
-      twoInstances: two,
-      oneInstance: one,
+      twoInstances: two.results,
+      oneInstance: one.results,
       ratioTwoOverOne: ratio,
       ledger: checks,
       errors,
