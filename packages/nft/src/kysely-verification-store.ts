@@ -35,30 +35,31 @@ export function createKyselyVerificationStore(database: DatabaseHandle): Verific
         scannerAccountId: row.scanner_account_id,
       };
     },
-    async claimCode(codeHash, scannerAccountId, at) {
-      const result = await db
-        .updateTable('nft_qr_codes')
-        .set({ verified_at: at.getTime(), scanner_account_id: scannerAccountId })
-        .where('code_hash', '=', codeHash)
-        .where('verified_at', 'is', null)
-        .where('expires_at', '>', at.getTime())
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    },
-    async insertVerification(v) {
-      await db
-        .insertInto('nft_verifications')
-        .values({
-          id: v.id,
-          token_id: v.tokenId,
-          scanner_account_id: v.scannerAccountId,
-          verified_at: v.verifiedAt.getTime(),
-          scanner_latitude: v.scannerPosition.latitude,
-          scanner_longitude: v.scannerPosition.longitude,
-          holder_latitude: v.holderPosition.latitude,
-          holder_longitude: v.holderPosition.longitude,
-        })
-        .execute();
+    async claimCode(codeHash, v) {
+      return db.transaction().execute(async (trx) => {
+        const claimed = await trx
+          .updateTable('nft_qr_codes')
+          .set({ verified_at: v.verifiedAt.getTime(), scanner_account_id: v.scannerAccountId })
+          .where('code_hash', '=', codeHash)
+          .where('verified_at', 'is', null)
+          .where('expires_at', '>', v.verifiedAt.getTime())
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) return false;
+        await trx
+          .insertInto('nft_verifications')
+          .values({
+            id: v.id,
+            token_id: v.tokenId,
+            scanner_account_id: v.scannerAccountId,
+            verified_at: v.verifiedAt.getTime(),
+            scanner_latitude: v.scannerPosition.latitude,
+            scanner_longitude: v.scannerPosition.longitude,
+            holder_latitude: v.holderPosition.latitude,
+            holder_longitude: v.holderPosition.longitude,
+          })
+          .execute();
+        return true;
+      });
     },
     async listVerifications(tokenId, limit) {
       const rows = await db.selectFrom('nft_verifications').selectAll().where('token_id', '=', tokenId).orderBy('verified_at', 'desc').orderBy('id').limit(limit).execute();

@@ -211,15 +211,15 @@ export function createNftService(deps: NftServiceDeps): NftService {
         if (!isInside(area, record.holderPosition)) throw nftErrors.create('OUTSIDE_VALID_AREA', { message: 'The holder was outside the NFT’s valid area when the QR code was made.' });
         if (!isInside(area, scannerGps)) throw nftErrors.create('OUTSIDE_VALID_AREA', { message: 'The scanner is outside the NFT’s valid area.' });
       }
-      if (!(await verificationStore.claimCode(record.codeHash, principal.accountId, now))) throw nftErrors.create('CODE_INVALID');
-      await verificationStore.insertVerification({
+      const verification = {
         id: random.uuid(),
         tokenId: token.tokenId,
         scannerAccountId: principal.accountId,
         verifiedAt: now,
         scannerPosition: scannerGps,
         holderPosition: record.holderPosition,
-      });
+      };
+      if (!(await verificationStore.claimCode(record.codeHash, verification))) throw nftErrors.create('CODE_INVALID');
       return { token_id: token.tokenId };
     },
 

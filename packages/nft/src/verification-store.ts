@@ -28,9 +28,14 @@ export interface VerificationRecord {
 export interface VerificationStore {
   insertCode(code: QrCodeRecord): Promise<void>;
   findCode(codeHash: string): Promise<QrCodeRecord | null>;
-  /** Marks a live, unused code as scanned; true for exactly one of any number of concurrent calls. */
-  claimCode(codeHash: string, scannerAccountId: string, at: Date): Promise<boolean>;
-  insertVerification(record: VerificationRecord): Promise<void>;
+  /**
+   * Marks a live, unused code as scanned by `verification.scannerAccountId` at
+   * `verification.verifiedAt` and stores the verification record, both or neither (one
+   * transaction: a code is never used up without its record). True for exactly one of any
+   * number of concurrent calls; false, with nothing written, for the others and for a used or
+   * expired code.
+   */
+  claimCode(codeHash: string, verification: VerificationRecord): Promise<boolean>;
   listVerifications(tokenId: string, limit: number): Promise<VerificationRecord[]>;
   /** Deletes codes that expired before `before`; verification records stay. */
   purgeCodes(before: Date): Promise<number>;
