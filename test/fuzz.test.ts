@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 import request from 'supertest';
+import { pageUrlOf } from '../packages/auth/test/association-support.js';
 import { mint, staticMetadata } from '../packages/nft/test/support.js';
 import { endUserWithLogin, rowCounts, startFullKit, verifiedOrganization, type FullKit } from './full-kit.js';
 import { answerProblem, describeRequest, hostileRequests, operationsOf, send, type Fixtures, type Operation } from './hostile-requests.js';
@@ -58,7 +59,10 @@ describe('hostile-input fuzzing of every endpoint', () => {
         const holder = await endUserWithLogin(full.kit);
         const publicNft = await mint(full.app, org, holder, { visibility: 'public' });
         const privateNft = await mint(full.app, org, holder, { visibility: 'private' });
-        fixtures = {
+        // a live association ticket, for the association page's `token`
+      const button = await request(full.url).post('/rest/v1/auth/account/association/generate_web3connect_button_js').send({ api_key_secret: org.apiKeySecret, redirect_url: `https://${org.domain}/back` });
+      const pageTicket = new URL(pageUrlOf(button.body.result as string)).searchParams.get('token')!;
+      fixtures = {
           params: {
             address: [holder.address, org.address],
             holder_id_wallet_address: [holder.address],
@@ -84,7 +88,8 @@ describe('hostile-input fuzzing of every endpoint', () => {
             userInfo: [{ name: 'Ada', age: 36 }],
             code: ['123456'],
           },
-          bearers: [org.bearer, holder.bearer],
+          query: { token: [pageTicket] },
+        bearers: [org.bearer, holder.bearer],
         };
         operations = operationsOf(full.kit.openapi());
       });

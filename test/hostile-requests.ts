@@ -251,6 +251,8 @@ export function errorShapeProblem(format: WireFormatName, status: number, body: 
 export interface Fixtures {
   params: Record<string, string[]>;
   fields: Record<string, unknown[]>;
+  /** Query values by name, for query strings the schemas do not declare (the association page's `token`). */
+  query: Record<string, string[]>;
   bearers: string[];
 }
 
@@ -366,6 +368,15 @@ const CONTENT_TYPES = [
   '*/*',
   ';',
   'json',
+];
+
+/** The association pages' cookies, malformed and well-formed but unknown. */
+const COOKIES = [
+  'w3kit_association_csrf=%E0%A4%A',
+  `w3kit_association_csrf=${'A'.repeat(43)}; w3kit_association_sign_in=${'B'.repeat(43)}`,
+  'w3kit_association_sign_in=; w3kit_association_sign_in=x',
+  `w3kit_association_sign_in="${'a'.repeat(43)}"`,
+  '=; ;;; =x',
 ];
 
 const MALFORMED_ESCAPES = ['%', '%zz', '%E0%A4%A', '%C0%AF', '%ED%A0%80', '%FF', '%00', '%2e%2e', '..', '%2F..%2F', '%25', '0x%'];
@@ -515,13 +526,33 @@ export function hostileRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary
       const text = append && typeof current === 'string' ? `${current}${sqlish}` : sqlish;
       return withBody(op, b, `SQL-ish ${JSON.stringify(text.slice(0, 60))} at ${path.join('.') || 'body'}`, Buffer.from(JSON.stringify(setAt(bodyOf(b), path, text))));
     }),
-    // query strings: wrong types, out of range, repeated, huge, unknown names
-    fc.tuple(base, fc.constantFrom(...op.queryParams.map((p) => p.name), '__proto__', 'constructor', 'c', 'x'), fc.constantFrom('abc', '', '1.5', '-1', '0', '1e309', '99999999999999999999', 'NaN', 'null', 'asc', "'", '%00', 'x'.repeat(5000)), fc.boolean()).map(([b, name, value, repeat]) => {
+    // query strings: wrong types, out of range, repeated, huge, unknown names (and real values of undeclared ones)
+    fc.tuple(
+      base,
+      fc.constantFrom(...op.queryParams.map((p) => p.name), ...Object.keys(fixtures.query), '__proto__', 'constructor', 'c', 'x'),
+      fc.constantFrom('abc', '', '1.5', '-1', '0', '1e309', '99999999999999999999', 'NaN', 'null', 'asc', "'", '%00', 'x'.repeat(5000), ...Object.values(fixtures.query).flat()),
+      fc.boolean(),
+    ).map(([b, name, value, repeat]) => {
       const built = build(op, b);
       const extra = new URLSearchParams([[name, value], ...(repeat ? [[name, '2']] : [])] as [string, string][]).toString();
       return finish(`query ${name}=${JSON.stringify(value.slice(0, 20))}${repeat ? ' (twice)' : ''}`, op, { ...built, query: built.query ? `${built.query}&${extra}` : extra });
     }),
   ];
+  // malformed %-escapes in query names and values, sent as written
+  mutations.push(
+    fc.tuple(base, fc.constantFrom(...op.queryParams.map((p) => p.name), ...Object.keys(fixtures.query), 'x'), fc.constantFrom(...MALFORMED_ESCAPES), fc.boolean()).map(([b, name, escape, inName]) => {
+      const built = build(op, b);
+      const extra = inName ? `${escape}=1&${name}[]=${escape}` : `${name}=${escape}`;
+      return finish(`query ${extra}`, op, { ...built, query: built.query ? `${built.query}&${extra}` : extra }, true);
+    }),
+  );
+  // headers the kit or a plugin reads: request ids, idempotency keys, the association pages' cookies, proxies
+  mutations.push(
+    fc.tuple(base, fc.constantFrom('x-request-id', 'idempotency-key', 'cookie', 'x-forwarded-for', 'accept', 'accept-language', 'origin', 'referer', 'content-encoding'), fc.oneof(headerText, fc.constantFrom(...COOKIES))).map(([b, name, value]) => {
+      const built = build(op, b);
+      return finish(`header ${name}: ${JSON.stringify(value.slice(0, 60))}`, op, { ...built, headers: { ...built.headers, [name]: value } });
+    }),
+  );
   const bounded = op.body ? boundedStrings(op.body) : [];
   if (bounded.length > 0) {
     // exactly as long as the schema allows, in characters that take 1 to 4 bytes: the columns must hold it
