@@ -433,7 +433,7 @@ const finish = (mutation: string, op: Operation, built: Built, raw = false): Hos
   raw,
 });
 
-/** A body mutation: the base body with `change` applied, sent as JSON text. */
+/** The request of `base` with `body` as its JSON body (bytes as given); undefined: no body at all. */
 function withBody(op: Operation, base: Base, mutation: string, body: Buffer | undefined, raw = false): HostileRequest {
   const built = build(op, base);
   const headers = { ...built.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
@@ -463,14 +463,17 @@ export function hostileRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary
     fc.tuple(base, fc.nat(), value).map(([b, index, v]) => ({ b, path: pick(pathsOf(bodyOf(b)), index), v }));
 
   const mutations: fc.Arbitrary<HostileRequest>[] = [
+    // a wrong type anywhere in the body, the body itself included
     atPath(fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string(), fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }))).map(({ b, path, v }) =>
       withBody(op, b, `wrong type at ${path.join('.') || 'body'}`, Buffer.from(JSON.stringify(setAt(bodyOf(b), path, v)))),
     ),
+    // a field left out, or no usable body at all
     fc.tuple(base, fc.nat(), fc.constantFrom('delete', 'no body', 'null', '[]', '""', '{}')).map(([b, index, how]) => {
       if (how !== 'delete') return withBody(op, b, `missing fields: ${how}`, how === 'no body' ? undefined : Buffer.from(how));
       const path = pick(pathsOf(bodyOf(b)), index);
       return withBody(op, b, `missing ${path.join('.') || 'body'}`, Buffer.from(JSON.stringify(deleteAt(bodyOf(b), path) ?? {})));
     }),
+    // an extra field, prototype-polluting names included
     fc.tuple(base, fc.nat(), fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '$where', 'id', 'account_id')), fc.jsonValue({ maxDepth: 2 })).map(([b, index, key, v]) => {
       const body = bodyOf(b);
       const path = pick(pathsOf(body).filter((p) => isObject(valueAt(body, p))), index) ?? [];
@@ -479,15 +482,19 @@ export function hostileRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary
       const field = `${JSON.stringify(key)}:${JSON.stringify(v)}`;
       return withBody(op, b, `extra field ${JSON.stringify(key)} at ${path.join('.') || 'body'}`, spliceRaw(body, path, object === '{}' ? `{${field}}` : `{${field},${object.slice(1)}`));
     }),
+    // a huge string (past the body limit too)
     atPath(fc.tuple(fc.constantFrom(1_000, 5_000, 20_000, 99_000, 150_000, 1_000_000), fc.constantFrom('a', '😀', 'é', '\u0000', '0'))).map(({ b, path, v: [length, unit] }) =>
       withBody(op, b, `huge string (${length} × ${JSON.stringify(unit)}) at ${path.join('.') || 'body'}`, Buffer.from(JSON.stringify(setAt(bodyOf(b), path, unit.repeat(length))))),
     ),
+    // arrays or objects nested deep
     atPath(fc.tuple(fc.constantFrom(10, 100, 1_000, 5_000, 19_000, 45_000), fc.boolean())).map(({ b, path, v: [depth, arrays] }) =>
       withBody(op, b, `nesting ${depth} deep at ${path.join('.') || 'body'}`, spliceRaw(bodyOf(b), path, arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)),
     ),
+    // bytes that are not UTF-8, inside a string or bare
     atPath(fc.tuple(fc.constantFrom(...INVALID_UTF8), fc.boolean())).map(({ b, path, v: [bytes, quoted] }) =>
       withBody(op, b, `invalid UTF-8 ${Buffer.from(bytes).toString('hex')} at ${path.join('.') || 'body'}`, spliceRaw(bodyOf(b), path, quoted ? Buffer.from([0x22, 0x61, ...bytes, 0x62, 0x22]) : Buffer.from(bytes)), true),
     ),
+    // a wrong, broken or missing content type, the body sent with a length or in chunks
     fc.tuple(base, fc.constantFrom(...CONTENT_TYPES), fc.boolean()).map(([b, type, chunked]) => {
       const built = build(op, b);
       const body = built.body ?? Buffer.from(JSON.stringify(bodyOf(b)));
@@ -502,10 +509,12 @@ export function hostileRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary
       }
       return request;
     }),
+    // random bytes declared as JSON
     fc.tuple(base, fc.uint8Array({ minLength: 1, maxLength: 200 })).map(([b, bytes]) => withBody(op, b, 'random bytes as JSON', Buffer.from(bytes), true)),
+    // a garbage Authorization header
     fc.tuple(base, garbageAuthorization(fixtures.bearers)).map(([b, authorization]) => finish(`authorization ${JSON.stringify(authorization.slice(0, 60))}`, op, build(op, { ...b, authorization }))),
+    // a key given twice: JSON.parse keeps the last one, so the bad value goes first or last
     atPath(fc.tuple(fc.oneof(fc.constant(null), fc.integer(), fc.string(), fc.constant({})), fc.boolean())).map(({ b, path, v: [other, firstWins] }) => {
-      // a key given twice: JSON.parse keeps the last one, so the bad value is first or last
       const key = path.at(-1);
       const parent = path.slice(0, -1);
       if (typeof key !== 'string') return withBody(op, b, 'duplicated keys {"a":1,"a":2}', Buffer.from('{"a":1,"a":2}'));
@@ -515,12 +524,15 @@ export function hostileRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary
       const object = `{${firstWins ? [...entries, twice] : [twice, ...entries]}}`;
       return withBody(op, b, `duplicated key ${key} (${firstWins ? 'bad value last' : 'bad value first'})`, spliceRaw(bodyOf(b), parent, object));
     }),
+    // numbers out of range, as written in the JSON text
     atPath(fc.constantFrom(...OUT_OF_RANGE_NUMBERS)).map(({ b, path, v }) => withBody(op, b, `number ${v} at ${path.join('.') || 'body'}`, spliceRaw(bodyOf(b), path, v))),
+    // control characters, lone surrogates, bidi overrides, look-alike digits
     atPath(fc.array(fc.constantFrom(...ODD_CHARS), { minLength: 1, maxLength: 12 })).map(({ b, path, v }) => {
       const current = valueAt(bodyOf(b), path);
       const text = `${typeof current === 'string' ? current : ''}${v.join('')}`;
       return withBody(op, b, `odd characters ${JSON.stringify(v.join(''))} at ${path.join('.') || 'body'}`, Buffer.from(JSON.stringify(setAt(bodyOf(b), path, text))));
     }),
+    // SQL-ish strings
     atPath(fc.tuple(fc.constantFrom(...SQLISH), fc.boolean())).map(({ b, path, v: [sqlish, append] }) => {
       const current = valueAt(bodyOf(b), path);
       const text = append && typeof current === 'string' ? `${current}${sqlish}` : sqlish;
