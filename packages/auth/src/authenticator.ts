@@ -10,7 +10,8 @@ declare module '@w3kit/core' {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+// The scheme name is case-insensitive (RFC 9110 §11.1): `bearer <JWT>` is the same credential.
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
 /** Reads `Authorization: Bearer <JWT>` once per request and keeps the principal in `ctx.state.w3kit`. */
 export function createAuthenticator({ tokenService }: { tokenService: TokenService }): Authenticator {

@@ -177,6 +177,17 @@ export function accountsSuite(mount: KitMount): void {
           assert.doesNotMatch(JSON.stringify(res.body), /"d"|private|w3e1\./);
         });
 
+        it('the Bearer scheme name is case-insensitive; another scheme is 401 INVALID_TOKEN', async () => {
+          const user = await createEndUser(kit);
+          for (const scheme of ['bearer', 'BEARER', 'Bearer  ']) {
+            const res = await request(app.callback()).get('/rest/v1/account/my_info').set('authorization', `${scheme} ${user.token}`);
+            assert.equal(res.status, 200, `${scheme}: ${JSON.stringify(res.body)}`);
+          }
+          const basic = await request(app.callback()).get('/rest/v1/account/my_info').set('authorization', `Basic ${user.token}`);
+          assert.equal(basic.status, 401);
+          assert.equal(basic.body.error.code, 'INVALID_TOKEN');
+        });
+
         it('public_info returns the address and the public key as a JWK, whatever the address casing', async () => {
           const user = await createEndUser(kit);
           const other = await createEndUser(kit);
