@@ -160,6 +160,16 @@ describe('core HTTP: wire formats, validation, bodies', () => {
     });
   }
 
+  for (const format of Object.keys(BASES) as Format[]) {
+    it(`a deadlock a store did not retry is 503 with retry-after, not a 500 (${format})`, async () => {
+      const res = await request(app.callback()).get(`${BASES[format]}/fail/deadlock`);
+      assert.equal(res.status, 503);
+      assert.equal(res.headers['retry-after'], '1');
+      expectError(format, res.body, 'SERVICE_UNAVAILABLE', ['The service is temporarily unavailable.']);
+      assert.doesNotMatch(JSON.stringify(res.body), /Deadlock/);
+    });
+  }
+
   it('429 with retry-after once a rate limit is exceeded', async () => {
     const agent = request(app.callback());
     assert.equal((await agent.get('/v2/fail/limited')).status, 200);

@@ -67,6 +67,14 @@ function probeRoutes(): RouteGroup['routes'] {
     }),
     defineRoute({
       method: 'GET',
+      path: '/fail/deadlock',
+      summary: 'Loses a deadlock the store did not retry (MySQL errno 1213).',
+      handler: () => {
+        throw Object.assign(new Error('Deadlock found when trying to get lock'), { errno: 1213, code: 'ER_LOCK_DEADLOCK' });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
       path: '/fail/koa-throw',
       summary: 'ctx.throw(403) as a Koa app would.',
       handler: ({ ctx }) => ctx.throw(403, 'no entry'),

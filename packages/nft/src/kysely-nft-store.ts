@@ -1,4 +1,4 @@
-import { isUniqueViolation, type DatabaseHandle, type Insertable, type Selectable } from '@w3kit/core';
+import { isUniqueViolation, retryTransient, type DatabaseHandle, type Insertable, type Selectable } from '@w3kit/core';
 import type { NftMetadata, NftRecord, NftStore, PageRequest, SearchFilter, Visibility } from './nft-store.js';
 import { SEARCH_FIELDS, type NftTables } from './schema.js';
 import { searchKey, searchText } from './search-key.js';
@@ -108,27 +108,35 @@ export function createKyselyNftStore(database: DatabaseHandle): NftStore {
       await db.updateTable('nft_tokens').set({ visibility }).where('token_id', '=', tokenId).execute();
     },
     async claimIdempotencyKey({ minterAccountId, key, requestHash, tokenId, at }) {
-      try {
-        await db
-          .insertInto('nft_idempotency_keys')
-          .values({ minter_account_id: minterAccountId, idempotency_key: key, request_hash: requestHash, token_id: tokenId, created_at: at.getTime() })
-          .execute();
-        return { claimed: true };
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
+      // A claim can race a release of the same key (a stale claim being taken over): the first
+      // claim's row may be gone by the time its duplicate is read, so claim again; and InnoDB may
+      // pick the INSERT as a deadlock victim (its duplicate check holds a shared lock), which
+      // rolls the statement back whole, so it is retried.
+      for (;;) {
+        try {
+          await retryTransient(() =>
+            db
+              .insertInto('nft_idempotency_keys')
+              .values({ minter_account_id: minterAccountId, idempotency_key: key, request_hash: requestHash, token_id: tokenId, created_at: at.getTime() })
+              .execute(),
+          );
+          return { claimed: true };
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
         const first = await db
           .selectFrom('nft_idempotency_keys')
           .select(['request_hash', 'token_id', 'created_at'])
           .where('minter_account_id', '=', minterAccountId)
           .where('idempotency_key', '=', key)
-          .executeTakeFirstOrThrow();
-        return { claimed: false, requestHash: first.request_hash, tokenId: first.token_id, claimedAt: new Date(Number(first.created_at)) };
+          .executeTakeFirst();
+        if (first) return { claimed: false, requestHash: first.request_hash, tokenId: first.token_id, claimedAt: new Date(Number(first.created_at)) };
       }
     },
     async releaseIdempotencyKey(minterAccountId, key, tokenId) {
       let release = db.deleteFrom('nft_idempotency_keys').where('minter_account_id', '=', minterAccountId).where('idempotency_key', '=', key);
       if (tokenId !== undefined) release = release.where('token_id', '=', tokenId);
-      await release.execute();
+      await retryTransient(() => release.execute());
     },
   };
 }

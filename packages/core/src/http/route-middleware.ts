@@ -2,7 +2,7 @@ import { asValue, Lifetime, type AwilixContainer } from 'awilix';
 import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from 'pino';
 import type { KitCradle } from '../container.js';
-import { isDatabaseUnavailable } from '../database/retry.js';
+import { isDatabaseUnavailable, isTransientDbError } from '../database/retry.js';
 import { coreErrors, isKitError, KitError, type FieldIssue } from '../errors.js';
 import { redactUrl } from '../logging/logger.js';
 import type { AnyRouteSpec } from '../plugin.js';
@@ -55,7 +55,8 @@ export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logg
 /** Turns an unknown thrown value into a KitError; returns null for a real bug. */
 function classify(error: unknown): KitError | null {
   if (isKitError(error)) return error;
-  if (isDatabaseUnavailable(error)) return coreErrors.create('SERVICE_UNAVAILABLE', { cause: error });
+  // A deadlock or lock wait a store did not retry away is contention, not a bug: the client may retry.
+  if (isDatabaseUnavailable(error) || isTransientDbError(error)) return coreErrors.create('SERVICE_UNAVAILABLE', { cause: error, headers: { 'retry-after': '1' } });
   const e = error as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown } | null;
   const status = Number(e?.status ?? e?.statusCode);
   // errors from Koa's ctx.throw / http-errors that are meant for the client
