@@ -31,6 +31,10 @@ export interface ServerConfig {
   smtpUrl: string | undefined;
   /** `ATTESTATION_SIGNER_KEY`, 0x + 64 hex: the key that signs attestations; generated in development, required in production. */
   attestationSignerKey: string | undefined;
+  /** `ATTESTATION_SIGNATURE_FORM`, `bytes32` (default, valid in Origin's on-chain ClaimVerifier) or `legacy-hex-string` (the seed samples' form). */
+  attestationSignatureForm: 'bytes32' | 'legacy-hex-string';
+  /** `PHONE_NUMBER_CHECK`, `valid` (default: assigned in its country's plan) or `possible` (length only; admits the seed's 5555555555). */
+  phoneNumberCheck: 'valid' | 'possible';
   /** `EMAIL_FROM`: the From header of emailed codes; default `w3kit <no-reply@<PUBLIC_URL host>>`. */
   emailFrom: string;
   /** `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM`, `TWILIO_BASE_URL`: SMS through Twilio's Messages API (or a compatible one); unset: SMS is logged (development only). */
@@ -138,6 +142,13 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
 
   if (attestationSignerKey === undefined && production) problems.push('ATTESTATION_SIGNER_KEY: required in production (the key that signs attestations)');
 
+  const attestationSignatureForm = env['ATTESTATION_SIGNATURE_FORM'] ?? 'bytes32';
+  if (attestationSignatureForm !== 'bytes32' && attestationSignatureForm !== 'legacy-hex-string') {
+    problems.push(`ATTESTATION_SIGNATURE_FORM: "${attestationSignatureForm}" is not bytes32 or legacy-hex-string`);
+  }
+  const phoneNumberCheck = env['PHONE_NUMBER_CHECK'] ?? 'valid';
+  if (phoneNumberCheck !== 'valid' && phoneNumberCheck !== 'possible') problems.push(`PHONE_NUMBER_CHECK: "${phoneNumberCheck}" is not valid or possible`);
+
   const emailFrom = env['EMAIL_FROM'] ?? `w3kit <no-reply@${/^https?:\/\/([^\s/:]+)/.exec(publicUrl)?.[1] ?? 'localhost'}>`;
   const twilioVars = settingGroup(env, { accountSid: 'TWILIO_ACCOUNT_SID', authToken: 'TWILIO_AUTH_TOKEN', from: 'TWILIO_FROM', baseUrl: 'TWILIO_BASE_URL' }, ['baseUrl'], problems);
   if (twilioVars && !/^AC[0-9a-zA-Z]{8,}$/.test(twilioVars.accountSid!)) problems.push('TWILIO_ACCOUNT_SID: must look like AC…');
@@ -171,6 +182,8 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     dnsServers,
     smtpUrl,
     attestationSignerKey,
+    attestationSignatureForm: attestationSignatureForm as ServerConfig['attestationSignatureForm'],
+    phoneNumberCheck: phoneNumberCheck as ServerConfig['phoneNumberCheck'],
     emailFrom,
     twilio: twilioVars && { accountSid: twilioVars.accountSid!, authToken: twilioVars.authToken!, from: twilioVars.from!, baseUrl: twilioVars.baseUrl },
     facebook: facebookVars && {

@@ -13,7 +13,13 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
     auth({ dnsServers: config.dnsServers }),
     did({ chainId: config.didChainId, loginDemoPage: config.didLoginDemo }),
     nft(),
-    attestations({ signerKey: config.attestationSignerKey ?? '', facebook: config.facebook, twitter: config.twitter }),
+    attestations({
+      signerKey: config.attestationSignerKey ?? '',
+      signatureForm: config.attestationSignatureForm,
+      phoneNumberCheck: config.phoneNumberCheck,
+      facebook: config.facebook,
+      twitter: config.twitter,
+    }),
   ];
 }
 

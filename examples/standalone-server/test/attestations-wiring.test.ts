@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClaimSigner } from '@w3kit/attestations';
+import { createClaimSigner, recoverClaimSigner } from '@w3kit/attestations';
 import { startTwilioStandIn } from '@w3kit/core/testing';
 import { createStandaloneServer, EnvConfigError, loadServerConfig } from '@w3kit/standalone-server';
 import request from 'supertest';
@@ -91,5 +91,39 @@ describe('standalone server: attestations', () => {
       await kit.close();
       await twilio.close();
     }
+  });
+  it('ATTESTATION_SIGNATURE_FORM and PHONE_NUMBER_CHECK: the seed sample phone 5555555555 verifies in the seed samples\' form', async () => {
+    assert.throws(
+      () => loadServerConfig({ W3KIT_DATA_DIR: dir, ATTESTATION_SIGNATURE_FORM: 'hex', PHONE_NUMBER_CHECK: 'loose' }, dir),
+      (error: EnvConfigError) =>
+        error.problems.includes('ATTESTATION_SIGNATURE_FORM: "hex" is not bytes32 or legacy-hex-string') && error.problems.includes('PHONE_NUMBER_CHECK: "loose" is not valid or possible'),
+    );
+    const twilio = await startTwilioStandIn({ accountSid: SID, authToken: 'twilio-token' });
+    const env = { W3KIT_DATA_DIR: dir, LOG_LEVEL: 'silent', ATTESTATION_SIGNER_KEY: SIGNER, TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'twilio-token', TWILIO_FROM: '+15005550006', TWILIO_BASE_URL: twilio.url };
+    const identity = '0xc741715D55De72bF12461760BaAF97E0468e7b86';
+    const claim = { identity, claimType: 10, data: 'phone verified' };
+    for (const [extra, form] of [[{}, 'bytes32'], [{ ATTESTATION_SIGNATURE_FORM: 'legacy-hex-string', PHONE_NUMBER_CHECK: 'possible' }, 'legacy-hex-string']] as const) {
+      const { app, kit } = await createStandaloneServer(loadServerConfig({ ...env, ...extra }, dir));
+      try {
+        const http = request(app.callback());
+        // the Origin seed's sample request: a fictional US number
+        const sent = await http.post('/api/attestations/phone/generate-code').send({ country_calling_code: '1', phone: '5555555555' });
+        if (form === 'bytes32') {
+          // the default check refuses it as not assigned; the form is still the default one
+          assert.equal(sent.status, 400, JSON.stringify(sent.body));
+          assert.match(JSON.stringify(sent.body.errors), /phone/);
+          assert.equal((await http.post('/api/attestations/phone/generate-code').send({ phone: '+14155552671' })).status, 200);
+        } else assert.equal(sent.status, 200, JSON.stringify(sent.body));
+        const phone = form === 'bytes32' ? '+14155552671' : '+15555555555';
+        const code = /\d{6}/.exec(twilio.received.filter((f) => f.get('To') === phone).at(-1)!.get('Body')!)![0];
+        const res = await http.post('/api/attestations/phone/verify').send({ identity, phone, code });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal(recoverClaimSigner(claim, res.body.signature, form), createClaimSigner(SIGNER).address, form);
+        assert.notEqual(recoverClaimSigner(claim, res.body.signature, form === 'bytes32' ? 'legacy-hex-string' : 'bytes32'), createClaimSigner(SIGNER).address);
+      } finally {
+        await kit.close();
+      }
+    }
+    await twilio.close();
   });
 });

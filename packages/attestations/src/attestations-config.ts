@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
+import type { ClaimSignatureForm } from './claim-signer.js';
 import type { PhoneNumberCheck } from './contact-addresses.js';
 import type { FacebookOAuthConfig } from './facebook-oauth.js';
 import type { TwitterOAuthConfig } from './twitter-oauth.js';
@@ -19,6 +20,12 @@ export interface AttestationsOptions {
    * `0x…01` (which reproduces the seed's samples) is refused in production mode.
    */
   signerKey: string;
+  /**
+   * What the key signs: `bytes32` (default) signs the 32 bytes of the claim hash, the form
+   * Origin's on-chain ClaimVerifier accepts; `legacy-hex-string` signs its 66-character hex text,
+   * as an older bridge did (it reproduces the seed's samples, and fails on chain).
+   */
+  signatureForm?: ClaimSignatureForm;
   /** Lifetime of a phone code in seconds. Default 600 (10 minutes). */
   phoneCodeTtlSeconds?: number;
   /** Lifetime of an email code in seconds. Default 1800 (30 minutes). */
@@ -84,6 +91,8 @@ export function resolveAttestationsOptions(options: AttestationsOptions): Resolv
   if (openerOrigin !== '*' && !/^https?:\/\/[^\s/]+$/.test(openerOrigin)) throw new TypeError('attestations: openerOrigin must be "*" or an origin such as https://dapp.example');
   return {
     signerKey: options.signerKey,
+    // createClaimSigner checks the value
+    signatureForm: options.signatureForm ?? 'bytes32',
     phoneCodeTtlSeconds: positiveInteger('phoneCodeTtlSeconds', options.phoneCodeTtlSeconds, 600),
     emailCodeTtlSeconds: positiveInteger('emailCodeTtlSeconds', options.emailCodeTtlSeconds, 1800),
     maxCodeAttempts: positiveInteger('maxCodeAttempts', options.maxCodeAttempts, 5),

@@ -1,4 +1,4 @@
-import { keccak256, solidityPackedKeccak256, toUtf8Bytes, verifyMessage, Wallet } from 'ethers';
+import { getBytes, keccak256, solidityPackedKeccak256, toUtf8Bytes, verifyMessage, Wallet } from 'ethers';
 
 /** ERC725 claim types of Origin's attestations. */
 export const CLAIM_TYPES = { facebook: 3, twitter: 4, phone: 10, email: 11 } as const;
@@ -42,29 +42,45 @@ const KNOWN_DATA_HASHES = new Map(Object.values(CLAIM_DATA).map((data) => [data,
 const dataHash = (data: string) => KNOWN_DATA_HASHES.get(data) ?? keccak256(toUtf8Bytes(data));
 
 /**
- * Origin's signing scheme: the personal message signed is the claim hash's 0x-hex *text*
- * (66 characters, so the prefix is `"\x19Ethereum Signed Message:\n66"`), not its 32 bytes.
- * Only this reproduces the seed's phone, facebook and twitter samples with the key 0x…01;
- * signing the 32 bytes (`getBytes(hash)`) yields other signatures. Verifiers must therefore
- * recover with `verifyMessage(claimHash(claim), signature)`.
+ * What the attestation key signs as an Ethereum personal message (EIP-191):
+ * - `bytes32` (the default): the 32 bytes of the claim hash, so the prefix is
+ *   `"\x19Ethereum Signed Message:\n32"`. This is what Origin's on-chain `ClaimVerifier`
+ *   recovers (`ecrecover(keccak256("\x19Ethereum Signed Message:\n32", hash), …)`), so only
+ *   these claims are valid once added to an ERC725 identity;
+ * - `legacy-hex-string`: the hash's 0x-hex *text* (66 characters, prefix `…:\n66`). An older
+ *   bridge revision signed so, and only this reproduces the seed's phone, facebook and twitter
+ *   samples with the key 0x…01; such claims fail in the on-chain verifier.
  */
-export function recoverClaimSigner(claim: Claim, signature: string): string {
-  return verifyMessage(claimHash(claim), signature);
+export type ClaimSignatureForm = 'bytes32' | 'legacy-hex-string';
+
+export const CLAIM_SIGNATURE_FORMS: readonly ClaimSignatureForm[] = ['bytes32', 'legacy-hex-string'];
+
+/** The personal message a claim is signed as, in `form`. */
+const signedMessage = (claim: Claim, form: ClaimSignatureForm): string | Uint8Array =>
+  form === 'bytes32' ? getBytes(claimHash(claim)) : claimHash(claim);
+
+/** The address that signed `claim` in `form` (default `bytes32`, the on-chain form). */
+export function recoverClaimSigner(claim: Claim, signature: string, form: ClaimSignatureForm = 'bytes32'): string {
+  return verifyMessage(signedMessage(claim, form), signature);
 }
 
 /** Signs claims with the attestation key; the key never leaves it. */
 export interface ClaimSigner {
   /** The signer's checksummed address, which clients check claims against. */
   readonly address: string;
+  /** How this signer signs (see `ClaimSignatureForm`). */
+  readonly form: ClaimSignatureForm;
   sign(claim: Claim): Promise<string>;
 }
 
-export function createClaimSigner(privateKey: string): ClaimSigner {
+export function createClaimSigner(privateKey: string, form: ClaimSignatureForm = 'bytes32'): ClaimSigner {
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(privateKey)) throw new TypeError('attestations: signerKey must be a hex private key (0x + 64 hex characters)');
+  if (!CLAIM_SIGNATURE_FORMS.includes(form)) throw new TypeError(`attestations: signatureForm must be one of ${CLAIM_SIGNATURE_FORMS.join(', ')}`);
   const wallet = new Wallet(privateKey.startsWith('0x') ? privateKey : `0x${privateKey}`);
   return {
     address: wallet.address,
-    sign: (claim) => wallet.signMessage(claimHash(claim)),
+    form,
+    sign: (claim) => wallet.signMessage(signedMessage(claim, form)),
   };
 }
 

@@ -32,7 +32,7 @@ declare module '@w3kit/core' {
 export function attestations(options: AttestationsOptions) {
   const resolved = resolveAttestationsOptions(options);
   // fail at composition, not at the first request, on a key that cannot sign
-  const signer = createClaimSigner(resolved.signerKey);
+  const signer = createClaimSigner(resolved.signerKey, resolved.signatureForm);
   return {
     name: 'attestations',
     migrations: attestationMigrations,
@@ -75,7 +75,7 @@ export function attestations(options: AttestationsOptions) {
   } satisfies KitPlugin;
 }
 
-export { CLAIM_TYPES, CLAIM_DATA, claimHash, recoverClaimSigner, createClaimSigner, type Claim, type ClaimSigner, type SignedClaim, type AttestationTopic } from './claim-signer.js';
+export { CLAIM_TYPES, CLAIM_DATA, CLAIM_SIGNATURE_FORMS, claimHash, recoverClaimSigner, createClaimSigner, type Claim, type ClaimSigner, type ClaimSignatureForm, type SignedClaim, type AttestationTopic } from './claim-signer.js';
 export { attestationRateLimits, type AttestationsOptions, type CodeMessageInput, type ResolvedAttestationsOptions } from './attestations-config.js';
 export { attestationErrors } from './errors.js';
 export { CODE_PURPOSES, type AttestationService } from './attestation-service.js';

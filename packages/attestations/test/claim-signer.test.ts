@@ -1,12 +1,29 @@
 import assert from 'node:assert/strict';
 import { claimHash, createClaimSigner, recoverClaimSigner, CLAIM_TYPES } from '@w3kit/attestations';
-import { getBytes, hashMessage, Wallet } from 'ethers';
+import { concat, getBytes, hashMessage, keccak256, recoverAddress, toUtf8Bytes, Wallet } from 'ethers';
 import { SEED, TEST_SIGNER_ADDRESS, TEST_SIGNER_KEY } from './support.js';
 
 describe('claim signer (Origin scheme)', () => {
-  const signer = createClaimSigner(TEST_SIGNER_KEY);
+  const signer = createClaimSigner(TEST_SIGNER_KEY, 'legacy-hex-string');
+  const onChain = createClaimSigner(TEST_SIGNER_KEY);
 
-  it('reproduces the seed phone, facebook and twitter signatures byte for byte with the key 0x…01', async () => {
+  it('signs the 32 bytes of the claim hash by default: the personal message Origin\'s ClaimVerifier recovers', async () => {
+    const claim = { identity: SEED.phoneIdentity, claimType: CLAIM_TYPES.phone, data: 'phone verified' };
+    assert.equal(onChain.form, 'bytes32');
+    const signature = await onChain.sign(claim);
+    // recovered as the contract does: keccak256("\x19Ethereum Signed Message:\n32" ‖ hash)
+    const prefixed = keccak256(concat([toUtf8Bytes('\x19Ethereum Signed Message:\n32'), getBytes(claimHash(claim))]));
+    assert.equal(recoverAddress(prefixed, signature), TEST_SIGNER_ADDRESS);
+    assert.equal(recoverClaimSigner(claim, signature), TEST_SIGNER_ADDRESS);
+    assert.notEqual(signature, SEED.phone.signature, 'the seed sample is the legacy form');
+    assert.notEqual(recoverClaimSigner(claim, SEED.phone.signature), TEST_SIGNER_ADDRESS, 'a legacy signature does not recover in the on-chain form');
+  });
+
+  it('refuses an unknown signature form', () => {
+    assert.throws(() => createClaimSigner(TEST_SIGNER_KEY, 'hex' as never), /signatureForm must be one of bytes32, legacy-hex-string/);
+  });
+
+  it('reproduces the seed phone, facebook and twitter signatures byte for byte with the key 0x…01 in the legacy form', async () => {
     assert.equal(signer.address, TEST_SIGNER_ADDRESS);
     const cases = [
       { identity: SEED.phoneIdentity, expected: SEED.phone },
@@ -23,11 +40,11 @@ describe('claim signer (Origin scheme)', () => {
     // Kept as a record: the email response in seeds/003 recovers to an unrelated address with the
     // same scheme that reproduces the three other samples, so it cannot be reproduced.
     const claim = { identity: SEED.phoneIdentity, claimType: 11, data: 'email verified' };
-    assert.notEqual(recoverClaimSigner(claim, SEED.email.signature), TEST_SIGNER_ADDRESS);
-    assert.equal(recoverClaimSigner(claim, await signer.sign(claim)), TEST_SIGNER_ADDRESS);
+    assert.notEqual(recoverClaimSigner(claim, SEED.email.signature, 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
+    assert.equal(recoverClaimSigner(claim, await signer.sign(claim), 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
   });
 
-  it('signs the hash as 66 characters of hex text, not as 32 bytes (which would not match the seed)', async () => {
+  it('the legacy form signs the hash as 66 characters of hex text, not as 32 bytes (which would not match the seed)', async () => {
     const claim = { identity: SEED.phoneIdentity, claimType: 10, data: 'phone verified' };
     const hash = claimHash(claim);
     assert.equal(hash, '0x' + Buffer.from(getBytes(hash)).toString('hex'));
