@@ -9,11 +9,11 @@ import { createHostKit } from './host-kit.js';
 /**
  * Runs auth + nft with NFTs in the host's own database, on development defaults: in
  * `W3KIT_DATA_DIR` (default `./data`) the host's `host.db`, the kit's `kit.db` and a generated
- * master key; codes are logged instead of sent. `PORT` (3000) and `HOST` (127.0.0.1) say where
+ * master key; codes are logged instead of sent. `PORT` (3200) and `HOST` (127.0.0.1) say where
  * it listens. A development server only.
  */
 async function main(): Promise<void> {
-  const port = Number(process.env['PORT'] ?? 3000);
+  const port = Number(process.env['PORT'] ?? 3200);
   const host = process.env['HOST'] ?? '127.0.0.1';
   const dataDir = resolve(process.env['W3KIT_DATA_DIR'] ?? 'data');
   const publicUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;

@@ -8,10 +8,10 @@ import { createHostApp } from './host-app.js';
 /**
  * Runs the example on the embedded SQLite with development defaults: a database and a master
  * key generated into `./data` (`W3KIT_DATA_DIR`), codes logged instead of sent. A development
- * server only; `PORT` (default 3000) and `HOST` (default 127.0.0.1) say where it listens.
+ * server only; `PORT` (default 3100) and `HOST` (default 127.0.0.1) say where it listens.
  */
 async function main(): Promise<void> {
-  const port = Number(process.env['PORT'] ?? 3000);
+  const port = Number(process.env['PORT'] ?? 3100);
   const host = process.env['HOST'] ?? '127.0.0.1';
   const dataDir = resolve(process.env['W3KIT_DATA_DIR'] ?? 'data');
   const publicUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
