@@ -68,13 +68,13 @@ export function createNftService(deps: NftServiceDeps): NftService {
     const minter = await accountDirectory.get(minterAccountId);
     return minter?.domainVerified && minter.domain ? minter.domain : null;
   }
-  const view = async (token: NftRecord) => toView(token, deps.tokenUriBase, await verifiedDomainOf(token.minterAccountId));
   /** Views of a page of tokens: one account read per distinct minter, not per token. */
   async function views(tokens: NftRecord[]): Promise<NftView[]> {
     const minters = [...new Set(tokens.map((t) => t.minterAccountId))];
     const domains = new Map(await Promise.all(minters.map(async (id) => [id, await verifiedDomainOf(id)] as const)));
     return tokens.map((t) => toView(t, deps.tokenUriBase, domains.get(t.minterAccountId) ?? null));
   }
+  const view = async (token: NftRecord) => (await views([token]))[0]!;
   const isParty = (p: Principal, t: NftRecord) => p.accountId === t.holderAccountId || p.accountId === t.minterAccountId;
   const canSee = (p: Principal, t: NftRecord) => t.visibility === 'public' || isParty(p, t);
 
@@ -151,7 +151,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
           minterSignature: signature,
         };
         await nftStore.insert(token);
-        return view(token);
+        return toView(token, deps.tokenUriBase, minter.domain); // verified: checked above
       } catch (error) {
         if (input.idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, input.idempotencyKey, tokenId);
         throw error;
