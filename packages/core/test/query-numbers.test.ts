@@ -52,6 +52,9 @@ describe('core validation: strict numbers in query strings and paths', () => {
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.deepEqual(result(res.body), { id: 7, page: 100, count: -3, ratio: 0.25, flag: true });
       assert.deepEqual(result((await get('/numbers/07?page=01')).body), { id: 7, page: 1 });
+      const proto = await get('/numbers/1?__proto__=a&__proto__=b&page=2');
+      assert.equal(proto.status, 200);
+      assert.equal((result(proto.body) as { page: number }).page, 2);
     });
 
     it(`${base}: 400 for text that TypeBox would have read as another number`, async () => {

@@ -85,20 +85,17 @@ const DECIMAL_TEXT: Record<string, RegExp> = { integer: /^-?\d+$/, number: /^-?\
 function convertText(schema: TSchema, value: unknown): unknown {
   const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties;
   if (!properties || typeof value !== 'object' || value === null || Array.isArray(value)) return Value.Convert(schema, value);
-  const numbers: Record<string, unknown> = {};
-  const rest: Record<string, unknown> = {};
-  for (const [key, raw] of Object.entries(value)) {
-    const type = properties[key]?.type;
-    const pattern = typeof type === 'string' ? DECIMAL_TEXT[type] : undefined;
-    if (!pattern || typeof raw !== 'string') {
-      rest[key] = raw;
-      continue;
-    }
+  const isNumberText = ([key, raw]: [string, unknown]) => typeof raw === 'string' && Object.hasOwn(DECIMAL_TEXT, String(properties[key]?.type));
+  const entries = Object.entries(value);
+  // fromEntries, not assignment: a `__proto__` query key stays a plain key
+  const rest = Object.fromEntries(entries.filter((entry) => !isNumberText(entry)));
+  const numbers = entries.filter(isNumberText).map(([key, raw]) => {
+    const type = String(properties[key]!.type);
     const number = Number(raw);
-    const exact = pattern.test(raw) && (type === 'integer' ? Number.isSafeInteger(number) : Number.isFinite(number));
-    numbers[key] = exact ? number : raw;
-  }
-  return { ...(Value.Convert(schema, rest) as Record<string, unknown>), ...numbers };
+    const exact = DECIMAL_TEXT[type]!.test(String(raw)) && (type === 'integer' ? Number.isSafeInteger(number) : Number.isFinite(number));
+    return [key, exact ? number : raw] as const;
+  });
+  return { ...(Value.Convert(schema, rest) as Record<string, unknown>), ...Object.fromEntries(numbers) };
 }
 
 function collectIssues(part: RequestPart, errors: Iterable<ValueError>): FieldIssue[] {
