@@ -280,7 +280,7 @@ for (const kind of testDatabases()) {
         assert.equal(wrongToken.body.code, 'INVALID_RESULT_TOKEN');
         const tooLong = await post('/v2/auth/auth-user-by-app', { requestId: 'https://shop.example?', waitTime: 601 });
         assert.equal(tooLong.status, 400);
-        assert.deepEqual(tooLong.body.issues, ['waitTime: must be at most 600.']);
+        assert.deepEqual(tooLong.body.issues, ['waitTime: must be an integer from 1 to 600.']);
         const missing = await post('/v2/auth/auth-user-by-app', { waitTime: 10 });
         assert.equal(missing.status, 400);
         assert.deepEqual(missing.body.issues, ['requestId: is required.']);

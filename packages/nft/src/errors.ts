@@ -6,6 +6,7 @@ export const nftErrors = defineErrors({
   NOT_HOLDER: { status: 403, message: 'Only the holder of this NFT can do this.' },
   NOT_HOLDER_OR_MINTER: { status: 403, message: 'Only the holder or the minter of this NFT can do this.' },
   NOT_MINTER: { status: 403, message: 'Only the minter of this NFT can do this.' },
+  HOLDER_SELF_SCAN: { status: 403, message: 'The holder cannot verify its own QR code; another account must scan it.' },
   NFT_NOT_FOUND: { status: 404, message: 'No such NFT.' },
   HOLDER_NOT_FOUND: { status: 404, message: 'No end-user account has this ID wallet address.' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, message: 'This Idempotency-Key was used with a different request body.' },

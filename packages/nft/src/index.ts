@@ -34,7 +34,7 @@ export function nft(options: NftOptions = {}) {
       /** QR scans (step 2) per scanner account: bounds guessing of codes. */
       'nft.qr.scan': { limit: 30, windowSeconds: 60 },
     },
-    routes: nftRouteGroups(),
+    routes: nftRouteGroups(resolved),
     // QR codes are kept a day past expiry (the holder may still poll), then deleted; verification records stay.
     housekeeping: ({ verificationStore, clock }) => verificationStore.purgeCodes(new Date(clock.now().getTime() - 86_400_000)),
     register(container, { config }) {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { AccountDirectory, Clock, Principal, RandomSource } from '@w3kit/core';
+import { coreErrors, type AccountDirectory, type Clock, type Principal, type RandomSource } from '@w3kit/core';
 import { getAddress } from 'ethers';
 import QRCode from 'qrcode';
 import { nftErrors } from './errors.js';
-import { isInside, validAreaOf } from './geofence.js';
+import { isInside, validAreaIssues, validAreaOf } from './geofence.js';
+import { metadataUrlIssues } from './metadata-urls.js';
 import { canonicalJson, metadataHash, mintTypedData } from './minter-signature.js';
 import type { ResolvedNftOptions } from './nft-config.js';
 import type { NftMetadata, NftRecord, NftStore, PageRequest, SearchFilter, Visibility } from './nft-store.js';
@@ -61,7 +62,19 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 export function createNftService(deps: NftServiceDeps): NftService {
   const { nftStore, verificationStore, accountDirectory, clock, random, options } = deps;
   const domain = { name: options.signatureDomainName, chainId: options.chainId };
-  const view = (token: NftRecord) => toView(token, deps.tokenUriBase);
+
+  /** The minter's domain if it is verified: what the kit vouches for beside the free-text `issuer`. */
+  async function verifiedDomainOf(minterAccountId: string): Promise<string | null> {
+    const minter = await accountDirectory.get(minterAccountId);
+    return minter?.domainVerified && minter.domain ? minter.domain : null;
+  }
+  /** Views of a page of tokens: one account read per distinct minter, not per token. */
+  async function views(tokens: NftRecord[]): Promise<NftView[]> {
+    const minters = [...new Set(tokens.map((t) => t.minterAccountId))];
+    const domains = new Map(await Promise.all(minters.map(async (id) => [id, await verifiedDomainOf(id)] as const)));
+    return tokens.map((t) => toView(t, deps.tokenUriBase, domains.get(t.minterAccountId) ?? null));
+  }
+  const view = async (token: NftRecord) => (await views([token]))[0]!;
   const isParty = (p: Principal, t: NftRecord) => p.accountId === t.holderAccountId || p.accountId === t.minterAccountId;
   const canSee = (p: Principal, t: NftRecord) => t.visibility === 'public' || isParty(p, t);
 
@@ -97,6 +110,9 @@ export function createNftService(deps: NftServiceDeps): NftService {
 
   return {
     async mint(principal, input) {
+      // the seed's URL fields end up in wallets' links and images; the valid area must be readable
+      const issues = [...metadataUrlIssues(input.metadata), ...validAreaIssues(input.metadata.dynamic)];
+      if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
       requireOrganization(principal);
       const minter = await accountDirectory.get(principal.accountId);
       if (!minter?.domainVerified) throw nftErrors.create('DOMAIN_NOT_VERIFIED');
@@ -135,7 +151,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
           minterSignature: signature,
         };
         await nftStore.insert(token);
-        return view(token);
+        return toView(token, deps.tokenUriBase, minter.domain); // verified: checked above
       } catch (error) {
         if (input.idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, input.idempotencyKey, tokenId);
         throw error;
@@ -155,15 +171,15 @@ export function createNftService(deps: NftServiceDeps): NftService {
           : principal.accountType === 'organization'
             ? ({ kind: 'publicOrMintedBy', minterAccountId: principal.accountId } as const)
             : ({ kind: 'public' } as const);
-      return (await nftStore.listByHolder(holderAddress, scope, page)).map(view);
+      return views(await nftStore.listByHolder(holderAddress, scope, page));
     },
 
     async listMintedBy(principal, filter, page) {
       requireOrganization(principal);
-      return (await nftStore.listByMinter(principal.accountId, filter, page)).map(view);
+      return views(await nftStore.listByMinter(principal.accountId, filter, page));
     },
 
-    searchPublic: async (filter, page) => (await nftStore.searchPublic(filter, page)).map(view),
+    searchPublic: async (filter, page) => views(await nftStore.searchPublic(filter, page)),
 
     async setVisibility(principal, tokenId, visibility) {
       const token = await visible(principal, tokenId);
@@ -175,7 +191,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
     async publicMetadata(tokenId) {
       const token = await nftStore.findById(tokenId.toLowerCase());
       if (!token || token.visibility !== 'public') throw nftErrors.create('NFT_NOT_FOUND');
-      return erc721Metadata(token);
+      return erc721Metadata(token, await verifiedDomainOf(token.minterAccountId));
     },
 
     async startVerification(principal, tokenId, holderGps) {
@@ -202,6 +218,9 @@ export function createNftService(deps: NftServiceDeps): NftService {
       const now = clock.now();
       const record = await verificationStore.findCode(sha256(code));
       if (!record || record.verifiedAt !== null || record.expiresAt <= now) throw nftErrors.create('CODE_INVALID');
+      // Scanning one's own code proves nothing to anyone: the point is a second party seeing the
+      // holder. Refused unless the host allows it (a kiosk where the holder scans at a gate).
+      if (principal.accountId === record.holderAccountId && !options.allowHolderSelfScan) throw nftErrors.create('HOLDER_SELF_SCAN');
       const token = await nftStore.findById(record.tokenId);
       if (!token) throw nftErrors.create('CODE_INVALID');
       if (token.expiredAt <= now) throw nftErrors.create('NFT_EXPIRED');

@@ -1,6 +1,6 @@
 import { coreErrors, defineRoute, Type, type FieldIssue, type RouteGroup } from '@w3kit/core';
-import { validAreaIssues } from './geofence.js';
-import { AddressParams, CodeQuery, GpsBody, HolderParams, MintBody, PageQuery, SearchBody, TokenIdParams, Visibility } from './schemas.js';
+import type { ResolvedNftOptions } from './nft-config.js';
+import { AddressParams, CodeQuery, GpsBody, HolderParams, MintBody, pageQuery, SearchBody, TokenIdParams, Visibility, type PageQuery } from './schemas.js';
 import type { PageRequest, SearchFilter } from './nft-store.js';
 import type { GpsPoint } from './verification-store.js';
 
@@ -34,59 +34,12 @@ export const nftRoutes = [
       if (key && !IDEMPOTENCY_KEY.test(key)) {
         throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: 'Idempotency-Key', message: 'must be 1-128 printable ASCII characters.' }] });
       }
-      const dynamic = body.metadata.dynamic ?? {};
-      const areaIssues = validAreaIssues(dynamic);
-      if (areaIssues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues: areaIssues });
       return services.nftService.mint(principal, {
         holderAddress: params.holder_id_wallet_address,
-        metadata: { static: body.metadata.static, dynamic },
+        metadata: { static: body.metadata.static, dynamic: body.metadata.dynamic ?? {} },
         ...(body.visibility ? { visibility: body.visibility } : {}),
         ...(key ? { idempotencyKey: key } : {}),
       });
-    },
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/nft/minted_by_me',
-    summary: 'NFTs minted by the requesting organization.',
-    bearerAuth: true,
-    query: PageQuery,
-    async handler({ query, services, ctx }) {
-      return services.nftService.listMintedBy(await services.authenticator.require(ctx), {}, page(query));
-    },
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/nft/minted_by_me/search',
-    summary: 'Field-matching search over the requesting organization’s NFTs (exact match).',
-    bearerAuth: true,
-    query: PageQuery,
-    body: SearchBody,
-    async handler({ query, body, services, ctx }) {
-      return services.nftService.listMintedBy(await services.authenticator.require(ctx), body as SearchFilter, page(query));
-    },
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/nft/search',
-    summary: 'Field-matching search over public NFTs (exact match).',
-    bearerAuth: true,
-    query: PageQuery,
-    body: SearchBody,
-    async handler({ query, body, services, ctx }) {
-      await services.authenticator.require(ctx);
-      return services.nftService.searchPublic(body as SearchFilter, page(query));
-    },
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/nft/held_by_id_wallet/:address',
-    summary: 'NFTs held by an ID wallet that the requester may see.',
-    bearerAuth: true,
-    params: AddressParams,
-    query: PageQuery,
-    async handler({ params, query, services, ctx }) {
-      return services.nftService.listHeldBy(await services.authenticator.require(ctx), params.address, page(query));
     },
   }),
   defineRoute({
@@ -158,6 +111,57 @@ export const nftRoutes = [
   }),
 ];
 
+/** The paged listings and searches; their `pageNum` bound is the plugin's `maxPageNum`. */
+function listingRoutes(options: ResolvedNftOptions) {
+  const paging = pageQuery(options.maxPageNum);
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/nft/minted_by_me',
+      summary: 'NFTs minted by the requesting organization.',
+      bearerAuth: true,
+      query: paging,
+      async handler({ query, services, ctx }) {
+        return services.nftService.listMintedBy(await services.authenticator.require(ctx), {}, page(query));
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/nft/minted_by_me/search',
+      summary: 'Field-matching search over the requesting organization’s NFTs (exact match).',
+      bearerAuth: true,
+      query: paging,
+      body: SearchBody,
+      async handler({ query, body, services, ctx }) {
+        return services.nftService.listMintedBy(await services.authenticator.require(ctx), body as SearchFilter, page(query));
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/nft/search',
+      summary: 'Field-matching search over public NFTs (exact match).',
+      bearerAuth: true,
+      query: paging,
+      body: SearchBody,
+      async handler({ query, body, services, ctx }) {
+        await services.authenticator.require(ctx);
+        return services.nftService.searchPublic(body as SearchFilter, page(query));
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/nft/held_by_id_wallet/:address',
+      summary: 'NFTs held by an ID wallet that the requester may see.',
+      bearerAuth: true,
+      params: AddressParams,
+      query: paging,
+      async handler({ params, query, services, ctx }) {
+        return services.nftService.listHeldBy(await services.authenticator.require(ctx), params.address, page(query));
+      },
+    }),
+  ];
+}
+
 /** The metadata document behind `token_uri`: public, plain ERC-721 JSON (no envelope, no token). */
 export const metadataRoutes = [
   defineRoute({
@@ -173,8 +177,8 @@ export const metadataRoutes = [
   }),
 ];
 
-export function nftRouteGroups(): RouteGroup[] {
+export function nftRouteGroups(options: ResolvedNftOptions): RouteGroup[] {
   return [
-    { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [...nftRoutes, ...metadataRoutes] },
+    { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [...listingRoutes(options), ...nftRoutes, ...metadataRoutes] },
   ];
 }

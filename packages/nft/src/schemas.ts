@@ -55,12 +55,14 @@ export const TokenIdParams = Type.Object({ token_id: Type.String({ pattern: '^0x
 export const AddressParams = Type.Object({ address: Type.String({ pattern: '^0x[0-9a-fA-F]{40}$' }) });
 export const HolderParams = Type.Object({ holder_id_wallet_address: Type.String({ pattern: '^0x[0-9a-fA-F]{40}$' }) });
 
-export const PageQuery = Type.Object({
-  perPageItemNum: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
-  pageNum: Type.Integer({ minimum: 1, maximum: 10_000, default: 1 }),
-  order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' }),
-});
-export type PageQuery = Static<typeof PageQuery>;
+/** `?perPageItemNum&pageNum&order`; `pageNum` up to the plugin's `maxPageNum`. */
+export const pageQuery = (maxPageNum: number) =>
+  Type.Object({
+    perPageItemNum: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+    pageNum: Type.Integer({ minimum: 1, maximum: maxPageNum, default: 1 }),
+    order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' }),
+  });
+export type PageQuery = Static<ReturnType<typeof pageQuery>>;
 
 export const SearchBody = Type.Object(
   Object.fromEntries(SEARCH_FIELDS.map((field) => [field, Type.Optional(Type.String({ maxLength: 10_000 }))])),

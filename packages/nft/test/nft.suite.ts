@@ -233,7 +233,13 @@ export function nftSuite(mount: KitMount): void {
             external_url: 'https://acme.test/x',
             animation_url: 'https://acme.test/diploma.mp4',
             background_color: 'ffaa00',
-            attributes: [{ trait_type: 'given', value: 1 }, { trait_type: 'level', value: 'gold' }, { trait_type: 'points_earned', value: 12, display_type: 'number' }],
+            minter_verified_domain: (await kit.services.accountDirectory.get(minter.accountId))!.domain,
+            attributes: [
+              { trait_type: 'given', value: 1 },
+              { trait_type: 'level', value: 'gold' },
+              { trait_type: 'points_earned', value: 12, display_type: 'number' },
+              { trait_type: 'minter_verified_domain', value: (await kit.services.accountDirectory.get(minter.accountId))!.domain },
+            ],
           });
         });
       });
@@ -268,9 +274,9 @@ export function nftSuite(mount: KitMount): void {
             assert.deepEqual(orgList.map((t: { token_id: string }) => t.token_id), [...order].reverse().slice(2, 4));
             const bad = await request(app.callback()).get(`${base}?perPageItemNum=101&pageNum=0&order=up`).set('authorization', user.bearer);
             assert.equal(bad.status, 400);
-            assert.deepEqual(bad.body.error.issues, ['query.perPageItemNum: must be at most 100.', 'query.pageNum: must be at least 1.', 'query.order: not a valid value.']);
+            assert.deepEqual(bad.body.error.issues, ['query.perPageItemNum: must be an integer from 1 to 100.', 'query.pageNum: must be an integer from 1 to 10000.', 'query.order: not a valid value.']);
             const notNumber = await request(app.callback()).get(`${base}?perPageItemNum=ten`).set('authorization', user.bearer);
-            assert.deepEqual(notNumber.body.error.issues, ['query.perPageItemNum: not a valid integer.']);
+            assert.deepEqual(notNumber.body.error.issues, ['query.perPageItemNum: must be an integer from 1 to 100.']);
           } finally {
             await kit.close();
             await db.drop();

@@ -22,7 +22,8 @@ export type RequestPart = 'body' | 'query' | 'params';
 /**
  * A compiled validator for one part of a request. Query strings and path params arrive as
  * strings, so for those the validator converts values to the schema's types first
- * (`"10"` → 10 where the schema says integer); bodies are JSON and are never coerced.
+ * (`"10"` → 10 where the schema says integer; see `convertText`); bodies are JSON and are
+ * never coerced.
  */
 export interface PartValidator<T> {
   readonly schema: TSchema;
@@ -54,7 +55,7 @@ export function compileValidator<S extends TSchema>(part: RequestPart, schema: S
     check(raw) {
       let value = raw;
       if (value !== undefined || part !== 'body') value = Value.Default(schema, value ?? {});
-      if (coerce) value = Value.Convert(schema, value);
+      if (coerce) value = convertText(schema, value);
       if (check.Check(value)) return { ok: true, value };
       return { ok: false, issues: collectIssues(part, check.Errors(value)) };
     },
@@ -65,6 +66,36 @@ export function compileValidator<S extends TSchema>(part: RequestPart, schema: S
     },
   };
   return validator;
+}
+
+/**
+ * The text a number field of a query string or path param may hold: digits with an optional
+ * minus, and for a non-integer number an optional fraction. TypeBox's own conversion reads
+ * numbers with `parseInt`-like leniency (`1.5`, `1e400` and `1e3` all became 1, `0x10` 16,
+ * ` 5` 5), so a client asking for page `1.5` silently got page 1.
+ */
+const DECIMAL_TEXT: Record<string, RegExp> = { integer: /^-?\d+$/, number: /^-?\d+(\.\d+)?$/ };
+
+/**
+ * Converts the text values of a query or params object to the schema's types. Number fields
+ * take only `DECIMAL_TEXT` whose value is finite (integers: safe integers); any other text is
+ * left as it came, so the type check fails and the reply names the field. The rest (booleans,
+ * literals, arrays of repeated keys) goes through TypeBox's conversion.
+ */
+function convertText(schema: TSchema, value: unknown): unknown {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties;
+  if (!properties || typeof value !== 'object' || value === null || Array.isArray(value)) return Value.Convert(schema, value);
+  const isNumberText = ([key, raw]: [string, unknown]) => typeof raw === 'string' && Object.hasOwn(DECIMAL_TEXT, String(properties[key]?.type));
+  const entries = Object.entries(value);
+  // fromEntries, not assignment: a `__proto__` query key stays a plain key
+  const rest = Object.fromEntries(entries.filter((entry) => !isNumberText(entry)));
+  const numbers = entries.filter(isNumberText).map(([key, raw]) => {
+    const type = String(properties[key]!.type);
+    const number = Number(raw);
+    const exact = DECIMAL_TEXT[type]!.test(String(raw)) && (type === 'integer' ? Number.isSafeInteger(number) : Number.isFinite(number));
+    return [key, exact ? number : raw] as const;
+  });
+  return { ...(Value.Convert(schema, rest) as Record<string, unknown>), ...Object.fromEntries(numbers) };
 }
 
 function collectIssues(part: RequestPart, errors: Iterable<ValueError>): FieldIssue[] {
@@ -100,8 +131,27 @@ const TYPE_NAMES: Partial<Record<ValueErrorType, string>> = {
   [ValueErrorType.Array]: 'array',
 };
 
+/** `must be an integer from 1 to 100.` for a number with both bounds, whatever was wrong with it; else null. */
+function rangeMessage(error: ValueError): string | null {
+  const { type, minimum, maximum } = error.schema as Record<string, unknown>;
+  if ((type !== 'integer' && type !== 'number') || typeof minimum !== 'number' || typeof maximum !== 'number') return null;
+  return `must be ${type === 'integer' ? 'an integer' : 'a number'} from ${minimum} to ${maximum}.`;
+}
+
+const NUMBER_ERRORS = new Set([
+  ValueErrorType.Integer,
+  ValueErrorType.Number,
+  ValueErrorType.IntegerMinimum,
+  ValueErrorType.IntegerMaximum,
+  ValueErrorType.NumberMinimum,
+  ValueErrorType.NumberMaximum,
+]);
+
 function describe(error: ValueError): string {
   const schema = error.schema as Record<string, unknown>;
+  // a bounded number names its whole range: the client learns at once what it may send
+  const range = error.value !== undefined && NUMBER_ERRORS.has(error.type) ? rangeMessage(error) : null;
+  if (range) return range;
   const typeName = TYPE_NAMES[error.type];
   if (typeName) return error.value === undefined ? 'is required.' : `not a valid ${typeName}.`;
   switch (error.type) {
