@@ -109,7 +109,13 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       next.set(record.kid, existing ? { ...existing, record } : { record, publicKey: createPublicKey({ key: JSON.parse(record.publicJwk) as JsonWebKey, format: 'jwk' }) });
     }
     cache = next;
-    loadedAt = Date.now();
+    loadedAt = clock.now().getTime(); // the kit's clock, so a test can step past the cache
+  }
+
+  /** The key list is older than KEY_CACHE_MS (or the clock was set back past its load). */
+  function stale(): boolean {
+    const age = clock.now().getTime() - loadedAt;
+    return age > KEY_CACHE_MS || age < 0;
   }
 
   /** Reloads the key list, at most one load at a time. */
@@ -119,7 +125,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   }
 
   async function current(): Promise<CachedKey> {
-    if (Date.now() - loadedAt > KEY_CACHE_MS) await reload();
+    if (stale()) await reload();
     const signing = [...cache.values()].find((k) => k.record.rotatedAt === null) ?? [...cache.values()][0];
     if (!signing) throw new Error('no token signing key; ensureSigningKey() runs at startup');
     if (!signing.privateKey) {
@@ -187,7 +193,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
 
   /** The claims of a token with a good signature, before its session is looked at. */
   async function verifySignature(token: string): Promise<AccessTokenClaims> {
-    if (Date.now() - loadedAt > KEY_CACHE_MS) await reload();
+    if (stale()) await reload();
     try {
       const { payload } = await jwtVerify(token, keyFor, {
         algorithms: ACCEPTED_ALGORITHMS,
