@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
+import { EnvConfigError, loadServerConfig } from '@w3kit/standalone-server';
 import request from 'supertest';
 import { endUserWithLogin, startFullKit, verifiedOrganization, type FullKit } from './full-kit.js';
 import { errorShapeProblem } from './hostile-requests.js';
@@ -28,6 +29,24 @@ function highSTwin(token: string): string {
 const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 
 describe('security: sessions across the kit', () => {
+  it('SESSION_LIFETIME_SECONDS sets the absolute session lifetime; a malformed value is refused by name', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'w3kit-sessions-env-'));
+    try {
+      const env = { W3KIT_DATA_DIR: dataDir };
+      assert.equal(loadServerConfig(env, dataDir).sessionLifetimeSeconds, 30 * 86_400);
+      assert.equal(loadServerConfig({ ...env, SESSION_LIFETIME_SECONDS: '86400' }, dataDir).sessionLifetimeSeconds, 86_400);
+      for (const bad of ['0', '-5', '1.5', '30d', '']) {
+        assert.throws(
+          () => loadServerConfig({ ...env, SESSION_LIFETIME_SECONDS: bad }, dataDir),
+          (error: unknown) => error instanceof EnvConfigError && error.problems.includes(`SESSION_LIFETIME_SECONDS: "${bad}" is not a number of seconds (a positive integer)`),
+          bad,
+        );
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   for (const kind of testDatabases()) {
     describe(kind, function () {
       this.timeout(60_000);
