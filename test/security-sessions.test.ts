@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
 import { EnvConfigError, loadServerConfig } from '@w3kit/standalone-server';
 import request from 'supertest';
+import { highSTwin } from '../packages/auth/test/support.js';
 import { endUserWithLogin, startFullKit, verifiedOrganization, type FullKit } from './full-kit.js';
 import { errorShapeProblem } from './hostile-requests.js';
 
@@ -17,15 +18,6 @@ import { errorShapeProblem } from './hostile-requests.js';
  */
 
 const CLI = resolve(import.meta.dirname, '../examples/standalone-server/dist/cli.js');
-const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-
-function highSTwin(token: string): string {
-  const [header, payload, signature] = token.split('.') as [string, string, string];
-  const raw = Buffer.from(signature, 'base64url');
-  const s = BigInt(`0x${raw.subarray(32).toString('hex')}`);
-  return `${header}.${payload}.${Buffer.concat([raw.subarray(0, 32), Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex')]).toString('base64url')}`;
-}
-
 const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 
 describe('security: sessions across the kit', () => {

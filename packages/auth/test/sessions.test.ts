@@ -4,26 +4,14 @@ import { createScryptHasher, type Kit, type SecretHasher } from '@w3kit/core';
 import { appFor, createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import request from 'supertest';
-import { authKit, createEndUser, createOrganization } from './support.js';
+import { authKit, createEndUser, createOrganization, highSTwin, P256_N } from './support.js';
 
 const SECOND = 1000;
 const DAY = 86_400 * SECOND;
-/** The order of P-256: (r, n − s) verifies wherever (r, s) does. */
-const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-
 const part = (token: string, i: number) => JSON.parse(Buffer.from(token.split('.')[i]!, 'base64url').toString()) as Record<string, unknown>;
 const claimsOf = (token: string) => part(token, 1) as { sid: string; exp: number; iat: number; sub: string };
 const kidOf = (token: string) => part(token, 0)['kid'] as string;
 const sOf = (token: string) => BigInt(`0x${Buffer.from(token.split('.')[2]!, 'base64url').subarray(32).toString('hex')}`);
-
-/** The same token with its signature's s replaced by n − s: a valid ECDSA signature of the same bytes. */
-function highSTwin(token: string): string {
-  const [header, payload, signature] = token.split('.') as [string, string, string];
-  const raw = Buffer.from(signature, 'base64url');
-  const s = BigInt(`0x${raw.subarray(32).toString('hex')}`);
-  const flipped = Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex');
-  return `${header}.${payload}.${Buffer.concat([raw.subarray(0, 32), flipped]).toString('base64url')}`;
-}
 
 const myInfo = (kit: Kit, token: string) => request(appFor(kit).callback()).get('/rest/v1/account/my_info').set('authorization', `Bearer ${token}`);
 const extend = (kit: Kit, token: string) => request(appFor(kit).callback()).post('/v2/auth/auth-user').send({ token });
