@@ -1,6 +1,8 @@
 // The baseline: a bare Koa app doing what my_info needs and nothing else: verify the ES256
 // JWT with jose against the published key (same algorithm allow-list, issuer and audience),
-// read the account row by id with the same driver, answer the same documented JSON body.
+// read the token's session row (with its API key joined: the revocation check the kit does on
+// every authenticated request, the same query), read the account row by id with the same
+// driver, answer the same documented JSON body.
 import { createDatabase, sql } from '@w3kit/core';
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { jwtVerify } from 'jose';
@@ -26,6 +28,16 @@ app.use(async (ctx, next) => {
     issuer: 'http://127.0.0.1:3000',
     audience: 'w3kit',
   });
+  const session = (
+    await sql<{ account_id: string; expires_at: number | string; revoked_at: number | null; api_key_id: string | null; key_id: string | null; key_revoked_at: number | null }>`
+      select s.id, s.account_id, s.api_key_id, s.created_at, s.expires_at, s.revoked_at, k.id as key_id, k.revoked_at as key_revoked_at
+      from auth_sessions as s left join auth_api_keys as k on k.id = s.api_key_id where s.id = ${payload['sid']}`.execute(db)
+  ).rows[0];
+  const keyRevoked = session?.api_key_id != null && (session.key_id === null || session.key_revoked_at !== null);
+  if (!session || session.account_id !== payload.sub || session.revoked_at !== null || keyRevoked || Number(session.expires_at) <= Date.now()) {
+    ctx.status = 401;
+    return;
+  }
   const row = await sql<Record<string, unknown>>`select * from auth_accounts where id = ${payload.sub}`.execute(db);
   const a = row.rows[0]!;
   const publicKey = Buffer.from(String(a['wallet_public_key']).slice(2), 'hex');

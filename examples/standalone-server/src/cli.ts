@@ -10,10 +10,15 @@ commands:
   migrate                                    apply pending database migrations of core and every plugin
   org create --name <n> --domain <d> --email <e> [--password <p>]
                                              create an organization; prints account_id and api_key_secret (shown once)
-  org rotate-secret --account <id>           revoke the organization's API key secrets and print a new one
+  org rotate-secret --account <id>           revoke the organization's API key secrets (and the tokens made
+                                             from them) and print a new one
   user create --id <login id> --password <p> [--email <e>] [--name <n>] [--phone <p>]
                                              create an end user (with an ID wallet); prints account_id
+  user set-password --id <login id or email> --password <p>
+                                             set a new password; ends every session of the account
   keys rotate                                a new token signing key signs from now on; earlier tokens stay valid
+  keys retire <kid>                          a rotated key stops verifying: the tokens it signed are refused
+                                             (running instances within 5 s)
   help                                       show this text
 
 The database and keys come from the same environment variables as the server
@@ -97,11 +102,30 @@ const commands: Record<string, Command> = {
         return { account_id: account.id, login_id: account.loginId, id_wallet_address: account.wallet?.address };
       });
     },
+    async 'set-password'(args) {
+      const { values } = parseArgs({ args, strict: true, options: { id: { type: 'string' }, password: { type: 'string' } } });
+      required(values, 'id', 'password');
+      await withKit(async (kit) => {
+        const account = await kit.services.accountService.findByLoginId(values.id!);
+        if (!account) throw new UsageError(`no account has the login id or email "${values.id}"`);
+        const { sessionsRevoked } = await kit.services.accountService.changePassword(account.id, values.password!);
+        return { account_id: account.id, sessions_revoked: sessionsRevoked };
+      });
+    },
   }),
   keys: subcommands('keys', {
     async rotate(args) {
       parseArgs({ args, options: {}, strict: true });
       await withKit(async (kit) => kit.services.tokenService.rotateSigningKey());
+    },
+    async retire(args) {
+      const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+      const [kid, ...extra] = positionals;
+      if (!kid || extra.length > 0) throw new UsageError('keys retire needs exactly one <kid> (see /.well-known/jwks.json)');
+      await withKit(async (kit) => {
+        await kit.services.tokenService.retireSigningKey(kid);
+        return { retired: kid };
+      });
     },
   }),
   async help() {

@@ -27,6 +27,8 @@ export interface ServerConfig {
   logLevel: string;
   /** `DNS_SERVERS`, comma-separated `host:port` resolvers for DNS checks; default: the system's. */
   dnsServers: string[];
+  /** `SESSION_LIFETIME_SECONDS`, default 2592000 (30 days): how long a sign-in can be extended, from the sign-in. */
+  sessionLifetimeSeconds: number;
   /** `SMTP_URL` (`smtp://user:pass@host:port`, `smtps://…`); unset: email is logged (development only). */
   smtpUrl: string | undefined;
   /** `ATTESTATION_SIGNER_KEY`, 0x + 64 hex: the key that signs attestations; generated in development, required in production. */
@@ -128,6 +130,10 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     if (!/^(\[[0-9a-fA-F:]+\]|[^:\s]+)(:\d{1,5})?$/.test(server)) problems.push(`DNS_SERVERS: "${server}" is not host or host:port`);
   }
 
+  const sessionLifetimeVar = env['SESSION_LIFETIME_SECONDS'] ?? '2592000';
+  const sessionLifetimeSeconds = /^\d{1,10}$/.test(sessionLifetimeVar) ? Number(sessionLifetimeVar) : NaN;
+  if (!(sessionLifetimeSeconds > 0)) problems.push(`SESSION_LIFETIME_SECONDS: "${sessionLifetimeVar}" is not a number of seconds (a positive integer)`);
+
   const smtpUrl = env['SMTP_URL'];
   if (smtpUrl !== undefined && !/^smtps?:\/\/\S+$/.test(smtpUrl)) problems.push('SMTP_URL: use smtp://user:password@host:port or smtps://…');
 
@@ -180,6 +186,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     previousMasterKeys,
     logLevel,
     dnsServers,
+    sessionLifetimeSeconds,
     smtpUrl,
     attestationSignerKey,
     attestationSignatureForm: attestationSignatureForm as ServerConfig['attestationSignatureForm'],

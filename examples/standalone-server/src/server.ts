@@ -10,7 +10,7 @@ import type { ServerConfig } from './env-config.js';
 /** Every plugin of the kit, with the standalone server's options. Later plugins join here. */
 export function standalonePlugins(config: ServerConfig): KitPlugin[] {
   return [
-    auth({ dnsServers: config.dnsServers }),
+    auth({ dnsServers: config.dnsServers, sessionLifetimeSeconds: config.sessionLifetimeSeconds }),
     did({ chainId: config.didChainId, loginDemoPage: config.didLoginDemo }),
     nft(),
     attestations({

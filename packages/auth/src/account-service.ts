@@ -40,8 +40,19 @@ export interface AccountService extends AccountDirectory {
   verifyPassword(login: string, password: string): Promise<AccountRecord>;
   /** Finenex login with id (or email) and password; 401 INVALID_CREDENTIALS, the same for unknown id and wrong password. */
   loginWithPassword(id: string, password: string): Promise<LoginResult>;
-  /** A new token for the account of a still-valid token. */
+  /**
+   * A new token of the same session as a still-valid one, up to the session's absolute end
+   * (`sessionLifetimeSeconds` from the sign-in); 401 INVALID_TOKEN otherwise.
+   */
   extendSession(token: string): Promise<LoginResult>;
+  /** Ends the session of the request's token, on every instance at once. */
+  logout(principal: Principal): Promise<void>;
+  /**
+   * Sets a new password (at least 8 characters) and ends every session of the account but
+   * `keepSessionId` (the caller's own, when the user changes it while signed in). Returns how
+   * many sessions ended.
+   */
+  changePassword(accountId: string, newPassword: string, options?: { keepSessionId?: string }): Promise<{ sessionsRevoked: number }>;
   /** API key secret → access token (Web3Connect refresh). */
   accessTokenForApiKey(secret: string): Promise<string>;
   myInfo(principal: Principal): Promise<MyInfo>;
@@ -83,8 +94,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     walletPublicKeyJwk: a.wallet ? walletService.publicKeyJwk(a.wallet) : null,
   });
 
-  const loginResult = async (a: AccountRecord): Promise<LoginResult> => ({
-    token: (await tokenService.issueAccessToken(a)).token,
+  const loginResult = (a: AccountRecord, token: string): LoginResult => ({
+    token,
     userId: a.loginId ?? a.email ?? a.id,
     name: a.name,
     telNo: a.phoneNumber,
@@ -175,23 +186,48 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const ok = await secretHasher.verify(password, account?.passwordHash ?? null);
       if (!account || !ok) throw authErrors.create('INVALID_CREDENTIALS');
       if (secretHasher.needsRehash(account.passwordHash!)) {
-        await accountStore.update(account.id, { passwordHash: await secretHasher.hash(password) }, clock.now());
+        const passwordHash = await secretHasher.hash(password);
+        await accountStore.update(account.id, { passwordHash }, clock.now());
+        return { ...account, passwordHash };
       }
       return account;
     },
 
     async loginWithPassword(id, password) {
-      return loginResult(await this.verifyPassword(id, password));
+      const account = await this.verifyPassword(id, password);
+      const issued = await tokenService.issueAccessToken(account);
+      // A password change that landed while the hash was being checked must not leave this new
+      // session alive: changePassword writes the hash, then revokes; we insert, then re-read.
+      // Either our re-read sees the new hash, or our session existed before the revocation.
+      if ((await accountStore.findById(account.id))?.passwordHash !== account.passwordHash) {
+        await tokenService.revokeSession(issued.sessionId);
+        throw authErrors.create('INVALID_CREDENTIALS');
+      }
+      return loginResult(account, issued.token);
     },
 
     async extendSession(token) {
-      const claims = await tokenService.verifyAccessToken(token);
-      return loginResult(await require(claims.accountId));
+      const extended = await tokenService.extendAccessToken(token);
+      return loginResult(await require(extended.accountId), extended.token);
+    },
+
+    async logout(principal) {
+      if (principal.sessionId === undefined) throw authErrors.create('INVALID_TOKEN');
+      await tokenService.revokeSession(principal.sessionId);
+    },
+
+    async changePassword(accountId, newPassword, options = {}) {
+      if (newPassword.length < 8) throw new TypeError('a password needs at least 8 characters');
+      await require(accountId);
+      await accountStore.update(accountId, { passwordHash: await secretHasher.hash(newPassword) }, clock.now());
+      const sessionsRevoked = await tokenService.revokeAccountSessions(accountId, options.keepSessionId === undefined ? {} : { exceptSessionId: options.keepSessionId });
+      return { sessionsRevoked };
     },
 
     async accessTokenForApiKey(secret) {
-      const account = await require(await apiKeyService.resolve(secret));
-      return (await tokenService.issueAccessToken(account)).token;
+      const key = await apiKeyService.resolve(secret);
+      const account = await require(key.accountId);
+      return (await tokenService.issueAccessToken(account, { apiKeyId: key.id })).token;
     },
 
     async myInfo(principal) {
@@ -270,6 +306,9 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     },
     signTypedData: async (accountId, request) => walletService.signTypedData(await withWallet(accountId), request),
     signMessage: async (accountId, message) => walletService.signMessage(await withWallet(accountId), message),
-    login: async (accountId) => loginResult(await require(accountId)),
+    async login(accountId) {
+      const account = await require(accountId);
+      return loginResult(account, (await tokenService.issueAccessToken(account)).token);
+    },
   };
 }

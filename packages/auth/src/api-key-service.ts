@@ -8,7 +8,8 @@ import { authErrors } from './errors.js';
  * API key secrets of organizations: 256 random bits, shown once, stored as SHA-256 (a keyed or
  * memory-hard hash adds nothing for a secret this long, and SHA-256 survives master-key
  * rotation). Rotation revokes every earlier secret at once, on every instance, because
- * each use looks the hash up in the database.
+ * each use looks the hash up in the database; the sessions (tokens) opened with a revoked
+ * secret end with it, because each token's session check reads its key's state too.
  */
 export interface ApiKeyService {
   /** Issues a new secret for the organization (earlier ones keep working). */
@@ -16,8 +17,8 @@ export interface ApiKeyService {
   /** Revokes every secret of the organization and issues a new one. */
   rotate(organizationId: string): Promise<string>;
   revokeAll(organizationId: string): Promise<number>;
-  /** The organization a secret belongs to; 401 INVALID_API_KEY_SECRET when unknown or revoked. */
-  resolve(secret: string): Promise<string>;
+  /** The key of a secret and its organization; 401 INVALID_API_KEY_SECRET when unknown or revoked. */
+  resolve(secret: string): Promise<{ id: string; accountId: string }>;
 }
 
 export const SECRET_PREFIX = 'w3ksk_';
@@ -43,7 +44,7 @@ export function createApiKeyService(deps: { apiKeyStore: ApiKeyStore; accountSto
     async resolve(secret) {
       const key = secret.startsWith(SECRET_PREFIX) && secret.length < 200 ? await apiKeyStore.findActive(hashSecret(secret)) : null;
       if (!key) throw authErrors.create('INVALID_API_KEY_SECRET');
-      return key.accountId;
+      return key;
     },
   };
 }

@@ -153,7 +153,7 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
     pageUrl,
 
     async generateButtonJs(apiKeySecret, redirectUrl) {
-      const organization = await accountService.require(await apiKeyService.resolve(apiKeySecret));
+      const organization = await accountService.require((await apiKeyService.resolve(apiKeySecret)).accountId);
       checkRedirect(organization, redirectUrl);
       const issued = await oneTimeCodes.issue<AssociationTicketData>({
         purpose: TICKET_PURPOSE,

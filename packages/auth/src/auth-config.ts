@@ -4,6 +4,12 @@ import { checkDnsServer } from './dns-txt-resolver.js';
 export interface AuthOptions {
   /** Lifetime of access tokens in seconds. Default 3600. */
   accessTokenTtlSeconds?: number;
+  /**
+   * Absolute lifetime of a session from its sign-in, in seconds: extending a token
+   * (`auth-user {token}`) works until then and no token of the session outlives it.
+   * Default 2592000 (30 days).
+   */
+  sessionLifetimeSeconds?: number;
   /** JWT signing algorithm of new keys: `ES256` (default) or `EdDSA`. */
   signingAlgorithm?: 'ES256' | 'EdDSA';
   /** Lifetime of the one-time association ticket in the button JS, in seconds. Default 600. */
@@ -23,6 +29,7 @@ export type ResolvedAuthOptions = Required<AuthOptions>;
 export function resolveAuthOptions(options: AuthOptions = {}): ResolvedAuthOptions {
   const resolved: ResolvedAuthOptions = {
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+    sessionLifetimeSeconds: options.sessionLifetimeSeconds ?? 30 * 86_400,
     signingAlgorithm: options.signingAlgorithm ?? 'ES256',
     associationTicketTtlSeconds: options.associationTicketTtlSeconds ?? 600,
     phoneCodeTtlSeconds: options.phoneCodeTtlSeconds ?? 600,
@@ -30,7 +37,7 @@ export function resolveAuthOptions(options: AuthOptions = {}): ResolvedAuthOptio
     dnsServers: options.dnsServers ?? [],
     dnsTimeoutMs: options.dnsTimeoutMs ?? 3000,
   };
-  const positive = ['accessTokenTtlSeconds', 'associationTicketTtlSeconds', 'phoneCodeTtlSeconds', 'phoneCodeMaxAttempts', 'dnsTimeoutMs'] as const;
+  const positive = ['accessTokenTtlSeconds', 'sessionLifetimeSeconds', 'associationTicketTtlSeconds', 'phoneCodeTtlSeconds', 'phoneCodeMaxAttempts', 'dnsTimeoutMs'] as const;
   for (const key of positive) {
     if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) throw new TypeError(`auth(): ${key} must be a positive integer`);
   }

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 
 /**
  * A request to a host route carried an `Authorization` header that names no account: not a
- * bearer JWT, a bad signature, expired, or the account is gone. A plain error with Koa's
+ * bearer JWT, a bad signature, expired, a revoked session, or the account is gone. A plain error with Koa's
  * `status`/`expose` convention, so the host's own error handler renders it in the host's
  * format; it never carries the kit's wire format.
  */

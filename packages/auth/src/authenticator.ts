@@ -24,7 +24,7 @@ export function createAuthenticator({ tokenService }: { tokenService: TokenServi
       const match = BEARER.exec(header.trim());
       if (!match) throw authErrors.create('INVALID_TOKEN');
       const claims = await tokenService.verifyAccessToken(match[1]!);
-      principal = { accountId: claims.accountId, accountType: claims.accountType };
+      principal = { accountId: claims.accountId, accountType: claims.accountType, sessionId: claims.sessionId };
     }
     if (state) state.principal = principal;
     return principal;

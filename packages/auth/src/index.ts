@@ -12,9 +12,11 @@ import { createDnsTxtResolver, type TxtResolver } from './dns-txt-resolver.js';
 import { authErrors } from './errors.js';
 import { createKyselyAccountStore } from './kysely-account-store.js';
 import { createKyselyApiKeyStore } from './kysely-api-key-store.js';
+import { createKyselySessionStore } from './kysely-session-store.js';
 import { createKyselySigningKeyStore } from './kysely-signing-key-store.js';
 import { authRouteGroups } from './routes.js';
 import { authMigrations } from './schema.js';
+import type { SessionStore } from './session-store.js';
 import type { SigningKeyStore } from './signing-key-store.js';
 import { createTokenService, type TokenService } from './token-service.js';
 import { web3connectVerificationRoutes } from './verification-routes.js';
@@ -28,6 +30,7 @@ declare module '@w3kit/core' {
     accountStore: AccountStore;
     apiKeyStore: ApiKeyStore;
     signingKeyStore: SigningKeyStore;
+    sessionStore: SessionStore;
     walletService: WalletService;
     tokenService: TokenService;
     apiKeyService: ApiKeyService;
@@ -72,16 +75,19 @@ export function auth(options: AuthOptions = {}) {
         accountStore: asFunction(({ database }) => createKyselyAccountStore(database)).singleton(),
         apiKeyStore: asFunction(({ database }) => createKyselyApiKeyStore(database)).singleton(),
         signingKeyStore: asFunction(({ database }) => createKyselySigningKeyStore(database)).singleton(),
+        sessionStore: asFunction(({ database }) => createKyselySessionStore(database)).singleton(),
         walletService: asFunction(({ encryption, clock }) => createWalletService({ encryption, clock })).singleton(),
-        tokenService: asFunction(({ signingKeyStore, encryption, clock, random, logger }) =>
+        tokenService: asFunction(({ signingKeyStore, sessionStore, encryption, clock, random, logger }) =>
           createTokenService({
             signingKeyStore,
+            sessionStore,
             encryption,
             clock,
             random,
             logger,
             issuer: config.publicUrl,
             ttlSeconds: resolved.accessTokenTtlSeconds,
+            sessionLifetimeSeconds: resolved.sessionLifetimeSeconds,
             algorithm: resolved.signingAlgorithm,
           }),
         ).singleton(),
@@ -100,6 +106,8 @@ export function auth(options: AuthOptions = {}) {
         ).singleton(),
       });
     },
+    // ended sessions (past their absolute end) verify nothing any more
+    housekeeping: ({ tokenService }) => tokenService.purgeEndedSessions(),
     async onReady(services) {
       await services.tokenService.ensureSigningKey();
     },
@@ -113,7 +121,8 @@ export type { AccountService, NewEndUser, NewOrganization } from './account-serv
 export type { AccountRecord, AccountStore, WalletRecord } from './account-store.js';
 export type { ApiKeyService } from './api-key-service.js';
 export type { AssociationService, AssociatingUser, OpenTicket } from './association-service.js';
-export type { TokenService, AccessTokenClaims } from './token-service.js';
+export type { TokenService, AccessTokenClaims, IssuedToken } from './token-service.js';
+export type { SessionRecord, SessionState, SessionStore } from './session-store.js';
 export type { WalletService } from './wallet-service.js';
 export { createDnsTxtResolver, TxtLookupError, type TxtResolver, type DnsTxtResolverOptions } from './dns-txt-resolver.js';
 export type { VerificationService } from './verification-service.js';

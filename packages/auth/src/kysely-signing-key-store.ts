@@ -37,7 +37,14 @@ export function createKyselySigningKeyStore(database: DatabaseHandle): SigningKe
       await db.updateTable('auth_signing_keys').set({ rotated_at: at.getTime() }).where('kid', '!=', exceptKid).where('rotated_at', 'is', null).execute();
     },
     async retire(kid, at) {
-      await db.updateTable('auth_signing_keys').set({ retired_at: at.getTime() }).where('kid', '=', kid).execute();
+      const result = await db
+        .updateTable('auth_signing_keys')
+        .set({ retired_at: at.getTime() })
+        .where('kid', '=', kid)
+        .where('retired_at', 'is', null)
+        .where('rotated_at', 'is not', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }

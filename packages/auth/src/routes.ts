@@ -18,6 +18,18 @@ export const web3connectAccountRoutes = [
   }),
   defineRoute({
     method: 'POST',
+    path: '/auth/account/access_token/revoke',
+    summary: 'Revoke the session of the bearer access token (log out), on every instance at once.',
+    description: 'Every token of the session (earlier and extended ones) stops working. A token already revoked answers 401.',
+    bearerAuth: true,
+    response: Type.Literal(true),
+    async handler({ services, ctx }) {
+      await services.accountService.logout(await services.authenticator.require(ctx));
+      return true as const;
+    },
+  }),
+  defineRoute({
+    method: 'POST',
     path: '/account/import',
     summary: 'Import an existing end user by email (organization only).',
     bearerAuth: true,
@@ -56,7 +68,7 @@ export const finenexAuthRoutes = [
   defineRoute({
     method: 'POST',
     path: '/auth/auth-user',
-    summary: 'Log in with id and password, or extend a still-valid token.',
+    summary: 'Log in with id and password, or extend a still-valid token (up to its session’s absolute lifetime).',
     description: '`userType` is accepted and ignored, as the document says. With `token`, a valid token is exchanged for a new one.',
     body: Type.Object({
       userType: Type.Optional(Type.String({ maxLength: 32 })),
@@ -73,6 +85,18 @@ export const finenexAuthRoutes = [
         message: 'Send id and password, or a token to extend.',
         issues: missing.map((field) => ({ field, message: 'is required.' })),
       });
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/auth/logout',
+    summary: 'Log out: revoke the session of the bearer token, on every instance at once.',
+    description: 'Every token of the session (earlier and extended ones) stops working. A token already revoked answers 401.',
+    bearerAuth: true,
+    response: Type.Object({ loggedOut: Type.Literal(true) }),
+    async handler({ services, ctx }) {
+      await services.accountService.logout(await services.authenticator.require(ctx));
+      return { loggedOut: true as const };
     },
   }),
 ];

@@ -37,6 +37,16 @@ export type AuthTables = {
     retired_at: number | null;
   };
   auth_associations: { organization_id: string; end_user_id: string; created_at: number };
+  auth_sessions: {
+    id: string;
+    account_id: string;
+    /** The API key secret the session was opened with (organization tokens), else null. */
+    api_key_id: string | null;
+    created_at: number;
+    /** The absolute end of the session: no token of it is valid later, however often extended. */
+    expires_at: number;
+    revoked_at: number | null;
+  };
 };
 
 export const authMigrations: MigrationSet = {
@@ -92,6 +102,22 @@ export const authMigrations: MigrationSet = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('auth_associations_pk', ['organization_id', 'end_user_id'])
         .execute();
+    },
+  } satisfies Migration,
+  '0002_sessions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('auth_sessions')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('account_id', 'varchar(36)', (c) => c.notNull().references('auth_accounts.id').onDelete('cascade'))
+        .addColumn('api_key_id', 'varchar(36)', (c) => c.references('auth_api_keys.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('auth_sessions_account').on('auth_sessions').column('account_id').execute();
+      await db.schema.createIndex('auth_sessions_api_key').on('auth_sessions').column('api_key_id').execute();
+      await db.schema.createIndex('auth_sessions_expires').on('auth_sessions').column('expires_at').execute();
     },
   } satisfies Migration,
 };

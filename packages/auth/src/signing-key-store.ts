@@ -17,5 +17,9 @@ export interface SigningKeyStore {
   listUnretired(): Promise<SigningKeyRecord[]>;
   /** Marks every unrotated key but `exceptKid` as rotated. */
   markRotated(exceptKid: string, at: Date): Promise<void>;
-  retire(kid: string, at: Date): Promise<void>;
+  /**
+   * Retires the key if a newer key took over signing and it is not retired yet; true when this
+   * call retired it (false: unknown, already retired, or still the signing key).
+   */
+  retire(kid: string, at: Date): Promise<boolean>;
 }

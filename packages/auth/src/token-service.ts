@@ -1,40 +1,70 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTHeaderParameters } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type FlattenedJWSInput, type JWK, type JWTHeaderParameters } from 'jose';
 import type { AccountType, Clock, EnvelopeEncryption, Logger, RandomSource } from '@w3kit/core';
+import { isLowS, toLowS } from './es256-low-s.js';
 import { authErrors } from './errors.js';
+import type { SessionRecord, SessionState, SessionStore } from './session-store.js';
 import type { SigningKeyRecord, SigningKeyStore } from './signing-key-store.js';
 
 /** The claims of a verified access token. */
 export interface AccessTokenClaims {
   accountId: string;
   accountType: AccountType;
+  /** The session the token belongs to (`sid`). */
+  sessionId: string;
   expiresAt: Date;
 }
 
 export interface IssuedToken {
   token: string;
   expiresAt: Date;
+  sessionId: string;
 }
 
 export interface TokenService {
-  issueAccessToken(account: { id: string; accountType: AccountType }): Promise<IssuedToken>;
-  /** Throws INVALID_TOKEN (401) for anything but a valid, unexpired token signed by a known key. */
+  /**
+   * Opens a new session for the account (a sign-in) and issues its first token. `apiKeyId`:
+   * the API key secret it was exchanged for; the session ends when that key is revoked.
+   */
+  issueAccessToken(account: { id: string; accountType: AccountType }, options?: { apiKeyId?: string }): Promise<IssuedToken>;
+  /**
+   * A fresh token of the same session as a valid one (Finenex "extend"): it lives the normal
+   * TTL but never past the session's absolute end. 401 INVALID_TOKEN like `verifyAccessToken`.
+   */
+  extendAccessToken(token: string): Promise<IssuedToken & { accountId: string }>;
+  /**
+   * Throws INVALID_TOKEN (401) for anything but a valid, unexpired, low-S token signed by a
+   * known key whose session is live (not revoked, not past its end, its API key not revoked).
+   */
   verifyAccessToken(token: string): Promise<AccessTokenClaims>;
+  /** Ends a session on every instance at once; true when this call ended it. */
+  revokeSession(sessionId: string): Promise<boolean>;
+  /** Ends every session of the account but `exceptSessionId`; returns how many. */
+  revokeAccountSessions(accountId: string, options?: { exceptSessionId?: string }): Promise<number>;
+  /** Deletes sessions that have ended (housekeeping). */
+  purgeEndedSessions(): Promise<number>;
   /** The public keys that verify tokens (for /.well-known/jwks.json). */
   jwks(): Promise<{ keys: JWK[] }>;
   /** Creates a signing key if there is none. */
   ensureSigningKey(): Promise<void>;
   /** A new key signs from now on; earlier keys keep verifying the tokens they signed. */
   rotateSigningKey(): Promise<{ kid: string }>;
-  /** Stops a key from verifying; tokens it signed are rejected from then on. */
+  /**
+   * Stops a rotated key from verifying: tokens it signed are refused from then on (on other
+   * instances within KEY_CACHE_MS). TypeError for an unknown or retired kid, and for the key
+   * that signs now (rotate first).
+   */
   retireSigningKey(kid: string): Promise<void>;
 }
 
 /** Only these algorithms are ever accepted: `none`, HS* and RS* tokens are refused outright. */
 const ACCEPTED_ALGORITHMS = ['ES256', 'EdDSA'];
 const AUDIENCE = 'w3kit';
-/** How long this instance trusts its cached key list before looking for keys rotated elsewhere. */
-const KEY_CACHE_MS = 30_000;
+/**
+ * How long this instance trusts its cached key list before looking for keys rotated or retired
+ * elsewhere: a retirement reaches every instance within this bound.
+ */
+export const KEY_CACHE_MS = 5_000;
 /** A kid found in no key is not looked up again for this long (bounds DB reads forced by forged kids). */
 const MISS_CACHE_MS = 10_000;
 const MAX_MISSES = 1000;
@@ -49,17 +79,20 @@ interface CachedKey {
 
 export interface TokenServiceDeps {
   signingKeyStore: SigningKeyStore;
+  sessionStore: SessionStore;
   encryption: EnvelopeEncryption;
   clock: Clock;
   random: RandomSource;
   logger: Logger;
   issuer: string;
   ttlSeconds: number;
+  /** The absolute lifetime of a session from its sign-in. */
+  sessionLifetimeSeconds: number;
   algorithm: 'ES256' | 'EdDSA';
 }
 
 export function createTokenService(deps: TokenServiceDeps): TokenService {
-  const { signingKeyStore, encryption, clock, random } = deps;
+  const { signingKeyStore, sessionStore, encryption, clock, random } = deps;
   const context = (kid: string) => `auth.signing-key:${kid}`;
   let cache = new Map<string, CachedKey>();
   let loadedAt = -Infinity;
@@ -76,7 +109,13 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       next.set(record.kid, existing ? { ...existing, record } : { record, publicKey: createPublicKey({ key: JSON.parse(record.publicJwk) as JsonWebKey, format: 'jwk' }) });
     }
     cache = next;
-    loadedAt = Date.now();
+    loadedAt = clock.now().getTime(); // the kit's clock, so a test can step past the cache
+  }
+
+  /** The key list is older than KEY_CACHE_MS (or the clock was set back past its load). */
+  function stale(): boolean {
+    const age = clock.now().getTime() - loadedAt;
+    return age > KEY_CACHE_MS || age < 0;
   }
 
   /** Reloads the key list, at most one load at a time. */
@@ -86,7 +125,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   }
 
   async function current(): Promise<CachedKey> {
-    if (Date.now() - loadedAt > KEY_CACHE_MS) await reload();
+    if (stale()) await reload();
     const signing = [...cache.values()].find((k) => k.record.rotatedAt === null) ?? [...cache.values()][0];
     if (!signing) throw new Error('no token signing key; ensureSigningKey() runs at startup');
     if (!signing.privateKey) {
@@ -96,9 +135,11 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     return signing;
   }
 
-  async function keyFor(header: JWTHeaderParameters): Promise<JoseKey> {
+  async function keyFor(header: JWTHeaderParameters, input: FlattenedJWSInput): Promise<JoseKey> {
     const kid = header.kid;
     if (typeof kid !== 'string') throw authErrors.create('INVALID_TOKEN');
+    // n − s would verify too: only the low-S form the kit issues is its token (es256-low-s.ts).
+    if (header.alg === 'ES256' && !isLowS(input.signature)) throw authErrors.create('INVALID_TOKEN');
     let key = cache.get(kid);
     // A kid we do not know may be a key another instance just created: look once, then
     // remember the miss for a while so forged kids cannot make every request read the DB.
@@ -131,41 +172,86 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     return record;
   }
 
+  /** Signs a token of the session: the normal TTL, cut at the session's absolute end. */
+  async function sign(account: { id: string; accountType: AccountType }, session: SessionRecord): Promise<IssuedToken> {
+    const key = await current();
+    const now = clock.now();
+    const expiresAt = new Date(Math.min(now.getTime() + deps.ttlSeconds * 1000, session.expiresAt.getTime()));
+    const token = await new SignJWT({ account_type: account.accountType, sid: session.id })
+      .setProtectedHeader({ alg: key.record.alg, kid: key.record.kid, typ: 'JWT' })
+      .setIssuer(deps.issuer)
+      .setAudience(AUDIENCE)
+      .setSubject(account.id)
+      .setJti(random.token(16))
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(key.privateKey!);
+    if (key.record.alg !== 'ES256') return { token, expiresAt, sessionId: session.id };
+    const dot = token.lastIndexOf('.');
+    return { token: `${token.slice(0, dot + 1)}${toLowS(token.slice(dot + 1))}`, expiresAt, sessionId: session.id };
+  }
+
+  /** The claims of a token with a good signature, before its session is looked at. */
+  async function verifySignature(token: string): Promise<AccessTokenClaims> {
+    if (stale()) await reload();
+    try {
+      const { payload } = await jwtVerify(token, keyFor, {
+        algorithms: ACCEPTED_ALGORITHMS,
+        issuer: deps.issuer,
+        audience: AUDIENCE,
+        currentDate: clock.now(),
+        requiredClaims: ['sub', 'exp', 'iat', 'sid'],
+      });
+      const accountType = payload['account_type'];
+      const sessionId = payload['sid'];
+      // A token without a session (issued before sessions existed) could never be revoked: refused.
+      if ((accountType !== 'end_user' && accountType !== 'organization') || typeof sessionId !== 'string') throw authErrors.create('INVALID_TOKEN');
+      return { accountId: payload.sub!, accountType, sessionId, expiresAt: new Date(payload.exp! * 1000) };
+    } catch (error) {
+      if ((error as { code?: string }).code === 'INVALID_TOKEN') throw error;
+      throw authErrors.create('INVALID_TOKEN', { cause: error });
+    }
+  }
+
+  /** The token's session if it is live: read from the database on every call, so a revocation on any instance counts at once. */
+  async function liveSession(claims: AccessTokenClaims): Promise<SessionState> {
+    const session = await sessionStore.find(claims.sessionId);
+    const live =
+      session !== null && session.accountId === claims.accountId && session.revokedAt === null && !session.apiKeyRevoked && session.expiresAt > clock.now();
+    if (!live) throw authErrors.create('INVALID_TOKEN');
+    return session;
+  }
+
   return {
-    async issueAccessToken(account) {
-      const key = await current();
+    async issueAccessToken(account, options = {}) {
       const now = clock.now();
-      const expiresAt = new Date(now.getTime() + deps.ttlSeconds * 1000);
-      const token = await new SignJWT({ account_type: account.accountType })
-        .setProtectedHeader({ alg: key.record.alg, kid: key.record.kid, typ: 'JWT' })
-        .setIssuer(deps.issuer)
-        .setAudience(AUDIENCE)
-        .setSubject(account.id)
-        .setJti(random.token(16))
-        .setIssuedAt(Math.floor(now.getTime() / 1000))
-        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-        .sign(key.privateKey!);
-      return { token, expiresAt };
+      const session: SessionRecord = {
+        id: random.uuid(),
+        accountId: account.id,
+        apiKeyId: options.apiKeyId ?? null,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + deps.sessionLifetimeSeconds * 1000),
+        revokedAt: null,
+      };
+      await sessionStore.insert(session);
+      return sign(account, session);
+    },
+
+    async extendAccessToken(token) {
+      const claims = await verifySignature(token);
+      const session = await liveSession(claims);
+      return { ...(await sign({ id: claims.accountId, accountType: claims.accountType }, session)), accountId: claims.accountId };
     },
 
     async verifyAccessToken(token) {
-      if (Date.now() - loadedAt > KEY_CACHE_MS) await reload();
-      try {
-        const { payload } = await jwtVerify(token, keyFor, {
-          algorithms: ACCEPTED_ALGORITHMS,
-          issuer: deps.issuer,
-          audience: AUDIENCE,
-          currentDate: clock.now(),
-          requiredClaims: ['sub', 'exp', 'iat'],
-        });
-        const accountType = payload['account_type'];
-        if (accountType !== 'end_user' && accountType !== 'organization') throw authErrors.create('INVALID_TOKEN');
-        return { accountId: payload.sub!, accountType, expiresAt: new Date(payload.exp! * 1000) };
-      } catch (error) {
-        if ((error as { code?: string }).code === 'INVALID_TOKEN') throw error;
-        throw authErrors.create('INVALID_TOKEN', { cause: error });
-      }
+      const claims = await verifySignature(token);
+      await liveSession(claims);
+      return claims;
     },
+
+    revokeSession: (sessionId) => sessionStore.revoke(sessionId, clock.now()),
+    revokeAccountSessions: (accountId, options = {}) => sessionStore.revokeAccount(accountId, clock.now(), options.exceptSessionId),
+    purgeEndedSessions: () => sessionStore.purgeExpired(clock.now()),
 
     async jwks() {
       await reload();
@@ -188,8 +274,11 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     },
 
     async retireSigningKey(kid) {
-      await signingKeyStore.retire(kid, clock.now());
+      const retired = await signingKeyStore.retire(kid, clock.now());
       await reload();
+      if (retired) return;
+      if (cache.get(kid)?.record.rotatedAt === null) throw new TypeError(`key ${kid} signs new tokens: rotate first (w3kit keys rotate), then retire it`);
+      throw new TypeError(`no unretired signing key has kid ${kid}`);
     },
   };
 }

@@ -34,3 +34,15 @@ export async function createEndUser(kit: Kit, password = 'correct horse battery'
   const { token } = await kit.services.tokenService.issueAccessToken(account);
   return { account, loginId, password, token, bearer: `Bearer ${token}` };
 }
+
+/** The order of P-256: (r, n − s) verifies wherever (r, s) does. */
+export const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/** The same ES256 token with its signature's s replaced by n − s: a valid ECDSA signature of the same bytes. */
+export function highSTwin(token: string): string {
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  const raw = Buffer.from(signature, 'base64url');
+  const s = BigInt(`0x${raw.subarray(32).toString('hex')}`);
+  const flipped = Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex');
+  return `${header}.${payload}.${Buffer.concat([raw.subarray(0, 32), flipped]).toString('base64url')}`;
+}

@@ -13,6 +13,8 @@ export type AccountType = 'end_user' | 'organization';
 export interface Principal {
   accountId: string;
   accountType: AccountType;
+  /** The session the token belongs to, for logout (@w3kit/auth's tokens always name one). */
+  sessionId?: string;
 }
 
 export interface Authenticator {

@@ -1,0 +1,56 @@
+import type { DatabaseHandle } from '@w3kit/core';
+import type { AuthTables } from './schema.js';
+import type { SessionStore } from './session-store.js';
+
+export function createKyselySessionStore(database: DatabaseHandle): SessionStore {
+  const db = database.db.withTables<AuthTables>();
+  return {
+    async insert(session) {
+      await db
+        .insertInto('auth_sessions')
+        .values({
+          id: session.id,
+          account_id: session.accountId,
+          api_key_id: session.apiKeyId,
+          created_at: session.createdAt.getTime(),
+          expires_at: session.expiresAt.getTime(),
+          revoked_at: session.revokedAt?.getTime() ?? null,
+        })
+        .execute();
+    },
+    async find(id) {
+      // One primary-key read with the key joined, so a rotated secret ends its sessions without
+      // a second query (and without a race against an exchange that is still inserting one).
+      const row = await db
+        .selectFrom('auth_sessions as s')
+        .leftJoin('auth_api_keys as k', 'k.id', 's.api_key_id')
+        .select(['s.id', 's.account_id', 's.api_key_id', 's.created_at', 's.expires_at', 's.revoked_at', 'k.id as key_id', 'k.revoked_at as key_revoked_at'])
+        .where('s.id', '=', id)
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        id: row.id,
+        accountId: row.account_id,
+        apiKeyId: row.api_key_id,
+        // mysql2 returns BIGINT columns as strings
+        createdAt: new Date(Number(row.created_at)),
+        expiresAt: new Date(Number(row.expires_at)),
+        revokedAt: row.revoked_at === null ? null : new Date(Number(row.revoked_at)),
+        apiKeyRevoked: row.api_key_id !== null && (row.key_id === null || row.key_revoked_at !== null),
+      };
+    },
+    async revoke(id, at) {
+      const result = await db.updateTable('auth_sessions').set({ revoked_at: at.getTime() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async revokeAccount(accountId, at, exceptId) {
+      let query = db.updateTable('auth_sessions').set({ revoked_at: at.getTime() }).where('account_id', '=', accountId).where('revoked_at', 'is', null);
+      if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
+      return Number((await query.executeTakeFirst()).numUpdatedRows);
+    },
+    async purgeExpired(before) {
+      const result = await db.deleteFrom('auth_sessions').where('expires_at', '<', before.getTime()).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
