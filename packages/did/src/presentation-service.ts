@@ -92,7 +92,7 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
           audience: [],
           challenge: null,
           signedAt: null,
-          fingerprint: null,
+          replayKeys: [],
           credentials: [],
           problems: [problem('UNSUPPORTED_PROOF', 'the presentation has no proof this server verifies (JwtProof2020, DataIntegrityProof eddsa-rdfc-2022 or ecdsa-rdfc-2019, Ed25519Signature2020)')],
         };
@@ -109,7 +109,7 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
         audience: check.audience,
         challenge: check.challenge,
         signedAt: check.signedAt,
-        fingerprint: check.fingerprint,
+        replayKeys: problems.length === 0 ? check.replayKeys : [],
         credentials,
         problems,
       };
