@@ -85,6 +85,7 @@ describe('security: presentations (full kit)', () => {
         assert.equal(vcApi.body.verified, false);
         assert.equal(vcApi.body.problemDetails[0].title, 'SIGNATURE_INVALID');
         assert.equal(vcApi.body.results.challenge.valid, false);
+        assert.deepEqual(vcApi.body.results.holder, { valid: false, input: target.wallet.did });
       });
 
       it('a used VP, or one signed three days ago, does not log in again behind a junk proof dated now', async () => {

@@ -98,6 +98,8 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
         };
       }
       const credentials = await Promise.all(check.credentials.map((c) => credentialService.verify(c)));
+      // what a proof says counts only once it verified: an unverified one reports no audience, challenge or date
+      const signed = check.problems.length === 0;
       const problems = [...check.problems];
       const failed = credentials.findIndex((c) => !c.verified);
       if (failed >= 0) problems.push(problem('CREDENTIAL_NOT_VERIFIED', `verifiableCredential[${failed}]: ${credentials[failed]!.problems[0]?.message ?? 'not verified'}`));
@@ -106,9 +108,9 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
         format,
         presentation: check.presentation,
         holder: check.holder,
-        audience: check.audience,
-        challenge: check.challenge,
-        signedAt: check.signedAt,
+        audience: signed ? check.audience : [],
+        challenge: signed ? check.challenge : null,
+        signedAt: signed ? check.signedAt : null,
         replayKeys: problems.length === 0 ? check.replayKeys : [],
         credentials,
         problems,

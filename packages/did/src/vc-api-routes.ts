@@ -37,7 +37,8 @@ function presentationVerificationResult(v: PresentationVerification, options: { 
     errors: v.problems.map((p) => p.message),
     problemDetails: problemDetails(v.problems),
     results: {
-      holder: { valid: v.holder !== null, input: v.holder },
+      // the holder is valid once the presentation's own proofs verified (its credentials may still fail)
+      holder: { valid: v.holder !== null && v.problems.every((p) => p.code === 'CREDENTIAL_NOT_VERIFIED'), input: v.holder },
       ...(options.challenge ? { challenge: { valid: v.challenge === options.challenge, input: options.challenge } } : {}),
       ...(options.domain ? { domain: { valid: v.audience.includes(options.domain), input: options.domain } } : {}),
     },
