@@ -99,6 +99,13 @@ const firstError = (result: vc.VerifyResult): unknown => result.results?.find((r
 
 type Relationship = 'authentication' | 'assertionMethod';
 
+/**
+ * Proofs a document may carry. Each costs a canonicalization and a signature check, and no kit
+ * flow makes more than one; the Finenex routes' schema allows 8 at the top level, and this bounds
+ * the proof sets of credentials inside a presentation too.
+ */
+export const MAX_PROOFS = 8;
+
 const idOf = (value: unknown): string | null =>
   typeof value === 'string' ? value : value && typeof value === 'object' && typeof (value as Json)['id'] === 'string' ? ((value as Json)['id'] as string) : null;
 
@@ -114,6 +121,7 @@ async function proofSetProblem(proofs: unknown[], controller: string, relationsh
   const role = relationship === 'authentication' ? 'holder' : 'issuer';
   const mismatch: ProblemCode = relationship === 'authentication' ? 'SIGNATURE_INVALID' : 'ISSUER_MISMATCH';
   if (proofs.length === 0) return problem('UNSUPPORTED_PROOF', 'the document has no proof');
+  if (proofs.length > MAX_PROOFS) return problem('MALFORMED', `the document has ${proofs.length} proofs; at most ${MAX_PROOFS} are verified`);
   if (!controller.startsWith('did:')) return problem('DID_UNRESOLVABLE', `the ${role} ${controller.slice(0, 200)} is not a DID`);
   let document: Json;
   try {

@@ -1,4 +1,5 @@
 import { coreErrors, defineRoute, Type, type RouteGroup } from '@w3kit/core';
+import { MAX_PROOFS } from './data-integrity.js';
 import { CREDENTIAL_FORMATS } from './did-config.js';
 import type { CredentialVerification, Problem, ProblemCode, PresentationVerification } from './verification.js';
 
@@ -46,7 +47,7 @@ function presentationVerificationResult(v: PresentationVerification, options: { 
   };
 }
 
-const Proofed = Type.Object({ proof: Type.Union([Type.Object({ type: Type.String() }), Type.Array(Type.Object({ type: Type.String() }), { minItems: 1 })]) });
+const Proofed = Type.Object({ proof: Type.Union([Type.Object({ type: Type.String() }), Type.Array(Type.Object({ type: Type.String() }), { minItems: 1, maxItems: MAX_PROOFS })]) });
 
 const issueRoute = defineRoute({
   method: 'POST',

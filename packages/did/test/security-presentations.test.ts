@@ -159,6 +159,23 @@ for (const kind of testDatabases()) {
         }
         assert.equal((await post('/v2/did/verify-vc', credential)).body.verified, true);
       });
+
+      it('at most 8 proofs: more is a 400 on the routes, and a credential inside a VP with more does not verify', async () => {
+        const { wallet, credential } = await userWithDidKeyWallet();
+        const nine = withProofs(credential, Array.from({ length: 9 }, () => proofsOf(credential)[0]!));
+        for (const [path, body, field] of [['/v2/did/verify-vc', nine, 'proof'], ['/credentials/verify', { verifiableCredential: nine }, 'verifiableCredential.proof']] as const) {
+          const res = await post(path, body);
+          assert.equal(res.status, 400, path);
+          assert.equal(res.body.code, 'VALIDATION_FAILED', path);
+          assert.equal(res.body.issues.length, 1, JSON.stringify(res.body.issues));
+          assert.match(res.body.issues[0], new RegExp(`^${field.replace('.', '\\.')}: `), path);
+        }
+        const vp = await loginVp(wallet, nine, 'c-9');
+        const res = await post('/v2/did/verify-vp', vp);
+        assert.equal(res.body.code, 'CREDENTIAL_NOT_VERIFIED');
+        assert.equal(res.body.credentials[0].code, 'MALFORMED');
+        assert.equal(res.body.credentials[0].reason, 'the document has 9 proofs; at most 8 are verified');
+      });
     });
 
     describe('did security: replay keys and freshness', () => {
