@@ -123,12 +123,12 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
         const first = result.problems[0]!;
         reject(first.code, `The presentation does not verify: ${first.message}`);
       }
-      // The JWT's issuer is its holder by construction; a Data Integrity proof was checked against the holder.
+      // The JWT's issuer is its holder by construction; every Data Integrity proof was checked against the holder's authentication keys.
       if (!result.holder) reject('HOLDER_NOT_SIGNER', 'The presentation names no holder.');
       const now = clock.now();
       const maxAgeMs = options.presentationMaxAgeSeconds * 1000;
-      const { signedAt, fingerprint } = result;
-      if (!signedAt || !fingerprint) reject('PRESENTATION_TOO_OLD', 'The presentation must say when it was made (JWT nbf or iat, proof.created).');
+      const { signedAt, replayKeys } = result;
+      if (!signedAt || replayKeys.length === 0) reject('PRESENTATION_TOO_OLD', 'The presentation must say when it was made (JWT nbf or iat, proof.created).');
       if (now.getTime() - signedAt.getTime() > maxAgeMs) reject('PRESENTATION_TOO_OLD', `The presentation is older than ${options.presentationMaxAgeSeconds} seconds; make a new one.`);
       if (signedAt.getTime() - now.getTime() > SKEW_MS) reject('NOT_YET_VALID', 'The presentation is dated in the future.');
 
@@ -147,8 +147,9 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
       if (!accountId) {
         reject('NO_TRUSTED_CREDENTIAL', `The presentation holds no credential that this server issued to its holder (${result.holder}) for an account: create one with POST /v2/did/create-vc.`);
       }
-      // One VP, one login: remembered until it is too old to log in anyway.
-      const fresh = await usedPresentationStore.markUsed(fingerprint, new Date(signedAt.getTime() + maxAgeMs + SKEW_MS));
+      // One VP, one login: each of its proofs is remembered until the VP is too old to log in
+      // anyway, so neither a re-encoded copy nor a part of its proof set logs in again.
+      const fresh = await usedPresentationStore.markUsed([...new Set(replayKeys)], new Date(signedAt.getTime() + maxAgeMs + SKEW_MS));
       if (!fresh) reject('PRESENTATION_REPLAYED', 'This presentation was already used to log in; make a new one.');
       if (login && !(await appLoginStore.complete(login.id, accountId, now, new Date(now.getTime() + options.appLoginResultTtlSeconds * 1000)))) {
         await pendingLogin(login.requestId); // raises the 400 of what happened meanwhile

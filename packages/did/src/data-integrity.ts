@@ -5,7 +5,7 @@ import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from './document-loader.js';
-import { classifyError, problem, type PresentationProofCheck, type Problem, type ProofFormat } from './verification.js';
+import { classifyError, problem, type PresentationProofCheck, type Problem, type ProblemCode, type ProofFormat } from './verification.js';
 
 export type DataIntegrityFormat = Exclude<ProofFormat, 'jwt'>;
 
@@ -32,11 +32,18 @@ function proofsOf(document: Json): Json[] {
   return ([] as unknown[]).concat(document['proof'] ?? []).filter((p): p is Json => !!p && typeof p === 'object');
 }
 
-/** The Data Integrity format of a document's proof, or null when it has none the kit verifies. */
+/** The Data Integrity format of one proof, or null when the kit does not verify its suite. */
+function formatOfProof(proof: Json): DataIntegrityFormat | null {
+  if (proof['type'] === 'Ed25519Signature2020') return 'Ed25519Signature2020';
+  if (proof['type'] === 'DataIntegrityProof' && (proof['cryptosuite'] === 'eddsa-rdfc-2022' || proof['cryptosuite'] === 'ecdsa-rdfc-2019')) return proof['cryptosuite'];
+  return null;
+}
+
+/** The Data Integrity format of a document's first proof the kit verifies, or null when it has none. */
 export function dataIntegrityFormatOf(document: Json): DataIntegrityFormat | null {
   for (const proof of proofsOf(document)) {
-    if (proof['type'] === 'Ed25519Signature2020') return 'Ed25519Signature2020';
-    if (proof['type'] === 'DataIntegrityProof' && (proof['cryptosuite'] === 'eddsa-rdfc-2022' || proof['cryptosuite'] === 'ecdsa-rdfc-2019')) return proof['cryptosuite'];
+    const format = formatOfProof(proof);
+    if (format) return format;
   }
   return null;
 }
@@ -48,6 +55,24 @@ function signingSuite(format: DataIntegrityFormat, signer: Signer, date: Date) {
 
 // Suites keep per-document state while they verify; a fresh set per verification keeps them apart.
 const verificationSuites = () => [new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }), new DataIntegrityProof({ cryptosuite: ecdsaRdfc2019 }), new Ed25519Signature2020()];
+
+/**
+ * Fresh suites that also keep, for every proof whose signature verifies, the signing input the
+ * suite computed (hash of the canonical proof options and of the canonical document): what the
+ * signer signed, whatever bytes or encoding its proofValue has.
+ */
+function recordingSuites(signed: Map<object, Uint8Array>) {
+  const suites = verificationSuites();
+  for (const suite of suites) {
+    const verify = suite.verifySignature.bind(suite);
+    suite.verifySignature = async (options) => {
+      const valid = await verify(options);
+      if (valid) signed.set(options.proof, options.verifyData);
+      return valid;
+    };
+  }
+  return suites;
+}
 
 /** Contexts a credential of the format needs beside the data model's own (1.1 has no Data Integrity or Ed25519 terms). */
 export function suiteContexts(format: DataIntegrityFormat, model: '1.1' | '2.0'): string[] {
@@ -72,11 +97,75 @@ export async function signDataIntegrityPresentation(presentation: Json, format: 
 
 const firstError = (result: vc.VerifyResult): unknown => result.results?.find((r) => !r.verified && r.error)?.error ?? result.error;
 
+type Relationship = 'authentication' | 'assertionMethod';
+
 /**
- * Verifies a credential's Data Integrity proof and validity period. Status is not checked
- * here: the credential service checks it for every format alike.
+ * Proofs a document may carry. Each costs a canonicalization and a signature check, and no kit
+ * flow makes more than one; the Finenex routes' schema allows 8 at the top level, and this bounds
+ * the proof sets of credentials inside a presentation too.
+ */
+export const MAX_PROOFS = 8;
+
+const idOf = (value: unknown): string | null =>
+  typeof value === 'string' ? value : value && typeof value === 'object' && typeof (value as Json)['id'] === 'string' ? ((value as Json)['id'] as string) : null;
+
+/**
+ * The rule of a proof set, which jsonld-signatures does not apply (it accepts a document when
+ * any one proof verifies, and leaves out proofs of a suite or purpose it does not match): every
+ * proof is of a suite the kit verifies, for `relationship`, by a verification method that the
+ * controller's (the holder's, the issuer's) DID document lists under `relationship`. Checked
+ * before any signature, from the already cached DID document, so a forged proof set costs no
+ * canonicalization. The signatures are checked after, and each must verify.
+ */
+async function proofSetProblem(proofs: unknown[], controller: string, relationship: Relationship, loader: DocumentLoader): Promise<Problem | null> {
+  const role = relationship === 'authentication' ? 'holder' : 'issuer';
+  const mismatch: ProblemCode = relationship === 'authentication' ? 'SIGNATURE_INVALID' : 'ISSUER_MISMATCH';
+  if (proofs.length === 0) return problem('UNSUPPORTED_PROOF', 'the document has no proof');
+  if (proofs.length > MAX_PROOFS) return problem('MALFORMED', `the document has ${proofs.length} proofs; at most ${MAX_PROOFS} are verified`);
+  if (!controller.startsWith('did:')) return problem('DID_UNRESOLVABLE', `the ${role} ${controller.slice(0, 200)} is not a DID`);
+  let document: Json;
+  try {
+    document = (await loader(controller)).document as Json;
+  } catch (error) {
+    return classifyError(error);
+  }
+  const authorized = new Set(([] as unknown[]).concat(document[relationship] ?? []).map((m) => {
+    const id = idOf(m);
+    return id?.startsWith('#') ? `${controller}${id}` : id;
+  }));
+  for (const [i, proof] of proofs.entries()) {
+    if (!proof || typeof proof !== 'object' || Array.isArray(proof)) return problem('MALFORMED', `proof[${i}] is not an object`);
+    const p = proof as Json;
+    if (!formatOfProof(p)) return problem('UNSUPPORTED_PROOF', `proof[${i}] is of a type this server does not verify (${String(p['type']).slice(0, 64)})`);
+    if (p['proofPurpose'] !== relationship) return problem('UNSUPPORTED_PROOF', `proof[${i}] is for ${String(p['proofPurpose']).slice(0, 64)}, not ${relationship}`);
+    const method = idOf(p['verificationMethod']);
+    if (!method || !authorized.has(method)) {
+      return problem(mismatch, `proof[${i}] is made by ${String(method).slice(0, 200)}, which the ${role} ${controller} does not authorize for ${relationship}`);
+    }
+  }
+  return null;
+}
+
+/** Why not every proof verified, or null when each did (jsonld-signatures reports only the proofs it matched). */
+function unverifiedProof(result: vc.VerifyResult | undefined, error: unknown, proofs: number): Problem | null {
+  if (!result?.verified) return classifyError(result ? firstError(result) : error);
+  const failed = result.results?.find((r) => !r.verified);
+  if (failed) return classifyError(failed.error);
+  if (result.results?.length !== proofs) return problem('UNSUPPORTED_PROOF', `${result.results?.length ?? 0} of ${proofs} proofs were verified`);
+  return null;
+}
+
+/**
+ * Verifies a credential's Data Integrity proofs and validity period: every proof must verify
+ * and be made by a key its issuer authorizes for assertionMethod. Status is not checked here:
+ * the credential service checks it for every format alike.
  */
 export async function verifyDataIntegrityCredential(credential: Json, loader: DocumentLoader, now: Date): Promise<Problem[]> {
+  const proofs = ([] as unknown[]).concat(credential['proof'] ?? []);
+  const issuer = idOf(credential['issuer']);
+  if (!issuer) return [problem('MALFORMED', 'the credential names no issuer')];
+  const refused = await proofSetProblem(proofs, issuer, 'assertionMethod', loader);
+  if (refused) return [refused];
   try {
     const result = await vc.verifyCredential({
       credential,
@@ -85,56 +174,87 @@ export async function verifyDataIntegrityCredential(credential: Json, loader: Do
       now,
       checkStatus: async () => ({ verified: true }),
     });
-    return result.verified ? [] : [classifyError(firstError(result))];
+    const failed = unverifiedProof(result, undefined, proofs.length);
+    return failed ? [failed] : [];
   } catch (error) {
     return [classifyError(error)];
   }
 }
 
+/** Domains every proof names (each proof may name several). */
+function commonDomains(proofs: Json[]): string[] {
+  const each = proofs.map((p) => ([] as unknown[]).concat(p['domain'] ?? []).filter((d): d is string => typeof d === 'string'));
+  return (each[0] ?? []).filter((d) => each.every((domains) => domains.includes(d)));
+}
+
+/** The earliest `created` of the proofs, or null when one has none: a presentation is as old as its oldest proof. */
+function earliestCreated(proofs: Json[]): Date | null {
+  let earliest: Date | null = null;
+  for (const proof of proofs) {
+    const created = typeof proof['created'] === 'string' ? new Date(proof['created']) : null;
+    if (!created || Number.isNaN(created.getTime())) return null;
+    if (!earliest || created < earliest) earliest = created;
+  }
+  return earliest;
+}
+
+/** Replay key of a verified proof: its verification method and what it signed (not its proofValue, which has more than one encoding). */
+const replayKey = (method: string, signingInput: Uint8Array) => createHash('sha256').update(`data-integrity\n${method}\n`).update(signingInput).digest('hex');
 
 /**
- * Verifies a presentation's own proof: authentication by its holder, challenge and domain when
- * expected. Its credentials are the presentation service's to verify.
+ * Verifies a presentation's own proofs: every one must verify, for authentication, by a key its
+ * holder's DID document authorizes for authentication, with the expected challenge and domain.
+ * Challenge, domain, date and replay keys are read from the verified proofs only. Its credentials
+ * are the presentation service's to verify.
  */
 export async function verifyDataIntegrityPresentation(
   presentation: Json,
   loader: DocumentLoader,
   expect: { now: Date; audience?: string; challenge?: string },
 ): Promise<PresentationProofCheck> {
-  const proof = proofsOf(presentation)[0] ?? {};
-  const challenge = typeof proof['challenge'] === 'string' ? proof['challenge'] : null;
-  const domain = proof['domain'];
-  const created = typeof proof['created'] === 'string' ? new Date(proof['created']) : null;
-  const holderValue = presentation['holder'];
+  const proofs = ([] as unknown[]).concat(presentation['proof'] ?? []);
+  const claimed = proofs[0] && typeof proofs[0] === 'object' ? (proofs[0] as Json)['challenge'] : undefined;
   const base = {
     presentation,
-    holder: typeof holderValue === 'string' ? holderValue : typeof (holderValue as Json | undefined)?.['id'] === 'string' ? String((holderValue as Json)['id']) : null,
-    audience: ([] as unknown[]).concat(domain ?? []).filter((d): d is string => typeof d === 'string'),
-    challenge,
-    signedAt: created && !Number.isNaN(created.getTime()) ? created : null,
-    fingerprint: createHash('sha256').update(String(proof['proofValue'] ?? JSON.stringify(proof))).digest('hex'),
+    holder: idOf(presentation['holder']),
+    audience: [] as string[],
+    challenge: null as string | null,
+    signedAt: null as Date | null,
+    replayKeys: [] as string[],
     credentials: ([] as unknown[]).concat(presentation['verifiableCredential'] ?? []),
   };
   if (!base.holder) return { ...base, problems: [problem('MALFORMED', 'the presentation names no holder')] };
-  if (expect.challenge === undefined && challenge === null) return { ...base, problems: [problem('CHALLENGE_MISMATCH', 'a Data Integrity presentation must carry proof.challenge')] };
+  // without an expected challenge, the first proof's must be every proof's (jsonld-signatures checks each)
+  const challenge = expect.challenge ?? (typeof claimed === 'string' ? claimed : undefined);
+  if (challenge === undefined) return { ...base, problems: [problem('CHALLENGE_MISMATCH', 'a Data Integrity presentation must carry proof.challenge')] };
+  const refused = await proofSetProblem(proofs, base.holder, 'authentication', loader);
+  if (refused) return { ...base, problems: [refused] };
   try {
-    // The proof signs the credentials too, so they stay in; vc verifies them as well, but only
+    // The proofs sign the credentials too, so they stay in; vc verifies them as well, but only
     // the presentation's own result is used here: the presentation service verifies each
     // credential itself (status, issuer, subject) whatever its format.
+    const signed = new Map<object, Uint8Array>();
     const result = await vc.verify({
       presentation,
-      suite: verificationSuites(),
+      suite: recordingSuites(signed),
       documentLoader: loader,
-      challenge: expect.challenge ?? challenge!,
+      challenge,
       ...(expect.audience ? { domain: expect.audience } : {}),
       now: expect.now,
       checkStatus: async () => ({ verified: true }),
     });
     const own = result.presentationResult;
-    if (!own?.verified) return { ...base, problems: [classifyError(own ? firstError(own) : result.error)] };
-    const vmController = String((own.results?.[0] as { verificationMethod?: { controller?: unknown } } | undefined)?.verificationMethod?.controller ?? '');
-    if (vmController && vmController !== base.holder) return { ...base, problems: [problem('SIGNATURE_INVALID', `the presentation is signed by ${vmController}, not by its holder ${base.holder}`)] };
-    return { ...base, problems: [] };
+    const failed = unverifiedProof(own, result.error, proofs.length);
+    if (failed) return { ...base, problems: [failed] };
+    const verified = own!.results!;
+    const keys = verified.map((r) => {
+      const input = r.proof && signed.get(r.proof);
+      const method = idOf(r.verificationMethod);
+      return input && method ? replayKey(method, input) : null;
+    });
+    if (keys.some((k) => k === null)) return { ...base, problems: [problem('MALFORMED', 'a proof verified without a signing input to remember it by')] };
+    const verifiedProofs = verified.map((r) => r.proof!);
+    return { ...base, audience: commonDomains(verifiedProofs), challenge, signedAt: earliestCreated(verifiedProofs), replayKeys: keys as string[], problems: [] };
   } catch (error) {
     return { ...base, problems: [classifyError(error)] };
   }

@@ -14,13 +14,19 @@ declare module '@digitalbazaar/vc' {
     readonly type: string;
     verificationMethod?: string;
   }
+  /** What a suite's `verifySignature` gets: the signing input it computed for `proof`, and the key. */
+  export interface VerifySignatureOptions {
+    verifyData: Uint8Array;
+    verificationMethod: JsonLdObject;
+    proof: JsonLdObject;
+  }
   export interface ProofPurpose {
     readonly term: string;
   }
   export interface VerifyResult {
     verified: boolean;
     error?: Error & { errors?: Error[] };
-    results?: { verified: boolean; error?: Error; proof?: JsonLdObject }[];
+    results?: { verified: boolean; error?: Error; proof?: JsonLdObject; verificationMethod?: JsonLdObject }[];
     statusResult?: { verified: boolean };
   }
   export interface VerifyPresentationResult {
@@ -78,6 +84,7 @@ declare module '@digitalbazaar/data-integrity' {
     constructor(options: { cryptosuite: Cryptosuite; signer?: Signer; date?: Date | string });
     readonly type: string;
     verificationMethod?: string;
+    verifySignature(options: import('@digitalbazaar/vc').VerifySignatureOptions): Promise<boolean>;
   }
 }
 
@@ -98,6 +105,7 @@ declare module '@digitalbazaar/ed25519-signature-2020' {
     constructor(options?: { signer?: Signer; date?: Date | string });
     readonly type: string;
     verificationMethod?: string;
+    verifySignature(options: import('@digitalbazaar/vc').VerifySignatureOptions): Promise<boolean>;
   }
 }
 

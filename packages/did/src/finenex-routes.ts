@@ -1,11 +1,12 @@
 import { defineRoute, LoginResultSchema, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
+import { MAX_PROOFS } from './data-integrity.js';
 import { CREDENTIAL_FORMATS, type ResolvedDidOptions } from './did-config.js';
 import { LOGIN_DEMO_SCRIPT, renderLoginDemoPage } from './login-demo-page.js';
 import type { CredentialVerification, PresentationVerification } from './verification.js';
 
 const Did = Type.String({ minLength: 8, maxLength: 512, pattern: '^did:[a-z0-9]+:\\S+$', description: 'a DID (did:ethr or did:key)' });
 const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: 'a 0x address' });
-const Proof = Type.Union([Type.Object({ type: Type.String({ maxLength: 128 }) }), Type.Array(Type.Object({ type: Type.String({ maxLength: 128 }) }), { minItems: 1, maxItems: 8 })]);
+const Proof = Type.Union([Type.Object({ type: Type.String({ maxLength: 128 }) }), Type.Array(Type.Object({ type: Type.String({ maxLength: 128 }) }), { minItems: 1, maxItems: MAX_PROOFS })]);
 /** A credential or presentation in JSON form: anything, as long as it carries a proof. */
 const Verifiable = (description: string) => Type.Object({ proof: Proof }, { description });
 const Format = Type.Union(

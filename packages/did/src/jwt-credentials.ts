@@ -95,7 +95,7 @@ export interface JwtCredentialCheck {
 /** Verifies a JWT credential (and that its posted JSON form, if any, says what the JWT says). */
 export async function verifyJwtCredential(jwt: string, posted: Json | null, resolver: Resolvable, now: Date): Promise<JwtCredentialCheck> {
   try {
-    const verified = await verifyCredential(jwt, resolver, { policies: { now: Math.floor(now.getTime() / 1000) } });
+    const verified = await verifyCredential(jwt, resolver, { policies: { now: Math.floor(now.getTime() / 1000) }, proofPurpose: 'assertionMethod' });
     const credential = verified.verifiableCredential as unknown as Json;
     const mismatch = posted ? jsonMismatch(posted, credential) : null;
     if (mismatch) return { credential, problems: [problem('PAYLOAD_MISMATCH', `"${mismatch}" differs from what the signed JWT says`)] };
@@ -146,14 +146,20 @@ export interface PresentationExpectations {
   challenge?: string;
 }
 
+/**
+ * Replay key of a verified JWT: its signer and its signing input (header and payload), not its
+ * signature. did-jwt accepts an ES256K signature with a high S (the seed's own samples have one),
+ * so flipping S to n − S makes other JWT bytes with the same valid signature.
+ */
+const jwtReplayKey = (signer: string, jwt: string) => createHash('sha256').update(`jwt\n${signer}\n${jwt.slice(0, jwt.lastIndexOf('.'))}`).digest('hex');
+
 /** Verifies a JWT VP: the holder's signature, its time, and the expected audience and challenge. */
 export async function verifyJwtPresentation(jwt: string, posted: Json | null, resolver: Resolvable, expect: PresentationExpectations): Promise<PresentationProofCheck> {
-  const fingerprint = createHash('sha256').update(jwt).digest('hex');
   let payload: Json;
   try {
     payload = decodeJWT(jwt).payload as Json;
   } catch (error) {
-    return { presentation: null, holder: null, audience: [], challenge: null, signedAt: null, fingerprint, credentials: [], problems: [problem('MALFORMED', (error as Error).message)] };
+    return { presentation: null, holder: null, audience: [], challenge: null, signedAt: null, replayKeys: [], credentials: [], problems: [problem('MALFORMED', (error as Error).message)] };
   }
   const audience = ([] as unknown[]).concat(payload['aud'] ?? []).filter((a): a is string => typeof a === 'string');
   const seconds = Number(payload['nbf'] ?? payload['iat']);
@@ -162,19 +168,20 @@ export async function verifyJwtPresentation(jwt: string, posted: Json | null, re
     audience,
     challenge: typeof payload['nonce'] === 'string' ? payload['nonce'] : null,
     signedAt: Number.isFinite(seconds) ? new Date(seconds * 1000) : null,
-    fingerprint,
+    replayKeys: [] as string[],
     credentials: ([] as unknown[]).concat((payload['vp'] as Json | undefined)?.['verifiableCredential'] ?? []),
   };
   try {
     const verified = await verifyPresentation(jwt, resolver, {
       policies: { now: Math.floor(expect.now.getTime() / 1000), ...(expect.audience ? {} : { aud: false }) },
+      proofPurpose: 'authentication',
       ...(expect.audience ? { domain: expect.audience } : {}),
       ...(expect.challenge ? { challenge: expect.challenge } : {}),
     });
     const presentation = verified.verifiablePresentation as unknown as Json;
     const mismatch = posted ? jsonMismatch(posted, presentation) : null;
     if (mismatch) return { ...base, presentation, problems: [problem('PAYLOAD_MISMATCH', `"${mismatch}" differs from what the signed JWT says`)] };
-    return { ...base, presentation, problems: [] };
+    return { ...base, presentation, replayKeys: [jwtReplayKey(verified.issuer, jwt)], problems: [] };
   } catch (error) {
     let presentation: Json | null = null;
     try {

@@ -5,9 +5,11 @@ import type { UsedPresentationStore } from './used-presentation-store.js';
 export function createKyselyUsedPresentationStore(database: DatabaseHandle): UsedPresentationStore {
   const db = database.db.withTables<DidTables>();
   return {
-    async markUsed(hash, expiresAt) {
+    async markUsed(keys, expiresAt) {
+      if (keys.length === 0) throw new TypeError('markUsed needs at least one replay key');
       try {
-        await db.insertInto('did_used_presentations').values({ hash, expires_at: expiresAt.getTime() }).execute();
+        // one multi-row INSERT: a duplicate key fails the whole statement on SQLite and InnoDB alike
+        await db.insertInto('did_used_presentations').values(keys.map((hash) => ({ hash, expires_at: expiresAt.getTime() }))).execute();
         return true;
       } catch (error) {
         if (isUniqueViolation(error)) return false;

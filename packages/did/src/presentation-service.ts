@@ -92,12 +92,14 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
           audience: [],
           challenge: null,
           signedAt: null,
-          fingerprint: null,
+          replayKeys: [],
           credentials: [],
           problems: [problem('UNSUPPORTED_PROOF', 'the presentation has no proof this server verifies (JwtProof2020, DataIntegrityProof eddsa-rdfc-2022 or ecdsa-rdfc-2019, Ed25519Signature2020)')],
         };
       }
       const credentials = await Promise.all(check.credentials.map((c) => credentialService.verify(c)));
+      // what a proof says counts only once it verified: an unverified one reports no audience, challenge or date
+      const signed = check.problems.length === 0;
       const problems = [...check.problems];
       const failed = credentials.findIndex((c) => !c.verified);
       if (failed >= 0) problems.push(problem('CREDENTIAL_NOT_VERIFIED', `verifiableCredential[${failed}]: ${credentials[failed]!.problems[0]?.message ?? 'not verified'}`));
@@ -106,10 +108,10 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
         format,
         presentation: check.presentation,
         holder: check.holder,
-        audience: check.audience,
-        challenge: check.challenge,
-        signedAt: check.signedAt,
-        fingerprint: check.fingerprint,
+        audience: signed ? check.audience : [],
+        challenge: signed ? check.challenge : null,
+        signedAt: signed ? check.signedAt : null,
+        replayKeys: problems.length === 0 ? check.replayKeys : [],
         credentials,
         problems,
       };

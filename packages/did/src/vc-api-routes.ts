@@ -1,4 +1,5 @@
 import { coreErrors, defineRoute, Type, type RouteGroup } from '@w3kit/core';
+import { MAX_PROOFS } from './data-integrity.js';
 import { CREDENTIAL_FORMATS } from './did-config.js';
 import type { CredentialVerification, Problem, ProblemCode, PresentationVerification } from './verification.js';
 
@@ -37,7 +38,8 @@ function presentationVerificationResult(v: PresentationVerification, options: { 
     errors: v.problems.map((p) => p.message),
     problemDetails: problemDetails(v.problems),
     results: {
-      holder: { valid: v.holder !== null, input: v.holder },
+      // the holder is valid once the presentation's own proofs verified (its credentials may still fail)
+      holder: { valid: v.holder !== null && v.problems.every((p) => p.code === 'CREDENTIAL_NOT_VERIFIED'), input: v.holder },
       ...(options.challenge ? { challenge: { valid: v.challenge === options.challenge, input: options.challenge } } : {}),
       ...(options.domain ? { domain: { valid: v.audience.includes(options.domain), input: options.domain } } : {}),
     },
@@ -45,7 +47,7 @@ function presentationVerificationResult(v: PresentationVerification, options: { 
   };
 }
 
-const Proofed = Type.Object({ proof: Type.Union([Type.Object({ type: Type.String() }), Type.Array(Type.Object({ type: Type.String() }), { minItems: 1 })]) });
+const Proofed = Type.Object({ proof: Type.Union([Type.Object({ type: Type.String() }), Type.Array(Type.Object({ type: Type.String() }), { minItems: 1, maxItems: MAX_PROOFS })]) });
 
 const issueRoute = defineRoute({
   method: 'POST',

@@ -54,7 +54,7 @@ export interface PresentationProofCheck {
   audience: string[];
   challenge: string | null;
   signedAt: Date | null;
-  fingerprint: string;
+  replayKeys: string[];
   /** The credentials as the presentation carries them: JWT strings or JSON objects. */
   credentials: unknown[];
   problems: Problem[];
@@ -69,10 +69,15 @@ export interface PresentationVerification {
   audience: string[];
   /** JWT `nonce` / Data Integrity `proof.challenge`. */
   challenge: string | null;
-  /** When the holder signed it (JWT `nbf`/`iat`, Data Integrity `proof.created`), if it says. */
+  /** When the holder signed it (JWT `nbf`/`iat`, Data Integrity: the earliest `created` of its proofs), if it says. */
   signedAt: Date | null;
-  /** Hash of the signed presentation (the JWT, or the proof value), to refuse a replay. */
-  fingerprint: string | null;
+  /**
+   * One key per verified proof, from what was signed and by which key, never from the signature
+   * bytes (an ES256K signature with S flipped, a proofValue in another multibase encoding, are
+   * the same signature): a login remembers every key, so no copy, re-encoding or part of a used
+   * presentation logs in again. Empty when the presentation does not verify.
+   */
+  replayKeys: string[];
   credentials: CredentialVerification[];
   problems: Problem[];
 }

@@ -194,7 +194,7 @@ for (const kind of testDatabases()) {
           const impostorRes = await post('/v2/did/verify-vp', impostor);
           assert.equal(impostorRes.body.verified, false);
           assert.equal(impostorRes.body.code, 'SIGNATURE_INVALID');
-          assert.equal(impostorRes.body.reason, `the presentation is signed by ${did}, not by its holder ${victim}`);
+          assert.equal(impostorRes.body.reason, `proof[0] is made by ${key.id}, which the holder ${victim} does not authorize for authentication`);
         }
       });
 
