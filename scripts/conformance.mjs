@@ -117,11 +117,12 @@ runner.stderr.on('data', keep);
 const runnerCode = await new Promise((done) => runner.once('exit', (code) => done(code ?? 2)));
 const logFile = join(ROOT, 'conformance/last-run.log');
 writeFileSync(logFile, log.join(''));
-say(`the suites' full output: ${logFile}`);
+say(`the suites' full output: ${logFile}; results by test: conformance/last-summary.json`);
 stopServer();
 if (runnerCode === 2 || !existsSync(join(out, 'summary.json'))) fail(`the runner could not run (exit ${runnerCode})`);
 
 const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+writeFileSync(join(ROOT, 'conformance/last-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 const expected = existsSync(EXPECTED) ? JSON.parse(readFileSync(EXPECTED, 'utf8')) : { suites: {} };
 
 let passed = 0;
