@@ -29,6 +29,7 @@ const CONTEXT_FILES: Record<string, string> = {
   'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
   'https://www.w3.org/ns/credentials/undefined-terms/v2': 'credentials-undefined-terms-v2.jsonld',
   'https://www.w3.org/ns/credentials/status/v1': 'credentials-status-v1.jsonld',
+  'https://www.w3.org/ns/credentials/examples/v2': 'credentials-examples-v2.jsonld',
   'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
   'https://w3id.org/security/suites/ed25519-2020/v1': 'ed25519-2020-v1.jsonld',
   'https://w3id.org/security/suites/x25519-2020/v1': 'x25519-2020-v1.jsonld',

@@ -12,6 +12,8 @@ export const didErrors = defineErrors({
   HOLDER_KEY_NOT_HELD: { status: 409, message: 'This server does not hold the holder’s key; the holder’s wallet signs its own presentations.' },
   HOLDER_NOT_AUTHORIZED: { status: 401, message: 'Send the tempKey (secretKey) of the holder’s address, or the owning account’s Authorization: Bearer token.' },
   INVALID_CREDENTIAL: { status: 422, message: 'The credential cannot be processed.' },
+  CREDENTIAL_NOT_VERIFIED: { status: 422, message: 'The credential does not verify.' },
+  PRESENTATION_NOT_VERIFIED: { status: 422, message: 'The presentation does not verify.' },
   CREDENTIAL_NOT_FOUND: { status: 404, message: 'This server issued no such credential.' },
   NOT_CREDENTIAL_ISSUER: { status: 403, message: 'Only the account the credential was issued for can revoke it.' },
   ORGANIZATION_ONLY: { status: 403, message: 'Only an organization account can issue credentials through the VC-API.' },

@@ -1,5 +1,6 @@
 import { coreErrors, defineRoute, Type, type RouteGroup } from '@w3kit/core';
 import { MAX_PROOFS } from './data-integrity.js';
+import { didErrors } from './errors.js';
 import { CREDENTIAL_FORMATS } from './did-config.js';
 import type { CredentialVerification, Problem, ProblemCode, PresentationVerification } from './verification.js';
 
@@ -23,6 +24,19 @@ const PROBLEM_TYPES: Record<ProblemCode, string> = {
 
 const problemDetails = (problems: Problem[]) =>
   problems.map((p) => ({ type: `https://www.w3.org/TR/vc-data-model#${PROBLEM_TYPES[p.code]}`, title: p.code, detail: p.message }));
+
+/**
+ * VC-API answers input it cannot verify with an error status, not `200 {verified: false}`: 422
+ * (the request was well formed, the credential or presentation does not verify), in the group's
+ * Finenex error body (`status`, `error`, `code`, `message`, `path`) with the whole verification
+ * result beside it (`verified`, `checks`, `errors`, `problemDetails`, …). A body the schema
+ * refuses is 400, as for every route.
+ */
+function answer<T extends { verified: boolean; errors: string[] }>(result: T, code: 'CREDENTIAL_NOT_VERIFIED' | 'PRESENTATION_NOT_VERIFIED'): T {
+  if (result.verified) return result;
+  const first = result.errors[0];
+  throw didErrors.create(code, { ...(first ? { message: `${didErrors.catalog[code].message.slice(0, -1)}: ${first}` } : {}), details: result });
+}
 
 /** A VC-API verification result: `verified`, the checks done, errors and ProblemDetails. */
 function credentialVerificationResult(v: CredentialVerification) {
@@ -82,7 +96,7 @@ const verifyCredentialRoute = defineRoute({
   summary: 'VC-API: verify a credential (proof, validity period, status).',
   body: Type.Object({ verifiableCredential: Proofed, options: Type.Optional(Type.Object({})) }),
   async handler({ body, services }) {
-    return credentialVerificationResult(await services.credentialService.verify(body.verifiableCredential));
+    return answer(credentialVerificationResult(await services.credentialService.verify(body.verifiableCredential)), 'CREDENTIAL_NOT_VERIFIED');
   },
 });
 
@@ -97,7 +111,7 @@ const verifyPresentationRoute = defineRoute({
   async handler({ body, services }) {
     const options = { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { audience: body.options.domain } : {}) };
     const result = await services.presentationService.verify(body.verifiablePresentation, options);
-    return presentationVerificationResult(result, { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { domain: body.options.domain } : {}) });
+    return answer(presentationVerificationResult(result, { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { domain: body.options.domain } : {}) }), 'PRESENTATION_NOT_VERIFIED');
   },
 });
 

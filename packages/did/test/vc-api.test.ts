@@ -69,7 +69,12 @@ for (const kind of testDatabases()) {
         const tampered = structuredClone(credential);
         (tampered['credentialSubject'] as Json)['degree'] = 'PhD';
         const res = await post('/credentials/verify', { verifiableCredential: tampered });
-        assert.equal(res.status, 200);
+        assert.equal(res.status, 422, 'VC-API: a well-formed credential that does not verify is 422, with its result');
+        // the Finenex error body of the group, with the VC-API verification result beside it
+        assert.deepEqual(
+          [res.body.status, res.body.error, res.body.code, res.body.message, res.body.path],
+          [422, 'Unprocessable Entity', 'CREDENTIAL_NOT_VERIFIED', 'The credential does not verify: Invalid signature.', '/credentials/verify'],
+        );
         assert.equal(res.body.verified, false);
         assert.deepEqual(res.body.checks, []);
         assert.deepEqual(res.body.errors, ['Invalid signature.']);
@@ -85,6 +90,7 @@ for (const kind of testDatabases()) {
         const revoked = await post('/credentials/status', { credentialId: 'urn:example:diploma-1', credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true }, org.bearer);
         assert.equal(revoked.status, 200);
         const after = await post('/credentials/verify', { verifiableCredential: credential });
+        assert.equal(after.status, 422);
         assert.equal(after.body.verified, false);
         assert.equal(after.body.problemDetails[0].title, 'REVOKED');
         assert.equal(after.body.problemDetails[0].type, 'https://www.w3.org/TR/vc-data-model#RANGE_ERROR');
@@ -153,10 +159,13 @@ for (const kind of testDatabases()) {
           assert.deepEqual(ok.body.results.challenge, { valid: true, input: 'n-42' });
           assert.equal(ok.body.credentialResults[0].verified, true);
           const challenge = await post('/presentations/verify', { verifiablePresentation: vp, options: { challenge: 'n-43' } });
+          assert.equal(challenge.status, 422, format);
+          assert.equal(challenge.body.code, 'PRESENTATION_NOT_VERIFIED', format);
           assert.equal(challenge.body.verified, false, format);
           assert.equal(challenge.body.problemDetails[0].title, 'CHALLENGE_MISMATCH', format);
           assert.deepEqual(challenge.body.results.challenge, { valid: false, input: 'n-43' });
           const domain = await post('/presentations/verify', { verifiablePresentation: vp, options: { domain: 'did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4' } });
+          assert.equal(domain.status, 422, format);
           assert.equal(domain.body.verified, false, format);
           assert.equal(domain.body.problemDetails[0].title, 'AUDIENCE_MISMATCH', `${format}: ${JSON.stringify(domain.body.errors)}`);
         }
