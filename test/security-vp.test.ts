@@ -81,7 +81,8 @@ describe('security: presentations (full kit)', () => {
         assert.equal(finenex.body.code, 'SIGNATURE_INVALID');
         assert.equal(finenex.body.challenge, null, 'nothing is read from an unverified proof');
         const vcApi = await api().post('/presentations/verify').send({ verifiablePresentation: vp, options: { challenge: 'c-2', domain: verifier } });
-        assert.equal(vcApi.status, 200);
+        assert.equal(vcApi.status, 422);
+        assert.equal(vcApi.body.code, 'PRESENTATION_NOT_VERIFIED');
         assert.equal(vcApi.body.verified, false);
         assert.equal(vcApi.body.problemDetails[0].title, 'SIGNATURE_INVALID');
         assert.equal(vcApi.body.results.challenge.valid, false);

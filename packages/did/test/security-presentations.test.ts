@@ -100,7 +100,8 @@ for (const kind of testDatabases()) {
         assert.equal(finenex.body.verified, false);
         assert.equal(finenex.body.code, 'SIGNATURE_INVALID', finenex.body.reason);
         const vcApi = await post('/presentations/verify', { verifiablePresentation: forged, options: { challenge: 'c-1', domain: verifier } });
-        assert.equal(vcApi.status, 200);
+        assert.equal(vcApi.status, 422);
+        assert.equal(vcApi.body.code, 'PRESENTATION_NOT_VERIFIED');
         assert.equal(vcApi.body.verified, false);
         assert.deepEqual(vcApi.body.checks, []);
         assert.equal(vcApi.body.problemDetails[0].title, 'SIGNATURE_INVALID');
