@@ -11,7 +11,12 @@ import type { ServerConfig } from './env-config.js';
 export function standalonePlugins(config: ServerConfig): KitPlugin[] {
   return [
     auth({ dnsServers: config.dnsServers }),
-    did({ chainId: config.didChainId, loginDemoPage: config.didLoginDemo }),
+    did({
+      chainId: config.didChainId,
+      loginDemoPage: config.didLoginDemo,
+      operatorOrganizations: config.didOperatorOrganizations,
+      ...(config.didAppLoginResultToken === undefined ? {} : { requireAppLoginResultToken: config.didAppLoginResultToken }),
+    }),
     nft(),
     attestations({ signerKey: config.attestationSignerKey ?? '', facebook: config.facebook, twitter: config.twitter }),
   ];
