@@ -160,7 +160,16 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
   }
 
   async function sign(credential: Json, key: IssuerKey, format: CredentialFormat, now: Date): Promise<Json> {
-    if (format === 'jwt') return issueJwtCredential(credential, key.jwt!);
+    if (format === 'jwt') {
+      try {
+        return await issueJwtCredential(credential, key.jwt!);
+      } catch (error) {
+        // did-jwt-vc refuses what its JWT encoding cannot carry (a subject of only an id, …) with these prefixes
+        const message = error instanceof Error ? error.message : '';
+        if (!/^(schema_error|format_error): /.test(message)) throw error;
+        throw didErrors.create('INVALID_CREDENTIAL', { message: `The credential cannot be signed as a JWT: ${message.replace(/^\w+: /, '')}.`, cause: error });
+      }
+    }
     try {
       return await issueDataIntegrityCredential(credential, format, key.dataIntegrity!, loader, now);
     } catch (error) {
