@@ -47,6 +47,8 @@ export interface ServerConfig {
   didAppLoginResultToken: boolean | undefined;
   /** `DID_OPERATOR_ORGANIZATIONS`, comma-separated account ids; default none: organizations that may issue through the VC-API as the kit's own issuer DIDs. */
   didOperatorOrganizations: string[];
+  /** `DID_VERIFY_RATE_LIMIT`, verifications per minute per client IP or `off`; default the did plugin's 120 (rule `did.verify`). */
+  didVerifyRateLimit: number | 'off' | undefined;
   /** What was filled in with a development default, to say so loudly at startup. */
   developmentDefaults: string[];
 }
@@ -165,6 +167,9 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   const didAppLoginResultToken = resultTokenVar === undefined ? undefined : resultTokenVar === 'required';
   const didOperatorOrganizations = (env['DID_OPERATOR_ORGANIZATIONS'] ?? '').split(',').map((id) => id.trim()).filter(Boolean);
   if (didOperatorOrganizations.some((id) => !/^[\w-]{1,36}$/.test(id))) problems.push('DID_OPERATOR_ORGANIZATIONS: comma-separated account ids');
+  const verifyLimitVar = env['DID_VERIFY_RATE_LIMIT'];
+  const didVerifyRateLimit = verifyLimitVar === undefined || verifyLimitVar === 'off' ? verifyLimitVar : /^[1-9]\d{0,8}$/.test(verifyLimitVar) ? Number(verifyLimitVar) : undefined;
+  if (verifyLimitVar !== undefined && didVerifyRateLimit === undefined) problems.push('DID_VERIFY_RATE_LIMIT: a positive number of verifications per minute, or off');
 
   if (problems.length > 0) throw new EnvConfigError(problems);
   return {
@@ -194,6 +199,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     didLoginDemo,
     didAppLoginResultToken,
     didOperatorOrganizations,
+    didVerifyRateLimit,
     developmentDefaults,
   };
 }

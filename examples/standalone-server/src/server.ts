@@ -15,6 +15,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       chainId: config.didChainId,
       loginDemoPage: config.didLoginDemo,
       operatorOrganizations: config.didOperatorOrganizations,
+      verifyRateLimit: config.didVerifyRateLimit !== 'off',
       ...(config.didAppLoginResultToken === undefined ? {} : { requireAppLoginResultToken: config.didAppLoginResultToken }),
     }),
     nft(),
@@ -50,6 +51,7 @@ export async function createStandaloneServer(config: ServerConfig, options: { mi
       masterKey: config.masterKey,
       previousMasterKeys: config.previousMasterKeys,
       migrations: options.migrations ?? 'run',
+      ...(typeof config.didVerifyRateLimit === 'number' ? { rateLimits: { 'did.verify': { limit: config.didVerifyRateLimit, windowSeconds: 60 } } } : {}),
     },
   });
   const app = new Koa({ proxy: config.mode === 'production' });
