@@ -49,6 +49,12 @@ export interface ServerConfig {
   didChainId: number;
   /** `DID_LOGIN_DEMO`, `true` or `false`; default true except in production: the website-login demo page at `/v2/login-demo`. */
   didLoginDemo: boolean;
+  /** `DID_APP_LOGIN_RESULT_TOKEN`, `required` or `optional`; default `required` in production, `optional` elsewhere: whether website-login result and cancel need the resultToken. */
+  didAppLoginResultToken: boolean | undefined;
+  /** `DID_OPERATOR_ORGANIZATIONS`, comma-separated account ids; default none: organizations that may issue through the VC-API as the kit's own issuer DIDs. */
+  didOperatorOrganizations: string[];
+  /** `DID_VERIFY_RATE_LIMIT`, verifications per minute per client IP or `off`; default the did plugin's 120 (rule `did.verify`). */
+  didVerifyRateLimit: number | 'off' | undefined;
   /** What was filled in with a development default, to say so loudly at startup. */
   developmentDefaults: string[];
 }
@@ -173,6 +179,14 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   const didLoginDemoVar = env['DID_LOGIN_DEMO'];
   if (didLoginDemoVar !== undefined && didLoginDemoVar !== 'true' && didLoginDemoVar !== 'false') problems.push('DID_LOGIN_DEMO: use true or false');
   const didLoginDemo = didLoginDemoVar === undefined ? !production : didLoginDemoVar === 'true';
+  const resultTokenVar = env['DID_APP_LOGIN_RESULT_TOKEN'];
+  if (resultTokenVar !== undefined && resultTokenVar !== 'required' && resultTokenVar !== 'optional') problems.push('DID_APP_LOGIN_RESULT_TOKEN: use required or optional');
+  const didAppLoginResultToken = resultTokenVar === undefined ? undefined : resultTokenVar === 'required';
+  const didOperatorOrganizations = (env['DID_OPERATOR_ORGANIZATIONS'] ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+  if (didOperatorOrganizations.some((id) => !/^[\w-]{1,36}$/.test(id))) problems.push('DID_OPERATOR_ORGANIZATIONS: comma-separated account ids');
+  const verifyLimitVar = env['DID_VERIFY_RATE_LIMIT'];
+  const didVerifyRateLimit = verifyLimitVar === undefined || verifyLimitVar === 'off' ? verifyLimitVar : /^[1-9]\d{0,8}$/.test(verifyLimitVar) ? Number(verifyLimitVar) : undefined;
+  if (verifyLimitVar !== undefined && didVerifyRateLimit === undefined) problems.push('DID_VERIFY_RATE_LIMIT: a positive number of verifications per minute, or off');
 
   if (problems.length > 0) throw new EnvConfigError(problems);
   return {
@@ -203,6 +217,9 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     twitter: twitterVars && { consumerKey: twitterVars.consumerKey!, consumerSecret: twitterVars.consumerSecret!, apiBaseUrl: twitterVars.apiBaseUrl },
     didChainId,
     didLoginDemo,
+    didAppLoginResultToken,
+    didOperatorOrganizations,
+    didVerifyRateLimit,
     developmentDefaults,
   };
 }

@@ -11,7 +11,13 @@ import type { ServerConfig } from './env-config.js';
 export function standalonePlugins(config: ServerConfig): KitPlugin[] {
   return [
     auth({ dnsServers: config.dnsServers, sessionLifetimeSeconds: config.sessionLifetimeSeconds }),
-    did({ chainId: config.didChainId, loginDemoPage: config.didLoginDemo }),
+    did({
+      chainId: config.didChainId,
+      loginDemoPage: config.didLoginDemo,
+      operatorOrganizations: config.didOperatorOrganizations,
+      verifyRateLimit: config.didVerifyRateLimit !== 'off',
+      ...(config.didAppLoginResultToken === undefined ? {} : { requireAppLoginResultToken: config.didAppLoginResultToken }),
+    }),
     nft(),
     attestations({
       signerKey: config.attestationSignerKey ?? '',
@@ -51,6 +57,7 @@ export async function createStandaloneServer(config: ServerConfig, options: { mi
       masterKey: config.masterKey,
       previousMasterKeys: config.previousMasterKeys,
       migrations: options.migrations ?? 'run',
+      ...(typeof config.didVerifyRateLimit === 'number' ? { rateLimits: { 'did.verify': { limit: config.didVerifyRateLimit, windowSeconds: 60 } } } : {}),
     },
   });
   const app = new Koa({ proxy: config.mode === 'production' });

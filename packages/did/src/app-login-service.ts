@@ -59,6 +59,14 @@ const ID = /^[A-Za-z0-9_-]{16,64}$/;
 // clock skew allowed between the wallet and the server on `nbf`/`created`
 const SKEW_MS = 300_000;
 
+/**
+ * The site URL a requestId names (all before `requestId=<id>`). Anyone may call auth-user-by-app
+ * with any URL, so this is a claim, never a verified origin: show it to the wallet user as such.
+ */
+export function siteOfRequestId(requestId: string): string {
+  return requestId.replace(/[?&]?requestId=[A-Za-z0-9_-]{16,64}$/, '');
+}
+
 /** The login id in the requestId: `…requestId=<id>` or the bare id. */
 function loginIdOf(requestId: string): string | null {
   const match = /[?&]requestId=([A-Za-z0-9_-]{16,64})$/.exec(requestId);

@@ -18,7 +18,8 @@ import type { KitDidResolver } from './did-resolver.js';
 import type { DocumentLoader } from './document-loader.js';
 import { didErrors } from './errors.js';
 import { issueJwtCredential, jwtOf, verifyJwtCredential } from './jwt-credentials.js';
-import type { KitIdentity, KitKeyring } from './kit-keyring.js';
+import type { IssuerKey, KitIdentity, KitKeyring } from './kit-keyring.js';
+import type { OrganizationIssuers } from './organization-issuers.js';
 import type { StatusListService } from './status-list-service.js';
 import { classifyError, problem, type CredentialVerification, type Problem } from './verification.js';
 
@@ -61,6 +62,7 @@ export interface CredentialServiceDeps {
   credentialStore: CredentialStore;
   statusLists: StatusListService;
   keyring: KitKeyring;
+  organizationIssuers: OrganizationIssuers;
   resolver: KitDidResolver;
   loader: DocumentLoader;
   accountDirectory: AccountDirectory;
@@ -78,12 +80,41 @@ const asString = (value: unknown) => (typeof value === 'string' ? value : null);
 /** A 400 naming the field, in the same shape as a schema validation failure. */
 const invalid = (field: string, message: string) => coreErrors.create('VALIDATION_FAILED', { issues: [{ field, message }] });
 
+// XML Schema dateTime; VC 2.0 asks for a time zone (dateTimeStamp), 1.1 does not (read as UTC then)
+const DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$/;
+const DATE_FIELDS = ['issuanceDate', 'validFrom', 'expirationDate', 'validUntil'] as const;
+type DateField = (typeof DATE_FIELDS)[number];
+
+/** The credential's dates, each a valid date-time or absent; a 400 naming the field otherwise. */
+function credentialDates(credential: Json, model: DataModel): Partial<Record<DateField, Date>> {
+  const dates: Partial<Record<DateField, Date>> = {};
+  for (const field of DATE_FIELDS) {
+    const value = credential[field];
+    if (value === undefined) continue;
+    const match = typeof value === 'string' ? DATE_TIME.exec(value) : null;
+    const [, year, month, day, , , zone] = match ?? [];
+    const ms = match ? Date.parse(zone ? value as string : `${value as string}Z`) : NaN;
+    // Date.parse rolls 2026-02-30 over into March: the day must exist in its month
+    const dayExists = match && new Date(Date.UTC(Number(year), Number(month) - 1, Number(day))).getUTCDate() === Number(day);
+    if (!match || Number.isNaN(ms) || !dayExists || (model === '2.0' && !zone)) {
+      throw invalid(`credential.${field}`, `must be an XML Schema dateTime${model === '2.0' ? ' with a time zone' : ''}, like 2026-01-31T12:00:00Z.`);
+    }
+    dates[field] = new Date(ms);
+  }
+  const from = dates.issuanceDate ?? dates.validFrom;
+  const until = dates.expirationDate ?? dates.validUntil;
+  if (from && until && until.getTime() <= from.getTime()) {
+    throw invalid(`credential.${dates.expirationDate ? 'expirationDate' : 'validUntil'}`, `must be later than ${dates.issuanceDate ? 'issuanceDate' : 'validFrom'}.`);
+  }
+  return dates;
+}
+
 function unverified(problems: Problem[], partial: Partial<CredentialVerification> = {}): CredentialVerification {
   return { verified: false, format: null, credential: null, id: null, issuer: null, subject: null, expirationDate: null, status: null, ...partial, problems };
 }
 
 export function createCredentialService(deps: CredentialServiceDeps): CredentialService {
-  const { credentialStore, statusLists, keyring, resolver, loader, accountDirectory, clock, random, options } = deps;
+  const { credentialStore, statusLists, keyring, organizationIssuers, resolver, loader, accountDirectory, clock, random, options } = deps;
 
   /** The issuer and format a request names, checked against the kit's issuers. */
   function issuerAndFormat(issuerDid: string | undefined, format: CredentialFormat | undefined): { issuer: KitIdentity; format: CredentialFormat } {
@@ -100,10 +131,47 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
     return { issuer, format: chosen };
   }
 
-  async function sign(credential: Json, issuer: KitIdentity, format: CredentialFormat, now: Date): Promise<Json> {
-    if (format === 'jwt') return issueJwtCredential(credential, keyring.jwtIssuer(issuer.did));
+  /**
+   * The VC-API issuer of the request: by default the organization's own DID for the format; a
+   * named one must be the organization's own, or (operator organizations only) one of the kit's.
+   */
+  async function vcApiIssuer(principal: Principal, issuerDid: string | undefined, format: CredentialFormat | undefined): Promise<{ key: IssuerKey; format: CredentialFormat }> {
+    if (issuerDid === undefined) {
+      const chosen = format ?? 'jwt';
+      return { key: await organizationIssuers.keyFor(principal.accountId, chosen), format: chosen };
+    }
+    const operator = options.operatorOrganizations.includes(principal.accountId);
+    let key = await organizationIssuers.ownKey(principal.accountId, issuerDid);
+    if (!key && operator && keyring.issuer(issuerDid)) key = keyring.signingKey(issuerDid);
+    if (!key) {
+      const own = (await organizationIssuers.list(principal.accountId)).map((i) => i.did);
+      const issuers = operator ? [...own, ...keyring.issuers().map((i) => i.did)] : own;
+      if (keyring.issuer(issuerDid)) {
+        throw didErrors.create('ISSUER_NOT_OWNED', { message: `${issuerDid} is this server’s own issuer, which attests accounts (create-vc); issue as one of your organization’s DIDs.`, details: { issuers } });
+      }
+      if (await organizationIssuers.isOrganizationIssuer(issuerDid)) throw didErrors.create('ISSUER_NOT_OWNED', { details: { issuers } });
+      throw didErrors.create('UNKNOWN_ISSUER', { message: 'The issuer is not one of your issuer DIDs (GET /v2/did/my-issuers).', details: { issuers } });
+    }
+    const chosen = format ?? key.identity.formats[0]!;
+    if (!key.identity.formats.includes(chosen)) {
+      throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: `${key.identity.did} signs ${key.identity.formats.join(', ')}, not ${chosen}.` });
+    }
+    return { key, format: chosen };
+  }
+
+  async function sign(credential: Json, key: IssuerKey, format: CredentialFormat, now: Date): Promise<Json> {
+    if (format === 'jwt') {
+      try {
+        return await issueJwtCredential(credential, key.jwt!);
+      } catch (error) {
+        // did-jwt-vc refuses what its JWT encoding cannot carry (a subject of only an id, …) with these prefixes
+        const message = error instanceof Error ? error.message : '';
+        if (!/^(schema_error|format_error): /.test(message)) throw error;
+        throw didErrors.create('INVALID_CREDENTIAL', { message: `The credential cannot be signed as a JWT: ${message.replace(/^\w+: /, '')}.`, cause: error });
+      }
+    }
     try {
-      return await issueDataIntegrityCredential(credential, format, keyring.dataIntegritySigner(issuer.did), loader, now);
+      return await issueDataIntegrityCredential(credential, format, key.dataIntegrity!, loader, now);
     } catch (error) {
       throw didErrors.create('INVALID_CREDENTIAL', { message: `The credential cannot be signed: ${classifyError(error).message}`, cause: error });
     }
@@ -116,14 +184,15 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
    */
   async function issueRecorded(
     build: (entry: Json) => Json,
-    issuer: KitIdentity,
+    key: IssuerKey,
     format: CredentialFormat,
     record: { id: string; holder: string | null; subjectAccountId: string | null; requestedBy: string | null; expiresAt: Date | null },
   ): Promise<Json> {
     const now = clock.now();
+    const issuer = key.identity;
     for (let attempt = 0; ; attempt++) {
       const reserved = await statusLists.draw(issuer.did);
-      const signed = await sign(build(reserved.entry as unknown as Json), issuer, format, now);
+      const signed = await sign(build(reserved.entry as unknown as Json), key, format, now);
       try {
         await credentialStore.insert({ ...record, issuerDid: issuer.did, format, statusListId: reserved.listId, statusIndex: reserved.index, issuedAt: now, revokedAt: null });
       } catch (error) {
@@ -182,7 +251,7 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
           credentialStatus: entry,
         };
       };
-      return issueRecorded(build, issuer, format, { id, holder: request.holder, subjectAccountId: account.id, requestedBy: account.id, expiresAt });
+      return issueRecorded(build, keyring.signingKey(issuer.did), format, { id, holder: request.holder, subjectAccountId: account.id, requestedBy: account.id, expiresAt });
     },
 
     async issue(principal, request) {
@@ -191,7 +260,15 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
       if (!model) throw invalid('credential.@context', `the first context must be ${CREDENTIALS_CONTEXT['1.1']} or ${CREDENTIALS_CONTEXT['2.0']}.`);
       const issuerDid = idOf(credential['issuer']);
       if (issuerDid !== undefined && typeof issuerDid !== 'string') throw invalid('credential.issuer', 'must be a DID or an object with a DID id.');
-      const { issuer, format } = issuerAndFormat(issuerDid, request.format ?? (issuerDid === undefined && model === '2.0' ? 'eddsa-rdfc-2022' : undefined));
+      const dates = credentialDates(credential, model);
+      const issuance = dates.issuanceDate ?? dates.validFrom;
+      const now = clock.now();
+      // a backdated credential claims a past that no one saw it in; the operator's own organizations are trusted as the operator
+      if (issuance && now.getTime() - issuance.getTime() > options.issuanceDateSkewSeconds * 1000 && !options.operatorOrganizations.includes(principal.accountId)) {
+        throw didErrors.create('BACKDATED_CREDENTIAL', { details: { field: dates.issuanceDate ? 'issuanceDate' : 'validFrom', max_skew_seconds: options.issuanceDateSkewSeconds } });
+      }
+      const { key, format } = await vcApiIssuer(principal, issuerDid, request.format ?? (issuerDid === undefined && model === '2.0' ? 'eddsa-rdfc-2022' : undefined));
+      const issuer = key.identity;
       if (format === 'jwt' && model === '2.0') throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: 'JWT credentials (JwtProof2020) are VC 1.1; use a Data Integrity format for VC 2.0.' });
       if ('credentialStatus' in credential) throw invalid('credential.credentialStatus', 'is set by the server (a Bitstring Status List entry).');
       const givenId = credential['id'];
@@ -200,13 +277,12 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
       }
       if (typeof givenId === 'string' && (await credentialStore.find(givenId))) throw coreErrors.create('CONFLICT', { message: 'A credential with this id was already issued.' });
       const id = typeof givenId === 'string' ? givenId : `urn:uuid:${random.uuid()}`;
-      const now = clock.now();
       const contexts = ([] as unknown[]).concat(credential['@context']);
       for (const needed of format === 'jwt' ? [] : suiteContexts(format, model)) if (!contexts.includes(needed)) contexts.push(needed);
       if (model === '1.1' && !contexts.includes(STATUS_LIST_CONTEXT)) contexts.splice(1, 0, STATUS_LIST_CONTEXT);
       const dated = model === '1.1' ? { issuanceDate: credential['issuanceDate'] ?? xsdDateTime(now) } : {};
       const subject = ([] as unknown[]).concat(credential['credentialSubject'] ?? [])[0] as Json | undefined;
-      const until = asString(credential['expirationDate']) ?? asString(credential['validUntil']);
+      const until = dates.expirationDate ?? dates.validUntil ?? null;
       const build = (entry: Json): Json => ({
         ...credential,
         '@context': contexts,
@@ -215,13 +291,7 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
         ...dated,
         credentialStatus: entry,
       });
-      return issueRecorded(build, issuer, format, {
-        id,
-        holder: asString(subject?.['id']),
-        subjectAccountId: null,
-        requestedBy: principal.accountId,
-        expiresAt: until && !Number.isNaN(Date.parse(until)) ? new Date(until) : null,
-      });
+      return issueRecorded(build, key, format, { id, holder: asString(subject?.['id']), subjectAccountId: null, requestedBy: principal.accountId, expiresAt: until });
     },
 
     async verify(input) {

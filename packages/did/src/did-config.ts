@@ -1,3 +1,5 @@
+import { MAX_PROOFS } from './data-integrity.js';
+
 /** The credential formats the kit issues: a JWT (the seed's `JwtProof2020`) or a Data Integrity suite. */
 export const CREDENTIAL_FORMATS = ['jwt', 'eddsa-rdfc-2022', 'ecdsa-rdfc-2019', 'Ed25519Signature2020'] as const;
 export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
@@ -29,16 +31,39 @@ export interface DidOptions {
   appLoginResultTtlSeconds?: number;
   /**
    * Whether `auth-user-result-by-app` and `cancel-auth-user-by-app` require the `resultToken` that
-   * `auth-user-by-app` returns. Default false: seed clients do not know it (see docs/did.md).
+   * `auth-user-by-app` returns. Default: true in production mode (whoever sees the QR code could
+   * collect the login first), false otherwise; false in production is logged as a warning (see docs/did.md).
    */
   requireAppLoginResultToken?: boolean;
+  /**
+   * Account ids of organizations that may issue through the VC-API as the kit's own issuer DIDs
+   * (`GET /v2/did/issuers`, the DIDs that attest accounts) and with caller-chosen past dates: the
+   * operator's own organization, e.g. for the W3C conformance suites. Default none: every
+   * organization issues as its own DIDs.
+   */
+  operatorOrganizations?: string[];
+  /** How far in the past a caller-chosen `issuanceDate`/`validFrom` of a VC-API credential may lie, in seconds. Default 300. */
+  issuanceDateSkewSeconds?: number;
+  /** Rate-limit the unauthenticated verify endpoints per client IP (rule `did.verify`). Default true. */
+  verifyRateLimit?: boolean;
+  /** Largest credential or presentation the verify endpoints take, in bytes of JSON. Default 65536 (413 beyond). */
+  verifyMaxBytes?: number;
+  /** Most JSON values (objects, arrays, strings, numbers…) in one verified input. Default 2000 (400 beyond). */
+  verifyMaxNodes?: number;
+  /** Most credentials in one verified presentation. Default 16. */
+  verifyMaxCredentials?: number;
+  /** Most proofs on one credential or presentation. Default 4; at most `MAX_PROOFS` (8), the verifier's own ceiling. */
+  verifyMaxProofs?: number;
   /** Entries of each Bitstring Status List. Default 131072 (16 KB, the spec's minimum for herd privacy). */
   statusListLength?: number;
   /** Serve the website-login demo page at `/v2/login-demo`. Default false. */
   loginDemoPage?: boolean;
 }
 
-export type ResolvedDidOptions = Required<DidOptions>;
+export type ResolvedDidOptions = Required<Omit<DidOptions, 'requireAppLoginResultToken'>> & {
+  /** Undefined until the plugin registers: then the mode's default (production: true). */
+  requireAppLoginResultToken: boolean | undefined;
+};
 
 const positiveIntegers = [
   'chainId',
@@ -47,6 +72,10 @@ const positiveIntegers = [
   'appLoginMaxWaitSeconds',
   'appLoginResultTtlSeconds',
   'statusListLength',
+  'verifyMaxBytes',
+  'verifyMaxNodes',
+  'verifyMaxCredentials',
+  'verifyMaxProofs',
 ] as const;
 
 export function resolveDidOptions(options: DidOptions = {}): ResolvedDidOptions {
@@ -61,15 +90,32 @@ export function resolveDidOptions(options: DidOptions = {}): ResolvedDidOptions 
     appLoginDefaultWaitSeconds: options.appLoginDefaultWaitSeconds ?? 60,
     appLoginMaxWaitSeconds: options.appLoginMaxWaitSeconds ?? 600,
     appLoginResultTtlSeconds: options.appLoginResultTtlSeconds ?? 60,
-    requireAppLoginResultToken: options.requireAppLoginResultToken ?? false,
+    requireAppLoginResultToken: options.requireAppLoginResultToken,
+    operatorOrganizations: options.operatorOrganizations ?? [],
+    issuanceDateSkewSeconds: options.issuanceDateSkewSeconds ?? 300,
+    verifyRateLimit: options.verifyRateLimit ?? true,
+    verifyMaxBytes: options.verifyMaxBytes ?? 65536,
+    verifyMaxNodes: options.verifyMaxNodes ?? 2000,
+    verifyMaxCredentials: options.verifyMaxCredentials ?? 16,
+    verifyMaxProofs: options.verifyMaxProofs ?? 4,
     statusListLength: options.statusListLength ?? 131072,
     loginDemoPage: options.loginDemoPage ?? false,
   };
   for (const key of positiveIntegers) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) throw new TypeError(`did(): ${key} must be a positive integer`);
   }
+  if (resolved.verifyMaxProofs > MAX_PROOFS) throw new TypeError(`did(): verifyMaxProofs must be at most ${MAX_PROOFS}, the most proofs the verifier checks`);
   if (!Number.isSafeInteger(resolved.credentialTtlSeconds) || resolved.credentialTtlSeconds < 0) {
     throw new TypeError('did(): credentialTtlSeconds must be a non-negative integer (0: no expiry)');
+  }
+  if (!Number.isSafeInteger(resolved.issuanceDateSkewSeconds) || resolved.issuanceDateSkewSeconds < 0) {
+    throw new TypeError('did(): issuanceDateSkewSeconds must be a non-negative integer');
+  }
+  if (!Array.isArray(resolved.operatorOrganizations) || resolved.operatorOrganizations.some((id) => typeof id !== 'string' || id.length === 0)) {
+    throw new TypeError('did(): operatorOrganizations must be a list of account ids');
+  }
+  if (resolved.requireAppLoginResultToken !== undefined && typeof resolved.requireAppLoginResultToken !== 'boolean') {
+    throw new TypeError('did(): requireAppLoginResultToken must be true or false');
   }
   if (resolved.appLoginDefaultWaitSeconds > resolved.appLoginMaxWaitSeconds) {
     throw new TypeError('did(): appLoginDefaultWaitSeconds must not exceed appLoginMaxWaitSeconds');

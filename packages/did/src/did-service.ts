@@ -7,6 +7,7 @@ import type { KitDidResolver } from './did-resolver.js';
 import { didErrors } from './errors.js';
 import type { IdentifierRecord, IdentifierStore } from './identifier-store.js';
 import type { KitIdentity, KitKeyring } from './kit-keyring.js';
+import type { OrganizationIssuers } from './organization-issuers.js';
 import { secretDigest, secretMatches } from './secret-digest.js';
 
 /** A DID as the seed's `create-did` and the issuer and verifier lists answer it (Veramo's identifier shape, no private part). */
@@ -33,6 +34,8 @@ export interface DidService {
   /** A did:ethr for a custodial address (its secretKey, or its owner's token) or for the caller's ID wallet (token). */
   createDid(principal: Principal | null, request: { alias: string; address: string; secretKey?: string }): Promise<IdentifierView>;
   issuers(): IdentifierView[];
+  /** The organization's own issuer DIDs (VC-API issuance), created on first use. */
+  organizationIssuers(accountId: string): Promise<IdentifierView[]>;
   verifiers(): IdentifierView[];
   /**
    * A did-jwt signer for a holder DID the kit holds the key of, after checking the use is
@@ -45,6 +48,7 @@ export interface DidServiceDeps {
   custodialKeyStore: CustodialKeyStore;
   identifierStore: IdentifierStore;
   keyring: KitKeyring;
+  organizationIssuers: OrganizationIssuers;
   resolver: KitDidResolver;
   accountDirectory: AccountDirectory;
   encryption: EnvelopeEncryption;
@@ -85,7 +89,7 @@ function ethrView(identifier: IdentifierRecord, publicKeyHex: string | null): Id
 const jwkToHex = (jwk: { x: string; y: string }) => `0x04${Buffer.from(jwk.x, 'base64url').toString('hex')}${Buffer.from(jwk.y, 'base64url').toString('hex')}`;
 
 export function createDidService(deps: DidServiceDeps): DidService {
-  const { custodialKeyStore, identifierStore, keyring, resolver, accountDirectory, encryption, random, clock } = deps;
+  const { custodialKeyStore, identifierStore, keyring, organizationIssuers, resolver, accountDirectory, encryption, random, clock } = deps;
 
   return {
     async createAddress(principal) {
@@ -136,6 +140,7 @@ export function createDidService(deps: DidServiceDeps): DidService {
     },
 
     issuers: () => keyring.issuers().map(kitView),
+    organizationIssuers: async (accountId) => (await organizationIssuers.list(accountId)).map(kitView),
     verifiers: () => keyring.verifiers().map(kitView),
 
     async holderSigner(holder, { tempKey, principal }) {

@@ -27,6 +27,9 @@ export const didErrors = defineErrors({
   LOGIN_RESULT_COLLECTED: { status: 400, message: 'The login result was already collected.' },
   LOGIN_PENDING: { status: 401, message: 'Still waiting for the app to log in.' },
   INVALID_RESULT_TOKEN: { status: 401, message: 'The resultToken does not match this login request.' },
+  ISSUER_NOT_OWNED: { status: 403, message: 'The issuer is not one of your organization’s issuer DIDs (GET /v2/did/my-issuers).' },
+  BACKDATED_CREDENTIAL: { status: 400, message: 'A credential cannot be dated in the past: leave issuanceDate or validFrom out, or give the current time.' },
+  TOO_COMPLEX_TO_VERIFY: { status: 400, message: 'The credential or presentation is too complex to verify here.' },
 });
 
 export type DidErrorCode = keyof typeof didErrors.catalog;

@@ -1,7 +1,9 @@
 import { defineRoute, LoginResultSchema, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
+import { siteOfRequestId } from './app-login-service.js';
 import { MAX_PROOFS } from './data-integrity.js';
 import { CREDENTIAL_FORMATS, type ResolvedDidOptions } from './did-config.js';
 import { LOGIN_DEMO_SCRIPT, renderLoginDemoPage } from './login-demo-page.js';
+import { checkVerificationBounds } from './verification-guard.js';
 import type { CredentialVerification, PresentationVerification } from './verification.js';
 
 const Did = Type.String({ minLength: 8, maxLength: 512, pattern: '^did:[a-z0-9]+:\\S+$', description: 'a DID (did:ethr or did:key)' });
@@ -116,7 +118,8 @@ function didRoutes(): AnyRouteSpec[] {
       path: '/did/verify-vc',
       summary: 'Verify a credential (the body is the VC): proof, validity period, revocation.',
       body: Verifiable('the verifiable credential'),
-      async handler({ body, services }) {
+      async handler({ body, services, ctx }) {
+        await services.verificationGuard.admit(ctx.ip, body);
         return credentialResult(await services.credentialService.verify(body));
       },
     }),
@@ -150,7 +153,8 @@ function didRoutes(): AnyRouteSpec[] {
       path: '/did/verify-vp',
       summary: 'Verify a presentation (the body is the VP) and every credential in it.',
       body: Verifiable('the verifiable presentation'),
-      async handler({ body, services }) {
+      async handler({ body, services, ctx }) {
+        await services.verificationGuard.admit(ctx.ip, body);
         return presentationResult(await services.presentationService.verify(body));
       },
     }),
@@ -177,6 +181,18 @@ function didRoutes(): AnyRouteSpec[] {
       summary: 'The DIDs this server issues credentials as.',
       response: Type.Array(Identifier),
       handler: ({ services }) => services.didService.issuers(),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/did/my-issuers',
+      summary: 'Your organization’s own issuer DIDs, which VC-API /credentials/issue signs as (created on first use).',
+      bearerAuth: true,
+      response: Type.Array(Identifier),
+      async handler({ services, ctx }) {
+        const principal = await services.authenticator.require(ctx);
+        if (principal.accountType !== 'organization') throw services.didErrors.create('ORGANIZATION_ONLY');
+        return services.didService.organizationIssuers(principal.accountId);
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -208,6 +224,7 @@ function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       response: LoginResultSchema,
       async handler({ body, services, ctx }) {
         await services.rateLimiter.enforce('did.vp-login', ctx.ip);
+        checkVerificationBounds(body.vp, services.didOptions);
         return services.appLoginService.loginWithPresentation(body.vp, body.requestId);
       },
     }),
@@ -261,6 +278,7 @@ function loginDemoRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
         const request = await services.appLoginService.requestLogin(`${services.config.publicUrl}${page}?`, options.appLoginDefaultWaitSeconds);
         const { html, headers } = await renderLoginDemoPage({
           ...request,
+          site: siteOfRequestId(request.requestId),
           resultUrl: `${prefix}/auth/auth-user-result-by-app`,
           scriptUrl: `${page}/app.js`,
           pollMs: 1000,

@@ -19,20 +19,27 @@ import { createKyselyCredentialStore } from './kysely-credential-store.js';
 import { createKyselyCustodialKeyStore } from './kysely-custodial-key-store.js';
 import { createKyselyIdentifierStore } from './kysely-identifier-store.js';
 import { createKyselyKitKeyStore } from './kysely-kit-key-store.js';
+import { createKyselyOrganizationKeyStore } from './kysely-organization-key-store.js';
 import { createKyselyStatusListStore } from './kysely-status-list-store.js';
 import { createKyselyUsedPresentationStore } from './kysely-used-presentation-store.js';
+import { createOrganizationIssuers, type OrganizationIssuers } from './organization-issuers.js';
+import type { OrganizationKeyStore } from './organization-key-store.js';
 import { createPresentationService, type PresentationService } from './presentation-service.js';
 import { didMigrations } from './schema.js';
 import { createStatusListService, type StatusListService } from './status-list-service.js';
 import type { StatusListStore } from './status-list-store.js';
 import type { UsedPresentationStore } from './used-presentation-store.js';
 import { vcApiRouteGroup } from './vc-api-routes.js';
+import { createVerificationGuard, type VerificationGuard } from './verification-guard.js';
 
 declare module '@w3kit/core' {
   interface KitCradle {
     didOptions: ResolvedDidOptions;
     didErrors: typeof didErrors;
     kitKeyStore: KitKeyStore;
+    organizationKeyStore: OrganizationKeyStore;
+    organizationIssuers: OrganizationIssuers;
+    verificationGuard: VerificationGuard;
     custodialKeyStore: CustodialKeyStore;
     identifierStore: IdentifierStore;
     statusListStore: StatusListStore;
@@ -72,14 +79,29 @@ export function did(options: DidOptions = {}) {
       'did.vp-login': { limit: 60, windowSeconds: 60 },
       /** Website login requests per client IP. */
       'did.app-login.request': { limit: 60, windowSeconds: 60 },
+      /**
+       * Credentials and presentations verified per client IP (verify-vc, verify-vp, VC-API verify):
+       * unauthenticated, and a Data Integrity proof costs milliseconds of CPU.
+       */
+      'did.verify': { limit: 120, windowSeconds: 60 },
     },
     routes: [finenexRouteGroup(resolved), vcApiRouteGroup()],
-    register(container, { config }) {
+    register(container, { config, logger }) {
+      // whoever sees the QR code could collect the login first: production requires the resultToken unless told otherwise
+      const effective: ResolvedDidOptions = { ...resolved, requireAppLoginResultToken: resolved.requireAppLoginResultToken ?? config.mode === 'production' };
+      if (config.mode === 'production' && !effective.requireAppLoginResultToken) {
+        logger.warn('did: requireAppLoginResultToken is false in production: anyone who sees a website login’s QR code or requestId can collect or cancel that login');
+      }
       const statusListBase = `${config.publicUrl}${config.mountPath}${config.basePaths['finenex'] ?? '/v2'}/did/status-lists/`;
       container.register({
-        didOptions: asValue(resolved),
+        didOptions: asValue(effective),
         didErrors: asValue(didErrors),
         kitKeyStore: asFunction(({ database }) => createKyselyKitKeyStore(database)).singleton(),
+        organizationKeyStore: asFunction(({ database }) => createKyselyOrganizationKeyStore(database)).singleton(),
+        organizationIssuers: asFunction(({ organizationKeyStore, encryption, random, clock, didResolver }) =>
+          createOrganizationIssuers({ store: organizationKeyStore, encryption, random, clock, resolver: didResolver }),
+        ).singleton(),
+        verificationGuard: asFunction(({ rateLimiter }) => createVerificationGuard({ rateLimiter, options: effective })).singleton(),
         custodialKeyStore: asFunction(({ database }) => createKyselyCustodialKeyStore(database)).singleton(),
         identifierStore: asFunction(({ database }) => createKyselyIdentifierStore(database)).singleton(),
         statusListStore: asFunction(({ database }) => createKyselyStatusListStore(database)).singleton(),
@@ -91,30 +113,31 @@ export function did(options: DidOptions = {}) {
         kitKeyring: asFunction(({ kitKeyStore, encryption, random, clock, didResolver }) =>
           createKitKeyring({ store: kitKeyStore, encryption, random, clock, resolver: didResolver, issuerAlias: resolved.issuerAlias, verifierAlias: resolved.verifierAlias }),
         ).singleton(),
-        statusListService: asFunction(({ statusListStore, credentialStore, kitKeyring, documentLoader, random, clock }) =>
-          createStatusListService({ statusListStore, credentialStore, keyring: kitKeyring, loader: documentLoader, random, clock, baseUrl: statusListBase, length: resolved.statusListLength }),
+        statusListService: asFunction(({ statusListStore, credentialStore, kitKeyring, organizationIssuers, documentLoader, random, clock }) =>
+          createStatusListService({ statusListStore, credentialStore, keyring: kitKeyring, organizationIssuers, loader: documentLoader, random, clock, baseUrl: statusListBase, length: resolved.statusListLength }),
         ).singleton(),
-        didService: asFunction(({ custodialKeyStore, identifierStore, kitKeyring, didResolver, accountDirectory, encryption, random, clock }) =>
-          createDidService({ custodialKeyStore, identifierStore, keyring: kitKeyring, resolver: didResolver, accountDirectory, encryption, random, clock }),
+        didService: asFunction(({ custodialKeyStore, identifierStore, kitKeyring, organizationIssuers, didResolver, accountDirectory, encryption, random, clock }) =>
+          createDidService({ custodialKeyStore, identifierStore, keyring: kitKeyring, organizationIssuers, resolver: didResolver, accountDirectory, encryption, random, clock }),
         ).singleton(),
-        credentialService: asFunction(({ credentialStore, statusListService, kitKeyring, didResolver, documentLoader, accountDirectory, clock, random }) =>
+        credentialService: asFunction(({ credentialStore, statusListService, kitKeyring, organizationIssuers, didResolver, documentLoader, accountDirectory, clock, random }) =>
           createCredentialService({
             credentialStore,
             statusLists: statusListService,
             keyring: kitKeyring,
+            organizationIssuers,
             resolver: didResolver,
             loader: documentLoader,
             accountDirectory,
             clock,
             random,
-            options: resolved,
+            options: effective,
           }),
         ).singleton(),
         presentationService: asFunction(({ didService, credentialService, kitKeyring, didResolver, documentLoader, clock }) =>
           createPresentationService({ didService, credentialService, keyring: kitKeyring, resolver: didResolver, loader: documentLoader, clock }),
         ).singleton(),
         appLoginService: asFunction(({ appLoginStore, usedPresentationStore, credentialStore, presentationService, kitKeyring, accountDirectory, clock, random }) =>
-          createAppLoginService({ appLoginStore, usedPresentationStore, credentialStore, presentationService, keyring: kitKeyring, accountDirectory, clock, random, options: resolved }),
+          createAppLoginService({ appLoginStore, usedPresentationStore, credentialStore, presentationService, keyring: kitKeyring, accountDirectory, clock, random, options: effective }),
         ).singleton(),
       });
     },
@@ -142,7 +165,10 @@ export type { CustodialKeyRecord, CustodialKeyStore } from './custodial-key-stor
 export type { CreatedAddress, DidService, IdentifierView } from './did-service.js';
 export type { IdentifierRecord, IdentifierStore, KeySource } from './identifier-store.js';
 export type { KeyType, KitKeyRecord, KitKeyRole, KitKeyStore } from './kit-key-store.js';
-export type { KitIdentity, KitKeyring } from './kit-keyring.js';
+export type { IssuerKey, KitIdentity, KitKeyring } from './kit-keyring.js';
+export type { OrganizationIssuers } from './organization-issuers.js';
+export type { OrganizationKeyRecord, OrganizationKeyStore } from './organization-key-store.js';
+export type { VerificationGuard } from './verification-guard.js';
 export type { CreateVpRequest, PresentationExpectations, PresentationService } from './presentation-service.js';
 export type { StatusEntry, StatusListService } from './status-list-service.js';
 export type { StatusListRecord, StatusListStore } from './status-list-store.js';

@@ -36,10 +36,8 @@ export interface KitKeyring {
   issuerFor(format: CredentialFormat): KitIdentity;
   /** The kit issuer with this DID, if it is one. */
   issuer(did: string): KitIdentity | undefined;
-  /** A did-jwt-vc issuer (ES256K signer) for the secp256k1 issuer. */
-  jwtIssuer(did: string): JwtIssuer;
-  /** A Data Integrity signer for a did:key issuer. */
-  dataIntegritySigner(did: string): DataIntegritySigner;
+  /** The signer of a kit issuer (throws for any other DID). */
+  signingKey(did: string): IssuerKey;
 }
 
 export interface KitKeyringDeps {
@@ -52,7 +50,7 @@ export interface KitKeyringDeps {
   verifierAlias: string;
 }
 
-const FORMATS: Record<KeyType, CredentialFormat[]> = {
+export const ISSUER_FORMATS: Record<KeyType, CredentialFormat[]> = {
   secp256k1: ['jwt'],
   Ed25519: ['eddsa-rdfc-2022', 'Ed25519Signature2020'],
   'P-256': ['ecdsa-rdfc-2019'],
@@ -67,41 +65,52 @@ const WANTED: { role: KitKeyRole; keyType: KeyType }[] = [
 
 const keyContext = (did: string) => `did.kit-key:${did}`;
 
-interface LoadedKey {
+/** An issuer's identity with its signer: a did-jwt-vc issuer (secp256k1) or a Data Integrity signer (did:key). */
+export interface IssuerKey {
   identity: KitIdentity;
   jwt?: JwtIssuer;
   dataIntegrity?: DataIntegritySigner;
 }
 
+/** A new key pair of the type: its DID, public key (as KitIdentity has it) and secret, to be sealed. */
+export async function generateKeyPair(keyType: KeyType, random: RandomSource, resolver: KitDidResolver): Promise<{ did: string; publicKey: string; secret: string }> {
+  if (keyType === 'secp256k1') {
+    const key = new SigningKey(random.bytes(32));
+    return { did: resolver.ethrDid(computeAddress(key.publicKey)), publicKey: key.publicKey, secret: key.privateKey };
+  }
+  const pair = keyType === 'Ed25519' ? await Ed25519Multikey.generate({ seed: random.bytes(32) }) : await p256Pair(random);
+  const exported = await pair.export({ publicKey: true, secretKey: true });
+  return { did: `did:key:${pair.publicKeyMultibase}`, publicKey: pair.publicKeyMultibase, secret: String(exported['secretKeyMultibase']) };
+}
+
+/** The signer of an opened secret key, for the identity it belongs to. */
+export async function signerOf(identity: KitIdentity, secret: string): Promise<IssuerKey> {
+  if (identity.keyType === 'secp256k1') {
+    return { identity, jwt: { did: identity.did, alg: 'ES256K', signer: ES256KSigner(Buffer.from(secret.slice(2), 'hex')) } };
+  }
+  const multikey = { type: 'Multikey', id: `${identity.did}#${identity.publicKey}`, controller: identity.did, publicKeyMultibase: identity.publicKey, secretKeyMultibase: secret };
+  const pair = identity.keyType === 'Ed25519' ? await Ed25519Multikey.from(multikey) : await EcdsaMultikey.from(multikey);
+  return { identity, dataIntegrity: pair.signer() };
+}
+
 export function createKitKeyring(deps: KitKeyringDeps): KitKeyring {
   const { store, encryption, random, clock, resolver } = deps;
-  let loaded: Map<string, LoadedKey> | undefined;
+  let loaded: Map<string, IssuerKey> | undefined;
 
   async function generate(role: KitKeyRole, keyType: KeyType): Promise<KitKeyRecord> {
-    const alias = role === 'issuer' ? deps.issuerAlias : deps.verifierAlias;
-    const record = (did: string, publicKey: string, secret: string): KitKeyRecord => ({
+    const { did, publicKey, secret } = await generateKeyPair(keyType, random, resolver);
+    return {
       did,
       role,
       keyType,
-      alias,
+      alias: role === 'issuer' ? deps.issuerAlias : deps.verifierAlias,
       publicKey,
       encryptedPrivateKey: encryption.encrypt(secret, keyContext(did)),
       createdAt: clock.now(),
-    });
-    if (keyType === 'secp256k1') {
-      const key = new SigningKey(random.bytes(32));
-      return record(resolver.ethrDid(computeAddress(key.publicKey)), key.publicKey, key.privateKey);
-    }
-    const pair =
-      keyType === 'Ed25519'
-        ? await Ed25519Multikey.generate({ seed: random.bytes(32) })
-        : await p256Pair(random);
-    const did = `did:key:${pair.publicKeyMultibase}`;
-    const exported = await pair.export({ publicKey: true, secretKey: true });
-    return record(did, pair.publicKeyMultibase, String(exported['secretKeyMultibase']));
+    };
   }
 
-  async function open(record: KitKeyRecord): Promise<LoadedKey> {
+  async function open(record: KitKeyRecord): Promise<IssuerKey> {
     const provider = record.keyType === 'secp256k1' ? 'did:ethr' : 'did:key';
     const identity: KitIdentity = {
       did: record.did,
@@ -109,16 +118,10 @@ export function createKitKeyring(deps: KitKeyringDeps): KitKeyring {
       provider,
       role: record.role,
       keyType: record.keyType,
-      formats: record.role === 'issuer' ? FORMATS[record.keyType] : [],
+      formats: record.role === 'issuer' ? ISSUER_FORMATS[record.keyType] : [],
       publicKey: record.publicKey,
     };
-    const secret = encryption.decrypt(record.encryptedPrivateKey, keyContext(record.did)).toString('utf8');
-    if (record.keyType === 'secp256k1') {
-      return { identity, jwt: { did: record.did, alg: 'ES256K', signer: ES256KSigner(Buffer.from(secret.slice(2), 'hex')) } };
-    }
-    const multikey = { type: 'Multikey', id: `${record.did}#${record.publicKey}`, controller: record.did, publicKeyMultibase: record.publicKey, secretKeyMultibase: secret };
-    const pair = record.keyType === 'Ed25519' ? await Ed25519Multikey.from(multikey) : await EcdsaMultikey.from(multikey);
-    return { identity, dataIntegrity: pair.signer() };
+    return signerOf(identity, encryption.decrypt(record.encryptedPrivateKey, keyContext(record.did)).toString('utf8'));
   }
 
   const all = () => {
@@ -134,7 +137,7 @@ export function createKitKeyring(deps: KitKeyringDeps): KitKeyring {
   return {
     async ensureKeys() {
       const existing = await store.list();
-      const keys = new Map<string, LoadedKey>();
+      const keys = new Map<string, IssuerKey>();
       for (const { role, keyType } of WANTED) {
         let record = existing.find((k) => k.role === role && k.keyType === keyType);
         record ??= await store.insertIfAbsent(await generate(role, keyType));
@@ -150,14 +153,9 @@ export function createKitKeyring(deps: KitKeyringDeps): KitKeyring {
       return key.identity;
     },
     issuer: (did) => all().find((k) => k.identity.role === 'issuer' && k.identity.did === did)?.identity,
-    jwtIssuer(did) {
-      const key = find(did).jwt;
-      if (!key) throw new TypeError(`${did} does not sign JWTs`);
-      return key;
-    },
-    dataIntegritySigner(did) {
-      const key = find(did).dataIntegrity;
-      if (!key) throw new TypeError(`${did} does not sign Data Integrity proofs`);
+    signingKey(did) {
+      const key = find(did);
+      if (key.identity.role !== 'issuer') throw new TypeError(`${did} is not a kit issuer`);
       return key;
     },
   };

@@ -17,6 +17,8 @@ h1{font-size:21px;line-height:1.3;margin:0 0 8px}
 p{margin:0 0 14px}
 .qr{display:block;margin:8px auto 14px;width:264px;height:264px;image-rendering:pixelated}
 .request{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;word-break:break-all;background:#f1f3f5;padding:8px 10px;border-radius:6px;color:#5c6476}
+.site{font-size:14px}
+.unverified{color:#c92a2a;font-size:13px}
 .status{font-weight:600}
 .done{color:#2b8a3e}
 .failed{color:#c92a2a}
@@ -68,6 +70,8 @@ export const LOGIN_DEMO_SCRIPT = `'use strict';
 
 export interface LoginDemoView {
   requestId: string;
+  /** The site URL the requestId names: whatever the caller of auth-user-by-app said, unverified. */
+  site: string;
   resultToken: string;
   waitTime: number;
   resultUrl: string;
@@ -94,6 +98,7 @@ export async function renderLoginDemoPage(view: LoginDemoView): Promise<{ html: 
 <div id="qr">
 <p>Scan this code with your wallet app. It sends a Verifiable Presentation that logs you in here.</p>
 <img class="qr" id="qr-image" alt="Login request QR code" src="${qr}">
+<p class="site">Site named in this request: <b id="request-site">${escape(view.site)}</b><br><span class="unverified" id="site-unverified">Not verified: whoever asks for a login names any site URL here. Log in only if it is the site you are on.</span></p>
 <p class="request" id="request-id">${escape(view.requestId)}</p>
 </div>
 <p class="status" id="status" role="status">Waiting for your wallet app…</p>

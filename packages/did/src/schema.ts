@@ -73,6 +73,16 @@ export type DidTables = {
   };
   /** Presentations that logged someone in, remembered until they would be too old anyway. */
   did_used_presentations: { hash: string; expires_at: number };
+  /** Each organization's own issuer keys (VC-API issuance), one per key type, created on first use. */
+  did_organization_keys: {
+    did: string;
+    account_id: string;
+    key_type: string;
+    public_key: string;
+    /** Envelope ciphertext, bound to the DID. */
+    private_key: string;
+    created_at: number;
+  };
 };
 
 export const didMigrations: MigrationSet = {
@@ -162,6 +172,22 @@ export const didMigrations: MigrationSet = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('did_used_presentations_expires').on('did_used_presentations').column('expires_at').execute();
+    },
+  },
+  // VC-API issuance signs as the organization's own DIDs, never as the kit's account-attesting issuers (security issue 11, item 9).
+  '0002_did_security_organization_issuers': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('did_organization_keys')
+        .addColumn('did', 'varchar(191)', (c) => c.primaryKey())
+        .addColumn('account_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('key_type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('public_key', 'varchar(200)', (c) => c.notNull())
+        .addColumn('private_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // one key per organization and type: two instances issuing at once agree on one
+      await db.schema.createIndex('did_organization_keys_account_type').on('did_organization_keys').columns(['account_id', 'key_type']).unique().execute();
     },
   },
 };

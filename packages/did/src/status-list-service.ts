@@ -6,6 +6,7 @@ import type { DocumentLoader } from './document-loader.js';
 import { didErrors } from './errors.js';
 import { issueJwtCredential } from './jwt-credentials.js';
 import type { KitKeyring } from './kit-keyring.js';
+import type { OrganizationIssuers } from './organization-issuers.js';
 import type { StatusListRecord, StatusListStore } from './status-list-store.js';
 import { problem, type Problem, type StatusCheck } from './verification.js';
 
@@ -54,6 +55,7 @@ export interface StatusListServiceDeps {
   statusListStore: StatusListStore;
   credentialStore: CredentialStore;
   keyring: KitKeyring;
+  organizationIssuers: OrganizationIssuers;
   loader: DocumentLoader;
   random: RandomSource;
   clock: Clock;
@@ -64,7 +66,7 @@ export interface StatusListServiceDeps {
 
 
 export function createStatusListService(deps: StatusListServiceDeps): StatusListService {
-  const { statusListStore, credentialStore, keyring, random, clock } = deps;
+  const { statusListStore, credentialStore, keyring, organizationIssuers, random, clock } = deps;
   const capacity = Math.floor(deps.length * 0.75);
   const urlOf = (listId: string) => `${deps.baseUrl}${listId}`;
 
@@ -133,18 +135,20 @@ export function createStatusListService(deps: StatusListServiceDeps): StatusList
       const url = urlOf(list.id);
       const subject = { id: `${url}#list`, type: 'BitstringStatusList', statusPurpose: list.purpose, encodedList: await bits.encode() };
       const now = clock.now();
-      const issuer = keyring.issuer(list.issuerDid);
-      if (!issuer) throw didErrors.create('STATUS_LIST_NOT_FOUND');
-      if (issuer.formats.includes('jwt')) {
+      // a list is signed by its issuer: one of the kit's, or an organization's own (VC-API)
+      const key = keyring.issuer(list.issuerDid) ? keyring.signingKey(list.issuerDid) : await organizationIssuers.signingKey(list.issuerDid);
+      if (!key) throw didErrors.create('STATUS_LIST_NOT_FOUND');
+      const issuer = key.identity;
+      if (key.jwt) {
         return issueJwtCredential(
           { '@context': [CREDENTIALS_CONTEXT['1.1'], STATUS_LIST_CONTEXT], id: url, type: ['VerifiableCredential', 'BitstringStatusListCredential'], issuer: { id: issuer.did }, issuanceDate: xsdDateTime(now), credentialSubject: subject },
-          keyring.jwtIssuer(issuer.did),
+          key.jwt,
         );
       }
       return issueDataIntegrityCredential(
         { '@context': [CREDENTIALS_CONTEXT['2.0']], id: url, type: ['VerifiableCredential', 'BitstringStatusListCredential'], issuer: issuer.did, validFrom: xsdDateTime(now), credentialSubject: subject },
         issuer.formats[0] as 'eddsa-rdfc-2022' | 'ecdsa-rdfc-2019',
-        keyring.dataIntegritySigner(issuer.did),
+        key.dataIntegrity!,
         deps.loader,
         now,
       );

@@ -66,8 +66,9 @@ const Proofed = Type.Object({ proof: Type.Union([Type.Object({ type: Type.String
 const issueRoute = defineRoute({
   method: 'POST',
   path: '/credentials/issue',
-  summary: 'VC-API: issue a credential as one of the kit’s issuers (organization accounts).',
-  description: 'The issuer (or `options.format`, a w3kit extension) chooses the proof: did:ethr → JwtProof2020, Ed25519 did:key → eddsa-rdfc-2022 or Ed25519Signature2020, P-256 did:key → ecdsa-rdfc-2019.',
+  summary: 'VC-API: issue a credential as one of your organization’s own issuer DIDs (organization accounts).',
+  description:
+    'The issuer (default: your organization’s DID for the format; GET /v2/did/my-issuers lists them) or `options.format` (a w3kit extension) chooses the proof: did:ethr → JwtProof2020, Ed25519 did:key → eddsa-rdfc-2022 or Ed25519Signature2020, P-256 did:key → ecdsa-rdfc-2019. issuanceDate/validFrom may not lie in the past beyond a small skew.',
   bearerAuth: true,
   successStatus: 201,
   body: Type.Object({
@@ -95,7 +96,8 @@ const verifyCredentialRoute = defineRoute({
   path: '/credentials/verify',
   summary: 'VC-API: verify a credential (proof, validity period, status).',
   body: Type.Object({ verifiableCredential: Proofed, options: Type.Optional(Type.Object({})) }),
-  async handler({ body, services }) {
+  async handler({ body, services, ctx }) {
+    await services.verificationGuard.admit(ctx.ip, body.verifiableCredential);
     return answer(credentialVerificationResult(await services.credentialService.verify(body.verifiableCredential)), 'CREDENTIAL_NOT_VERIFIED');
   },
 });
@@ -108,7 +110,8 @@ const verifyPresentationRoute = defineRoute({
     verifiablePresentation: Proofed,
     options: Type.Optional(Type.Object({ challenge: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })), domain: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })) })),
   }),
-  async handler({ body, services }) {
+  async handler({ body, services, ctx }) {
+    await services.verificationGuard.admit(ctx.ip, body.verifiablePresentation);
     const options = { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { audience: body.options.domain } : {}) };
     const result = await services.presentationService.verify(body.verifiablePresentation, options);
     return answer(presentationVerificationResult(result, { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { domain: body.options.domain } : {}) }), 'PRESENTATION_NOT_VERIFIED');
