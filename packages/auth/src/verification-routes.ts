@@ -33,6 +33,35 @@ export const web3connectVerificationRoutes = [
     },
   }),
   defineRoute({
+    method: 'POST',
+    path: '/verify/email/step1',
+    summary: 'Send a 6-digit verification code to the account’s own email address.',
+    description:
+      'No body (or `{}`). 409 EMAIL_NOT_SET when the account has no email, EMAIL_ALREADY_VERIFIED once verified. ' +
+      'Sends are rate-limited per account and per address (429).',
+    bearerAuth: true,
+    response: Type.Object({ tmp_token: Type.String({ description: 'names the code in step 2' }), code_sent: Type.Literal(true) }),
+    async handler({ services, ctx }) {
+      return services.verificationService.emailStep1(await services.authenticator.require(ctx));
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/verify/email/step2',
+    summary: 'Check the code sent in step 1; the account’s email becomes verified (`email_verified` in my_info).',
+    description: '422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired, used, or unknown `tmp_token`) or TOO_MANY_ATTEMPTS.',
+    bearerAuth: true,
+    body: Type.Object({
+      tmp_token: Type.String({ minLength: 1, maxLength: 128 }),
+      code: Type.String({ pattern: '^[0-9]{6}$', description: '6 digits' }),
+    }),
+    response: Type.Literal(true),
+    async handler({ body, services, ctx }) {
+      const principal = await services.authenticator.require(ctx);
+      return services.verificationService.emailStep2(principal, body.tmp_token, body.code);
+    },
+  }),
+  defineRoute({
     method: 'GET',
     path: '/verify/domain/step1',
     summary: 'The TXT record the organization must publish on its domain (organization only).',
