@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Kit } from '@w3kit/core';
 import { rootMount, type KitMount } from '@w3kit/core/testing';
 import request from 'supertest';
-import { authKit } from './support.js';
+import { authKit, type EmailInbox } from './support.js';
 
 /** The association page's and the button endpoint's paths with the default base paths, under `mountPath`. */
 export function associationPaths(mountPath: string) {
@@ -97,4 +97,18 @@ export class CookieBrowser {
     const form = { token: fieldOf(res.text, 'token'), csrf: fieldOf(res.text, 'csrf') };
     return { res, form, submit: (action: string, fields: Record<string, string> = {}) => this.post(`${url.pathname}/${action}`, { ...form, ...fields }) };
   }
+}
+
+/** The open page of a ticket, as `CookieBrowser.open` answers it. */
+export type OpenPage = Awaited<ReturnType<CookieBrowser['open']>>;
+
+/**
+ * Signs up on the page: posts the sign-up form (answered with the code form), then the code
+ * emailed to `fields.email`. Returns the code post's answer (303 back to the page when right).
+ */
+export async function signUpWithCode(page: OpenPage, inbox: EmailInbox, fields: { name: string; email: string; password: string }) {
+  const signUp = await page.submit('sign-up', fields);
+  assert.equal(signUp.status, 200, signUp.text);
+  const code = inbox.lastCode(fields.email.trim().toLowerCase());
+  return page.submit('verify-email', { pending: fieldOf(signUp.text, 'pending'), code });
 }

@@ -1,6 +1,9 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import { auth, type AuthOptions } from '@w3kit/auth';
-import { createKit, createLogger, type CreateKitOptions, type Kit, type KitConfigInput } from '@w3kit/core';
+import request from 'supertest';
+import { createKit, createLogger, type CreateKitOptions, type EmailMessage, type EmailSender, type Kit, type KitConfigInput } from '@w3kit/core';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
 
@@ -33,4 +36,36 @@ export async function createEndUser(kit: Kit, password = 'correct horse battery'
   const account = await kit.services.accountService.createEndUser({ loginId, email: `${loginId}@example.com`, password, name: 'Ada', phoneNumber: '+14155550100' });
   const { token } = await kit.services.tokenService.issueAccessToken(account);
   return { account, loginId, password, token, bearer: `Bearer ${token}` };
+}
+
+/** An email sender that keeps what it sends, so a test reads the codes as the recipient would. */
+export function emailInbox() {
+  const sent: EmailMessage[] = [];
+  const sender: EmailSender = {
+    development: false,
+    async send(message) {
+      sent.push(message);
+    },
+  };
+  const to = (address: string) => sent.filter((message) => message.to === address);
+  return {
+    sent,
+    sender,
+    to,
+    /** The 6-digit code of the newest email to `address`. */
+    lastCode(address: string): string {
+      const code = /\b(\d{6})\b/.exec(to(address).at(-1)?.text ?? '')?.[1];
+      if (!code) throw new Error(`no code was emailed to ${address}`);
+      return code;
+    },
+  };
+}
+export type EmailInbox = ReturnType<typeof emailInbox>;
+
+/** Verifies the account's email as its owner would: `verify/email/step1`, then step 2 with the emailed code. */
+export async function verifyEmailThroughApi(app: RequestListener, bearer: string, inbox: EmailInbox, email: string): Promise<void> {
+  const step1 = await request(app).post('/rest/v1/verify/email/step1').set('authorization', bearer);
+  assert.equal(step1.status, 200, step1.text);
+  const step2 = await request(app).post('/rest/v1/verify/email/step2').set('authorization', bearer).send({ tmp_token: step1.body.result.tmp_token, code: inbox.lastCode(email) });
+  assert.deepEqual(step2.body, { status: 'ok', result: true, error: null });
 }
