@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { RequestListener } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { auth, type AuthOptions } from '@w3kit/auth';
 import request from 'supertest';
 import { createKit, createLogger, type CreateKitOptions, type EmailMessage, type EmailSender, type Kit, type KitConfigInput } from '@w3kit/core';
@@ -63,7 +63,7 @@ export function emailInbox() {
 export type EmailInbox = ReturnType<typeof emailInbox>;
 
 /** Verifies the account's email as its owner would: `verify/email/step1`, then step 2 with the emailed code. */
-export async function verifyEmailThroughApi(app: RequestListener, bearer: string, inbox: EmailInbox, email: string): Promise<void> {
+export async function verifyEmailThroughApi(app: RequestListener | Server, bearer: string, inbox: EmailInbox, email: string): Promise<void> {
   const step1 = await request(app).post('/rest/v1/verify/email/step1').set('authorization', bearer);
   assert.equal(step1.status, 200, step1.text);
   const step2 = await request(app).post('/rest/v1/verify/email/step2').set('authorization', bearer).send({ tmp_token: step1.body.result.tmp_token, code: inbox.lastCode(email) });
