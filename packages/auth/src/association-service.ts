@@ -19,7 +19,7 @@ import type { ResolvedAuthOptions } from './auth-config.js';
 import { signUpAttemptEmail, verificationCodeEmail } from './email-messages.js';
 import { authErrors } from './errors.js';
 import { redirectRefusal } from './redirect-policy.js';
-import { codeFailure } from './verification-service.js';
+import { codeFailure, deliverOrRevoke } from './verification-service.js';
 
 /** The route group of the association pages; a host may move it with `basePaths.association`. */
 export const ASSOCIATION_API = 'association';
@@ -258,12 +258,9 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
         data: { account: existing ? null : { name: input.name.trim(), email, passwordHash } },
         supersede: true,
       });
-      try {
-        await emailSender.send(existing ? signUpAttemptEmail(email, ticket.organization) : verificationCodeEmail(email, issued.secret, ttlSeconds, 'sign-up'));
-      } catch (error) {
-        await oneTimeCodes.revoke(purpose, email); // nobody received it: leave no live code behind
-        throw error;
-      }
+      await deliverOrRevoke(oneTimeCodes, { purpose, subject: email }, () =>
+        emailSender.send(existing ? signUpAttemptEmail(email, ticket.organization) : verificationCodeEmail(email, issued.secret, ttlSeconds, 'sign-up')),
+      );
       return { handle: issued.handle, email };
     },
 

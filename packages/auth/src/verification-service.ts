@@ -49,6 +49,16 @@ interface EmailCodeData {
   email: string;
 }
 
+/** Sends a just-issued code; when it cannot go out, revokes it, since nobody received it, and rethrows. */
+export async function deliverOrRevoke(oneTimeCodes: OneTimeCodes, code: { purpose: string; subject: string }, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    await oneTimeCodes.revoke(code.purpose, code.subject);
+    throw error;
+  }
+}
+
 /** The error for a failed code check: 422 INVALID_CODE (with `attempts_left`), TOO_MANY_ATTEMPTS, or CODE_EXPIRED. */
 export function codeFailure(result: Extract<ConsumeResult<unknown>, { ok: false }>) {
   if (result.reason === 'invalid') return authErrors.create('INVALID_CODE', { details: { attempts_left: result.attemptsLeft } });
@@ -114,12 +124,9 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         supersede: true,
       });
       const minutes = Math.ceil(options.phoneCodeTtlSeconds / 60);
-      try {
-        await smsSender.send({ to: phoneNumber, text: `Your Web3Connect verification code is ${issued.secret}. It expires in ${minutes} minute${minutes === 1 ? '' : 's'}.` });
-      } catch (error) {
-        await oneTimeCodes.revoke(purpose, subject); // nobody received it: leave no live code behind
-        throw error;
-      }
+      await deliverOrRevoke(oneTimeCodes, { purpose, subject }, () =>
+        smsSender.send({ to: phoneNumber, text: `Your Web3Connect verification code is ${issued.secret}. It expires in ${minutes} minute${minutes === 1 ? '' : 's'}.` }),
+      );
       return { tmp_token: issued.handle, code_sent: true };
     },
 
@@ -149,12 +156,8 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         data: { email: account.email },
         supersede: true,
       });
-      try {
-        await emailSender.send(verificationCodeEmail(account.email, issued.secret, options.emailCodeTtlSeconds, 'verify'));
-      } catch (error) {
-        await oneTimeCodes.revoke(purpose, account.email); // nobody received it: leave no live code behind
-        throw error;
-      }
+      const to = account.email;
+      await deliverOrRevoke(oneTimeCodes, { purpose, subject: to }, () => emailSender.send(verificationCodeEmail(to, issued.secret, options.emailCodeTtlSeconds, 'verify')));
       return { tmp_token: issued.handle, code_sent: true };
     },
 

@@ -2,20 +2,10 @@ import assert from 'node:assert/strict';
 import type { CoreTables, Kit } from '@w3kit/core';
 import { appFor, createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
 import request from 'supertest';
-import { authKit, createEndUser, emailInbox } from './support.js';
+import { authKit, createEndUser, emailInbox, expectEnvelopeError } from './support.js';
 
 const STEP1 = '/rest/v1/verify/email/step1';
 const STEP2 = '/rest/v1/verify/email/step2';
-
-function expectEnvelopeError(res: request.Response, status: number, code: string, message?: string): Record<string, unknown> {
-  assert.equal(res.status, status, res.text);
-  assert.deepEqual(Object.keys(res.body), ['status', 'result', 'error']);
-  assert.equal(res.body.status, 'error');
-  assert.equal(res.body.result, null);
-  assert.equal(res.body.error.code, code);
-  if (message !== undefined) assert.equal(res.body.error.message, message);
-  return res.body.error as Record<string, unknown>;
-}
 
 /** A code other than `code`, of the same shape. */
 const wrongCode = (code: string) => (code === '000000' ? '111111' : '000000');

@@ -4,21 +4,11 @@ import type { Kit } from '@w3kit/core';
 import { appFor, createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
 import request from 'supertest';
 import { BUTTON_PATH, CookieBrowser, pageUrlOf, signUpWithCode, startKitServer, verifiedOrganization } from './association-support.js';
-import { authKit, createEndUser, createOrganization, emailInbox, verifyEmailThroughApi } from './support.js';
+import { authKit, createEndUser, createOrganization, emailInbox, expectEnvelopeError, verifyEmailThroughApi } from './support.js';
 
 const IMPORT = '/rest/v1/account/import';
 const ASSOCIATIONS = '/rest/v1/account/associations';
 const PASSWORD = 'correct horse battery';
-
-function expectEnvelopeError(res: request.Response, status: number, code: string, message?: string): Record<string, unknown> {
-  assert.equal(res.status, status, res.text);
-  assert.deepEqual(Object.keys(res.body), ['status', 'result', 'error']);
-  assert.equal(res.body.status, 'error');
-  assert.equal(res.body.result, null);
-  assert.equal(res.body.error.code, code);
-  if (message !== undefined) assert.equal(res.body.error.message, message);
-  return res.body.error as Record<string, unknown>;
-}
 
 let counter = 0;
 const uniqueEmail = () => `import-${Date.now().toString(36)}-${counter++}@example.com`;

@@ -69,3 +69,14 @@ export async function verifyEmailThroughApi(app: RequestListener | Server, beare
   const step2 = await request(app).post('/rest/v1/verify/email/step2').set('authorization', bearer).send({ tmp_token: step1.body.result.tmp_token, code: inbox.lastCode(email) });
   assert.deepEqual(step2.body, { status: 'ok', result: true, error: null });
 }
+
+/** A Web3Connect error envelope with this status and code (and message, when given); answers `error`. */
+export function expectEnvelopeError(res: request.Response, status: number, code: string, message?: string): Record<string, unknown> {
+  assert.equal(res.status, status, res.text);
+  assert.deepEqual(Object.keys(res.body), ['status', 'result', 'error']);
+  assert.equal(res.body.status, 'error');
+  assert.equal(res.body.result, null);
+  assert.equal(res.body.error.code, code);
+  if (message !== undefined) assert.equal(res.body.error.message, message);
+  return res.body.error as Record<string, unknown>;
+}
