@@ -1,6 +1,7 @@
-import type { AccountDirectory, AccountSummary, Clock, LoginResult, Principal, RandomSource, RateLimiter, SecretHasher } from '@w3kit/core';
+import type { AccountDirectory, AccountSummary, Clock, EmailSender, LoginResult, Logger, Principal, RandomSource, RateLimiter, SecretHasher } from '@w3kit/core';
 import type { AccountRecord, AccountStore, AssociationVia } from './account-store.js';
 import type { ApiKeyService } from './api-key-service.js';
+import { importNoticeEmail } from './email-messages.js';
 import { authErrors } from './errors.js';
 import type { TokenService } from './token-service.js';
 import type { WalletService } from './wallet-service.js';
@@ -81,6 +82,8 @@ export interface AccountServiceDeps {
   walletService: WalletService;
   secretHasher: SecretHasher;
   rateLimiter: RateLimiter;
+  emailSender: EmailSender;
+  logger: Logger;
   clock: Clock;
   random: RandomSource;
 }
@@ -88,7 +91,7 @@ export interface AccountServiceDeps {
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export function createAccountService(deps: AccountServiceDeps): AccountService {
-  const { accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, clock, random } = deps;
+  const { accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random } = deps;
 
   const summary = (a: AccountRecord): AccountSummary => ({
     id: a.id,
@@ -278,7 +281,13 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         throw authErrors.create('ACCOUNT_NOT_FOUND', { message: 'No end-user account has this verified email.' });
       }
       const withWalletUser = await ensureWallet(user);
-      await accountStore.associate(principal.accountId, user.id, 'import', clock.now());
+      if (await accountStore.associate(principal.accountId, user.id, 'import', clock.now())) {
+        // The end user hears of a new import when it happens, not only if they look at the list.
+        // The import stands if the mail fails: the list shows it either way.
+        const organization = await require(principal.accountId);
+        const notice = importNoticeEmail(user.email!, { name: organization.name ?? organization.domain ?? '', domain: organization.domain ?? '' });
+        await emailSender.send(notice).catch((error: unknown) => logger.warn({ err: error, accountId: user.id }, 'import notice not sent'));
+      }
       return { email: user.email!, id_wallet_address: withWalletUser.wallet.address };
     },
 

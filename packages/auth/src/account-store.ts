@@ -62,8 +62,8 @@ export interface AccountStore {
   setWalletIfMissing(id: string, wallet: WalletRecord, at: Date): Promise<boolean>;
   /** Stores the organization's domain TXT token unless it has one already; true when this call set it. */
   setDomainTxtTokenIfMissing(id: string, token: string, at: Date): Promise<boolean>;
-  /** Records that the end user is associated with the organization (idempotent: the first record, and how it came about, stays). */
-  associate(organizationId: string, endUserId: string, via: Exclude<AssociationVia, 'unknown'>, at: Date): Promise<void>;
+  /** Records that the end user is associated with the organization; idempotent (the first record, and how it came about, stays): true when this call recorded it. */
+  associate(organizationId: string, endUserId: string, via: Exclude<AssociationVia, 'unknown'>, at: Date): Promise<boolean>;
   isAssociated(organizationId: string, endUserId: string): Promise<boolean>;
   /** The organizations the end user is associated with, oldest first. */
   associationsOf(endUserId: string): Promise<AssociationRecord[]>;

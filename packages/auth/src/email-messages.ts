@@ -15,6 +15,17 @@ export function verificationCodeEmail(to: string, code: string, ttlSeconds: numb
   };
 }
 
+/** Tells the end user that an organization imported their account by email, the moment it happens. */
+export function importNoticeEmail(to: string, organization: { name: string; domain: string }): EmailMessage {
+  return {
+    to,
+    subject: `${organization.name} connected to your Web3Connect account`,
+    text:
+      `${organization.name} (${organization.domain}) imported your Web3Connect account by this email address and now knows your ID wallet address.\n\n` +
+      'Your account lists every organization connected to it (GET /rest/v1/account/associations). If you do not know this organization, contact them or the operator of this service.',
+  };
+}
+
 /**
  * Sent instead of a code when someone signs up with an address that already has an account: the
  * page answers them as for a new address (no account enumeration), and only the owner learns it.

@@ -92,8 +92,8 @@ export function auth(options: AuthOptions = {}) {
           }),
         ).singleton(),
         apiKeyService: asFunction(({ apiKeyStore, accountStore, clock, random }) => createApiKeyService({ apiKeyStore, accountStore, clock, random })).singleton(),
-        accountService: asFunction(({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, clock, random }) =>
-          createAccountService({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, clock, random }),
+        accountService: asFunction(({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random }) =>
+          createAccountService({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random }),
         ).singleton(),
         associationService: asFunction((c: KitCradle) =>
           createAssociationService({

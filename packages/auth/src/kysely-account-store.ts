@@ -134,8 +134,10 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
     async associate(organizationId, endUserId, via, at) {
       try {
         await db.insertInto('auth_associations').values({ organization_id: organizationId, end_user_id: endUserId, via, created_at: at.getTime() }).execute();
+        return true;
       } catch (error) {
-        if (!isUniqueViolation(error)) throw error; // already associated
+        if (!isUniqueViolation(error)) throw error;
+        return false; // already associated
       }
     },
     async isAssociated(organizationId, endUserId) {

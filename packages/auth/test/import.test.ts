@@ -74,6 +74,36 @@ for (const kind of testDatabases()) {
         assert.equal(await kit.services.accountStore.isAssociated(org.account.id, user.account.id), true);
       });
 
+      it('the end user is emailed when an organization imports them, once per organization', async () => {
+        const org = await createOrganization(kit, `notice-${kind}.test`);
+        const user = await verifiedUser();
+        const before = inbox.to(user.account.email!).length;
+        assert.equal((await importEmail(org.bearer, user.account.email!)).status, 200);
+        const notices = inbox.to(user.account.email!).slice(before);
+        assert.equal(notices.length, 1);
+        assert.equal(notices[0]!.subject, 'Acme Corp connected to your Web3Connect account');
+        assert.match(notices[0]!.text, new RegExp(`Acme Corp \\(notice-${kind}\\.test\\) imported your Web3Connect account`));
+        assert.equal((await importEmail(org.bearer, user.account.email!)).status, 200);
+        assert.equal(inbox.to(user.account.email!).length, before + 1, 'a repeated import sends nothing');
+      });
+
+      it('an import stands when the notice cannot be sent', async () => {
+        const fresh = await createTestDatabase(kind);
+        const failing = { development: false, send: async () => Promise.reject(new Error('relay down')) };
+        const other = await authKit(fresh.url, {}, { services: { emailSender: failing } });
+        try {
+          const org = await createOrganization(other);
+          const user = await createEndUser(other);
+          await other.services.accountStore.update(user.account.id, { emailVerified: true }, new Date());
+          const res = await request(appFor(other).callback()).post(IMPORT).set('authorization', org.bearer).send({ email: user.account.email });
+          assert.equal(res.status, 200, res.text);
+          assert.equal(await other.services.accountStore.isAssociated(org.account.id, user.account.id), true);
+        } finally {
+          await other.close();
+          await fresh.drop();
+        }
+      });
+
       it('an organization’s own email is not an end user: 404 even when verified', async () => {
         const org = await createOrganization(kit);
         const other = await createOrganization(kit);
