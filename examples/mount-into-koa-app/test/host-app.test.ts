@@ -7,7 +7,8 @@ import { createManualClock, createTestDatabase, testDatabases, type ManualClock,
 import { createExampleKit, createHostApp, type HostAppOptions } from '@w3kit/example-mount-into-koa-app';
 import Koa from 'koa';
 import request from 'supertest';
-import { CookieBrowser, pageUrlOf, verifiedOrganization } from '../../../packages/auth/test/association-support.js';
+import { CookieBrowser, pageUrlOf, signUpWithCode, verifiedOrganization } from '../../../packages/auth/test/association-support.js';
+import { emailInbox } from '../../../packages/auth/test/support.js';
 import { endUser, organization, staticMetadata } from '../../../packages/nft/test/support.js';
 
 const PUBLIC_URL = 'https://notes.example.com';
@@ -53,6 +54,7 @@ for (const kind of testDatabases()) {
     let clock: ManualClock;
     let probe: ReturnType<typeof probedHostApp>;
     let http: () => ReturnType<typeof request>;
+    const inbox = emailInbox();
 
     before(async () => {
       db = await createTestDatabase(kind);
@@ -60,7 +62,7 @@ for (const kind of testDatabases()) {
       kit = await createExampleKit({
         database: db.url,
         logger: createLogger({ level: 'silent' }),
-        services: { clock },
+        services: { clock, emailSender: inbox.sender },
         auth: { accessTokenTtlSeconds: 600 },
         config: { masterKey: randomBytes(32).toString('hex'), mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: PUBLIC_URL },
       });
@@ -270,7 +272,7 @@ for (const kind of testDatabases()) {
         const org = await verifiedOrganization(kit, `form-${kind}.test`);
         const button = await request(server).post(BUTTON).send({ api_key_secret: org.apiKeySecret, redirect_url: `https://form-${kind}.test/done` });
         const page = await new CookieBrowser(server).open(pageUrlOf(button.body.result));
-        const signUp = await page.submit('sign-up', { name: 'Parsed', email: `parsed-${kind}-${Date.now()}@example.com`, password: 'correct horse battery' });
+        const signUp = await signUpWithCode(page, inbox, { name: 'Parsed', email: `parsed-${kind}-${Date.now()}@example.com`, password: 'correct horse battery' });
         assert.equal(signUp.status, 303, signUp.text);
         const confirm = await page.submit('confirm');
         assert.equal(confirm.status, 303, confirm.text);

@@ -1,6 +1,7 @@
-import type { AccountDirectory, AccountSummary, Clock, LoginResult, Principal, RandomSource, RateLimiter, SecretHasher } from '@w3kit/core';
-import type { AccountRecord, AccountStore } from './account-store.js';
+import type { AccountDirectory, AccountSummary, Clock, EmailSender, LoginResult, Logger, Principal, RandomSource, RateLimiter, SecretHasher } from '@w3kit/core';
+import type { AccountRecord, AccountStore, AssociationVia } from './account-store.js';
 import type { ApiKeyService } from './api-key-service.js';
+import { importNoticeEmail } from './email-messages.js';
 import { authErrors } from './errors.js';
 import type { TokenService } from './token-service.js';
 import type { WalletService } from './wallet-service.js';
@@ -17,7 +18,11 @@ export interface NewEndUser {
   /** Finenex login id; defaults to none (login by email). */
   loginId?: string;
   email?: string;
-  password: string;
+  /** The password, hashed here; or `passwordHash`, one `secretHasher` made earlier (a sign-up kept until its email was verified). */
+  password?: string;
+  passwordHash?: string;
+  /** True only when the owner of `email` has just proved it (a verification code). Default false. */
+  emailVerified?: boolean;
   name?: string;
   phoneNumber?: string;
   role?: string;
@@ -25,6 +30,17 @@ export interface NewEndUser {
 
 /** The seed's `GET /account/my_info` result. */
 export type MyInfo = Record<string, unknown>;
+
+/** One entry of `GET /account/associations`: an organization the end user is associated with, and how. */
+export interface AssociationView {
+  organization_id: string;
+  name: string | null;
+  domain: string | null;
+  domain_verified: boolean;
+  /** `association_page`: the end user confirmed on the association page; `import`: the organization imported their email. */
+  via: AssociationVia;
+  associated_at: string;
+}
 
 /**
  * The rules of accounts: creation (with an ID wallet), password login, sessions, the views the
@@ -57,7 +73,13 @@ export interface AccountService extends AccountDirectory {
   accessTokenForApiKey(secret: string): Promise<string>;
   myInfo(principal: Principal): Promise<MyInfo>;
   publicInfo(address: string): Promise<{ id_wallet_address: string; id_wallet_public_key_jwk: NonNullable<AccountSummary['walletPublicKeyJwk']> }>;
+  /**
+   * An organization imports an end user by a verified email: 403 ORGANIZATION_ONLY, 429 past
+   * `auth.import`, 404 ACCOUNT_NOT_FOUND alike for an unknown and an unverified email.
+   */
   importEndUser(principal: Principal, email: string): Promise<{ email: string; id_wallet_address: string }>;
+  /** The organizations the end user is associated with and how (page or import); 403 END_USER_ONLY for an organization. */
+  associations(principal: Principal): Promise<AssociationView[]>;
   /** The account, or 404 ACCOUNT_NOT_FOUND. */
   require(accountId: string): Promise<AccountRecord>;
   /** Gives the account an ID wallet if it has none; returns the account with its wallet. */
@@ -71,6 +93,8 @@ export interface AccountServiceDeps {
   walletService: WalletService;
   secretHasher: SecretHasher;
   rateLimiter: RateLimiter;
+  emailSender: EmailSender;
+  logger: Logger;
   clock: Clock;
   random: RandomSource;
 }
@@ -78,7 +102,7 @@ export interface AccountServiceDeps {
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export function createAccountService(deps: AccountServiceDeps): AccountService {
-  const { accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, clock, random } = deps;
+  const { accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random } = deps;
 
   const summary = (a: AccountRecord): AccountSummary => ({
     id: a.id,
@@ -165,11 +189,14 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     async createEndUser(input) {
       if (!input.loginId && !input.email) throw new TypeError('an end user needs a login id or an email');
+      const passwordHash = input.passwordHash ?? (input.password !== undefined ? await secretHasher.hash(input.password) : undefined);
+      if (passwordHash === undefined) throw new TypeError('an end user needs a password or a password hash');
       const account = newAccount({
         accountType: 'end_user',
         loginId: input.loginId ?? null,
         email: input.email?.trim().toLowerCase() ?? null,
-        passwordHash: await secretHasher.hash(input.password),
+        emailVerified: input.email !== undefined && input.emailVerified === true,
+        passwordHash,
         name: input.name ?? null,
         phoneNumber: input.phoneNumber ?? null,
         role: input.role ?? null,
@@ -280,11 +307,37 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     async importEndUser(principal, email) {
       if (principal.accountType !== 'organization') throw authErrors.create('ORGANIZATION_ONLY');
+      // Every call counts, found or not: the limit bounds how fast an organization can try addresses.
+      await rateLimiter.enforce('auth.import', principal.accountId);
       const user = await accountStore.findByEmail(email);
-      if (!user || user.accountType !== 'end_user') throw authErrors.create('ACCOUNT_NOT_FOUND', { message: 'No end-user account has this email.' });
+      // Only an address its owner has proved: anyone can sign up with someone else's email, and
+      // an import of that would hand the organization the squatter's wallet as the owner's.
+      // Unknown and unverified answer alike, so an import tells nothing about unverified accounts.
+      if (!user || user.accountType !== 'end_user' || !user.emailVerified) {
+        throw authErrors.create('ACCOUNT_NOT_FOUND', { message: 'No end-user account has this verified email.' });
+      }
       const withWalletUser = await ensureWallet(user);
-      await accountStore.associate(principal.accountId, user.id, clock.now());
+      if (await accountStore.associate(principal.accountId, user.id, 'import', clock.now())) {
+        // The end user hears of a new import when it happens, not only if they look at the list.
+        // The import stands if the mail fails: the list shows it either way.
+        const organization = await require(principal.accountId);
+        const notice = importNoticeEmail(user.email!, { name: organization.name ?? organization.domain ?? '', domain: organization.domain ?? '' });
+        await emailSender.send(notice).catch((error: unknown) => logger.warn({ err: error, accountId: user.id }, 'import notice not sent'));
+      }
       return { email: user.email!, id_wallet_address: withWalletUser.wallet.address };
+    },
+
+    async associations(principal) {
+      if (principal.accountType !== 'end_user') throw authErrors.create('END_USER_ONLY');
+      const list = await accountStore.associationsOf(principal.accountId);
+      return list.map((a) => ({
+        organization_id: a.organizationId,
+        name: a.organizationName,
+        domain: a.domain,
+        domain_verified: a.domainVerified,
+        via: a.via,
+        associated_at: a.createdAt.toISOString(),
+      }));
     },
 
     // AccountDirectory, for other plugins

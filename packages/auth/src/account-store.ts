@@ -34,6 +34,19 @@ export interface AccountRecord {
   updatedAt: Date;
 }
 
+/** How an association came about: the end user confirmed on the association page, or the organization imported their email. */
+export type AssociationVia = 'association_page' | 'import' | 'unknown';
+
+/** One organization an end user is associated with. */
+export interface AssociationRecord {
+  organizationId: string;
+  organizationName: string | null;
+  domain: string | null;
+  domainVerified: boolean;
+  via: AssociationVia;
+  createdAt: Date;
+}
+
 export type AccountPatch = Partial<Pick<AccountRecord, 'name' | 'phoneNumber' | 'phoneVerified' | 'passwordHash' | 'domainVerified' | 'domainTxtToken' | 'emailVerified'>>;
 
 /** Persistence of accounts, their ID wallets and organization associations. */
@@ -49,7 +62,9 @@ export interface AccountStore {
   setWalletIfMissing(id: string, wallet: WalletRecord, at: Date): Promise<boolean>;
   /** Stores the organization's domain TXT token unless it has one already; true when this call set it. */
   setDomainTxtTokenIfMissing(id: string, token: string, at: Date): Promise<boolean>;
-  /** Records that the end user is associated with the organization (idempotent). */
-  associate(organizationId: string, endUserId: string, at: Date): Promise<void>;
+  /** Records that the end user is associated with the organization; idempotent (the first record, and how it came about, stays): true when this call recorded it. */
+  associate(organizationId: string, endUserId: string, via: Exclude<AssociationVia, 'unknown'>, at: Date): Promise<boolean>;
   isAssociated(organizationId: string, endUserId: string): Promise<boolean>;
+  /** The organizations the end user is associated with, oldest first. */
+  associationsOf(endUserId: string): Promise<AssociationRecord[]>;
 }

@@ -9,7 +9,9 @@ export interface AssociationFrame {
   /** The ticket, posted back in a hidden field. */
   token: string;
   csrf: string;
-  actions: { signIn: string; signUp: string; signOut: string; confirm: string };
+  actions: { signIn: string; signUp: string; verifyEmail: string; signOut: string; confirm: string };
+  /** The page itself, for a link back to the sign-in form. */
+  pageHref: string;
 }
 
 export interface SignInView extends AssociationFrame {
@@ -22,6 +24,14 @@ export interface SignInView extends AssociationFrame {
 
 export interface ConfirmView extends AssociationFrame {
   user: AssociatingUser;
+  errors?: readonly string[];
+}
+
+export interface CodeView extends AssociationFrame {
+  /** Where the code went (only shown, and posted back to be shown again); the same page for a new and a taken address. */
+  email: string;
+  /** The code's handle, posted back with the code. */
+  pending: string;
   errors?: readonly string[];
 }
 
@@ -172,6 +182,26 @@ ${hiddenFields(view)}
 ${hiddenFields(view)}
 <button type="submit" class="link">Use another account</button>
 </form>`,
+  );
+}
+
+/** After a sign-up: enter the code emailed to the address. */
+export function renderCodePage(view: CodeView): string {
+  return layout(
+    `Connect to ${view.organization.name}`,
+    `<h1>Check your email</h1>
+${organizationCard(view)}
+${errorList(view.errors)}
+<p>We sent an email to <b>${escapeHtml(view.email)}</b>. Enter the 6-digit code from it to create your account.</p>
+<p class="muted">If you already have an account with this address, the email says so: sign in instead.</p>
+<form method="post" action="${escapeHtml(view.actions.verifyEmail)}">
+${hiddenFields(view)}
+<input type="hidden" name="pending" value="${escapeHtml(view.pending)}"><input type="hidden" name="email" value="${escapeHtml(view.email)}">
+<label for="sign-up-code">Code</label>
+<input id="sign-up-code" type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9]{6}" maxlength="6">
+<button type="submit">Verify email and create account</button>
+</form>
+<p><a href="${escapeHtml(view.pageHref)}">Back to sign-in</a></p>`,
   );
 }
 

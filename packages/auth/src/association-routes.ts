@@ -1,7 +1,7 @@
 import { defineRoute, isKitError, readFormBody, Type, type KitCradle, type KitError, type RouteGroup, type RouteRequest } from '@w3kit/core';
 import type { Context } from 'koa';
 import { associationCookies, type AssociationCookies } from './association-cookies.js';
-import { pageHeaders, renderConfirmPage, renderMessagePage, renderSignInPage, type AssociationFrame, type SignInView } from './association-page.js';
+import { pageHeaders, renderCodePage, renderConfirmPage, renderMessagePage, renderSignInPage, type AssociationFrame, type SignInView } from './association-page.js';
 import { ASSOCIATION_API, ASSOCIATION_BASE_PATH, type AssociationService, type OpenTicket } from './association-service.js';
 
 /** Largest accepted form post; the forms hold a few short fields. */
@@ -57,7 +57,8 @@ function frameOf(step: PageStep, ticket: OpenTicket): AssociationFrame {
     returnHost: new URL(ticket.redirectUrl).host,
     token: ticket.ticket,
     csrf: step.cookies.csrfToken(ticket.ticket),
-    actions: { signIn: `${base}/sign-in`, signUp: `${base}/sign-up`, signOut: `${base}/sign-out`, confirm: `${base}/confirm` },
+    actions: { signIn: `${base}/sign-in`, signUp: `${base}/sign-up`, verifyEmail: `${base}/verify-email`, signOut: `${base}/sign-out`, confirm: `${base}/confirm` },
+    pageHref: pageHref(step, ticket.ticket),
   };
 }
 
@@ -149,20 +150,37 @@ export const associationPageRoutes = [
     }
   }),
 
-  page('POST', '/association/sign-up', 'Create an end-user account with an ID wallet (form post).', async (step) => {
+  page('POST', '/association/sign-up', 'Start an end-user sign-up: a code goes to the email (form post; the same answer for a taken email).', async (step) => {
     const { form, ticket } = await postedForm(step);
     const input = { name: form['name'] ?? '', email: form['email'] ?? '', password: form['password'] ?? '' };
     try {
       await step.services.rateLimiter.enforce('auth.sign-up', step.ctx.ip);
-      const signIn = await step.association.signUp(ticket, input);
+      const pending = await step.association.signUp(ticket, input);
+      show(step.ctx, 200, renderCodePage({ ...frameOf(step, ticket), email: pending.email, pending: pending.handle }));
+    } catch (error) {
+      if (!isOneOf(error, ['VALIDATION_FAILED', 'RATE_LIMITED'])) throw error;
+      showSignIn(step, ticket, error, { open: 'sign-up', values: { name: input.name, email: input.email } });
+    }
+  }),
+
+  page('POST', '/association/verify-email', 'Finish the sign-up with the emailed code: creates the account and ID wallet (form post).', async (step) => {
+    const { form, ticket } = await postedForm(step);
+    const pending = form['pending'] ?? '';
+    try {
+      const signIn = await step.association.verifySignUp(ticket, pending, form['code'] ?? '');
       step.cookies.setSignIn(signIn.secret, signIn.maxAgeSeconds);
       seeOther(step.ctx, pageHref(step, ticket.ticket));
     } catch (error) {
-      if (!isOneOf(error, ['ACCOUNT_EXISTS', 'VALIDATION_FAILED', 'RATE_LIMITED'])) throw error;
-      const exists = error.code === 'ACCOUNT_EXISTS';
-      const values = { name: input.name, email: input.email };
-      if (exists) showSignIn(step, ticket, error, { values }, 'An account with this email already exists. Sign in instead.');
-      else showSignIn(step, ticket, error, { open: 'sign-up', values });
+      if (!isOneOf(error, ['INVALID_CODE', 'TOO_MANY_ATTEMPTS', 'CODE_EXPIRED', 'ACCOUNT_EXISTS'])) throw error;
+      if (error.code !== 'INVALID_CODE') {
+        // The code is spent: back to the forms. Whoever reaches ACCOUNT_EXISTS holds the code, so owns the address.
+        const message = error.code === 'ACCOUNT_EXISTS' ? 'An account with this email already exists. Sign in instead.' : undefined;
+        return showSignIn(step, ticket, error, { open: error.code === 'ACCOUNT_EXISTS' ? 'sign-in' : 'sign-up' }, message);
+      }
+      const left = Number(error.details?.['attempts_left'] ?? 0);
+      const errors = [`The code is wrong; ${left} ${left === 1 ? 'try' : 'tries'} left.`];
+      for (const [name, value] of Object.entries(error.headers)) step.ctx.set(name, value);
+      show(step.ctx, error.status, renderCodePage({ ...frameOf(step, ticket), email: form['email'] ?? '', pending, errors }));
     }
   }),
 

@@ -1,10 +1,25 @@
-import { compileValidator, coreErrors, isKitError, Type, type Clock, type FieldIssue, type KitConfig, type OneTimeCodes } from '@w3kit/core';
+import {
+  compileValidator,
+  coreErrors,
+  isKitError,
+  Type,
+  type Clock,
+  type EmailSender,
+  type FieldIssue,
+  type KitConfig,
+  type OneTimeCodes,
+  type RateLimiter,
+  type SecretHasher,
+} from '@w3kit/core';
 import type { AccountService } from './account-service.js';
 import type { AccountRecord, AccountStore } from './account-store.js';
 import { renderButtonJs } from './association-button.js';
 import type { ApiKeyService } from './api-key-service.js';
+import type { ResolvedAuthOptions } from './auth-config.js';
+import { signUpAttemptEmail, verificationCodeEmail } from './email-messages.js';
 import { authErrors } from './errors.js';
 import { redirectRefusal } from './redirect-policy.js';
+import { codeFailure, deliverOrRevoke } from './verification-service.js';
 
 /** The route group of the association pages; a host may move it with `basePaths.association`. */
 export const ASSOCIATION_API = 'association';
@@ -12,6 +27,8 @@ export const ASSOCIATION_BASE_PATH = '/rest/v1';
 
 const TICKET_PURPOSE = 'auth.association';
 const SIGN_IN_PURPOSE = 'auth.association.sign-in';
+// Bound to the ticket by its purpose, so a sign-up code of one ticket is not found on another.
+const signUpPurpose = (ticketHandle: string) => `auth.association.sign-up:${ticketHandle}`;
 const PASSWORD_LENGTH = { min: 8, max: 1024 };
 
 /** What a ticket carries in its server-side data. */
@@ -52,6 +69,14 @@ export interface NewAssociationAccount {
   password: string;
 }
 
+/** A sign-up waiting for the code sent to its email; the page shows the code form. */
+export interface PendingSignUp {
+  /** The code's public handle, posted back with the code. */
+  handle: string;
+  /** The address the code was sent to (normalized), as the page shows it. */
+  email: string;
+}
+
 /**
  * The rules of the Web3Connect association: who may generate a button and for which redirect
  * URL, the one-time ticket, the end user's sign-in or sign-up on the association page (kept in
@@ -71,8 +96,19 @@ export interface AssociationService {
   openTicket(ticket: string): Promise<OpenTicket>;
   /** Email and password of an end user; 401 INVALID_CREDENTIALS alike for an unknown email and a wrong password; 429 after too many tries. */
   signIn(ticket: OpenTicket, email: string, password: string): Promise<AssociationSignIn>;
-  /** Creates an end user (with an ID wallet) and signs them in; 400 VALIDATION_FAILED, 409 ACCOUNT_EXISTS. */
-  signUp(ticket: OpenTicket, input: NewAssociationAccount): Promise<AssociationSignIn>;
+  /**
+   * Starts a sign-up: emails a code to the address, or, when the address already has an
+   * account, emails its owner a notice instead. The answer is the same in both cases (no
+   * account enumeration) and no account is created yet. 400 VALIDATION_FAILED, 429 past
+   * `auth.email.address`.
+   */
+  signUp(ticket: OpenTicket, input: NewAssociationAccount): Promise<PendingSignUp>;
+  /**
+   * Finishes a sign-up with the emailed code: creates the end user (email verified, with an ID
+   * wallet) and signs them in. 422 INVALID_CODE / TOO_MANY_ATTEMPTS / CODE_EXPIRED, 409
+   * ACCOUNT_EXISTS when the address was taken in between.
+   */
+  verifySignUp(ticket: OpenTicket, handle: string, code: string): Promise<AssociationSignIn>;
   /** The end user signed in on this ticket with `signInSecret`, or null. */
   signedInUser(ticket: OpenTicket, signInSecret: string | undefined): Promise<AssociatingUser | null>;
   signOut(signInSecret: string | undefined): Promise<void>;
@@ -90,13 +126,21 @@ export interface AssociationServiceDeps {
   accountStore: AccountStore;
   apiKeyService: ApiKeyService;
   oneTimeCodes: OneTimeCodes;
+  secretHasher: SecretHasher;
+  rateLimiter: RateLimiter;
+  emailSender: EmailSender;
   clock: Clock;
-  ticketTtlSeconds: number;
+  options: Pick<ResolvedAuthOptions, 'associationTicketTtlSeconds' | 'emailCodeTtlSeconds' | 'emailCodeMaxAttempts'>;
 }
 
 interface SignInData {
   ticketHandle: string;
   accountId: string;
+}
+
+/** A sign-up's code data: the account to create, or null for an address that already has one (that code is sent to nobody). */
+interface SignUpData {
+  account: { name: string; email: string; passwordHash: string } | null;
 }
 
 const emailFormat = compileValidator('body', Type.String({ format: 'email', maxLength: 191 }));
@@ -112,7 +156,7 @@ function signUpIssues(input: NewAssociationAccount): FieldIssue[] {
 }
 
 export function createAssociationService(deps: AssociationServiceDeps): AssociationService {
-  const { config, accountService, accountStore, apiKeyService, oneTimeCodes, clock, ticketTtlSeconds } = deps;
+  const { config, accountService, accountStore, apiKeyService, oneTimeCodes, secretHasher, rateLimiter, emailSender, clock, options } = deps;
   const pagePath = `${config.mountPath}${config.basePaths[ASSOCIATION_API] ?? ASSOCIATION_BASE_PATH}/association`;
   const pageUrl = (ticket: string) => `${config.publicUrl}${pagePath}?${new URLSearchParams({ token: ticket }).toString()}`;
 
@@ -126,9 +170,11 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
     return { id: organization.id, name: organization.name ?? organization.domain, domain: organization.domain };
   }
 
+  /** What is left of the ticket's life: nothing bound to it outlives it. */
+  const ticketSecondsLeft = (ticket: OpenTicket) => Math.max(1, Math.ceil((ticket.expiresAt.getTime() - clock.now().getTime()) / 1000));
+
   async function startSignIn(ticket: OpenTicket, account: AccountRecord): Promise<AssociationSignIn> {
-    // The sign-in lives no longer than the ticket it belongs to.
-    const maxAgeSeconds = Math.max(1, Math.ceil((ticket.expiresAt.getTime() - clock.now().getTime()) / 1000));
+    const maxAgeSeconds = ticketSecondsLeft(ticket);
     const issued = await oneTimeCodes.issue<SignInData>({
       purpose: SIGN_IN_PURPOSE,
       shape: { kind: 'token', bytes: 32 },
@@ -158,7 +204,7 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
       const issued = await oneTimeCodes.issue<AssociationTicketData>({
         purpose: TICKET_PURPOSE,
         shape: { kind: 'token', bytes: 32 },
-        ttlSeconds: ticketTtlSeconds,
+        ttlSeconds: options.associationTicketTtlSeconds,
         data: { organizationId: organization.id, redirectUrl },
       });
       return renderButtonJs(pageUrl(issued.secret));
@@ -194,7 +240,37 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
     async signUp(ticket, input) {
       const issues = signUpIssues(input);
       if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
-      const account = await accountService.createEndUser({ name: input.name.trim(), email: input.email.trim(), password: input.password });
+      const email = input.email.trim().toLowerCase();
+      // Every sign-up emails the address (a code, or the owner's notice): bounded per address.
+      await rateLimiter.enforce('auth.email.address', email);
+      // Hashed whether or not the address is taken, so both answers cost the same time.
+      const passwordHash = await secretHasher.hash(input.password);
+      const existing = await accountStore.findByEmail(email);
+      const purpose = signUpPurpose(ticket.handle);
+      const ttlSeconds = Math.min(options.emailCodeTtlSeconds, ticketSecondsLeft(ticket));
+      // A taken address gets a code too, with no account behind it and sent to nobody, so the
+      // code form then behaves the same (tries, expiry) whichever the case.
+      const issued = await oneTimeCodes.issue<SignUpData>({
+        purpose,
+        subject: email,
+        ttlSeconds,
+        maxAttempts: options.emailCodeMaxAttempts,
+        data: { account: existing ? null : { name: input.name.trim(), email, passwordHash } },
+        supersede: true,
+      });
+      await deliverOrRevoke(oneTimeCodes, { purpose, subject: email }, () =>
+        emailSender.send(existing ? signUpAttemptEmail(email, ticket.organization) : verificationCodeEmail(email, issued.secret, ttlSeconds, 'sign-up')),
+      );
+      return { handle: issued.handle, email };
+    },
+
+    async verifySignUp(ticket, handle, code) {
+      const result = await oneTimeCodes.consume<SignUpData>(signUpPurpose(ticket.handle), { handle }, code);
+      if (!result.ok) throw codeFailure(result);
+      // A taken address's code went to nobody: right only by a lucky guess, which proves nothing.
+      if (!result.data.account) throw authErrors.create('CODE_EXPIRED');
+      const { name, email, passwordHash } = result.data.account;
+      const account = await accountService.createEndUser({ name, email, passwordHash, emailVerified: true });
       return startSignIn(ticket, account);
     },
 
@@ -214,7 +290,7 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
       const account = await accountService.ensureWallet(await accountService.require(user.id));
       // The sign-in is left to expire: it is bound to this ticket, which no page opens any more.
       // (Consuming it here would let the loser of two concurrent confirmations see "sign in" instead of "used".)
-      await accountStore.associate(ticket.organization.id, account.id, clock.now());
+      await accountStore.associate(ticket.organization.id, account.id, 'association_page', clock.now());
       const target = new URL(ticket.redirectUrl);
       target.searchParams.set('id_wallet_address', account.wallet.address);
       return target.toString();

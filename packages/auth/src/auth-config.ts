@@ -18,6 +18,10 @@ export interface AuthOptions {
   phoneCodeTtlSeconds?: number;
   /** Wrong tries allowed per phone code. Default 5. */
   phoneCodeMaxAttempts?: number;
+  /** Lifetime of an email verification code (API and association sign-up), in seconds. Default 600. */
+  emailCodeTtlSeconds?: number;
+  /** Tries allowed per email verification code, right or wrong. Default 5. */
+  emailCodeMaxAttempts?: number;
   /** DNS servers for domain verification, as `ip`, `ip:port` or `[ipv6]:port`; default (empty) the system's. */
   dnsServers?: string[];
   /** DNS lookup timeout in ms. Default 3000. */
@@ -34,10 +38,12 @@ export function resolveAuthOptions(options: AuthOptions = {}): ResolvedAuthOptio
     associationTicketTtlSeconds: options.associationTicketTtlSeconds ?? 600,
     phoneCodeTtlSeconds: options.phoneCodeTtlSeconds ?? 600,
     phoneCodeMaxAttempts: options.phoneCodeMaxAttempts ?? 5,
+    emailCodeTtlSeconds: options.emailCodeTtlSeconds ?? 600,
+    emailCodeMaxAttempts: options.emailCodeMaxAttempts ?? 5,
     dnsServers: options.dnsServers ?? [],
     dnsTimeoutMs: options.dnsTimeoutMs ?? 3000,
   };
-  const positive = ['accessTokenTtlSeconds', 'sessionLifetimeSeconds', 'associationTicketTtlSeconds', 'phoneCodeTtlSeconds', 'phoneCodeMaxAttempts', 'dnsTimeoutMs'] as const;
+  const positive = ['accessTokenTtlSeconds', 'sessionLifetimeSeconds', 'associationTicketTtlSeconds', 'phoneCodeTtlSeconds', 'phoneCodeMaxAttempts', 'emailCodeTtlSeconds', 'emailCodeMaxAttempts', 'dnsTimeoutMs'] as const;
   for (const key of positive) {
     if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) throw new TypeError(`auth(): ${key} must be a positive integer`);
   }

@@ -1,5 +1,5 @@
 import { asFunction, asValue } from 'awilix';
-import type { KitPlugin } from '@w3kit/core';
+import type { KitCradle, KitPlugin } from '@w3kit/core';
 import { createAccountService, type AccountService } from './account-service.js';
 import type { AccountStore } from './account-store.js';
 import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
@@ -65,8 +65,14 @@ export function auth(options: AuthOptions = {}) {
       'auth.phone.account': { limit: 10, windowSeconds: 3600 },
       /** Domain TXT checks per organization. */
       'auth.domain.check': { limit: 10, windowSeconds: 60 },
+      /** Email verification codes one account asks for (`verify/email/step1`). */
+      'auth.email.account': { limit: 5, windowSeconds: 3600 },
+      /** Emails sent to one address, whoever asks: verification codes and association sign-ups (codes or "someone tried" notices). */
+      'auth.email.address': { limit: 3, windowSeconds: 600 },
+      /** Imports (`account/import`) per organization, found or not: bounds how fast an organization can try addresses. */
+      'auth.import': { limit: 60, windowSeconds: 3600 },
     },
-    uses: ['smsSender'],
+    uses: ['smsSender', 'emailSender'],
     routes: [...authRouteGroups({ web3connect: [...web3connectVerificationRoutes, ...associationApiRoutes] }), associationRouteGroup()],
     register(container, { config }) {
       container.register({
@@ -92,17 +98,28 @@ export function auth(options: AuthOptions = {}) {
           }),
         ).singleton(),
         apiKeyService: asFunction(({ apiKeyStore, accountStore, clock, random }) => createApiKeyService({ apiKeyStore, accountStore, clock, random })).singleton(),
-        accountService: asFunction(({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, clock, random }) =>
-          createAccountService({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, clock, random }),
+        accountService: asFunction(({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random }) =>
+          createAccountService({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random }),
         ).singleton(),
-        associationService: asFunction(({ accountService, accountStore, apiKeyService, oneTimeCodes, clock }) =>
-          createAssociationService({ config, accountService, accountStore, apiKeyService, oneTimeCodes, clock, ticketTtlSeconds: resolved.associationTicketTtlSeconds }),
+        associationService: asFunction((c: KitCradle) =>
+          createAssociationService({
+            config,
+            accountService: c.accountService,
+            accountStore: c.accountStore,
+            apiKeyService: c.apiKeyService,
+            oneTimeCodes: c.oneTimeCodes,
+            secretHasher: c.secretHasher,
+            rateLimiter: c.rateLimiter,
+            emailSender: c.emailSender,
+            clock: c.clock,
+            options: resolved,
+          }),
         ).singleton(),
         authenticator: asFunction(({ tokenService }) => createAuthenticator({ tokenService })).singleton(),
         accountDirectory: asFunction(({ accountService }) => accountService).singleton(),
         txtResolver: asFunction(() => createDnsTxtResolver({ servers: resolved.dnsServers, timeoutMs: resolved.dnsTimeoutMs })).singleton(),
-        verificationService: asFunction(({ accountStore, oneTimeCodes, smsSender, rateLimiter, txtResolver, clock, random }) =>
-          createVerificationService({ accountStore, oneTimeCodes, smsSender, rateLimiter, txtResolver, clock, random, options: resolved }),
+        verificationService: asFunction(({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, clock, random }) =>
+          createVerificationService({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, clock, random, options: resolved }),
         ).singleton(),
       });
     },
@@ -117,10 +134,10 @@ export function auth(options: AuthOptions = {}) {
 export { authErrors } from './errors.js';
 export { authenticatedAccount, InvalidAccessTokenError } from './authenticated-account.js';
 export type { AuthOptions, ResolvedAuthOptions } from './auth-config.js';
-export type { AccountService, NewEndUser, NewOrganization } from './account-service.js';
-export type { AccountRecord, AccountStore, WalletRecord } from './account-store.js';
+export type { AccountService, AssociationView, NewEndUser, NewOrganization } from './account-service.js';
+export type { AccountRecord, AccountStore, AssociationRecord, AssociationVia, WalletRecord } from './account-store.js';
 export type { ApiKeyService } from './api-key-service.js';
-export type { AssociationService, AssociatingUser, OpenTicket } from './association-service.js';
+export type { AssociationService, AssociatingUser, OpenTicket, PendingSignUp } from './association-service.js';
 export type { TokenService, AccessTokenClaims, IssuedToken } from './token-service.js';
 export type { SessionRecord, SessionState, SessionStore } from './session-store.js';
 export type { WalletService } from './wallet-service.js';

@@ -1,6 +1,6 @@
 import { CompiledQuery, isUniqueViolation, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
 import { getAddress } from 'ethers';
-import type { AccountPatch, AccountRecord, AccountStore } from './account-store.js';
+import type { AccountPatch, AccountRecord, AccountStore, AssociationVia } from './account-store.js';
 import { authErrors } from './errors.js';
 import type { AuthTables } from './schema.js';
 
@@ -131,11 +131,13 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async associate(organizationId, endUserId, at) {
+    async associate(organizationId, endUserId, via, at) {
       try {
-        await db.insertInto('auth_associations').values({ organization_id: organizationId, end_user_id: endUserId, created_at: at.getTime() }).execute();
+        await db.insertInto('auth_associations').values({ organization_id: organizationId, end_user_id: endUserId, via, created_at: at.getTime() }).execute();
+        return true;
       } catch (error) {
-        if (!isUniqueViolation(error)) throw error; // already associated
+        if (!isUniqueViolation(error)) throw error;
+        return false; // already associated
       }
     },
     async isAssociated(organizationId, endUserId) {
@@ -146,6 +148,24 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
         .where('end_user_id', '=', endUserId)
         .executeTakeFirst();
       return row !== undefined;
+    },
+    async associationsOf(endUserId) {
+      const rows = await db
+        .selectFrom('auth_associations')
+        .innerJoin('auth_accounts', 'auth_accounts.id', 'auth_associations.organization_id')
+        .select(['auth_associations.organization_id', 'auth_associations.via', 'auth_associations.created_at', 'auth_accounts.name', 'auth_accounts.domain', 'auth_accounts.domain_verified'])
+        .where('auth_associations.end_user_id', '=', endUserId)
+        .orderBy('auth_associations.created_at')
+        .orderBy('auth_associations.organization_id')
+        .execute();
+      return rows.map((row) => ({
+        organizationId: row.organization_id,
+        organizationName: row.name,
+        domain: row.domain,
+        domainVerified: Boolean(row.domain_verified),
+        via: row.via as AssociationVia,
+        createdAt: new Date(Number(row.created_at)),
+      }));
     },
   };
 }

@@ -31,13 +31,38 @@ export const web3connectAccountRoutes = [
   defineRoute({
     method: 'POST',
     path: '/account/import',
-    summary: 'Import an existing end user by email (organization only).',
+    summary: 'Import an existing end user by a verified email (organization only).',
+    description:
+      'Finds only an end user whose email is verified; an unknown and an unverified email both answer 404 ACCOUNT_NOT_FOUND. ' +
+      'Rate-limited per organization (`auth.import`, 429). The end user sees the import in GET /account/associations.',
     bearerAuth: true,
     body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 191, format: 'email' }) }),
     response: Type.Object({ email: Type.String(), id_wallet_address: Address }),
     async handler({ body, services, ctx }) {
       const principal = await services.authenticator.require(ctx);
       return services.accountService.importEndUser(principal, body.email);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/account/associations',
+    summary: 'The organizations the end user is associated with, and how each came about (end user only).',
+    description:
+      '`via` is `association_page` when the end user confirmed on the association page, `import` when the organization imported ' +
+      'their email with POST /account/import, `unknown` for associations recorded before the kit kept this. 403 END_USER_ONLY for an organization.',
+    bearerAuth: true,
+    response: Type.Array(
+      Type.Object({
+        organization_id: Type.String(),
+        name: Type.Union([Type.String(), Type.Null()]),
+        domain: Type.Union([Type.String(), Type.Null()]),
+        domain_verified: Type.Boolean(),
+        via: Type.Union([Type.Literal('association_page'), Type.Literal('import'), Type.Literal('unknown')]),
+        associated_at: Type.String({ description: 'ISO 8601' }),
+      }),
+    ),
+    async handler({ services, ctx }) {
+      return services.accountService.associations(await services.authenticator.require(ctx));
     },
   }),
   defineRoute({

@@ -36,7 +36,13 @@ export type AuthTables = {
     rotated_at: number | null;
     retired_at: number | null;
   };
-  auth_associations: { organization_id: string; end_user_id: string; created_at: number };
+  auth_associations: {
+    organization_id: string;
+    end_user_id: string;
+    created_at: number;
+    /** How it came about: `association_page` (the end user confirmed), `import` (the organization imported the email), `unknown` (recorded before this was kept). */
+    via: string;
+  };
   auth_sessions: {
     id: string;
     account_id: string;
@@ -118,6 +124,15 @@ export const authMigrations: MigrationSet = {
       await db.schema.createIndex('auth_sessions_account').on('auth_sessions').column('account_id').execute();
       await db.schema.createIndex('auth_sessions_api_key').on('auth_sessions').column('api_key_id').execute();
       await db.schema.createIndex('auth_sessions_expires').on('auth_sessions').column('expires_at').execute();
+    },
+  } satisfies Migration,
+  // Item 8 of the security review: an end user sees which organizations they are associated
+  // with and how (their confirmation on the page, or an organization's import of their email).
+  '0003_association_via': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('auth_associations').addColumn('via', 'varchar(16)', (c) => c.notNull().defaultTo('unknown')).execute();
+      // The end user's list reads by end_user_id; the primary key starts with organization_id.
+      await db.schema.createIndex('auth_associations_end_user').on('auth_associations').columns(['end_user_id', 'created_at']).execute();
     },
   } satisfies Migration,
 };

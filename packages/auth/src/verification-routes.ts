@@ -1,5 +1,13 @@
 import { defineRoute, Type } from '@w3kit/core';
 
+// What the phone and email steps share: step 1 names its code, step 2 checks it.
+const CodeSent = Type.Object({ tmp_token: Type.String({ description: 'names the code in step 2' }), code_sent: Type.Literal(true) });
+const CodeCheck = Type.Object({
+  tmp_token: Type.String({ minLength: 1, maxLength: 128 }),
+  code: Type.String({ pattern: '^[0-9]{6}$', description: '6 digits' }),
+});
+const CODE_CHECK_ERRORS = '422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired, used, or unknown `tmp_token`) or TOO_MANY_ATTEMPTS.';
+
 /** Web3Connect verify API (`/rest/v1/verify/…`, `{status,result,error}` envelope). */
 export const web3connectVerificationRoutes = [
   defineRoute({
@@ -10,7 +18,7 @@ export const web3connectVerificationRoutes = [
     bearerAuth: true,
     // Checked by the service, so a malformed number answers INVALID_PHONE_NUMBER rather than VALIDATION_FAILED.
     body: Type.Object({ phone_number: Type.String({ maxLength: 64, description: 'E.164, e.g. +14155550100' }) }),
-    response: Type.Object({ tmp_token: Type.String({ description: 'names the code in step 2' }), code_sent: Type.Literal(true) }),
+    response: CodeSent,
     async handler({ body, services, ctx }) {
       const principal = await services.authenticator.require(ctx);
       return services.verificationService.phoneStep1(principal, body.phone_number);
@@ -20,16 +28,39 @@ export const web3connectVerificationRoutes = [
     method: 'POST',
     path: '/verify/phone/step2',
     summary: 'Check the code sent in step 1; the number becomes the account’s verified phone number.',
-    description: '422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired, used, or unknown `tmp_token`) or TOO_MANY_ATTEMPTS.',
+    description: CODE_CHECK_ERRORS,
     bearerAuth: true,
-    body: Type.Object({
-      tmp_token: Type.String({ minLength: 1, maxLength: 128 }),
-      code: Type.String({ pattern: '^[0-9]{6}$', description: '6 digits' }),
-    }),
+    body: CodeCheck,
     response: Type.Literal(true),
     async handler({ body, services, ctx }) {
       const principal = await services.authenticator.require(ctx);
       return services.verificationService.phoneStep2(principal, body.tmp_token, body.code);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/verify/email/step1',
+    summary: 'Send a 6-digit verification code to the account’s own email address.',
+    description:
+      'No body (or `{}`). 409 EMAIL_NOT_SET when the account has no email, EMAIL_ALREADY_VERIFIED once verified. ' +
+      'Sends are rate-limited per account and per address (429).',
+    bearerAuth: true,
+    response: CodeSent,
+    async handler({ services, ctx }) {
+      return services.verificationService.emailStep1(await services.authenticator.require(ctx));
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/verify/email/step2',
+    summary: 'Check the code sent in step 1; the account’s email becomes verified (`email_verified` in my_info).',
+    description: CODE_CHECK_ERRORS,
+    bearerAuth: true,
+    body: CodeCheck,
+    response: Type.Literal(true),
+    async handler({ body, services, ctx }) {
+      const principal = await services.authenticator.require(ctx);
+      return services.verificationService.emailStep2(principal, body.tmp_token, body.code);
     },
   }),
   defineRoute({

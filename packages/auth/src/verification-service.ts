@@ -1,8 +1,9 @@
-import type { Clock, OneTimeCodes, Principal, RandomSource, RateLimiter, SmsSender } from '@w3kit/core';
+import type { Clock, ConsumeResult, EmailSender, OneTimeCodes, Principal, RandomSource, RateLimiter, SmsSender } from '@w3kit/core';
 import { parsePhoneNumberFromString, type PhoneNumberType } from 'libphonenumber-js/max';
 import type { AccountRecord, AccountStore } from './account-store.js';
 import type { ResolvedAuthOptions } from './auth-config.js';
 import { TxtLookupError, type TxtResolver } from './dns-txt-resolver.js';
+import { verificationCodeEmail } from './email-messages.js';
 import { authErrors } from './errors.js';
 
 /** The prefix of the TXT record an organization publishes on its domain. */
@@ -17,6 +18,10 @@ export interface VerificationService {
   phoneStep1(principal: Principal, phoneNumber: string): Promise<{ tmp_token: string; code_sent: true }>;
   /** Checks the code; on success the number becomes the account's verified phone number. */
   phoneStep2(principal: Principal, tmpToken: string, code: string): Promise<true>;
+  /** Sends a 6-digit code to the account's email; 409 EMAIL_NOT_SET, EMAIL_ALREADY_VERIFIED; 429 past the send limits. */
+  emailStep1(principal: Principal): Promise<{ tmp_token: string; code_sent: true }>;
+  /** Checks the code; on success the account's email is verified (`email_verified` in my_info). */
+  emailStep2(principal: Principal, tmpToken: string, code: string): Promise<true>;
   /** The TXT record the organization must publish (the same one until it is verified). */
   domainStep1(principal: Principal): Promise<{ txt_record: string; domain: string }>;
   /** Looks the TXT record up in DNS; on a match the organization's domain is verified. */
@@ -27,16 +32,38 @@ export interface VerificationServiceDeps {
   accountStore: AccountStore;
   oneTimeCodes: OneTimeCodes;
   smsSender: SmsSender;
+  emailSender: EmailSender;
   rateLimiter: RateLimiter;
   txtResolver: TxtResolver;
   clock: Clock;
   random: RandomSource;
-  options: Pick<ResolvedAuthOptions, 'phoneCodeTtlSeconds' | 'phoneCodeMaxAttempts'>;
+  options: Pick<ResolvedAuthOptions, 'phoneCodeTtlSeconds' | 'phoneCodeMaxAttempts' | 'emailCodeTtlSeconds' | 'emailCodeMaxAttempts'>;
 }
 
 interface PhoneCodeData {
   accountId: string;
   phoneNumber: string;
+}
+
+interface EmailCodeData {
+  email: string;
+}
+
+/** Sends a just-issued code; when it cannot go out, revokes it, since nobody received it, and rethrows. */
+export async function deliverOrRevoke(oneTimeCodes: OneTimeCodes, code: { purpose: string; subject: string }, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    await oneTimeCodes.revoke(code.purpose, code.subject);
+    throw error;
+  }
+}
+
+/** The error for a failed code check: 422 INVALID_CODE (with `attempts_left`), TOO_MANY_ATTEMPTS, or CODE_EXPIRED. */
+export function codeFailure(result: Extract<ConsumeResult<unknown>, { ok: false }>) {
+  if (result.reason === 'invalid') return authErrors.create('INVALID_CODE', { details: { attempts_left: result.attemptsLeft } });
+  if (result.reason === 'exhausted') return authErrors.create('TOO_MANY_ATTEMPTS');
+  return authErrors.create('CODE_EXPIRED');
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -59,7 +86,7 @@ export function parseMobileNumber(input: string): string {
 }
 
 export function createVerificationService(deps: VerificationServiceDeps): VerificationService {
-  const { accountStore, oneTimeCodes, smsSender, rateLimiter, txtResolver, clock, random, options } = deps;
+  const { accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, clock, random, options } = deps;
 
   const requireAccount = async (principal: Principal) => {
     const account = await accountStore.findById(principal.accountId);
@@ -78,6 +105,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
   // The account is part of the purpose, so a tmp_token of another account is simply not
   // found: it cannot spend that code's attempts, nor consume it with the right code.
   const phonePurpose = (accountId: string) => `auth.phone:${accountId}`;
+  const emailPurpose = (accountId: string) => `auth.email:${accountId}`;
 
   return {
     async phoneStep1(principal, input) {
@@ -96,25 +124,50 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         supersede: true,
       });
       const minutes = Math.ceil(options.phoneCodeTtlSeconds / 60);
-      try {
-        await smsSender.send({ to: phoneNumber, text: `Your Web3Connect verification code is ${issued.secret}. It expires in ${minutes} minute${minutes === 1 ? '' : 's'}.` });
-      } catch (error) {
-        await oneTimeCodes.revoke(purpose, subject); // nobody received it: leave no live code behind
-        throw error;
-      }
+      await deliverOrRevoke(oneTimeCodes, { purpose, subject }, () =>
+        smsSender.send({ to: phoneNumber, text: `Your Web3Connect verification code is ${issued.secret}. It expires in ${minutes} minute${minutes === 1 ? '' : 's'}.` }),
+      );
       return { tmp_token: issued.handle, code_sent: true };
     },
 
     async phoneStep2(principal, tmpToken, code) {
       const account = await requireAccount(principal);
       const result = await oneTimeCodes.consume<PhoneCodeData>(phonePurpose(account.id), { handle: tmpToken }, code);
-      if (!result.ok) {
-        if (result.reason === 'invalid') throw authErrors.create('INVALID_CODE', { details: { attempts_left: result.attemptsLeft } });
-        if (result.reason === 'exhausted') throw authErrors.create('TOO_MANY_ATTEMPTS');
-        throw authErrors.create('CODE_EXPIRED');
-      }
+      if (!result.ok) throw codeFailure(result);
       if (result.data.accountId !== account.id) throw authErrors.create('CODE_EXPIRED'); // cannot happen with the per-account purpose
       await accountStore.update(account.id, { phoneNumber: result.data.phoneNumber, phoneVerified: true }, clock.now());
+      return true;
+    },
+
+    async emailStep1(principal) {
+      const account = await requireAccount(principal);
+      if (!account.email) throw authErrors.create('EMAIL_NOT_SET');
+      if (account.emailVerified) throw authErrors.create('EMAIL_ALREADY_VERIFIED');
+      // Per account, and per address whoever asks (the association sign-up shares this one), so
+      // nobody can flood an inbox through the kit.
+      await rateLimiter.enforce('auth.email.account', account.id);
+      await rateLimiter.enforce('auth.email.address', account.email);
+      const purpose = emailPurpose(account.id);
+      const issued = await oneTimeCodes.issue<EmailCodeData>({
+        purpose,
+        subject: account.email,
+        ttlSeconds: options.emailCodeTtlSeconds,
+        maxAttempts: options.emailCodeMaxAttempts,
+        data: { email: account.email },
+        supersede: true,
+      });
+      const to = account.email;
+      await deliverOrRevoke(oneTimeCodes, { purpose, subject: to }, () => emailSender.send(verificationCodeEmail(to, issued.secret, options.emailCodeTtlSeconds, 'verify')));
+      return { tmp_token: issued.handle, code_sent: true };
+    },
+
+    async emailStep2(principal, tmpToken, code) {
+      const account = await requireAccount(principal);
+      const result = await oneTimeCodes.consume<EmailCodeData>(emailPurpose(account.id), { handle: tmpToken }, code);
+      if (!result.ok) throw codeFailure(result);
+      // The code proves the address it went to; an account whose email changed since proves nothing.
+      if (result.data.email !== account.email) throw authErrors.create('CODE_EXPIRED');
+      await accountStore.update(account.id, { emailVerified: true }, clock.now());
       return true;
     },
 

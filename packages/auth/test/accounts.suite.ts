@@ -3,7 +3,7 @@ import type { Kit } from '@w3kit/core';
 import { createManualClock, createTestDatabase, mountedApp, testDatabases, type KitMount, type TestApp, type TestDatabase } from '@w3kit/core/testing';
 import { computeAddress, getAddress, SigningKey, verifyMessage, verifyTypedData } from 'ethers';
 import request from 'supertest';
-import { authKit, createEndUser, createOrganization } from './support.js';
+import { authKit, createEndUser, createOrganization, emailInbox, verifyEmailThroughApi } from './support.js';
 
 /** The envelope of a Web3Connect error, with the code it must carry. */
 function expectEnvelopeError(body: Record<string, unknown>, code: string): void {
@@ -24,10 +24,11 @@ export function accountsSuite(mount: KitMount): void {
       let db: TestDatabase;
       let kit: Kit;
       let app: TestApp;
+      const inbox = emailInbox();
 
       before(async () => {
         db = await createTestDatabase(kind);
-        kit = await authKit(db.url, {}, { config: { mountPath: mount.mountPath } });
+        kit = await authKit(db.url, {}, { services: { emailSender: inbox.sender }, config: { mountPath: mount.mountPath } });
         app = mountedApp(mount, kit);
       });
       after(async () => {
@@ -217,6 +218,8 @@ export function accountsSuite(mount: KitMount): void {
         it('an organization imports an end user by email and gets the ID wallet address', async () => {
           const org = await createOrganization(kit);
           const user = await createEndUser(kit);
+          // import finds verified emails only (import.test.ts)
+          await verifyEmailThroughApi(app.callback(), user.bearer, inbox, user.account.email!);
           const res = await request(app.callback()).post('/rest/v1/account/import').set('authorization', org.bearer).send({ email: user.account.email!.toUpperCase() });
           assert.equal(res.status, 200);
           assert.deepEqual(res.body, { status: 'ok', result: { email: user.account.email, id_wallet_address: user.account.wallet!.address }, error: null });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AuthOptions } from '@w3kit/auth';
 import type { Kit } from '@w3kit/core';
 import { rootMount, type KitMount } from '@w3kit/core/testing';
 import request from 'supertest';
-import { authKit } from './support.js';
+import { authKit, type EmailInbox } from './support.js';
 
 /** The association page's and the button endpoint's paths with the default base paths, under `mountPath`. */
 export function associationPaths(mountPath: string) {
@@ -18,13 +19,13 @@ export const { BUTTON_PATH } = associationPaths('');
  * A real HTTP server on 127.0.0.1 serving, at `mount`, a kit whose `publicUrl` is the server's
  * own URL (the server listens first, the kit is created for its port).
  */
-export async function startKitServer(databaseUrl: string, extra: Parameters<typeof authKit>[2] = {}, mount: KitMount = rootMount) {
+export async function startKitServer(databaseUrl: string, extra: Parameters<typeof authKit>[2] = {}, mount: KitMount = rootMount, options: AuthOptions = {}) {
   let listener: RequestListener | undefined;
   const server: Server = createServer((req, res) => listener!(req, res));
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const kit = await authKit(databaseUrl, {}, { ...extra, config: { publicUrl, mountPath: mount.mountPath, ...extra.config } });
+  const kit = await authKit(databaseUrl, options, { ...extra, config: { publicUrl, mountPath: mount.mountPath, ...extra.config } });
   listener = mount.app(kit).callback();
   return {
     kit,
@@ -97,4 +98,18 @@ export class CookieBrowser {
     const form = { token: fieldOf(res.text, 'token'), csrf: fieldOf(res.text, 'csrf') };
     return { res, form, submit: (action: string, fields: Record<string, string> = {}) => this.post(`${url.pathname}/${action}`, { ...form, ...fields }) };
   }
+}
+
+/** The open page of a ticket, as `CookieBrowser.open` answers it. */
+export type OpenPage = Awaited<ReturnType<CookieBrowser['open']>>;
+
+/**
+ * Signs up on the page: posts the sign-up form (answered with the code form), then the code
+ * emailed to `fields.email`. Returns the code post's answer (303 back to the page when right).
+ */
+export async function signUpWithCode(page: OpenPage, inbox: EmailInbox, fields: { name: string; email: string; password: string }) {
+  const signUp = await page.submit('sign-up', fields);
+  assert.equal(signUp.status, 200, signUp.text);
+  const code = inbox.lastCode(fields.email.trim().toLowerCase());
+  return page.submit('verify-email', { pending: fieldOf(signUp.text, 'pending'), code });
 }

@@ -6,6 +6,7 @@ import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/cor
 import Koa from 'koa';
 import { chromium, type Browser } from 'playwright-core';
 import { BUTTON_PATH, startKitServer, verifiedOrganization } from './association-support.js';
+import { emailInbox } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/association.png';
@@ -51,6 +52,7 @@ if (testDatabases().includes('sqlite')) {
       let browser: Browser | undefined;
       let kitServer: Awaited<ReturnType<typeof startKitServer>>;
       let site: Awaited<ReturnType<typeof startOrganizationSite>>;
+      const inbox = emailInbox();
 
       before(async function () {
         if (!existsSync(CHROMIUM)) {
@@ -58,7 +60,7 @@ if (testDatabases().includes('sqlite')) {
           this.skip();
         }
         db = await createTestDatabase('sqlite');
-        kitServer = await startKitServer(db.url);
+        kitServer = await startKitServer(db.url, { services: { emailSender: inbox.sender } });
         const org = await verifiedOrganization(kitServer.kit, 'acme.test');
         site = await startOrganizationSite(kitServer.publicUrl, org.apiKeySecret);
         browser = await chromium.launch({
@@ -73,7 +75,7 @@ if (testDatabases().includes('sqlite')) {
         await db?.drop();
       });
 
-      it('button → popup → sign up → confirm → the redirect URL with userId kept and the new wallet address', async () => {
+      it('button → popup → sign up → emailed code → confirm → the redirect URL with userId kept and the new wallet address', async () => {
         const page = await browser!.newPage();
         await page.goto(`${site.origin}/shop`);
         const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Web3Connect' }).click()]);
@@ -94,6 +96,9 @@ if (testDatabases().includes('sqlite')) {
         await popup.fill('#sign-up-email', email);
         await popup.fill('#sign-up-password', 'correct horse battery');
         await popup.getByRole('button', { name: 'Create account and ID wallet' }).click();
+        await popup.waitForSelector('text=Check your email');
+        await popup.fill('#sign-up-code', inbox.lastCode(email));
+        await popup.getByRole('button', { name: 'Verify email and create account' }).click();
         await popup.waitForSelector('text=Confirm the connection');
         const user = await kitServer.kit.services.accountStore.findByEmail(email);
         assert.ok(user?.wallet, 'the sign-up created the account and its ID wallet');

@@ -1,6 +1,9 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import type { RequestListener, Server } from 'node:http';
 import { auth, type AuthOptions } from '@w3kit/auth';
-import { createKit, createLogger, type CreateKitOptions, type Kit, type KitConfigInput } from '@w3kit/core';
+import request from 'supertest';
+import { createKit, createLogger, type CreateKitOptions, type EmailMessage, type EmailSender, type Kit, type KitConfigInput } from '@w3kit/core';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
 
@@ -45,4 +48,47 @@ export function highSTwin(token: string): string {
   const s = BigInt(`0x${raw.subarray(32).toString('hex')}`);
   const flipped = Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex');
   return `${header}.${payload}.${Buffer.concat([raw.subarray(0, 32), flipped]).toString('base64url')}`;
+}
+
+/** An email sender that keeps what it sends, so a test reads the codes as the recipient would. */
+export function emailInbox() {
+  const sent: EmailMessage[] = [];
+  const sender: EmailSender = {
+    development: false,
+    async send(message) {
+      sent.push(message);
+    },
+  };
+  const to = (address: string) => sent.filter((message) => message.to === address);
+  return {
+    sent,
+    sender,
+    to,
+    /** The 6-digit code of the newest email to `address`. */
+    lastCode(address: string): string {
+      const code = /\b(\d{6})\b/.exec(to(address).at(-1)?.text ?? '')?.[1];
+      if (!code) throw new Error(`no code was emailed to ${address}`);
+      return code;
+    },
+  };
+}
+export type EmailInbox = ReturnType<typeof emailInbox>;
+
+/** Verifies the account's email as its owner would: `verify/email/step1`, then step 2 with the emailed code. */
+export async function verifyEmailThroughApi(app: RequestListener | Server, bearer: string, inbox: EmailInbox, email: string): Promise<void> {
+  const step1 = await request(app).post('/rest/v1/verify/email/step1').set('authorization', bearer);
+  assert.equal(step1.status, 200, step1.text);
+  const step2 = await request(app).post('/rest/v1/verify/email/step2').set('authorization', bearer).send({ tmp_token: step1.body.result.tmp_token, code: inbox.lastCode(email) });
+  assert.deepEqual(step2.body, { status: 'ok', result: true, error: null });
+}
+
+/** A Web3Connect error envelope with this status and code (and message, when given); answers `error`. */
+export function expectEnvelopeError(res: request.Response, status: number, code: string, message?: string): Record<string, unknown> {
+  assert.equal(res.status, status, res.text);
+  assert.deepEqual(Object.keys(res.body), ['status', 'result', 'error']);
+  assert.equal(res.body.status, 'error');
+  assert.equal(res.body.result, null);
+  assert.equal(res.body.error.code, code);
+  if (message !== undefined) assert.equal(res.body.error.message, message);
+  return res.body.error as Record<string, unknown>;
 }

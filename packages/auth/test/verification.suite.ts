@@ -352,12 +352,16 @@ export function verificationSuite(mount: KitMount): void {
           }
         });
 
-        it('production mode refuses the development SMS sender, naming the auth plugin', async () => {
+        it('production mode refuses the development SMS and email senders, naming the auth plugin', async () => {
           await assert.rejects(
             createKit({ database: db.url, plugins: [auth()], config: { masterKey: MASTER_KEY, mode: 'production', passwordHashCost: 15, housekeepingIntervalSeconds: 0 } }),
             (error: unknown) => {
               assert.ok(error instanceof KitConfigError);
-              assert.deepEqual(error.problems, ['smsSender: the development log sender cannot run in production (used by auth); configure a real sender']);
+              assert.deepEqual(error.problems, [
+                'smsSender: the development log sender cannot run in production (used by auth); configure a real sender',
+                // email verification codes and the association sign-up's emails
+                'emailSender: the development log sender cannot run in production (used by auth); configure a real sender',
+              ]);
               return true;
             },
           );
