@@ -3,7 +3,7 @@ import { createHmac, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
 import { generateKeyPair, SignJWT } from 'jose';
 import request from 'supertest';
-import { associationPaths, CookieBrowser, pageUrlOf } from '../packages/auth/test/association-support.js';
+import { associationPaths, CookieBrowser, fieldOf, pageUrlOf } from '../packages/auth/test/association-support.js';
 import { walletKey, walletPresentation } from '../packages/did/test/support.js';
 import { expectError, mint, staticMetadata } from '../packages/nft/test/support.js';
 import { endUserWithLogin, rowCounts, startFullKit, verifiedOrganization, type FullKit, type TestAccount } from './full-kit.js';
@@ -168,7 +168,12 @@ describe('security list (full kit)', () => {
           const button = await api().post('/rest/v1/auth/account/association/generate_web3connect_button_js').send({ api_key_secret: org.apiKeySecret, redirect_url: `https://${org.domain}/back` });
           const browser = new CookieBrowser(full.server);
           const page = await browser.open(pageUrlOf(button.body.result));
-          assert.equal((await page.submit('sign-up', { name: 'Eve', email: `eve-${Date.now()}@example.com`, password: 'correct horse battery' })).status, 303);
+          // a sign-up finishes with the code emailed to the address (security issue item 8)
+          const email = `eve-${Date.now()}@example.com`;
+          const signUp = await page.submit('sign-up', { name: 'Eve', email, password: 'correct horse battery' });
+          assert.equal(signUp.status, 200);
+          const code = codeIn(full.outbox.email.filter((message) => message.to === email).at(-1)!.text);
+          assert.equal((await page.submit('verify-email', { pending: fieldOf(signUp.text, 'pending'), code })).status, 303);
           const first = await page.submit('confirm');
           assert.equal(first.status, 303);
           assert.match(String(first.headers['location']), new RegExp(`^https://${org.domain}/back\\?id_wallet_address=0x`));
