@@ -52,7 +52,7 @@ describe('attestations: composition and options', () => {
       assert.match(error.message, /emailSender: the development log sender cannot run in production \(used by attestations\)/);
       return true;
     });
-    const kit = await kitWith(attestations({ signerKey: SECRET_KEY }), 'production', { smsSender: realSms, emailSender: realEmail });
+    const kit = await kitWith(attestations({ signerKey: SECRET_KEY, openerOrigin: 'https://dapp.example' }), 'production', { smsSender: realSms, emailSender: realEmail });
     await kit.close();
   });
 

@@ -1,4 +1,4 @@
-import { defineRoute, isKitError, readFormBody, Type, type KitCradle, type KitError, type RouteGroup, type RouteRequest } from '@w3kit/core';
+import { clientIpOf, defineRoute, isKitError, readFormBody, Type, type KitCradle, type KitError, type RouteGroup, type RouteRequest } from '@w3kit/core';
 import type { Context } from 'koa';
 import { associationCookies, type AssociationCookies } from './association-cookies.js';
 import { pageHeaders, renderConfirmPage, renderMessagePage, renderSignInPage, type AssociationFrame, type SignInView } from './association-page.js';
@@ -153,7 +153,7 @@ export const associationPageRoutes = [
     const { form, ticket } = await postedForm(step);
     const input = { name: form['name'] ?? '', email: form['email'] ?? '', password: form['password'] ?? '' };
     try {
-      await step.services.rateLimiter.enforce('auth.sign-up', step.ctx.ip);
+      await step.services.rateLimiter.enforce('auth.sign-up', clientIpOf(step.ctx));
       const signIn = await step.association.signUp(ticket, input);
       step.cookies.setSignIn(signIn.secret, signIn.maxAgeSeconds);
       seeOther(step.ctx, pageHref(step, ticket.ticket));

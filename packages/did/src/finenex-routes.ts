@@ -1,4 +1,4 @@
-import { defineRoute, LoginResultSchema, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
+import { clientIpOf, defineRoute, LoginResultSchema, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
 import { CREDENTIAL_FORMATS, type ResolvedDidOptions } from './did-config.js';
 import { LOGIN_DEMO_SCRIPT, renderLoginDemoPage } from './login-demo-page.js';
 import type { CredentialVerification, PresentationVerification } from './verification.js';
@@ -64,7 +64,7 @@ function didRoutes(): AnyRouteSpec[] {
       response: Type.Object({ address: Type.String(), secretKey: Type.String() }),
       async handler({ services, ctx }) {
         const principal = await services.authenticator.authenticate(ctx);
-        await services.rateLimiter.enforce('did.create-address', principal?.accountId ?? ctx.ip);
+        await services.rateLimiter.enforce('did.create-address', principal?.accountId ?? clientIpOf(ctx));
         return services.didService.createAddress(principal);
       },
     }),
@@ -206,7 +206,7 @@ function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       body: Type.Object({ requestId: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })), vp: Verifiable('the verifiable presentation') }),
       response: LoginResultSchema,
       async handler({ body, services, ctx }) {
-        await services.rateLimiter.enforce('did.vp-login', ctx.ip);
+        await services.rateLimiter.enforce('did.vp-login', clientIpOf(ctx));
         return services.appLoginService.loginWithPresentation(body.vp, body.requestId);
       },
     }),
@@ -221,7 +221,7 @@ function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       }),
       response: Type.Object({ requestId: Type.String(), waitTime: Type.Integer(), resultToken: Type.String() }),
       async handler({ body, services, ctx }) {
-        await services.rateLimiter.enforce('did.app-login.request', ctx.ip);
+        await services.rateLimiter.enforce('did.app-login.request', clientIpOf(ctx));
         return services.appLoginService.requestLogin(body.requestId, body.waitTime);
       },
     }),
