@@ -47,7 +47,7 @@ describe('attestations: composition and options', () => {
       assert.match(error.message, /attestations\.signerKey: the well-known test key/);
       return true;
     });
-    await assert.rejects(kitWith(attestations({ signerKey: SECRET_KEY }), 'production'), (error: KitConfigError) => {
+    await assert.rejects(kitWith(attestations({ signerKey: SECRET_KEY, openerOrigin: 'https://dapp.example' }), 'production'), (error: KitConfigError) => {
       assert.match(error.message, /smsSender: the development log sender cannot run in production \(used by attestations\)/);
       assert.match(error.message, /emailSender: the development log sender cannot run in production \(used by attestations\)/);
       return true;

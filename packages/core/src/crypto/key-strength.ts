@@ -13,7 +13,7 @@
 export function weakKeyReason(hex: string): string | undefined {
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) return 'is not 64 hex characters';
   const bytes = Buffer.from(hex, 'hex');
-  if (new Set(bytes).size < 16) return `has only ${new Set(bytes).size} distinct byte values (a random key has about 30)`;
+  if (new Set(bytes).size < 16) return `uses only ${new Set(bytes).size} of 256 byte values (a random key uses about 30)`;
   for (let period = 1; period <= 16; period++) {
     if (bytes.every((byte, i) => i + period >= bytes.length || byte === bytes[i + period])) return `repeats a block of ${period} bytes`;
   }

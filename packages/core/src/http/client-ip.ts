@@ -17,8 +17,13 @@ export interface ProxyMatcher {
  */
 export function normalizeIp(address: string): string {
   const unzoned = address.replace(/%.*$/, '');
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(unzoned);
-  return mapped ? mapped[1]! : unzoned.toLowerCase();
+  if (isIP(unzoned) !== 6) return unzoned;
+  // one spelling per IPv6 address (2001:0DB8:0::1 is 2001:db8::1), so one client has one budget
+  const canonical = new URL(`http://[${unzoned}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (!mapped) return canonical;
+  const [high, low] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
 
 /** An `X-Forwarded-For` entry as an address: `203.0.113.7`, `203.0.113.7:4711`, `[2001:db8::1]:443`, `2001:db8::1`. */
