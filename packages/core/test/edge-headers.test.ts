@@ -1,7 +1,22 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createLogger, defineRoute, type Kit, type KitPlugin } from '@w3kit/core';
 import request from 'supertest';
 import { appFor, probeKit, probePlugin } from './support.js';
+
+/** An HTML page route, naming a CSP of its own or none. */
+const htmlPage = (path: string, csp?: string) =>
+  defineRoute({
+    method: 'GET',
+    path,
+    summary: 'An HTML page.',
+    raw: true,
+    handler: ({ ctx }) => {
+      if (csp) ctx.set('content-security-policy', csp);
+      ctx.type = 'html';
+      ctx.body = '<!doctype html><p>hi</p>';
+    },
+  });
 
 /** Pages and documents as plugins serve them: HTML with and without a policy of its own, a public cacheable document. */
 const pages: KitPlugin = {
@@ -12,27 +27,8 @@ const pages: KitPlugin = {
       basePath: '/pages',
       format: 'finenex',
       routes: [
-        defineRoute({
-          method: 'GET',
-          path: '/bare',
-          summary: 'An HTML page that names no policy.',
-          raw: true,
-          handler: ({ ctx }) => {
-            ctx.type = 'html';
-            ctx.body = '<!doctype html><p>hi</p>';
-          },
-        }),
-        defineRoute({
-          method: 'GET',
-          path: '/own-policy',
-          summary: 'An HTML page with its own CSP.',
-          raw: true,
-          handler: ({ ctx }) => {
-            ctx.set('content-security-policy', "default-src 'none'; img-src data:; frame-ancestors 'none'");
-            ctx.type = 'html';
-            ctx.body = '<!doctype html><p>hi</p>';
-          },
-        }),
+        htmlPage('/bare'),
+        htmlPage('/own-policy', "default-src 'none'; img-src data:; frame-ancestors 'none'"),
         defineRoute({
           method: 'GET',
           path: '/public',
@@ -88,7 +84,6 @@ describe('core edge headers: nosniff, no-store, framing, HSTS', () => {
     assert.match(csp, /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/);
     assert.equal(docs.headers['x-frame-options'], 'DENY');
     const style = /<style>([\s\S]*?)<\/style>/.exec(docs.text)![1]!;
-    const { createHash } = await import('node:crypto');
     assert.ok(csp.includes(`'sha256-${createHash('sha256').update(style).digest('base64')}'`), 'the hash is the served stylesheet’s');
     assert.doesNotMatch(docs.text, /<script/);
   });
