@@ -213,6 +213,9 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
         logger.warn({ publicUrl: config.publicUrl }, 'production with an http: publicUrl: links, tokens and codes travel in clear unless a TLS proxy on this host serves the https URL');
       }
     }
+    if (config.trustedProxies.some((entry) => entry.trim().endsWith('/0'))) {
+      logger.warn({ trustedProxies: config.trustedProxies }, 'trustedProxies trusts every address of a family (/0): any client can choose its own IP for the per-IP limits');
+    }
     const edge: EdgeOptions = {
       proxies: createProxyMatcher(config.trustedProxies),
       hsts: config.mode === 'production' && config.publicUrl.startsWith('https:') && config.hstsMaxAgeSeconds > 0 ? `max-age=${config.hstsMaxAgeSeconds}` : undefined,

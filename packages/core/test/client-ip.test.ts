@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { clientIpOf, createKit, createLogger, createProxyMatcher, defineRoute, KitConfigError, normalizeIp, resolveClientIp, Type, type Kit, type KitPlugin } from '@w3kit/core';
 import Koa from 'koa';
 import request from 'supertest';
-import { MASTER_KEY } from './support.js';
+import { MASTER_KEY, memoryLog } from './support.js';
 
 describe('core client IP: trusted-proxy matcher (IPv4, IPv6, CIDR)', () => {
   it('matches single addresses and CIDR ranges of both families, at their edges', () => {
@@ -125,6 +125,19 @@ describe('core client IP: clientIpOf in a kit route', () => {
     } finally {
       await kit.close();
     }
+  });
+
+  it('trusting a whole family (/0) is allowed but logged as a warning, and so is an http: publicUrl in production', async () => {
+    const log = memoryLog();
+    const kit = await createKit({
+      database: 'sqlite::memory:',
+      logger: log.logger,
+      config: { masterKey: MASTER_KEY, mode: 'production', passwordHashCost: 15, housekeepingIntervalSeconds: 0, trustedProxies: ['0.0.0.0/0'], publicUrl: 'http://id.example.com' },
+    });
+    await kit.close();
+    const warnings = log.lines.filter((l) => l['level'] === 40).map((l) => String(l['msg']));
+    assert.ok(warnings.some((m) => m.startsWith('trustedProxies trusts every address of a family (/0)')), warnings.join('\n'));
+    assert.ok(warnings.some((m) => m.startsWith('production with an http: publicUrl')), warnings.join('\n'));
   });
 
   it('a bad trustedProxies entry fails createKit with a config problem naming it', async () => {
