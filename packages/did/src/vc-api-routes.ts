@@ -52,8 +52,9 @@ function presentationVerificationResult(v: PresentationVerification, options: { 
     errors: v.problems.map((p) => p.message),
     problemDetails: problemDetails(v.problems),
     results: {
-      // the holder is valid once the presentation's own proofs verified (its credentials may still fail)
-      holder: { valid: v.holder !== null && v.problems.every((p) => p.code === 'CREDENTIAL_NOT_VERIFIED'), input: v.holder },
+      // the holder is valid once the presentation's own proofs verified (its credentials may still
+      // fail); a presentation without one (VC 2.0 allows it) has no holder result
+      ...(v.holder !== null ? { holder: { valid: v.problems.every((p) => p.code === 'CREDENTIAL_NOT_VERIFIED'), input: v.holder } } : {}),
       ...(options.challenge ? { challenge: { valid: v.challenge === options.challenge, input: options.challenge } } : {}),
       ...(options.domain ? { domain: { valid: v.audience.includes(options.domain), input: options.domain } } : {}),
     },
