@@ -44,7 +44,11 @@ for (const kind of testDatabases()) {
         db = await createTestDatabase(kind);
         kit = await nftKit(db.url);
         app = mountedApp(rootMount, kit);
-        [minter, holder, scanner] = await Promise.all([organization(kit), endUser(kit), endUser(kit)]);
+        [minter, holder] = await Promise.all([organization(kit), endUser(kit)]);
+      });
+      // scans are rate limited per scanner account (30 a minute): a new scanner for each test
+      beforeEach(async () => {
+        scanner = await endUser(kit);
       });
       after(async () => {
         await kit.close();
@@ -101,6 +105,25 @@ for (const kind of testDatabases()) {
         expectError(far, 422, 'OUTSIDE_VALID_AREA');
         assert.equal(far.body.error.message, HOLDER_OUTSIDE);
         assert.equal((await step2(await codeAt(t.token_id, travel(centre, 90, 60)), travel(centre, 270, 60))).status, 200);
+      });
+
+      it('the edges of the coordinate ranges are valid areas (±90°, ±180°), and one there verifies', async () => {
+        for (const centre of [{ latitude: 90, longitude: -180 }, { latitude: -90, longitude: 180 }]) {
+          const t = await mint(app, minter, holder, area(centre, 100));
+          assert.equal((await step2(await codeAt(t.token_id, centre), centre)).status, 200, JSON.stringify(centre));
+        }
+      });
+
+      it('400 naming only the missing area fields when just one is given', async () => {
+        const res = await agent()
+          .post(`/rest/v1/nft/mint/to/${holder.address}`)
+          .set('authorization', minter.bearer)
+          .send({ metadata: { static: staticMetadata(), dynamic: { valid_longitude: '10' } } });
+        expectError(res, 400, 'VALIDATION_FAILED');
+        assert.deepEqual(res.body.error.issues, [
+          'metadata.dynamic.valid_latitude: is required with valid_longitude.',
+          'metadata.dynamic.valid_radius: is required with valid_longitude.',
+        ]);
       });
 
       it('at 45°N, a 10 km area (unit "KM", any case as at mint) accepts 9.9 km and refuses 10.1 km, north–south and east–west', async () => {
