@@ -58,7 +58,15 @@ export const FILE_SETS = {
   attestations: {
     package: 'attestations',
     mutate: ['packages/attestations/src/claim-signer.ts'],
-    spec: ['packages/attestations/test/claim-signer.test.ts', 'packages/attestations/test/phone.test.ts', 'packages/attestations/test/email.test.ts'],
+    spec: [
+      'packages/attestations/test/claim-signer.test.ts',
+      'packages/attestations/test/claim-signer-key.test.ts',
+      'packages/attestations/test/plugin.test.ts',
+      'packages/attestations/test/phone.test.ts',
+      'packages/attestations/test/email.test.ts',
+      'packages/attestations/test/facebook.test.ts',
+      'packages/attestations/test/twitter.test.ts',
+    ],
   },
 };
 
