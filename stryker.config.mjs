@@ -24,7 +24,13 @@ export const FILE_SETS = {
   core: {
     package: 'core',
     mutate: ['packages/core/src/one-time-codes/*.ts', 'packages/core/src/rate-limit/*.ts'],
-    spec: ['packages/core/test/storage.test.ts', 'packages/core/test/http.test.ts', 'packages/core/test/composition.test.ts'],
+    spec: [
+      'packages/core/test/storage.test.ts',
+      'packages/core/test/one-time-codes-rules.test.ts',
+      'packages/core/test/rate-limit-rules.test.ts',
+      'packages/core/test/http.test.ts',
+      'packages/core/test/composition.test.ts',
+    ],
   },
   auth: {
     package: 'auth',
