@@ -68,10 +68,15 @@ for (const kind of testDatabases()) {
         assert.deepEqual(await codes.consume('test.ticket', { subject: 'org-1' }, token.secret), { ok: false, reason: 'exhausted', attemptsLeft: 0 });
       });
 
-      it('parallel guesses past maxAttempts are each refused as exhausted, never accepted', async () => {
+      it('parallel guesses past maxAttempts, on two instances, are each refused as exhausted, never accepted', async () => {
+        // two kits: two connections, so guesses that read the row before others took the last tries
+        // lose at the conditional UPDATE (one connection would run each guess through in turn)
+        const other = await createKit({ database: db.url, plugins: [], services: { clock }, config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0 } });
         const issued = await codes.issue({ purpose: 'test.flood', ttlSeconds: 600, maxAttempts: 2 });
         const wrong = wrongFor(issued.secret);
-        const results = await Promise.all(Array.from({ length: 12 }, () => codes.consume('test.flood', { handle: issued.handle }, wrong)));
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => (i % 2 ? other.services.oneTimeCodes : codes).consume('test.flood', { handle: issued.handle }, wrong)),
+        ).finally(() => other.close());
         // (attemptsLeft of the two compared guesses is read before their slots: under a race both may say 1)
         assert.equal(results.filter((r) => !r.ok && r.reason === 'invalid').length, 2);
         for (const r of results.filter((r) => r.ok || r.reason !== 'invalid')) assert.deepEqual(r, { ok: false, reason: 'exhausted', attemptsLeft: 0 });
