@@ -35,7 +35,7 @@ export const FILE_SETS = {
   auth: {
     package: 'auth',
     mutate: ['packages/auth/src/token-service.ts', 'packages/auth/src/redirect-policy.ts', 'packages/auth/src/association-cookies.ts'],
-    spec: ['packages/auth/test/accounts.test.ts', 'packages/auth/test/association.test.ts', 'packages/auth/test/verification.test.ts'],
+    spec: ['packages/auth/test/accounts.test.ts', 'packages/auth/test/association.test.ts', 'packages/auth/test/association-edges.test.ts', 'packages/auth/test/verification.test.ts'],
   },
   nft: {
     package: 'nft',
