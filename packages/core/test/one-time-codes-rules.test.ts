@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createKit, type Kit, type OneTimeCodes } from '@w3kit/core';
+import type { Kit, OneTimeCodes } from '@w3kit/core';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
-import { MASTER_KEY } from './support.js';
+import { coreKit } from './support.js';
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
@@ -14,7 +14,7 @@ for (const kind of testDatabases()) {
       beforeEach(async () => {
         db = await createTestDatabase(kind);
         clock = createManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-        kit = await createKit({ database: db.url, plugins: [], services: { clock }, config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0 } });
+        kit = await coreKit(db.url, clock);
         codes = kit.services.oneTimeCodes;
       });
       afterEach(async () => {
@@ -71,7 +71,7 @@ for (const kind of testDatabases()) {
       it('parallel guesses past maxAttempts, on two instances, are each refused as exhausted, never accepted', async () => {
         // two kits: two connections, so guesses that read the row before others took the last tries
         // lose at the conditional UPDATE (one connection would run each guess through in turn)
-        const other = await createKit({ database: db.url, plugins: [], services: { clock }, config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0 } });
+        const other = await coreKit(db.url, clock);
         const issued = await codes.issue({ purpose: 'test.flood', ttlSeconds: 600, maxAttempts: 2 });
         const wrong = wrongFor(issued.secret);
         const results = await Promise.all(

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createKit, createRateLimiter, type Kit, type RateLimitRule } from '@w3kit/core';
+import { createRateLimiter, type Kit, type RateLimitRule } from '@w3kit/core';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
 import { sql } from 'kysely';
-import { MASTER_KEY } from './support.js';
+import { coreKit } from './support.js';
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
@@ -14,7 +14,7 @@ for (const kind of testDatabases()) {
       beforeEach(async () => {
         db = await createTestDatabase(kind);
         clock = createManualClock(Date.UTC(2026, 0, 1, 12, 0, 10)); // 10 s into a minute
-        kit = await createKit({ database: db.url, plugins: [], services: { clock }, config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0 } });
+        kit = await coreKit(db.url, clock);
       });
       afterEach(async () => {
         await kit.close();

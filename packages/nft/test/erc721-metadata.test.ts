@@ -3,34 +3,24 @@
  * reads behind `token_uri`, for the fields the permission suite's one case leaves out.
  */
 import assert from 'node:assert/strict';
-import type { Kit } from '@w3kit/core';
-import { createTestDatabase, mountedApp, rootMount, testDatabases, type TestApp, type TestDatabase } from '@w3kit/core/testing';
+import { testDatabases } from '@w3kit/core/testing';
 import request from 'supertest';
-import { endUser, expectError, mint, nftKit, organization, staticMetadata, type Actor } from './support.js';
+import { type Actor, endUser, expectError, mint, organization, servedNftKit, staticMetadata } from './support.js';
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('nft erc721 metadata: the token_uri document', () => {
-      let db: TestDatabase;
-      let kit: Kit;
-      let app: TestApp;
+      const served = servedNftKit(kind);
       let minter: Actor;
       let holder: Actor;
 
       before(async () => {
-        db = await createTestDatabase(kind);
-        kit = await nftKit(db.url);
-        app = mountedApp(rootMount, kit);
-        [minter, holder] = await Promise.all([organization(kit), endUser(kit)]);
-      });
-      after(async () => {
-        await kit.close();
-        await db.drop();
+        [minter, holder] = await Promise.all([organization(served.kit), endUser(served.kit)]);
       });
 
       const metadataOf = async (dynamic: Record<string, unknown>) => {
-        const t = await mint(app, minter, holder, { visibility: 'public', metadata: { static: staticMetadata(), dynamic } });
-        const res = await request(app.callback()).get(`/rest/v1/nft/${t.token_id}/metadata`);
+        const t = await mint(served.app, minter, holder, { visibility: 'public', metadata: { static: staticMetadata(), dynamic } });
+        const res = await request(served.app.callback()).get(`/rest/v1/nft/${t.token_id}/metadata`);
         assert.equal(res.status, 200, JSON.stringify(res.body));
         return res.body as Record<string, unknown>;
       };
@@ -70,9 +60,9 @@ for (const kind of testDatabases()) {
       });
 
       it('a private token’s metadata is 404 NFT_NOT_FOUND, as an unknown one', async () => {
-        const t = await mint(app, minter, holder, { visibility: 'private' });
-        expectError(await request(app.callback()).get(`/rest/v1/nft/${t.token_id}/metadata`), 404, 'NFT_NOT_FOUND');
-        expectError(await request(app.callback()).get(`/rest/v1/nft/0x${'ab'.repeat(32)}/metadata`), 404, 'NFT_NOT_FOUND');
+        const t = await mint(served.app, minter, holder, { visibility: 'private' });
+        expectError(await request(served.app.callback()).get(`/rest/v1/nft/${t.token_id}/metadata`), 404, 'NFT_NOT_FOUND');
+        expectError(await request(served.app.callback()).get(`/rest/v1/nft/0x${'ab'.repeat(32)}/metadata`), 404, 'NFT_NOT_FOUND');
       });
     });
   });

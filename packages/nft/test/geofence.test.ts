@@ -8,11 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Kit } from '@w3kit/core';
-import { createTestDatabase, mountedApp, rootMount, testDatabases, type TestApp, type TestDatabase } from '@w3kit/core/testing';
+import { testDatabases } from '@w3kit/core/testing';
 import geographiclib from 'geographiclib-geodesic';
 import request from 'supertest';
-import { endUser, expectError, mint, nftKit, organization, staticMetadata, type Actor } from './support.js';
+import { type Actor, endUser, expectError, mint, organization, servedNftKit, staticMetadata } from './support.js';
 
 const WGS84 = geographiclib.Geodesic.WGS84;
 
@@ -33,29 +32,20 @@ const SCANNER_OUTSIDE = 'The scanner is outside the NFT’s valid area.';
 for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('nft geofence: distances against the WGS84 geodesic', () => {
-      let db: TestDatabase;
-      let kit: Kit;
-      let app: TestApp;
+      const served = servedNftKit(kind);
       let minter: Actor;
       let holder: Actor;
       let scanner: Actor;
 
       before(async () => {
-        db = await createTestDatabase(kind);
-        kit = await nftKit(db.url);
-        app = mountedApp(rootMount, kit);
-        [minter, holder] = await Promise.all([organization(kit), endUser(kit)]);
+        [minter, holder] = await Promise.all([organization(served.kit), endUser(served.kit)]);
       });
       // scans are rate limited per scanner account (30 a minute): a new scanner for each test
       beforeEach(async () => {
-        scanner = await endUser(kit);
-      });
-      after(async () => {
-        await kit.close();
-        await db.drop();
+        scanner = await endUser(served.kit);
       });
 
-      const agent = () => request(app.callback());
+      const agent = () => request(served.app.callback());
       // GPS positions go as the seed sends them: decimal-degree strings (full double precision)
       const gps = (p: Point) => ({ gps: { latitude: String(p.latitude), longitude: String(p.longitude) } });
       const step1 = (tokenId: string, at: Point) => agent().post(`/rest/v1/nft/${tokenId}/verification/qr_code/step1`).set('authorization', holder.bearer).send(gps(at));
@@ -86,7 +76,7 @@ for (const kind of testDatabases()) {
       for (const latitude of [0, 45, 60]) {
         it(`at ${latitude}°N, a 100 m area accepts a scanner 99 m away and refuses one 101 m away, north, east, south and west`, async () => {
           const centre = { latitude, longitude: 10 };
-          const t = await mint(app, minter, holder, area(centre, 100));
+          const t = await mint(served.app, minter, holder, area(centre, 100));
           for (const { name, azimuth } of DIRECTIONS) {
             const code = await codeAt(t.token_id, centre);
             const outside = await step2(code, travel(centre, azimuth, 101));
@@ -100,7 +90,7 @@ for (const kind of testDatabases()) {
 
       it('at 60°N, the holder 101 m east of the centre of a 100 m area is refused, 60 m east accepted', async () => {
         const centre = { latitude: 60, longitude: 10 };
-        const t = await mint(app, minter, holder, area(centre, 100));
+        const t = await mint(served.app, minter, holder, area(centre, 100));
         const far = await step2(await codeAt(t.token_id, travel(centre, 90, 101)), centre);
         expectError(far, 422, 'OUTSIDE_VALID_AREA');
         assert.equal(far.body.error.message, HOLDER_OUTSIDE);
@@ -109,7 +99,7 @@ for (const kind of testDatabases()) {
 
       it('the edges of the coordinate ranges are valid areas (±90°, ±180°), and one there verifies', async () => {
         for (const centre of [{ latitude: 90, longitude: -180 }, { latitude: -90, longitude: 180 }]) {
-          const t = await mint(app, minter, holder, area(centre, 100));
+          const t = await mint(served.app, minter, holder, area(centre, 100));
           assert.equal((await step2(await codeAt(t.token_id, centre), centre)).status, 200, JSON.stringify(centre));
         }
       });
@@ -128,7 +118,7 @@ for (const kind of testDatabases()) {
 
       it('at 45°N, a 10 km area (unit "KM", any case as at mint) accepts 9.9 km and refuses 10.1 km, north–south and east–west', async () => {
         const centre = { latitude: 45, longitude: 10 };
-        const t = await mint(app, minter, holder, area(centre, 10, 'KM'));
+        const t = await mint(served.app, minter, holder, area(centre, 10, 'KM'));
         for (const azimuth of [0, 90]) {
           const code = await codeAt(t.token_id, centre);
           expectError(await step2(code, travel(centre, azimuth, 10_100)), 422, 'OUTSIDE_VALID_AREA');
@@ -138,25 +128,16 @@ for (const kind of testDatabases()) {
     });
 
     describe('nft geofence: an unreadable valid area fails closed', () => {
-      let db: TestDatabase;
-      let kit: Kit;
-      let app: TestApp;
+      const served = servedNftKit(kind);
       let minter: Actor;
       let holder: Actor;
       let scanner: Actor;
 
       before(async () => {
-        db = await createTestDatabase(kind);
-        kit = await nftKit(db.url);
-        app = mountedApp(rootMount, kit);
-        [minter, holder, scanner] = await Promise.all([organization(kit), endUser(kit), endUser(kit)]);
-      });
-      after(async () => {
-        await kit.close();
-        await db.drop();
+        [minter, holder, scanner] = await Promise.all([organization(served.kit), endUser(served.kit), endUser(served.kit)]);
       });
 
-      const agent = () => request(app.callback());
+      const agent = () => request(served.app.callback());
       const gps = (p: Point) => ({ gps: { latitude: String(p.latitude), longitude: String(p.longitude) } });
       const verifyAt = async (tokenId: string, at: Point) => {
         const one = await agent().post(`/rest/v1/nft/${tokenId}/verification/qr_code/step1`).set('authorization', holder.bearer).send(gps(at));
@@ -169,9 +150,9 @@ for (const kind of testDatabases()) {
        * import or a hand edit could leave it: written straight through the store.
        */
       async function storedWith(dynamic: Record<string, unknown>): Promise<string> {
-        const template = await kit.services.nftStore.findById((await mint(app, minter, holder)).token_id);
+        const template = await served.kit.services.nftStore.findById((await mint(served.app, minter, holder)).token_id);
         const tokenId = `0x${randomBytes(32).toString('hex')}`;
-        await kit.services.nftStore.insert({ ...template!, tokenId, metadata: { static: template!.metadata.static, dynamic } });
+        await served.kit.services.nftStore.insert({ ...template!, tokenId, metadata: { static: template!.metadata.static, dynamic } });
         return tokenId;
       }
 

@@ -5,17 +5,14 @@
  * minted" cannot pass by showing an organization everything or only its own.
  */
 import assert from 'node:assert/strict';
-import type { Kit } from '@w3kit/core';
-import { createTestDatabase, mountedApp, rootMount, testDatabases, type TestApp, type TestDatabase } from '@w3kit/core/testing';
+import { testDatabases } from '@w3kit/core/testing';
 import request from 'supertest';
-import { endUser, expectError, mint, nftKit, organization, type Actor } from './support.js';
+import { type Actor, endUser, expectError, mint, organization, servedNftKit } from './support.js';
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('nft held_by: what each organization sees of a holder', () => {
-      let db: TestDatabase;
-      let kit: Kit;
-      let app: TestApp;
+      const served = servedNftKit(kind);
       let acme: Actor;
       let globex: Actor;
       let initech: Actor;
@@ -24,29 +21,22 @@ for (const kind of testDatabases()) {
       const ids: Record<string, string> = {};
 
       before(async () => {
-        db = await createTestDatabase(kind);
-        kit = await nftKit(db.url);
-        app = mountedApp(rootMount, kit);
-        [acme, globex, initech, holder, stranger] = await Promise.all([organization(kit), organization(kit), organization(kit), endUser(kit), endUser(kit)]);
+        [acme, globex, initech, holder, stranger] = await Promise.all([organization(served.kit), organization(served.kit), organization(served.kit), endUser(served.kit), endUser(served.kit)]);
         for (const [name, minter, visibility] of [
           ['acme-private', acme, 'private'],
           ['acme-public', acme, 'public'],
           ['globex-private', globex, 'private'],
           ['globex-public', globex, 'public'],
         ] as const) {
-          ids[name] = (await mint(app, minter, holder, { visibility })).token_id;
+          ids[name] = (await mint(served.app, minter, holder, { visibility })).token_id;
         }
         // another holder's token from acme: never in this holder's list, whoever asks
-        ids['acme-to-stranger'] = (await mint(app, acme, stranger, { visibility: 'public' })).token_id;
-      });
-      after(async () => {
-        await kit.close();
-        await db.drop();
+        ids['acme-to-stranger'] = (await mint(served.app, acme, stranger, { visibility: 'public' })).token_id;
       });
 
       /** The names of the tokens `who` sees in the holder's list, sorted. */
       async function seenBy(who: Actor): Promise<string[]> {
-        const res = await request(app.callback()).get(`/rest/v1/nft/held_by_id_wallet/${holder.address}?perPageItemNum=100`).set('authorization', who.bearer);
+        const res = await request(served.app.callback()).get(`/rest/v1/nft/held_by_id_wallet/${holder.address}?perPageItemNum=100`).set('authorization', who.bearer);
         assert.equal(res.status, 200, JSON.stringify(res.body));
         assert.equal(res.body.status, 'ok');
         const byId = new Map(Object.entries(ids).map(([name, id]) => [id, name]));
@@ -65,7 +55,7 @@ for (const kind of testDatabases()) {
       });
 
       it('a private token made public shows to the other organization; made private again it is gone', async () => {
-        const toggle = (to: string) => request(app.callback()).put(`/rest/v1/nft/${ids['acme-private']}/visibility`).set('authorization', holder.bearer).send({ to });
+        const toggle = (to: string) => request(served.app.callback()).put(`/rest/v1/nft/${ids['acme-private']}/visibility`).set('authorization', holder.bearer).send({ to });
         assert.equal((await toggle('public')).body.result, 'public');
         assert.deepEqual(await seenBy(globex), ['acme-private', 'acme-public', 'globex-private', 'globex-public']);
         assert.equal((await toggle('private')).body.result, 'private');
@@ -73,8 +63,8 @@ for (const kind of testDatabases()) {
       });
 
       it('401 without a bearer token, 400 for an address that is not one', async () => {
-        expectError(await request(app.callback()).get(`/rest/v1/nft/held_by_id_wallet/${holder.address}`), 401, 'UNAUTHENTICATED');
-        const bad = await request(app.callback()).get('/rest/v1/nft/held_by_id_wallet/0xnope').set('authorization', acme.bearer);
+        expectError(await request(served.app.callback()).get(`/rest/v1/nft/held_by_id_wallet/${holder.address}`), 401, 'UNAUTHENTICATED');
+        const bad = await request(served.app.callback()).get('/rest/v1/nft/held_by_id_wallet/0xnope').set('authorization', acme.bearer);
         expectError(bad, 400, 'VALIDATION_FAILED');
         assert.deepEqual(bad.body.error.issues, ['params.address: has an invalid format.']);
       });

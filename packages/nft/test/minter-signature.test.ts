@@ -6,12 +6,11 @@
  * cannot change together with its checker.
  */
 import assert from 'node:assert/strict';
-import type { Kit } from '@w3kit/core';
-import { createTestDatabase, mountedApp, rootMount, testDatabases, type TestApp, type TestDatabase } from '@w3kit/core/testing';
+import { testDatabases } from '@w3kit/core/testing';
 import { canonicalJson, metadataHash, mintTypedData, recoverMinter } from '@w3kit/nft';
 import { computeAddress, keccak256, toUtf8Bytes, TypedDataEncoder, verifyTypedData, Wallet } from 'ethers';
 import request from 'supertest';
-import { endUser, mint, nftKit, organization, staticMetadata, type Actor } from './support.js';
+import { type Actor, endUser, mint, organization, servedNftKit, staticMetadata } from './support.js';
 
 // docs/nft.md, "Minter signature"
 const DOCUMENTED_DOMAIN = { name: 'w3kit NFT', version: '1', chainId: 1 };
@@ -80,28 +79,19 @@ describe('nft minter signature: a pinned vector and the documented types', () =>
 for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('nft minter signature: a minted token checks out with the documented types alone', () => {
-      let db: TestDatabase;
-      let kit: Kit;
-      let app: TestApp;
+      const served = servedNftKit(kind);
       let minter: Actor;
       let holder: Actor;
       let reader: Actor;
 
       before(async () => {
-        db = await createTestDatabase(kind);
-        kit = await nftKit(db.url);
-        app = mountedApp(rootMount, kit);
-        [minter, holder, reader] = await Promise.all([organization(kit), endUser(kit), endUser(kit)]);
-      });
-      after(async () => {
-        await kit.close();
-        await db.drop();
+        [minter, holder, reader] = await Promise.all([organization(served.kit), endUser(served.kit), endUser(served.kit)]);
       });
 
       it('the signer is the address of the organization’s public JWK, over the canonical JSON of the metadata as sent out of key order', async () => {
         const reversed = Object.fromEntries(Object.entries(staticMetadata()).reverse());
-        const t = await mint(app, minter, holder, { metadata: { static: reversed, dynamic: METADATA.dynamic } });
-        const info = (await request(app.callback()).get(`/rest/v1/account/id_wallet/${minter.address}/public_info`).set('authorization', reader.bearer)).body.result;
+        const t = await mint(served.app, minter, holder, { metadata: { static: reversed, dynamic: METADATA.dynamic } });
+        const info = (await request(served.app.callback()).get(`/rest/v1/account/id_wallet/${minter.address}/public_info`).set('authorization', reader.bearer)).body.result;
         const jwk = info.id_wallet_public_key_jwk as { x: string; y: string };
         const organizationAddress = computeAddress(`0x04${Buffer.from(jwk.x, 'base64url').toString('hex')}${Buffer.from(jwk.y, 'base64url').toString('hex')}`);
         const facts = {
