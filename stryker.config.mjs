@@ -59,7 +59,7 @@ export const FILE_SETS = {
   did: {
     package: 'did',
     mutate: ['packages/did/src/presentation-service.ts', 'packages/did/src/app-login-service.ts'],
-    spec: ['packages/did/test/presentations.test.ts', 'packages/did/test/app-login.test.ts'],
+    spec: ['packages/did/test/presentations.test.ts', 'packages/did/test/app-login.test.ts', 'packages/did/test/seed.test.ts', 'packages/did/test/vc-api.test.ts', 'packages/did/test/plugin.test.ts'],
   },
   attestations: {
     package: 'attestations',
