@@ -1,9 +1,10 @@
 // The test command: starts a throwaway MariaDB when mariadbd is installed and MYSQL_URL is not
 // set, runs every mocha suite against SQLite and MariaDB, and ends with `N passed, N failed`.
 //   W3KIT_TEST_DATABASES=sqlite|mariadb   narrow the database matrix
-//   W3KIT_REQUIRE_MARIADB=1               fail instead of skipping when MariaDB cannot run (CI)
+//   CI=true or W3KIT_REQUIRE_ALL=1        fail instead of skipping when MariaDB (or Chromium) cannot run
 //   extra arguments are passed to mocha (e.g. --grep "rate limiter")
 import { spawn } from 'node:child_process';
+import { skipOrFail } from '../packages/core/dist/testing/required-components.js';
 import { mariadbAvailable, startMariadb } from './mariadb.mjs';
 
 const env = { ...process.env };
@@ -14,15 +15,14 @@ if (wanted.includes('mariadb') && !env.MYSQL_URL) {
   if (mariadbAvailable()) {
     mariadb = await startMariadb({ log: (line) => console.log(`[test] ${line}`) });
     env.MYSQL_URL = mariadb.url;
-  } else if (env.W3KIT_REQUIRE_MARIADB === '1') {
-    console.error('[test] MariaDB is required (W3KIT_REQUIRE_MARIADB=1) but mariadbd is not installed');
-    console.log('0 passed, 1 failed');
-    process.exit(1);
   } else {
-    console.warn('\n[test] ************************************************************');
-    console.warn('[test] MariaDB tests SKIPPED: mariadbd is not installed and MYSQL_URL is not set.');
-    console.warn('[test] Install mariadb-server (or set MYSQL_URL) to run the full matrix.');
-    console.warn('[test] ************************************************************\n');
+    try {
+      skipOrFail('MariaDB', 'mariadbd is not installed and MYSQL_URL is not set (install mariadb-server, or set MYSQL_URL)', env);
+    } catch (error) {
+      console.error(`[test] ${error.message}`);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
   }
 }
 

@@ -3,19 +3,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { skipOrFail } from './required-components.js';
 
 export type TestDatabaseKind = 'sqlite' | 'mariadb';
+
+/** The databases `W3KIT_TEST_DATABASES` asks for (default `sqlite,mariadb`): leaving one out is a choice, not a skip. */
+export function wantedDatabases(): TestDatabaseKind[] {
+  const wanted = (process.env['W3KIT_TEST_DATABASES'] ?? 'sqlite,mariadb').split(',');
+  return (['sqlite', 'mariadb'] as const).filter((kind) => wanted.includes(kind));
+}
+
+let mariadbSkipReported = false;
 
 /**
  * The databases every storage test runs against: `sqlite` always, `mariadb` when `MYSQL_URL`
  * points at a server (the test command starts one). `W3KIT_TEST_DATABASES=sqlite` narrows it.
+ * MariaDB wanted but `MYSQL_URL` unset skips its half of the matrix with a warning, or throws in
+ * CI (`componentsRequired`).
  */
 export function testDatabases(): TestDatabaseKind[] {
-  const wanted = (process.env['W3KIT_TEST_DATABASES'] ?? 'sqlite,mariadb').split(',');
-  const kinds: TestDatabaseKind[] = [];
-  if (wanted.includes('sqlite')) kinds.push('sqlite');
-  if (wanted.includes('mariadb') && process.env['MYSQL_URL']) kinds.push('mariadb');
-  return kinds;
+  const kinds = wantedDatabases();
+  if (!kinds.includes('mariadb') || process.env['MYSQL_URL']) return kinds;
+  if (!mariadbSkipReported) skipOrFail('MariaDB', 'MYSQL_URL is not set (pnpm test starts a throwaway server when mariadbd is installed)');
+  mariadbSkipReported = true;
+  return kinds.filter((kind) => kind !== 'mariadb');
 }
 
 export interface TestDatabase {
