@@ -21,3 +21,5 @@ export interface ThrowawayGalera {
   stop(): Promise<void>;
 }
 export function startGalera(options?: { log?: (line: string) => void; size?: number; bufferPoolSize?: string }): Promise<ThrowawayGalera>;
+/** `url` (mysql://user:password@host:port/db…) on the host list `hosts`, starting at `hosts[first]`. */
+export function onHosts(url: string, hosts: readonly string[], first: number): string;

@@ -186,6 +186,12 @@ export async function startGalera({ log = () => {}, size = 3, bufferPoolSize = '
   };
 }
 
+/** `url` (mysql://user:password@host:port/db…) on the host list `hosts`, starting at `hosts[first]`. */
+export function onHosts(url, hosts, first) {
+  const rotated = [...hosts.slice(first), ...hosts.slice(0, first)].join(',');
+  return url.replace(/@[^/]*\//, `@${rotated}/`);
+}
+
 // `node scripts/galera.mjs`: start a cluster, print its URL, stop on Ctrl-C (manual checks).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cluster = await startGalera({ log: console.log });
