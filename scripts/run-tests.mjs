@@ -8,6 +8,7 @@
 //   W3KIT_REQUIRE_GALERA=1                fail instead of skipping when the cluster cannot run (CI)
 //   extra arguments are passed to mocha (e.g. --grep "rate limiter")
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mariadbAvailable, startMariadb } from './mariadb.mjs';
 import { galeraAvailable, startGalera } from './galera.mjs';
 
@@ -56,8 +57,20 @@ async function runGaleraGroup() {
   }
   const started = Date.now();
   const cluster = await startGalera({ log: (line) => console.log(`[test] ${line}`) });
+  // the failover test kills and restarts nodes through this (the cluster is this process's)
+  const control = createServer((req, res) => {
+    const [, action, index] = (req.url ?? '').split('/');
+    const node = cluster.nodes[Number(index)];
+    if (req.method !== 'POST' || !node || (action !== 'kill' && action !== 'restart')) return void res.writeHead(404).end();
+    node[action]().then(
+      () => res.writeHead(200).end('ok'),
+      (error) => res.writeHead(500).end(String(error?.message ?? error)),
+    );
+  });
+  await new Promise((resolve) => control.listen(0, '127.0.0.1', resolve));
   const groupEnv = {
     ...env,
+    W3KIT_GALERA_CONTROL: `http://127.0.0.1:${control.address().port}`,
     MYSQL_URL: cluster.nodes[0].url,
     W3KIT_GALERA_HOSTS: cluster.hosts.join(','),
     W3KIT_TEST_DATABASES: 'mariadb',
@@ -71,6 +84,7 @@ async function runGaleraGroup() {
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+  control.close();
   await cluster.stop();
   console.log(`[test] galera group took ${Math.round((Date.now() - started) / 1000)} s`);
   return code;
