@@ -50,12 +50,17 @@ export function createFailoverPool(hosts: readonly MysqlHost[], options: PoolOpt
     downUntil[index] = Date.now() + settings.hostRetryMs;
   };
 
-  /** A Galera node that is joining or cut off from the primary component answers 1047 to queries; probe before use. */
-  const ready = (conn: PoolConnection) =>
-    new Promise<boolean>((resolve) =>
+  /**
+   * A Galera node that is joining or cut off from the primary component answers 1047 to
+   * queries; a node that failed is probed before use. Answers 'ready', 'not ready', or 'stale'
+   * (the pooled connection itself died with the old server: drop it and take another).
+   */
+  const probe = (conn: PoolConnection) =>
+    new Promise<'ready' | 'not ready' | 'stale'>((resolve) =>
       conn.query("SHOW STATUS LIKE 'wsrep_ready'", (error, rows) => {
-        const value = (rows as Array<{ Value?: string }> | undefined)?.[0]?.Value;
-        resolve(!error && (value === undefined || value === 'ON'));
+        if (error) return resolve(isDatabaseUnavailable(error) && error.fatal ? 'stale' : 'not ready');
+        const value = (rows as Array<{ Value?: string }>)[0]?.Value;
+        resolve(value === undefined || value === 'ON' ? 'ready' : 'not ready');
       }),
     );
 
@@ -84,15 +89,16 @@ export function createFailoverPool(hosts: readonly MysqlHost[], options: PoolOpt
     return { query: query as MysqlPoolConnection['query'], release: () => conn.release() };
   }
 
-  function acquire(order: number[], callback: (error: unknown, connection: MysqlPoolConnection) => void, lastError?: unknown): void {
-    const index = order.shift();
+  function acquire(order: number[], callback: (error: unknown, connection: MysqlPoolConnection) => void, lastError?: unknown, staleLeft = Number(options.connectionLimit ?? 10)): void {
+    const index = order[0];
     if (index === undefined) return callback(lastError, undefined as never);
-    const recovering = downUntil[index]! > 0;
+    // one host: nothing to fail over to, and a query on a node that is not ready answers 1047 (503) by itself
+    const recovering = hosts.length > 1 && downUntil[index]! > 0;
     pools[index]!.getConnection((error, conn) => {
       if (error) {
         if (!isDatabaseUnavailable(error)) return callback(error, undefined as never);
         markDown(index);
-        return acquire(order, callback, error);
+        return acquire(order.slice(1), callback, error);
       }
       const handOut = () => {
         let connection = wrapped.get(conn);
@@ -100,14 +106,15 @@ export function createFailoverPool(hosts: readonly MysqlHost[], options: PoolOpt
         callback(null, connection);
       };
       if (!recovering) return handOut();
-      void ready(conn).then((ok) => {
-        if (ok) {
+      void probe(conn).then((state) => {
+        if (state === 'ready') {
           downUntil[index] = 0;
           return handOut();
         }
         conn.destroy();
+        if (state === 'stale' && staleLeft > 0) return acquire(order, callback, lastError, staleLeft - 1);
         markDown(index);
-        acquire(order, callback, Object.assign(new Error('database node is not ready'), { errno: 1047 }));
+        acquire(order.slice(1), callback, Object.assign(new Error('database node is not ready'), { errno: 1047 }));
       });
     });
   }
