@@ -1,6 +1,6 @@
 import type { MysqlPool, MysqlPoolConnection } from 'kysely';
 import { createPool, type Pool, type PoolConnection, type PoolOptions } from 'mysql2';
-import { isDatabaseUnavailable, isTransientDbError } from './retry.js';
+import { isDatabaseUnavailable } from './retry.js';
 
 /** One `host:port` of a `mysql://user:password@h1:p1,h2:p2/db` URL. */
 export interface MysqlHost {
@@ -71,12 +71,13 @@ export function createFailoverPool(hosts: readonly MysqlHost[], options: PoolOpt
       const run = (attempt: number) => {
         conn.query(text, parameters, (error, result) => {
           if (error) {
-            if (isTransientDbError(error) && !inTransaction && attempt < settings.statementAttempts) {
+            // 1213 only: a lock wait timeout (1205) would wait innodb_lock_wait_timeout again per attempt
+            if (error.errno === 1213 && !inTransaction && attempt < settings.statementAttempts) {
               counters.statementRetries++;
               void sleep(2 + Math.random() * 8 * attempt).then(() => run(attempt + 1));
               return;
             }
-            if (isTransientDbError(error)) inTransaction = false; // the server rolled the transaction back
+            if (error.errno === 1213) inTransaction = false; // the server rolled the whole transaction back
             if (isDatabaseUnavailable(error)) markDown(index);
           } else if (BEGIN.test(text)) inTransaction = true;
           else if (END.test(text)) inTransaction = false;
