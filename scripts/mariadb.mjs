@@ -9,14 +9,14 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(join(process.cwd(), 'packages/core/package.json'));
 
-function which(name) {
+export function which(name) {
   for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]) {
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
   return null;
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

@@ -32,11 +32,15 @@ const UNAVAILABLE_CODES = new Set([
   'POOL_CLOSED',
 ]);
 
-/** True for errors that mean "the database cannot be reached right now" (answered with 503). */
+/**
+ * True for errors that mean "the database cannot be reached right now" (answered with 503).
+ * 1047 is a Galera node that is joining or has lost the primary component ("WSREP has not yet
+ * prepared node for application use").
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; errno?: number; fatal?: boolean } | null;
   if (!e) return false;
-  return (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) || e.errno === 1053 || e.errno === 2006 || e.errno === 2013;
+  return (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) || e.errno === 1047 || e.errno === 1053 || e.errno === 2006 || e.errno === 2013;
 }
 
 /** True for a unique-key violation (SQLite SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY, MySQL 1062). */

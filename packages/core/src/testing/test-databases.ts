@@ -54,6 +54,7 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
     password: decodeURIComponent(base.password),
   });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await visibleOnEveryGaleraNode(name, base);
   base.pathname = `/${name}`;
   return {
     kind,
@@ -66,4 +67,27 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
       }
     },
   };
+}
+
+/**
+ * In the galera test group (W3KIT_GALERA_HOSTS): a CREATE DATABASE replicates in total order but
+ * the other nodes apply it a moment later, and connecting to a database a node does not have yet
+ * fails. Waits until every node lists it.
+ */
+async function visibleOnEveryGaleraNode(name: string, base: URL): Promise<void> {
+  const hosts = process.env['W3KIT_GALERA_HOSTS']?.split(',') ?? [];
+  for (const host of hosts) {
+    const [hostname, port] = host.split(':');
+    const conn = await createConnection({ host: hostname, port: Number(port), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const [rows] = await conn.query('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
+        if ((rows as unknown[]).length > 0) break;
+        if (attempt > 200) throw new Error(`database ${name} did not reach node ${host}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } finally {
+      await conn.end();
+    }
+  }
 }
