@@ -1,4 +1,4 @@
-import type { AccountDirectory, AccountSummary, Clock, LoginResult, Principal, RandomSource, RateLimiter, SecretHasher } from '@w3kit/core';
+import { normalizeIdentifier, requireIdentifier, type AccountDirectory, type AccountSummary, type Clock, type LoginResult, type Principal, type RandomSource, type RateLimiter, type SecretHasher } from '@w3kit/core';
 import type { AccountRecord, AccountStore } from './account-store.js';
 import type { ApiKeyService } from './api-key-service.js';
 import { authErrors } from './errors.js';
@@ -34,12 +34,14 @@ export interface AccountService extends AccountDirectory {
   createOrganization(input: NewOrganization): Promise<{ account: AccountRecord; apiKeySecret: string }>;
   createEndUser(input: NewEndUser): Promise<AccountRecord>;
   /**
-   * The account whose login id (or email) and password these are: tries bounded per login,
-   * equal time and the same 401 INVALID_CREDENTIALS for an unknown login and a wrong password.
+   * The account whose login id (or email) and password these are. The login is normalized
+   * (`normalizeIdentifier`; 400 when it cannot be); tries are bounded per client IP and per
+   * account (per normalized login when it names none); equal work and the same 401
+   * INVALID_CREDENTIALS for an unknown login and a wrong password; 503 when too many hashes wait.
    */
-  verifyPassword(login: string, password: string): Promise<AccountRecord>;
-  /** Finenex login with id (or email) and password; 401 INVALID_CREDENTIALS, the same for unknown id and wrong password. */
-  loginWithPassword(id: string, password: string): Promise<LoginResult>;
+  verifyPassword(login: string, password: string, clientIp: string): Promise<AccountRecord>;
+  /** Finenex login with id (or email) and password, by `verifyPassword`. */
+  loginWithPassword(id: string, password: string, clientIp: string): Promise<LoginResult>;
   /** A new token for the account of a still-valid token. */
   extendSession(token: string): Promise<LoginResult>;
   /** API key secret → access token (Web3Connect refresh). */
@@ -91,6 +93,10 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     email: a.email,
     imageUrl: a.imageUrl,
   });
+
+  /** The account a normalized login names: its login id, or else its email when it looks like one. */
+  const findByLogin = async (login: string) =>
+    (await accountStore.findByLoginId(login)) ?? (login.includes('@') ? await accountStore.findByEmail(login) : null);
 
   const require = async (accountId: string) => {
     const account = await accountStore.findById(accountId);
@@ -144,7 +150,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const account = newAccount({
         accountType: 'organization',
         name: input.name,
-        email: input.email.trim().toLowerCase(),
+        email: requireIdentifier(input.email, 'email'),
         passwordHash: input.password ? await secretHasher.hash(input.password) : null,
         domain,
       });
@@ -156,8 +162,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       if (!input.loginId && !input.email) throw new TypeError('an end user needs a login id or an email');
       const account = newAccount({
         accountType: 'end_user',
-        loginId: input.loginId ?? null,
-        email: input.email?.trim().toLowerCase() ?? null,
+        loginId: input.loginId === undefined ? null : requireIdentifier(input.loginId, 'loginId'),
+        email: input.email === undefined ? null : requireIdentifier(input.email, 'email'),
         passwordHash: await secretHasher.hash(input.password),
         name: input.name ?? null,
         phoneNumber: input.phoneNumber ?? null,
@@ -167,21 +173,26 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       return account;
     },
 
-    async verifyPassword(login, password) {
-      // Bounded attempts per login: the limit answers before any hash is computed.
-      await rateLimiter.enforce('auth.login', login.toLowerCase());
-      const account = (await accountStore.findByLoginId(login)) ?? (login.includes('@') ? await accountStore.findByEmail(login) : null);
+    async verifyPassword(rawLogin, password, clientIp) {
+      const login = requireIdentifier(rawLogin, 'id');
+      // Every limit answers before any hash is computed. Per client IP: one client cannot spend
+      // the machine's hashing on a flood of fresh ids, each of which has a budget of its own.
+      await rateLimiter.enforce('auth.login.ip', clientIp);
+      const account = await findByLogin(login);
+      // Per account, so its login id and its email share one budget; per normalized login when
+      // it names no account (both spellings of a budget key are normalized: `CAROL` is `carol`).
+      await rateLimiter.enforce('auth.login', account ? `account:${account.id}` : `login:${login}`);
       // verify() spends the same scrypt work when there is no account, so timing tells nothing.
-      const ok = await secretHasher.verify(password, account?.passwordHash ?? null);
+      const ok = await secretHasher.verify(password, account?.passwordHash ?? null, { queueKey: clientIp });
       if (!account || !ok) throw authErrors.create('INVALID_CREDENTIALS');
       if (secretHasher.needsRehash(account.passwordHash!)) {
-        await accountStore.update(account.id, { passwordHash: await secretHasher.hash(password) }, clock.now());
+        await accountStore.update(account.id, { passwordHash: await secretHasher.hash(password, { queueKey: clientIp }) }, clock.now());
       }
       return account;
     },
 
-    async loginWithPassword(id, password) {
-      return loginResult(await this.verifyPassword(id, password));
+    async loginWithPassword(id, password, clientIp) {
+      return loginResult(await this.verifyPassword(id, password, clientIp));
     },
 
     async extendSession(token) {
@@ -244,7 +255,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     async importEndUser(principal, email) {
       if (principal.accountType !== 'organization') throw authErrors.create('ORGANIZATION_ONLY');
-      const user = await accountStore.findByEmail(email);
+      const user = await accountStore.findByEmail(requireIdentifier(email, 'email'));
       if (!user || user.accountType !== 'end_user') throw authErrors.create('ACCOUNT_NOT_FOUND', { message: 'No end-user account has this email.' });
       const withWalletUser = await ensureWallet(user);
       await accountStore.associate(principal.accountId, user.id, clock.now());
@@ -261,7 +272,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       return account ? summary(account) : null;
     },
     async findByLoginId(loginId) {
-      const account = (await accountStore.findByLoginId(loginId)) ?? (loginId.includes('@') ? await accountStore.findByEmail(loginId) : null);
+      const login = normalizeIdentifier(loginId);
+      const account = login.ok ? await findByLogin(login.identifier) : null;
       return account ? summary(account) : null;
     },
     async walletOf(accountId) {

@@ -15,8 +15,9 @@ export interface AccountRecord {
   accountType: AccountType;
   /** Finenex user type (store, employee, platform, customer, root), when set. */
   role: string | null;
+  /** Normalized (`normalizeIdentifier` of @w3kit/core). */
   loginId: string | null;
-  /** Lower-cased. */
+  /** Normalized (`normalizeIdentifier` of @w3kit/core). */
   email: string | null;
   emailVerified: boolean;
   passwordHash: string | null;
@@ -41,7 +42,9 @@ export interface AccountStore {
   /** Inserts a new account; throws ACCOUNT_EXISTS (409) when its login id, email or wallet is taken. */
   insert(account: AccountRecord): Promise<void>;
   findById(id: string): Promise<AccountRecord | null>;
+  /** The account with exactly this (normalized) login id: no case or accent folding of its own. */
   findByLoginId(loginId: string): Promise<AccountRecord | null>;
+  /** The account with exactly this (normalized) email. */
   findByEmail(email: string): Promise<AccountRecord | null>;
   findByWalletAddress(address: string): Promise<AccountRecord | null>;
   update(id: string, patch: AccountPatch, at: Date): Promise<void>;

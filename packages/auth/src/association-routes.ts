@@ -140,7 +140,7 @@ export const associationPageRoutes = [
     const { form, ticket } = await postedForm(step);
     const email = form['email'] ?? '';
     try {
-      const signIn = await step.association.signIn(ticket, email, form['password'] ?? '');
+      const signIn = await step.association.signIn(ticket, email, form['password'] ?? '', step.ctx.ip);
       step.cookies.setSignIn(signIn.secret, signIn.maxAgeSeconds);
       seeOther(step.ctx, pageHref(step, ticket.ticket));
     } catch (error) {

@@ -1,4 +1,4 @@
-import { compileValidator, coreErrors, isKitError, Type, type Clock, type FieldIssue, type KitConfig, type OneTimeCodes } from '@w3kit/core';
+import { compileValidator, coreErrors, isKitError, requireIdentifier, Type, type Clock, type FieldIssue, type KitConfig, type OneTimeCodes } from '@w3kit/core';
 import type { AccountService } from './account-service.js';
 import type { AccountRecord, AccountStore } from './account-store.js';
 import { renderButtonJs } from './association-button.js';
@@ -70,7 +70,7 @@ export interface AssociationService {
   /** Reads a live ticket; 410 ASSOCIATION_TICKET_GONE when it is unknown, used or expired. */
   openTicket(ticket: string): Promise<OpenTicket>;
   /** Email and password of an end user; 401 INVALID_CREDENTIALS alike for an unknown email and a wrong password; 429 after too many tries. */
-  signIn(ticket: OpenTicket, email: string, password: string): Promise<AssociationSignIn>;
+  signIn(ticket: OpenTicket, email: string, password: string, clientIp: string): Promise<AssociationSignIn>;
   /** Creates an end user (with an ID wallet) and signs them in; 400 VALIDATION_FAILED, 409 ACCOUNT_EXISTS. */
   signUp(ticket: OpenTicket, input: NewAssociationAccount): Promise<AssociationSignIn>;
   /** The end user signed in on this ticket with `signInSecret`, or null. */
@@ -177,14 +177,14 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
       };
     },
 
-    async signIn(ticket, email, password) {
-      const login = email.trim().toLowerCase();
-      if (login === '' || password === '') {
-        throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: login === '' ? 'email' : 'password', message: 'Enter your email and password.' }] });
+    async signIn(ticket, email, password, clientIp) {
+      if (email === '' || password === '') {
+        throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: email === '' ? 'email' : 'password', message: 'Enter your email and password.' }] });
       }
+      const login = requireIdentifier(email, 'email');
       // The account service's check: the same attempt budget, timing and answer as the Finenex login.
       const wrong = () => authErrors.create('INVALID_CREDENTIALS', { message: 'The email or password is wrong.' });
-      const account = await accountService.verifyPassword(login, password).catch((error: unknown) => {
+      const account = await accountService.verifyPassword(login, password, clientIp).catch((error: unknown) => {
         throw isKitError(error) && error.code === 'INVALID_CREDENTIALS' ? wrong() : error;
       });
       if (account.accountType !== 'end_user') throw wrong();

@@ -86,8 +86,10 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
       }
     },
     findById,
+    // Login ids and emails arrive normalized (normalizeIdentifier) and compare exactly: the
+    // columns are binary on MySQL/MariaDB (migration 0002), as SQLite's are by default.
     findByLoginId: (loginId) => findBy('login_id', loginId),
-    findByEmail: (email) => findBy('email', email.toLowerCase()),
+    findByEmail: (email) => findBy('email', email),
     // Addresses are stored EIP-55 checksummed (read paths need no hashing); a lookup takes any
     // casing by checksumming the input first.
     findByWalletAddress: (address) => (/^0x[0-9a-fA-F]{40}$/.test(address) ? findBy('wallet_address', getAddress(address.toLowerCase())) : Promise.resolve(null)),

@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationSet } from '@w3kit/core';
+import { isMysql, normalizeIdentifier, sql, type Kysely, type Migration, type MigrationSet } from '@w3kit/core';
 
 /** Table types of the auth plugin (a type alias, for `db.withTables<AuthTables>()`). */
 export type AuthTables = {
@@ -92,6 +92,53 @@ export const authMigrations: MigrationSet = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('auth_associations_pk', ['organization_id', 'end_user_id'])
         .execute();
+    },
+  } satisfies Migration,
+  '0002_login_identifiers_exact': {
+    // Login ids and emails are stored normalized (normalizeIdentifier: NFKC and case folding)
+    // and compared exactly. Under MariaDB's utf8mb4_unicode_ci `cárol`, `carøl` and `carol `
+    // (PAD SPACE) all found `carol`. Rows that would become one identifier are reported, never
+    // merged: the migration fails before changing anything, naming them.
+    async up(db: Kysely<unknown>) {
+      const accounts = db.withTables<Pick<AuthTables, 'auth_accounts'>>();
+      const rows = await accounts.selectFrom('auth_accounts').select(['id', 'login_id', 'email']).orderBy('id').execute();
+      const problems: string[] = [];
+      const updates: { id: string; column: 'login_id' | 'email'; value: string }[] = [];
+      for (const column of ['login_id', 'email'] as const) {
+        const owners = new Map<string, { id: string; value: string }[]>();
+        for (const row of rows) {
+          const value = row[column];
+          if (value === null) continue;
+          const check = normalizeIdentifier(value);
+          if (!check.ok) {
+            problems.push(`account ${row.id}: ${column} ${JSON.stringify(value)} ${check.problem}`);
+            continue;
+          }
+          owners.set(check.identifier, [...(owners.get(check.identifier) ?? []), { id: row.id, value }]);
+          if (check.identifier !== value) updates.push({ id: row.id, column, value: check.identifier });
+        }
+        for (const [identifier, same] of owners) {
+          if (same.length < 2) continue;
+          problems.push(`${column} ${JSON.stringify(identifier)} would be shared by accounts ${same.map((o) => `${o.id} (${JSON.stringify(o.value)})`).join(', ')}`);
+        }
+      }
+      if (problems.length > 0) {
+        throw new Error(
+          `${problems.length} login id(s) or email(s) of auth_accounts cannot be stored normalized (NFKC, case folding; see docs/auth.md, "Identifiers"). ` +
+            `Nothing was changed: rename, merge or delete these accounts by hand, then migrate again:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        );
+      }
+      if (isMysql(db)) {
+        // Binary first: distinct under the old collation is distinct under this finer one, and a
+        // normalized value may equal another row's old value under the old one (`𝐜𝐚𝐫𝐨𝐥` → `carol` beside `cárol`).
+        await sql`alter table auth_accounts
+          modify login_id varchar(191) character set utf8mb4 collate utf8mb4_bin null,
+          modify email varchar(191) character set utf8mb4 collate utf8mb4_bin null,
+          modify wallet_address varchar(42) character set utf8mb4 collate utf8mb4_bin null`.execute(db);
+      }
+      for (const { id, column, value } of updates) {
+        await accounts.updateTable('auth_accounts').set({ [column]: value }).where('id', '=', id).execute();
+      }
     },
   } satisfies Migration,
 };
