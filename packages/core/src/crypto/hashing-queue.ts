@@ -8,9 +8,10 @@ import { coreErrors } from '../errors.js';
  * queue runs at most `concurrency` hashes at once, keeps at most `maxWaiting` waiting, and sheds
  * the rest at once with 503 SERVICE_UNAVAILABLE and `retry-after`.
  *
- * Waiting tasks are served fairly between keys (the client IP): round robin, one task per key in
- * turn, and when the queue is full a newcomer takes the place of the newest task of the key that
- * holds the most places, if that key holds at least two more than the newcomer's. One client
+ * Waiting tasks are served fairly between keys (the client IP): the next slot goes to the key
+ * whose last task started longest ago (a key new to the queue first), and when the queue is full
+ * a newcomer takes the place of the newest task of the key that holds the most places, if that
+ * key holds at least two more than the newcomer's. One client
  * flooding the endpoint thus delays another client's login by about one hash, not by its flood.
  *
  * The queue is per process by nature (it shares out this machine's CPU and memory), unlike the
@@ -54,15 +55,23 @@ interface Waiting {
   shed(): void;
 }
 
+/** A client's place in the queue; kept while it has tasks running or waiting. */
+interface Client {
+  waiting: Waiting[];
+  running: number;
+  /** When a task of this client last started (a sequence number): the least recent goes first. */
+  lastServed: number;
+}
+
 export function createHashingQueue(options: HashingQueueOptions = {}): HashingQueue {
   const concurrency = options.concurrency ?? defaultHashingConcurrency();
   const maxWaiting = options.maxWaiting ?? 4 * concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`hashing queue: concurrency must be a positive integer, got ${concurrency}`);
   if (!Number.isInteger(maxWaiting) || maxWaiting < 0) throw new TypeError(`hashing queue: maxWaiting must be a non-negative integer, got ${maxWaiting}`);
 
-  // Keys in the order they are served next; a Map keeps insertion order, and a served key that
-  // still has tasks is re-inserted at the end.
-  const byKey = new Map<string, Waiting[]>();
+  // At most maxWaiting + concurrency clients, so the scans below stay short.
+  const clients = new Map<string, Client>();
+  let served = 0;
   let waiting = 0;
   let running = 0;
   let completed = 0;
@@ -79,60 +88,69 @@ export function createHashingQueue(options: HashingQueueOptions = {}): HashingQu
     });
   };
 
+  const forget = (key: string, client: Client) => {
+    if (client.running === 0 && client.waiting.length === 0) clients.delete(key);
+  };
+
   const next = () => {
     while (running < concurrency && waiting > 0) {
-      const [key, tasks] = byKey.entries().next().value as [string, Waiting[]];
-      byKey.delete(key);
-      const task = tasks.shift()!;
-      if (tasks.length > 0) byKey.set(key, tasks);
+      let chosen: Client | undefined;
+      for (const client of clients.values()) {
+        if (client.waiting.length > 0 && (!chosen || client.lastServed < chosen.lastServed)) chosen = client;
+      }
       waiting--;
-      task.start();
+      chosen!.lastServed = ++served;
+      chosen!.waiting.shift()!.start();
     }
   };
 
-  /** Makes room for a task of `key` by evicting the newest task of the heaviest key, if fair. */
+  /** Makes room for a task of `key` by evicting the newest task of the heaviest client, if fair. */
   const evictFor = (key: string): boolean => {
-    const own = byKey.get(key)?.length ?? 0;
-    let heaviest: Waiting[] | undefined;
-    for (const tasks of byKey.values()) if (!heaviest || tasks.length > heaviest.length) heaviest = tasks;
-    if (!heaviest || heaviest.length < own + 2) return false;
-    heaviest.pop()!.shed(); // at least two: the key keeps its place in the rotation
+    const own = clients.get(key)?.waiting.length ?? 0;
+    let heaviest: Client | undefined;
+    for (const client of clients.values()) if (!heaviest || client.waiting.length > heaviest.waiting.length) heaviest = client;
+    if (!heaviest || heaviest.waiting.length < own + 2) return false;
+    heaviest.waiting.pop()!.shed(); // it had at least two: the client stays
     waiting--;
     return true;
   };
 
   return {
     run<T>(key: string, task: () => Promise<T>): Promise<T> {
-      if (running >= concurrency || waiting > 0) {
-        if (waiting >= maxWaiting && !evictFor(key)) {
-          shed++;
-          return Promise.reject(busy());
-        }
+      if (running >= concurrency && waiting >= maxWaiting && !evictFor(key)) {
+        shed++;
+        return Promise.reject(busy());
       }
+      let client = clients.get(key);
+      if (!client) clients.set(key, (client = { waiting: [], running: 0, lastServed: 0 }));
+      const own = client;
       return new Promise<T>((resolve, reject) => {
-        const start = () => {
-          running++;
-          const began = performance.now();
-          Promise.resolve()
-            .then(task)
-            .then(resolve, reject)
-            .finally(() => {
-              running--;
-              completed++;
-              meanMs = 0.8 * meanMs + 0.2 * (performance.now() - began);
-              next();
-            });
+        const finish = () => {
+          running--;
+          own.running--;
+          completed++;
+          forget(key, own);
+          next();
         };
-        const entry: Waiting = {
-          start,
-          shed: () => {
+        own.waiting.push({
+          start() {
+            running++;
+            own.running++;
+            const began = performance.now();
+            Promise.resolve()
+              .then(task)
+              .finally(() => (meanMs = 0.8 * meanMs + 0.2 * (performance.now() - began)))
+              .then(
+                (value) => (finish(), resolve(value)),
+                (error: unknown) => (finish(), reject(error)),
+              );
+          },
+          shed() {
             shed++;
             reject(busy());
+            forget(key, own);
           },
-        };
-        const tasks = byKey.get(key);
-        if (tasks) tasks.push(entry);
-        else byKey.set(key, [entry]);
+        });
         waiting++;
         next();
       });
