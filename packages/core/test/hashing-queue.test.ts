@@ -26,7 +26,7 @@ describe('core hashing queue (bounded, fair between clients)', () => {
     const queue = createHashingQueue({ concurrency: 2, maxWaiting: 10 });
     const log: string[] = [];
     const gates = ['a', 'b', 'c'].map((name) => gate(log, name));
-    const results = gates.map((g) => queue.run('k', g.task));
+    const results = gates.map((g, i) => queue.run(`client-${i}`, g.task));
     await tick();
     assert.deepEqual(log, ['a', 'b']);
     assert.deepEqual([queue.stats().running, queue.stats().waiting], [2, 1]);
@@ -68,6 +68,36 @@ describe('core hashing queue (bounded, fair between clients)', () => {
     flood[2]!.release();
     assert.deepEqual(await Promise.all(flooded), ['f1', 'f2', 'f3', 'shed']);
     assert.deepEqual(log, ['f1', 'legit', 'f2', 'f3']);
+  });
+
+  it('one client runs at most concurrency − 1 hashes at once: a slot stays free for anyone else', async () => {
+    const queue = createHashingQueue({ concurrency: 3, maxWaiting: 2 });
+    const log: string[] = [];
+    const flood = ['f1', 'f2', 'f3', 'f4'].map((name) => gate(log, name));
+    const flooded = flood.map((g) => queue.run('10.0.0.1', g.task));
+    await tick();
+    assert.deepEqual(log, ['f1', 'f2']);
+    assert.deepEqual([queue.stats().running, queue.stats().waiting], [2, 2]);
+    await assert.rejects(queue.run('10.0.0.1', async () => 'f5'), assertShed, 'its waiting places are full');
+    const legit = gate(log, 'legit');
+    const legitResult = queue.run('10.0.0.2', legit.task);
+    await tick();
+    assert.deepEqual(log, ['f1', 'f2', 'legit'], 'the other client did not wait');
+    legit.release();
+    assert.equal(await legitResult, 'legit');
+    for (const g of flood) g.release();
+    assert.deepEqual(await Promise.all(flooded), ['f1', 'f2', 'f3', 'f4']);
+  });
+
+  it('with no waiting room a task still runs when a slot is free', async () => {
+    const queue = createHashingQueue({ concurrency: 1, maxWaiting: 0 });
+    const log: string[] = [];
+    const first = gate(log, 'first');
+    const running = queue.run('a', first.task);
+    await assert.rejects(queue.run('b', async () => 'second'), assertShed);
+    first.release();
+    assert.equal(await running, 'first');
+    assert.equal(await queue.run('b', async () => 'third'), 'third');
   });
 
   it('a client that already holds its fair share is shed instead of evicting another', async () => {

@@ -11,8 +11,9 @@ import { coreErrors } from '../errors.js';
  * Waiting tasks are served fairly between keys (the client IP): the next slot goes to the key
  * whose last task started longest ago (a key new to the queue first), and when the queue is full
  * a newcomer takes the place of the newest task of the key that holds the most places, if that
- * key holds at least two more than the newcomer's. One client
- * flooding the endpoint thus delays another client's login by about one hash, not by its flood.
+ * key holds at least two more than the newcomer's. One key runs at most concurrency − 1 hashes
+ * at once (1 with a concurrency of 1), so while one client floods the endpoint a slot stays free
+ * and another client's login starts at once, not after the flood.
  *
  * The queue is per process by nature (it shares out this machine's CPU and memory), unlike the
  * rate limits, which live in the database.
@@ -69,6 +70,8 @@ export function createHashingQueue(options: HashingQueueOptions = {}): HashingQu
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`hashing queue: concurrency must be a positive integer, got ${concurrency}`);
   if (!Number.isInteger(maxWaiting) || maxWaiting < 0) throw new TypeError(`hashing queue: maxWaiting must be a non-negative integer, got ${maxWaiting}`);
 
+  // One client never holds every slot: a login from anyone else starts at once, not after a hash.
+  const perClient = Math.max(1, concurrency - 1);
   // At most maxWaiting + concurrency clients, so the scans below stay short.
   const clients = new Map<string, Client>();
   let served = 0;
@@ -96,11 +99,13 @@ export function createHashingQueue(options: HashingQueueOptions = {}): HashingQu
     while (running < concurrency && waiting > 0) {
       let chosen: Client | undefined;
       for (const client of clients.values()) {
-        if (client.waiting.length > 0 && (!chosen || client.lastServed < chosen.lastServed)) chosen = client;
+        if (client.waiting.length === 0 || client.running >= perClient) continue;
+        if (!chosen || client.lastServed < chosen.lastServed) chosen = client;
       }
+      if (!chosen) return; // only clients at their share wait: the free slot is kept for another
       waiting--;
-      chosen!.lastServed = ++served;
-      chosen!.waiting.shift()!.start();
+      chosen.lastServed = ++served;
+      chosen.waiting.shift()!.start();
     }
   };
 
@@ -117,13 +122,15 @@ export function createHashingQueue(options: HashingQueueOptions = {}): HashingQu
 
   return {
     run<T>(key: string, task: () => Promise<T>): Promise<T> {
-      if (running >= concurrency && waiting >= maxWaiting && !evictFor(key)) {
+      const known = clients.get(key);
+      // Free slots are only ever left to clients below their share, so such a client starts now.
+      const startsNow = running < concurrency && (known?.running ?? 0) < perClient && (known?.waiting.length ?? 0) === 0;
+      if (!startsNow && waiting >= maxWaiting && !evictFor(key)) {
         shed++;
         return Promise.reject(busy());
       }
-      let client = clients.get(key);
-      if (!client) clients.set(key, (client = { waiting: [], running: 0, lastServed: 0 }));
-      const own = client;
+      const own = known ?? { waiting: [], running: 0, lastServed: 0 };
+      clients.set(key, own);
       return new Promise<T>((resolve, reject) => {
         const finish = () => {
           running--;
