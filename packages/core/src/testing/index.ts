@@ -6,3 +6,4 @@ export { createManualClock, type ManualClock } from './manual-clock.js';
 export { testDatabases, createTestDatabase, type TestDatabaseKind, type TestDatabase } from './test-databases.js';
 export { startTwilioStandIn, type TwilioStandIn, type TwilioStandInOptions, type TwilioReply } from './twilio-stand-in.js';
 export { appFor, mountedApp, rootMount, type KitMount, type TestApp, type TestAppOptions } from './test-app.js';
+export { postFrom, startLoginFlood, type TimedAnswer, type LoginFlood, type LoginFloodOptions, type LoginFloodSummary } from './login-flood.js';

@@ -1,0 +1,14 @@
+// POST /v2/auth/auth-user through the kit (auth plugin) on DATABASE_URL, production mode and
+// production-cost scrypt. The per-IP login limit is raised so a flood from one address reaches
+// the hashing queue. BENCH_HASH_QUEUE=off makes the queue wide and deep enough never to act:
+// the kit as it was before the queue, with libuv's pool as the only bound.
+import { auth } from '@w3kit/auth';
+import { serveKit } from './kit-server.js';
+
+const queueOff = process.env['BENCH_HASH_QUEUE'] === 'off';
+await serveKit([auth()], {
+  config: {
+    rateLimits: { 'auth.login.ip': { limit: 1_000_000, windowSeconds: 60 } },
+    ...(queueOff ? { passwordHashConcurrency: 64, passwordHashQueueLimit: 100_000 } : {}),
+  },
+});
