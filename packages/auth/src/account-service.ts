@@ -160,9 +160,12 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     async createEndUser(input) {
       if (!input.loginId && !input.email) throw new TypeError('an end user needs a login id or an email');
+      // The login id is kept as given, for display; it must have a normalized form, which the
+      // store keeps beside it for lookups.
+      if (input.loginId !== undefined) requireIdentifier(input.loginId, 'loginId');
       const account = newAccount({
         accountType: 'end_user',
-        loginId: input.loginId === undefined ? null : requireIdentifier(input.loginId, 'loginId'),
+        loginId: input.loginId ?? null,
         email: input.email === undefined ? null : requireIdentifier(input.email, 'email'),
         passwordHash: await secretHasher.hash(input.password),
         name: input.name ?? null,

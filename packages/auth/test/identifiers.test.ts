@@ -23,7 +23,8 @@ for (const kind of testDatabases()) {
 
     before(async () => {
       db = await createTestDatabase(kind);
-      kit = await authKit(db.url);
+      // every request here comes from one address: the per-IP budget is not what these tests count
+      kit = await authKit(db.url, {}, { config: { rateLimits: { 'auth.login.ip': { limit: 1000, windowSeconds: 60 } } } });
       app = appFor(kit);
     });
     after(async () => {
@@ -96,11 +97,14 @@ for (const kind of testDatabases()) {
       assert.deepEqual([byEmail.status, byEmail.body.code], [429, 'RATE_LIMITED']);
     });
 
-    it('stores login ids and emails normalized; the unique columns compare exactly', async () => {
+    it('keeps a login id as given and finds it by its normalized form; stores emails normalized; both unique exactly', async () => {
       const id = freshId('dora');
-      const account = await kit.services.accountService.createEndUser({ loginId: fullWidth(id.toUpperCase()), email: `${id.toUpperCase()}@Example.COM`, password: PASSWORD });
-      assert.equal(account.loginId, id);
+      const given = `${fullWidth(id.slice(0, 2).toUpperCase())}${id.slice(2)}`;
+      const account = await kit.services.accountService.createEndUser({ loginId: given, email: `${id.toUpperCase()}@Example.COM`, password: PASSWORD });
+      assert.equal(account.loginId, given);
       assert.equal(account.email, `${id}@example.com`);
+      const res = await login(id);
+      assert.deepEqual([res.status, res.body.userId], [200, given], 'userId shows the login id as created');
       await assert.rejects(kit.services.accountService.createEndUser({ loginId: id.toUpperCase(), password: PASSWORD }), (e) => isKitError(e) && e.code === 'ACCOUNT_EXISTS');
       // an accented name is another name (utf8mb4_unicode_ci called it a duplicate)
       const accented = await kit.services.accountService.createEndUser({ loginId: lookAlike(id, 'ä'), email: `${lookAlike(id, 'ä')}@example.com`, password: PASSWORD });
@@ -134,7 +138,7 @@ for (const kind of testDatabases()) {
 
     const insert = async (id: string, fields: { login_id?: string; email?: string }) =>
       sql`insert into auth_accounts (id, account_type, login_id, email, created_at, updated_at) values (${id}, 'end_user', ${fields.login_id ?? null}, ${fields.email ?? null}, 0, 0)`.execute(database.db);
-    const column = async (id: string, name: 'login_id' | 'email') =>
+    const column = async (id: string, name: 'login_id' | 'login_key' | 'email') =>
       (await sql<{ value: string | null }>`select ${sql.ref(name)} as value from auth_accounts where id = ${id}`.execute(database.db)).rows[0]?.value;
 
     it('fails naming every collision and unnormalizable value, changes nothing; migrates once they are resolved', async () => {
@@ -168,15 +172,21 @@ for (const kind of testDatabases()) {
       await sql`delete from auth_accounts where id in ('acct-math-carol', 'acct-math-ada', 'acct-dave-space', 'acct-gus-upper')`.execute(database.db);
       const applied = await migrateToLatest(database, owner);
       assert.ok(applied.includes('0002_login_identifiers_exact'));
-      assert.equal(await column('acct-erin', 'login_id'), 'erin');
+      assert.equal(await column('acct-erin', 'login_id'), 'Erin', 'a login id stays as created');
+      assert.equal(await column('acct-erin', 'login_key'), 'erin');
+      assert.equal(await column('acct-carol', 'login_key'), 'carol');
       assert.equal(await column('acct-erin', 'email'), 'erin@x.io');
       // exact comparison from now on: an accented carol is another account
-      await insert('acct-carol-accented', { login_id: 'cárol' });
-      assert.equal((await sql<{ id: string }>`select id from auth_accounts where login_id = ${'carol'}`.execute(database.db)).rows.length, 1);
+      await sql`insert into auth_accounts (id, account_type, login_id, login_key, created_at, updated_at) values ('acct-carol-accented', 'end_user', 'cárol', 'cárol', 0, 0)`.execute(database.db);
+      assert.equal((await sql<{ id: string }>`select id from auth_accounts where login_key = ${'carol'}`.execute(database.db)).rows.length, 1);
+      await assert.rejects(
+        sql`insert into auth_accounts (id, account_type, login_id, login_key, created_at, updated_at) values ('acct-carol-2', 'end_user', 'CAROL', 'carol', 0, 0)`.execute(database.db),
+        'login_key is unique',
+      );
       if (kind === 'mariadb') {
         const { rows } = await sql<{ name: string; collation: string }>`select column_name as name, collation_name as collation from information_schema.columns
-          where table_schema = database() and table_name = 'auth_accounts' and column_name in ('login_id', 'email', 'wallet_address') order by column_name`.execute(database.db);
-        assert.deepEqual(rows.map((r) => [r.name, r.collation]), [['email', 'utf8mb4_bin'], ['login_id', 'utf8mb4_bin'], ['wallet_address', 'utf8mb4_bin']]);
+          where table_schema = database() and table_name = 'auth_accounts' and column_name in ('login_id', 'login_key', 'email', 'wallet_address') order by column_name`.execute(database.db);
+        assert.deepEqual(rows.map((r) => [r.name, r.collation]), [['email', 'utf8mb4_bin'], ['login_id', 'utf8mb4_bin'], ['login_key', 'utf8mb4_bin'], ['wallet_address', 'utf8mb4_bin']]);
       }
     });
   });
