@@ -26,7 +26,7 @@ export function mixedPlugins(signerKey: string): KitPlugin[] {
 // the limits are out of reach.
 const UNREACHABLE: RateLimitRule = { limit: 1_000_000_000, windowSeconds: 600 };
 const RAISED_LIMITS = Object.fromEntries(
-  ['auth.login', 'attestations.send.client', 'attestations.send.target', 'nft.qr.scan'].map((name) => [name, UNREACHABLE]),
+  ['auth.login', 'auth.login.ip', 'attestations.send.client', 'attestations.send.target', 'nft.qr.scan'].map((name) => [name, UNREACHABLE]),
 );
 
 /** Kit configuration of every mixed-workload instance (and of the seeding kit). */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { runMigrations, type Kit } from '@w3kit/core';
+import { PASSWORD_ENV, PasswordSourceError, readPassword } from './cli-password.js';
 import { EnvConfigError, loadServerConfig } from './env-config.js';
 import { createStandaloneServer, standalonePlugins } from './server.js';
 
@@ -8,18 +9,25 @@ const USAGE = `usage: w3kit <command> [options]
 
 commands:
   migrate                                    apply pending database migrations of core and every plugin
-  org create --name <n> --domain <d> --email <e> [--password <p>]
-                                             create an organization; prints account_id and api_key_secret (shown once)
+  org create --name <n> --domain <d> --email <e> [--password-stdin]
+                                             create an organization; prints account_id and api_key_secret (shown once);
+                                             a password (optional) from stdin or ${PASSWORD_ENV}
   org rotate-secret --account <id>           revoke the organization's API key secrets (and the tokens made
                                              from them) and print a new one
-  user create --id <login id> --password <p> [--email <e>] [--name <n>] [--phone <p>]
-                                             create an end user (with an ID wallet); prints account_id
-  user set-password --id <login id or email> --password <p>
-                                             set a new password; ends every session of the account
+  user create --id <login id> [--password-stdin] [--email <e>] [--name <n>] [--phone <p>]
+                                             create an end user (with an ID wallet); prints account_id;
+                                             the password from stdin, ${PASSWORD_ENV}, or a prompt on a terminal
+  user set-password --id <login id or email> [--password-stdin]
+                                             set a new password (from stdin or ${PASSWORD_ENV}); ends every
+                                             session of the account
   keys rotate                                a new token signing key signs from now on; earlier tokens stay valid
   keys retire <kid>                          a rotated key stops verifying: the tokens it signed are refused
                                              (running instances within 5 s)
   help                                       show this text
+
+Passwords: --password-stdin reads standard input (one trailing line break dropped);
+otherwise ${PASSWORD_ENV}; otherwise user create asks on the terminal, without echo.
+--password <p> still works but warns: the command line is visible to every process listing.
 
 The database and keys come from the same environment variables as the server
 (DATABASE_URL, W3KIT_MASTER_KEY, …; see the README).`;
@@ -49,6 +57,12 @@ function required(values: Record<string, string | boolean | undefined>, ...names
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((n) => `--${n}`).join(', ')}`);
 }
 
+/** The password of `org create`, `user create` and `user set-password`, from the sources `readPassword` tries. */
+const passwordOf = (values: { password?: string | undefined; 'password-stdin'?: boolean | undefined }, prompt: boolean) =>
+  readPassword({ flag: values.password, fromStdin: values['password-stdin'], env: process.env, stdin: process.stdin, stderr: process.stderr, prompt });
+
+const PASSWORD_OPTIONS = { password: { type: 'string' }, 'password-stdin': { type: 'boolean' } } as const;
+
 const subcommands = (group: string, table: Record<string, Command>): Command => async (args) => {
   const [name, ...rest] = args;
   const command = name ? table[name] : undefined;
@@ -65,14 +79,15 @@ const commands: Record<string, Command> = {
   },
   org: subcommands('org', {
     async create(args) {
-      const { values } = parseArgs({ args, strict: true, options: { name: { type: 'string' }, domain: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } } });
+      const { values } = parseArgs({ args, strict: true, options: { name: { type: 'string' }, domain: { type: 'string' }, email: { type: 'string' }, ...PASSWORD_OPTIONS } });
       required(values, 'name', 'domain', 'email');
+      const password = await passwordOf(values, false);
       await withKit(async (kit) => {
         const { account, apiKeySecret } = await kit.services.accountService.createOrganization({
           name: values.name!,
           domain: values.domain!,
           email: values.email!,
-          ...(values.password ? { password: values.password } : {}),
+          ...(password === undefined ? {} : { password }),
         });
         return { account_id: account.id, api_key_secret: apiKeySecret, id_wallet_address: account.wallet?.address, domain: account.domain };
       });
@@ -88,13 +103,15 @@ const commands: Record<string, Command> = {
       const { values } = parseArgs({
         args,
         strict: true,
-        options: { id: { type: 'string' }, password: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' } },
+        options: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' }, ...PASSWORD_OPTIONS },
       });
-      required(values, 'id', 'password');
+      required(values, 'id');
+      const password = await passwordOf(values, true);
+      if (password === undefined) throw new UsageError(`missing password: pipe it with --password-stdin, set ${PASSWORD_ENV}, or run on a terminal to be asked`);
       await withKit(async (kit) => {
         const account = await kit.services.accountService.createEndUser({
           loginId: values.id!,
-          password: values.password!,
+          password,
           ...(values.email ? { email: values.email } : {}),
           ...(values.name ? { name: values.name } : {}),
           ...(values.phone ? { phoneNumber: values.phone } : {}),
@@ -103,12 +120,14 @@ const commands: Record<string, Command> = {
       });
     },
     async 'set-password'(args) {
-      const { values } = parseArgs({ args, strict: true, options: { id: { type: 'string' }, password: { type: 'string' } } });
-      required(values, 'id', 'password');
+      const { values } = parseArgs({ args, strict: true, options: { id: { type: 'string' }, ...PASSWORD_OPTIONS } });
+      required(values, 'id');
+      const password = await passwordOf(values, true);
+      if (password === undefined) throw new UsageError(`missing password: pipe it with --password-stdin, set ${PASSWORD_ENV}, or run on a terminal to be asked`);
       await withKit(async (kit) => {
         const account = await kit.services.accountService.findByLoginId(values.id!);
         if (!account) throw new UsageError(`no account has the login id or email "${values.id}"`);
-        const { sessionsRevoked } = await kit.services.accountService.changePassword(account.id, values.password!);
+        const { sessionsRevoked } = await kit.services.accountService.changePassword(account.id, password);
         return { account_id: account.id, sessions_revoked: sessionsRevoked };
       });
     },
@@ -147,8 +166,9 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   const e = error as Error & { code?: string; status?: number };
   const usage = e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') === true;
+  const badPassword = e instanceof PasswordSourceError;
   // configuration errors, bad input and the kit's own errors (409 account exists…) are the operator's to fix: no stack
-  const known = usage || e instanceof EnvConfigError || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
+  const known = usage || badPassword || e instanceof EnvConfigError || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
   process.stderr.write(`w3kit: ${known ? e.message : (e.stack ?? String(e))}\n${usage ? `\n${USAGE}\n` : ''}`);
-  process.exitCode = usage ? 2 : 1;
+  process.exitCode = usage || badPassword ? 2 : 1;
 });

@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { normalizeIdentifier } from '@w3kit/core';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
 export type PhoneNumberCheck = 'valid' | 'possible';
@@ -45,24 +46,27 @@ const TLD = /^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 const RESERVED_TLDS = new Set(['localhost', 'local', 'test', 'invalid', 'example', 'internal', 'localdomain', 'home', 'lan', 'corp', 'onion']);
 
 /**
- * The normalized form of an email address (trimmed, lower case, domain in punycode), or null
- * when it is not a deliverable internet address: `test@localhost`, `a@b`, an IP literal, a
- * quoted local part, a reserved top-level domain. Lower-casing the local part treats
- * `Ada@x.io` and `ada@x.io` as one mailbox, which is how nearly every provider behaves and
- * keeps a per-address rate limit from being dodged by changing the case.
+ * The normalized form of an email address (core's `normalizeIdentifier`: NFKC, case folded;
+ * then the domain in punycode), or null when it is not a deliverable internet address:
+ * `test@localhost`, `a@b`, an IP literal, a quoted local part, a reserved top-level domain, or
+ * leading or trailing whitespace (refused, not trimmed, as every identifier of the kit).
+ * Folding the local part treats `Ada@x.io` and `ada@x.io` as one mailbox, which is how nearly
+ * every provider behaves and keeps a per-address rate limit from being dodged by changing the case.
  */
 export function normalizeEmailAddress(input: string): string | null {
-  const email = input.trim();
+  const check = normalizeIdentifier(input);
+  if (!check.ok) return null;
+  const email = check.identifier;
   if (email.length > 254) return null;
   const at = email.lastIndexOf('@');
   if (at <= 0 || at === email.length - 1) return null;
   const local = email.slice(0, at);
   if (local.length > 64 || !LOCAL_PART.test(local)) return null;
-  const domain = domainToASCII(email.slice(at + 1).toLowerCase());
+  const domain = domainToASCII(email.slice(at + 1));
   if (domain === '' || domain.length > 253) return null;
   const labels = domain.split('.');
   if (labels.length < 2 || !labels.every((label) => LABEL.test(label))) return null;
   const tld = labels[labels.length - 1]!;
   if (!TLD.test(tld) || RESERVED_TLDS.has(tld)) return null;
-  return `${local.toLowerCase()}@${domain}`;
+  return `${local}@${domain}`;
 }

@@ -29,8 +29,10 @@ describe('contact addresses', () => {
   });
 
   describe('email addresses', () => {
-    it('normalizes case, whitespace and internationalized domains', () => {
-      assert.equal(normalizeEmailAddress('  Ada.Lovelace@Example.COM '), 'ada.lovelace@example.com');
+    it('normalizes case, full-width forms and internationalized domains; refuses surrounding whitespace', () => {
+      assert.equal(normalizeEmailAddress('Ada.Lovelace@Example.COM'), 'ada.lovelace@example.com');
+      assert.equal(normalizeEmailAddress('ａｄａ@example.com'), 'ada@example.com');
+      assert.equal(normalizeEmailAddress('  Ada.Lovelace@Example.COM '), null);
       assert.equal(normalizeEmailAddress("o'brien+tag@mail.example.co.uk"), "o'brien+tag@mail.example.co.uk");
       assert.equal(normalizeEmailAddress('user@bücher.de'), 'user@xn--bcher-kva.de');
       assert.equal(normalizeEmailAddress('user@example.xn--p1ai'), 'user@example.xn--p1ai');

@@ -37,8 +37,10 @@ for (const kind of testDatabases()) {
         assert.notEqual(res.body.signature, SEED.email.signature);
       });
 
-      it('treats an address case-insensitively and sends to its normalized form', async () => {
-        assert.equal((await generate(h, { email: '  Ada@Example.COM ' })).status, 200);
+      it('treats an address case-insensitively and sends to its normalized form; surrounding whitespace is refused, not trimmed', async () => {
+        const padded = await generate(h, { email: '  Ada@Example.COM ' });
+        assert.deepEqual([padded.status, padded.body], [400, { errors: ['Invalid email address.'] }]);
+        assert.equal((await generate(h, { email: 'Ada@Example.COM' })).status, 200);
         assert.deepEqual(h.smtp.messages[0]!.to, [EMAIL]);
         assert.equal((await verify(h, { identity: IDENTITY, email: 'ADA@example.com', code: h.lastEmailCode(EMAIL) })).status, 200);
       });

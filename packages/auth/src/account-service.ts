@@ -1,4 +1,4 @@
-import type { AccountDirectory, AccountSummary, Clock, EmailSender, LoginResult, Logger, Principal, RandomSource, RateLimiter, SecretHasher } from '@w3kit/core';
+import { normalizeIdentifier, requireIdentifier, type AccountDirectory, type AccountSummary, type Clock, type EmailSender, type LoginResult, type Logger, type Principal, type RandomSource, type RateLimiter, type SecretHasher } from '@w3kit/core';
 import type { AccountRecord, AccountStore, AssociationVia } from './account-store.js';
 import type { ApiKeyService } from './api-key-service.js';
 import { importNoticeEmail } from './email-messages.js';
@@ -50,12 +50,14 @@ export interface AccountService extends AccountDirectory {
   createOrganization(input: NewOrganization): Promise<{ account: AccountRecord; apiKeySecret: string }>;
   createEndUser(input: NewEndUser): Promise<AccountRecord>;
   /**
-   * The account whose login id (or email) and password these are: tries bounded per login,
-   * equal time and the same 401 INVALID_CREDENTIALS for an unknown login and a wrong password.
+   * The account whose login id (or email) and password these are. The login is normalized
+   * (`normalizeIdentifier`; 400 when it cannot be); tries are bounded per client IP and per
+   * account (per normalized login when it names none); equal work and the same 401
+   * INVALID_CREDENTIALS for an unknown login and a wrong password; 503 when too many hashes wait.
    */
-  verifyPassword(login: string, password: string): Promise<AccountRecord>;
-  /** Finenex login with id (or email) and password; 401 INVALID_CREDENTIALS, the same for unknown id and wrong password. */
-  loginWithPassword(id: string, password: string): Promise<LoginResult>;
+  verifyPassword(login: string, password: string, clientIp: string): Promise<AccountRecord>;
+  /** Finenex login with id (or email) and password, by `verifyPassword`. */
+  loginWithPassword(id: string, password: string, clientIp: string): Promise<LoginResult>;
   /**
    * A new token of the same session as a still-valid one, up to the session's absolute end
    * (`sessionLifetimeSeconds` from the sign-in); 401 INVALID_TOKEN otherwise.
@@ -127,6 +129,10 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     imageUrl: a.imageUrl,
   });
 
+  /** The account a normalized login names: its login id, or else its email when it looks like one. */
+  const findByLogin = async (login: string) =>
+    (await accountStore.findByLoginId(login)) ?? (login.includes('@') ? await accountStore.findByEmail(login) : null);
+
   const require = async (accountId: string) => {
     const account = await accountStore.findById(accountId);
     if (!account) throw authErrors.create('ACCOUNT_NOT_FOUND');
@@ -179,7 +185,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const account = newAccount({
         accountType: 'organization',
         name: input.name,
-        email: input.email.trim().toLowerCase(),
+        email: requireIdentifier(input.email, 'email'),
         passwordHash: input.password ? await secretHasher.hash(input.password) : null,
         domain,
       });
@@ -189,12 +195,15 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     async createEndUser(input) {
       if (!input.loginId && !input.email) throw new TypeError('an end user needs a login id or an email');
+      // The login id is kept as given, for display; it must have a normalized form, which the
+      // store keeps beside it for lookups.
+      if (input.loginId !== undefined) requireIdentifier(input.loginId, 'loginId');
       const passwordHash = input.passwordHash ?? (input.password !== undefined ? await secretHasher.hash(input.password) : undefined);
       if (passwordHash === undefined) throw new TypeError('an end user needs a password or a password hash');
       const account = newAccount({
         accountType: 'end_user',
         loginId: input.loginId ?? null,
-        email: input.email?.trim().toLowerCase() ?? null,
+        email: input.email === undefined ? null : requireIdentifier(input.email, 'email'),
         emailVerified: input.email !== undefined && input.emailVerified === true,
         passwordHash,
         name: input.name ?? null,
@@ -205,23 +214,28 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       return account;
     },
 
-    async verifyPassword(login, password) {
-      // Bounded attempts per login: the limit answers before any hash is computed.
-      await rateLimiter.enforce('auth.login', login.toLowerCase());
-      const account = (await accountStore.findByLoginId(login)) ?? (login.includes('@') ? await accountStore.findByEmail(login) : null);
+    async verifyPassword(rawLogin, password, clientIp) {
+      const login = requireIdentifier(rawLogin, 'id');
+      // Every limit answers before any hash is computed. Per client IP: one client cannot spend
+      // the machine's hashing on a flood of fresh ids, each of which has a budget of its own.
+      await rateLimiter.enforce('auth.login.ip', clientIp);
+      const account = await findByLogin(login);
+      // Per account, so its login id and its email share one budget; per normalized login when
+      // it names no account (both spellings of a budget key are normalized: `CAROL` is `carol`).
+      await rateLimiter.enforce('auth.login', account ? `account:${account.id}` : `login:${login}`);
       // verify() spends the same scrypt work when there is no account, so timing tells nothing.
-      const ok = await secretHasher.verify(password, account?.passwordHash ?? null);
+      const ok = await secretHasher.verify(password, account?.passwordHash ?? null, { queueKey: clientIp });
       if (!account || !ok) throw authErrors.create('INVALID_CREDENTIALS');
       if (secretHasher.needsRehash(account.passwordHash!)) {
-        const passwordHash = await secretHasher.hash(password);
+        const passwordHash = await secretHasher.hash(password, { queueKey: clientIp });
         await accountStore.update(account.id, { passwordHash }, clock.now());
         return { ...account, passwordHash };
       }
       return account;
     },
 
-    async loginWithPassword(id, password) {
-      const account = await this.verifyPassword(id, password);
+    async loginWithPassword(id, password, clientIp) {
+      const account = await this.verifyPassword(id, password, clientIp);
       const issued = await tokenService.issueAccessToken(account);
       // A password change that landed while the hash was being checked must not leave this new
       // session alive: changePassword writes the hash, then revokes; we insert, then re-read.
@@ -309,7 +323,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       if (principal.accountType !== 'organization') throw authErrors.create('ORGANIZATION_ONLY');
       // Every call counts, found or not: the limit bounds how fast an organization can try addresses.
       await rateLimiter.enforce('auth.import', principal.accountId);
-      const user = await accountStore.findByEmail(email);
+      const user = await accountStore.findByEmail(requireIdentifier(email, 'email'));
       // Only an address its owner has proved: anyone can sign up with someone else's email, and
       // an import of that would hand the organization the squatter's wallet as the owner's.
       // Unknown and unverified answer alike, so an import tells nothing about unverified accounts.
@@ -350,7 +364,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       return account ? summary(account) : null;
     },
     async findByLoginId(loginId) {
-      const account = (await accountStore.findByLoginId(loginId)) ?? (loginId.includes('@') ? await accountStore.findByEmail(loginId) : null);
+      const login = normalizeIdentifier(loginId);
+      const account = login.ok ? await findByLogin(login.identifier) : null;
       return account ? summary(account) : null;
     },
     async walletOf(accountId) {

@@ -15,8 +15,12 @@ export interface AccountRecord {
   accountType: AccountType;
   /** Finenex user type (store, employee, platform, customer, root), when set. */
   role: string | null;
+  /**
+   * As the account was created (shown as `userId`, `preferred_username`). Logins find it by its
+   * normalized form (`normalizeIdentifier` of @w3kit/core), which the store keeps beside it.
+   */
   loginId: string | null;
-  /** Lower-cased. */
+  /** Normalized (`normalizeIdentifier` of @w3kit/core). */
   email: string | null;
   emailVerified: boolean;
   passwordHash: string | null;
@@ -54,7 +58,9 @@ export interface AccountStore {
   /** Inserts a new account; throws ACCOUNT_EXISTS (409) when its login id, email or wallet is taken. */
   insert(account: AccountRecord): Promise<void>;
   findById(id: string): Promise<AccountRecord | null>;
-  findByLoginId(loginId: string): Promise<AccountRecord | null>;
+  /** The account whose login id normalizes to exactly `normalizedLoginId`: no folding of its own. */
+  findByLoginId(normalizedLoginId: string): Promise<AccountRecord | null>;
+  /** The account with exactly this (normalized) email. */
   findByEmail(email: string): Promise<AccountRecord | null>;
   findByWalletAddress(address: string): Promise<AccountRecord | null>;
   update(id: string, patch: AccountPatch, at: Date): Promise<void>;

@@ -141,7 +141,7 @@ export const associationPageRoutes = [
     const { form, ticket } = await postedForm(step);
     const email = form['email'] ?? '';
     try {
-      const signIn = await step.association.signIn(ticket, email, form['password'] ?? '');
+      const signIn = await step.association.signIn(ticket, email, form['password'] ?? '', clientIpOf(step.ctx));
       step.cookies.setSignIn(signIn.secret, signIn.maxAgeSeconds);
       seeOther(step.ctx, pageHref(step, ticket.ticket));
     } catch (error) {

@@ -2,6 +2,7 @@ import {
   compileValidator,
   coreErrors,
   isKitError,
+  requireIdentifier,
   Type,
   type Clock,
   type EmailSender,
@@ -95,7 +96,7 @@ export interface AssociationService {
   /** Reads a live ticket; 410 ASSOCIATION_TICKET_GONE when it is unknown, used or expired. */
   openTicket(ticket: string): Promise<OpenTicket>;
   /** Email and password of an end user; 401 INVALID_CREDENTIALS alike for an unknown email and a wrong password; 429 after too many tries. */
-  signIn(ticket: OpenTicket, email: string, password: string): Promise<AssociationSignIn>;
+  signIn(ticket: OpenTicket, email: string, password: string, clientIp: string): Promise<AssociationSignIn>;
   /**
    * Starts a sign-up: emails a code to the address, or, when the address already has an
    * account, emails its owner a notice instead. The answer is the same in both cases (no
@@ -223,14 +224,14 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
       };
     },
 
-    async signIn(ticket, email, password) {
-      const login = email.trim().toLowerCase();
-      if (login === '' || password === '') {
-        throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: login === '' ? 'email' : 'password', message: 'Enter your email and password.' }] });
+    async signIn(ticket, email, password, clientIp) {
+      if (email === '' || password === '') {
+        throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: email === '' ? 'email' : 'password', message: 'Enter your email and password.' }] });
       }
+      const login = requireIdentifier(email, 'email');
       // The account service's check: the same attempt budget, timing and answer as the Finenex login.
       const wrong = () => authErrors.create('INVALID_CREDENTIALS', { message: 'The email or password is wrong.' });
-      const account = await accountService.verifyPassword(login, password).catch((error: unknown) => {
+      const account = await accountService.verifyPassword(login, password, clientIp).catch((error: unknown) => {
         throw isKitError(error) && error.code === 'INVALID_CREDENTIALS' ? wrong() : error;
       });
       if (account.accountType !== 'end_user') throw wrong();
@@ -240,7 +241,7 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
     async signUp(ticket, input) {
       const issues = signUpIssues(input);
       if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
-      const email = input.email.trim().toLowerCase();
+      const email = requireIdentifier(input.email, 'email');
       // Every sign-up emails the address (a code, or the owner's notice): bounded per address.
       await rateLimiter.enforce('auth.email.address', email);
       // Hashed whether or not the address is taken, so both answers cost the same time.

@@ -53,8 +53,10 @@ export function auth(options: AuthOptions = {}) {
     migrations: authMigrations,
     errors: authErrors.catalog,
     rateLimits: {
-      /** Password tries per login id. */
+      /** Password tries per account (login id and email together), or per normalized login that names none. */
       'auth.login': { limit: 10, windowSeconds: 600 },
+      /** Password tries per client IP, whatever the login: each costs a memory-hard hash. */
+      'auth.login.ip': { limit: 30, windowSeconds: 60 },
       /** API key secret exchanges per client IP. */
       'auth.api-key': { limit: 60, windowSeconds: 60 },
       /** Account sign-ups on the association page per client IP. */

@@ -1,4 +1,4 @@
-import { CompiledQuery, isUniqueViolation, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
+import { CompiledQuery, isUniqueViolation, normalizeIdentifier, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
 import { getAddress } from 'ethers';
 import type { AccountPatch, AccountRecord, AccountStore, AssociationVia } from './account-store.js';
 import { authErrors } from './errors.js';
@@ -37,9 +37,17 @@ function toRecord(row: Row): AccountRecord {
   };
 }
 
+/** The lookup key of a login id: its normalized form (the service refused any that has none). */
+function loginKeyOf(loginId: string | null): string | null {
+  if (loginId === null) return null;
+  const check = normalizeIdentifier(loginId);
+  if (!check.ok) throw new TypeError(`login id ${JSON.stringify(loginId)} ${check.problem}`);
+  return check.identifier;
+}
+
 export function createKyselyAccountStore(database: DatabaseHandle): AccountStore {
   const db = database.db.withTables<AuthTables>();
-  const findBy = async (column: 'login_id' | 'email' | 'wallet_address', value: string) => {
+  const findBy = async (column: 'login_key' | 'email' | 'wallet_address', value: string) => {
     const row = await db.selectFrom('auth_accounts').selectAll().where(column, '=', value).executeTakeFirst();
     return row ? toRecord(row) : null;
   };
@@ -61,6 +69,7 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
             account_type: a.accountType,
             role: a.role,
             login_id: a.loginId,
+            login_key: loginKeyOf(a.loginId),
             email: a.email,
             email_verified: a.emailVerified ? 1 : 0,
             password_hash: a.passwordHash,
@@ -86,8 +95,10 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
       }
     },
     findById,
-    findByLoginId: (loginId) => findBy('login_id', loginId),
-    findByEmail: (email) => findBy('email', email.toLowerCase()),
+    // Login ids and emails arrive normalized (normalizeIdentifier) and compare exactly: the
+    // columns are binary on MySQL/MariaDB (migration 0002), as SQLite's are by default.
+    findByLoginId: (normalizedLoginId) => findBy('login_key', normalizedLoginId),
+    findByEmail: (email) => findBy('email', email),
     // Addresses are stored EIP-55 checksummed (read paths need no hashing); a lookup takes any
     // casing by checksumming the input first.
     findByWalletAddress: (address) => (/^0x[0-9a-fA-F]{40}$/.test(address) ? findBy('wallet_address', getAddress(address.toLowerCase())) : Promise.resolve(null)),

@@ -102,8 +102,8 @@ export const finenexAuthRoutes = [
       token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     }),
     response: LoginResultSchema,
-    async handler({ body, services }) {
-      if (body.id !== undefined && body.password !== undefined) return services.accountService.loginWithPassword(body.id, body.password);
+    async handler({ body, services, ctx }) {
+      if (body.id !== undefined && body.password !== undefined) return services.accountService.loginWithPassword(body.id, body.password, clientIpOf(ctx));
       if (body.token !== undefined) return services.accountService.extendSession(body.token);
       const missing = [body.id === undefined ? 'id' : 'password'];
       throw services.authErrors.create('INVALID_CREDENTIALS', {

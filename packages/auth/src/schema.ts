@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationSet } from '@w3kit/core';
+import { isMysql, normalizeIdentifier, sql, type Kysely, type Migration, type MigrationSet } from '@w3kit/core';
 
 /** Table types of the auth plugin (a type alias, for `db.withTables<AuthTables>()`). */
 export type AuthTables = {
@@ -6,7 +6,11 @@ export type AuthTables = {
     id: string;
     account_type: string;
     role: string | null;
+    /** As the account was created. */
     login_id: string | null;
+    /** normalizeIdentifier(login_id): what logins look up (unique, binary). */
+    login_key: string | null;
+    /** Normalized. */
     email: string | null;
     email_verified: number;
     password_hash: string | null;
@@ -133,6 +137,63 @@ export const authMigrations: MigrationSet = {
       await db.schema.alterTable('auth_associations').addColumn('via', 'varchar(16)', (c) => c.notNull().defaultTo('unknown')).execute();
       // The end user's list reads by end_user_id; the primary key starts with organization_id.
       await db.schema.createIndex('auth_associations_end_user').on('auth_associations').columns(['end_user_id', 'created_at']).execute();
+    },
+  } satisfies Migration,
+  '0004_login_identifiers_exact': {
+    // Logins look accounts up by normalized identifiers (normalizeIdentifier: NFKC and case
+    // folding), compared exactly: a login id gets a normalized `login_key` beside it (the login id
+    // itself stays as created, for display), emails are stored normalized. Under MariaDB's
+    // utf8mb4_unicode_ci `cárol`, `carøl` and `carol ` (PAD SPACE) all found `carol`. Rows that
+    // would share an identifier are reported, never merged: the migration fails before changing
+    // anything, naming them.
+    async up(db: Kysely<unknown>) {
+      const accounts = db.withTables<Pick<AuthTables, 'auth_accounts'>>();
+      const rows = await accounts.selectFrom('auth_accounts').select(['id', 'login_id', 'email']).orderBy('id').execute();
+      const problems: string[] = [];
+      const updates: { id: string; column: 'login_key' | 'email'; value: string }[] = [];
+      for (const column of ['login_id', 'email'] as const) {
+        const owners = new Map<string, { id: string; value: string }[]>();
+        for (const row of rows) {
+          const value = row[column];
+          if (value === null) continue;
+          const check = normalizeIdentifier(value);
+          if (!check.ok) {
+            problems.push(`account ${row.id}: ${column} ${JSON.stringify(value)} ${check.problem}`);
+            continue;
+          }
+          owners.set(check.identifier, [...(owners.get(check.identifier) ?? []), { id: row.id, value }]);
+          if (column === 'login_id') updates.push({ id: row.id, column: 'login_key', value: check.identifier });
+          else if (check.identifier !== value) updates.push({ id: row.id, column, value: check.identifier });
+        }
+        for (const [identifier, same] of owners) {
+          if (same.length < 2) continue;
+          problems.push(`${column} ${JSON.stringify(identifier)} would be shared by accounts ${same.map((o) => `${o.id} (${JSON.stringify(o.value)})`).join(', ')}`);
+        }
+      }
+      if (problems.length > 0) {
+        throw new Error(
+          `${problems.length} login id(s) or email(s) of auth_accounts cannot be stored normalized (NFKC, case folding; see docs/auth.md, "Identifiers"). ` +
+            `Nothing was changed: rename, merge or delete these accounts by hand, then migrate again:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        );
+      }
+      const mysql = isMysql(db);
+      await db.schema
+        .alterTable('auth_accounts')
+        .addColumn('login_key', 'varchar(191)', (c) => (mysql ? c.modifyEnd(sql`character set utf8mb4 collate utf8mb4_bin`) : c))
+        .execute();
+      if (mysql) {
+        // Binary before the updates: distinct under the old collation is distinct under this
+        // finer one, and a normalized email may equal another row's old one under the old one
+        // (`𝐚𝐝𝐚@x.io` → `ada@x.io` beside `ádá@x.io`). The login id's own unique index stays, binary.
+        await sql`alter table auth_accounts
+          modify login_id varchar(191) character set utf8mb4 collate utf8mb4_bin null,
+          modify email varchar(191) character set utf8mb4 collate utf8mb4_bin null,
+          modify wallet_address varchar(42) character set utf8mb4 collate utf8mb4_bin null`.execute(db);
+      }
+      for (const { id, column, value } of updates) {
+        await accounts.updateTable('auth_accounts').set({ [column]: value }).where('id', '=', id).execute();
+      }
+      await db.schema.createIndex('auth_accounts_login_key').on('auth_accounts').column('login_key').unique().execute();
     },
   } satisfies Migration,
 };

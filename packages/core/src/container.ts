@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { AccountDirectory, Authenticator } from './contracts/accounts.js';
 import type { KitConfig } from './config/kit-config.js';
 import type { EnvelopeEncryption } from './crypto/envelope-encryption.js';
+import type { HashingQueue } from './crypto/hashing-queue.js';
 import type { SecretHasher } from './crypto/secret-hasher.js';
 import type { DatabaseHandle, KitDatabase } from './database/create-database.js';
 import type { OneTimeCodes } from './one-time-codes/one-time-codes.js';
@@ -26,6 +27,8 @@ export interface KitCradle {
   db: KitDatabase;
   clock: Clock;
   random: RandomSource;
+  /** The bounded queue every password hash of this process waits in (its stats, for monitoring). */
+  hashingQueue: HashingQueue;
   secretHasher: SecretHasher;
   encryption: EnvelopeEncryption;
   rateLimiter: RateLimiter;

@@ -7,6 +7,7 @@ import { KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput }
 import type { KitCradle } from './container.js';
 import { createEnvelopeEncryption } from './crypto/envelope-encryption.js';
 import { weakKeyReason } from './crypto/key-strength.js';
+import { createHashingQueue } from './crypto/hashing-queue.js';
 import { createScryptHasher } from './crypto/secret-hasher.js';
 import { coreMigrations } from './database/core-migrations.js';
 import { createDatabase, type DatabaseHandle } from './database/create-database.js';
@@ -172,6 +173,11 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
   const ownsDatabase = typeof options.database === 'string';
   const database = typeof options.database === 'string' ? createDatabase(options.database) : options.database;
 
+  const hashingQueue = createHashingQueue({
+    ...(config.passwordHashConcurrency === undefined ? {} : { concurrency: config.passwordHashConcurrency }),
+    ...(config.passwordHashQueueLimit === undefined ? {} : { maxWaiting: config.passwordHashQueueLimit }),
+  });
+
   try {
     const container = createContainer<KitCradle>({ injectionMode: InjectionMode.PROXY, strict: true });
     container.register({
@@ -181,7 +187,8 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
       db: asValue(database.db),
       clock: asValue(systemClock),
       random: asValue(cryptoRandom),
-      secretHasher: asValue(createScryptHasher(config.passwordHashCost)),
+      hashingQueue: asValue(hashingQueue),
+      secretHasher: asValue(createScryptHasher(config.passwordHashCost, hashingQueue)),
       encryption: asValue(createEnvelopeEncryption(config.masterKey, config.previousMasterKeys)),
       rateLimiter: asFunction(({ database, clock, encryption }: KitCradle) => createRateLimiter({ database, clock, encryption, rules: rateLimitRules })).singleton(),
       oneTimeCodes: asFunction(({ database, clock, random, encryption }: KitCradle) => createOneTimeCodes({ database, clock, random, encryption })).singleton(),

@@ -24,7 +24,9 @@ export { createRateLimiter, type RateLimiter, type RateLimitRule, type RateLimit
 export { createOneTimeCodes, type OneTimeCodes, type IssueCodeInput, type IssuedCode, type CodeLocator, type ConsumeResult, type ConsumeFailure, type SecretShape, type PeekResult } from './one-time-codes/one-time-codes.js';
 export { systemClock, type Clock } from './clock.js';
 export { cryptoRandom, type RandomSource } from './random.js';
-export { createScryptHasher, type SecretHasher } from './crypto/secret-hasher.js';
+export { createScryptHasher, type SecretHasher, type HashRequest } from './crypto/secret-hasher.js';
+export { createHashingQueue, defaultHashingConcurrency, type HashingQueue, type HashingQueueOptions, type HashingQueueStats } from './crypto/hashing-queue.js';
+export { normalizeIdentifier, requireIdentifier, IDENTIFIER_MAX_LENGTH, type IdentifierCheck } from './identifiers.js';
 export { createEnvelopeEncryption, type EnvelopeEncryption } from './crypto/envelope-encryption.js';
 export { createLogSmsSender, createLogEmailSender, type SmsSender, type EmailSender, type SmsMessage, type EmailMessage } from './senders/senders.js';
 export { createTwilioSmsSender, type TwilioSmsConfig } from './senders/twilio-sms-sender.js';

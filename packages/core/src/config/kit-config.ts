@@ -34,6 +34,16 @@ export const KitConfigSchema = Type.Object(
     rateLimits: Type.Record(Type.String(), RateLimitRuleSchema, { default: {} }),
     /** scrypt cost (log2 N) for passwords. Default 17 (OWASP); tests may lower it. */
     passwordHashCost: Type.Integer({ minimum: 10, maximum: 20, default: 17 }),
+    /**
+     * Password hashes computed at once by this process; default (unset) one per CPU, at most
+     * libuv's pool size less one (`UV_THREADPOOL_SIZE`, default 4).
+     */
+    passwordHashConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+    /**
+     * Password hashes allowed to wait for a slot; beyond it a login or sign-up is refused at once
+     * with 503 and `retry-after`. Default (unset) 4 × passwordHashConcurrency.
+     */
+    passwordHashQueueLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
     /** Seconds between sweeps of expired codes and counters; 0 disables. Default 300. */
     housekeepingIntervalSeconds: Type.Integer({ minimum: 0, default: 300 }),
     /** Serve `/openapi.json` and `/docs`. Default true. */

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHashingQueue, type HashingQueue } from './hashing-queue.js';
 
 function scryptAsync(secret: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -6,14 +7,25 @@ function scryptAsync(secret: string, salt: Buffer, keylen: number, options: Scry
   });
 }
 
-/** Memory-hard hashing of low-entropy secrets (passwords). High-entropy tokens use HMAC instead. */
+/** Who asks for a hash, so the hashing queue can share its slots fairly. */
+export interface HashRequest {
+  /** The fairness key: the client IP for requests, a fixed name for operators' tools. Default `''`. */
+  queueKey?: string;
+}
+
+/**
+ * Memory-hard hashing of low-entropy secrets (passwords). High-entropy tokens use HMAC instead.
+ * Every hash waits its turn in a bounded queue and may be refused with 503 SERVICE_UNAVAILABLE
+ * (with `retry-after`) when too many wait.
+ */
 export interface SecretHasher {
-  hash(secret: string): Promise<string>;
+  hash(secret: string, request?: HashRequest): Promise<string>;
   /**
    * True when `secret` matches `stored`. With `stored === null` it still spends the same work
-   * against a dummy hash and returns false, so "unknown user" and "wrong password" take equal time.
+   * (one hash with the current parameters) and returns false, so "unknown user" and "wrong
+   * password" take equal time.
    */
-  verify(secret: string, stored: string | null): Promise<boolean>;
+  verify(secret: string, stored: string | null, request?: HashRequest): Promise<boolean>;
   /** True when `stored` was made with weaker parameters than the current ones. */
   needsRehash(stored: string): boolean;
 }
@@ -47,30 +59,33 @@ const b64 = (buffer: Buffer): string => buffer.toString('base64').replace(/=+$/,
 
 /**
  * scrypt with N = 2^cost, r = 8, p = 1 (OWASP's recommendation is cost 17: 128 MiB, a few
- * hundred ms). Lower costs are for tests only.
+ * hundred ms). Lower costs are for tests only. Hashes run through `queue` (default: one sized
+ * to this machine).
  */
-export function createScryptHasher(cost = 17): SecretHasher {
+export function createScryptHasher(cost = 17, queue: HashingQueue = createHashingQueue()): SecretHasher {
   if (!Number.isInteger(cost) || cost < 10 || cost > 20) {
     throw new TypeError(`scrypt cost must be an integer between 10 and 20, got ${cost}`);
   }
-  const derive = (secret: string, salt: Buffer, ln: number, r: number, p: number) =>
-    scryptAsync(secret.normalize('NFKC'), salt, KEY_LENGTH, { N: 2 ** ln, r, p, maxmem: 256 * 2 ** ln * r + 1024 * 1024 });
+  const derive = (request: HashRequest | undefined, secret: string, salt: Buffer, ln: number, r: number, p: number) =>
+    queue.run(request?.queueKey ?? '', () =>
+      scryptAsync(secret.normalize('NFKC'), salt, KEY_LENGTH, { N: 2 ** ln, r, p, maxmem: 256 * 2 ** ln * r + 1024 * 1024 }),
+    );
   const format = (salt: Buffer, hash: Buffer) => `$scrypt$ln=${cost},r=${R},p=${P}$${b64(salt)}$${b64(hash)}`;
-  let dummy: Promise<string> | undefined;
-  const hasher: SecretHasher = {
-    async hash(secret) {
+  // The stand-in for a missing or unreadable hash: the current parameters, so it costs what a
+  // known account's check costs (the derived key is thrown away; no hash needs computing up front).
+  const dummySalt = randomBytes(16);
+  return {
+    async hash(secret, request) {
       const salt = randomBytes(16);
-      return format(salt, await derive(secret, salt, cost, R, P));
+      return format(salt, await derive(request, secret, salt, cost, R, P));
     },
-    async verify(secret, stored) {
+    async verify(secret, stored, request) {
       const params = stored === null ? null : parse(stored);
       if (!params) {
-        dummy ??= hasher.hash('w3kit dummy secret');
-        const fake = parse(await dummy)!;
-        await derive(secret, fake.salt, fake.ln, fake.r, fake.p);
+        await derive(request, secret, dummySalt, cost, R, P);
         return false;
       }
-      const candidate = await derive(secret, params.salt, params.ln, params.r, params.p);
+      const candidate = await derive(request, secret, params.salt, params.ln, params.r, params.p);
       return candidate.length === params.hash.length && timingSafeEqual(candidate, params.hash);
     },
     needsRehash(stored) {
@@ -78,5 +93,4 @@ export function createScryptHasher(cost = 17): SecretHasher {
       return !params || params.ln < cost || params.r < R;
     },
   };
-  return hasher;
 }

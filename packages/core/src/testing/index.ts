@@ -10,3 +10,4 @@ export { startTwilioStandIn, type TwilioStandIn, type TwilioStandInOptions, type
 export { appFor, mountedApp, rootMount, type KitMount, type TestApp, type TestAppOptions } from './test-app.js';
 export { startAnvil, anvilBinary, type Anvil, type AnvilOptions } from './anvil.js';
 export { compileSolidity, type CompiledContract, type CompileOptions } from './solidity.js';
+export { postFrom, startLoginFlood, type TimedAnswer, type LoginFlood, type LoginFloodOptions, type LoginFloodSummary } from './login-flood.js';
