@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +7,16 @@ import { createStandaloneServer, EnvConfigError, loadServerConfig } from '@w3kit
 import request from 'supertest';
 import { SEED } from '../packages/did/test/support.js';
 
-const SIGNER = `0x${'42'.repeat(32)}`;
-const PRODUCTION = { NODE_ENV: 'production', PUBLIC_URL: 'https://id.example.com', W3KIT_MASTER_KEY: 'ab'.repeat(32), ATTESTATION_SIGNER_KEY: SIGNER };
+const SIGNER = `0x${randomBytes(32).toString('hex')}`;
+// every setting production requires (security issue item 11): an explicit database, random keys, the dapp's origin
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'https://id.example.com',
+  DATABASE_URL: 'sqlite::memory:',
+  W3KIT_MASTER_KEY: randomBytes(32).toString('hex'),
+  ATTESTATION_SIGNER_KEY: SIGNER,
+  ATTESTATION_APP_ORIGIN: 'https://dapp.example',
+};
 
 /**
  * The standalone server's settings of the did security controls (security issue items 7 and 9):

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { Kit } from '@w3kit/core';
 import { appFor, createTestDatabase, testDatabases, type KitMount, type TestDatabase } from '@w3kit/core/testing';
 import request from 'supertest';
-import { associationPaths, CookieBrowser, pageUrlOf, startKitServer, verifiedOrganization } from './association-support.js';
+import { associationPaths, CookieBrowser, pageUrlOf, signUpWithCode, startKitServer, verifiedOrganization } from './association-support.js';
+import { emailInbox } from './support.js';
 
 const { BUTTON_PATH } = associationPaths('');
 const CSRF = 'w3kit_association_csrf';
@@ -35,10 +36,12 @@ for (const kind of testDatabases()) {
         let db: TestDatabase;
         let server: Awaited<ReturnType<typeof startKitServer>>;
         let apiKeySecret: string;
+        // a sign-up finishes with the code emailed to the address
+        const inbox = emailInbox();
 
         before(async () => {
           db = await createTestDatabase(kind);
-          server = await startKitServer(db.url, {}, mount);
+          server = await startKitServer(db.url, { services: { emailSender: inbox.sender } }, mount);
           ({ apiKeySecret } = await verifiedOrganization(server.kit, 'acme.test'));
         });
         after(async () => {
@@ -76,7 +79,7 @@ for (const kind of testDatabases()) {
             const fresh = setCookies(page.res).find((line) => line.startsWith(`${CSRF}=`));
             assert.ok(fresh, `a new CSRF cookie instead of ${malformed}`);
             assert.match(fresh, new RegExp(`^${CSRF}=[A-Za-z0-9_-]{43}; Path=/rest/v1/association; HttpOnly; SameSite=Strict$`));
-            assert.equal((await page.submit('sign-up', { name: 'Ada', email: uniqueEmail(), password: 'correct horse battery' })).status, 303);
+            assert.equal((await signUpWithCode(page, inbox, { name: 'Ada', email: uniqueEmail(), password: 'correct horse battery' })).status, 303);
           }
         });
 
@@ -84,7 +87,7 @@ for (const kind of testDatabases()) {
           const res = await generate('https://acme.test/cb');
           const browser = new CookieBrowser(server.server);
           const page = await browser.open(pageUrlOf(res.body.result as string));
-          const signUp = await page.submit('sign-up', { name: 'Ada', email: uniqueEmail(), password: 'correct horse battery' });
+          const signUp = await signUpWithCode(page, inbox, { name: 'Ada', email: uniqueEmail(), password: 'correct horse battery' });
           assert.equal(signUp.status, 303, signUp.text);
           assert.ok(browser.cookies.has(SIGN_IN), 'signed in');
           const confirm = await page.submit('confirm');

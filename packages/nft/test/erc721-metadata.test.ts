@@ -13,9 +13,13 @@ for (const kind of testDatabases()) {
       const served = servedNftKit(kind);
       let minter: Actor;
       let holder: Actor;
+      let domain: string;
+      // every public view names the minter's verified domain beside the free-text issuer (docs/nft.md, "Who minted it")
+      const minterAttribute = () => ({ trait_type: 'minter_verified_domain', value: domain });
 
       before(async () => {
         [minter, holder] = await Promise.all([organization(served.kit), endUser(served.kit)]);
+        domain = (await served.kit.services.accountStore.findById(minter.accountId))!.domain!;
       });
 
       const metadataOf = async (dynamic: Record<string, unknown>) => {
@@ -31,8 +35,8 @@ for (const kind of testDatabases()) {
         animation_url: 'https://acme.test/diploma.mp4',
       };
 
-      it('without dynamic fields: external_url is the static link, no youtube_url or background_color, no attributes', async () => {
-        assert.deepEqual(await metadataOf({}), { ...BASE, external_url: 'https://acme.test/diploma', attributes: [] });
+      it('without dynamic fields: external_url is the static link, no youtube_url or background_color, no attributes but the minter\'s domain', async () => {
+        assert.deepEqual(await metadataOf({}), { ...BASE, external_url: 'https://acme.test/diploma', minter_verified_domain: domain, attributes: [minterAttribute()] });
       });
 
       it('youtube_url and a background_color without "#" pass through; every scalar (booleans too) is an attribute, objects and the listed fields are not', async () => {
@@ -51,10 +55,12 @@ for (const kind of testDatabases()) {
           external_url: 'https://acme.test/diploma',
           youtube_url: 'https://youtube.test/v/1',
           background_color: 'ffaa00',
+          minter_verified_domain: domain,
           attributes: [
             { trait_type: 'category', value: 'diploma' },
             { trait_type: 'total_value', value: 3, display_type: 'number' },
             { trait_type: 'honours', value: true },
+            minterAttribute(),
           ],
         });
       });
