@@ -9,7 +9,7 @@ import { siweRouteGroup } from './routes.js';
 import { siweMigrations } from './schema.js';
 import { createSignatureChecker, type SignatureChecker } from './signature-checker.js';
 import { resolveSiweOptions, type ResolvedSiweOptions, type SiweOptions } from './siwe-config.js';
-import { createSiweService, type SiweService, type SiweVerifier } from './siwe-service.js';
+import { createSiweService, type SiweService } from './siwe-service.js';
 
 declare module '@w3kit/core' {
   interface KitCradle {
@@ -18,8 +18,6 @@ declare module '@w3kit/core' {
     siweAddressStore: AddressStore;
     siweSignatureChecker: SignatureChecker;
     siweService: SiweService;
-    /** Registered by @w3kit/siwe: checks a signed EIP-4361 message and answers its account (the oidc login page uses it). */
-    siweVerifier: SiweVerifier;
   }
 }
 

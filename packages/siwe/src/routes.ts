@@ -20,11 +20,15 @@ export const siweRoutes = [
       'POST, not GET: every call stores a nonce, which a prefetch or a cache must not do. The nonce is tied to no address; it lives ' +
       '`nonceTtlSeconds` and signs in once. Rate-limited per client IP (`siwe.nonce`, 429).',
     successStatus: 201,
-    response: Type.Object({ nonce: Type.String(), expiresAt: Type.String({ description: 'ISO 8601' }) }),
+    response: Type.Object({
+      nonce: Type.String(),
+      expiresAt: Type.String({ description: 'ISO 8601' }),
+      statement: Type.Optional(Type.String({ description: 'The statement the message must carry, when the server requires one.' })),
+    }),
     async handler({ services, ctx }) {
       await services.rateLimiter.enforce('siwe.nonce', ctx.ip);
-      const { nonce, expiresAt } = await services.siweService.issueNonce();
-      return { nonce, expiresAt: expiresAt.toISOString() };
+      const issued = await services.siweService.issueNonce();
+      return { ...issued, expiresAt: issued.expiresAt.toISOString() };
     },
   }),
   defineRoute({

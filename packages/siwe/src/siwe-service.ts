@@ -1,4 +1,4 @@
-import type { AccountDirectory, Clock, EnvelopeEncryption, LoginResult, Principal, RandomSource, RateLimiter } from '@w3kit/core';
+import type { AccountDirectory, Clock, EnvelopeEncryption, LoginResult, Principal, RandomSource, RateLimiter, SiweVerifier } from '@w3kit/core';
 import { getAddress, type Hex } from 'viem';
 import { parseSiweMessage, validateSiweMessage, type SiweMessage } from 'viem/siwe';
 import type { AddressStore } from './address-store.js';
@@ -23,13 +23,12 @@ export interface VerifiedSignIn {
 }
 
 /**
- * What other plugins use (registered as `siweVerifier`; the oidc plugin's login page calls it):
- * checks the message and its signature, uses its nonce up, and answers the account the address
- * belongs to (signing one up when the `signUp` option allows it). Throws the plugin's errors.
+ * What other plugins use (core's contract, registered as `siweVerifier`; auth's association page
+ * and the oidc login page call it): `issueNonce`, and `verifySignIn`, which checks the message and
+ * its signature, uses its nonce up, and answers the account the address belongs to (signing one
+ * up when the `signUp` option allows it). Throws the plugin's errors.
  */
-export interface SiweVerifier {
-  verifySignIn(input: SignedMessage): Promise<VerifiedSignIn>;
-}
+export type { SiweVerifier };
 
 export interface AddressView {
   address: string;
@@ -39,8 +38,7 @@ export interface AddressView {
 
 /** The rules of Sign-In with Ethereum: nonces, message checks, signatures, and the addresses of accounts. */
 export interface SiweService extends SiweVerifier {
-  /** A fresh one-time nonce for a message; not tied to any address (the wallet may not have told it yet). */
-  issueNonce(): Promise<{ nonce: string; expiresAt: Date }>;
+  verifySignIn(input: SignedMessage): Promise<VerifiedSignIn>;
   /** `verifySignIn`, then a new session of the account, as password login opens one. */
   signIn(input: SignedMessage): Promise<LoginResult & { address: string; chainId: number }>;
   /** Links the signing address to the signed-in account; 409 SIWE_ADDRESS_TAKEN when another account holds it on that chain. */
@@ -78,9 +76,14 @@ export function createSiweService(deps: SiweServiceDeps): SiweService {
     if (invalidDate(parsed.issuedAt) || invalidDate(parsed.expirationTime) || invalidDate(parsed.notBefore)) {
       throw fail('SIWE_MESSAGE_MALFORMED', { issues: [{ field: 'message', message: 'Issued At, Expiration Time and Not Before must be RFC 3339 date-times.' }] });
     }
-    // EIP-4361: the address MUST be in its EIP-55 mixed-case checksum form
-    if (getAddress(parsed.address!) !== parsed.address) throw fail('SIWE_MESSAGE_MALFORMED', { issues: [{ field: 'message.address', message: 'must be EIP-55 checksummed.' }] });
-    return parsed as Parsed;
+    // EIP-4361 asks for the EIP-55 checksum form. An all-lower-case address is accepted too (many
+    // wallets answer eth_requestAccounts in lower case and a page has no keccak to checksum it; the
+    // signature covers the text either way), a mixed-case one with a wrong checksum is refused.
+    const address = parsed.address!;
+    if (address !== address.toLowerCase() && getAddress(address) !== address) {
+      throw fail('SIWE_MESSAGE_MALFORMED', { issues: [{ field: 'message.address', message: 'has a wrong EIP-55 checksum.' }] });
+    }
+    return { ...(parsed as Parsed), address: getAddress(address) };
   }
 
   /** The allowed origin the message is for: domain (host[:port]), scheme (https when absent, as EIP-4361 says) and uri all on it. */
@@ -154,7 +157,7 @@ export function createSiweService(deps: SiweServiceDeps): SiweService {
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + options.nonceTtlSeconds * 1000);
       await nonceStore.insert(nonceHash(nonce), now, expiresAt);
-      return { nonce, expiresAt };
+      return options.statement === undefined ? { nonce, expiresAt } : { nonce, expiresAt, statement: options.statement };
     },
 
     async signIn(input) {

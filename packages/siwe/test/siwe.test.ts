@@ -21,6 +21,13 @@ function assertError(res: request.Response, status: number, code: string) {
   assert.equal(body['path'], '/v2/auth/siwe/verify');
 }
 
+/** The address with the case of one letter flipped: mixed case, but not its EIP-55 checksum. */
+function wrongChecksum(address: string): string {
+  const i = address.slice(2).search(/[a-fA-F]/) + 2;
+  const c = address[i]!;
+  return `${address.slice(0, i)}${c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()}${address.slice(i + 1)}`;
+}
+
 for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('siwe: Sign-In with Ethereum on a real chain (anvil)', function () {
@@ -137,6 +144,14 @@ for (const kind of testDatabases()) {
         assert.equal((await api.verify({ message: eoa, signature: await key.signMessage(eoa) })).status, 200);
       });
 
+      it('an all-lower-case address signs in (wallets answer in lower case) and is answered checksummed', async () => {
+        const key = newKey();
+        const text = message({ address: key.address.toLowerCase() as `0x${string}`, nonce: await api.nonce(), chainId: chain.anvil.chainId });
+        const res = await api.verify({ message: text, signature: await key.signMessage(text) });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal((res.body as Body)['address'], key.address);
+      });
+
       it('a domain, scheme or URI that is not an allowed origin answers 401 SIWE_DOMAIN_NOT_ALLOWED', async () => {
         for (const fields of [{ domain: 'evil.example' }, { uri: 'https://evil.example/login' }, { scheme: 'http' }, { domain: 'dapp.example:8443' }]) {
           const signed = await signedByKey(fields);
@@ -189,7 +204,7 @@ for (const kind of testDatabases()) {
         const broken = [
           'hello world',
           signed.message.replace(/\nNonce: .*/, ''),
-          signed.message.replace(signed.key.address, signed.key.address.toLowerCase()),
+          signed.message.replace(signed.key.address, wrongChecksum(signed.key.address)),
           signed.message.replace(/Issued At: .*/, 'Issued At: yesterday'),
           signed.message.replace('Version: 1', 'Version: 2'),
         ];

@@ -81,3 +81,35 @@ export function siweApi(kit: Kit) {
     addresses: (token: string) => request(app).get('/v2/auth/siwe/addresses').set('authorization', `Bearer ${token}`),
   };
 }
+
+/** What a page needs of playwright to get a wallet (structural, so support.ts does not import playwright). */
+interface WalletPage {
+  exposeFunction(name: string, callback: (method: string, params: unknown[]) => unknown): Promise<unknown>;
+  addInitScript(script: string): Promise<unknown>;
+}
+
+/**
+ * A browser wallet stand-in: an injected EIP-1193 provider (`window.ethereum`) backed by one of
+ * anvil's unlocked accounts. Every request goes to anvil, which signs `personal_sign` with the
+ * account's key; `eth_requestAccounts` answers that one account. Returns its address.
+ */
+export async function injectAnvilWallet(page: WalletPage, anvil: Anvil, accountIndex = 0): Promise<string> {
+  const accounts = await anvil.rpc<string[]>('eth_accounts');
+  const account = accounts[accountIndex]!;
+  await page.exposeFunction('__anvilWallet', async (method: string, params: unknown[]) => {
+    try {
+      if (method === 'eth_requestAccounts' || method === 'eth_accounts') return { result: [account] };
+      return { result: await anvil.rpc(method, params) };
+    } catch (error) {
+      return { error: { code: 4001, message: (error as Error).message } };
+    }
+  });
+  await page.addInitScript(`window.ethereum = {
+    isAnvilStandIn: true,
+    request: ({ method, params }) => window.__anvilWallet(method, params || []).then((answer) => {
+      if (answer.error) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
+      return answer.result;
+    }),
+  };`);
+  return account;
+}
