@@ -93,10 +93,10 @@ const WALLET_SCRIPT = `(function () {
       return eth.request({ method: 'eth_chainId' }).then(function (chainId) {
         var address = accounts[0];
         var statement = form.getAttribute('data-statement');
-        var message = location.protocol + '//' + location.host + ' wants you to sign in with your Ethereum account:\n' + address + '\n\n' +
-          (statement ? statement + '\n\n' : '') +
-          'URI: ' + location.origin + location.pathname + '\nVersion: 1\nChain ID: ' + parseInt(chainId, 16) +
-          '\nNonce: ' + form.getAttribute('data-nonce') + '\nIssued At: ' + new Date().toISOString();
+        var message = location.protocol + '//' + location.host + ' wants you to sign in with your Ethereum account:\\n' + address + '\\n\\n' +
+          (statement ? statement + '\\n\\n' : '') +
+          'URI: ' + location.origin + location.pathname + '\\nVersion: 1\\nChain ID: ' + parseInt(chainId, 16) +
+          '\\nNonce: ' + form.getAttribute('data-nonce') + '\\nIssued At: ' + new Date().toISOString();
         return eth.request({ method: 'personal_sign', params: [hex(message), address] }).then(function (signature) {
           form.elements.namedItem('message').value = message;
           form.elements.namedItem('signature').value = signature;

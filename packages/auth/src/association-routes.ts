@@ -168,7 +168,10 @@ export const associationPageRoutes = [
     const { form, ticket } = await postedForm(step);
     try {
       await step.services.rateLimiter.enforce('siwe.verify', step.ctx.ip); // the siwe plugin's rule: composed, since walletSignIn
-      const signIn = await step.association.signInWithWallet(ticket, form['message'] ?? '', form['signature'] ?? '');
+      // A browser posts every line break of a form field as CRLF (HTML form submission normalizes
+      // them); an EIP-4361 message has LF only, and the wallet signed it so.
+      const message = (form['message'] ?? '').replace(/\r\n/g, '\n');
+      const signIn = await step.association.signInWithWallet(ticket, message, form['signature'] ?? '');
       step.cookies.setSignIn(signIn.secret, signIn.maxAgeSeconds);
       seeOther(step.ctx, pageHref(step, ticket.ticket));
     } catch (error) {
