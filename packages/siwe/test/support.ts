@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type CreateKitOptions, type Kit, type KitConfigInput } from '@w3kit/core';
 import { appFor, compileSolidity, startAnvil, type Anvil, type CompiledContract } from '@w3kit/core/testing';
 import { siwe, type SiweOptions } from '@w3kit/siwe';
 import { Contract, ContractFactory, hashMessage, JsonRpcProvider, Wallet, type Signer } from 'ethers';
 import request from 'supertest';
+import { startKitServer } from '../../auth/test/association-support.js';
 import { createSiweMessage, type CreateSiweMessageParameters } from 'viem/siwe';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
@@ -120,21 +119,6 @@ export async function injectAnvilWallet(page: WalletPage, anvil: Anvil, accountI
  * A real HTTP server on 127.0.0.1 serving a kit with auth and siwe whose `publicUrl` is the
  * server's own URL, and the one allowed sign-in origin (the association page is on it).
  */
-export async function startSiweKitServer(databaseUrl: string, options: Omit<SiweOptions, 'allowedOrigins'>, extra: Parameters<typeof siweKit>[2] = {}) {
-  let listener: RequestListener | undefined;
-  const server: Server = createServer((req, res) => listener!(req, res));
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const kit = await siweKit(databaseUrl, { ...options, allowedOrigins: [publicUrl] }, { ...extra, config: { publicUrl, ...extra.config } });
-  listener = appFor(kit).callback();
-  return {
-    kit,
-    server,
-    publicUrl,
-    async close() {
-      await new Promise((resolve) => server.close(resolve));
-      await kit.close();
-    },
-  };
+export function startSiweKitServer(databaseUrl: string, options: Omit<SiweOptions, 'allowedOrigins'>) {
+  return startKitServer(databaseUrl, { pluginsFor: (publicUrl) => [auth(), siwe({ ...options, allowedOrigins: [publicUrl] })] });
 }
