@@ -42,7 +42,10 @@ export function siwe(options: SiweOptions) {
       'siwe.verify.address': { limit: 10, windowSeconds: 60 },
     },
     routes: [siweRouteGroup()],
-    register(container) {
+    register(container, { config }) {
+      // A sign-in message for an http origin can be read and replayed on the way; production signs in over https only.
+      const plain = resolved.allowedOrigins.filter((o) => o.protocol !== 'https:');
+      if (config.mode === 'production' && plain.length > 0) throw new TypeError(`siwe: in production every allowed origin must be https (not ${plain.map((o) => o.origin).join(', ')})`);
       container.register({
         siweOptions: asValue(resolved),
         siweNonceStore: asFunction(({ database }) => createKyselyNonceStore(database)).singleton(),

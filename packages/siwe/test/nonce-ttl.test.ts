@@ -5,6 +5,21 @@ import { DAPP, message, newKey, siweApi, siweKit } from './support.js';
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
+    describe('siwe: production mode', () => {
+      it('refuses to start with an http allowed origin, starts with https ones', async () => {
+        const db = await createTestDatabase(kind);
+        const quiet = { development: false, send: async () => {} };
+        const production = (origin: string) =>
+          siweKit(db.url, { allowedOrigins: [origin], chains: [{ chainId: 1 }] }, { services: { smsSender: quiet, emailSender: quiet }, config: { mode: 'production', publicUrl: 'https://kit.example', passwordHashCost: 15 } });
+        try {
+          await assert.rejects(production('http://dapp.example'), /siwe: in production every allowed origin must be https \(not http:\/\/dapp\.example\)/);
+          await (await production('https://dapp.example')).close();
+        } finally {
+          await db.drop();
+        }
+      });
+    });
+
     describe('siwe: nonces expire after nonceTtlSeconds and housekeeping deletes them', function () {
       this.timeout(30_000);
       let db: TestDatabase;
