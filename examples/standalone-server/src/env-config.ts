@@ -69,6 +69,14 @@ export interface ServerConfig {
   didOperatorOrganizations: string[];
   /** `DID_VERIFY_RATE_LIMIT`, verifications per minute per client IP or `off`; default the did plugin's 120 (rule `did.verify`). */
   didVerifyRateLimit: number | 'off' | undefined;
+  /** `SIWE_ALLOWED_ORIGINS`, comma-separated origins; default the origin of `PUBLIC_URL`: the dapps whose Sign-In with Ethereum messages are accepted. */
+  siweAllowedOrigins: string[];
+  /** `SIWE_CHAINS`, comma-separated `chainId` or `chainId=rpcUrl`; default `1`: the chains sign-ins may name, with the JSON-RPC endpoint that checks smart-contract wallets (EOAs need none). */
+  siweChains: { chainId: number; rpcUrl?: string }[];
+  /** `SIWE_SIGN_UP`, `true` or `false`; default false: whether an address no account holds signs up a new end user. */
+  siweSignUp: boolean;
+  /** `SIWE_STATEMENT`: when set, the statement every Sign-In with Ethereum message must carry. */
+  siweStatement: string | undefined;
   /** What was filled in with a development default, to say so loudly at startup. */
   developmentDefaults: string[];
 }
@@ -263,6 +271,21 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   const didVerifyRateLimit = verifyLimitVar === undefined || verifyLimitVar === 'off' ? verifyLimitVar : /^[1-9]\d{0,8}$/.test(verifyLimitVar) ? Number(verifyLimitVar) : undefined;
   if (verifyLimitVar !== undefined && didVerifyRateLimit === undefined) problems.push('DID_VERIFY_RATE_LIMIT: a positive number of verifications per minute, or off');
 
+  const siweAllowedOrigins = (env['SIWE_ALLOWED_ORIGINS'] ?? (URL.canParse(publicUrl) ? new URL(publicUrl).origin : '')).split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of siweAllowedOrigins) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin.replace(/\/$/, '')) problems.push(`SIWE_ALLOWED_ORIGINS: "${origin}" is not an origin (https://app.example.com)`);
+  }
+  const siweChains: ServerConfig['siweChains'] = [];
+  const siweChainEntries = (env['SIWE_CHAINS'] ?? '1').split(',').map((c) => c.trim()).filter(Boolean);
+  for (const entry of siweChainEntries) {
+    const [id, rpcUrl] = entry.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!/^[1-9]\d{0,14}$/.test(id) || (rpcUrl !== undefined && !/^https?:\/\/\S+$/.test(rpcUrl))) problems.push(`SIWE_CHAINS: "${entry}" is not chainId or chainId=http(s)://rpc-url`);
+    else siweChains.push(rpcUrl === undefined ? { chainId: Number(id) } : { chainId: Number(id), rpcUrl });
+  }
+  if (siweChainEntries.length === 0) problems.push('SIWE_CHAINS: at least one chain id');
+  const siweSignUpVar = env['SIWE_SIGN_UP'];
+  if (siweSignUpVar !== undefined && siweSignUpVar !== 'true' && siweSignUpVar !== 'false') problems.push('SIWE_SIGN_UP: use true or false');
+
   if (problems.length > 0) throw new EnvConfigError(problems);
   return {
     mode,
@@ -302,6 +325,10 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     didAppLoginResultToken,
     didOperatorOrganizations,
     didVerifyRateLimit,
+    siweAllowedOrigins,
+    siweChains,
+    siweSignUp: siweSignUpVar === 'true',
+    siweStatement: env['SIWE_STATEMENT'],
     developmentDefaults,
   };
 }

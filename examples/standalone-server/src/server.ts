@@ -3,6 +3,7 @@ import { auth } from '@w3kit/auth';
 import { createKit, createLogger, createSmtpEmailSender, createTwilioSmsSender, type CreateKitOptions, type Kit, type KitPlugin } from '@w3kit/core';
 import { did } from '@w3kit/did';
 import { nft } from '@w3kit/nft';
+import { siwe } from '@w3kit/siwe';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './env-config.js';
@@ -19,6 +20,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       ...(config.didAppLoginResultToken === undefined ? {} : { requireAppLoginResultToken: config.didAppLoginResultToken }),
     }),
     nft(),
+    siwe({ allowedOrigins: config.siweAllowedOrigins, chains: config.siweChains, signUp: config.siweSignUp, statement: config.siweStatement }),
     attestations({
       signerKey: config.attestationSignerKey ?? '',
       signatureForm: config.attestationSignatureForm,

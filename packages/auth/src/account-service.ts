@@ -378,5 +378,11 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const account = await require(accountId);
       return loginResult(account, (await tokenService.issueAccessToken(account)).token);
     },
+    async createExternalLoginEndUser(input = {}) {
+      // no login id, email or password: nothing another sign-up could collide with, and no password login
+      const account = newAccount({ accountType: 'end_user', name: input.name ?? null });
+      await accountStore.insert(account);
+      return summary(account);
+    },
   };
 }

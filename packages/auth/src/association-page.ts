@@ -9,7 +9,7 @@ export interface AssociationFrame {
   /** The ticket, posted back in a hidden field. */
   token: string;
   csrf: string;
-  actions: { signIn: string; signUp: string; verifyEmail: string; signOut: string; confirm: string };
+  actions: { signIn: string; signUp: string; verifyEmail: string; signOut: string; confirm: string; signInWallet: string };
   /** The page itself, for a link back to the sign-in form. */
   pageHref: string;
 }
@@ -20,6 +20,8 @@ export interface SignInView extends AssociationFrame {
   errors?: readonly string[];
   /** Values to put back into the form (never the password). */
   values?: { email?: string; name?: string };
+  /** "Sign in with your wallet", when the siwe plugin is composed: a fresh nonce, and the statement to sign when one is required. */
+  wallet?: { nonce: string; statement?: string } | null;
 }
 
 export interface ConfirmView extends AssociationFrame {
@@ -69,14 +71,53 @@ summary{cursor:pointer;font-weight:600;color:#3b5bdb}
 const STYLE_HASH = `sha256-${createHash('sha256').update(STYLE).digest('base64')}`;
 
 /**
+ * The one script, on the sign-in page only when the wallet form is there (allowed by its hash):
+ * asks the injected EIP-1193 wallet (window.ethereum) for its account and chain, builds the
+ * EIP-4361 message for this page's origin with the nonce the server rendered, has the wallet sign
+ * it (personal_sign) and posts message and signature with the form. The server checks everything.
+ */
+const WALLET_SCRIPT = `(function () {
+  var form = document.getElementById('wallet-form');
+  var button = document.getElementById('wallet-button');
+  if (!form || !button) return;
+  var eth = window.ethereum;
+  if (!eth || typeof eth.request !== 'function') { button.disabled = true; button.textContent = 'No wallet found in this browser'; return; }
+  function hex(text) {
+    var bytes = new TextEncoder().encode(text), out = '0x';
+    for (var i = 0; i < bytes.length; i++) out += bytes[i].toString(16).padStart(2, '0');
+    return out;
+  }
+  button.addEventListener('click', function () {
+    button.disabled = true;
+    eth.request({ method: 'eth_requestAccounts' }).then(function (accounts) {
+      return eth.request({ method: 'eth_chainId' }).then(function (chainId) {
+        var address = accounts[0];
+        var statement = form.getAttribute('data-statement');
+        var message = location.protocol + '//' + location.host + ' wants you to sign in with your Ethereum account:\\n' + address + '\\n\\n' +
+          (statement ? statement + '\\n\\n' : '') +
+          'URI: ' + location.origin + location.pathname + '\\nVersion: 1\\nChain ID: ' + parseInt(chainId, 16) +
+          '\\nNonce: ' + form.getAttribute('data-nonce') + '\\nIssued At: ' + new Date().toISOString();
+        return eth.request({ method: 'personal_sign', params: [hex(message), address] }).then(function (signature) {
+          form.elements.namedItem('message').value = message;
+          form.elements.namedItem('signature').value = signature;
+          form.submit();
+        });
+      });
+    }).catch(function () { button.disabled = false; button.textContent = 'The wallet did not sign; try again'; });
+  });
+})();`;
+const SCRIPT_HASH = `sha256-${createHash('sha256').update(WALLET_SCRIPT).digest('base64')}`;
+
+/**
  * Headers of every association page: no script at all, only our own style sheet, forms that
  * post only to this page (and, for the confirmation, whose redirect goes to `formTargets`), no
  * framing (clickjacking), no referrer (the URL holds the ticket), no caching.
  */
-export function pageHeaders(formTargets: readonly string[] = []): Record<string, string> {
+export function pageHeaders(formTargets: readonly string[] = [], options: { walletScript?: boolean } = {}): Record<string, string> {
   const formAction = ["'self'", ...formTargets].join(' ');
+  const script = options.walletScript ? `; script-src '${SCRIPT_HASH}'` : '';
   return {
-    'content-security-policy': `default-src 'none'; style-src '${STYLE_HASH}'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'content-security-policy': `default-src 'none'; style-src '${STYLE_HASH}'${script}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
@@ -91,7 +132,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-function layout(title: string, body: string): string {
+function layout(title: string, body: string, script = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -105,7 +146,7 @@ function layout(title: string, body: string): string {
 <main>
 <p class="brand">Web3Connect</p>
 ${body}
-</main>
+</main>${script ? `\n<script>${script}</script>` : ''}
 </body>
 </html>
 `;
@@ -149,6 +190,13 @@ ${hiddenFields(view)}
 <button type="submit">Create account and ID wallet</button>
 </form>
 </details>`;
+  const wallet = view.wallet
+    ? `<form method="post" action="${escapeHtml(view.actions.signInWallet)}" id="wallet-form" data-nonce="${escapeHtml(view.wallet.nonce)}"${view.wallet.statement === undefined ? '' : ` data-statement="${escapeHtml(view.wallet.statement)}"`}>
+${hiddenFields(view)}
+<input type="hidden" name="message"><input type="hidden" name="signature">
+<button type="button" id="wallet-button" class="link">Sign in with your wallet</button>
+</form>`
+    : '';
   return layout(
     `Connect to ${view.organization.name}`,
     `<h1>Connect your ID wallet</h1>
@@ -156,13 +204,15 @@ ${organizationCard(view)}
 <p class="muted">${escapeHtml(view.organization.name)} asks for your ID wallet address. It will not see your email or password. Afterwards you return to ${escapeHtml(view.returnHost)}.</p>
 ${errorList(view.errors)}
 ${signIn}
+${wallet}
 ${signUp}`,
+    view.wallet ? WALLET_SCRIPT : '',
   );
 }
 
 /** The signed-in end user confirms; the organization then receives the ID wallet address. */
 export function renderConfirmPage(view: ConfirmView): string {
-  const who = view.user.name ? `${view.user.name} (${view.user.email ?? ''})` : (view.user.email ?? '');
+  const who = view.user.name ? `${view.user.name} (${view.user.email ?? ''})` : (view.user.email ?? 'your wallet');
   const wallet = view.user.walletAddress
     ? `<p>Your ID wallet address:</p><p class="wallet">${escapeHtml(view.user.walletAddress)}</p>`
     : '<p>An ID wallet will be created for you.</p>';

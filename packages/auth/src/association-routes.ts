@@ -1,4 +1,4 @@
-import { clientIpOf, defineRoute, isKitError, readFormBody, Type, type KitCradle, type KitError, type RouteGroup, type RouteRequest } from '@w3kit/core';
+import { clientIpOf, coreErrors, defineRoute, isKitError, readFormBody, Type, type KitCradle, type KitError, type RouteGroup, type RouteRequest } from '@w3kit/core';
 import type { Context } from 'koa';
 import { associationCookies, type AssociationCookies } from './association-cookies.js';
 import { pageHeaders, renderCodePage, renderConfirmPage, renderMessagePage, renderSignInPage, type AssociationFrame, type SignInView } from './association-page.js';
@@ -57,13 +57,20 @@ function frameOf(step: PageStep, ticket: OpenTicket): AssociationFrame {
     returnHost: new URL(ticket.redirectUrl).host,
     token: ticket.ticket,
     csrf: step.cookies.csrfToken(ticket.ticket),
-    actions: { signIn: `${base}/sign-in`, signUp: `${base}/sign-up`, verifyEmail: `${base}/verify-email`, signOut: `${base}/sign-out`, confirm: `${base}/confirm` },
+    actions: {
+      signIn: `${base}/sign-in`,
+      signUp: `${base}/sign-up`,
+      verifyEmail: `${base}/verify-email`,
+      signOut: `${base}/sign-out`,
+      confirm: `${base}/confirm`,
+      signInWallet: `${base}/sign-in-wallet`,
+    },
     pageHref: pageHref(step, ticket.ticket),
   };
 }
 
-function show(ctx: Context, status: number, html: string, formTargets: readonly string[] = []): void {
-  ctx.set(pageHeaders(formTargets));
+function show(ctx: Context, status: number, html: string, formTargets: readonly string[] = [], options: { walletScript?: boolean } = {}): void {
+  ctx.set(pageHeaders(formTargets, options));
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = html;
@@ -74,11 +81,17 @@ function seeOther(ctx: Context, location: string): void {
   ctx.redirect(location);
 }
 
+/** The sign-in page, with a fresh nonce for the wallet form when the siwe plugin is composed. */
+async function showSignInPage(step: PageStep, status: number, view: SignInView): Promise<void> {
+  const wallet = await step.association.walletNonce();
+  show(step.ctx, status, renderSignInPage({ ...view, wallet }), [], { walletScript: wallet !== null });
+}
+
 /** The sign-in page again, with what went wrong (or `message` instead), at the error's status. */
-function showSignIn(step: PageStep, ticket: OpenTicket, error: KitError, view: Partial<SignInView>, message?: string): void {
+async function showSignIn(step: PageStep, ticket: OpenTicket, error: KitError, view: Partial<SignInView>, message?: string): Promise<void> {
   const errors = message ? [message] : error.issues.length > 0 ? error.issues.map((issue) => issue.message) : [error.message];
   for (const [name, value] of Object.entries(error.headers)) step.ctx.set(name, value);
-  show(step.ctx, error.status, renderSignInPage({ ...frameOf(step, ticket), ...view, errors }));
+  await showSignInPage(step, error.status, { ...frameOf(step, ticket), ...view, errors });
 }
 
 /** Reads a form post: its fields and its live ticket, with the CSRF token checked. */
@@ -133,7 +146,7 @@ export const associationPageRoutes = [
     const ticket = await step.association.openTicket(typeof token === 'string' ? token : '');
     const frame = frameOf(step, ticket);
     const user = await step.association.signedInUser(ticket, step.cookies.signInSecret());
-    if (!user) return show(step.ctx, 200, renderSignInPage(frame));
+    if (!user) return showSignInPage(step, 200, frame);
     show(step.ctx, 200, renderConfirmPage({ ...frame, user }), [new URL(ticket.redirectUrl).origin]);
   }),
 
@@ -146,7 +159,25 @@ export const associationPageRoutes = [
       seeOther(step.ctx, pageHref(step, ticket.ticket));
     } catch (error) {
       if (!isOneOf(error, ['INVALID_CREDENTIALS', 'VALIDATION_FAILED', 'RATE_LIMITED'])) throw error;
-      showSignIn(step, ticket, error, { values: { email } });
+      await showSignIn(step, ticket, error, { values: { email } });
+    }
+  }),
+
+  page('POST', '/association/sign-in-wallet', 'Sign in with a wallet: a signed Sign-In with Ethereum message (form post; only with the siwe plugin).', async (step) => {
+    if (!step.association.walletSignIn) throw coreErrors.create('NOT_FOUND');
+    const { form, ticket } = await postedForm(step);
+    try {
+      await step.services.rateLimiter.enforce('siwe.verify', clientIpOf(step.ctx)); // the siwe plugin's rule: composed, since walletSignIn
+      // A browser posts every line break of a form field as CRLF (HTML form submission normalizes
+      // them); an EIP-4361 message has LF only, and the wallet signed it so.
+      const message = (form['message'] ?? '').replace(/\r\n/g, '\n');
+      const signIn = await step.association.signInWithWallet(ticket, message, form['signature'] ?? '');
+      step.cookies.setSignIn(signIn.secret, signIn.maxAgeSeconds);
+      seeOther(step.ctx, pageHref(step, ticket.ticket));
+    } catch (error) {
+      // the siwe plugin's refusals (wrong signature, expired, unknown address…) and rate limits: the form again, with why
+      if (!isKitError(error) || !(error.code.startsWith('SIWE_') || isOneOf(error, ['INVALID_CREDENTIALS', 'RATE_LIMITED']))) throw error;
+      await showSignIn(step, ticket, error, {});
     }
   }),
 
@@ -159,7 +190,7 @@ export const associationPageRoutes = [
       show(step.ctx, 200, renderCodePage({ ...frameOf(step, ticket), email: pending.email, pending: pending.handle }));
     } catch (error) {
       if (!isOneOf(error, ['VALIDATION_FAILED', 'RATE_LIMITED'])) throw error;
-      showSignIn(step, ticket, error, { open: 'sign-up', values: { name: input.name, email: input.email } });
+      await showSignIn(step, ticket, error, { open: 'sign-up', values: { name: input.name, email: input.email } });
     }
   }),
 
@@ -175,7 +206,7 @@ export const associationPageRoutes = [
       if (error.code !== 'INVALID_CODE') {
         // The code is spent: back to the forms. Whoever reaches ACCOUNT_EXISTS holds the code, so owns the address.
         const message = error.code === 'ACCOUNT_EXISTS' ? 'An account with this email already exists. Sign in instead.' : undefined;
-        return showSignIn(step, ticket, error, { open: error.code === 'ACCOUNT_EXISTS' ? 'sign-in' : 'sign-up' }, message);
+        return await showSignIn(step, ticket, error, { open: error.code === 'ACCOUNT_EXISTS' ? 'sign-in' : 'sign-up' }, message);
       }
       const left = Number(error.details?.['attempts_left'] ?? 0);
       const errors = [`The code is wrong; ${left} ${left === 1 ? 'try' : 'tries'} left.`];
@@ -199,7 +230,7 @@ export const associationPageRoutes = [
       seeOther(step.ctx, location);
     } catch (error) {
       if (!isOneOf(error, ['ASSOCIATION_SIGN_IN_REQUIRED'])) throw error;
-      showSignIn(step, ticket, error, {});
+      await showSignIn(step, ticket, error, {});
     }
   }),
 ];

@@ -11,6 +11,7 @@ import {
   type OneTimeCodes,
   type RateLimiter,
   type SecretHasher,
+  type SiweVerifier,
 } from '@w3kit/core';
 import type { AccountService } from './account-service.js';
 import type { AccountRecord, AccountStore } from './account-store.js';
@@ -110,6 +111,16 @@ export interface AssociationService {
    * ACCOUNT_EXISTS when the address was taken in between.
    */
   verifySignUp(ticket: OpenTicket, handle: string, code: string): Promise<AssociationSignIn>;
+  /** Whether the page offers "sign in with your wallet": the siwe plugin is composed. */
+  readonly walletSignIn: boolean;
+  /** A nonce for the wallet sign-in form (and the statement to sign), or null when the siwe plugin is not composed. */
+  walletNonce(): Promise<{ nonce: string; statement?: string } | null>;
+  /**
+   * Signs an end user in with a signed Sign-In with Ethereum message, through the siwe plugin's
+   * `siweVerifier`: its errors (`SIWE_*`) as they are; 401 INVALID_CREDENTIALS for an organization's
+   * address; 404 NOT_FOUND when siwe is not composed.
+   */
+  signInWithWallet(ticket: OpenTicket, message: string, signature: string): Promise<AssociationSignIn>;
   /** The end user signed in on this ticket with `signInSecret`, or null. */
   signedInUser(ticket: OpenTicket, signInSecret: string | undefined): Promise<AssociatingUser | null>;
   signOut(signInSecret: string | undefined): Promise<void>;
@@ -131,6 +142,8 @@ export interface AssociationServiceDeps {
   rateLimiter: RateLimiter;
   emailSender: EmailSender;
   clock: Clock;
+  /** The siwe plugin's verifier when it is composed: the page then offers "sign in with your wallet". */
+  siweVerifier?: SiweVerifier | undefined;
   options: Pick<ResolvedAuthOptions, 'associationTicketTtlSeconds' | 'emailCodeTtlSeconds' | 'emailCodeMaxAttempts'>;
 }
 
@@ -235,6 +248,23 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
         throw isKitError(error) && error.code === 'INVALID_CREDENTIALS' ? wrong() : error;
       });
       if (account.accountType !== 'end_user') throw wrong();
+      return startSignIn(ticket, account);
+    },
+
+    walletSignIn: deps.siweVerifier !== undefined,
+
+    async walletNonce() {
+      if (!deps.siweVerifier) return null;
+      const { nonce, statement } = await deps.siweVerifier.issueNonce();
+      return statement === undefined ? { nonce } : { nonce, statement };
+    },
+
+    async signInWithWallet(ticket, message, signature) {
+      if (!deps.siweVerifier) throw coreErrors.create('NOT_FOUND');
+      const { accountId } = await deps.siweVerifier.verifySignIn({ message, signature });
+      const account = await accountStore.findById(accountId);
+      // only an end user connects an ID wallet, as with email and password
+      if (!account || account.accountType !== 'end_user') throw authErrors.create('INVALID_CREDENTIALS', { message: 'This wallet does not belong to an end-user account.' });
       return startSignIn(ticket, account);
     },
 

@@ -114,6 +114,8 @@ export function auth(options: AuthOptions = {}) {
             rateLimiter: c.rateLimiter,
             emailSender: c.emailSender,
             clock: c.clock,
+            // registered by the siwe plugin when it is composed (plugins never import each other)
+            siweVerifier: container.hasRegistration('siweVerifier') ? c.siweVerifier : undefined,
             options: resolved,
           }),
         ).singleton(),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuthOptions } from '@w3kit/auth';
-import type { Kit } from '@w3kit/core';
+import type { Kit, KitPlugin } from '@w3kit/core';
 import { rootMount, type KitMount } from '@w3kit/core/testing';
 import request from 'supertest';
 import { authKit, type EmailInbox } from './support.js';
@@ -19,13 +19,21 @@ export const { BUTTON_PATH } = associationPaths('');
  * A real HTTP server on 127.0.0.1 serving, at `mount`, a kit whose `publicUrl` is the server's
  * own URL (the server listens first, the kit is created for its port).
  */
-export async function startKitServer(databaseUrl: string, extra: Parameters<typeof authKit>[2] = {}, mount: KitMount = rootMount, options: AuthOptions = {}) {
+export async function startKitServer(
+  databaseUrl: string,
+  extra: Parameters<typeof authKit>[2] & { pluginsFor?: (publicUrl: string) => KitPlugin[] } = {},
+  mount: KitMount = rootMount,
+  options: AuthOptions = {},
+) {
   let listener: RequestListener | undefined;
   const server: Server = createServer((req, res) => listener!(req, res));
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const kit = await authKit(databaseUrl, options, { ...extra, config: { publicUrl, mountPath: mount.mountPath, ...extra.config } });
+  // pluginsFor: plugins whose options need the server's URL (siwe's allowed origin)
+  const { pluginsFor, ...kitOptions } = extra;
+  const plugins = pluginsFor ? { plugins: pluginsFor(publicUrl) } : {};
+  const kit = await authKit(databaseUrl, options, { ...kitOptions, ...plugins, config: { publicUrl, mountPath: mount.mountPath, ...extra.config } });
   listener = mount.app(kit).callback();
   return {
     kit,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { AccountDirectory, Authenticator } from './contracts/accounts.js';
+import type { SiweVerifier } from './contracts/wallet-sign-in.js';
 import type { KitConfig } from './config/kit-config.js';
 import type { EnvelopeEncryption } from './crypto/envelope-encryption.js';
 import type { HashingQueue } from './crypto/hashing-queue.js';
@@ -39,6 +40,8 @@ export interface KitCradle {
   authenticator: Authenticator;
   /** Registered by @w3kit/auth: accounts, their ID wallets, and logins, for other plugins. */
   accountDirectory: AccountDirectory;
+  /** Registered by @w3kit/siwe when it is composed (absent otherwise): Sign-In with Ethereum for other plugins. */
+  siweVerifier: SiweVerifier;
   /** Per request only: the request id. */
   requestId: string;
 }

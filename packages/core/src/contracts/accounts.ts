@@ -90,4 +90,9 @@ export interface AccountDirectory {
   signMessage(accountId: string, message: string | Uint8Array): Promise<string>;
   /** Issues an access token for the account and returns the Finenex login result (used by VP login). */
   login(accountId: string): Promise<LoginResult>;
+  /**
+   * Signs up an end user who has no login id, email or password: one who signs in through another
+   * plugin only (Sign-In with Ethereum). The account gets an ID wallet like every other.
+   */
+  createExternalLoginEndUser(input?: { name?: string }): Promise<AccountSummary>;
 }

@@ -1,0 +1,1 @@
+export { startDappServer, type DappServer, type DappServerOptions } from './dapp-server.js';

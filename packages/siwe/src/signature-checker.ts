@@ -1,0 +1,77 @@
+import { createPublicClient, hashMessage, http, HttpRequestError, isAddressEqual, recoverMessageAddress, TimeoutError, type Hex, type Transport } from 'viem';
+import { verifyHash } from 'viem/actions';
+import type { SiweChain } from './siwe-config.js';
+
+/** Why a signature could not be checked (not: that it is wrong). */
+export class ChainUnavailableError extends Error {
+  override readonly name = 'ChainUnavailableError';
+}
+
+/**
+ * Checks that `address` signed `message` (an EIP-191 personal message) on a chain: ecrecover for
+ * externally owned accounts, EIP-1271 `isValidSignature` for deployed smart-contract wallets and
+ * EIP-6492 for counterfactual ones, through the chain's JSON-RPC endpoint. In the container
+ * (`siweSignatureChecker`) because it does outbound I/O.
+ */
+export interface SignatureChecker {
+  /** True when the signature is the address's; false when it is not; ChainUnavailableError when the chain could not be asked. */
+  isValid(input: { chainId: number; address: string; message: string; signature: Hex }): Promise<boolean>;
+}
+
+export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<number, SiweChain>; rpcTimeoutMs: number }): SignatureChecker {
+  // one try per call: a sign-in waits for the answer, and a chain down is answered with 503 at once
+  const transports = new Map<number, Transport>();
+  for (const chain of chains.values()) if (chain.rpcUrl) transports.set(chain.chainId, http(chain.rpcUrl, { timeout: rpcTimeoutMs, retryCount: 0 }));
+
+  /**
+   * A client for one check that remembers whether the endpoint failed: viem answers "not valid"
+   * for every failed eth_call, a network error included, and a wallet must not be told its
+   * signature is wrong because the chain did not answer.
+   */
+  function checkingClient(transport: Transport) {
+    const state = { unavailable: false };
+    const watched: Transport = (config) => {
+      const inner = transport(config);
+      return {
+        ...inner,
+        async request(args) {
+          try {
+            return await inner.request(args);
+          } catch (error) {
+            if (error instanceof HttpRequestError || error instanceof TimeoutError) state.unavailable = true;
+            throw error;
+          }
+        },
+      } as typeof inner;
+    };
+    return { client: createPublicClient({ transport: watched }), state };
+  }
+
+  async function recovers(address: string, message: string, signature: Hex): Promise<boolean> {
+    try {
+      return isAddressEqual(await recoverMessageAddress({ message, signature }), address as Hex);
+    } catch {
+      return false; // not a 65-byte secp256k1 signature
+    }
+  }
+
+  return {
+    async isValid({ chainId, address, message, signature }) {
+      // ecrecover first: an externally owned account costs no RPC call
+      if (await recovers(address, message, signature)) return true;
+      const transport = transports.get(chainId);
+      if (!transport) return false;
+      const { client, state } = checkingClient(transport);
+      let valid: boolean;
+      try {
+        // the EIP-6492 validator, run in an eth_call: unwraps a 6492 signature (deploying the wallet
+        // in the call only), then asks the wallet's EIP-1271 isValidSignature
+        valid = await verifyHash(client, { address: address as Hex, hash: hashMessage(message), signature });
+      } catch (error) {
+        throw new ChainUnavailableError(`chain ${chainId} did not answer`, { cause: error });
+      }
+      if (state.unavailable) throw new ChainUnavailableError(`chain ${chainId} did not answer`);
+      return valid;
+    },
+  };
+}
