@@ -172,8 +172,13 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
     prefix,
     provider: async () => (await live()).provider,
     async handle(ctx) {
-      const { middleware } = await live();
+      const { middleware, provider } = await live();
       const path = ctx.path;
+      const hostCookies = ctx.cookies;
+      // The provider signs its cookies with its own keys (the host app may have none).
+      const cookies = provider.createContext(ctx.req, ctx.res).cookies;
+      cookies.secure = cookies.secure || ctx.secure;
+      ctx.cookies = cookies;
       // What koa-mount does: the provider sees paths below its prefix, and builds its URLs from
       // `ctx.mountPath`, and from the issuer's origin (never a Host header the client chose).
       ctx.path = path.slice(prefix.length) || '/';
@@ -183,6 +188,7 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
         await middleware(ctx, async () => undefined);
       } finally {
         ctx.path = path;
+        ctx.cookies = hostCookies;
       }
     },
   };

@@ -31,7 +31,7 @@ export async function startOpServer(
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const kit = await createKit({
     database: databaseUrl,
-    logger: createLogger({ level: 'silent' }),
+    logger: createLogger({ level: process.env['OIDC_TEST_LOG'] ? 'error' : 'silent' }),
     ...extra,
     plugins: [auth(), oidc(options), ...(extra.plugins ?? [])],
     config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl, ...extra.config },
