@@ -55,6 +55,12 @@ export interface ServerConfig {
   didOperatorOrganizations: string[];
   /** `DID_VERIFY_RATE_LIMIT`, verifications per minute per client IP or `off`; default the did plugin's 120 (rule `did.verify`). */
   didVerifyRateLimit: number | 'off' | undefined;
+  /** `OIDC_SIGNING_ALGORITHM`, `RS256` (default), `ES256` or `EdDSA`: the OpenID provider's ID token keys. */
+  oidcSigningAlgorithm: 'RS256' | 'ES256' | 'EdDSA';
+  /** `OIDC_DYNAMIC_REGISTRATION`, `true` or `false` (default): OpenID Connect dynamic client registration at `/oidc/reg`. */
+  oidcDynamicRegistration: boolean;
+  /** `OIDC_REFRESH_TOKEN_TTL_SECONDS`, default 1209600 (14 days): lifetime of the OP's refresh tokens and grants. */
+  oidcRefreshTokenTtlSeconds: number;
   /** What was filled in with a development default, to say so loudly at startup. */
   developmentDefaults: string[];
 }
@@ -188,6 +194,14 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   const didVerifyRateLimit = verifyLimitVar === undefined || verifyLimitVar === 'off' ? verifyLimitVar : /^[1-9]\d{0,8}$/.test(verifyLimitVar) ? Number(verifyLimitVar) : undefined;
   if (verifyLimitVar !== undefined && didVerifyRateLimit === undefined) problems.push('DID_VERIFY_RATE_LIMIT: a positive number of verifications per minute, or off');
 
+  const oidcSigningAlgorithm = env['OIDC_SIGNING_ALGORITHM'] ?? 'RS256';
+  if (!['RS256', 'ES256', 'EdDSA'].includes(oidcSigningAlgorithm)) problems.push(`OIDC_SIGNING_ALGORITHM: "${oidcSigningAlgorithm}" is not RS256, ES256 or EdDSA`);
+  const dynamicRegistrationVar = env['OIDC_DYNAMIC_REGISTRATION'];
+  if (dynamicRegistrationVar !== undefined && dynamicRegistrationVar !== 'true' && dynamicRegistrationVar !== 'false') problems.push('OIDC_DYNAMIC_REGISTRATION: use true or false');
+  const refreshTtlVar = env['OIDC_REFRESH_TOKEN_TTL_SECONDS'] ?? '1209600';
+  const oidcRefreshTokenTtlSeconds = /^\d{1,10}$/.test(refreshTtlVar) ? Number(refreshTtlVar) : NaN;
+  if (!(oidcRefreshTokenTtlSeconds > 0)) problems.push(`OIDC_REFRESH_TOKEN_TTL_SECONDS: "${refreshTtlVar}" is not a number of seconds (a positive integer)`);
+
   if (problems.length > 0) throw new EnvConfigError(problems);
   return {
     mode,
@@ -220,6 +234,9 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     didAppLoginResultToken,
     didOperatorOrganizations,
     didVerifyRateLimit,
+    oidcSigningAlgorithm: oidcSigningAlgorithm as ServerConfig['oidcSigningAlgorithm'],
+    oidcDynamicRegistration: dynamicRegistrationVar === 'true',
+    oidcRefreshTokenTtlSeconds,
     developmentDefaults,
   };
 }

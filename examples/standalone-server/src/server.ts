@@ -3,6 +3,7 @@ import { auth } from '@w3kit/auth';
 import { createKit, createLogger, createSmtpEmailSender, createTwilioSmsSender, type CreateKitOptions, type Kit, type KitPlugin } from '@w3kit/core';
 import { did } from '@w3kit/did';
 import { nft } from '@w3kit/nft';
+import { oidc } from '@w3kit/oidc';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './env-config.js';
@@ -26,6 +27,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       facebook: config.facebook,
       twitter: config.twitter,
     }),
+    oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds }),
   ];
 }
 
