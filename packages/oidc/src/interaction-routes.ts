@@ -46,6 +46,8 @@ async function stepOf({ ctx, services }: RouteRequest<undefined, undefined, unde
     // No interaction cookie, another browser's, or expired: the provider's SessionNotFound.
     throw oidcErrors.create('INTERACTION_GONE');
   }
+  // The provider finds the interaction by its cookie; the page's own uid must be that one.
+  if ((ctx as Context & { params?: Record<string, string> }).params?.['uid'] !== interaction.uid) throw oidcErrors.create('INTERACTION_GONE');
   const csrf = interactionCsrf(ctx, { path: `${host.prefix}/interaction`, secure: host.issuer.startsWith('https:'), encryption: services.encryption, random: services.random });
   return { ctx, services, provider, interaction, csrf, pageHref: `${host.prefix}/interaction/${interaction.uid}` };
 }

@@ -105,7 +105,8 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
       features: {
         devInteractions: { enabled: false },
         revocation: { enabled: true },
-        introspection: { enabled: true },
+        // A client learns about its own tokens only: the kit models no separate resource servers.
+        introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
         registration: { enabled: options.dynamicRegistration },
         rpInitiatedLogout: {
           enabled: true,
