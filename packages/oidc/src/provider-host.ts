@@ -13,7 +13,8 @@ import type { OidcSigningKeys } from './signing-keys.js';
 
 /** The standard claims per scope (OpenID Connect Core 5.4), all of them from `my_info`. */
 export const SCOPE_CLAIMS = {
-  openid: ['sub'],
+  /** `amr` says how the user signed in (`pwd`, `vp`, `siwe`); it comes from the sign-in, not from my_info. */
+  openid: ['sub', 'amr'],
   profile: ['name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
