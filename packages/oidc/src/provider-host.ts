@@ -126,6 +126,8 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
       },
       // A refresh token for every client allowed the grant (the operator registered it), not only on offline_access.
       issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+      // Every use of a refresh token consumes it and hands out the next one; a replayed old one revokes the grant.
+      rotateRefreshToken: true,
       interactions: { url: (_ctx, interaction) => `${prefix}/interaction/${interaction.uid}` },
       ttl: {
         AuthorizationCode: options.authorizationCodeTtlSeconds,

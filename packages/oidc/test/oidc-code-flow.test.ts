@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { authorizeWithPassword, createEndUser, discover, startOpServer, type OpServer } from './support.js';
+import { authorizeWithPassword, Browserless, createEndUser, discover, startOpServer, type OpServer } from './support.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
@@ -85,6 +85,41 @@ for (const kind of testDatabases()) {
         await new Promise((resolve) => setTimeout(resolve, 2100));
         await op.kit.runHousekeeping();
         assert.equal(await op.kit.services.oidcPayloadStore.find('AuthorizationCode', code, new Date(0)), null, 'the expired code row is gone');
+      });
+
+      it('RP-initiated logout: the logout page, then the post_logout_redirect_uri; the next authorization asks to sign in again', async () => {
+        const user = await createEndUser(op.kit);
+        const browser = new Browserless();
+        const { callback, codeVerifier, state } = await authorizeWithPassword(config, { redirectUri: REDIRECT_URI, login: user.email, opOrigin: op.publicUrl, browser });
+        const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: codeVerifier, expectedState: state });
+        const logoutUrl = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:9/bye', state: 's1' });
+        const page = await browser.follow(logoutUrl.href, op.publicUrl);
+        assert.equal(page.res.status, 200);
+        const html = await page.res.text();
+        assert.match(html, /Sign out of Web3Connect and Example RP\?/);
+        assert.match(page.res.headers.get('content-security-policy')!, /form-action 'self' http:\/\/127\.0\.0\.1:9/);
+        const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+        const done = await browser.postForm(`${op.issuer}/session/end/confirm`, { xsrf, logout: 'yes' }, op.publicUrl);
+        assert.equal(done.url, 'http://127.0.0.1:9/bye?state=s1');
+        // signed out: the same browser is asked to sign in again
+        const again = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+        const login = await browser.follow(again.href, op.publicUrl);
+        assert.equal(login.res.status, 200);
+        assert.match(await login.res.text(), /<h1>Sign in<\/h1>/);
+        // an unregistered post_logout_redirect_uri is refused, not followed
+        const evil = await fetch(client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example/' }), { redirect: 'manual' });
+        assert.equal(evil.status, 400);
+        assert.match(await evil.text(), /post_logout_redirect_uri not registered/);
+      });
+
+      it('a rotated refresh token used twice: 400 invalid_grant, and the grant is revoked', async () => {
+        const user = await createEndUser(op.kit);
+        const { callback, codeVerifier, state } = await authorizeWithPassword(config, { redirectUri: REDIRECT_URI, login: user.email, opOrigin: op.publicUrl });
+        const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: codeVerifier, expectedState: state });
+        const rotated = await client.refreshTokenGrant(config, tokens.refresh_token!);
+        assert.notEqual(rotated.refresh_token, tokens.refresh_token, 'rotated on use');
+        await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token!), (e: client.ResponseBodyError) => e.status === 400 && e.error === 'invalid_grant');
+        await assert.rejects(client.refreshTokenGrant(config, rotated.refresh_token!), (e: client.ResponseBodyError) => e.error === 'invalid_grant');
       });
 
       describe('bad input (status and error body)', () => {

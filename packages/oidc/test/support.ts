@@ -118,7 +118,7 @@ export interface AuthorizeResult {
  */
 export async function authorizeWithPassword(
   config: client.Configuration,
-  input: { redirectUri: string; login: string; password?: string; scope?: string; opOrigin: string; codeVerifier?: string },
+  input: { redirectUri: string; login: string; password?: string; scope?: string; opOrigin: string; codeVerifier?: string; browser?: Browserless },
 ): Promise<AuthorizeResult> {
   const codeVerifier = input.codeVerifier ?? client.randomPKCECodeVerifier();
   const state = client.randomState();
@@ -129,7 +129,7 @@ export async function authorizeWithPassword(
     code_challenge_method: 'S256',
     state,
   });
-  const browser = new Browserless();
+  const browser = input.browser ?? new Browserless();
   const origin = input.opOrigin;
   const rewrite = (u: string) => `${origin}${new URL(u).pathname}${new URL(u).search}`;
   let step = await browser.follow(rewrite(url.href), origin);
