@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger } from '@w3kit/core';
-import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
+import { createTestDatabase, testDatabases } from '@w3kit/core/testing';
 import { verifyMessage } from 'ethers';
 import * as client from 'openid-client';
 import { oidc, type SiweVerifier } from '@w3kit/oidc';
-import { actionOf, Browserless, createEndUser, csrfOf, discover, MASTER_KEY, PASSWORD, startOpServer, type OpServer } from './support.js';
+import { actionOf, Browserless, createEndUser, csrfOf, discover, MASTER_KEY, PASSWORD, startOpServer, useOpWithClient, type OpServer } from './support.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
@@ -52,23 +52,10 @@ for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('oidc sign-in pages', function () {
       this.timeout(60_000);
-      let db: TestDatabase;
-      let op: OpServer;
-      let config: client.Configuration;
-
-      before(async () => {
-        db = await createTestDatabase(kind);
-        op = await startOpServer(db.url, {}, { config: { rateLimits: { 'oidc.login': { limit: 6, windowSeconds: 600 } } } });
-        const created = await op.kit.services.oidcClientService.create({ name: 'Pages <RP>', redirectUris: [REDIRECT_URI] });
-        config = await discover(op.issuer, created.client_id, created.client_secret);
-      });
-      after(async () => {
-        await op?.close();
-        await db?.drop();
-      });
+      const fixture = useOpWithClient(kind, { name: 'Pages <RP>', redirectUris: [REDIRECT_URI] }, {}, () => ({ config: { rateLimits: { 'oidc.login': { limit: 6, windowSeconds: 600 } } } }));
 
       it('the page: the client’s name escaped, security headers, no script, HttpOnly SameSite cookies; no SIWE or wallet option when those plugins are absent', async () => {
-        const { html, headers } = await openLoginPage(op, config);
+        const { html, headers } = await openLoginPage(fixture.op, fixture.config);
         assert.match(html, /Pages &lt;RP&gt;/);
         assert.doesNotMatch(html, /<script/i);
         assert.doesNotMatch(html, /Sign in with Ethereum|wallet app/);
@@ -82,12 +69,12 @@ for (const kind of testDatabases()) {
       });
 
       it('a wrong password, an unknown login and an organization’s credentials: the same 401 page', async () => {
-        const user = await createEndUser(op.kit);
-        await op.kit.services.accountService.createOrganization({ name: 'Org', domain: 'org-pages.test', email: 'ops@org-pages.test', password: PASSWORD });
+        const user = await createEndUser(fixture.op.kit);
+        await fixture.op.kit.services.accountService.createOrganization({ name: 'Org', domain: 'org-pages.test', email: 'ops@org-pages.test', password: PASSWORD });
         const bodies: string[] = [];
         for (const [login, password] of [[user.email, 'wrong password'], ['nobody@example.com', PASSWORD], ['ops@org-pages.test', PASSWORD]] as const) {
-          const { browser, html } = await openLoginPage(op, config);
-          const { res } = await browser.postForm(`${op.publicUrl}${actionOf(html, 'password')}`, { csrf: csrfOf(html), login, password }, op.publicUrl);
+          const { browser, html } = await openLoginPage(fixture.op, fixture.config);
+          const { res } = await browser.postForm(`${fixture.op.publicUrl}${actionOf(html, 'password')}`, { csrf: csrfOf(html), login, password }, fixture.op.publicUrl);
           assert.equal(res.status, 401, login);
           const page = await res.text();
           assert.match(page, /The id or password is wrong\./);
@@ -97,15 +84,15 @@ for (const kind of testDatabases()) {
       });
 
       it('a post without the CSRF token, or with another interaction’s: 403; an unknown interaction: 400', async () => {
-        const first = await openLoginPage(op, config);
-        const second = await openLoginPage(op, config);
-        const user = await createEndUser(op.kit);
+        const first = await openLoginPage(fixture.op, fixture.config);
+        const second = await openLoginPage(fixture.op, fixture.config);
+        const user = await createEndUser(fixture.op.kit);
         for (const csrf of ['', csrfOf(second.html)]) {
-          const { res } = await first.browser.postForm(`${op.publicUrl}${actionOf(first.html, 'password')}`, { csrf, login: user.email, password: PASSWORD }, op.publicUrl);
+          const { res } = await first.browser.postForm(`${fixture.op.publicUrl}${actionOf(first.html, 'password')}`, { csrf, login: user.email, password: PASSWORD }, fixture.op.publicUrl);
           assert.equal(res.status, 403);
           assert.match(await res.text(), /This form is no longer valid/);
         }
-        const gone = await first.browser.request(`${op.issuer}/interaction/unknown-uid`);
+        const gone = await first.browser.request(`${fixture.op.issuer}/interaction/unknown-uid`);
         assert.equal(gone.status, 400);
         assert.match(await gone.text(), /This sign-in page has expired/);
         const other = new Browserless();
@@ -114,8 +101,8 @@ for (const kind of testDatabases()) {
       });
 
       it('Cancel sends access_denied to the registered redirect URI', async () => {
-        const { browser, html } = await openLoginPage(op, config);
-        const { url } = await browser.postForm(`${op.publicUrl}${actionOf(html, 'abort')}`, { csrf: csrfOf(html) }, op.publicUrl);
+        const { browser, html } = await openLoginPage(fixture.op, fixture.config);
+        const { url } = await browser.postForm(`${fixture.op.publicUrl}${actionOf(html, 'abort')}`, { csrf: csrfOf(html) }, fixture.op.publicUrl);
         const callback = new URL(url);
         assert.equal(`${callback.origin}${callback.pathname}`, REDIRECT_URI);
         assert.equal(callback.searchParams.get('error'), 'access_denied');
@@ -148,7 +135,7 @@ for (const kind of testDatabases()) {
         const quiet = { development: false, send: async () => undefined };
         const production = (publicUrl: string) =>
           createKit({
-            database: db.url,
+            database: fixture.db.url,
             plugins: [auth(), oidc()],
             logger: createLogger({ level: 'silent' }),
             services: { smsSender: quiet, emailSender: quiet },
@@ -157,7 +144,7 @@ for (const kind of testDatabases()) {
         await assert.rejects(production('http://id.example.com'), /oidc: the issuer http:\/\/id\.example\.com\/oidc must be an https URL in production/);
         // this database's key was made by the development-mode test server
         await assert.rejects(production('https://id.example.com'), /signing key was created by a development server; run `w3kit keys rotate`/);
-        await op.kit.services.oidcSigningKeys.rotate();
+        await fixture.op.kit.services.oidcSigningKeys.rotate();
         const kit = await production('https://id.example.com');
         await kit.close();
       });
@@ -165,33 +152,20 @@ for (const kind of testDatabases()) {
 
     describe('oidc sign-in with Ethereum (through a siweVerifier service)', function () {
       this.timeout(60_000);
-      let db: TestDatabase;
-      let op: OpServer;
-      let config: client.Configuration;
-
-      before(async () => {
-        db = await createTestDatabase(kind);
-        op = await startOpServer(db.url, {}, { services: { siweVerifier: testSiweVerifier(() => op) } as never });
-        const created = await op.kit.services.oidcClientService.create({ name: 'Dapp', redirectUris: [REDIRECT_URI] });
-        config = await discover(op.issuer, created.client_id, created.client_secret);
-      });
-      after(async () => {
-        await op?.close();
-        await db?.drop();
-      });
+      const fixture = useOpWithClient(kind, { name: 'Dapp', redirectUris: [REDIRECT_URI] }, {}, (f) => ({ services: { siweVerifier: testSiweVerifier(() => f.op) } as never }));
 
       it('offers the option; a message signed by the account’s wallet signs it in, another key’s signature does not', async () => {
-        const user = await createEndUser(op.kit);
-        const wallet = await op.kit.services.accountDirectory.walletOf(user.account.id);
-        const message = `127.0.0.1 wants you to sign in with your Ethereum account:\n${wallet.address}\n\nURI: ${op.issuer}\nVersion: 1\nChain ID: 1\nNonce: abcdefgh12345678\nIssued At: ${new Date().toISOString()}`;
-        const { browser, html } = await openLoginPage(op, config);
+        const user = await createEndUser(fixture.op.kit);
+        const wallet = await fixture.op.kit.services.accountDirectory.walletOf(user.account.id);
+        const message = `127.0.0.1 wants you to sign in with your Ethereum account:\n${wallet.address}\n\nURI: ${fixture.op.issuer}\nVersion: 1\nChain ID: 1\nNonce: abcdefgh12345678\nIssued At: ${new Date().toISOString()}`;
+        const { browser, html } = await openLoginPage(fixture.op, fixture.config);
         assert.match(html, /Sign in with Ethereum/);
-        const forged = await browser.postForm(`${op.publicUrl}${actionOf(html, 'siwe')}`, { csrf: csrfOf(html), message, signature: `0x${'11'.repeat(64)}1b` }, op.publicUrl);
+        const forged = await browser.postForm(`${fixture.op.publicUrl}${actionOf(html, 'siwe')}`, { csrf: csrfOf(html), message, signature: `0x${'11'.repeat(64)}1b` }, fixture.op.publicUrl);
         assert.equal(forged.res.status, 401);
-        const signature = await op.kit.services.accountDirectory.signMessage(user.account.id, message);
+        const signature = await fixture.op.kit.services.accountDirectory.signMessage(user.account.id, message);
         const page = await forged.res.text();
         assert.match(page, /The signature does not match the message\./);
-        const { res } = await browser.postForm(`${op.publicUrl}${actionOf(page, 'siwe')}`, { csrf: csrfOf(page), message, signature }, op.publicUrl);
+        const { res } = await browser.postForm(`${fixture.op.publicUrl}${actionOf(page, 'siwe')}`, { csrf: csrfOf(page), message, signature }, fixture.op.publicUrl);
         assert.equal(res.status, 200, 'the consent page');
         assert.match(await res.text(), /Signed in as <b>user-/);
       });

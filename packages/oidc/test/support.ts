@@ -4,7 +4,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type CreateKitOptions, type Kit, type KitConfigInput, type KitPlugin } from '@w3kit/core';
-import { appFor } from '@w3kit/core/testing';
+import { appFor, createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@w3kit/core/testing';
 import * as client from 'openid-client';
 import { oidc, type OidcOptions } from '@w3kit/oidc';
 
@@ -143,4 +143,38 @@ export async function authorizeWithPassword(
   }
   assert.ok(step.res.status >= 300 && step.res.status < 400, `expected the redirect to the relying party, got ${step.res.status}: ${await step.res.text()}`);
   return { callback: new URL(step.url), codeVerifier, state };
+}
+
+export interface OpFixture {
+  db: TestDatabase;
+  op: OpServer;
+  config: client.Configuration;
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * Registers mocha hooks for a suite: a fresh database of `kind`, an OP server on it, and one
+ * confidential client with the relying party's discovered configuration.
+ */
+export function useOpWithClient(
+  kind: TestDatabaseKind,
+  client: { name: string; redirectUris: string[]; postLogoutRedirectUris?: string[] },
+  options: OidcOptions = {},
+  extra: (fixture: OpFixture) => Parameters<typeof startOpServer>[2] = () => ({}),
+): OpFixture {
+  const fixture = {} as OpFixture;
+  before(async () => {
+    fixture.db = await createTestDatabase(kind);
+    fixture.op = await startOpServer(fixture.db.url, options, extra(fixture));
+    const created = await fixture.op.kit.services.oidcClientService.create(client);
+    fixture.clientId = created.client_id;
+    fixture.clientSecret = created.client_secret!;
+    fixture.config = await discover(fixture.op.issuer, created.client_id, created.client_secret);
+  });
+  after(async () => {
+    await fixture.op?.close();
+    await fixture.db?.drop();
+  });
+  return fixture;
 }
