@@ -49,7 +49,7 @@ export function oidc(options: OidcOptions = {}) {
       /** Dynamic registrations per client IP (when on). */
       'oidc.registration': { limit: 10, windowSeconds: 3600 },
     },
-    routes: [{ api: OIDC_API, basePath: resolved.basePath, format: 'finenex', routes: [...protocolRoutes(resolved), ...interactionRoutes] }],
+    routes: [{ api: OIDC_API, basePath: resolved.basePath, format: 'oauth', routes: [...protocolRoutes(resolved), ...interactionRoutes] }],
     register(container, { config }) {
       container.register({
         oidcOptions: asValue(resolved),

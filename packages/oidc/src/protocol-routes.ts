@@ -25,7 +25,6 @@ export function protocolRoutes(options: { dynamicRegistration: boolean }) {
     protocolRoute('GET', '/.well-known/openid-configuration', 'OpenID Provider discovery document.'),
     protocolRoute('GET', '/jwks', 'The OP’s public signing keys (JWKS).'),
     protocolRoute('GET', '/auth', 'Authorization endpoint (code flow with PKCE S256).'),
-    protocolRoute('POST', '/auth', 'Authorization endpoint, form post.'),
     protocolRoute('GET', '/auth/:uid', 'Resumes an authorization request after the interaction.'),
     protocolRoute('POST', '/token', 'Token endpoint: authorization_code (with code_verifier) and refresh_token grants.', 'oidc.token'),
     protocolRoute('GET', '/me', 'UserInfo endpoint.'),
@@ -33,7 +32,6 @@ export function protocolRoutes(options: { dynamicRegistration: boolean }) {
     protocolRoute('POST', '/token/revocation', 'Token revocation (RFC 7009).', 'oidc.token'),
     protocolRoute('POST', '/token/introspection', 'Token introspection (RFC 7662).', 'oidc.token'),
     protocolRoute('GET', '/session/end', 'RP-initiated logout.'),
-    protocolRoute('POST', '/session/end', 'RP-initiated logout, form post.'),
     protocolRoute('POST', '/session/end/confirm', 'Confirms an RP-initiated logout (the logout page’s form).'),
     protocolRoute('GET', '/session/end/success', 'After a logout without a post_logout_redirect_uri.'),
   ];
