@@ -1,5 +1,5 @@
 import type { Clock } from '@w3kit/core';
-import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Adapter, AdapterPayload, errors } from 'oidc-provider';
 import type { OidcPayloadStore, StoredPayload } from './payload-store.js';
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -15,7 +15,7 @@ function toAdapterPayload(stored: StoredPayload | null): AdapterPayload | undefi
  * node-oidc-provider's `adapter` option: one adapter per model, all over one `OidcPayloadStore`
  * (the kit's database), so every instance sees every session, code and token.
  */
-export function payloadAdapterFactory(store: OidcPayloadStore, clock: Clock): (model: string) => Adapter {
+export function payloadAdapterFactory(store: OidcPayloadStore, clock: Clock, InvalidGrant: typeof errors.InvalidGrant): (model: string) => Adapter {
   return (model) => ({
     async upsert(id, payload, expiresIn) {
       const expiresAt = typeof expiresIn === 'number' ? new Date(clock.now().getTime() + expiresIn * 1000) : null;
@@ -38,7 +38,7 @@ export function payloadAdapterFactory(store: OidcPayloadStore, clock: Clock): (m
       if (await store.consume(model, id, clock.now())) return;
       const grantId = (await store.find(model, id, clock.now()))?.payload['grantId'];
       if (typeof grantId === 'string') await store.revokeByGrantId(grantId);
-      throw new errors.InvalidGrant(`${model === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);
+      throw new InvalidGrant(`${model === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);
     },
     async destroy(id) {
       await store.destroy(model, id);

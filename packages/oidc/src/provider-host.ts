@@ -2,7 +2,8 @@ import type { AccountDirectory, Clock, EnvelopeEncryption, KitConfig, Logger } f
 import type { AccountService } from '@w3kit/auth';
 import compose from 'koa-compose';
 import type { Context, Middleware } from 'koa';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { matchesClientSecret } from './client-secrets.js';
 import { kitPageHeaders } from '@w3kit/auth';
 import { renderLogoutPage, renderOpMessagePage } from './interaction-page.js';
@@ -78,9 +79,12 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
   let current: { version: string; provider: Provider; middleware: Middleware; checkedAt: number } | undefined;
   let building: Promise<NonNullable<typeof current>> | undefined;
 
-  function build(version: string, keys: Configuration['jwks']): Provider {
+  async function build(version: string, keys: Configuration['jwks']): Promise<Provider> {
+    // Loaded on the first OIDC request, not at startup: a CLI run or a server that serves no
+    // OIDC request never loads it (nor prints its runtime notice, see docs/oidc.md).
+    const { default: ProviderClass, errors } = await import('oidc-provider');
     const configuration: Configuration = {
-      adapter: payloadAdapterFactory(store, clock),
+      adapter: payloadAdapterFactory(store, clock, errors.InvalidGrant),
       jwks: keys,
       cookies: {
         keys: cookieKeys,
@@ -145,7 +149,7 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
         ctx.body = renderOpMessagePage('Sign-in failed', `${out.error}: ${out.error_description ?? ''}`.trim());
       },
     };
-    const provider = new Provider(issuer, configuration);
+    const provider = new ProviderClass(issuer, configuration);
     // Client secrets are stored hashed (client-secrets.ts): compare the hash of what was sent.
     provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
       return matchesClientSecret(this.clientSecret, actual);
@@ -160,7 +164,7 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
       current.checkedAt = Date.now();
       return current;
     }
-    const provider = build(keySet.version, { keys: keySet.keys as never });
+    const provider = await build(keySet.version, { keys: keySet.keys as never });
     current = { version: keySet.version, provider, middleware: compose(provider.middleware) as Middleware, checkedAt: Date.now() };
     return current;
   }
