@@ -191,7 +191,8 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
       // `ctx.mountPath`, and from the issuer's origin (never a Host header the client chose).
       ctx.path = path.slice(prefix.length) || '/';
       (ctx as Context & { mountPath?: string }).mountPath = prefix;
-      Object.defineProperty(ctx.request, 'origin', { value: issuerOrigin, configurable: true });
+      const request = ctx.request;
+      Object.defineProperty(request, 'href', { get: () => `${issuerOrigin}${request.originalUrl}`, configurable: true });
       try {
         await middleware(ctx, async () => undefined);
       } finally {

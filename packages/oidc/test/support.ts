@@ -83,12 +83,20 @@ export class Browserless {
     return res;
   }
 
+  /**
+   * Other origins that are the OP too (the issuer's, when the browser talks to one instance of
+   * several): redirects to them are sent to the `origin` the browser uses, as a load balancer would.
+   */
+  readonly sameOp: string[] = [];
+
   /** Follows redirects while they stay on `origin`; returns the first answer that is not one (or the redirect that leaves). */
   async follow(url: string, origin: string, init: RequestInit = {}): Promise<{ res: Response; url: string }> {
     let res = await this.request(url, init);
     let current = url;
     while (res.status >= 300 && res.status < 400) {
-      const next = new URL(res.headers.get('location')!, current).href;
+      let next = new URL(res.headers.get('location')!, current).href;
+      const op = this.sameOp.find((o) => next.startsWith(`${o}/`));
+      if (op) next = `${origin}${next.slice(op.length)}`;
       if (!next.startsWith(origin)) return { res, url: next };
       current = next;
       res = await this.request(next);
@@ -131,6 +139,7 @@ export async function authorizeWithPassword(
   });
   const browser = input.browser ?? new Browserless();
   const origin = input.opOrigin;
+  browser.sameOp.push(new URL(config.serverMetadata().issuer).origin);
   const rewrite = (u: string) => `${origin}${new URL(u).pathname}${new URL(u).search}`;
   let step = await browser.follow(rewrite(url.href), origin);
   assert.equal(step.res.status, 200, `the login page: ${await step.res.clone().text()}`);
