@@ -101,13 +101,13 @@ describe('hostile-input fuzzing of every endpoint', () => {
         await db?.drop();
       });
 
-      it('enumerates every endpoint of the four plugins from the OpenAPI document', () => {
+      it('enumerates every endpoint of the plugins from the OpenAPI document', () => {
         const served = full.kit.routes.map((route) => route.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/(.)\/$/, '$1'));
         assert.deepEqual(operations.map((op) => op.key.replace(/(.)\/$/, '$1')).sort(), served.sort());
-        for (const prefix of ['/rest/v1/auth/', '/rest/v1/nft/', '/api/attestations/', '/v2/did/', '/v2/auth/', '/credentials/']) {
+        for (const prefix of ['/rest/v1/auth/', '/rest/v1/nft/', '/api/attestations/', '/v2/did/', '/v2/auth/', '/credentials/', '/oidc/']) {
           assert.ok(operations.some((op) => op.template.startsWith(prefix)), `no endpoint under ${prefix}`);
         }
-        assert.ok(operations.every((op) => ['web3connect', 'origin', 'finenex'].includes(op.format)), 'every operation names its wire format');
+        assert.ok(operations.every((op) => ['web3connect', 'origin', 'finenex', 'oauth'].includes(op.format)), 'every operation names its wire format');
       });
 
       // The endpoints come from the kit itself, so they are known only once it runs: one test walks

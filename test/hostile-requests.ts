@@ -32,7 +32,7 @@ export interface JsonSchema {
   default?: unknown;
 }
 
-export type WireFormatName = 'web3connect' | 'origin' | 'finenex';
+export type WireFormatName = 'web3connect' | 'origin' | 'finenex' | 'oauth';
 
 /** One operation of the OpenAPI document, as the fuzzer needs it. */
 export interface Operation {
@@ -237,6 +237,10 @@ export function errorShapeProblem(format: WireFormatName, status: number, body: 
     case 'finenex': {
       const ok = body['status'] === status && typeof body['error'] === 'string' && typeof body['code'] === 'string' && typeof body['message'] === 'string' && typeof body['path'] === 'string';
       return ok ? null : 'not the Finenex error body';
+    }
+    case 'oauth': {
+      const ok = typeof body['error'] === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(body['error']) && (body['error_description'] === undefined || typeof body['error_description'] === 'string');
+      return ok ? null : 'not the OAuth {error, error_description} body';
     }
   }
 }

@@ -20,9 +20,15 @@ commands:
   user set-password --id <login id or email> [--password-stdin]
                                              set a new password (from stdin or ${PASSWORD_ENV}); ends every
                                              session of the account
-  keys rotate                                a new token signing key signs from now on; earlier tokens stay valid
+  keys rotate                                a new token signing key signs from now on (the kit's access tokens and
+                                             the OpenID provider's ID tokens); earlier tokens stay valid
   keys retire <kid>                          a rotated key stops verifying: the tokens it signed are refused
-                                             (running instances within 5 s)
+                                             (running instances within 5 s); an OIDC kid leaves the OP's JWKS
+  oidc client create --name <n> --redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-redirect-uri <uri>…] [--public]
+                                             register a relying party; prints client_id and client_secret (shown once;
+                                             --public: no secret, PKCE only)
+  oidc client list                           the registered relying parties (no secrets)
+  oidc client delete --client-id <id>        remove a relying party; its tokens stop working
   help                                       show this text
 
 Passwords: --password-stdin reads standard input (one trailing line break dropped);
@@ -135,17 +141,53 @@ const commands: Record<string, Command> = {
   keys: subcommands('keys', {
     async rotate(args) {
       parseArgs({ args, options: {}, strict: true });
-      await withKit(async (kit) => kit.services.tokenService.rotateSigningKey());
+      await withKit(async (kit) => ({ ...(await kit.services.tokenService.rotateSigningKey()), oidc_kid: (await kit.services.oidcSigningKeys.rotate()).kid }));
     },
     async retire(args) {
       const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
       const [kid, ...extra] = positionals;
       if (!kid || extra.length > 0) throw new UsageError('keys retire needs exactly one <kid> (see /.well-known/jwks.json)');
       await withKit(async (kit) => {
-        await kit.services.tokenService.retireSigningKey(kid);
+        // A kid names a key of the kit's access tokens or of the OpenID provider (see /oidc/jwks).
+        const oidcKeys = (await kit.services.oidcSigningKeys.keySet()).keys.map((k) => k.kid);
+        if (oidcKeys.includes(kid)) await kit.services.oidcSigningKeys.retire(kid);
+        else await kit.services.tokenService.retireSigningKey(kid);
         return { retired: kid };
       });
     },
+  }),
+  oidc: subcommands('oidc', {
+    client: subcommands('oidc client', {
+      async create(args) {
+        const { values } = parseArgs({
+          args,
+          strict: true,
+          options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' } },
+        });
+        required(values as Record<string, string | undefined>, 'name');
+        if (!values['redirect-uri']?.length) throw new UsageError('missing --redirect-uri');
+        await withKit(async (kit) =>
+          kit.services.oidcClientService.create({
+            name: values.name!,
+            redirectUris: values['redirect-uri']!,
+            postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
+            public: values.public === true,
+          }),
+        );
+      },
+      async list(args) {
+        parseArgs({ args, options: {}, strict: true });
+        await withKit(async (kit) => kit.services.oidcClientService.list());
+      },
+      async delete(args) {
+        const { values } = parseArgs({ args, strict: true, options: { 'client-id': { type: 'string' } } });
+        required(values, 'client-id');
+        await withKit(async (kit) => {
+          if (!(await kit.services.oidcClientService.remove(values['client-id']!))) throw new UsageError(`no client has the id "${values['client-id']}"`);
+          return { deleted: values['client-id'] };
+        });
+      },
+    }),
   }),
   async help() {
     process.stdout.write(`${USAGE}\n`);

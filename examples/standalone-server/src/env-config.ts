@@ -77,6 +77,12 @@ export interface ServerConfig {
   siweSignUp: boolean;
   /** `SIWE_STATEMENT`: when set, the statement every Sign-In with Ethereum message must carry. */
   siweStatement: string | undefined;
+  /** `OIDC_SIGNING_ALGORITHM`, `RS256` (default), `ES256` or `EdDSA`: the OpenID provider's ID token keys. */
+  oidcSigningAlgorithm: 'RS256' | 'ES256' | 'EdDSA';
+  /** `OIDC_DYNAMIC_REGISTRATION`, `true` or `false` (default): OpenID Connect dynamic client registration at `/oidc/reg`. */
+  oidcDynamicRegistration: boolean;
+  /** `OIDC_REFRESH_TOKEN_TTL_SECONDS`, default 1209600 (14 days): lifetime of the OP's refresh tokens and grants. */
+  oidcRefreshTokenTtlSeconds: number;
   /** What was filled in with a development default, to say so loudly at startup. */
   developmentDefaults: string[];
 }
@@ -285,6 +291,13 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   if (siweChainEntries.length === 0) problems.push('SIWE_CHAINS: at least one chain id');
   const siweSignUpVar = env['SIWE_SIGN_UP'];
   if (siweSignUpVar !== undefined && siweSignUpVar !== 'true' && siweSignUpVar !== 'false') problems.push('SIWE_SIGN_UP: use true or false');
+  const oidcSigningAlgorithm = env['OIDC_SIGNING_ALGORITHM'] ?? 'RS256';
+  if (!['RS256', 'ES256', 'EdDSA'].includes(oidcSigningAlgorithm)) problems.push(`OIDC_SIGNING_ALGORITHM: "${oidcSigningAlgorithm}" is not RS256, ES256 or EdDSA`);
+  const dynamicRegistrationVar = env['OIDC_DYNAMIC_REGISTRATION'];
+  if (dynamicRegistrationVar !== undefined && dynamicRegistrationVar !== 'true' && dynamicRegistrationVar !== 'false') problems.push('OIDC_DYNAMIC_REGISTRATION: use true or false');
+  const refreshTtlVar = env['OIDC_REFRESH_TOKEN_TTL_SECONDS'] ?? '1209600';
+  const oidcRefreshTokenTtlSeconds = /^\d{1,10}$/.test(refreshTtlVar) ? Number(refreshTtlVar) : NaN;
+  if (!(oidcRefreshTokenTtlSeconds > 0)) problems.push(`OIDC_REFRESH_TOKEN_TTL_SECONDS: "${refreshTtlVar}" is not a number of seconds (a positive integer)`);
 
   if (problems.length > 0) throw new EnvConfigError(problems);
   return {
@@ -329,6 +342,9 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     siweChains,
     siweSignUp: siweSignUpVar === 'true',
     siweStatement: env['SIWE_STATEMENT'],
+    oidcSigningAlgorithm: oidcSigningAlgorithm as ServerConfig['oidcSigningAlgorithm'],
+    oidcDynamicRegistration: dynamicRegistrationVar === 'true',
+    oidcRefreshTokenTtlSeconds,
     developmentDefaults,
   };
 }

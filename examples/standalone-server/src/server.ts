@@ -4,6 +4,7 @@ import { createKit, createLogger, createSmtpEmailSender, createTwilioSmsSender, 
 import { did } from '@w3kit/did';
 import { nft } from '@w3kit/nft';
 import { siwe } from '@w3kit/siwe';
+import { oidc } from '@w3kit/oidc';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './env-config.js';
@@ -29,6 +30,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       twitter: config.twitter,
       ...(config.attestationAppOrigin ? { openerOrigin: config.attestationAppOrigin } : {}),
     }),
+    oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds }),
   ];
 }
 

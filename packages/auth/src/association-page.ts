@@ -132,7 +132,8 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-function layout(title: string, body: string, script = ''): string {
+/** A whole page in the kit's style around `body` (HTML the caller escaped); other plugins' pages use it too. */
+export function layout(title: string, body: string, script = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>

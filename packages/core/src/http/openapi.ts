@@ -46,6 +46,11 @@ const errorSchemas: Record<WireFormatName, JsonObject> = {
       issues: { type: 'array', items: { type: 'string' } },
     },
   },
+  oauth: {
+    type: 'object',
+    required: ['error'],
+    properties: { error: { type: 'string' }, error_description: { type: 'string' } },
+  },
 };
 
 function successSchema(format: WireFormatName, route: AnyRouteSpec): JsonObject {

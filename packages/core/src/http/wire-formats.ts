@@ -6,9 +6,11 @@ import type { KitError } from '../errors.js';
  * - `web3connect`: every body is `{status, result, error}`;
  * - `origin`: success is the documented body, errors are `{errors: ["field: message", …]}`;
  * - `finenex`: success is the documented body, errors are a plain object shaped like the
- *   Spring Boot default the original server produced (`{status, error, code, message, path}`).
+ *   Spring Boot default the original server produced (`{status, error, code, message, path}`);
+ * - `oauth`: OAuth 2.0 / OpenID Connect endpoints (the oidc plugin): success is the protocol's
+ *   body, errors are RFC 6749 §5.2's `{error, error_description}`, the code in lower case.
  */
-export type WireFormatName = 'web3connect' | 'origin' | 'finenex';
+export type WireFormatName = 'web3connect' | 'origin' | 'finenex' | 'oauth';
 
 export interface WireFormat {
   readonly name: WireFormatName;
@@ -58,5 +60,10 @@ export const wireFormats: Record<WireFormatName, WireFormat> = {
       ...(error.issues.length > 0 ? { issues: issueLines(error) } : {}),
       ...(error.expose && error.details ? error.details : {}),
     }),
+  },
+  oauth: {
+    name: 'oauth',
+    success: (result) => result,
+    error: (error) => ({ error: error.expose ? error.code.toLowerCase() : 'server_error', error_description: issueLines(error).join(' ') }),
   },
 };

@@ -1,0 +1,1 @@
+export { payloadStoreConformanceCases, type PayloadStoreConformanceCase } from './payload-store-conformance.js';
