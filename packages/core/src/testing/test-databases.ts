@@ -4,17 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 
-export type TestDatabaseKind = 'sqlite' | 'mariadb';
+export type TestDatabaseKind = 'sqlite' | 'mariadb' | 'postgres';
 
 /**
  * The databases every storage test runs against: `sqlite` always, `mariadb` when `MYSQL_URL`
- * points at a server (the test command starts one). `W3KIT_TEST_DATABASES=sqlite` narrows it.
+ * points at a server, `postgres` when `POSTGRES_URL` does (the test command starts both).
+ * `W3KIT_TEST_DATABASES=sqlite` (or `mariadb,postgres`, …) narrows it.
  */
 export function testDatabases(): TestDatabaseKind[] {
-  const wanted = (process.env['W3KIT_TEST_DATABASES'] ?? 'sqlite,mariadb').split(',');
+  const wanted = (process.env['W3KIT_TEST_DATABASES'] ?? 'sqlite,mariadb,postgres').split(',');
   const kinds: TestDatabaseKind[] = [];
   if (wanted.includes('sqlite')) kinds.push('sqlite');
   if (wanted.includes('mariadb') && process.env['MYSQL_URL']) kinds.push('mariadb');
+  if (wanted.includes('postgres') && process.env['POSTGRES_URL']) kinds.push('postgres');
   return kinds;
 }
 
@@ -22,16 +24,17 @@ export interface TestDatabase {
   kind: TestDatabaseKind;
   /** A URL for `createDatabase` / `createKit`; several kits may open it at once. */
   url: string;
-  /** Drops the database (MariaDB) or deletes its folder (SQLite). */
+  /** Drops the database (MariaDB, PostgreSQL) or deletes its folder (SQLite). */
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database of that kind: a new schema on the MariaDB server, a new SQLite file. */
+/** A fresh, empty database of that kind: a new schema on the MariaDB server, a new database on the PostgreSQL server, a new SQLite file. */
 export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'w3kit-test-'));
     return { kind, url: `sqlite:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
+  if (kind === 'postgres') return createPostgresDatabase();
   const server = process.env['MYSQL_URL'];
   if (!server) throw new Error('MYSQL_URL is not set; the MariaDB tests need a server');
   const name = `w3kit_t_${randomBytes(6).toString('hex')}`;
@@ -52,6 +55,36 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
         await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
       } finally {
         await admin.end();
+      }
+    },
+  };
+}
+
+async function createPostgresDatabase(): Promise<TestDatabase> {
+  const server = process.env['POSTGRES_URL'];
+  if (!server) throw new Error('POSTGRES_URL is not set; the PostgreSQL tests need a server');
+  const pg = (await import('pg')).default;
+  const name = `w3kit_t_${randomBytes(6).toString('hex')}`;
+  const base = new URL(server);
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`);
+  } finally {
+    await admin.end();
+  }
+  base.pathname = `/${name}`;
+  return {
+    kind: 'postgres',
+    url: base.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: server });
+      await client.connect();
+      try {
+        // WITH (FORCE): a kit a test forgot to close must not keep its database around
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
       }
     },
   };
