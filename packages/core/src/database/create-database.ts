@@ -112,8 +112,10 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
         ...config,
         types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
       });
-      // An idle client whose server went away emits 'error' on the pool; without a listener that would crash the process.
+      // A client whose server went away emits 'error' (an idle one on the pool, a checked-out one on
+      // itself, beside failing its query); without a listener either would crash the process.
       pool.on('error', () => {});
+      pool.on('connect', (client) => client.on('error', () => {}));
       return pool;
     },
   });
