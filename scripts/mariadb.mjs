@@ -1,22 +1,23 @@
 // Starts a throwaway MariaDB server on a temporary datadir and a free loopback port.
 // Used by the test runner and the benchmarks; nothing here touches a system database.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { controlServer } from './throwaway-server.mjs';
 
 const require = createRequire(join(process.cwd(), 'packages/core/package.json'));
 
-function which(name) {
+export function which(name) {
   for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]) {
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
   return null;
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -98,46 +99,14 @@ export async function startMariadb({ log = () => {}, bufferPoolSize = '2G' } = {
   }
 
   /** SIGTERM (a clean shutdown, SIGKILL after 15 s), or SIGKILL at once (a crash). */
-  async function halt({ child, exited }, signal = 'SIGTERM') {
-    child.kill(signal);
+  async function halt({ child, exited }, crash = false) {
+    child.kill(crash ? 'SIGKILL' : 'SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
   }
 
-  let running;
-  try {
-    running = await launch();
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const server = await controlServer({ name: 'MariaDB', url: `mysql://w3kit:w3kit@127.0.0.1:${port}/`, port, dir, launch, halt });
   log(`MariaDB ${port} started in ${datadir}`);
-  let stopped = false;
-  return {
-    url: `mysql://w3kit:w3kit@127.0.0.1:${port}/`,
-    port,
-    get pid() {
-      return running?.child.pid;
-    },
-    async shutdown({ crash = false } = {}) {
-      if (stopped || !running) return;
-      const current = running;
-      running = undefined;
-      await halt(current, crash ? 'SIGKILL' : 'SIGTERM');
-    },
-    async restart() {
-      if (stopped) throw new Error('MariaDB was stopped for good');
-      if (running) await halt(running);
-      running = undefined;
-      running = await launch();
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      if (running) await halt(running);
-      running = undefined;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return server;
 }

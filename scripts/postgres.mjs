@@ -3,11 +3,12 @@
 // PostgreSQL refuses to run as root: as root, the server runs as the `postgres` user (Debian's
 // package creates it), with the datadir handed to that user.
 import { spawn, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chownSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { freePort } from './mariadb.mjs';
+import { controlServer } from './throwaway-server.mjs';
 
 const require = createRequire(join(process.cwd(), 'packages/core/package.json'));
 
@@ -20,17 +21,6 @@ function binDir() {
     .filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'postgres')))
     .sort((a, b) => Number(b) - Number(a));
   return majors.length ? join(root, majors[0], 'bin') : null;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** The uid/gid to run the server as: ourselves, or `postgres` when we are root. */
@@ -156,39 +146,7 @@ export async function startPostgres({ log = () => {}, sharedBuffers = '256MB', m
     }
   }
 
-  let running;
-  try {
-    running = await launch();
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const server = await controlServer({ name: 'PostgreSQL', url: `postgres://w3kit:w3kit@127.0.0.1:${port}/postgres`, port, dir, launch, halt });
   log(`PostgreSQL ${port} started in ${datadir}`);
-  let stopped = false;
-  return {
-    url: `postgres://w3kit:w3kit@127.0.0.1:${port}/postgres`,
-    port,
-    get pid() {
-      return running?.child.pid;
-    },
-    async shutdown({ crash = false } = {}) {
-      if (stopped || !running) return;
-      const current = running;
-      running = undefined;
-      await halt(current, crash);
-    },
-    async restart() {
-      if (stopped) throw new Error('PostgreSQL was stopped for good');
-      if (running) await halt(running);
-      running = undefined;
-      running = await launch();
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      if (running) await halt(running);
-      running = undefined;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return server;
 }
