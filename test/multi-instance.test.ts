@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CLAIM_TYPES, claimHash, recoverClaimSigner } from '@w3kit/attestations';
 import { createTestDatabase, startTwilioStandIn, type TestDatabase, type TwilioStandIn } from '@w3kit/core/testing';
-import { Wallet } from 'ethers';
+import { getBytes, Wallet } from 'ethers';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import request from 'supertest';
 import { eventually, mintBody, openOperator, sleep, type Operator } from './deployment-fixtures.js';
@@ -196,7 +196,7 @@ describe('mariadb', () => {
         assert.equal((await request(b.url).post('/api/attestations/phone/generate-code').send({ phone })).status, 200);
         const fresh = await request(b.url).post('/api/attestations/phone/verify').send({ identity: IDENTITY, phone, code: lastSmsCode(phone) });
         assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
-        const expected = await new Wallet(env['ATTESTATION_SIGNER_KEY']!).signMessage(claimHash({ identity: IDENTITY, claimType: CLAIM_TYPES.phone, data: 'phone verified' }));
+        const expected = await new Wallet(env['ATTESTATION_SIGNER_KEY']!).signMessage(getBytes(claimHash({ identity: IDENTITY, claimType: CLAIM_TYPES.phone, data: 'phone verified' })));
         assert.deepEqual(fresh.body, { 'claim-type': CLAIM_TYPES.phone, signature: expected, data: 'phone verified' });
       });
     });

@@ -17,7 +17,7 @@ export const BENCH_TWILIO = { accountSid: 'ACbench0000000000000000000000000000',
 
 /** The standalone server's composition: every plugin, production options (no login demo page). */
 export function mixedPlugins(signerKey: string): KitPlugin[] {
-  return [auth(), did({ loginDemoPage: false }), nft(), attestations({ signerKey })];
+  return [auth(), did({ loginDemoPage: false }), nft(), attestations({ signerKey, openerOrigin: 'https://dapp.example' })];
 }
 
 // One load generator on one IP plays every user, and a few hundred seeded users log in again and

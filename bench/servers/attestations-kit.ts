@@ -3,4 +3,4 @@
 import { attestations } from '@w3kit/attestations';
 import { serveKit } from './kit-server.js';
 
-await serveKit([attestations({ signerKey: process.env['ATTESTATION_SIGNER_KEY']! })]);
+await serveKit([attestations({ signerKey: process.env['ATTESTATION_SIGNER_KEY']!, openerOrigin: 'https://dapp.example' })]);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { persistedDevelopmentSecret } from '@w3kit/core';
+import { createProxyMatcher, persistedDevelopmentSecret, SERVE_DEFAULTS, weakKeyReason } from '@w3kit/core';
 
 /**
  * The standalone server's configuration, read from environment variables. Each variable is
@@ -17,8 +17,20 @@ export interface ServerConfig {
   dataDir: string;
   /** `DATABASE_URL`, default `sqlite:<dataDir>/w3kit.db`; `mysql://user:pass@host:port/db` for MySQL/MariaDB, `postgres://…` for PostgreSQL. */
   databaseUrl: string;
-  /** `PUBLIC_URL`, default `http://127.0.0.1:<port>`: base URL in links, token URIs and the button JS. */
+  /** `PUBLIC_URL`, default `http://127.0.0.1:<port>`: base URL in links, token URIs and the button JS; https in production. */
   publicUrl: string;
+  /** `W3KIT_ALLOW_HTTP_PUBLIC_URL=1`: production accepts an `http:` PUBLIC_URL (a TLS-terminating proxy on this host serves the https one); logged at startup. */
+  allowHttpPublicUrl: boolean;
+  /** `TRUSTED_PROXIES`, comma-separated IPs and CIDRs whose X-Forwarded-For is believed; default none (the socket's peer is the client). */
+  trustedProxies: string[];
+  /** `DOCS`, `true` (default) or `false`: serve `/docs` and `/openapi.json`. */
+  serveDocs: boolean;
+  /** `HSTS_MAX_AGE_SECONDS`, default 31536000: Strict-Transport-Security in production with an https PUBLIC_URL; 0 sends none. */
+  hstsMaxAgeSeconds: number;
+  /** `HTTP_REQUEST_TIMEOUT_MS` (30000), `HTTP_HEADERS_TIMEOUT_MS` (15000), `HTTP_KEEP_ALIVE_TIMEOUT_MS` (5000), `HTTP_MAX_CONNECTIONS` (1000): the HTTP server's limits. */
+  http: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  /** `ATTESTATION_APP_ORIGIN`: the dapp's origin, the only one the OAuth redirect pages post their message to; required in production (default `*` elsewhere). */
+  attestationAppOrigin: string | undefined;
   /** `W3KIT_MASTER_KEY`, 64 hex characters; generated into `<dataDir>/master-key` in development. */
   masterKey: string;
   /** `W3KIT_PREVIOUS_MASTER_KEYS`, comma-separated: earlier keys that still decrypt during a rotation. */
@@ -31,6 +43,8 @@ export interface ServerConfig {
   sessionLifetimeSeconds: number;
   /** `SMTP_URL` (`smtp://user:pass@host:port`, `smtps://…`); unset: email is logged (development only). */
   smtpUrl: string | undefined;
+  /** STARTTLS is mandatory for an `smtp://` SMTP_URL: in production, unless the relay is on this host (loopback). */
+  smtpRequireTls: boolean;
   /** `ATTESTATION_SIGNER_KEY`, 0x + 64 hex: the key that signs attestations; generated in development, required in production. */
   attestationSignerKey: string | undefined;
   /** `ATTESTATION_SIGNATURE_FORM`, `bytes32` (default, valid in Origin's on-chain ClaimVerifier) or `legacy-hex-string` (the seed samples' form). */
@@ -72,9 +86,31 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
 const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
+
+/** A yes/no variable: `1`/`true` or `0`/`false`; anything else is a problem. */
+function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  problems.push(`${name}: use true or false (or 1 or 0)`);
+  return fallback;
+}
+
+/** A positive integer variable (milliseconds, counts), or its default. */
+function positiveInteger(env: Env, name: string, fallback: number, problems: string[], minimum = 1): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,10}$/.test(value) || Number(value) < minimum) {
+    problems.push(`${name}: "${value}" is not an integer of at least ${minimum}`);
+    return fallback;
+  }
+  return Number(value);
+}
 
 /** Variables that only work together: all set (returned) or none (undefined); anything between is a problem. */
-function settingGroup<K extends string>(env: Env, names: Record<K, string>, optional: readonly NoInfer<K>[], problems: string[]): Record<K, string | undefined> | undefined {
+function settingGroup<K extends string>(env: Env, names: Record<K, string>, optional: readonly NoInfer<K>[], problems: string[], production: boolean): Record<K, string | undefined> | undefined {
   const values = Object.fromEntries(Object.entries<string>(names).map(([key, name]) => [key, env[name]])) as Record<K, string | undefined>;
   const required = (Object.keys(names) as K[]).filter((key) => !optional.includes(key));
   const given = required.filter((key) => values[key] !== undefined && values[key] !== '');
@@ -86,7 +122,10 @@ function settingGroup<K extends string>(env: Env, names: Record<K, string>, opti
   }
   for (const key of optional) {
     const value = values[key];
-    if (value !== undefined && names[key]!.endsWith('_URL') && !HTTP_URL.test(value)) problems.push(`${names[key]}: "${value}" is not an http(s) URL`);
+    if (value === undefined || !names[key]!.endsWith('_URL')) continue;
+    if (!HTTP_URL.test(value)) problems.push(`${names[key]}: "${value}" is not an http(s) URL`);
+    // the app secret or auth token goes to this URL: never in clear in production
+    else if (production && !value.startsWith('https:')) problems.push(`${names[key]}: must be https: in production (it carries the provider credentials)`);
   }
   return values;
 }
@@ -106,7 +145,11 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   if (!/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
     problems.push('DATABASE_URL: use sqlite:<file>, sqlite::memory:, mysql://user:password@host:port/database or postgres://user:password@host:port/database');
   }
-  if (env['DATABASE_URL'] === undefined) developmentDefaults.push(`DATABASE_URL (SQLite in ${dataDir})`);
+  if (env['DATABASE_URL'] === undefined) {
+    // an implicit SQLite file in production is one instance's private database, usually by accident
+    if (production) problems.push('DATABASE_URL: required in production (mysql://user:password@host:port/database, or sqlite:<file> said explicitly)');
+    developmentDefaults.push(`DATABASE_URL (SQLite in ${dataDir})`);
+  }
 
   let publicUrl = env['PUBLIC_URL'] ?? `http://127.0.0.1:${port}`;
   if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(publicUrl)) problems.push(`PUBLIC_URL: "${publicUrl}" is not an http(s) URL`);
@@ -115,6 +158,25 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     if (production) problems.push('PUBLIC_URL: required in production (the URL clients reach this server at)');
     developmentDefaults.push('PUBLIC_URL');
   }
+  const allowHttpPublicUrl = flag(env, 'W3KIT_ALLOW_HTTP_PUBLIC_URL', false, problems);
+  if (production && env['PUBLIC_URL'] !== undefined && publicUrl.startsWith('http:') && !allowHttpPublicUrl) {
+    problems.push('PUBLIC_URL: must be https: in production; behind a TLS-terminating proxy on this host that serves an http: URL, set W3KIT_ALLOW_HTTP_PUBLIC_URL=1');
+  }
+  const trustedProxies = (env['TRUSTED_PROXIES'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  try {
+    createProxyMatcher(trustedProxies);
+  } catch (error) {
+    problems.push(`TRUSTED_PROXIES: ${(error as Error).message.replace(/^trustedProxies: /, '')}`);
+  }
+  const serveDocs = flag(env, 'DOCS', true, problems);
+  const hstsMaxAgeSeconds = positiveInteger(env, 'HSTS_MAX_AGE_SECONDS', 31_536_000, problems, 0);
+  const http = {
+    requestTimeoutMs: positiveInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', SERVE_DEFAULTS.requestTimeoutMs, problems),
+    headersTimeoutMs: positiveInteger(env, 'HTTP_HEADERS_TIMEOUT_MS', SERVE_DEFAULTS.headersTimeoutMs, problems),
+    keepAliveTimeoutMs: positiveInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', SERVE_DEFAULTS.keepAliveTimeoutMs, problems),
+    maxConnections: positiveInteger(env, 'HTTP_MAX_CONNECTIONS', SERVE_DEFAULTS.maxConnections, problems),
+  };
+  if (http.headersTimeoutMs > http.requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS');
 
   let masterKey = env['W3KIT_MASTER_KEY'] ?? '';
   if (env['W3KIT_MASTER_KEY'] === undefined) {
@@ -124,6 +186,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
       developmentDefaults.push(`W3KIT_MASTER_KEY (generated into ${join(dataDir, 'master-key')})`);
     }
   } else if (!HEX_KEY.test(masterKey)) problems.push('W3KIT_MASTER_KEY: must be 64 hex characters (32 bytes)');
+  else if (production && weakKeyReason(masterKey)) problems.push(`W3KIT_MASTER_KEY: ${weakKeyReason(masterKey)}; use a random key (\`openssl rand -hex 32\`)`);
 
   const previousMasterKeys = (env['W3KIT_PREVIOUS_MASTER_KEYS'] ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   if (previousMasterKeys.some((k) => !HEX_KEY.test(k))) problems.push('W3KIT_PREVIOUS_MASTER_KEYS: each key must be 64 hex characters');
@@ -142,6 +205,9 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
 
   const smtpUrl = env['SMTP_URL'];
   if (smtpUrl !== undefined && !/^smtps?:\/\/\S+$/.test(smtpUrl)) problems.push('SMTP_URL: use smtp://user:password@host:port or smtps://…');
+  // codes and links travel in the mail: a relay elsewhere must take them over TLS (smtps://, or smtp:// with STARTTLS
+  // made mandatory, so a stripped STARTTLS offer fails the send instead of sending in clear)
+  const smtpRequireTls = production && smtpUrl !== undefined && smtpUrl.startsWith('smtp:') && !LOOPBACK_HOST.test(/^smtp:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?]*)/.exec(smtpUrl)?.[1] ?? '');
 
   let attestationSignerKey = env['ATTESTATION_SIGNER_KEY'];
   if (attestationSignerKey !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(attestationSignerKey)) {
@@ -153,6 +219,14 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   }
 
   if (attestationSignerKey === undefined && production) problems.push('ATTESTATION_SIGNER_KEY: required in production (the key that signs attestations)');
+  const signerWeakness = production && attestationSignerKey !== undefined && /^(0x)?[0-9a-fA-F]{64}$/.test(attestationSignerKey) ? weakKeyReason(attestationSignerKey.replace(/^0x/, '')) : undefined;
+  if (signerWeakness) problems.push(`ATTESTATION_SIGNER_KEY: ${signerWeakness}; use a random key (0x + \`openssl rand -hex 32\`)`);
+  const attestationAppOrigin = env['ATTESTATION_APP_ORIGIN'];
+  if (attestationAppOrigin !== undefined && !/^https?:\/\/[^\s/]+$/.test(attestationAppOrigin)) {
+    problems.push(`ATTESTATION_APP_ORIGIN: "${attestationAppOrigin}" is not an origin (scheme and host, no path: https://dapp.example)`);
+  } else if (attestationAppOrigin === undefined && production) {
+    problems.push("ATTESTATION_APP_ORIGIN: required in production (the dapp's origin, e.g. https://dapp.example: the only page the OAuth redirect pages hand their code to)");
+  }
 
   const attestationSignatureForm = env['ATTESTATION_SIGNATURE_FORM'] ?? 'bytes32';
   if (attestationSignatureForm !== 'bytes32' && attestationSignatureForm !== 'legacy-hex-string') {
@@ -162,16 +236,17 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   if (phoneNumberCheck !== 'valid' && phoneNumberCheck !== 'possible') problems.push(`PHONE_NUMBER_CHECK: "${phoneNumberCheck}" is not valid or possible`);
 
   const emailFrom = env['EMAIL_FROM'] ?? `w3kit <no-reply@${/^https?:\/\/([^\s/:]+)/.exec(publicUrl)?.[1] ?? 'localhost'}>`;
-  const twilioVars = settingGroup(env, { accountSid: 'TWILIO_ACCOUNT_SID', authToken: 'TWILIO_AUTH_TOKEN', from: 'TWILIO_FROM', baseUrl: 'TWILIO_BASE_URL' }, ['baseUrl'], problems);
+  const twilioVars = settingGroup(env, { accountSid: 'TWILIO_ACCOUNT_SID', authToken: 'TWILIO_AUTH_TOKEN', from: 'TWILIO_FROM', baseUrl: 'TWILIO_BASE_URL' }, ['baseUrl'], problems, production);
   if (twilioVars && !/^AC[0-9a-zA-Z]{8,}$/.test(twilioVars.accountSid!)) problems.push('TWILIO_ACCOUNT_SID: must look like AC…');
   const facebookVars = settingGroup(
     env,
     { appId: 'FACEBOOK_APP_ID', appSecret: 'FACEBOOK_APP_SECRET', dialogBaseUrl: 'FACEBOOK_DIALOG_URL', graphBaseUrl: 'FACEBOOK_GRAPH_URL', graphVersion: 'FACEBOOK_GRAPH_VERSION' },
     ['dialogBaseUrl', 'graphBaseUrl', 'graphVersion'],
     problems,
+    production,
   );
   if (facebookVars?.graphVersion !== undefined && !/^v\d+\.\d+$/.test(facebookVars.graphVersion)) problems.push('FACEBOOK_GRAPH_VERSION: must look like v19.0');
-  const twitterVars = settingGroup(env, { consumerKey: 'TWITTER_CONSUMER_KEY', consumerSecret: 'TWITTER_CONSUMER_SECRET', apiBaseUrl: 'TWITTER_API_URL' }, ['apiBaseUrl'], problems);
+  const twitterVars = settingGroup(env, { consumerKey: 'TWITTER_CONSUMER_KEY', consumerSecret: 'TWITTER_CONSUMER_SECRET', apiBaseUrl: 'TWITTER_API_URL' }, ['apiBaseUrl'], problems, production);
 
   const didChainIdVar = env['DID_CHAIN_ID'] ?? '1';
   const didChainId = /^\d{1,15}$/.test(didChainIdVar) ? Number(didChainIdVar) : NaN;
@@ -196,12 +271,19 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     dataDir,
     databaseUrl,
     publicUrl,
+    allowHttpPublicUrl,
+    trustedProxies,
+    serveDocs,
+    hstsMaxAgeSeconds,
+    http,
+    attestationAppOrigin,
     masterKey,
     previousMasterKeys,
     logLevel,
     dnsServers,
     sessionLifetimeSeconds,
     smtpUrl,
+    smtpRequireTls,
     attestationSignerKey,
     attestationSignatureForm: attestationSignatureForm as ServerConfig['attestationSignatureForm'],
     phoneNumberCheck: phoneNumberCheck as ServerConfig['phoneNumberCheck'],

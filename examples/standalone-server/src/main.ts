@@ -12,7 +12,10 @@ async function main(): Promise<void> {
       'DEVELOPMENT MODE: running on development defaults (generated keys, codes logged instead of sent). Never expose this server; set NODE_ENV=production with real settings for production.',
     );
   }
-  const { port } = await serveUntilSignal(app, { port: config.port, host: config.host, logger, close: () => kit.close() });
+  if (config.mode === 'production' && config.allowHttpPublicUrl && config.publicUrl.startsWith('http:')) {
+    logger.warn({ publicUrl: config.publicUrl }, 'W3KIT_ALLOW_HTTP_PUBLIC_URL=1: production with an http: PUBLIC_URL; only safe when a TLS-terminating proxy on this host serves it over https');
+  }
+  const { port } = await serveUntilSignal(app, { port: config.port, host: config.host, logger, close: () => kit.close(), ...config.http });
   const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   logger.info({ port, database: kit.services.database.displayUrl, mode: config.mode }, 'w3kit standalone server started');
   process.stdout.write(`listening on http://${shown}:${port}\n`);

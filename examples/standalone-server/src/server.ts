@@ -25,6 +25,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       phoneNumberCheck: config.phoneNumberCheck,
       facebook: config.facebook,
       twitter: config.twitter,
+      ...(config.attestationAppOrigin ? { openerOrigin: config.attestationAppOrigin } : {}),
     }),
   ];
 }
@@ -33,7 +34,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
 export function standaloneSenders(config: ServerConfig): CreateKitOptions['services'] {
   return {
     ...(config.twilio ? { smsSender: createTwilioSmsSender(config.twilio) } : {}),
-    ...(config.smtpUrl ? { emailSender: createSmtpEmailSender({ url: config.smtpUrl, from: config.emailFrom }) } : {}),
+    ...(config.smtpUrl ? { emailSender: createSmtpEmailSender({ url: config.smtpUrl, from: config.emailFrom, requireTls: config.smtpRequireTls }) } : {}),
   };
 }
 
@@ -56,11 +57,16 @@ export async function createStandaloneServer(config: ServerConfig, options: { mi
       publicUrl: config.publicUrl,
       masterKey: config.masterKey,
       previousMasterKeys: config.previousMasterKeys,
+      trustedProxies: config.trustedProxies,
+      serveDocs: config.serveDocs,
+      hstsMaxAgeSeconds: config.hstsMaxAgeSeconds,
       migrations: options.migrations ?? 'run',
       ...(typeof config.didVerifyRateLimit === 'number' ? { rateLimits: { 'did.verify': { limit: config.didVerifyRateLimit, windowSeconds: 60 } } } : {}),
     },
   });
-  const app = new Koa({ proxy: config.mode === 'production' });
+  // No `proxy: true`: the kit finds the client IP by its own trustedProxies (TRUSTED_PROXIES),
+  // and a Koa that trusted every X-Forwarded-* header would let any client pick its ctx.ip.
+  const app = new Koa();
   // The kit already logs every error with its request id; keep Koa's default stderr dump quiet.
   app.silent = true;
   app.use(kit.middleware());

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,14 @@ describe('standalone server: did', () => {
     const development = loadServerConfig({}, dir);
     assert.equal(development.didChainId, 1);
     assert.equal(development.didLoginDemo, true);
-    const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://id.example.com', W3KIT_MASTER_KEY: 'ab'.repeat(32), ATTESTATION_SIGNER_KEY: SIGNER };
+    const production = {
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://id.example.com',
+      W3KIT_MASTER_KEY: randomBytes(32).toString('hex'),
+      ATTESTATION_SIGNER_KEY: `0x${randomBytes(32).toString('hex')}`,
+      ATTESTATION_APP_ORIGIN: 'https://dapp.example',
+      DATABASE_URL: 'sqlite::memory:',
+    };
     assert.equal(loadServerConfig(production, dir).didLoginDemo, false);
     assert.equal(loadServerConfig({ ...production, DID_LOGIN_DEMO: 'true', DID_CHAIN_ID: '137' }, dir).didLoginDemo, true);
     assert.throws(

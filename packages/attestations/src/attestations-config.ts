@@ -52,9 +52,10 @@ export interface AttestationsOptions {
     callbackUrl?: string;
   };
   /**
-   * `targetOrigin` of the redirect pages' `postMessage` to their opener. Default `*`, as the
-   * seed documents (the opener is the dapp, wherever it runs); set the dapp's origin to keep
-   * the code from any other opener.
+   * `targetOrigin` of the redirect pages' `postMessage` to their opener: the dapp's origin
+   * (`https://dapp.example`), so a page of any other origin that opened the redirect page never
+   * receives the code or verifier. Required in production mode; elsewhere the default is `*`, as
+   * the seed documents.
    */
   openerOrigin?: string;
   /** The SMS text. Default: `Your verification code is 123456. It expires in 10 minutes.` */
@@ -87,6 +88,7 @@ export function resolveAttestationsOptions(options: AttestationsOptions): Resolv
   if (options.defaultPhoneCountry !== undefined && !/^[A-Z]{2}$/.test(options.defaultPhoneCountry)) {
     throw new TypeError('attestations: defaultPhoneCountry must be an ISO 3166 alpha-2 code such as "US"');
   }
+  // '*' stays for development and tests, as the seed has it; production refuses it at register
   const openerOrigin = options.openerOrigin ?? '*';
   if (openerOrigin !== '*' && !/^https?:\/\/[^\s/]+$/.test(openerOrigin)) throw new TypeError('attestations: openerOrigin must be "*" or an origin such as https://dapp.example');
   return {

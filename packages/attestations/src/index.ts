@@ -43,8 +43,12 @@ export function attestations(options: AttestationsOptions) {
     // expired OAuth flows go on the kit's housekeeping sweep (codes are core's and go on core's)
     housekeeping: ({ attestationFlowStore, clock }) => attestationFlowStore.purgeExpired(clock.now().getTime()),
     register(container, { config }) {
-      if (config.mode === 'production' && signer.address === TEST_SIGNER_ADDRESS) {
-        throw new KitConfigError(['attestations.signerKey: the well-known test key 0x…01 cannot sign claims in production; configure a secret key']);
+      if (config.mode === 'production') {
+        const problems: string[] = [];
+        if (signer.address === TEST_SIGNER_ADDRESS) problems.push('attestations.signerKey: the well-known test key 0x…01 cannot sign claims in production; configure a secret key');
+        // with '*', any page that opens the redirect page (a phishing site) is handed the code or verifier
+        if (resolved.openerOrigin === '*') problems.push("attestations.openerOrigin: required in production (the dapp's origin, e.g. https://dapp.example), so only the dapp receives the redirect pages' message");
+        if (problems.length > 0) throw new KitConfigError(problems);
       }
       container.register({
         attestationOptions: asValue(resolved),

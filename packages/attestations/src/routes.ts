@@ -1,4 +1,4 @@
-import { defineRoute, Type, type RouteGroup } from '@w3kit/core';
+import { clientIpOf, defineRoute, Type, type RouteGroup } from '@w3kit/core';
 import type { Context } from 'koa';
 import { flowProblemPage, openerMessagePage, type RenderedPage } from './redirect-pages.js';
 
@@ -39,7 +39,7 @@ const originRoutes = [
         countryCallingCode: body.country_calling_code,
         method: body.method,
         locale: body.locale,
-        clientIp: ctx.ip,
+        clientIp: clientIpOf(ctx),
       });
       return {};
     },
@@ -60,7 +60,7 @@ const originRoutes = [
     body: Type.Object({ email: Email }),
     response: Empty,
     async handler({ body, services, ctx }) {
-      await services.attestationService.sendEmailCode({ email: body.email, clientIp: ctx.ip });
+      await services.attestationService.sendEmailCode({ email: body.email, clientIp: clientIpOf(ctx) });
       return {};
     },
   }),
@@ -78,7 +78,7 @@ const originRoutes = [
     summary: 'Starts a Facebook flow: the login dialog URL to open in a new window.',
     description: 'The window comes back to /redirects/facebook/, which posts `facebook-code:<code>` to its opener.',
     response: AuthUrl,
-    handler: async ({ services, ctx }) => ({ url: await services.attestationService.facebookAuthUrl({ clientIp: ctx.ip }) }),
+    handler: async ({ services, ctx }) => ({ url: await services.attestationService.facebookAuthUrl({ clientIp: clientIpOf(ctx) }) }),
   }),
   defineRoute({
     method: 'POST',
@@ -94,7 +94,7 @@ const originRoutes = [
     summary: 'Starts a Twitter flow: the authenticate URL to open in a new window.',
     description: 'The window comes back to /redirects/twitter/, which posts `twitter-oauth-verifier:<verifier>` to its opener.',
     response: AuthUrl,
-    handler: async ({ services, ctx }) => ({ url: await services.attestationService.twitterAuthUrl({ clientIp: ctx.ip }) }),
+    handler: async ({ services, ctx }) => ({ url: await services.attestationService.twitterAuthUrl({ clientIp: clientIpOf(ctx) }) }),
   }),
   defineRoute({
     method: 'POST',

@@ -47,12 +47,12 @@ describe('attestations: composition and options', () => {
       assert.match(error.message, /attestations\.signerKey: the well-known test key/);
       return true;
     });
-    await assert.rejects(kitWith(attestations({ signerKey: SECRET_KEY }), 'production'), (error: KitConfigError) => {
+    await assert.rejects(kitWith(attestations({ signerKey: SECRET_KEY, openerOrigin: 'https://dapp.example' }), 'production'), (error: KitConfigError) => {
       assert.match(error.message, /smsSender: the development log sender cannot run in production \(used by attestations\)/);
       assert.match(error.message, /emailSender: the development log sender cannot run in production \(used by attestations\)/);
       return true;
     });
-    const kit = await kitWith(attestations({ signerKey: SECRET_KEY }), 'production', { smsSender: realSms, emailSender: realEmail });
+    const kit = await kitWith(attestations({ signerKey: SECRET_KEY, openerOrigin: 'https://dapp.example' }), 'production', { smsSender: realSms, emailSender: realEmail });
     await kit.close();
   });
 

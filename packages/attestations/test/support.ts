@@ -128,7 +128,8 @@ export async function startHarness(url: string, options: HarnessOptions = {}): P
       emailSender,
       ...options.services,
     },
-    config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: PUBLIC_URL, ...options.config },
+    // supertest connects from loopback: trusting it lets tests play several client IPs through X-Forwarded-For
+    config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: PUBLIC_URL, trustedProxies: LOOPBACK, ...options.config },
   });
   return {
     kit,
@@ -173,9 +174,11 @@ export function harnessPerTest(kind: TestDatabaseKind, use: (harness: Harness) =
   });
 }
 
-/** The kit behind a Koa app that trusts `X-Forwarded-For`, so tests can play several client IPs. */
-/** The kit's app, trusting X-Forwarded-For so tests can play several client IPs. */
-export const appFor = (kit: Kit): Koa => coreAppFor(kit, { proxy: true });
+/** The kit's `trustedProxies` for tests that play several client IPs through X-Forwarded-For from loopback. */
+export const LOOPBACK = ['127.0.0.1', '::1'];
+
+/** The kit's app (the kit reads X-Forwarded-For by its own `trustedProxies`, not by the app's `proxy`). */
+export const appFor = (kit: Kit): Koa => coreAppFor(kit);
 
 /**
  * Runs a redirect page's inline script in a sandbox with a fake `window.opener`, and returns

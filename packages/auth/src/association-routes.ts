@@ -1,4 +1,4 @@
-import { defineRoute, isKitError, readFormBody, Type, type KitCradle, type KitError, type RouteGroup, type RouteRequest } from '@w3kit/core';
+import { clientIpOf, defineRoute, isKitError, readFormBody, Type, type KitCradle, type KitError, type RouteGroup, type RouteRequest } from '@w3kit/core';
 import type { Context } from 'koa';
 import { associationCookies, type AssociationCookies } from './association-cookies.js';
 import { pageHeaders, renderCodePage, renderConfirmPage, renderMessagePage, renderSignInPage, type AssociationFrame, type SignInView } from './association-page.js';
@@ -154,7 +154,7 @@ export const associationPageRoutes = [
     const { form, ticket } = await postedForm(step);
     const input = { name: form['name'] ?? '', email: form['email'] ?? '', password: form['password'] ?? '' };
     try {
-      await step.services.rateLimiter.enforce('auth.sign-up', step.ctx.ip);
+      await step.services.rateLimiter.enforce('auth.sign-up', clientIpOf(step.ctx));
       const pending = await step.association.signUp(ticket, input);
       show(step.ctx, 200, renderCodePage({ ...frameOf(step, ticket), email: pending.email, pending: pending.handle }));
     } catch (error) {

@@ -1,4 +1,4 @@
-import { defineRoute, LoginResultSchema, Type, type RouteGroup } from '@w3kit/core';
+import { clientIpOf, defineRoute, LoginResultSchema, Type, type RouteGroup } from '@w3kit/core';
 
 const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: 'ID wallet address' });
 const Jwk = Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('secp256k1'), x: Type.String(), y: Type.String() });
@@ -12,7 +12,7 @@ export const web3connectAccountRoutes = [
     body: Type.Object({ api_key_secret: Type.String({ minLength: 1, maxLength: 512 }) }),
     response: Type.String({ description: 'ACCESS_TOKEN' }),
     async handler({ body, services, ctx }) {
-      await services.rateLimiter.enforce('auth.api-key', ctx.ip);
+      await services.rateLimiter.enforce('auth.api-key', clientIpOf(ctx));
       return services.accountService.accessTokenForApiKey(body.api_key_secret);
     },
   }),

@@ -6,12 +6,14 @@ import { systemClock } from './clock.js';
 import { KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput } from './config/kit-config.js';
 import type { KitCradle } from './container.js';
 import { createEnvelopeEncryption } from './crypto/envelope-encryption.js';
+import { weakKeyReason } from './crypto/key-strength.js';
 import { createScryptHasher } from './crypto/secret-hasher.js';
 import { coreMigrations } from './database/core-migrations.js';
 import { createDatabase, type DatabaseHandle } from './database/create-database.js';
 import { migrateToLatest, pendingMigrations, type MigrationOwner } from './database/migrations.js';
-import { buildOpenApi, renderDocsPage, type MountedGroup } from './http/openapi.js';
-import { routeChain } from './http/route-middleware.js';
+import { buildOpenApi, DOCS_PAGE_CSP, renderDocsPage, type MountedGroup } from './http/openapi.js';
+import { createProxyMatcher } from './http/client-ip.js';
+import { routeChain, type EdgeOptions } from './http/route-middleware.js';
 import { RouteTable } from './http/route-table.js';
 import { createLogger } from './logging/logger.js';
 import { createOneTimeCodes } from './one-time-codes/one-time-codes.js';
@@ -145,6 +147,7 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
         raw: true,
         handler({ ctx }) {
           ctx.type = 'text/html; charset=utf-8';
+          ctx.set('content-security-policy', DOCS_PAGE_CSP);
           ctx.body = renderDocsPage(openapi(), docsPath);
         },
       }),
@@ -202,8 +205,21 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
         }
       }
       if (config.passwordHashCost < 15) problems.push('config.passwordHashCost: below 15 is for tests only');
+      // previous keys are not checked: refusing a weak one would block rotating away from it
+      const weakKey = weakKeyReason(config.masterKey);
+      if (weakKey) problems.push(`config.masterKey: ${weakKey}; production needs a random key (\`openssl rand -hex 32\`)`);
       if (problems.length > 0) throw new KitConfigError(problems);
+      if (!config.publicUrl.startsWith('https:')) {
+        logger.warn({ publicUrl: config.publicUrl }, 'production with an http: publicUrl: links, tokens and codes travel in clear unless a TLS proxy on this host serves the https URL');
+      }
     }
+    if (config.trustedProxies.some((entry) => entry.trim().endsWith('/0'))) {
+      logger.warn({ trustedProxies: config.trustedProxies }, 'trustedProxies trusts every address of a family (/0): any client can choose its own IP for the per-IP limits');
+    }
+    const edge: EdgeOptions = {
+      proxies: createProxyMatcher(config.trustedProxies),
+      hsts: config.mode === 'production' && config.publicUrl.startsWith('https:') && config.hstsMaxAgeSeconds > 0 ? `max-age=${config.hstsMaxAgeSeconds}` : undefined,
+    };
 
     const owners = migrationOwners(plugins);
     const migrate = () => runMigrations(database, plugins);
@@ -236,7 +252,7 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
         const key = `${route.method} ${path}`;
         if (seen.has(key)) throw new TypeError(`createKit: route ${key} is served by both "${seen.get(key)}" and "${plugin}"`);
         seen.set(key, plugin);
-        table.add(route.method, path, routeChain(container, logger, route, group.format, config.bodyLimitBytes));
+        table.add(route.method, path, routeChain(container, logger, route, group.format, config.bodyLimitBytes, edge));
       }
     }
     const routesMiddleware = table.middleware();

@@ -56,6 +56,24 @@ export interface AppLoginServiceDeps {
 }
 
 const ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** What a login's client is told of a problem a library reported (its own message is not passed on). */
+const PROBLEM_MESSAGES: Record<ProblemCode, string> = {
+  MALFORMED: 'it is malformed.',
+  UNSUPPORTED_PROOF: 'it has no proof this server verifies.',
+  SIGNATURE_INVALID: 'a signature does not verify.',
+  PAYLOAD_MISMATCH: 'its JSON form says something its signed JWT does not.',
+  ISSUER_MISMATCH: 'a proof is not by a key its signer authorizes.',
+  EXPIRED: 'it, or a credential in it, has expired.',
+  NOT_YET_VALID: 'it, or a credential in it, is not valid yet.',
+  REVOKED: 'a credential in it is revoked.',
+  STATUS_UNAVAILABLE: 'the status of a credential in it cannot be checked.',
+  DID_UNRESOLVABLE: 'a DID it names cannot be resolved.',
+  CONTEXT_UNAVAILABLE: 'it uses a JSON-LD context this server does not have.',
+  AUDIENCE_MISMATCH: 'it is addressed to another verifier.',
+  CHALLENGE_MISMATCH: 'its challenge (JWT nonce, proof.challenge) is missing or is not the requestId.',
+  CREDENTIAL_NOT_VERIFIED: 'a credential in it does not verify.',
+};
 // clock skew allowed between the wallet and the server on `nbf`/`created`
 const SKEW_MS = 300_000;
 
@@ -129,16 +147,27 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
       const result = await presentationService.verify(vp, { audience: verifier, ...(login ? { challenge: login.requestId } : {}) });
       if (!result.verified) {
         const first = result.problems[0]!;
-        reject(first.code, `The presentation does not verify: ${first.message}`);
+        if (first.code === 'AUDIENCE_MISMATCH') {
+          throw didErrors.create('PRESENTATION_REJECTED', {
+            message: `The presentation is not addressed to this server: address it (JWT aud, Data Integrity proof.domain) to ${verifier} (GET /v2/did/verifiers).`,
+            details: { reason: first.code, expected_audience: verifier },
+          });
+        }
+        // a library's words are for the server's log, not for the client
+        reject(first.code, first.fromLibrary ? `The presentation does not verify: ${PROBLEM_MESSAGES[first.code]}` : `The presentation does not verify: ${first.message}`);
       }
       // The JWT's issuer is its holder by construction; every Data Integrity proof was checked against the holder's authentication keys.
       if (!result.holder) reject('HOLDER_NOT_SIGNER', 'The presentation names no holder.');
       const now = clock.now();
       const maxAgeMs = options.presentationMaxAgeSeconds * 1000;
       const { signedAt, replayKeys } = result;
-      if (!signedAt || replayKeys.length === 0) reject('PRESENTATION_TOO_OLD', 'The presentation must say when it was made (JWT nbf or iat, proof.created).');
-      if (now.getTime() - signedAt.getTime() > maxAgeMs) reject('PRESENTATION_TOO_OLD', `The presentation is older than ${options.presentationMaxAgeSeconds} seconds; make a new one.`);
-      if (signedAt.getTime() - now.getTime() > SKEW_MS) reject('NOT_YET_VALID', 'The presentation is dated in the future.');
+      // Freshness. A website login's VP carries the live one-time requestId as its challenge: it
+      // was made after the login began and can complete only that login, so it needs no date
+      // (did-jwt-vc adds none by default). An app login has no challenge of the server's: only
+      // a date keeps a VP that leaked from logging in forever, so it must have one.
+      if (replayKeys.length === 0 || (!signedAt && !login)) reject('PRESENTATION_TOO_OLD', 'The presentation must say when it was made (JWT nbf or iat, proof.created), or carry a website login’s requestId as its challenge.');
+      if (signedAt && now.getTime() - signedAt.getTime() > maxAgeMs) reject('PRESENTATION_TOO_OLD', `The presentation is older than ${options.presentationMaxAgeSeconds} seconds; make a new one.`);
+      if (signedAt && signedAt.getTime() - now.getTime() > SKEW_MS) reject('NOT_YET_VALID', 'The presentation is dated in the future.');
 
       let accountId: string | null = null;
       for (const credential of result.credentials) {
@@ -157,7 +186,8 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
       }
       // One VP, one login: each of its proofs is remembered until the VP is too old to log in
       // anyway, so neither a re-encoded copy nor a part of its proof set logs in again.
-      const fresh = await usedPresentationStore.markUsed([...new Set(replayKeys)], new Date(signedAt.getTime() + maxAgeMs + SKEW_MS));
+      // (an undated one is bound to its login, which is over by then)
+      const fresh = await usedPresentationStore.markUsed([...new Set(replayKeys)], new Date((signedAt ?? now).getTime() + maxAgeMs + SKEW_MS));
       if (!fresh) reject('PRESENTATION_REPLAYED', 'This presentation was already used to log in; make a new one.');
       if (login && !(await appLoginStore.complete(login.id, accountId, now, new Date(now.getTime() + options.appLoginResultTtlSeconds * 1000)))) {
         await pendingLogin(login.requestId); // raises the 400 of what happened meanwhile

@@ -16,6 +16,8 @@ import {
 import type { CredentialFormat, DataModel, ResolvedDidOptions } from './did-config.js';
 import type { KitDidResolver } from './did-resolver.js';
 import type { DocumentLoader } from './document-loader.js';
+import { checkCredentialShape, invalidField as invalid, issuerOf } from './credential-shape.js';
+import { statusEntryContext } from './document-loader.js';
 import { didErrors } from './errors.js';
 import { issueJwtCredential, jwtOf, verifyJwtCredential } from './jwt-credentials.js';
 import type { IssuerKey, KitIdentity, KitKeyring } from './kit-keyring.js';
@@ -76,9 +78,6 @@ export const USER_URN_PREFIX = 'urn:w3kit:user:';
 
 const idOf = (value: unknown) => (typeof value === 'string' ? value : value && typeof value === 'object' ? (value as Json)['id'] : undefined);
 const asString = (value: unknown) => (typeof value === 'string' ? value : null);
-
-/** A 400 naming the field, in the same shape as a schema validation failure. */
-const invalid = (field: string, message: string) => coreErrors.create('VALIDATION_FAILED', { issues: [{ field, message }] });
 
 // XML Schema dateTime; VC 2.0 asks for a time zone (dateTimeStamp), 1.1 does not (read as UTC then)
 const DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$/;
@@ -164,10 +163,11 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
       try {
         return await issueJwtCredential(credential, key.jwt!);
       } catch (error) {
-        // did-jwt-vc refuses what its JWT encoding cannot carry (a subject of only an id, …) with these prefixes
+        // did-jwt-vc refuses what its JWT encoding cannot carry (several subjects, …): a 422 for
+        // the caller's credential, never a 500; its own words only where they are its schema's
         const message = error instanceof Error ? error.message : '';
-        if (!/^(schema_error|format_error): /.test(message)) throw error;
-        throw didErrors.create('INVALID_CREDENTIAL', { message: `The credential cannot be signed as a JWT: ${message.replace(/^\w+: /, '')}.`, cause: error });
+        const known = /^(schema_error|format_error): /.test(message) ? `: ${message.replace(/^\w+: /, '').slice(0, 200)}` : /array not supported/.test(message) ? ': a JWT credential has one credentialSubject' : '';
+        throw didErrors.create('INVALID_CREDENTIAL', { message: `The credential cannot be signed as a JWT${known}.`, cause: error });
       }
     }
     try {
@@ -258,8 +258,8 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
       const credential = request.credential;
       const model = dataModelOf(credential);
       if (!model) throw invalid('credential.@context', `the first context must be ${CREDENTIALS_CONTEXT['1.1']} or ${CREDENTIALS_CONTEXT['2.0']}.`);
-      const issuerDid = idOf(credential['issuer']);
-      if (issuerDid !== undefined && typeof issuerDid !== 'string') throw invalid('credential.issuer', 'must be a DID or an object with a DID id.');
+      const issuerDid = issuerOf(credential);
+      checkCredentialShape(credential, model);
       const dates = credentialDates(credential, model);
       const issuance = dates.issuanceDate ?? dates.validFrom;
       const now = clock.now();
@@ -270,7 +270,6 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
       const { key, format } = await vcApiIssuer(principal, issuerDid, request.format ?? (issuerDid === undefined && model === '2.0' ? 'eddsa-rdfc-2022' : undefined));
       const issuer = key.identity;
       if (format === 'jwt' && model === '2.0') throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: 'JWT credentials (JwtProof2020) are VC 1.1; use a Data Integrity format for VC 2.0.' });
-      if ('credentialStatus' in credential) throw invalid('credential.credentialStatus', 'is set by the server (a Bitstring Status List entry).');
       const givenId = credential['id'];
       if (givenId !== undefined && (typeof givenId !== 'string' || givenId.length > 191 || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(givenId))) {
         throw invalid('credential.id', 'must be a URL of at most 191 characters.');
@@ -279,17 +278,22 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
       const id = typeof givenId === 'string' ? givenId : `urn:uuid:${random.uuid()}`;
       const contexts = ([] as unknown[]).concat(credential['@context']);
       for (const needed of format === 'jwt' ? [] : suiteContexts(format, model)) if (!contexts.includes(needed)) contexts.push(needed);
-      if (model === '1.1' && !contexts.includes(STATUS_LIST_CONTEXT)) contexts.splice(1, 0, STATUS_LIST_CONTEXT);
+      // VC 1.1 has no status terms: JWTs name the status context; a JSON-LD credential carries the
+      // entry's definition itself, so that a verifier whose loader lacks that context (the W3C
+      // vc-di-eddsa suite's) can still expand it
+      if (model === '1.1' && !contexts.includes(STATUS_LIST_CONTEXT)) contexts.splice(1, 0, format === 'jwt' ? STATUS_LIST_CONTEXT : statusEntryContext());
       const dated = model === '1.1' ? { issuanceDate: credential['issuanceDate'] ?? xsdDateTime(now) } : {};
       const subject = ([] as unknown[]).concat(credential['credentialSubject'] ?? [])[0] as Json | undefined;
       const until = dates.expirationDate ?? dates.validUntil ?? null;
+      const given = ([] as unknown[]).concat(credential['credentialStatus'] ?? []);
       const build = (entry: Json): Json => ({
         ...credential,
         '@context': contexts,
         id,
         issuer: issuerDid === undefined ? (model === '1.1' ? { id: issuer.did } : issuer.did) : credential['issuer'],
         ...dated,
-        credentialStatus: entry,
+        // a caller's own status entries stay (VC 2.0 §4.10 allows several); the server's is added
+        credentialStatus: given.length > 0 ? [...given, entry] : entry,
       });
       return issueRecorded(build, key, format, { id, holder: asString(subject?.['id']), subjectAccountId: null, requestedBy: principal.accountId, expiresAt: until });
     },

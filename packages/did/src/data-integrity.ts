@@ -223,11 +223,16 @@ export async function verifyDataIntegrityPresentation(
     replayKeys: [] as string[],
     credentials: ([] as unknown[]).concat(presentation['verifiableCredential'] ?? []),
   };
-  if (!base.holder) return { ...base, problems: [problem('MALFORMED', 'the presentation names no holder')] };
+  // VC 2.0 makes `holder` optional: a presentation without one is checked against its first
+  // proof's signer (every proof must be by a key that DID authorizes for authentication) and
+  // reports no holder, so it verifies its credentials but logs no one in
+  const firstMethod = proofs[0] && typeof proofs[0] === 'object' ? idOf((proofs[0] as Json)['verificationMethod']) : null;
+  const signer = base.holder ?? firstMethod?.split('#')[0] ?? null;
+  if (!signer) return { ...base, problems: [problem('MALFORMED', 'the presentation names no holder and its proof no verification method')] };
   // without an expected challenge, the first proof's must be every proof's (jsonld-signatures checks each)
   const challenge = expect.challenge ?? (typeof claimed === 'string' ? claimed : undefined);
   if (challenge === undefined) return { ...base, problems: [problem('CHALLENGE_MISMATCH', 'a Data Integrity presentation must carry proof.challenge')] };
-  const refused = await proofSetProblem(proofs, base.holder, 'authentication', loader);
+  const refused = await proofSetProblem(proofs, signer, 'authentication', loader);
   if (refused) return { ...base, problems: [refused] };
   try {
     // The proofs sign the credentials too, so they stay in; vc verifies them as well, but only

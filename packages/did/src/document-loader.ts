@@ -69,6 +69,16 @@ export function bundledContexts(): ReadonlyMap<string, unknown> {
 }
 
 /**
+ * An embedded context with the one term of the status context a credential's entry uses,
+ * `BitstringStatusListEntry`, defined as the shipped status/v1 context defines it (protected,
+ * so the same term cannot mean something else in the credential).
+ */
+export function statusEntryContext(): Record<string, unknown> {
+  const status = bundledContexts().get('https://www.w3.org/ns/credentials/status/v1') as { '@context': Record<string, unknown> };
+  return { '@protected': true, BitstringStatusListEntry: status['@context']['BitstringStatusListEntry'] };
+}
+
+/**
  * A document loader that never touches the network: JSON-LD contexts come from the files the
  * package ships, DIDs and DID URLs from the offline resolver. Anything else is refused with an
  * error that names the URL.

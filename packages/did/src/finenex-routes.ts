@@ -1,4 +1,4 @@
-import { defineRoute, LoginResultSchema, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
+import { clientIpOf, defineRoute, LoginResultSchema, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
 import { siteOfRequestId } from './app-login-service.js';
 import { MAX_PROOFS } from './data-integrity.js';
 import { CREDENTIAL_FORMATS, type ResolvedDidOptions } from './did-config.js';
@@ -67,7 +67,7 @@ function didRoutes(): AnyRouteSpec[] {
       response: Type.Object({ address: Type.String(), secretKey: Type.String() }),
       async handler({ services, ctx }) {
         const principal = await services.authenticator.authenticate(ctx);
-        await services.rateLimiter.enforce('did.create-address', principal?.accountId ?? ctx.ip);
+        await services.rateLimiter.enforce('did.create-address', principal?.accountId ?? clientIpOf(ctx));
         return services.didService.createAddress(principal);
       },
     }),
@@ -119,7 +119,7 @@ function didRoutes(): AnyRouteSpec[] {
       summary: 'Verify a credential (the body is the VC): proof, validity period, revocation.',
       body: Verifiable('the verifiable credential'),
       async handler({ body, services, ctx }) {
-        await services.verificationGuard.admit(ctx.ip, body);
+        await services.verificationGuard.admit(clientIpOf(ctx), body);
         return credentialResult(await services.credentialService.verify(body));
       },
     }),
@@ -154,7 +154,7 @@ function didRoutes(): AnyRouteSpec[] {
       summary: 'Verify a presentation (the body is the VP) and every credential in it.',
       body: Verifiable('the verifiable presentation'),
       async handler({ body, services, ctx }) {
-        await services.verificationGuard.admit(ctx.ip, body);
+        await services.verificationGuard.admit(clientIpOf(ctx), body);
         return presentationResult(await services.presentationService.verify(body));
       },
     }),
@@ -223,7 +223,7 @@ function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       body: Type.Object({ requestId: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })), vp: Verifiable('the verifiable presentation') }),
       response: LoginResultSchema,
       async handler({ body, services, ctx }) {
-        await services.rateLimiter.enforce('did.vp-login', ctx.ip);
+        await services.rateLimiter.enforce('did.vp-login', clientIpOf(ctx));
         checkVerificationBounds(body.vp, services.didOptions);
         return services.appLoginService.loginWithPresentation(body.vp, body.requestId);
       },
@@ -239,7 +239,7 @@ function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       }),
       response: Type.Object({ requestId: Type.String(), waitTime: Type.Integer(), resultToken: Type.String() }),
       async handler({ body, services, ctx }) {
-        await services.rateLimiter.enforce('did.app-login.request', ctx.ip);
+        await services.rateLimiter.enforce('did.app-login.request', clientIpOf(ctx));
         return services.appLoginService.requestLogin(body.requestId, body.waitTime);
       },
     }),

@@ -83,7 +83,11 @@ export function jsonMismatch(posted: Json, signed: Json): string | null {
 
 /** Signs the credential (JSON form, VC 1.1) as a JWT and returns its JSON form with the `JwtProof2020` proof. */
 export async function issueJwtCredential(credential: Json, issuer: Issuer): Promise<Json> {
-  const jwt = await createVerifiableCredentialJwt(credential as never, issuer);
+  // did-jwt-vc moves credentialSubject.id to `sub` and refuses the subject left empty; a subject
+  // of nothing but its id (a valid VC) keeps its id in the claim when `sub` is given
+  const subject = credential['credentialSubject'] as Json | undefined;
+  const onlyId = subject && typeof subject === 'object' && !Array.isArray(subject) && Object.keys(subject).length === 1 && typeof subject['id'] === 'string';
+  const jwt = await createVerifiableCredentialJwt((onlyId ? { ...credential, sub: subject['id'] } : credential) as never, issuer);
   return normalizeCredential(jwt) as unknown as Json;
 }
 

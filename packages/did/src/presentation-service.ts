@@ -102,7 +102,10 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
       const signed = check.problems.length === 0;
       const problems = [...check.problems];
       const failed = credentials.findIndex((c) => !c.verified);
-      if (failed >= 0) problems.push(problem('CREDENTIAL_NOT_VERIFIED', `verifiableCredential[${failed}]: ${credentials[failed]!.problems[0]?.message ?? 'not verified'}`));
+      if (failed >= 0) {
+        const inner = credentials[failed]!.problems[0];
+        problems.push({ ...problem('CREDENTIAL_NOT_VERIFIED', `verifiableCredential[${failed}]: ${inner?.message ?? 'not verified'}`), ...(inner?.fromLibrary ? { fromLibrary: true as const } : {}) });
+      }
       return {
         verified: problems.length === 0,
         format,

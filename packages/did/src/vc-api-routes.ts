@@ -1,4 +1,4 @@
-import { coreErrors, defineRoute, Type, type RouteGroup } from '@w3kit/core';
+import { clientIpOf, coreErrors, defineRoute, Type, type RouteGroup } from '@w3kit/core';
 import { MAX_PROOFS } from './data-integrity.js';
 import { didErrors } from './errors.js';
 import { CREDENTIAL_FORMATS } from './did-config.js';
@@ -52,8 +52,9 @@ function presentationVerificationResult(v: PresentationVerification, options: { 
     errors: v.problems.map((p) => p.message),
     problemDetails: problemDetails(v.problems),
     results: {
-      // the holder is valid once the presentation's own proofs verified (its credentials may still fail)
-      holder: { valid: v.holder !== null && v.problems.every((p) => p.code === 'CREDENTIAL_NOT_VERIFIED'), input: v.holder },
+      // the holder is valid once the presentation's own proofs verified (its credentials may still
+      // fail); a presentation without one (VC 2.0 allows it) has no holder result
+      ...(v.holder !== null ? { holder: { valid: v.problems.every((p) => p.code === 'CREDENTIAL_NOT_VERIFIED'), input: v.holder } } : {}),
       ...(options.challenge ? { challenge: { valid: v.challenge === options.challenge, input: options.challenge } } : {}),
       ...(options.domain ? { domain: { valid: v.audience.includes(options.domain), input: options.domain } } : {}),
     },
@@ -97,7 +98,7 @@ const verifyCredentialRoute = defineRoute({
   summary: 'VC-API: verify a credential (proof, validity period, status).',
   body: Type.Object({ verifiableCredential: Proofed, options: Type.Optional(Type.Object({})) }),
   async handler({ body, services, ctx }) {
-    await services.verificationGuard.admit(ctx.ip, body.verifiableCredential);
+    await services.verificationGuard.admit(clientIpOf(ctx), body.verifiableCredential);
     return answer(credentialVerificationResult(await services.credentialService.verify(body.verifiableCredential)), 'CREDENTIAL_NOT_VERIFIED');
   },
 });
@@ -111,7 +112,7 @@ const verifyPresentationRoute = defineRoute({
     options: Type.Optional(Type.Object({ challenge: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })), domain: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })) })),
   }),
   async handler({ body, services, ctx }) {
-    await services.verificationGuard.admit(ctx.ip, body.verifiablePresentation);
+    await services.verificationGuard.admit(clientIpOf(ctx), body.verifiablePresentation);
     const options = { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { audience: body.options.domain } : {}) };
     const result = await services.presentationService.verify(body.verifiablePresentation, options);
     return answer(presentationVerificationResult(result, { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { domain: body.options.domain } : {}) }), 'PRESENTATION_NOT_VERIFIED');

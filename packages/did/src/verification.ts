@@ -24,6 +24,8 @@ export type ProblemCode =
 export interface Problem {
   code: ProblemCode;
   message: string;
+  /** The message is a library's words (did-jwt, jsonld-signatures, …): diagnostic, not for a login's client. */
+  fromLibrary?: true;
 }
 
 /** The revocation status of a credential that carries a Bitstring Status List entry. */
@@ -121,6 +123,6 @@ export function classifyError(error: unknown): Problem {
     [/invalid_signature|signature|square root|recovery|invalid [rs]\b|not on curve/i, 'SIGNATURE_INVALID'],
     [/No matching proofs found|not_supported|No "proof"|proof type/i, 'UNSUPPORTED_PROOF'],
   ];
-  for (const [pattern, code] of rules) if (pattern.test(text)) return problem(code, first);
-  return problem('MALFORMED', first);
+  for (const [pattern, code] of rules) if (pattern.test(text)) return { ...problem(code, first), fromLibrary: true };
+  return { ...problem('MALFORMED', first), fromLibrary: true };
 }

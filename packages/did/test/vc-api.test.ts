@@ -113,7 +113,7 @@ for (const kind of testDatabases()) {
           [{ credential: { ...good, '@context': ['https://schema.org'] } }, 400, 'VALIDATION_FAILED', [`credential.@context: the first context must be ${V1} or ${V2}.`]],
           [{ credential: { ...good, issuer: 'did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4' } }, 400, 'UNKNOWN_ISSUER'],
           [{ credential: good, options: { format: 'jwt' } }, 400, 'FORMAT_NOT_SUPPORTED_BY_ISSUER'],
-          [{ credential: { ...good, credentialStatus: { type: 'StatusList2021Entry' } } }, 400, 'VALIDATION_FAILED', ['credential.credentialStatus: is set by the server (a Bitstring Status List entry).']],
+          [{ credential: { ...good, credentialStatus: { id: 'https://status.example/1' } } }, 400, 'VALIDATION_FAILED', ['credential.credentialStatus: must have a type (a string or an array of strings).']],
           [{ credential: { ...good, '@context': [V2, 'https://example.com/my-context.jsonld'] } }, 422, 'INVALID_CREDENTIAL'],
           [{ credential: { ...good, '@context': [V2], credentialSubject: { ...subject, undefinedTerm: 1 } } }, 422, 'INVALID_CREDENTIAL'],
         ];

@@ -35,15 +35,15 @@ export function validAreaIssues(dynamic: Record<string, unknown>): FieldIssue[] 
   if (present.length > 0) {
     for (const f of AREA_FIELDS.filter((f) => dynamic[f] === undefined)) issues.push({ field: field(f), message: `is required with ${present.join(', ')}.` });
     if (dynamic['valid_latitude'] !== undefined && !(Math.abs(Number(dynamic['valid_latitude'])) <= 90)) {
-      issues.push({ field: field('valid_latitude'), message: 'must be a latitude in decimal degrees.' });
+      issues.push({ field: field('valid_latitude'), message: 'must be a latitude in decimal degrees, from -90 to 90 (like "35.6812").' });
     }
     if (dynamic['valid_longitude'] !== undefined && !(Math.abs(Number(dynamic['valid_longitude'])) <= 180)) {
-      issues.push({ field: field('valid_longitude'), message: 'must be a longitude in decimal degrees.' });
+      issues.push({ field: field('valid_longitude'), message: 'must be a longitude in decimal degrees, from -180 to 180 (like "139.7671").' });
     }
     if (dynamic['valid_radius'] !== undefined && !(Number(dynamic['valid_radius']) > 0)) issues.push({ field: field('valid_radius'), message: 'must be positive.' });
   }
   if (dynamic['unit_of_length'] !== undefined && !isLengthUnit(String(dynamic['unit_of_length']).toLowerCase())) {
-    issues.push({ field: field('unit_of_length'), message: 'must be m, km or mi.' });
+    issues.push({ field: field('unit_of_length'), message: 'must be one of m, km or mi (any case).' });
   }
   return issues;
 }

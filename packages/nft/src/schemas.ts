@@ -24,6 +24,11 @@ export const StaticMetadata = Type.Object(
 const S = Type.Optional(Type.String({ maxLength: 10_000 }));
 const N = Type.Optional(Type.Number());
 const I = Type.Optional(Type.Integer());
+// The valid area's fields are text (as in the seed) that geofence.ts reads as numbers: the schema
+// states what it accepts, and a refusal names it (`x-accepts` is the error's wording)
+const Latitude = Type.Optional(Type.String({ pattern: '^[+-]?(90(\\.0+)?|[1-8]?\\d(\\.\\d+)?)$', 'x-accepts': 'a latitude in decimal degrees, from -90 to 90 (like "35.6812")', description: 'a latitude in decimal degrees, from -90 to 90 (like "35.6812")' }));
+const Longitude = Type.Optional(Type.String({ pattern: '^[+-]?(180(\\.0+)?|(1[0-7]\\d|[1-9]?\\d)(\\.\\d+)?)$', 'x-accepts': 'a longitude in decimal degrees, from -180 to 180 (like "139.7671")', description: 'a longitude in decimal degrees, from -180 to 180 (like "139.7671")' }));
+const LengthUnit = Type.Optional(Type.String({ pattern: '^([mM]|[kK][mM]|[mM][iI])$', 'x-accepts': 'one of m, km or mi (any case)', description: 'one of m, km or mi (any case)' }));
 
 /** `metadata.dynamic`: every documented field optional with its documented type; other keys are kept. */
 export const DynamicMetadata = Type.Object(
@@ -32,7 +37,7 @@ export const DynamicMetadata = Type.Object(
     program_name: S, organization: S, brand: S, branch: S, department: S, address: S, sns1: S, sns2: S, sns3: S,
     role: S, numbered_position: I, email: S, tel: S, reference_name: S, license: S, competency: S,
     credential_category: S, level: S, status: S, date_created: I, date_modified: I, expires: I,
-    valid_latitude: S, valid_longitude: S, valid_radius: N, unit_of_length: S, ticketed_seat: S, total_value: N,
+    valid_latitude: Latitude, valid_longitude: Longitude, valid_radius: N, unit_of_length: LengthUnit, ticketed_seat: S, total_value: N,
     consumable_value: N, price_currency: S, discount_rate: N, gtin: S, gtin12: S, gtin13: S, gtin14: S, gtin8: S,
     has_adult_consideration: S, rating: S, copyright_notice: S, copyright_year: I, credit_text: S, version: S,
     policy: S, keywords: S,

@@ -4,6 +4,7 @@ import { createManualClock, createTestDatabase, mountedApp, testDatabases, type 
 import { recoverMinter } from '@w3kit/nft';
 import { computeAddress } from 'ethers';
 import request from 'supertest';
+import { DynamicMetadata } from '../src/schemas.js';
 import { endUser, expectError, mint, nftKit, organization, staticMetadata, type Actor } from './support.js';
 
 const DOMAIN = { name: 'w3kit NFT', chainId: 1 };
@@ -111,24 +112,29 @@ export function nftSuite(mount: KitMount): void {
         });
 
         it('400 for an incomplete or unreadable valid area', async () => {
-          const partial = await agent()
-            .post(`/rest/v1/nft/mint/to/${holder.address}`)
-            .set('authorization', minter.bearer)
-            .send({ metadata: { static: staticMetadata(), dynamic: { valid_latitude: '26.5', valid_radius: 5, unit_of_length: 'furlong' } } });
+          const mintArea = (dynamic: Record<string, unknown>) =>
+            agent().post(`/rest/v1/nft/mint/to/${holder.address}`).set('authorization', minter.bearer).send({ metadata: { static: staticMetadata(), dynamic } });
+          const partial = await mintArea({ valid_latitude: '26.5', valid_radius: 5, unit_of_length: 'furlong' });
           expectError(partial, 400, 'VALIDATION_FAILED');
-          assert.deepEqual(partial.body.error.issues, [
-            'metadata.dynamic.valid_longitude: is required with valid_latitude, valid_radius.',
-            'metadata.dynamic.unit_of_length: must be m, km or mi.',
-          ]);
-          const range = await agent()
-            .post(`/rest/v1/nft/mint/to/${holder.address}`)
-            .set('authorization', minter.bearer)
-            .send({ metadata: { static: staticMetadata(), dynamic: { valid_latitude: '95', valid_longitude: 'x', valid_radius: -1 } } });
+          // the schema states the accepted forms (OpenAPI pattern), and its refusal names them
+          assert.deepEqual(partial.body.error.issues, ['metadata.dynamic.unit_of_length: must be one of m, km or mi (any case).']);
+          const missing = await mintArea({ valid_latitude: '26.5', valid_radius: 5, unit_of_length: 'KM' });
+          expectError(missing, 400, 'VALIDATION_FAILED');
+          assert.deepEqual(missing.body.error.issues, ['metadata.dynamic.valid_longitude: is required with valid_latitude, valid_radius.']);
+          const range = await mintArea({ valid_latitude: '95', valid_longitude: 'x', valid_radius: -1 });
           assert.deepEqual(range.body.error.issues, [
-            'metadata.dynamic.valid_latitude: must be a latitude in decimal degrees.',
-            'metadata.dynamic.valid_longitude: must be a longitude in decimal degrees.',
-            'metadata.dynamic.valid_radius: must be positive.',
+            'metadata.dynamic.valid_latitude: must be a latitude in decimal degrees, from -90 to 90 (like "35.6812").',
+            'metadata.dynamic.valid_longitude: must be a longitude in decimal degrees, from -180 to 180 (like "139.7671").',
           ]);
+          const radius = await mintArea({ valid_latitude: '-90', valid_longitude: '180.0', valid_radius: -1 });
+          assert.deepEqual(radius.body.error.issues, ['metadata.dynamic.valid_radius: must be positive.']);
+          // the schema (hence the OpenAPI document) states what the validator accepts
+          const fields = DynamicMetadata.properties as Record<string, { pattern?: string; 'x-accepts'?: string }>;
+          for (const [name, good, bad] of [['valid_latitude', '-89.5', '90.5'], ['valid_longitude', '179.99', '-181'], ['unit_of_length', 'Mi', 'ft']] as const) {
+            const pattern = new RegExp(fields[name]!.pattern!);
+            assert.ok(pattern.test(good) && !pattern.test(bad), name);
+            assert.ok(fields[name]!['x-accepts'], name);
+          }
         });
 
         it('an Idempotency-Key retry returns the first result; another body with the key is refused', async () => {

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { createProxyMatcher } from '../http/client-ip.js';
 
 const RateLimitRuleSchema = Type.Object(
   {
@@ -37,6 +38,14 @@ export const KitConfigSchema = Type.Object(
     housekeepingIntervalSeconds: Type.Integer({ minimum: 0, default: 300 }),
     /** Serve `/openapi.json` and `/docs`. Default true. */
     serveDocs: Type.Boolean({ default: true }),
+    /**
+     * Proxies whose `X-Forwarded-For` the kit believes, as IPs and CIDRs (`10.0.0.0/8`,
+     * `127.0.0.1`, `fd00::/8`). Default none: the client IP is the socket's peer. Independent
+     * of the host's `app.proxy`.
+     */
+    trustedProxies: Type.Array(Type.String(), { default: [] }),
+    /** `Strict-Transport-Security` max-age sent in production when `publicUrl` is https; 0 sends none. Default 31536000 (a year). */
+    hstsMaxAgeSeconds: Type.Integer({ minimum: 0, default: 31_536_000 }),
   },
   { additionalProperties: false },
 );
@@ -63,6 +72,13 @@ export function resolveKitConfig(input: KitConfigInput): KitConfig {
       ? 'config.masterKey: is required (32 bytes as 64 hex characters; e.g. `openssl rand -hex 32`)'
       : `config.${field}: ${e.message}`;
   });
+  if (problems.length === 0) {
+    try {
+      createProxyMatcher((value as KitConfig).trustedProxies);
+    } catch (error) {
+      problems.push(`config.${(error as Error).message}`);
+    }
+  }
   if (problems.length > 0) throw new KitConfigError([...new Set(problems)]);
   const config = value as KitConfig;
   return { ...config, publicUrl: config.publicUrl.replace(/\/+$/, '') };

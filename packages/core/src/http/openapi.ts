@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TSchema } from '@sinclair/typebox';
 import type { AnyRouteSpec, RouteGroup } from '../plugin.js';
 import type { WireFormatName } from './wire-formats.js';
@@ -115,6 +116,23 @@ export function buildOpenApi(groups: readonly MountedGroup[], info: { title: str
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+const DOCS_STYLE = `
+body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#1d2330}
+h1{margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #dde;padding-bottom:.3rem}
+details{border:1px solid #e3e6ee;border-radius:6px;margin:.4rem 0;padding:.4rem .7rem}
+summary{cursor:pointer}pre{background:#f5f7fb;padding:.6rem;overflow:auto;font-size:13px}
+.m{display:inline-block;min-width:4.2em;font-weight:600;font-size:12px;text-align:center;border-radius:4px;padding:1px 4px;color:#fff;background:#667}
+.get{background:#2b7bd6}.post{background:#1f9d55}.put{background:#c77d12}.delete{background:#c53030}.patch{background:#805ad5}
+.lock{font-size:12px;color:#805ad5}
+`;
+
+/**
+ * The docs page's Content-Security-Policy: its one inline stylesheet by hash and nothing else
+ * (no script, no framing, no forms), so even a hostile string in a schema description could
+ * not run.
+ */
+export const DOCS_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(DOCS_STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+
 /** A self-contained, server-rendered page for browsing the OpenAPI document (no CDN, no script). */
 export function renderDocsPage(doc: JsonObject, openapiUrl: string): string {
   const info = doc['info'] as { title: string; version: string };
@@ -137,15 +155,7 @@ ${op['description'] ? `<p>${escapeHtml(String(op['description']))}</p>` : ''}${p
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(info.title)} — API</title>
-<style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#1d2330}
-h1{margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #dde;padding-bottom:.3rem}
-details{border:1px solid #e3e6ee;border-radius:6px;margin:.4rem 0;padding:.4rem .7rem}
-summary{cursor:pointer}pre{background:#f5f7fb;padding:.6rem;overflow:auto;font-size:13px}
-.m{display:inline-block;min-width:4.2em;font-weight:600;font-size:12px;text-align:center;border-radius:4px;padding:1px 4px;color:#fff;background:#667}
-.get{background:#2b7bd6}.post{background:#1f9d55}.put{background:#c77d12}.delete{background:#c53030}.patch{background:#805ad5}
-.lock{font-size:12px;color:#805ad5}
-</style></head><body>
+<style>${DOCS_STYLE}</style></head><body>
 <h1>${escapeHtml(info.title)}</h1><p>Version ${escapeHtml(info.version)} · <a href="${escapeHtml(openapiUrl)}">openapi.json</a></p>
 ${sections}
 </body></html>`;

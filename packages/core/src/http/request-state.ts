@@ -15,6 +15,8 @@ export interface W3kitRequestState {
   /** The request's awilix scope. */
   scope: AwilixContainer<KitCradle>;
   log: Logger;
+  /** The client's address by the kit's `trustedProxies` (see `clientIpOf`); computed on first read. */
+  readonly clientIp: string;
 }
 
 export function getRequestState(ctx: Context): W3kitRequestState | undefined {

@@ -6,6 +6,7 @@ import { isDatabaseUnavailable, isTransientDbError } from '../database/retry.js'
 import { coreErrors, isKitError, KitError, type FieldIssue } from '../errors.js';
 import { redactUrl } from '../logging/logger.js';
 import type { AnyRouteSpec } from '../plugin.js';
+import { resolveClientIp, type ProxyMatcher } from './client-ip.js';
 import { readJsonBody } from './json-body.js';
 import { STATE_KEY, getRequestState, type W3kitRequestState } from './request-state.js';
 import { compileValidator, parseParts, type PartValidator } from './validation.js';
@@ -13,13 +14,42 @@ import { wireFormats, type WireFormat } from './wire-formats.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** What the kit decides at its edge, for every request of every route: who the client is, which headers go out. */
+export interface EdgeOptions {
+  /** The kit's `trustedProxies`, compiled. */
+  proxies: ProxyMatcher;
+  /** The `strict-transport-security` value (production with an https public URL), or none. */
+  hsts: string | undefined;
+}
+
+/**
+ * Headers on every kit response, set before the route runs so its errors carry them too. A
+ * route may replace them: `cache-control: no-store` is the default because tokens, API key
+ * secrets, codes, tmp_tokens and custodial keys come back from many routes and more with each
+ * feature — a route that forgot to say no-store would leak through a shared cache, while a
+ * public document that forgot to say `public, max-age=…` (JWKS, token metadata, status lists
+ * do say it) only costs a refetch.
+ */
+function setEdgeHeaders(ctx: Context, edge: EdgeOptions): void {
+  ctx.set('x-content-type-options', 'nosniff');
+  ctx.set('cache-control', 'no-store');
+  if (edge.hsts) ctx.set('strict-transport-security', edge.hsts);
+}
+
+/** An HTML page may not be framed (clickjacking); one that named no policy of its own gets the strictest. */
+function guardHtml(ctx: Context): void {
+  if (!/^text\/html/i.test(String(ctx.response.get('content-type')))) return;
+  if (!ctx.response.get('x-frame-options')) ctx.set('x-frame-options', 'DENY');
+  if (!ctx.response.get('content-security-policy')) ctx.set('content-security-policy', "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+}
+
 /**
  * Opens the request: a request id (the caller's `x-request-id` when well-formed, else a new
- * one, echoed back) and, under `ctx.state.w3kit`, an awilix scope and a child logger, both
- * created on first use (a route that never touches them, like /healthz, pays for neither).
- * One access line per request when the response is done.
+ * one, echoed back) and, under `ctx.state.w3kit`, an awilix scope, a child logger and the
+ * client IP, each computed on first use (a route that never touches them, like /healthz, pays
+ * for none). Sets the kit's response headers. One access line per request when it is done.
  */
-export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logger): Middleware {
+export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logger, edge: EdgeOptions): Middleware {
   const random = container.cradle.random;
   return async (ctx: Context, next: Next) => {
     if (getRequestState(ctx)) return next();
@@ -27,10 +57,14 @@ export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logg
     const requestId = REQUEST_ID.test(given) ? given : random.uuid();
     let scope: AwilixContainer<KitCradle> | undefined;
     let log: Logger | undefined;
+    let clientIp: string | undefined;
     const state: W3kitRequestState = {
       requestId,
       get log() {
         return (log ??= logger.child({ reqId: requestId }));
+      },
+      get clientIp() {
+        return (clientIp ??= resolveClientIp(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), edge.proxies));
       },
       get scope() {
         if (!scope) {
@@ -42,9 +76,11 @@ export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logg
     };
     (ctx.state as Record<string, unknown>)[STATE_KEY] = state;
     ctx.set('x-request-id', requestId);
+    setEdgeHeaders(ctx, edge);
     const started = process.hrtime.bigint();
     try {
       await next();
+      guardHtml(ctx);
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info({ reqId: requestId, method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
@@ -187,7 +223,8 @@ export function routeChain(
   route: AnyRouteSpec,
   formatName: keyof typeof wireFormats,
   bodyLimitBytes: number,
+  edge: EdgeOptions,
 ): Middleware[] {
   const format = wireFormats[formatName];
-  return [enterRequest(container, logger), renderErrors(format), runRoute(container, route, format, bodyLimitBytes)];
+  return [enterRequest(container, logger, edge), renderErrors(format), runRoute(container, route, format, bodyLimitBytes)];
 }

@@ -188,6 +188,8 @@ function describe(error: ValueError): string {
     case ValueErrorType.StringMaxLength:
       return `must be at most ${String(schema['maxLength'])} characters.`;
     case ValueErrorType.StringPattern:
+      // a pattern's schema may say in words what it accepts (`x-accepts`, shown in the OpenAPI document too)
+      return typeof schema['x-accepts'] === 'string' ? `must be ${schema['x-accepts']}.` : 'has an invalid format.';
     case ValueErrorType.StringFormat:
     case ValueErrorType.StringFormatUnknown:
       return 'has an invalid format.';

@@ -9,6 +9,11 @@ export interface SmtpEmailConfig {
   from: string;
   /** Accept self-signed certificates (tests, private relays). Default false. */
   allowSelfSigned?: boolean;
+  /**
+   * For `smtp://`: refuse to send unless the relay upgrades to TLS with STARTTLS (otherwise
+   * STARTTLS is used only when offered, and a stripped offer sends in clear). Default false.
+   */
+  requireTls?: boolean;
 }
 
 /** Sends email over SMTP with nodemailer (pooled connections). */
@@ -21,6 +26,7 @@ export function createSmtpEmailSender(config: SmtpEmailConfig): EmailSender & { 
     host: url.hostname,
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
+    ...(config.requireTls && !secure ? { requireTLS: true } : {}),
     ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
     pool: true,
     ...(config.allowSelfSigned ? { tls: { rejectUnauthorized: false } } : {}),

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createLogger, defineRoute, type Kit, type KitPlugin } from '@w3kit/core';
+import request from 'supertest';
+import { appFor, probeKit, probePlugin } from './support.js';
+
+/** An HTML page route, naming a CSP of its own or none. */
+const htmlPage = (path: string, csp?: string) =>
+  defineRoute({
+    method: 'GET',
+    path,
+    summary: 'An HTML page.',
+    raw: true,
+    handler: ({ ctx }) => {
+      if (csp) ctx.set('content-security-policy', csp);
+      ctx.type = 'html';
+      ctx.body = '<!doctype html><p>hi</p>';
+    },
+  });
+
+/** Pages and documents as plugins serve them: HTML with and without a policy of its own, a public cacheable document. */
+const pages: KitPlugin = {
+  name: 'pages',
+  routes: [
+    {
+      api: 'pages',
+      basePath: '/pages',
+      format: 'finenex',
+      routes: [
+        htmlPage('/bare'),
+        htmlPage('/own-policy', "default-src 'none'; img-src data:; frame-ancestors 'none'"),
+        defineRoute({
+          method: 'GET',
+          path: '/public',
+          summary: 'A public document that may be cached.',
+          handler: ({ ctx }) => {
+            ctx.set('cache-control', 'public, max-age=300');
+            return { keys: [] };
+          },
+        }),
+      ],
+    },
+  ],
+};
+
+const BASES = { web3connect: '/rest/v1', origin: '/api/attestations', finenex: '/v2' };
+
+describe('core edge headers: nosniff, no-store, framing, HSTS', () => {
+  let kit: Kit;
+  before(async () => {
+    kit = await probeKit({ plugins: [probePlugin(), pages], logger: createLogger({ level: 'silent' }) });
+  });
+  after(() => kit.close());
+
+  for (const [format, base] of Object.entries(BASES)) {
+    it(`${format}: success, validation error, processing error and bug all carry nosniff and no-store`, async () => {
+      const http = request(appFor(kit).callback());
+      const answers = [
+        await http.post(`${base}/echo`).send({ name: 'x' }),
+        await http.post(`${base}/echo`).send({ name: 7 }),
+        await http.post(`${base}/fail/processing`).send({}),
+        await http.get(`${base}/fail/bug`),
+      ];
+      assert.deepEqual(answers.map((r) => r.status), [200, 400, 422, 500]);
+      for (const res of answers) {
+        assert.equal(res.headers['x-content-type-options'], 'nosniff', `${res.status}`);
+        assert.equal(res.headers['cache-control'], 'no-store', `${res.status}`);
+        assert.equal(res.headers['strict-transport-security'], undefined, 'no HSTS outside production');
+        assert.equal(res.headers['x-frame-options'], undefined, 'JSON is not a page');
+      }
+    });
+  }
+
+  it('the kit routes (/healthz, /openapi.json, /docs) too; /docs gets a CSP admitting only its stylesheet, and no framing', async () => {
+    const http = request(appFor(kit).callback());
+    for (const path of ['/healthz', '/openapi.json', '/docs']) {
+      const res = await http.get(path);
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', path);
+      assert.equal(res.headers['cache-control'], 'no-store', path);
+    }
+    const docs = await http.get('/docs');
+    const csp = String(docs.headers['content-security-policy']);
+    assert.match(csp, /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/);
+    assert.equal(docs.headers['x-frame-options'], 'DENY');
+    const style = /<style>([\s\S]*?)<\/style>/.exec(docs.text)![1]!;
+    assert.ok(csp.includes(`'sha256-${createHash('sha256').update(style).digest('base64')}'`), 'the hash is the served stylesheet’s');
+    assert.doesNotMatch(docs.text, /<script/);
+  });
+
+  it('an HTML page without a policy gets the strictest CSP and X-Frame-Options; one with its own keeps it', async () => {
+    const http = request(appFor(kit).callback());
+    const bare = await http.get('/pages/bare');
+    assert.equal(bare.headers['content-security-policy'], "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    assert.equal(bare.headers['x-frame-options'], 'DENY');
+    const own = await http.get('/pages/own-policy');
+    assert.equal(own.headers['content-security-policy'], "default-src 'none'; img-src data:; frame-ancestors 'none'");
+    assert.equal(own.headers['x-frame-options'], 'DENY');
+  });
+
+  it('a route that declares its document public keeps its cache-control', async () => {
+    const res = await request(appFor(kit).callback()).get('/pages/public');
+    assert.equal(res.headers['cache-control'], 'public, max-age=300');
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+  });
+
+  it('HSTS only in production with an https publicUrl, with the configured max-age; 0 turns it off', async () => {
+    const production = { mode: 'production' as const, passwordHashCost: 15, housekeepingIntervalSeconds: 0 };
+    const cases: [Record<string, unknown>, string | undefined][] = [
+      [{ ...production, publicUrl: 'https://id.example.com' }, 'max-age=31536000'],
+      [{ ...production, publicUrl: 'https://id.example.com', hstsMaxAgeSeconds: 600 }, 'max-age=600'],
+      [{ ...production, publicUrl: 'https://id.example.com', hstsMaxAgeSeconds: 0 }, undefined],
+      [{ ...production, publicUrl: 'http://id.example.com' }, undefined],
+      [{ mode: 'test', publicUrl: 'https://id.example.com' }, undefined],
+    ];
+    for (const [config, expected] of cases) {
+      const k = await probeKit({ logger: createLogger({ level: 'silent' }), config: config as never });
+      try {
+        const http = request(appFor(k).callback());
+        for (const res of [await http.post('/rest/v1/echo').send({ name: 'x' }), await http.get('/v2/fail/missing'), await http.get('/healthz')]) {
+          assert.equal(res.headers['strict-transport-security'], expected, JSON.stringify(config));
+        }
+      } finally {
+        await k.close();
+      }
+    }
+  });
+
+  it('a host route the kit does not serve is left alone', async () => {
+    const res = await request(appFor(kit).callback()).get('/not-the-kit');
+    assert.equal(res.status, 404);
+    assert.equal(res.headers['x-content-type-options'], undefined);
+    assert.equal(res.headers['cache-control'], undefined);
+  });
+});
