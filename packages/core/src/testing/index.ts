@@ -1,6 +1,6 @@
 /**
  * Helpers for tests of the kit and of plugins: a manual clock, the database matrix
- * (SQLite always, MariaDB/MySQL when `MYSQL_URL` is set) and throwaway databases.
+ * (SQLite always, MariaDB/MySQL when `MYSQL_URL` is set, PostgreSQL when `POSTGRES_URL` is) and throwaway databases.
  */
 export { createManualClock, type ManualClock } from './manual-clock.js';
 export { testDatabases, createTestDatabase, type TestDatabaseKind, type TestDatabase } from './test-databases.js';
