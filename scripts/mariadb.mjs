@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { controlServer } from './throwaway-server.mjs';
+import { controlServer, untilReady } from './throwaway-server.mjs';
 
 const require = createRequire(join(process.cwd(), 'packages/core/package.json'));
 
@@ -74,28 +74,12 @@ export async function startMariadb({ log = () => {}, bufferPoolSize = '2G' } = {
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr = (stderr + chunk).slice(-4000);
+    return untilReady(child, 'MariaDB', async () => {
+      const conn = await mysql.createConnection({ socketPath: socket, user: 'root' });
+      await conn.query("CREATE USER IF NOT EXISTS 'w3kit'@'127.0.0.1' IDENTIFIED BY 'w3kit'");
+      await conn.query("GRANT ALL PRIVILEGES ON *.* TO 'w3kit'@'127.0.0.1'");
+      await conn.end();
     });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        const conn = await mysql.createConnection({ socketPath: socket, user: 'root' });
-        await conn.query("CREATE USER IF NOT EXISTS 'w3kit'@'127.0.0.1' IDENTIFIED BY 'w3kit'");
-        await conn.query("GRANT ALL PRIVILEGES ON *.* TO 'w3kit'@'127.0.0.1'");
-        await conn.end();
-        return { child, exited };
-      } catch (error) {
-        if (child.exitCode !== null || Date.now() > deadline) {
-          child.kill('SIGKILL');
-          await exited;
-          throw new Error(`MariaDB did not start: ${error.message}\n${stderr}`);
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
   }
 
   /** SIGTERM (a clean shutdown, SIGKILL after 15 s), or SIGKILL at once (a crash). */

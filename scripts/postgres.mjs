@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { freePort } from './mariadb.mjs';
-import { controlServer } from './throwaway-server.mjs';
+import { controlServer, untilReady } from './throwaway-server.mjs';
 
 const require = createRequire(join(process.cwd(), 'packages/core/package.json'));
 
@@ -100,29 +100,15 @@ export async function startPostgres({ log = () => {}, sharedBuffers = '256MB', m
       // detached: its own process group, so a crash takes the backends down with the postmaster
       { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, detached: true, ...user },
     );
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr = (stderr + chunk).slice(-4000);
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
+    return untilReady(child, 'PostgreSQL', async () => {
       const client = new pg.Client({ host: '127.0.0.1', port, user: 'w3kit', password: 'w3kit', database: 'postgres' });
       try {
         await client.connect();
         await client.query('select 1');
-        await client.end();
-        return { child, exited };
-      } catch (error) {
+      } finally {
         await client.end().catch(() => {});
-        if (child.exitCode !== null || Date.now() > deadline) {
-          child.kill('SIGKILL');
-          await exited;
-          throw new Error(`PostgreSQL did not start: ${error.message}\n${stderr}`);
-        }
-        await new Promise((r) => setTimeout(r, 200));
       }
-    }
+    });
   }
 
   /** SIGINT (a fast shutdown, SIGKILL after 15 s), or SIGKILL to the whole group at once (a crash). */

@@ -1,6 +1,6 @@
 // What the throwaway database servers of the tests and benchmarks share (scripts/mariadb.mjs,
-// scripts/postgres.mjs): the shutdown / restart / stop controls over a server process on a
-// datadir that outlives it until `stop()`.
+// scripts/postgres.mjs): waiting for a spawned server to answer, and the shutdown / restart /
+// stop controls over a server process on a datadir that outlives it until `stop()`.
 import { rmSync } from 'node:fs';
 
 /**
@@ -43,4 +43,30 @@ export async function controlServer({ name, url, port, dir, launch, halt }) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Resolves `{ child, exited }` once `ready()` succeeds (tried every 200 ms); when the server exits
+ * first or 60 s pass, kills it and throws with the tail of its stderr.
+ */
+export async function untilReady(child, name, ready) {
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await ready();
+      return { child, exited };
+    } catch (error) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        await exited;
+        throw new Error(`${name} did not start: ${error.message}\n${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
