@@ -6,11 +6,16 @@
 // Settings: MIXED_DURATION (s per phase, else BENCH_DURATION, else 30), MIXED_CONNECTIONS (else
 // BENCH_CONNECTIONS, else 16), MIXED_ROUNDS (2; each measures both, in alternating order), MIXED_WARMUP (10 s),
 // MIXED_MIX (`login=1,my_info=30,…`), MIXED_USERS (100), MIXED_ORGS (5), MIXED_HASH_COST (15).
+// Then (issue 16) the same workload on three instances, one per node of a throwaway three-node
+// Galera cluster (scripts/galera.mjs): a warm-up and one phase of MIXED_DURATION, with the
+// certification conflicts the cluster counted (each a 1213 the kit retried or answered 503) and
+// the ledger. MIXED_GALERA=0 skips it; it is skipped when galera-4 is not installed.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { galeraAvailable, startGalera } from '../scripts/galera.mjs';
 import { mariadbAvailable, startMariadb } from '../scripts/mariadb.mjs';
 import { cpuMeter } from './lib/cpu-time.js';
 import { DEFAULT_HASH_COST } from './lib/mixed-composition.js';
@@ -126,11 +131,71 @@ export default async function mixedBench(): Promise<{ met: boolean }> {
     };
     const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'mixed.json'), `${JSON.stringify(output, null, 2)}\n`);
-    return { met: errors + lost + extra === 0 };
+    const galera = process.env['MIXED_GALERA'] === '0' || !galeraAvailable() ? null : await galeraSetup({ duration, warmup, connections, mix, hashCost });
+    if (!galera) console.log('mixed, Galera: SKIPPED (MIXED_GALERA=0 or galera-4 not installed)');
+    writeFileSync(join(dir, 'mixed.json'), `${JSON.stringify({ ...output, galera }, null, 2)}\n`);
+    return { met: errors + lost + extra === 0 && (galera?.met ?? true) };
   } finally {
     await admin.query(`DROP DATABASE ${database}`);
     await admin.end();
     await mariadb?.stop();
+  }
+}
+
+/**
+ * Three instances, one per node of a throwaway Galera cluster (each with the whole host list,
+ * its own node first): a warm-up, one phase, the ledger. Retries are the certification
+ * conflicts the nodes counted during the phase (wsrep_local_cert_failures + wsrep_local_bf_aborts).
+ */
+async function galeraSetup(settings: { duration: number; warmup: number; connections: number; mix: ReturnType<typeof parseMix>; hashCost: number }) {
+  const { createConnection } = await import('mysql2/promise');
+  const cluster = await startGalera({ bufferPoolSize: '256M', log: (line) => console.log(`mixed, Galera: ${line}`) });
+  try {
+    const nodes = await Promise.all(cluster.nodes.map((n) => createConnection(n.url)));
+    const conflicts = async () => {
+      let total = 0;
+      for (const node of nodes) {
+        const [rows] = await node.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_cert_failures', 'wsrep_local_bf_aborts')");
+        for (const row of rows as Array<{ Value: string }>) total += Number(row.Value);
+      }
+      return total;
+    };
+    const database = `w3kit_mixed_${randomBytes(4).toString('hex')}`;
+    await nodes[0]!.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    const databaseUrl = `${cluster.nodes[0]!.url}${database}`;
+    const instances = await startMixedCluster({
+      databaseUrl,
+      galeraHosts: cluster.hosts,
+      instances: 3,
+      organizations: env('MIXED_ORGS', 5),
+      users: env('MIXED_USERS', 100),
+      hashCost: settings.hashCost,
+      connectionLimit: settings.connections,
+      log: (line) => console.log(`mixed, Galera: ${line}`),
+    });
+    const ledger = newLedger();
+    const phones = { next: 0 };
+    let phase: PhaseResult;
+    let retries: number;
+    let checks: LedgerCheck[];
+    try {
+      const run = (seconds: number) => runWorkload({ urls: instances.urls, actors: instances.actors, ledger, sms: instances.sms, phones, durationSeconds: seconds, connections: settings.connections, mix: settings.mix });
+      const warm = await run(settings.warmup);
+      console.log(`mixed, Galera: warm-up ${warm.requests} requests, errors ${warm.errors}`);
+      const before = await conflicts();
+      phase = await run(settings.duration);
+      retries = (await conflicts()) - before;
+      console.log(formatPhase('\nmixed, Galera: three instances, one per node', phase));
+      checks = await verifyLedger(databaseUrl, ledger, instances.smsCount());
+    } finally {
+      await instances.stop();
+      for (const node of nodes) await node.end();
+    }
+    const lost = checks.reduce((n, c) => n + c.lost, 0);
+    const extra = checks.reduce((n, c) => n + c.extra, 0);
+    console.log(`mixed, Galera: ${phase.requestsPerSecond} req/s, p99 ${phase.p99Ms} ms, errors ${phase.errors}, certification conflicts (retried or 503) ${retries}, lost writes ${lost}, extra rows ${extra}`);
+    return { threeInstances: phase, certificationConflicts: retries, ledger: checks, lostWrites: lost, extraRows: extra, met: phase.errors + lost + extra === 0 };
+  } finally {
+    await cluster.stop();
   }
 }

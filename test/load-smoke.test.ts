@@ -17,7 +17,9 @@ for (const kind of testDatabases().filter((k) => k === 'mariadb')) {
 
       before(async () => {
         database = await createTestDatabase(kind);
-        cluster = await startMixedCluster({ databaseUrl: database.url, instances: 2, organizations: 2, users: 12, hashCost: DEFAULT_HASH_COST, connectionLimit: 8 });
+        // in the galera group, one instance per node
+        const galeraHosts = process.env['W3KIT_GALERA_HOSTS']?.split(',');
+        cluster = await startMixedCluster({ databaseUrl: database.url, ...(galeraHosts ? { galeraHosts } : {}), instances: 2, organizations: 2, users: 12, hashCost: DEFAULT_HASH_COST, connectionLimit: 8 });
       });
 
       after(async () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { testDatabases } from '@w3kit/core/testing';
+import { requireOrSkip, testDatabases, wantedDatabases } from '@w3kit/core/testing';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import request from 'supertest';
 import { mariadbAvailable, startMariadb, type ThrowawayMariadb } from '../scripts/mariadb.mjs';
@@ -20,12 +20,11 @@ describe('mariadb', () => {
     let admin: Pool | undefined; // a pool: its connections die with MariaDB and are replaced
     const databases: string[] = [];
 
-    /** Without MariaDB these tests skip, except in CI (W3KIT_REQUIRE_MARIADB=1), where `required` ones fail. */
-    function needMariadb(ctx: Mocha.Context, { required }: { required: boolean }): void {
+    /** Without MariaDB these tests skip loudly, and fail in CI (`requireOrSkip`); W3KIT_TEST_DATABASES may leave them out. */
+    function needMariadb(ctx: Mocha.Context): void {
       if (mariadb) return;
-      const why = !testDatabases().includes('mariadb') ? 'MariaDB is not in this run (MYSQL_URL is not set)' : 'mariadbd is not installed';
-      if (required && process.env['W3KIT_REQUIRE_MARIADB'] === '1') throw new Error(`${why}, and W3KIT_REQUIRE_MARIADB=1`);
-      ctx.skip();
+      if (!wantedDatabases().includes('mariadb')) return ctx.skip();
+      requireOrSkip(ctx, 'MariaDB', !testDatabases().includes('mariadb') ? 'MYSQL_URL is not set' : 'mariadbd is not installed (this file starts its own server)');
     }
 
     before(async () => {
@@ -49,7 +48,7 @@ describe('mariadb', () => {
     const rows = async (query: string, params: unknown[] = []) => (await admin!.query<RowDataPacket[]>(query, params))[0];
 
     it('MariaDB crashes mid-run: clean 503s in each wire format, no hang, processes stay up; both serve again by themselves; acknowledged writes are all there', async function () {
-      needMariadb(this, { required: true });
+      needMariadb(this);
       await crashAndComeBack({
         env: await deployment('w3kit_faults_restart'),
         crash: () => mariadb!.shutdown({ crash: true }),
@@ -61,7 +60,7 @@ describe('mariadb', () => {
     });
 
     it('SIGTERM with a request in flight: it completes with 200, new connections are refused, exit 0, pool connections closed properly', async function () {
-      needMariadb(this, { required: false });
+      needMariadb(this);
       const env = await deployment('w3kit_faults_shutdown');
       const server = await startServerProcess(env);
       const operator = await openOperator(env);

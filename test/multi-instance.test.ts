@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CLAIM_TYPES, claimHash, recoverClaimSigner } from '@w3kit/attestations';
-import { createTestDatabase, startTwilioStandIn, type TestDatabase, type TwilioStandIn } from '@w3kit/core/testing';
+import { createTestDatabase, requireOrSkip, startTwilioStandIn, wantedDatabases, type TestDatabase, type TwilioStandIn } from '@w3kit/core/testing';
 import { getBytes, Wallet } from 'ethers';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import request from 'supertest';
@@ -31,7 +31,8 @@ describe('mariadb', () => {
     let b: ServerProcess;
 
     before(async function () {
-      if (!process.env['MYSQL_URL']) return this.skip();
+      if (!wantedDatabases().includes('mariadb')) return this.skip(); // W3KIT_TEST_DATABASES left MariaDB out: a choice
+      requireOrSkip(this, 'MariaDB', process.env['MYSQL_URL'] ? undefined : 'MYSQL_URL is not set');
       db = await createTestDatabase('mariadb');
       twilio = await startTwilioStandIn(TWILIO);
       env = deploymentEnv(db.url, { TWILIO_ACCOUNT_SID: TWILIO.accountSid, TWILIO_AUTH_TOKEN: TWILIO.authToken, TWILIO_FROM: '+15005550006', TWILIO_BASE_URL: twilio.url });

@@ -12,12 +12,15 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onHosts } from '../scripts/galera.mjs';
 
 export const STANDALONE_MAIN = fileURLToPath(new URL('../examples/standalone-server/dist/main.js', import.meta.url));
 
 export interface ServerProcess {
   /** `http://127.0.0.1:<port>`, as the server printed it. */
   url: string;
+  /** In the galera group: the index of the cluster node this process prefers (its host list starts there). */
+  galeraNode?: number;
   child: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -28,6 +31,20 @@ export interface ServerProcess {
 }
 
 const running = new Set<ServerProcess>();
+let started = 0;
+
+/**
+ * In the galera group (W3KIT_GALERA_HOSTS set by the test command) a mysql DATABASE_URL is
+ * rewritten to the cluster's host list, rotated so that each process started prefers the next
+ * node: two or three processes run on different nodes, and fail over to the others.
+ */
+function onGalera(env: Record<string, string>): { env: Record<string, string>; node?: number } {
+  const hosts = process.env['W3KIT_GALERA_HOSTS']?.split(',');
+  const url = env['DATABASE_URL'];
+  if (!hosts || !url?.startsWith('mysql://')) return { env };
+  const node = started++ % hosts.length;
+  return { env: { ...env, DATABASE_URL: onHosts(url, hosts, node) }, node };
+}
 
 process.once('exit', () => {
   for (const server of running) server.child.kill('SIGKILL');
@@ -55,8 +72,9 @@ export function deploymentEnv(databaseUrl: string, extra: Record<string, string>
  */
 export async function startServerProcess(env: Record<string, string>, { timeoutMs = 30_000 } = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'w3kit-instance-'));
+  const galera = onGalera(env);
   const child = spawn(process.execPath, [STANDALONE_MAIN], {
-    env: { PATH: process.env['PATH'], PORT: '0', LOG_LEVEL: 'warn', W3KIT_DATA_DIR: dataDir, ...env },
+    env: { PATH: process.env['PATH'], PORT: '0', LOG_LEVEL: 'warn', W3KIT_DATA_DIR: dataDir, ...galera.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -84,7 +102,7 @@ export async function startServerProcess(env: Record<string, string>, { timeoutM
       void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
       timer = setTimeout(() => reject(new Error(`server did not print its listening line within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     });
-    server = { url, child, output: () => output, exited, stop };
+    server = { url, child, output: () => output, exited, stop, ...(galera.node === undefined ? {} : { galeraNode: galera.node }) };
     running.add(server);
     return server;
   } catch (error) {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createKit, createLogger } from '@w3kit/core';
 import { startTwilioStandIn } from '@w3kit/core/testing';
+import { onHosts } from '../../scripts/galera.mjs';
 import { startServer } from './harness.js';
 import { BENCH_TWILIO, mixedKitConfig, mixedPlugins } from './mixed-composition.js';
 import type { Actors, EndUser, Organization, SmsInbox } from './mixed-workload.js';
@@ -16,6 +17,11 @@ export interface MixedClusterOptions {
   users: number;
   /** scrypt cost of passwords, the same for seeding and serving (no rehash on first login). */
   hashCost: number;
+  /**
+   * A Galera cluster's `host:port` list: instance i then opens the database on the whole list
+   * starting at node i (one instance per node, each failing over to the others).
+   */
+  galeraHosts?: readonly string[];
   /** Database pool of each instance. */
   connectionLimit: number;
   log?: (line: string) => void;
@@ -92,7 +98,8 @@ export async function startMixedCluster(options: MixedClusterOptions): Promise<M
     TWILIO_BASE_URL: twilio.url,
     W3KIT_PASSWORD_HASH_COST: String(options.hashCost),
   };
-  const started = await Promise.allSettled(Array.from({ length: options.instances }, () => startServer({ script: 'mixed-kit.ts', env })));
+  const onNode = (i: number) => (options.galeraHosts ? { ...env, DATABASE_URL: onHosts(env.DATABASE_URL, options.galeraHosts, i % options.galeraHosts.length) } : env);
+  const started = await Promise.allSettled(Array.from({ length: options.instances }, (_, i) => startServer({ script: 'mixed-kit.ts', env: onNode(i) })));
   const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {

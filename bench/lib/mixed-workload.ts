@@ -122,6 +122,10 @@ export interface PhaseResult {
   operations: Record<string, OperationStats>;
   /** The first few errors, to say what went wrong. */
   errorSamples: string[];
+  /** Errors by the status answered (`network` when none was), e.g. 503s while a database node fails over. */
+  errorStatuses: Record<string, number>;
+  /** The slowest request, in ms (no request hangs). */
+  maxMs: number;
 }
 
 interface Reply {
@@ -214,6 +218,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
   const latencies = new Map<string, number[]>();
   const errors = new Map<string, number>();
   const errorSamples: string[] = [];
+  const errorStatuses: Record<string, number> = {};
+  const countStatus = (status: string) => (errorStatuses[status] = (errorStatuses[status] ?? 0) + 1);
   const weights = SCENARIOS.map((s) => mix[s]);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const holders = () => actors.users.filter((u) => u.tokens.length > 0);
@@ -230,10 +236,12 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
     try {
       reply = await send(instance, method, path, headers, body);
     } catch (error) {
+      countStatus('network');
       throw fail(operation, `${method} ${path}: ${(error as Error).message}`);
     }
     if (!latencies.has(operation)) latencies.set(operation, []);
     latencies.get(operation)!.push(performance.now() - started);
+    if (!expected.includes(reply.status)) countStatus(String(reply.status));
     if (!expected.includes(reply.status)) throw fail(operation, `${method} ${path}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
     return reply;
   }
@@ -415,6 +423,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
     raceConflicts,
     operations,
     errorSamples,
+    errorStatuses,
+    maxMs: round1(all.at(-1) ?? 0),
   };
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
+import { createTestDatabase, requireOrSkip, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 import Koa from 'koa';
 import { chromium, type Browser } from 'playwright-core';
 import { BUTTON_PATH, startKitServer, verifiedOrganization } from './association-support.js';
@@ -55,10 +55,7 @@ if (testDatabases().includes('sqlite')) {
       const inbox = emailInbox();
 
       before(async function () {
-        if (!existsSync(CHROMIUM)) {
-          console.warn(`    association browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-          this.skip();
-        }
+        requireOrSkip(this, 'Chromium', existsSync(CHROMIUM) ? undefined : `no browser at ${CHROMIUM} (apt-get install chromium)`);
         db = await createTestDatabase('sqlite');
         kitServer = await startKitServer(db.url, { services: { emailSender: inbox.sender } });
         const org = await verifiedOrganization(kitServer.kit, 'acme.test');

@@ -16,6 +16,7 @@ export { STATE_KEY, getRequestState, type W3kitRequestState } from './http/reque
 export { buildOpenApi, renderDocsPage } from './http/openapi.js';
 export { createLogger, redactUrl, redactSecrets, SENSITIVE_FIELDS, type LoggerConfig } from './logging/logger.js';
 export { createDatabase, type DatabaseHandle, type DatabaseDialect, type DatabaseOptions, type KitDatabase } from './database/create-database.js';
+export type { MysqlCounters } from './database/mysql-failover.js';
 export { migrateToLatest, pendingMigrations, type MigrationSet, type MigrationOwner } from './database/migrations.js';
 export { coreMigrations, type CoreTables } from './database/core-migrations.js';
 export { retryTransient, isTransientDbError, isDatabaseUnavailable, isUniqueViolation } from './database/retry.js';

@@ -2,11 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { createKit, createLogger, defineErrors, defineRoute, Type, type CreateKitOptions, type Kit, type KitPlugin, type RouteGroup } from '@w3kit/core';
+import { createKit, createLogger, defineErrors, defineRoute, Type, type Clock, type CreateKitOptions, type Kit, type KitPlugin, type RouteGroup } from '@w3kit/core';
 import { appFor as coreAppFor } from '@w3kit/core/testing';
 import type Koa from 'koa';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
+
+/** A kit of core alone on `url`, on the given clock, without housekeeping (tests of core's services). */
+export const coreKit = (url: string, clock: Clock) =>
+  createKit({ database: url, plugins: [], services: { clock }, config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0 } });
 
 /** A pino destination that keeps every line, parsed, for assertions on logs. */
 export function memoryLog() {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kit } from '@w3kit/core';
-import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
+import { createTestDatabase, requireOrSkip, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 import jsqr from 'jsqr';
 import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -49,10 +49,7 @@ if (testDatabases().includes('sqlite')) {
       let server: Awaited<ReturnType<typeof startKitServer>>;
 
       before(async function () {
-        if (!existsSync(CHROMIUM)) {
-          console.warn(`    login demo browser test skipped: no Chromium at ${CHROMIUM}`);
-          this.skip();
-        }
+        requireOrSkip(this, 'Chromium', existsSync(CHROMIUM) ? undefined : `no browser at ${CHROMIUM} (apt-get install chromium)`);
         db = await createTestDatabase('sqlite');
         server = await startKitServer(db.url);
         browser = await chromium.launch({

@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '@w3kit/core';
+import { retryTransient, type DatabaseHandle } from '@w3kit/core';
 import type { NftTables } from './schema.js';
 import type { VerificationStore } from './verification-store.js';
 
@@ -36,30 +36,33 @@ export function createKyselyVerificationStore(database: DatabaseHandle): Verific
       };
     },
     async claimCode(codeHash, v) {
-      return db.transaction().execute(async (trx) => {
-        const claimed = await trx
-          .updateTable('nft_qr_codes')
-          .set({ verified_at: v.verifiedAt.getTime(), scanner_account_id: v.scannerAccountId })
-          .where('code_hash', '=', codeHash)
-          .where('verified_at', 'is', null)
-          .where('expires_at', '>', v.verifiedAt.getTime())
-          .executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) !== 1) return false;
-        await trx
-          .insertInto('nft_verifications')
-          .values({
-            id: v.id,
-            token_id: v.tokenId,
-            scanner_account_id: v.scannerAccountId,
-            verified_at: v.verifiedAt.getTime(),
-            scanner_latitude: v.scannerPosition.latitude,
-            scanner_longitude: v.scannerPosition.longitude,
-            holder_latitude: v.holderPosition.latitude,
-            holder_longitude: v.holderPosition.longitude,
-          })
-          .execute();
-        return true;
-      });
+      // Safe to repeat whole: a conflict (a Galera certification failure at commit) rolled it back.
+      return retryTransient(() =>
+        db.transaction().execute(async (trx) => {
+          const claimed = await trx
+            .updateTable('nft_qr_codes')
+            .set({ verified_at: v.verifiedAt.getTime(), scanner_account_id: v.scannerAccountId })
+            .where('code_hash', '=', codeHash)
+            .where('verified_at', 'is', null)
+            .where('expires_at', '>', v.verifiedAt.getTime())
+            .executeTakeFirst();
+          if (Number(claimed.numUpdatedRows) !== 1) return false;
+          await trx
+            .insertInto('nft_verifications')
+            .values({
+              id: v.id,
+              token_id: v.tokenId,
+              scanner_account_id: v.scannerAccountId,
+              verified_at: v.verifiedAt.getTime(),
+              scanner_latitude: v.scannerPosition.latitude,
+              scanner_longitude: v.scannerPosition.longitude,
+              holder_latitude: v.holderPosition.latitude,
+              holder_longitude: v.holderPosition.longitude,
+            })
+            .execute();
+          return true;
+        }),
+      );
     },
     async listVerifications(tokenId, limit) {
       const rows = await db.selectFrom('nft_verifications').selectAll().where('token_id', '=', tokenId).orderBy('verified_at', 'desc').orderBy('id').limit(limit).execute();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type Kit } from '@w3kit/core';
-import type { ManualClock, TestApp } from '@w3kit/core/testing';
+import { createTestDatabase, mountedApp, rootMount, type ManualClock, type TestApp, type TestDatabase, type TestDatabaseKind } from '@w3kit/core/testing';
 import { nft, type NftOptions } from '@w3kit/nft';
 import request from 'supertest';
 import { sampleStaticMetadata } from '@w3kit/nft/testing';
@@ -16,6 +16,27 @@ export function nftKit(url: string, options: { clock?: ManualClock; nft?: NftOpt
     ...(options.clock ? { services: { clock: options.clock } } : {}),
     config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: 'https://id.example.com', mountPath: options.mountPath ?? '' },
   });
+}
+
+export interface ServedKit {
+  db: TestDatabase;
+  kit: Kit;
+  app: TestApp;
+}
+
+/** For the describe block it is called in: a kit on a fresh `kind` database, served at the root, made in `before` and closed in `after`. */
+export function servedNftKit(kind: TestDatabaseKind): ServedKit {
+  const served = {} as ServedKit;
+  before(async () => {
+    served.db = await createTestDatabase(kind);
+    served.kit = await nftKit(served.db.url);
+    served.app = mountedApp(rootMount, served.kit);
+  });
+  after(async () => {
+    await served.kit?.close();
+    await served.db?.drop();
+  });
+  return served;
 }
 
 let n = 0;

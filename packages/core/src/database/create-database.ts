@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { createPool } from 'mysql2';
 import type { PoolConfig } from 'pg';
+import { createFailoverPool, parseMysqlUrl, type MysqlCounters } from './mysql-failover.js';
 
 export type DatabaseDialect = 'sqlite' | 'mysql' | 'postgres';
 
@@ -22,6 +22,8 @@ export interface DatabaseHandle {
   /** Answers true when the database answers a trivial query. */
   ping(): Promise<boolean>;
   destroy(): Promise<void>;
+  /** MySQL only: statements retried after a conflict, hosts failed over (see mysql-failover.ts). */
+  readonly counters?: Readonly<MysqlCounters>;
 }
 
 export interface DatabaseOptions {
@@ -29,12 +31,18 @@ export interface DatabaseOptions {
   connectionLimit?: number;
   /** SQLite busy timeout in ms. Default 5000. */
   sqliteBusyTimeoutMs?: number;
+  /** MySQL: attempts for a statement outside a transaction that hit a deadlock or certification conflict. Default 5 (or `?statementAttempts=`). */
+  statementAttempts?: number;
+  /** MySQL with several hosts: ms a failed host is skipped before it is tried again. Default 2000 (or `?hostRetryMs=`). */
+  hostRetryMs?: number;
 }
 
 /**
  * Opens a database from a URL:
  * - `sqlite:<file>` (relative to the working directory, folders created) or `sqlite::memory:`;
  * - `mysql://user:password@host:port/database` (also `mariadb://`), a mysql2 pool;
+ * - `mysql://user:password@h1:p1,h2:p2,h3:p3/database`, a pool per host of a Galera cluster,
+ *   each connection from the first host that is up (see mysql-failover.ts);
  * - `postgres://user:password@host:port/database` (also `postgresql://`), a `pg` pool.
  */
 export function createDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
@@ -65,25 +73,35 @@ function openSqlite(url: string, options: DatabaseOptions): DatabaseHandle {
 }
 
 function openMysql(url: string, options: DatabaseOptions): DatabaseHandle {
-  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  const limit = Number(parsed.searchParams.get('connectionLimit') ?? options.connectionLimit ?? 10);
-  const pool = createPool({
-    host: parsed.hostname,
-    port: parsed.port ? Number(parsed.port) : 3306,
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-    database: parsed.pathname.replace(/^\//, '') || undefined,
-    connectionLimit: limit,
-    // Timestamps are stored as epoch milliseconds (BIGINT); mysql2 returns a BIGINT as a
-    // number while it fits in 2^53, which every epoch-ms value does.
-    supportBigNumbers: true,
-    bigNumberStrings: false,
-    timezone: 'Z',
-    charset: 'utf8mb4',
-    enableKeepAlive: true,
-  });
+  const parsed = parseMysqlUrl(url);
+  const setting = (name: string, fallback: number) => {
+    const value = Number(parsed.params.get(name) ?? fallback);
+    if (!Number.isInteger(value) || value < 1) throw new TypeError(`mysql URL: ${name} must be a positive integer`);
+    return value;
+  };
+  const counters: MysqlCounters = { statementRetries: 0, failovers: 0 };
+  const pool = createFailoverPool(
+    parsed.hosts,
+    {
+      user: parsed.user,
+      password: parsed.password,
+      database: parsed.database,
+      connectionLimit: setting('connectionLimit', options.connectionLimit ?? 10),
+      // a dead host must not hang a request: connecting gives up after 3 s and the next host is tried
+      connectTimeout: 3000,
+      // Timestamps are stored as epoch milliseconds (BIGINT); mysql2 returns a BIGINT as a
+      // number while it fits in 2^53, which every epoch-ms value does.
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      timezone: 'Z',
+      charset: 'utf8mb4',
+      enableKeepAlive: true,
+    },
+    { statementAttempts: setting('statementAttempts', options.statementAttempts ?? 5), hostRetryMs: setting('hostRetryMs', options.hostRetryMs ?? 2000) },
+    counters,
+  );
   const db: KitDatabase = new Kysely({ dialect: new MysqlDialect({ pool }) });
-  return handle(db, 'mysql', redact(url));
+  return { ...handle(db, 'mysql', redact(url)), counters };
 }
 
 /** int8 (BIGINT, and `count(*)`): pg hands it over as a string; epoch-ms values fit in 2^53. */

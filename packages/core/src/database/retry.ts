@@ -48,16 +48,21 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 /**
+/**
  * `pg` reports a lost connection, a closed pool and a connect timeout as plain Errors without a
  * code; these are its messages for them.
  */
 const PG_UNAVAILABLE_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /^Client has encountered a connection error/, /^Cannot use a pool after calling end/];
 
-/** True for errors that mean "the database cannot be reached right now" (answered with 503). */
+/**
+ * True for errors that mean "the database cannot be reached right now" (answered with 503).
+ * 1047 is a Galera node that is joining or has lost the primary component ("WSREP has not yet
+ * prepared node for application use").
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; errno?: number; fatal?: boolean; message?: unknown } | null;
   if (!e) return false;
-  if ((typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) || e.errno === 1053 || e.errno === 2006 || e.errno === 2013) return true;
+  if ((typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) || e.errno === 1047 || e.errno === 1053 || e.errno === 2006 || e.errno === 2013) return true;
   return e.code === undefined && typeof e.message === 'string' && PG_UNAVAILABLE_MESSAGES.some((m) => m.test(e.message as string));
 }
 

@@ -3,20 +3,37 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { skipOrFail } from './required-components.js';
 
 export type TestDatabaseKind = 'sqlite' | 'mariadb' | 'postgres';
+
+/** The databases `W3KIT_TEST_DATABASES` asks for (default `sqlite,mariadb,postgres`): leaving one out is a choice, not a skip. */
+export function wantedDatabases(): TestDatabaseKind[] {
+  const wanted = (process.env['W3KIT_TEST_DATABASES'] ?? 'sqlite,mariadb,postgres').split(',');
+  return (['sqlite', 'mariadb', 'postgres'] as const).filter((kind) => wanted.includes(kind));
+}
+
+/** The servers of the matrix: kind, the variable naming it, its name, what the test command needs to start one. */
+const SERVERS = [
+  ['mariadb', 'MYSQL_URL', 'MariaDB', 'mariadbd'],
+  ['postgres', 'POSTGRES_URL', 'PostgreSQL', 'postgresql'],
+] as const;
+const skipReported = new Set<TestDatabaseKind>();
 
 /**
  * The databases every storage test runs against: `sqlite` always, `mariadb` when `MYSQL_URL`
  * points at a server, `postgres` when `POSTGRES_URL` does (the test command starts both).
- * `W3KIT_TEST_DATABASES=sqlite` (or `mariadb,postgres`, …) narrows it.
+ * `W3KIT_TEST_DATABASES=sqlite` (or `mariadb,postgres`, …) narrows it. A server wanted but its URL
+ * unset skips its half of the matrix with a warning, or throws in CI (`componentsRequired`).
  */
 export function testDatabases(): TestDatabaseKind[] {
-  const wanted = (process.env['W3KIT_TEST_DATABASES'] ?? 'sqlite,mariadb,postgres').split(',');
-  const kinds: TestDatabaseKind[] = [];
-  if (wanted.includes('sqlite')) kinds.push('sqlite');
-  if (wanted.includes('mariadb') && process.env['MYSQL_URL']) kinds.push('mariadb');
-  if (wanted.includes('postgres') && process.env['POSTGRES_URL']) kinds.push('postgres');
+  let kinds = wantedDatabases();
+  for (const [kind, variable, name, how] of SERVERS) {
+    if (!kinds.includes(kind) || process.env[variable]) continue;
+    if (!skipReported.has(kind)) skipOrFail(name, `${variable} is not set (pnpm test starts a throwaway server when ${how} is installed)`);
+    skipReported.add(kind);
+    kinds = kinds.filter((k) => k !== kind);
+  }
   return kinds;
 }
 
@@ -46,6 +63,7 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
     password: decodeURIComponent(base.password),
   });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await visibleOnEveryGaleraNode(name, base);
   base.pathname = `/${name}`;
   return {
     kind,
@@ -88,4 +106,27 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/**
+ * In the galera test group (W3KIT_GALERA_HOSTS): a CREATE DATABASE replicates in total order but
+ * the other nodes apply it a moment later, and connecting to a database a node does not have yet
+ * fails. Waits until every node lists it.
+ */
+async function visibleOnEveryGaleraNode(name: string, base: URL): Promise<void> {
+  const hosts = process.env['W3KIT_GALERA_HOSTS']?.split(',') ?? [];
+  for (const host of hosts) {
+    const [hostname, port] = host.split(':');
+    const conn = await createConnection({ host: hostname, port: Number(port), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const [rows] = await conn.query('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
+        if ((rows as unknown[]).length > 0) break;
+        if (attempt > 200) throw new Error(`database ${name} did not reach node ${host}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } finally {
+      await conn.end();
+    }
+  }
 }
