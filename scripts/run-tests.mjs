@@ -18,38 +18,29 @@ import { postgresAvailable, startPostgres } from './postgres.mjs';
 const env = { ...process.env };
 if (env.W3KIT_TEST_GALERA === '1') process.exit(await runGaleraGroup());
 const wanted = (env.W3KIT_TEST_DATABASES ?? 'sqlite,mariadb,postgres').split(',');
-let mariadb = null;
-let postgres = null;
-
-if (wanted.includes('mariadb') && !env.MYSQL_URL) {
-  if (mariadbAvailable()) {
-    mariadb = await startMariadb({ log: (line) => console.log(`[test] ${line}`) });
-    env.MYSQL_URL = mariadb.url;
-  } else {
-    try {
-      skipOrFail('MariaDB', 'mariadbd is not installed and MYSQL_URL is not set (install mariadb-server, or set MYSQL_URL)', env);
-    } catch (error) {
-      console.error(`[test] ${error.message}`);
-      console.log('0 passed, 1 failed');
-      process.exit(1);
-    }
+/**
+ * A throwaway server of the matrix, unless `kind` is left out or `variable` names a server
+ * already; without the server's binaries, skips its half (or fails when components are required).
+ */
+async function throwawayServer(kind, variable, name, available, start, missing) {
+  if (!wanted.includes(kind) || env[variable]) return null;
+  if (available()) {
+    const server = await start({ log: (line) => console.log(`[test] ${line}`) });
+    env[variable] = server.url;
+    return server;
   }
+  try {
+    skipOrFail(name, missing, env);
+  } catch (error) {
+    console.error(`[test] ${error.message}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  return null;
 }
 
-if (wanted.includes('postgres') && !env.POSTGRES_URL) {
-  if (postgresAvailable()) {
-    postgres = await startPostgres({ log: (line) => console.log(`[test] ${line}`) });
-    env.POSTGRES_URL = postgres.url;
-  } else {
-    try {
-      skipOrFail('PostgreSQL', 'PostgreSQL is not installed and POSTGRES_URL is not set (install postgresql, or set POSTGRES_URL)', env);
-    } catch (error) {
-      console.error(`[test] ${error.message}`);
-      console.log('0 passed, 1 failed');
-      process.exit(1);
-    }
-  }
-}
+const mariadb = await throwawayServer('mariadb', 'MYSQL_URL', 'MariaDB', mariadbAvailable, startMariadb, 'mariadbd is not installed and MYSQL_URL is not set (install mariadb-server, or set MYSQL_URL)');
+const postgres = await throwawayServer('postgres', 'POSTGRES_URL', 'PostgreSQL', postgresAvailable, startPostgres, 'PostgreSQL is not installed and POSTGRES_URL is not set (install postgresql, or set POSTGRES_URL)');
 
 const suites = ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'];
 const args = ['--import=tsx', '--reporter', './scripts/summary-reporter.cjs', '--timeout', '30000', '--exit', ...process.argv.slice(2), ...suites];
