@@ -1,11 +1,12 @@
 // Starts a throwaway MariaDB server on a temporary datadir and a free loopback port.
 // Used by the test runner and the benchmarks; nothing here touches a system database.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { controlServer, untilReady } from './throwaway-server.mjs';
 
 const require = createRequire(join(process.cwd(), 'packages/core/package.json'));
 
@@ -73,71 +74,23 @@ export async function startMariadb({ log = () => {}, bufferPoolSize = '2G' } = {
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr = (stderr + chunk).slice(-4000);
+    return untilReady(child, 'MariaDB', async () => {
+      const conn = await mysql.createConnection({ socketPath: socket, user: 'root' });
+      await conn.query("CREATE USER IF NOT EXISTS 'w3kit'@'127.0.0.1' IDENTIFIED BY 'w3kit'");
+      await conn.query("GRANT ALL PRIVILEGES ON *.* TO 'w3kit'@'127.0.0.1'");
+      await conn.end();
     });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        const conn = await mysql.createConnection({ socketPath: socket, user: 'root' });
-        await conn.query("CREATE USER IF NOT EXISTS 'w3kit'@'127.0.0.1' IDENTIFIED BY 'w3kit'");
-        await conn.query("GRANT ALL PRIVILEGES ON *.* TO 'w3kit'@'127.0.0.1'");
-        await conn.end();
-        return { child, exited };
-      } catch (error) {
-        if (child.exitCode !== null || Date.now() > deadline) {
-          child.kill('SIGKILL');
-          await exited;
-          throw new Error(`MariaDB did not start: ${error.message}\n${stderr}`);
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
   }
 
   /** SIGTERM (a clean shutdown, SIGKILL after 15 s), or SIGKILL at once (a crash). */
-  async function halt({ child, exited }, signal = 'SIGTERM') {
-    child.kill(signal);
+  async function halt({ child, exited }, crash = false) {
+    child.kill(crash ? 'SIGKILL' : 'SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
   }
 
-  let running;
-  try {
-    running = await launch();
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const server = await controlServer({ name: 'MariaDB', url: `mysql://w3kit:w3kit@127.0.0.1:${port}/`, port, dir, launch, halt });
   log(`MariaDB ${port} started in ${datadir}`);
-  let stopped = false;
-  return {
-    url: `mysql://w3kit:w3kit@127.0.0.1:${port}/`,
-    port,
-    get pid() {
-      return running?.child.pid;
-    },
-    async shutdown({ crash = false } = {}) {
-      if (stopped || !running) return;
-      const current = running;
-      running = undefined;
-      await halt(current, crash ? 'SIGKILL' : 'SIGTERM');
-    },
-    async restart() {
-      if (stopped) throw new Error('MariaDB was stopped for good');
-      if (running) await halt(running);
-      running = undefined;
-      running = await launch();
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      if (running) await halt(running);
-      running = undefined;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return server;
 }

@@ -1,7 +1,8 @@
 // The test command: starts a throwaway MariaDB when mariadbd is installed and MYSQL_URL is not
-// set, runs every mocha suite against SQLite and MariaDB, and ends with `N passed, N failed`.
-//   W3KIT_TEST_DATABASES=sqlite|mariadb   narrow the database matrix
-//   CI=true or W3KIT_REQUIRE_ALL=1        fail instead of skipping when MariaDB (or Chromium) cannot run
+// set, and a throwaway PostgreSQL when it is installed and POSTGRES_URL is not set, runs every
+// mocha suite against SQLite, MariaDB and PostgreSQL, and ends with `N passed, N failed`.
+//   W3KIT_TEST_DATABASES=sqlite,mariadb,postgres   narrow the database matrix (any subset)
+//   CI=true or W3KIT_REQUIRE_ALL=1        fail instead of skipping when MariaDB, PostgreSQL (or Chromium) cannot run
 //   W3KIT_TEST_GALERA=1                   run the galera group instead: a throwaway three-node
 //                                         Galera cluster, the galera tests and the multi-instance
 //                                         flows, fuzzer and load smoke on it (see galera.mjs)
@@ -12,26 +13,34 @@ import { createServer } from 'node:http';
 import { skipOrFail } from '../packages/core/dist/testing/required-components.js';
 import { mariadbAvailable, startMariadb } from './mariadb.mjs';
 import { galeraAvailable, startGalera } from './galera.mjs';
+import { postgresAvailable, startPostgres } from './postgres.mjs';
 
 const env = { ...process.env };
 if (env.W3KIT_TEST_GALERA === '1') process.exit(await runGaleraGroup());
-const wanted = (env.W3KIT_TEST_DATABASES ?? 'sqlite,mariadb').split(',');
-let mariadb = null;
-
-if (wanted.includes('mariadb') && !env.MYSQL_URL) {
-  if (mariadbAvailable()) {
-    mariadb = await startMariadb({ log: (line) => console.log(`[test] ${line}`) });
-    env.MYSQL_URL = mariadb.url;
-  } else {
-    try {
-      skipOrFail('MariaDB', 'mariadbd is not installed and MYSQL_URL is not set (install mariadb-server, or set MYSQL_URL)', env);
-    } catch (error) {
-      console.error(`[test] ${error.message}`);
-      console.log('0 passed, 1 failed');
-      process.exit(1);
-    }
+const wanted = (env.W3KIT_TEST_DATABASES ?? 'sqlite,mariadb,postgres').split(',');
+/**
+ * A throwaway server of the matrix, unless `kind` is left out or `variable` names a server
+ * already; without the server's binaries, skips its half (or fails when components are required).
+ */
+async function throwawayServer(kind, variable, name, available, start, missing) {
+  if (!wanted.includes(kind) || env[variable]) return null;
+  if (available()) {
+    const server = await start({ log: (line) => console.log(`[test] ${line}`) });
+    env[variable] = server.url;
+    return server;
   }
+  try {
+    skipOrFail(name, missing, env);
+  } catch (error) {
+    console.error(`[test] ${error.message}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  return null;
 }
+
+const mariadb = await throwawayServer('mariadb', 'MYSQL_URL', 'MariaDB', mariadbAvailable, startMariadb, 'mariadbd is not installed and MYSQL_URL is not set (install mariadb-server, or set MYSQL_URL)');
+const postgres = await throwawayServer('postgres', 'POSTGRES_URL', 'PostgreSQL', postgresAvailable, startPostgres, 'PostgreSQL is not installed and POSTGRES_URL is not set (install postgresql, or set POSTGRES_URL)');
 
 const suites = ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'];
 const args = ['--import=tsx', '--reporter', './scripts/summary-reporter.cjs', '--timeout', '30000', '--exit', ...process.argv.slice(2), ...suites];
@@ -41,6 +50,7 @@ process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
 const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
 if (mariadb) await mariadb.stop();
+if (postgres) await postgres.stop();
 process.exit(code);
 
 /**

@@ -3,7 +3,7 @@
 'use strict';
 const Mocha = require('mocha');
 const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_RUN_END } = Mocha.Runner.constants;
-const DATABASES = ['sqlite', 'mariadb'];
+const DATABASES = ['sqlite', 'mariadb', 'postgres'];
 
 class SummaryReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {

@@ -104,7 +104,8 @@ export async function rowCounts(kit: Kit): Promise<Record<string, number>> {
   if (!query) {
     // the tables are known once migrations ran; listing them is the slow part on MariaDB
     const tables = (await kit.services.db.introspection.getTables()).map((t) => t.name).sort();
-    query = tables.map((name) => `SELECT '${name}' AS name, COUNT(*) AS n FROM \`${name}\``).join(' UNION ALL ');
+    // the kit's table names are plain lower-case identifiers: unquoted, they read the same on every engine
+    query = tables.map((name) => `SELECT '${name}' AS name, COUNT(*) AS n FROM ${name}`).join(' UNION ALL ');
     countQueries.set(kit, query);
   }
   const { rows } = await sql<{ name: string; n: number | string }>`${sql.raw(query)}`.execute(kit.services.db);

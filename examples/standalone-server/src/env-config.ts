@@ -15,7 +15,7 @@ export interface ServerConfig {
   host: string;
   /** `W3KIT_DATA_DIR`, default `./data`: the SQLite file and generated development keys. */
   dataDir: string;
-  /** `DATABASE_URL`, default `sqlite:<dataDir>/w3kit.db`; `mysql://user:pass@host:port/db` for MySQL/MariaDB. */
+  /** `DATABASE_URL`, default `sqlite:<dataDir>/w3kit.db`; `mysql://user:pass@host:port/db` for MySQL/MariaDB, `postgres://…` for PostgreSQL. */
   databaseUrl: string;
   /** `PUBLIC_URL`, default `http://127.0.0.1:<port>`: base URL in links, token URIs and the button JS; https in production. */
   publicUrl: string;
@@ -156,8 +156,8 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   const dataDir = resolve(cwd, env['W3KIT_DATA_DIR'] ?? 'data');
 
   const databaseUrl = env['DATABASE_URL'] ?? `sqlite:${join(dataDir, 'w3kit.db')}`;
-  if (!/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(databaseUrl)) {
-    problems.push('DATABASE_URL: use sqlite:<file>, sqlite::memory: or mysql://user:password@host:port/database');
+  if (!/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
+    problems.push('DATABASE_URL: use sqlite:<file>, sqlite::memory:, mysql://user:password@host:port/database or postgres://user:password@host:port/database');
   }
   if (env['DATABASE_URL'] === undefined) {
     // an implicit SQLite file in production is one instance's private database, usually by accident

@@ -72,7 +72,7 @@ describe('standalone server', () => {
       assert.throws(
         () =>
           loadServerConfig(
-            { PORT: 'eighty', DATABASE_URL: 'postgres://x', W3KIT_MASTER_KEY: 'zz', LOG_LEVEL: 'loud', DNS_SERVERS: '127.0.0.1:53, bad host', SMTP_URL: 'http://x', ATTESTATION_SIGNER_KEY: '0x12' },
+            { PORT: 'eighty', DATABASE_URL: 'mongodb://x', W3KIT_MASTER_KEY: 'zz', LOG_LEVEL: 'loud', DNS_SERVERS: '127.0.0.1:53, bad host', SMTP_URL: 'http://x', ATTESTATION_SIGNER_KEY: '0x12' },
             tmpdir(),
           ),
         (error: EnvConfigError) => {

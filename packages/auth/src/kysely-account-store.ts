@@ -52,8 +52,8 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
     return row ? toRecord(row) : null;
   };
   // The lookup behind nearly every authenticated request (my_info, every NFT call): compiled
-  // once rather than built and compiled per call (`?` placeholders suit SQLite and MySQL alike).
-  const BY_ID = 'select * from auth_accounts where id = ?';
+  // once rather than built and compiled per call (`?` placeholders for SQLite and MySQL, `$1` for PostgreSQL).
+  const BY_ID = `select * from auth_accounts where id = ${database.dialect === 'postgres' ? '$1' : '?'}`;
   const findById = async (id: string) => {
     const { rows } = await db.executeQuery<Row>(CompiledQuery.raw(BY_ID, [id]));
     return rows[0] ? toRecord(rows[0]) : null;

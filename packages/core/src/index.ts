@@ -36,4 +36,4 @@ export { Type, type Static, type TSchema } from '@sinclair/typebox';
 // Kysely, re-exported so every plugin builds its queries and migrations on core's pinned version.
 export { sql, CompiledQuery, type Kysely, type Migration, type Selectable, type Insertable, type Updateable } from 'kysely';
 export type { Logger } from 'pino';
-export { isMysql } from './database/dialect.js';
+export { isMysql, isPostgres } from './database/dialect.js';

@@ -65,7 +65,7 @@ describe('createKit composition and config', () => {
   });
 
   it('refuses an unsupported database URL without echoing its password', async () => {
-    await assert.rejects(createKit({ database: 'postgres://u:hunter2@db/x', config }), (error: Error) => {
+    await assert.rejects(createKit({ database: 'mongodb://u:hunter2@db/x', config }), (error: Error) => {
       assert.match(error.message, /unsupported database URL .*use sqlite:<file>/);
       assert.doesNotMatch(error.message, /hunter2/);
       return true;

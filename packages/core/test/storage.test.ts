@@ -237,10 +237,12 @@ for (const kind of testDatabases()) {
 }
 
 describe('database matrix', () => {
-  it('runs every storage test on SQLite, and on MariaDB when MYSQL_URL is set', () => {
+  it('runs every storage test on SQLite, on MariaDB when MYSQL_URL is set, on PostgreSQL when POSTGRES_URL is set', () => {
     const kinds = testDatabases();
-    assert.ok(kinds.includes('sqlite') || process.env['W3KIT_TEST_DATABASES'] === 'mariadb');
-    if (process.env['MYSQL_URL'] && (process.env['W3KIT_TEST_DATABASES'] ?? 'mariadb').includes('mariadb')) assert.ok(kinds.includes('mariadb'));
+    const wanted = process.env['W3KIT_TEST_DATABASES'] ?? 'sqlite,mariadb,postgres';
+    assert.equal(kinds.includes('sqlite'), wanted.includes('sqlite'));
+    if (process.env['MYSQL_URL'] && wanted.includes('mariadb')) assert.ok(kinds.includes('mariadb'));
+    if (process.env['POSTGRES_URL'] && wanted.includes('postgres')) assert.ok(kinds.includes('postgres'));
   });
 });
 

@@ -177,6 +177,8 @@ export function qrVerificationSuite(mount: KitMount): void {
             const text = JSON.stringify(plan.rows);
             assert.match(text, new RegExp(index), `${query}\n→ ${text}`);
             assert.doesNotMatch(text, /SCAN nft_tokens\b(?! USING)|"type":"ALL"/, `no full scan: ${text}`);
+            // PostgreSQL: an index scan in page order, neither a sequential scan nor a sort of the matches
+            if (kind === 'postgres') assert.doesNotMatch(text, /Seq Scan|Sort {2}\(|Bitmap Heap Scan/, `no scan or sort: ${text}`);
           }
         });
       });

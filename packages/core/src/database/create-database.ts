@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { PoolConfig } from 'pg';
 import { createFailoverPool, parseMysqlUrl, type MysqlCounters } from './mysql-failover.js';
 
-export type DatabaseDialect = 'sqlite' | 'mysql';
+export type DatabaseDialect = 'sqlite' | 'mysql' | 'postgres';
 
 /**
  * The kit's database: a Kysely instance typed with no tables. Each plugin adds its own
@@ -26,7 +27,7 @@ export interface DatabaseHandle {
 }
 
 export interface DatabaseOptions {
-  /** MySQL pool size. Default 10 (or `?connectionLimit=` in the URL). */
+  /** MySQL / PostgreSQL pool size. Default 10 (or `?connectionLimit=` in the URL). */
   connectionLimit?: number;
   /** SQLite busy timeout in ms. Default 5000. */
   sqliteBusyTimeoutMs?: number;
@@ -41,12 +42,16 @@ export interface DatabaseOptions {
  * - `sqlite:<file>` (relative to the working directory, folders created) or `sqlite::memory:`;
  * - `mysql://user:password@host:port/database` (also `mariadb://`), a mysql2 pool;
  * - `mysql://user:password@h1:p1,h2:p2,h3:p3/database`, a pool per host of a Galera cluster,
- *   each connection from the first host that is up (see mysql-failover.ts).
+ *   each connection from the first host that is up (see mysql-failover.ts);
+ * - `postgres://user:password@host:port/database` (also `postgresql://`), a `pg` pool.
  */
 export function createDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) return openSqlite(url, options);
   if (/^(mysql|mariadb):\/\//.test(url)) return openMysql(url, options);
-  throw new TypeError(`unsupported database URL "${redact(url)}": use sqlite:<file>, sqlite::memory: or mysql://user:password@host:port/database`);
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
+  throw new TypeError(
+    `unsupported database URL "${redact(url)}": use sqlite:<file>, sqlite::memory:, mysql://user:password@host:port/database or postgres://user:password@host:port/database`,
+  );
 }
 
 function redact(url: string): string {
@@ -97,6 +102,43 @@ function openMysql(url: string, options: DatabaseOptions): DatabaseHandle {
   );
   const db: KitDatabase = new Kysely({ dialect: new MysqlDialect({ pool }) });
   return { ...handle(db, 'mysql', redact(url)), counters };
+}
+
+/** int8 (BIGINT, and `count(*)`): pg hands it over as a string; epoch-ms values fit in 2^53. */
+const INT8_OID = 20;
+
+function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
+  const parsed = new URL(url);
+  const limit = Number(parsed.searchParams.get('connectionLimit') ?? options.connectionLimit ?? 10);
+  const config: PoolConfig = {
+    host: decodeURIComponent(parsed.hostname),
+    port: parsed.port ? Number(parsed.port) : 5432,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || undefined,
+    max: limit,
+    // a connection attempt that hangs is an unavailable database, not a request that waits forever
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+  };
+  // `pg` is loaded on the first query, so SQLite and MySQL deployments never load it.
+  const dialect = new PostgresDialect({
+    pool: async () => {
+      const pg = (await import('pg')).default;
+      const parseInt8 = (value: string) => Number(value);
+      const pool = new pg.Pool({
+        ...config,
+        types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+      });
+      // A client whose server went away emits 'error' (an idle one on the pool, a checked-out one on
+      // itself, beside failing its query); without a listener either would crash the process.
+      pool.on('error', () => {});
+      pool.on('connect', (client) => client.on('error', () => {}));
+      return pool;
+    },
+  });
+  const db: KitDatabase = new Kysely({ dialect });
+  return handle(db, 'postgres', redact(url));
 }
 
 function handle(db: KitDatabase, dialect: DatabaseDialect, displayUrl: string): DatabaseHandle {

@@ -83,12 +83,15 @@ async function withClusterLock<T>(database: DatabaseHandle, name: string, work: 
 /**
  * Brings an owner's tables to the latest migration. Running it again is a no-op. Concurrent
  * runs are safe: on MySQL, a lock row (cluster-wide, see withClusterLock) and Kysely's named
- * lock (GET_LOCK) are held for the whole run; on SQLite
+ * lock (GET_LOCK) are held for the whole run; on PostgreSQL, the run is one transaction holding
+ * a transaction-level advisory lock (`pg_advisory_xact_lock`, Kysely's PostgreSQL adapter), and
+ * its DDL rolls back whole; on SQLite
  * the run happens inside one `BEGIN IMMEDIATE` transaction, which we retry without blocking
  * the event loop while another connection holds the write lock.
  */
 export async function migrateToLatest(database: DatabaseHandle, owner: MigrationOwner): Promise<string[]> {
   if (database.dialect === 'mysql') return withClusterLock(database, owner.name, async () => unwrap(owner, await migrator(database.db, owner).migrateToLatest()));
+  if (database.dialect === 'postgres') return unwrap(owner, await migrator(database.db, owner).migrateToLatest());
   return database.db.connection().execute(async (conn) => {
     await sql`pragma busy_timeout = 0`.execute(conn);
     try {

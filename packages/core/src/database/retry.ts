@@ -1,10 +1,17 @@
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** MySQL/MariaDB deadlock (1213) and lock wait timeout (1205), SQLite busy: safe to retry whole. */
+/** PostgreSQL SQLSTATEs: serialization failure and deadlock (retry whole), unique violation. */
+const PG_TRANSIENT = new Set(['40001', '40P01']);
+const PG_UNIQUE_VIOLATION = '23505';
+
+/**
+ * MySQL/MariaDB deadlock (1213) and lock wait timeout (1205), PostgreSQL serialization
+ * failure / deadlock (40001, 40P01), SQLite busy: safe to retry whole.
+ */
 export function isTransientDbError(error: unknown): boolean {
   const e = error as { errno?: number; code?: string } | null;
   if (!e) return false;
-  return e.errno === 1213 || e.errno === 1205 || (typeof e.code === 'string' && e.code.startsWith('SQLITE_BUSY'));
+  return e.errno === 1213 || e.errno === 1205 || (typeof e.code === 'string' && (e.code.startsWith('SQLITE_BUSY') || PG_TRANSIENT.has(e.code)));
 }
 
 /** Runs `work` again (up to `attempts` times, with jittered backoff) when the database reports a transient conflict. */
@@ -30,7 +37,22 @@ const UNAVAILABLE_CODES = new Set([
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
   'POOL_CLOSED',
+  // PostgreSQL SQLSTATEs: the server shutting down or starting up, connection failures
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
 ]);
+
+/**
+/**
+ * `pg` reports a lost connection, a closed pool and a connect timeout as plain Errors without a
+ * code; these are its messages for them.
+ */
+const PG_UNAVAILABLE_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /^Client has encountered a connection error/, /^Cannot use a pool after calling end/];
 
 /**
  * True for errors that mean "the database cannot be reached right now" (answered with 503).
@@ -38,14 +60,15 @@ const UNAVAILABLE_CODES = new Set([
  * prepared node for application use").
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; errno?: number; fatal?: boolean } | null;
+  const e = error as { code?: string; errno?: number; fatal?: boolean; message?: unknown } | null;
   if (!e) return false;
-  return (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) || e.errno === 1047 || e.errno === 1053 || e.errno === 2006 || e.errno === 2013;
+  if ((typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) || e.errno === 1047 || e.errno === 1053 || e.errno === 2006 || e.errno === 2013) return true;
+  return e.code === undefined && typeof e.message === 'string' && PG_UNAVAILABLE_MESSAGES.some((m) => m.test(e.message as string));
 }
 
-/** True for a unique-key violation (SQLite SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY, MySQL 1062). */
+/** True for a unique-key violation (SQLite SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY, MySQL 1062, PostgreSQL 23505). */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { errno?: number; code?: string } | null;
   if (!e) return false;
-  return e.errno === 1062 || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return e.errno === 1062 || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === PG_UNIQUE_VIOLATION;
 }

@@ -56,8 +56,9 @@ export function compileValidator<S extends TSchema>(part: RequestPart, schema: S
       let value = raw;
       if (value !== undefined || part !== 'body') value = Value.Default(schema, value ?? {});
       if (coerce) value = convertText(schema, value);
-      if (check.Check(value)) return { ok: true, value };
-      return { ok: false, issues: collectIssues(part, check.Errors(value)) };
+      if (!check.Check(value)) return { ok: false, issues: collectIssues(part, check.Errors(value)) };
+      const nul = nulIssues(part, value);
+      return nul.length === 0 ? { ok: true, value } : { ok: false, issues: nul };
     },
     parse(raw) {
       const result = validator.check(raw);
@@ -108,6 +109,31 @@ function collectIssues(part: RequestPart, errors: Iterable<ValueError>): FieldIs
     issues.push({ field, message: describe(error) });
     if (issues.length >= MAX_ISSUES) break;
   }
+  return issues;
+}
+
+/**
+ * Text with U+0000 is refused in every part, keys included: PostgreSQL cannot store or compare
+ * text holding a NUL (it fails the whole statement), and no identifier, code or metadata value
+ * of the kit has a use for one; refusing it on every engine keeps the three answering alike.
+ */
+function nulIssues(part: RequestPart, value: unknown): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (issues.length >= MAX_ISSUES) return;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) issues.push({ field: fieldName(part, path), message: 'must not contain a NUL character.' });
+    } else if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, `${path}/${i}`));
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, item] of Object.entries(node)) {
+        const at = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        if (key.includes('\u0000')) issues.push({ field: fieldName(part, at), message: 'must not contain a NUL character.' });
+        else walk(item, at);
+      }
+    }
+  };
+  walk(value, '');
   return issues;
 }
 

@@ -75,7 +75,9 @@ export function createRateLimiter({ database, clock, encryption, rules }: RateLi
   /** Adds one hit to the bucket's window and returns the new count, in one atomic statement. */
   async function increment(bucket: string, windowStart: number, expiresAt: number): Promise<number> {
     const row = { bucket, window_start: windowStart, hits: 1, expires_at: expiresAt };
-    if (database.dialect === 'sqlite') {
+    if (database.dialect !== 'mysql') {
+      // SQLite and PostgreSQL: INSERT … ON CONFLICT DO UPDATE … RETURNING, atomic on both
+      // (PostgreSQL takes the row lock of the conflicting row; no unique violation reaches us).
       const result = await db
         .insertInto('w3kit_rate_limits')
         .values(row)

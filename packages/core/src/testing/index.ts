@@ -1,6 +1,6 @@
 /**
  * Helpers for tests of the kit and of plugins: a manual clock, the database matrix
- * (SQLite always, MariaDB/MySQL when `MYSQL_URL` is set), throwaway databases, and "require or
+ * (SQLite always, MariaDB/MySQL when `MYSQL_URL` is set, PostgreSQL when `POSTGRES_URL` is), throwaway databases, and "require or
  * skip loudly" for tests that need a real component (a failure in CI).
  */
 export { createManualClock, type ManualClock } from './manual-clock.js';
