@@ -9,7 +9,7 @@ import { authKit } from './support.js';
 
 const VARIANTS = ['Carol', 'carol ', 'cárol', 'CAROL', ' carol'];
 
-/** MariaDB's columns compare exactly once issue 11's binary-collation migration is in (utf8mb4_bin); before, its default collation folds. */
+/** MariaDB's identifier columns are utf8mb4_bin (migration auth/0004_login_identifiers_exact); its default collation folds. */
 async function mariadbLoginIdIsBinary(kit: Kit): Promise<boolean> {
   const { rows } = await sql<{ c: string }>`select collation_name as c from information_schema.columns where table_schema = database() and table_name = 'auth_accounts' and column_name = 'login_id'`.execute(kit.services.db);
   return /_bin$/.test(rows[0]?.c ?? '');
@@ -23,10 +23,7 @@ describe('identifiers compare exactly on every engine (collation)', () => {
       before(async function () {
         db = await createTestDatabase(kind);
         kit = await authKit(db.url);
-        if (kind === 'mariadb' && !(await mariadbLoginIdIsBinary(kit))) {
-          // pending: the MariaDB half belongs to issue 11 (binary collation on identifier columns)
-          this.skip();
-        }
+        if (kind === 'mariadb') assert.equal(await mariadbLoginIdIsBinary(kit), true, 'login_id compares as bytes on MariaDB');
         await kit.services.accountService.createEndUser({ loginId: 'carol', email: 'carol@example.com', password: 'correct horse battery' });
       });
       after(async () => {
