@@ -7,7 +7,6 @@ import { sql, type Kit } from '@w3kit/core';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 import { authKit } from './support.js';
 
-const VARIANTS = ['Carol', 'carol ', 'cárol', 'CAROL', ' carol'];
 
 /** MariaDB's identifier columns are utf8mb4_bin (migration auth/0004_login_identifiers_exact); its default collation folds. */
 async function mariadbLoginIdIsBinary(kit: Kit): Promise<boolean> {
@@ -31,25 +30,43 @@ describe('identifiers compare exactly on every engine (collation)', () => {
         await db?.drop();
       });
 
-      it('a lookup by login id of Carol / carol␠ / cárol / CAROL / ␠carol does not find carol; carol does', async () => {
+      // The rule (docs/auth.md, "Identifiers"): identifiers are normalized once (NFKC, case
+      // folding; edge whitespace refused) and then compared exactly by the engine. So `CAROL` is
+      // carol by the rule, while `cárol`, `carøl` and a differently cased stored key are other
+      // names on every engine — MariaDB's default collation would have folded them all into carol.
+      it('the store compares exactly: Carol, CAROL, cárol, carøl do not find carol; carol does', async () => {
         const store = kit.services.accountStore;
         assert.equal((await store.findByLoginId('carol'))?.loginId, 'carol');
-        for (const variant of VARIANTS) assert.equal(await store.findByLoginId(variant), null, JSON.stringify(variant));
+        for (const variant of ['Carol', 'CAROL', 'cárol', 'carøl', 'çarol']) assert.equal(await store.findByLoginId(variant), null, JSON.stringify(variant));
       });
 
-      it('a lookup by email with a trailing space or an accent does not find carol@example.com', async () => {
+      it('the directory applies the rule: CAROL and ｃａｒｏｌ are carol, cárol is nobody, an edge space is refused', async () => {
+        const directory = kit.services.accountService;
+        const carol = await directory.findByLoginId('carol');
+        assert.ok(carol);
+        assert.equal((await directory.findByLoginId('CAROL'))?.id, carol.id);
+        assert.equal((await directory.findByLoginId('ｃａｒｏｌ'))?.id, carol.id);
+        assert.equal(await directory.findByLoginId('cárol'), null);
+        await assert.rejects(kit.services.accountService.verifyPassword('carol ', 'correct horse battery', '198.51.100.7'), (error: Error & { code?: string; status?: number }) => {
+          assert.deepEqual([error.code, error.status], ['VALIDATION_FAILED', 400]);
+          return true;
+        });
+      });
+
+      it('a lookup by email with an accent does not find carol@example.com', async () => {
         const store = kit.services.accountStore;
         assert.equal((await store.findByEmail('carol@example.com'))?.loginId, 'carol');
-        for (const variant of ['carol@example.com ', 'cárol@example.com', 'carol@exámple.com']) assert.equal(await store.findByEmail(variant), null, JSON.stringify(variant));
+        for (const variant of ['cárol@example.com', 'carol@exámple.com', 'CAROL@example.com']) assert.equal(await store.findByEmail(variant), null, JSON.stringify(variant));
       });
 
-      it('each variant is a login id of its own: the unique index does not fold them into carol', async () => {
-        for (const variant of VARIANTS) {
+      it('accented look-alikes are login ids of their own; a case variant is carol (409)', async () => {
+        for (const variant of ['cárol', 'carøl']) {
           const account = await kit.services.accountService.createEndUser({ loginId: variant, password: 'correct horse battery' });
-          assert.equal((await kit.services.accountStore.findByLoginId(variant))?.id, account.id);
+          assert.equal((await kit.services.accountService.findByLoginId(variant))?.id, account.id);
         }
+        await assert.rejects(kit.services.accountService.createEndUser({ loginId: 'CAROL', password: 'correct horse battery' }), (error: Error & { code?: string }) => error.code === 'ACCOUNT_EXISTS');
         const { rows } = await sql<{ n: number }>`select count(*) as n from auth_accounts where login_id is not null`.execute(kit.services.db);
-        assert.equal(Number(rows[0]!.n), VARIANTS.length + 1);
+        assert.equal(Number(rows[0]!.n), 3);
       });
     });
   }
