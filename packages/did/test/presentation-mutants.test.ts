@@ -110,6 +110,9 @@ for (const kind of testDatabases()) {
         assert.equal(res.body.code, 'INVALID_CREDENTIAL');
         assert.equal(res.body.message, message);
       }
+      const v11 = (await post('/v2/did/create-vc', { holder, userInfo: { name: 'Hong' }, format: 'eddsa-rdfc-2022', dataModel: '1.1' }, user.bearer)).body as Json;
+      const withDataIntegrity = await post('/v2/did/create-vp', { holder, tempKey: address.secretKey, credentials: [credential, v11] });
+      assert.equal(withDataIntegrity.status, 200, JSON.stringify(withDataIntegrity.body));
       const ok = await post('/v2/did/create-vp', { holder, tempKey: address.secretKey, credentials: [credential] });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       assert.equal(jwtPart((ok.body.proof as { jwt: string }).jwt, 1)['nonce'], undefined, 'no challenge, no nonce');
@@ -129,7 +132,11 @@ for (const kind of testDatabases()) {
         withProofs(presentation, [await presentationProof(presentation, wallet, { challenge: 'c-future', domain: verifier, loader: kit.services.documentLoader, date: new Date(clock.now().getTime() + offsetMs) })]);
       expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: await at(301 * SECOND) }), 'NOT_YET_VALID', 'The presentation is dated in the future.');
       // past the date checks: refused only for holding no credential
-      expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: await at(300 * SECOND) }), 'NO_TRUSTED_CREDENTIAL');
+      expectRejected(
+        await post('/v2/auth/auth-user-with-vp', { vp: await at(300 * SECOND) }),
+        'NO_TRUSTED_CREDENTIAL',
+        `The presentation holds no credential that this server issued to its holder (${wallet.did}) for an account: create one with POST /v2/did/create-vc.`,
+      );
     });
 
     it('an undated VP logs in only for a website login that it names as its challenge', async () => {
@@ -178,6 +185,10 @@ for (const kind of testDatabases()) {
         wallet.issuer,
       );
       expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: normalizePresentation(expiredJwt) }), 'EXPIRED', 'The presentation does not verify: it, or a credential in it, has expired.');
+
+      const once = await walletPresentation(wallet.issuer, [credential], { aud: verifier, nbf: nowSeconds() - 1 });
+      assert.equal((await post('/v2/auth/auth-user-with-vp', { vp: once })).status, 200);
+      expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: once }), 'PRESENTATION_REPLAYED', 'This presentation was already used to log in; make a new one.');
 
       const badCredential = { ...credential, proof: { ...(credential['proof'] as Json), jwt: withBadSignature((credential['proof'] as { jwt: string }).jwt) } };
       const carrying = await walletPresentation(wallet.issuer, [badCredential], { aud: verifier, nbf: nowSeconds() });
