@@ -186,6 +186,10 @@ for (const kind of testDatabases()) {
       );
       expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: normalizePresentation(expiredJwt) }), 'EXPIRED', 'The presentation does not verify: it, or a credential in it, has expired.');
 
+      // did-jwt's own words for a JWT it cannot decode stay in the server's log
+      const malformed = { ...vp, proof: { ...(vp['proof'] as Json), jwt: 'not.a.jwt' } };
+      expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: malformed }), 'MALFORMED', 'The presentation does not verify: it is malformed.');
+
       const once = await walletPresentation(wallet.issuer, [credential], { aud: verifier, nbf: nowSeconds() - 1 });
       assert.equal((await post('/v2/auth/auth-user-with-vp', { vp: once })).status, 200);
       expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: once }), 'PRESENTATION_REPLAYED', 'This presentation was already used to log in; make a new one.');
