@@ -193,6 +193,9 @@ for (const kind of testDatabases()) {
       try {
         const keys = async (kit: Kit) => (await kit.services.tokenService.jwks()).keys.map((k) => k.kid);
         assert.equal((await keys(first)).length, 1);
+        const [jwk] = (await first.services.tokenService.jwks()).keys;
+        assert.equal(jwk!.use, 'sig');
+        assert.equal(jwk!.alg, 'ES256');
         assert.deepEqual(await keys(second), await keys(first));
       } finally {
         await first.close();
@@ -239,6 +242,7 @@ for (const kind of testDatabases()) {
         'account_type admin': { ...good, account_type: 'admin' },
         'no account_type': without('account_type'),
         'a numeric sid': { ...good, sid: 7 },
+        'a session that does not exist': { ...good, sid: 'no-such-session' },
         'another issuer': { ...good, iss: 'https://evil.example' },
         'another audience': { ...good, aud: 'someone-else' },
         "another account with this account's session": { ...good, sub: other.account.id },
