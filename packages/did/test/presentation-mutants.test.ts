@@ -139,6 +139,18 @@ for (const kind of testDatabases()) {
       );
     });
 
+    it('a Data Integrity VP for a website login with another challenge is refused in the server’s words', async () => {
+      const wallet = await didKeyWallet();
+      const presentation = presentationOf(wallet.did, []);
+      const login = await startLogin();
+      const vp = withProofs(presentation, [await presentationProof(presentation, wallet, { challenge: 'another-challenge', domain: verifier, loader: kit.services.documentLoader, date: clock.now() })]);
+      expectRejected(
+        await post('/v2/auth/auth-user-with-vp', { requestId: login.requestId, vp }),
+        'CHALLENGE_MISMATCH',
+        'The presentation does not verify: its challenge (JWT nonce, proof.challenge) is missing or is not the requestId.',
+      );
+    });
+
     it('an undated VP logs in only for a website login that it names as its challenge', async () => {
       const { user, wallet, credential } = await userWithWallet();
       const undated = async (nonce?: string) =>
