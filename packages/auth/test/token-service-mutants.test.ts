@@ -100,6 +100,18 @@ for (const kind of testDatabases()) {
       assert.equal((await myInfo(a, other.token)).status, 200);
     });
 
+    it('signing reads the key list only when it is older than 5 s: an instance that only signs picks up a rotation elsewhere', async () => {
+      await b.services.tokenService.verifyAccessToken((await createEndUser(b)).token); // b's list is fresh
+      const start = counter.reads;
+      const user = await createEndUser(b);
+      assert.equal(counter.reads, start, 'no read to sign with a fresh list');
+      const { kid } = await a.services.tokenService.rotateSigningKey();
+      clock.advance(5 * SECOND + 1);
+      const { token } = await b.services.tokenService.issueAccessToken(user.account);
+      assert.equal(counter.reads, start + 1);
+      assert.equal(kidOf(token), kid, 'b signs with the key a rotated to');
+    });
+
     it('an unknown kid is looked up once, then refused without reading the database again; 1000 such kids are remembered, the oldest forgotten first', async () => {
       await b.services.tokenService.verifyAccessToken((await createEndUser(b)).token); // b's list is fresh
       const start = counter.reads;
