@@ -249,6 +249,20 @@ for (const kind of testDatabases()) {
       }
     });
 
+    it('housekeeping keeps a used VP remembered until it is too old to log in', async () => {
+      const { wallet, credential } = await userWithWallet();
+      const vp = await walletPresentation(wallet.issuer, [credential], { aud: verifier, nbf: nowSeconds() });
+      assert.equal((await post('/v2/auth/auth-user-with-vp', { vp })).status, 200);
+      const saved = clock.now().getTime();
+      clock.advance((MAX_AGE - 60) * SECOND);
+      try {
+        await kit.runHousekeeping();
+        expectRejected(await post('/v2/auth/auth-user-with-vp', { vp }), 'PRESENTATION_REPLAYED');
+      } finally {
+        clock.set(saved);
+      }
+    });
+
     it('a completed login cannot be cancelled', async () => {
       const { wallet, credential } = await userWithWallet();
       const login = await startLogin();
