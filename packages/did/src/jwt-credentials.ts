@@ -163,7 +163,7 @@ export async function verifyJwtPresentation(jwt: string, posted: Json | null, re
   try {
     payload = decodeJWT(jwt).payload as Json;
   } catch (error) {
-    return { presentation: null, holder: null, audience: [], challenge: null, signedAt: null, replayKeys: [], credentials: [], problems: [problem('MALFORMED', (error as Error).message)] };
+    return { presentation: null, holder: null, audience: [], challenge: null, signedAt: null, replayKeys: [], credentials: [], problems: [{ ...problem('MALFORMED', (error as Error).message), fromLibrary: true }] };
   }
   const audience = ([] as unknown[]).concat(payload['aud'] ?? []).filter((a): a is string => typeof a === 'string');
   const seconds = Number(payload['nbf'] ?? payload['iat']);
