@@ -77,6 +77,8 @@ export interface ServerConfig {
   siweSignUp: boolean;
   /** `SIWE_STATEMENT`: when set, the statement every Sign-In with Ethereum message must carry. */
   siweStatement: string | undefined;
+  /** `OIDC`, `true` (default) or `false`: compose the OpenID Connect provider (its issuer must be https in production). */
+  oidcEnabled: boolean;
   /** `OIDC_SIGNING_ALGORITHM`, `RS256` (default), `ES256` or `EdDSA`: the OpenID provider's ID token keys. */
   oidcSigningAlgorithm: 'RS256' | 'ES256' | 'EdDSA';
   /** `OIDC_DYNAMIC_REGISTRATION`, `true` or `false` (default): OpenID Connect dynamic client registration at `/oidc/reg`. */
@@ -343,6 +345,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     siweSignUp: siweSignUpVar === 'true',
     siweStatement: env['SIWE_STATEMENT'],
     oidcSigningAlgorithm: oidcSigningAlgorithm as ServerConfig['oidcSigningAlgorithm'],
+    oidcEnabled: flag(env, 'OIDC', true, problems),
     oidcDynamicRegistration: dynamicRegistrationVar === 'true',
     oidcRefreshTokenTtlSeconds,
     developmentDefaults,

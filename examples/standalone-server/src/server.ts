@@ -30,7 +30,9 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       twitter: config.twitter,
       ...(config.attestationAppOrigin ? { openerOrigin: config.attestationAppOrigin } : {}),
     }),
-    oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds }),
+    ...(config.oidcEnabled
+      ? [oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds })]
+      : []),
   ];
 }
 
