@@ -54,6 +54,8 @@ export const FILE_SETS = {
       'packages/nft/test/geofence.test.ts',
       'packages/nft/test/held-by-organizations.test.ts',
       'packages/nft/test/erc721-metadata.test.ts',
+      'packages/nft/test/security-nft.test.ts',
+      'packages/nft/test/valid-area-rules.test.ts',
     ],
   },
   did: {
