@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { AccountDirectory, Authenticator } from './contracts/accounts.js';
 import type { SiweVerifier } from './contracts/wallet-sign-in.js';
+import type { SdJwtVcIssuer } from './contracts/sd-jwt-vc.js';
 import type { KitConfig } from './config/kit-config.js';
 import type { EnvelopeEncryption } from './crypto/envelope-encryption.js';
 import type { HashingQueue } from './crypto/hashing-queue.js';
@@ -42,6 +43,8 @@ export interface KitCradle {
   accountDirectory: AccountDirectory;
   /** Registered by @w3kit/siwe when it is composed (absent otherwise): Sign-In with Ethereum for other plugins. */
   siweVerifier: SiweVerifier;
+  /** Registered by @w3kit/oid4vci when it is composed (absent otherwise): the SD-JWT VCs this kit issues, for verifiers. */
+  sdJwtVcIssuer: SdJwtVcIssuer;
   /** Per request only: the request id. */
   requestId: string;
 }

@@ -2,6 +2,7 @@ export { createKit, runMigrations, type CreateKitOptions, type Kit } from './cre
 export { defineRoute, type KitPlugin, type PluginContext, type RouteGroup, type RouteSpec, type RouteRequest, type AnyRouteSpec, type HttpMethod } from './plugin.js';
 export type { KitCradle } from './container.js';
 export type { SiweVerifier } from './contracts/wallet-sign-in.js';
+export type { SdJwtVcIssuer, JsonWebPublicKey } from './contracts/sd-jwt-vc.js';
 export { LoginResultSchema, type AccountDirectory, type AccountSummary, type AccountType, type Authenticator, type LoginResult, type Principal, type PublicKeyJwk, type TypedDataRequest } from './contracts/accounts.js';
 export { KitConfigSchema, KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput } from './config/kit-config.js';
 export { persistedDevelopmentSecret } from './config/development-secret.js';
