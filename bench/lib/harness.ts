@@ -56,7 +56,9 @@ export interface RunningServer {
 }
 
 export async function startServer(spec: ServerSpec): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'servers', spec.script)], {
+  // BENCH_CPU_PROF_DIR: each server writes a V8 CPU profile there when it stops (where the time goes)
+  const profile = process.env['BENCH_CPU_PROF_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env['BENCH_CPU_PROF_DIR'], spec.script)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(BENCH_DIR, 'servers', spec.script)], {
     env: { ...process.env, PORT: '0', ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

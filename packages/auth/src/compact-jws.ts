@@ -1,8 +1,8 @@
-import { verify, type KeyObject } from 'node:crypto';
+import { sign, verify, type KeyObject } from 'node:crypto';
 
 /**
- * The kit's own access tokens, checked with node:crypto's one-shot verify on a cached
- * KeyObject. jose routes every verify through WebCrypto, whose job and promise cost about 78 µs
+ * The kit's own access tokens, signed and checked with node:crypto's one-shot sign and verify
+ * on cached KeyObjects. jose routes every verify through WebCrypto, whose job and promise cost about 78 µs
  * of CPU per ES256 verify on this machine against 45 µs for the same verify done in one call:
  * the largest part of an authenticated request. Only the two algorithms the kit issues are ever
  * accepted; claims are checked as RFC 7519 and jose's `jwtVerify` check them.
@@ -70,4 +70,13 @@ export function checkClaims(claims: Record<string, unknown>, rules: ClaimRules):
   for (const name of ['exp', 'iat', 'nbf']) if (name in claims && typeof claims[name] !== 'number') throw new TokenRejected(`${name} is not a number`);
   if (typeof claims['exp'] === 'number' && claims['exp'] <= now) throw new TokenRejected('expired');
   if (typeof claims['nbf'] === 'number' && claims['nbf'] > now) throw new TokenRejected('not yet valid');
+}
+
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** A compact JWS of `payload` signed with `key` (ES256 signatures as r ‖ s, RFC 7518 §3.4). */
+export function signCompactJws(header: CompactJwsHeader & Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
+  const input = `${encode(header)}.${encode(payload)}`;
+  const signature = header.alg === 'ES256' ? sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }) : sign(null, Buffer.from(input), key);
+  return `${input}.${signature.toString('base64url')}`;
 }

@@ -1,7 +1,7 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { AccountType, Clock, EnvelopeEncryption, Logger, RandomSource } from '@w3kit/core';
-import { checkClaims, verifyCompactJws, type CompactJwsHeader } from './compact-jws.js';
+import { checkClaims, signCompactJws, verifyCompactJws, type CompactJwsHeader } from './compact-jws.js';
 import { isLowS, toLowS } from './es256-low-s.js';
 import { authErrors } from './errors.js';
 import type { SessionRecord, SessionState, SessionStore } from './session-store.js';
@@ -71,7 +71,7 @@ const MAX_MISSES = 1000;
 interface CachedKey {
   record: SigningKeyRecord;
   publicKey: KeyObject;
-  privateKey?: Awaited<ReturnType<typeof importJWK>>;
+  privateKey?: KeyObject;
 }
 
 export interface TokenServiceDeps {
@@ -126,7 +126,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     if (!signing) throw new Error('no token signing key; ensureSigningKey() runs at startup');
     if (!signing.privateKey) {
       const jwk = JSON.parse(encryption.decrypt(signing.record.encryptedPrivateJwk, context(signing.record.kid)).toString('utf8')) as JWK;
-      signing.privateKey = await importJWK(jwk, signing.record.alg);
+      signing.privateKey = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
     }
     return signing;
   }
@@ -173,15 +173,21 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     const key = await current();
     const now = clock.now();
     const expiresAt = new Date(Math.min(now.getTime() + deps.ttlSeconds * 1000, session.expiresAt.getTime()));
-    const token = await new SignJWT({ account_type: account.accountType, sid: session.id })
-      .setProtectedHeader({ alg: key.record.alg, kid: key.record.kid, typ: 'JWT' })
-      .setIssuer(deps.issuer)
-      .setAudience(AUDIENCE)
-      .setSubject(account.id)
-      .setJti(random.token(16))
-      .setIssuedAt(Math.floor(now.getTime() / 1000))
-      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-      .sign(key.privateKey!);
+    const alg = key.record.alg as 'ES256' | 'EdDSA';
+    const token = signCompactJws(
+      { alg, kid: key.record.kid, typ: 'JWT' },
+      {
+        account_type: account.accountType,
+        sid: session.id,
+        iss: deps.issuer,
+        aud: AUDIENCE,
+        sub: account.id,
+        jti: random.token(16),
+        iat: Math.floor(now.getTime() / 1000),
+        exp: Math.floor(expiresAt.getTime() / 1000),
+      },
+      key.privateKey!,
+    );
     if (key.record.alg !== 'ES256') return { token, expiresAt, sessionId: session.id };
     const dot = token.lastIndexOf('.');
     return { token: `${token.slice(0, dot + 1)}${toLowS(token.slice(dot + 1))}`, expiresAt, sessionId: session.id };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { SignJWT, type JWTPayload } from 'jose';
-import { checkClaims, TokenRejected, verifyCompactJws } from '../src/compact-jws.js';
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { checkClaims, signCompactJws, TokenRejected, verifyCompactJws } from '../src/compact-jws.js';
 
 // The kit's own access-token check (node:crypto one-shot verify) against tokens that jose, a
 // third-party library, signs: what jose's jwtVerify accepts it accepts, and it refuses the rest.
@@ -30,6 +30,15 @@ describe('auth compact JWS: the kit verifies its tokens with node:crypto', () =>
     assert.deepEqual(payload, claims);
     assert.deepEqual(seen, [{ alg: 'ES256', kid: 'k1' }]);
     assert.deepEqual(await verifyCompactJws(await sign(claims, 'EdDSA'), keyOf(ed.publicKey)), claims);
+  });
+
+  it('what the kit signs, jose verifies (ES256 and EdDSA), with the header and claims as given', async () => {
+    for (const [alg, pair] of [['ES256', es], ['EdDSA', ed]] as const) {
+      const token = signCompactJws({ alg, kid: 'k1', typ: 'JWT' }, claims, pair.privateKey);
+      const { payload, protectedHeader } = await jwtVerify(token, pair.publicKey, { issuer: rules.issuer, audience: rules.audience, currentDate: NOW, algorithms: [alg] });
+      assert.deepEqual(payload, claims);
+      assert.deepEqual(protectedHeader, { alg, kid: 'k1', typ: 'JWT' });
+    }
   });
 
   it('refuses a token signed by another key, a tampered payload, and a signature with extra characters', async () => {
