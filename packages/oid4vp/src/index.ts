@@ -20,6 +20,8 @@ declare module '@w3kit/core' {
   }
 }
 
+const INSECURE = 'OID4VP login needs an https PUBLIC_URL: wallets fetch requests, resolve the verifier’s did:web and post answers over https only; every login is refused with 503 OID4VP_UNAVAILABLE.';
+
 /**
  * OpenID for Verifiable Presentations 1.0, verifier side: a login with the SD-JWT VC the kit's
  * issuer (`sdJwtVcIssuer`, registered by oid4vci) gave an account. Requires auth, whose
@@ -29,6 +31,7 @@ declare module '@w3kit/core' {
 export function oid4vp(options: Oid4vpOptions = {}) {
   const resolved = resolveOid4vpOptions(options);
   let issuerComposed = () => false;
+  let insecure = false;
   return {
     name: 'oid4vp',
     requires: ['auth'],
@@ -47,6 +50,8 @@ export function oid4vp(options: Oid4vpOptions = {}) {
       const baseUrl = `${config.publicUrl}${config.mountPath}${config.basePaths['oid4vp'] ?? '/oid4vp'}`;
       const vct = resolved.vct ?? `${config.publicUrl}/credentials/account`;
       issuerComposed = () => container.hasRegistration('sdJwtVcIssuer');
+      // the libraries (and wallets) accept https request, response and DID URLs only
+      insecure = !baseUrl.startsWith('https://');
       container.register({
         oid4vpOptions: asValue(resolved),
         oid4vpRequestStore: asFunction(({ database }) => createKyselyRequestStore(database)).singleton(),
@@ -61,6 +66,7 @@ export function oid4vp(options: Oid4vpOptions = {}) {
             usedPresentationStore: oid4vpUsedPresentationStore,
             // composed or not, decided once every plugin has registered
             sdJwtVcIssuer: issuerComposed() ? container.cradle.sdJwtVcIssuer : undefined,
+            unavailable: insecure ? INSECURE : undefined,
             accountDirectory,
             encryption,
             clock,
@@ -71,6 +77,7 @@ export function oid4vp(options: Oid4vpOptions = {}) {
     },
     onReady({ logger }) {
       // onReady runs after every plugin registered: the issuer is there now or never
+      if (insecure) logger.warn(`oid4vp: ${INSECURE}`);
       if (!issuerComposed()) logger.warn('oid4vp: no sdJwtVcIssuer is composed (compose @w3kit/oid4vci), so every OID4VP login is refused with 503 OID4VP_UNAVAILABLE');
     },
     housekeeping: async ({ oid4vpRequestStore, oid4vpUsedPresentationStore, clock }) => {

@@ -64,6 +64,8 @@ export interface Oid4vpServiceDeps {
   usedPresentationStore: UsedPresentationStore;
   /** Undefined when no issuer is composed: then no login is possible (503). */
   sdJwtVcIssuer: SdJwtVcIssuer | undefined;
+  /** Why no login is possible even with an issuer (an http public URL), or undefined. */
+  unavailable: string | undefined;
   accountDirectory: AccountDirectory;
   encryption: EnvelopeEncryption;
   clock: Clock;
@@ -78,10 +80,11 @@ function secretMatches(secret: string | undefined, hash: string | null): boolean
 }
 
 export function createOid4vpService(deps: Oid4vpServiceDeps): Oid4vpService {
-  const { options, baseUrl, vct, identity, requestStore, usedPresentationStore, sdJwtVcIssuer, accountDirectory, encryption, clock, random } = deps;
+  const { options, baseUrl, vct, identity, requestStore, usedPresentationStore, sdJwtVcIssuer, unavailable, accountDirectory, encryption, clock, random } = deps;
   const sealContext = (id: string) => `oid4vp-request:${id}`;
 
   function requireIssuer(): SdJwtVcIssuer {
+    if (unavailable) throw oid4vpErrors.create('OID4VP_UNAVAILABLE', { message: unavailable });
     if (!sdJwtVcIssuer) throw oid4vpErrors.create('OID4VP_UNAVAILABLE');
     return sdJwtVcIssuer;
   }
