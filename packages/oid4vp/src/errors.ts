@@ -1,8 +1,7 @@
 import { defineErrors } from '@w3kit/core';
 
 /**
- * The oid4vp plugin's error codes, written as OAuth errors (`{error, error_description}`, the
- * code in lower case). 400 for a request that is unknown, used up or over; 401 for a
+ * The oid4vp plugin's error codes (written in the Finenex error body, see routes.ts). 400 for a request that is unknown, used up or over; 401 for a
  * presentation that logs no one in, and for "still waiting" (as the app-login result does).
  */
 export const oid4vpErrors = defineErrors({

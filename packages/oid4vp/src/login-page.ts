@@ -35,8 +35,8 @@ export const LOGIN_PAGE_SCRIPT = `'use strict';
       .then(function (res) { return res.json().then(function (json) { return { status: res.status, json: json }; }); })
       .then(function (r) {
         if (r.status === 200) return signedIn(r.json);
-        if (r.status === 401 && r.json.error === 'login_pending' && again) { say('Waiting for your wallet…'); return setTimeout(function () { collect(body, again); }, Number(root.dataset.pollMs)); }
-        say(r.json.error_description || 'This login is no longer valid; reload the page.', 'bad');
+        if (r.status === 401 && r.json.code === 'LOGIN_PENDING' && again) { say('Waiting for your wallet…'); return setTimeout(function () { collect(body, again); }, Number(root.dataset.pollMs)); }
+        say(r.json.message || 'This login is no longer valid; reload the page.', 'bad');
       }, function () { say('Connection lost; reload the page.', 'bad'); });
   }
   var code = /[#&]response_code=([A-Za-z0-9_-]+)/.exec(location.hash);

@@ -170,5 +170,10 @@ function loginPageRoutes(): AnyRouteSpec[] {
   ];
 }
 
-/** Wallet- and site-facing endpoints under `/oid4vp`, errors as OAuth writes them (`{error, error_description}`). */
-export const oid4vpRouteGroup = (options: ResolvedOid4vpOptions): RouteGroup => ({ api: 'oid4vp', basePath: '/oid4vp', format: 'oauth', routes: routes(options) });
+/**
+ * Wallet- and site-facing endpoints under `/oid4vp`. Errors are written as the kit's other login
+ * endpoints write them (Finenex: `{status, error, code, message, path, reason?}`): OID4VP 1.0
+ * prescribes no error body for the response endpoint, wallets act on the status, and the site
+ * and the tests get a stable `code` and the `reason` of a refused presentation.
+ */
+export const oid4vpRouteGroup = (options: ResolvedOid4vpOptions): RouteGroup => ({ api: 'oid4vp', basePath: '/oid4vp', format: 'finenex', routes: routes(options) });

@@ -31,7 +31,7 @@ for (const kind of testDatabases()) {
           assert.match(started.authorization_request, /^openid4vp:\/\/\?/);
           const waiting = await site(lb).collect({ transaction_id: started.transaction_id, result_token: started.result_token });
           assert.equal(waiting.status, 401);
-          assert.equal(waiting.body['error'], 'login_pending');
+          assert.equal(waiting.body['code'], 'LOGIN_PENDING');
 
           const answered = await wallet.login(started.authorization_request, credential);
           assert.equal(answered.request.response_mode, mode);
@@ -47,7 +47,7 @@ for (const kind of testDatabases()) {
 
           const again = await site(lb).collect({ transaction_id: started.transaction_id, result_token: started.result_token });
           assert.equal(again.status, 400);
-          assert.equal(again.body['error'], 'login_result_collected');
+          assert.equal(again.body['code'], 'LOGIN_RESULT_COLLECTED');
         });
       }
     });

@@ -229,10 +229,13 @@ export class TestWallet {
     const holder = new SDJwtVcInstance({ hasher: digest, hashAlg: 'sha-256', kbSigner: await ES256.getSigner(this.key.privateJwk), kbSignAlg: 'ES256' });
     const kb = { payload: { iat: tweaks.iat ?? Math.floor(Date.now() / 1000), aud: tweaks.aud ?? audience, nonce: tweaks.nonce ?? request.nonce } };
     if (tweaks.beforeKeyBinding) {
-      // present without key binding, rewrite, then bind the rewritten one (as a holder who tampers would)
+      // the library would drop a disclosure the credential does not reference, so the tampering
+      // holder signs its key-binding JWT by hand over exactly what it sends
       const bare = tweaks.beforeKeyBinding(await holder.present(credential, tweaks.disclose ?? { sub: true }));
-      const bound = await holder.present(bare, undefined, { kb });
-      return tweaks.presentation ? tweaks.presentation(bound) : bound;
+      const sdHash = createHash('sha256').update(bare).digest('base64url');
+      const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const signingInput = `${part({ typ: 'kb+jwt', alg: 'ES256' })}.${part({ ...kb.payload, sd_hash: sdHash })}`;
+      return `${bare}${signingInput}.${await (await ES256.getSigner(this.key.privateJwk))(signingInput)}`;
     }
     const vp = await holder.present(credential, tweaks.disclose ?? { sub: true }, { kb });
     return tweaks.presentation ? tweaks.presentation(vp) : vp;
