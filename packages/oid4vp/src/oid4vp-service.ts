@@ -1,5 +1,5 @@
 import { generateKeyPairSync, timingSafeEqual } from 'node:crypto';
-import { decodeJwt, type Jwk } from '@openid4vc/oauth2';
+import type { Jwk } from '@openid4vc/oauth2';
 import { Openid4vpVerifier, type Openid4vpAuthorizationRequest } from '@openid4vc/openid4vp';
 import type { AccountDirectory, Clock, EnvelopeEncryption, LoginResult, RandomSource, SdJwtVcIssuer } from '@w3kit/core';
 import { oid4vpErrors } from './errors.js';
@@ -210,7 +210,8 @@ export function createOid4vpService(deps: Oid4vpServiceDeps): Oid4vpService {
         throw oid4vpErrors.create('PRESENTATION_REJECTED', { message, details: { reason } });
       }
 
-      const authorizationRequestPayload = decodeJwt({ jwt: request.requestObject }).payload as Openid4vpAuthorizationRequest;
+      // the kit's own request object, signed by it: its payload needs no schema check again
+      const authorizationRequestPayload = JSON.parse(Buffer.from(request.requestObject.split('.')[1]!, 'base64url').toString('utf8')) as Openid4vpAuthorizationRequest;
       const decryptionJwk = request.encryptionKey ? (JSON.parse(encryption.decrypt(request.encryptionKey, sealContext(request.id)).toString('utf8')) as Jwk) : undefined;
       const callbacks = verifierCallbacks(identity, decryptionJwk);
       const verifier = new Openid4vpVerifier({ callbacks });

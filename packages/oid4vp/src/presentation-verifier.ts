@@ -104,7 +104,7 @@ export async function checkPresentation(presentation: string, expected: Presenta
   const verifier = new SDJwtInstance({
     hasher,
     verifier: (data, signature) => verifyJws(data, signature, issuerKey),
-    kbVerifier: (data, signature) => headerOf(data)?.['typ'] === 'kb+jwt' && verifyJws(data, signature, cnf),
+    kbVerifier: async (data, signature) => headerOf(data)?.['typ'] === 'kb+jwt' && (await verifyJws(data, signature, cnf)),
   });
   let claims: Record<string, unknown>;
   try {

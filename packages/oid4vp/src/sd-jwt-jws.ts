@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { JsonWebPublicKey } from '@w3kit/core';
 
 // The JWS algorithms an issuer or wallet key may sign with, and the curve each needs (RFC 7518, RFC 8037, RFC 8812).
@@ -19,21 +19,40 @@ export function headerOf(signingInput: string): Record<string, unknown> | null {
   }
 }
 
+const importedKeys = new Map<string, KeyObject>();
+const IMPORTED_KEYS_MAX = 1000;
+
+/** The key object of a public JWK; the issuer's few keys are imported once, not on every presentation. */
+function publicKeyOf({ kty, crv, x, y }: JsonWebPublicKey): KeyObject {
+  const id = `${kty}.${crv}.${x}.${y}`;
+  let key = importedKeys.get(id);
+  if (!key) {
+    key = createPublicKey({ key: { kty, crv, x, ...(y === undefined ? {} : { y }) }, format: 'jwk' });
+    // wallet keys come and go: a bounded map, emptied when full, keeps memory flat
+    if (importedKeys.size >= IMPORTED_KEYS_MAX) importedKeys.clear();
+    importedKeys.set(id, key);
+  }
+  return key;
+}
+
 /**
  * Whether `signature` (base64url) signs `signingInput` under `jwk` with the header's `alg`. The
  * @sd-jwt libraries leave signature checks to a callback; node:crypto covers every curve the
- * kit's issuer and wallets use (jose 6 dropped secp256k1). `alg` must fit the key's curve, so a
- * header cannot pick a weaker algorithm than the key was made for.
+ * kit's issuer and wallets use (jose 6 dropped secp256k1), and its callback form runs in libuv's
+ * thread pool, off the event loop. `alg` must fit the key's curve, so a header cannot pick a
+ * weaker algorithm than the key was made for.
  */
-export function verifyJws(signingInput: string, signature: string, jwk: JsonWebPublicKey): boolean {
+export async function verifyJws(signingInput: string, signature: string, jwk: JsonWebPublicKey): Promise<boolean> {
   const alg = headerOf(signingInput)?.['alg'];
   const algorithm = typeof alg === 'string' ? ALGORITHMS[alg] : undefined;
   if (!algorithm || jwk.crv !== algorithm.crv || (jwk.alg !== undefined && jwk.alg !== alg)) return false;
+  let key: KeyObject;
   try {
-    const { kty, crv, x, y } = jwk;
-    const key = createPublicKey({ key: { kty, crv, x, ...(y === undefined ? {} : { y }) }, format: 'jwk' });
-    return verify(algorithm.hash, Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+    key = publicKeyOf(jwk);
   } catch {
     return false;
   }
+  return new Promise((resolve) => {
+    verify(algorithm.hash, Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'), (error, valid) => resolve(!error && valid));
+  });
 }
