@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { Openid4vpAuthorizationRequest } from '@openid4vc/openid4vp';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
+import { Writable } from 'node:stream';
+import { createLogger } from '@w3kit/core';
 import { endUser, loadBalancer, PUBLIC_URL, site, startInstance, TestIssuer, TestWallet, type Instance, type WalletTweaks } from './support.js';
 
 type Answer = { status: number; body: Record<string, unknown> };
@@ -209,11 +211,16 @@ for (const kind of testDatabases()) {
 
     describe('oid4vp without an issuer: a login is refused with a clear error', function () {
       this.timeout(60_000);
-      it('oid4vp answers 503 OID4VP_UNAVAILABLE when no sdJwtVcIssuer is composed', async () => {
+      it('oid4vp answers 503 OID4VP_UNAVAILABLE when no sdJwtVcIssuer is composed, and says why at startup', async () => {
         const db = await createTestDatabase(kind);
-        const instance = await startInstance(db.url, null);
+        const lines: string[] = [];
+        const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(String(chunk)), done()) });
+        const instance = await startInstance(db.url, null, {}, undefined, createLogger({ level: 'warn' }, sink));
         try {
-          assertRefused(await site(loadBalancer(instance)).startRaw({}), 503, 'OID4VP_UNAVAILABLE');
+          assert.ok(lines.some((l) => /no sdJwtVcIssuer is composed/.test(l)), lines.join(''));
+          const refused = await site(loadBalancer(instance)).startRaw({});
+          assertRefused(refused, 503, 'OID4VP_UNAVAILABLE');
+          assert.match(String(refused.body['message']), /no SD-JWT VC issuer \(oid4vci\) is composed/);
         } finally {
           await instance.close();
           await db.drop();
