@@ -3,8 +3,10 @@ import { createHash } from 'node:crypto';
 import type { Openid4vpAuthorizationRequest } from '@openid4vc/openid4vp';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
 import { Writable } from 'node:stream';
-import { createLogger } from '@w3kit/core';
-import { endUser, loadBalancer, PUBLIC_URL, site, startInstance, TestIssuer, TestWallet, type Instance, type WalletTweaks } from './support.js';
+import { auth } from '@w3kit/auth';
+import { createKit, createLogger } from '@w3kit/core';
+import { oid4vp } from '@w3kit/oid4vp';
+import { endUser, loadBalancer, MASTER_KEY, PUBLIC_URL, site, startInstance, TestIssuer, testIssuerPlugin, TestWallet, type Instance, type WalletTweaks } from './support.js';
 
 type Answer = { status: number; body: Record<string, unknown> };
 
@@ -209,7 +211,7 @@ for (const kind of testDatabases()) {
       });
     });
 
-    describe('oid4vp without an issuer: a login is refused with a clear error', function () {
+    describe('oid4vp unavailable: without an issuer, or with an http public URL, a login is refused with a clear error', function () {
       this.timeout(60_000);
       it('oid4vp answers 503 OID4VP_UNAVAILABLE when no sdJwtVcIssuer is composed, and says why at startup', async () => {
         const db = await createTestDatabase(kind);
@@ -223,6 +225,27 @@ for (const kind of testDatabases()) {
           assert.match(String(refused.body['message']), /no SD-JWT VC issuer \(oid4vci\) is composed/);
         } finally {
           await instance.close();
+          await db.drop();
+        }
+      });
+
+      it('oid4vp answers 503 OID4VP_UNAVAILABLE with an http public URL (wallets speak https only), with an issuer composed', async () => {
+        const db = await createTestDatabase(kind);
+        const kit = await createKit({
+          database: db.url,
+          plugins: [auth(), testIssuerPlugin(new TestIssuer('http://127.0.0.1:3000')), oid4vp()],
+          logger: createLogger({ level: 'silent' }),
+          config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: 'http://127.0.0.1:3000' },
+        });
+        try {
+          await assert.rejects(kit.services.oid4vpService.start({ flow: 'cross_device', responseMode: 'direct_post.jwt' }), (error: { status: number; code: string; message: string }) => {
+            assert.equal(error.status, 503);
+            assert.equal(error.code, 'OID4VP_UNAVAILABLE');
+            assert.match(error.message, /needs an https PUBLIC_URL/);
+            return true;
+          });
+        } finally {
+          await kit.close();
           await db.drop();
         }
       });
