@@ -172,6 +172,22 @@ for (const kind of testDatabases()) {
         assertRefused(await p.wallet.answer(request, { account: [vp] }), 400, 'REQUEST_EXPIRED');
       });
 
+      it('oid4vp housekeeping deletes a request an hour after its times end, and a used key-binding JWT once it is too old', async () => {
+        const p = await prepared();
+        const answered = await p.wallet.login(p.started.authorization_request, p.credential);
+        assert.equal(answered.status, 200, JSON.stringify(answered.body));
+        const signingInput = answered.vp.slice(answered.vp.lastIndexOf('~') + 1).split('.').slice(0, 2).join('.');
+        const key = createHash('sha256').update(`kb-jwt:${signingInput}`).digest('hex');
+        clock.advance(30 * 60_000);
+        await instance.kit.runHousekeeping();
+        assert.ok(await instance.kit.services.oid4vpRequestStore.find(p.started.transaction_id), 'kept within the hour');
+        assert.equal(await instance.kit.services.oid4vpUsedPresentationStore.markUsed(key, new Date(clock.now().getTime() + 1000)), true, 'the used key-binding JWT is forgotten once too old to be accepted');
+        clock.advance(2 * 3600_000);
+        await instance.kit.runHousekeeping();
+        assert.equal(await instance.kit.services.oid4vpRequestStore.find(p.started.transaction_id), null);
+        assertRefused(await p.collect(), 400, 'REQUEST_NOT_FOUND');
+      });
+
       it('oid4vp refuses a plain vp_token to a request that asked for an encrypted response (direct_post.jwt)', async () => {
         const p = await prepared({ response_mode: 'direct_post.jwt' });
         const resolved = await p.wallet.resolve(p.started.authorization_request);
