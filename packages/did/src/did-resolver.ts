@@ -2,7 +2,7 @@ import { driver as didKeyDriver } from '@digitalbazaar/did-method-key';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { Resolver, type DIDDocument, type DIDResolutionResult, type Resolvable, type VerificationMethod } from 'did-resolver';
-import { computeAddress, getAddress } from 'ethers';
+import { computeAddress, FetchRequest, getAddress, JsonRpcProvider, Network } from 'ethers';
 import { deployments, getResolver as ethrRegistryResolver } from 'ethr-did-resolver';
 import type { EthrRegistryOptions } from './did-config.js';
 
@@ -101,6 +101,20 @@ function ethrDocument(did: string, names: Map<string, number>): DIDDocument {
   };
 }
 
+/** ethr-did-resolver on the configured chain, with a provider that never waits for a node longer than RPC_TIMEOUT_MS. */
+function registryResolver(registry: EthrRegistryOptions): Resolver {
+  const request = new FetchRequest(registry.rpcUrl);
+  request.timeout = RPC_TIMEOUT_MS;
+  // the chain is known: no network detection, which ethers retries for ever against a node that is down
+  const provider = new JsonRpcProvider(request, registry.chainId, { staticNetwork: Network.from(registry.chainId) });
+  // `as never`: ethr-did-resolver is typed against ethers' CommonJS build, the same classes at run time
+  const network = { chainId: registry.chainId, provider: provider as never, ...(registry.registry ? { registry: registry.registry } : {}) };
+  return new Resolver(ethrRegistryResolver({ networks: [network] }), { cache: false });
+}
+
+/** Longest wait for one JSON-RPC answer of the registry's node. */
+const RPC_TIMEOUT_MS = 5000;
+
 export function createDidResolver(options: DidResolverOptions): KitDidResolver {
   const names = new Map<string, number>();
   for (const d of deployments) if (d.name) names.set(d.name, Number(d.chainId));
@@ -114,9 +128,7 @@ export function createDidResolver(options: DidResolverOptions): KitDidResolver {
   const cache = new Map<string, { document: Promise<DIDDocument>; expiresAt: number }>();
   const registry = options.ethrRegistry ?? null;
   const registryTtl = (registry?.cacheSeconds ?? 30) * 1000;
-  const onChain = registry
-    ? new Resolver(ethrRegistryResolver({ networks: [{ chainId: registry.chainId, rpcUrl: registry.rpcUrl, ...(registry.registry ? { registry: registry.registry } : {}) }] }), { cache: false })
-    : null;
+  const onChain = registry ? registryResolver(registry) : null;
 
   /** The registry's document of a did:ethr of the configured chain. */
   async function registryDocument(did: string): Promise<DIDDocument> {
