@@ -21,7 +21,7 @@ import { createKit, createLogger } from '@w3kit/core';
 import { createDidResolver, createDocumentLoader, did } from '@w3kit/did';
 import { compare, type Comparison } from './lib/harness.js';
 
-const TARGETS: Record<string, number> = { 'did-verify-jwt': 2.0, 'did-verify-data-integrity': 0.8 };
+const TARGETS: Record<string, number> = { 'did-verify-jwt': 2.0, 'did-verify-data-integrity': 0.8, 'did-verify-jwt-vp': 2.0 };
 const PEER_TARGET = 2.5;
 
 /** Creates the schema and the kit's keys once, as the server's first start would. */
@@ -62,7 +62,7 @@ export default async function didVerifyBench(): Promise<{ met: boolean }> {
     const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
     await seed(databaseUrl, masterKey);
     const env = { DATABASE_URL: databaseUrl, W3KIT_MASTER_KEY: masterKey };
-    const seedDocument = JSON.parse(readFileSync(new URL('../packages/did/test/fixtures/seed-examples.json', import.meta.url), 'utf8')) as { verifyVc: unknown };
+    const seedDocument = JSON.parse(readFileSync(new URL('../packages/did/test/fixtures/seed-examples.json', import.meta.url), 'utf8')) as { verifyVc: unknown; verifyVp: unknown };
     const credentials: [string, unknown][] = [
       ['did-verify-jwt', seedDocument.verifyVc],
       ['did-verify-data-integrity', await dataIntegrityCredential()],
@@ -71,6 +71,9 @@ export default async function didVerifyBench(): Promise<{ met: boolean }> {
       const request = { method: 'POST' as const, path: '/v2/did/verify-vc', body: JSON.stringify(credential) };
       results.push(await compare({ name, kit: { script: 'did-verify-kit.ts', env, request }, baseline: { script: 'did-verify-bare.ts', env, request }, target: TARGETS[name]! }));
     }
+    // the seed's JWT VP (holder's signature and one credential's) through verify-vp
+    const vpRequest = { method: 'POST' as const, path: '/v2/did/verify-vp', body: JSON.stringify(seedDocument.verifyVp) };
+    results.push(await compare({ name: 'did-verify-jwt-vp', kit: { script: 'did-verify-kit.ts', env, request: vpRequest }, baseline: { script: 'did-verify-bare.ts', env, request: vpRequest }, target: TARGETS['did-verify-jwt-vp']! }));
     // the peer takes the same credential as Veramo's remote API wants it: { credential }
     const kitRequest = { method: 'POST' as const, path: '/v2/did/verify-vc', body: JSON.stringify(seedDocument.verifyVc) };
     const peerRequest = { method: 'POST' as const, path: '/agent/verifyCredential', body: JSON.stringify({ credential: seedDocument.verifyVc }) };
