@@ -25,11 +25,11 @@ export interface JwtVerifyOptions {
 /**
  * ES256K JWT verification with did-jwt's semantics, faster: did-jwt verifies with @noble/curves
  * and, for a did:ethr's `blockchainAccountId`, recovers the public key from every signature
- * (twice, one per recovery bit). This verifier remembers, per DID and verification method, the
- * public key a verified signature recovered, and then verifies the next JWT of that key with
- * node:crypto (OpenSSL) on a cached `KeyObject`, about 4× faster. Anything it does not handle
- * itself (another algorithm, an unknown key, a failed signature) goes to did-jwt's `verifyJWT`,
- * so errors read exactly as before.
+ * (twice, one per recovery bit). This verifier recovers the key once, remembers it per DID and
+ * verification method, and verifies the next JWT of that key with node:crypto (OpenSSL) on a
+ * cached `KeyObject`, about 4× faster. Anything it does not handle itself (another algorithm,
+ * another key form, a signature that matches no key) goes to did-jwt's `verifyJWT`, so errors
+ * read exactly as before.
  */
 export interface JwtVerifier {
   verify(jwt: string, options: JwtVerifyOptions): Promise<VerifiedJwt>;
@@ -171,13 +171,15 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     return { payload: verified.payload, issuer: verified.issuer, signer: verified.signer };
   }
 
-  /** After the library verified a signature by an address: bind the recovered key to that method. */
-  function learn(jwt: string, verified: VerifiedJwt): void {
-    const material = materialOf(verified.signer);
-    const [header, payload, signature] = jwt.split('.');
-    if (!material || !('address' in material) || !SIGNATURE.test(signature ?? '')) return;
-    const publicKey = recoverKeyOf(`${header}.${payload}`, Buffer.from(signature!, 'base64url'), material.address);
-    if (publicKey) remember(cacheKey(verified.issuer, verified.signer), material.address, keyObjectOf(publicKey));
+  /**
+   * An address not yet bound to a key: recover the key from this signature (did-jwt's own test
+   * for such a method, both recovery bits) and, when it is the address's, remember it.
+   */
+  function learn(did: string, method: VerificationMethod, address: string, data: string, signature: Buffer): boolean {
+    const publicKey = recoverKeyOf(data, signature, address);
+    if (!publicKey) return false;
+    remember(cacheKey(did, method), address, keyObjectOf(publicKey));
+    return true;
   }
 
   /** The fast path: null whenever it cannot decide exactly as did-jwt would. */
@@ -196,12 +198,21 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     if (!authenticators) return null;
     const bytes = Buffer.from(data, 'utf8');
     const raw = Buffer.from(signature, 'base64url');
+    // did-jwt's order: the first method (in the document's order) the signature matches signs
     for (const method of authenticators) {
-      const key = cachedKey(payload.iss, method);
-      // an unknown key before the match: did-jwt might name that one as the signer
-      if (!key) return null;
-      // OpenSSL accepts a high S as did-jwt does (it normalizes S before verifying)
-      if (verifySignature('sha256', bytes, { key, dsaEncoding: 'ieee-p1363' }, raw)) {
+      const material = materialOf(method);
+      // a key form this path does not read: did-jwt might match it, so it decides
+      if (!material) return null;
+      let matches: boolean;
+      try {
+        const key = cachedKey(payload.iss, method);
+        // OpenSSL accepts a high S as did-jwt does (it normalizes S before verifying)
+        matches = key ? verifySignature('sha256', bytes, { key, dsaEncoding: 'ieee-p1363' }, raw) : 'address' in material && learn(payload.iss, method, material.address, data, raw);
+      } catch {
+        // a stated key that is no point of the curve: did-jwt skips it, and says why if nothing matches
+        return null;
+      }
+      if (matches) {
         checkClaims(payload, options);
         return { payload, issuer: payload.iss, signer: method };
       }
@@ -211,11 +222,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
 
   return {
     async verify(jwt, options) {
-      const quick = await fast(jwt, options);
-      if (quick) return quick;
-      const verified = await library(jwt, options);
-      learn(jwt, verified);
-      return verified;
+      return (await fast(jwt, options)) ?? library(jwt, options);
     },
     get cachedKeys() {
       return keys.size;
