@@ -193,7 +193,11 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     const { header, payload, signature, data } = decoded;
     if (header.alg !== 'ES256K' || typeof payload.iss !== 'string' || !SIMPLE_DID.test(payload.iss) || !SIGNATURE.test(signature)) return null;
     const resolution = await resolver.resolve(payload.iss, { accept: 'application/did+json' });
-    if (resolution.didResolutionMetadata?.error || !resolution.didDocument) return null;
+    if (resolution.didResolutionMetadata?.error || !resolution.didDocument) {
+      // did-jwt's words for it (resolveAuthenticator); asking again would only ask a node twice
+      const { error, message } = resolution.didResolutionMetadata ?? {};
+      throw new Error(`resolver_error: Unable to resolve DID document for ${payload.iss}: ${error}, ${message || ''}`);
+    }
     const authenticators = authenticatorsOf(resolution.didDocument, options.proofPurpose);
     if (!authenticators) return null;
     const bytes = Buffer.from(data, 'utf8');

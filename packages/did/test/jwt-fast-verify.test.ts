@@ -136,6 +136,8 @@ for (const kind of testDatabases()) {
       const other = walletKey();
       const forged = await credentialJwt({ ...other.issuer, did: 'did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4' });
       assert.match((await sameAsLibrary('signed by another key', forged)).expected ?? '', /invalid_signature/);
+      assert.match((await sameAsLibrary('an issuer DID that does not resolve', await credentialJwt({ ...other.issuer, did: 'did:web:example.com' }))).expected ?? '', /resolver_error/);
+      assert.match((await sameAsLibrary('a did:ethr of an unknown network', await credentialJwt({ ...other.issuer, did: `did:ethr:nowhere:${other.did.slice(9)}` }))).expected ?? '', /resolver_error/);
     });
 
     it('a did:ethr named by its public key, signed credentials of address DIDs, S flipped', async () => {
