@@ -7,7 +7,7 @@ import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
 import { createDidResolver, createDocumentLoader } from '@w3kit/did';
-import { verifyCredential } from 'did-jwt-vc';
+import { verifyCredential, verifyPresentation } from 'did-jwt-vc';
 import Koa from 'koa';
 import { listen } from './listen.js';
 
@@ -15,6 +15,22 @@ const resolver = createDidResolver({ chainId: 1 });
 const documentLoader = createDocumentLoader(resolver);
 
 const app = new Koa();
+// a JWT presentation: the holder's signature and each credential's, as the kit's verify-vp does
+app.use(async (ctx, next) => {
+  if (ctx.method !== 'POST' || ctx.path !== '/v2/did/verify-vp') return next();
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) chunks.push(chunk);
+  const presentation = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { proof: { jwt: string } };
+  try {
+    const verified = await verifyPresentation(presentation.proof.jwt, resolver, { policies: { aud: false }, proofPurpose: 'authentication' });
+    for (const credential of ([] as { proof: { jwt: string } }[]).concat(verified.verifiablePresentation.verifiableCredential as never)) {
+      await verifyCredential(credential.proof.jwt, resolver, { proofPurpose: 'assertionMethod' });
+    }
+    ctx.body = { verified: true };
+  } catch (error) {
+    ctx.body = { verified: false, reason: (error as Error).message };
+  }
+});
 app.use(async (ctx, next) => {
   if (ctx.method !== 'POST' || ctx.path !== '/v2/did/verify-vc') return next();
   const chunks: Buffer[] = [];

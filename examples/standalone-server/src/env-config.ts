@@ -69,6 +69,12 @@ export interface ServerConfig {
   didOperatorOrganizations: string[];
   /** `DID_VERIFY_RATE_LIMIT`, verifications per minute per client IP or `off`; default the did plugin's 120 (rule `did.verify`). */
   didVerifyRateLimit: number | 'off' | undefined;
+  /**
+   * `DID_ETHR_RPC_URL`, `DID_ETHR_CHAIN_ID` (default `DID_CHAIN_ID`), `DID_ETHR_REGISTRY` (default
+   * ethr-did-resolver's deployment on that chain), `DID_ETHR_CACHE_SECONDS` (default 30); unset:
+   * did:ethr resolves offline. With a URL, that chain's did:ethr resolves through its ERC-1056 registry.
+   */
+  didEthrRegistry: { rpcUrl: string; chainId: number; registry?: string; cacheSeconds: number } | undefined;
   /** `SIWE_ALLOWED_ORIGINS`, comma-separated origins; default the origin of `PUBLIC_URL`: the dapps whose Sign-In with Ethereum messages are accepted. */
   siweAllowedOrigins: string[];
   /** `SIWE_CHAINS`, comma-separated `chainId` or `chainId=rpcUrl`; default `1`: the chains sign-ins may name, with the JSON-RPC endpoint that checks smart-contract wallets (EOAs need none). */
@@ -284,6 +290,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   const verifyLimitVar = env['DID_VERIFY_RATE_LIMIT'];
   const didVerifyRateLimit = verifyLimitVar === undefined || verifyLimitVar === 'off' ? verifyLimitVar : /^[1-9]\d{0,8}$/.test(verifyLimitVar) ? Number(verifyLimitVar) : undefined;
   if (verifyLimitVar !== undefined && didVerifyRateLimit === undefined) problems.push('DID_VERIFY_RATE_LIMIT: a positive number of verifications per minute, or off');
+  const didEthrRegistry = ethrRegistryOf(env, didChainId, problems);
 
   const siweAllowedOrigins = (env['SIWE_ALLOWED_ORIGINS'] ?? (URL.canParse(publicUrl) ? new URL(publicUrl).origin : '')).split(',').map((o) => o.trim()).filter(Boolean);
   for (const origin of siweAllowedOrigins) {
@@ -346,6 +353,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     didAppLoginResultToken,
     didOperatorOrganizations,
     didVerifyRateLimit,
+    didEthrRegistry,
     siweAllowedOrigins,
     siweChains,
     siweSignUp: siweSignUpVar === 'true',
@@ -359,4 +367,22 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     oid4vpVct: env['OID4VP_VCT'] || undefined,
     developmentDefaults,
   };
+}
+
+/** The DID_ETHR_* settings: did:ethr through the ERC-1056 registry of one chain, or undefined (offline). */
+function ethrRegistryOf(env: Env, didChainId: number, problems: string[]): ServerConfig['didEthrRegistry'] {
+  const rpcUrl = env['DID_ETHR_RPC_URL'];
+  if (rpcUrl === undefined || rpcUrl === '') {
+    for (const name of ['DID_ETHR_CHAIN_ID', 'DID_ETHR_REGISTRY', 'DID_ETHR_CACHE_SECONDS']) if (env[name] !== undefined) problems.push(`${name}: needs DID_ETHR_RPC_URL`);
+    return undefined;
+  }
+  if (!/^(https?|wss?):\/\/\S+$/.test(rpcUrl)) problems.push('DID_ETHR_RPC_URL: an http(s) or ws(s) JSON-RPC URL');
+  const chainVar = env['DID_ETHR_CHAIN_ID'];
+  const chainId = chainVar === undefined ? didChainId : /^[1-9]\d{0,14}$/.test(chainVar) ? Number(chainVar) : NaN;
+  if (!(chainId > 0)) problems.push(`DID_ETHR_CHAIN_ID: "${chainVar}" is not a chain id (a positive integer)`);
+  const registry = env['DID_ETHR_REGISTRY'];
+  if (registry !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(registry)) problems.push('DID_ETHR_REGISTRY: the registry contract’s address (0x and 40 hex digits)');
+  const cacheVar = env['DID_ETHR_CACHE_SECONDS'] ?? '30';
+  if (!/^\d{1,6}$/.test(cacheVar)) problems.push('DID_ETHR_CACHE_SECONDS: seconds (0 or more) a registry document is reused');
+  return { rpcUrl, chainId, ...(registry === undefined ? {} : { registry }), cacheSeconds: Number(cacheVar) };
 }

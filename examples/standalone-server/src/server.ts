@@ -19,6 +19,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       loginDemoPage: config.didLoginDemo,
       operatorOrganizations: config.didOperatorOrganizations,
       verifyRateLimit: config.didVerifyRateLimit !== 'off',
+      ethrRegistry: config.didEthrRegistry ?? null,
       ...(config.didAppLoginResultToken === undefined ? {} : { requireAppLoginResultToken: config.didAppLoginResultToken }),
     }),
     nft(),

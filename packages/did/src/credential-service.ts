@@ -20,6 +20,7 @@ import { checkCredentialShape, invalidField as invalid, issuerOf } from './crede
 import { statusEntryContext } from './document-loader.js';
 import { didErrors } from './errors.js';
 import { issueJwtCredential, jwtOf, verifyJwtCredential } from './jwt-credentials.js';
+import type { JwtVerifier } from './jwt-verifier.js';
 import type { IssuerKey, KitIdentity, KitKeyring } from './kit-keyring.js';
 import type { OrganizationIssuers } from './organization-issuers.js';
 import type { StatusListService } from './status-list-service.js';
@@ -66,6 +67,7 @@ export interface CredentialServiceDeps {
   keyring: KitKeyring;
   organizationIssuers: OrganizationIssuers;
   resolver: KitDidResolver;
+  jwtVerifier: JwtVerifier;
   loader: DocumentLoader;
   accountDirectory: AccountDirectory;
   clock: Clock;
@@ -113,7 +115,7 @@ function unverified(problems: Problem[], partial: Partial<CredentialVerification
 }
 
 export function createCredentialService(deps: CredentialServiceDeps): CredentialService {
-  const { credentialStore, statusLists, keyring, organizationIssuers, resolver, loader, accountDirectory, clock, random, options } = deps;
+  const { credentialStore, statusLists, keyring, organizationIssuers, resolver, jwtVerifier, loader, accountDirectory, clock, random, options } = deps;
 
   /** The issuer and format a request names, checked against the kit's issuers. */
   function issuerAndFormat(issuerDid: string | undefined, format: CredentialFormat | undefined): { issuer: KitIdentity; format: CredentialFormat } {
@@ -307,7 +309,7 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
       let format: CredentialVerification['format'];
       if (jwt) {
         format = 'jwt';
-        ({ credential, problems } = await verifyJwtCredential(jwt, typeof input === 'object' ? (input as Json) : null, resolver, now));
+        ({ credential, problems } = await verifyJwtCredential(jwt, typeof input === 'object' ? (input as Json) : null, jwtVerifier, now));
       } else if (typeof input === 'object' && (format = dataIntegrityFormatOf(input as Json))) {
         credential = input as Json;
         problems = await verifyDataIntegrityCredential(credential, loader, now);

@@ -58,6 +58,34 @@ export interface DidOptions {
   statusListLength?: number;
   /** Serve the website-login demo page at `/v2/login-demo`. Default false. */
   loginDemoPage?: boolean;
+  /**
+   * Most issuer keys the JWT verifier keeps (one per DID and verification method: the public key
+   * a verified ES256K signature recovered for a did:ethr address). Default 10000; oldest first out.
+   */
+  jwtKeyCacheSize?: number;
+  /** How long a cached issuer key is used before it is recovered from a signature again, in seconds. Default 600. */
+  jwtKeyCacheTtlSeconds?: number;
+  /**
+   * Resolve did:ethr of one chain through the ERC-1056 EthereumDIDRegistry (ethr-did-resolver over
+   * JSON-RPC): delegates, attributes and owner changes count. Default none: every did:ethr
+   * resolves offline, as the document it has before any registry change.
+   */
+  ethrRegistry?: EthrRegistryOptions | null;
+}
+
+/** The chain whose did:ethr DIDs resolve through the registry (standalone server: `DID_ETHR_*`). */
+export interface EthrRegistryOptions {
+  /** JSON-RPC URL of a node of that chain (`DID_ETHR_RPC_URL`). */
+  rpcUrl: string;
+  /** Its chain id (`DID_ETHR_CHAIN_ID`); DIDs of other chains resolve offline. */
+  chainId: number;
+  /** The registry's address (`DID_ETHR_REGISTRY`); default ethr-did-resolver's known deployment on that chain. */
+  registry?: string;
+  /**
+   * How long a resolved document is reused, in seconds (`DID_ETHR_CACHE_SECONDS`): the longest a
+   * key rotated out on chain still verifies here. Default 30; 0 asks the node every time.
+   */
+  cacheSeconds?: number;
 }
 
 export type ResolvedDidOptions = Required<Omit<DidOptions, 'requireAppLoginResultToken'>> & {
@@ -76,6 +104,8 @@ const positiveIntegers = [
   'verifyMaxNodes',
   'verifyMaxCredentials',
   'verifyMaxProofs',
+  'jwtKeyCacheSize',
+  'jwtKeyCacheTtlSeconds',
 ] as const;
 
 export function resolveDidOptions(options: DidOptions = {}): ResolvedDidOptions {
@@ -100,6 +130,9 @@ export function resolveDidOptions(options: DidOptions = {}): ResolvedDidOptions 
     verifyMaxProofs: options.verifyMaxProofs ?? 4,
     statusListLength: options.statusListLength ?? 131072,
     loginDemoPage: options.loginDemoPage ?? false,
+    jwtKeyCacheSize: options.jwtKeyCacheSize ?? 10_000,
+    jwtKeyCacheTtlSeconds: options.jwtKeyCacheTtlSeconds ?? 600,
+    ethrRegistry: options.ethrRegistry ?? null,
   };
   for (const key of positiveIntegers) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) throw new TypeError(`did(): ${key} must be a positive integer`);
@@ -128,6 +161,13 @@ export function resolveDidOptions(options: DidOptions = {}): ResolvedDidOptions 
   for (const [name, chainId] of Object.entries(resolved.networks)) {
     if (!/^[a-z][a-z0-9:-]*$/.test(name)) throw new TypeError(`did(): networks: "${name}" is not a did:ethr network name (a-z, 0-9, -, :)`);
     if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new TypeError(`did(): networks.${name} must be a positive chain id`);
+  }
+  const registry = resolved.ethrRegistry;
+  if (registry) {
+    if (typeof registry.rpcUrl !== 'string' || !/^(https?|wss?):\/\//.test(registry.rpcUrl)) throw new TypeError('did(): ethrRegistry.rpcUrl must be an http(s) or ws(s) URL');
+    if (!Number.isSafeInteger(registry.chainId) || registry.chainId <= 0) throw new TypeError('did(): ethrRegistry.chainId must be a positive chain id');
+    if (registry.registry !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(registry.registry)) throw new TypeError('did(): ethrRegistry.registry must be a contract address');
+    if (registry.cacheSeconds !== undefined && (!Number.isSafeInteger(registry.cacheSeconds) || registry.cacheSeconds < 0)) throw new TypeError('did(): ethrRegistry.cacheSeconds must be a non-negative integer');
   }
   for (const key of ['issuerAlias', 'verifierAlias'] as const) {
     if (typeof resolved[key] !== 'string' || resolved[key].length === 0 || resolved[key].length > 64) throw new TypeError(`did(): ${key} must be 1-64 characters`);

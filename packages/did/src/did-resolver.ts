@@ -1,9 +1,10 @@
 import { driver as didKeyDriver } from '@digitalbazaar/did-method-key';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import type { DIDDocument, DIDResolutionResult, Resolvable, VerificationMethod } from 'did-resolver';
-import { computeAddress, getAddress } from 'ethers';
-import { deployments } from 'ethr-did-resolver';
+import { Resolver, type DIDDocument, type DIDResolutionResult, type Resolvable, type VerificationMethod } from 'did-resolver';
+import { computeAddress, FetchRequest, getAddress, JsonRpcProvider, Network } from 'ethers';
+import { deployments, getResolver as ethrRegistryResolver } from 'ethr-did-resolver';
+import type { EthrRegistryOptions } from './did-config.js';
 
 /** Why a DID could not be resolved; `code` is what a verification result reports. */
 export class DidResolutionError extends Error {
@@ -21,14 +22,19 @@ export interface DidResolverOptions {
   chainId: number;
   /** Network names accepted beside ethr-did-resolver's known deployments. */
   networks?: Record<string, number>;
-  /** Resolved documents kept (they are pure functions of the DID). Default 1000. */
+  /** Resolved documents kept (offline ones are pure functions of the DID). Default 1000. */
   cacheSize?: number;
+  /** did:ethr of this chain resolves through its ERC-1056 registry; default none (offline only). */
+  ethrRegistry?: EthrRegistryOptions | null;
+  /** The clock of the registry documents' cache, in milliseconds; Date.now by default. */
+  now?: () => number;
 }
 
 /**
- * Offline DID resolution: did:ethr as the document a DID has before any registry change
- * (what ethr-did-resolver answers for such a DID, without asking a node) and did:key
- * (Ed25519 and P-256 Multikey). Any other method is an `unsupportedDidMethod` error.
+ * DID resolution: did:ethr as the document a DID has before any registry change (what
+ * ethr-did-resolver answers for such a DID, without asking a node) — or, for the chain of
+ * `ethrRegistry`, what its EthereumDIDRegistry says now — and did:key (Ed25519 and P-256
+ * Multikey). Any other method is an `unsupportedDidMethod` error.
  */
 export interface KitDidResolver extends Resolvable {
   /** The DID resolution result of did-resolver, for did-jwt. */
@@ -60,12 +66,17 @@ function chainIdOf(network: string, names: Map<string, number>): number {
   return id;
 }
 
-function ethrDocument(did: string, names: Map<string, number>): DIDDocument {
+/** The chain id and identifier of a did:ethr; throws DidResolutionError. */
+function parseEthr(did: string, names: Map<string, number>): { chainId: number; identifier: string } {
   const parts = did.split(':');
   const identifier = parts[parts.length - 1]!;
   if (parts.length < 3 || !ETHR_IDENTIFIER.test(identifier)) throw new DidResolutionError('invalidDid', `not a valid did:ethr: ${did}`);
   const network = parts.slice(2, -1).join(':') || 'mainnet';
-  const chainId = chainIdOf(network, names);
+  return { chainId: chainIdOf(network, names), identifier };
+}
+
+function ethrDocument(did: string, names: Map<string, number>): DIDDocument {
+  const { chainId, identifier } = parseEthr(did, names);
   const publicKey = identifier.length > 42 ? identifier : null;
   let address: string;
   try {
@@ -90,6 +101,20 @@ function ethrDocument(did: string, names: Map<string, number>): DIDDocument {
   };
 }
 
+/** ethr-did-resolver on the configured chain, with a provider that never waits for a node longer than RPC_TIMEOUT_MS. */
+function registryResolver(registry: EthrRegistryOptions): Resolver {
+  const request = new FetchRequest(registry.rpcUrl);
+  request.timeout = RPC_TIMEOUT_MS;
+  // the chain is known: no network detection, which ethers retries for ever against a node that is down
+  const provider = new JsonRpcProvider(request, registry.chainId, { staticNetwork: Network.from(registry.chainId) });
+  // `as never`: ethr-did-resolver is typed against ethers' CommonJS build, the same classes at run time
+  const network = { chainId: registry.chainId, provider: provider as never, ...(registry.registry ? { registry: registry.registry } : {}) };
+  return new Resolver(ethrRegistryResolver({ networks: [network] }), { cache: false });
+}
+
+/** Longest wait for one JSON-RPC answer of the registry's node. */
+const RPC_TIMEOUT_MS = 5000;
+
 export function createDidResolver(options: DidResolverOptions): KitDidResolver {
   const names = new Map<string, number>();
   for (const d of deployments) if (d.name) names.set(d.name, Number(d.chainId));
@@ -98,11 +123,32 @@ export function createDidResolver(options: DidResolverOptions): KitDidResolver {
   keys.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from });
   keys.use({ multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.from });
   const cacheSize = options.cacheSize ?? 1000;
-  const cache = new Map<string, Promise<DIDDocument>>();
+  const clock = options.now ?? Date.now;
+  // a registry document can change with any block: it is reused for cacheSeconds at most
+  const cache = new Map<string, { document: Promise<DIDDocument>; expiresAt: number }>();
+  const registry = options.ethrRegistry ?? null;
+  const registryTtl = (registry?.cacheSeconds ?? 30) * 1000;
+  const onChain = registry ? registryResolver(registry) : null;
+
+  /** The registry's document of a did:ethr of the configured chain. */
+  async function registryDocument(did: string): Promise<DIDDocument> {
+    let result: DIDResolutionResult;
+    try {
+      result = await onChain!.resolve(did);
+    } catch {
+      // the node's own words (URLs, RPC errors) are not for clients
+      throw new DidResolutionError('notFound', `the did:ethr registry of chain ${registry!.chainId} could not be read for ${did}`);
+    }
+    const error = result.didResolutionMetadata.error;
+    if (error || !result.didDocument) {
+      throw new DidResolutionError(error === 'invalidDid' ? 'invalidDid' : 'notFound', `the did:ethr registry of chain ${registry!.chainId} has no document for ${did}`);
+    }
+    return result.didDocument;
+  }
 
   async function build(did: string): Promise<DIDDocument> {
     const method = /^did:([a-z0-9]+):/.exec(did)?.[1];
-    if (method === 'ethr') return ethrDocument(did, names);
+    if (method === 'ethr') return onChain && parseEthr(did, names).chainId === registry!.chainId ? registryDocument(did) : ethrDocument(did, names);
     if (method === 'key') {
       try {
         return (await keys.get({ did })) as unknown as DIDDocument;
@@ -114,16 +160,32 @@ export function createDidResolver(options: DidResolverOptions): KitDidResolver {
     throw new DidResolutionError('unsupportedDidMethod', `the DID method "did:${method}" is not supported; this server resolves did:ethr and did:key offline`);
   }
 
+  /** How long a document of this DID may be reused: for ever offline, cacheSeconds from the registry. */
+  function lifetimeOf(did: string): number {
+    if (!onChain || !did.startsWith('did:ethr:')) return Infinity;
+    try {
+      return parseEthr(did, names).chainId === registry!.chainId ? registryTtl : Infinity;
+    } catch {
+      return Infinity;
+    }
+  }
+
   async function document(did: string): Promise<DIDDocument> {
     const bare = did.split(/[#?]/)[0]!;
+    const now = clock();
     let cached = cache.get(bare);
-    if (!cached) {
-      cached = build(bare);
-      cached.catch(() => cache.delete(bare));
-      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
-      cache.set(bare, cached);
+    if (cached && cached.expiresAt <= now) {
+      cache.delete(bare);
+      cached = undefined;
     }
-    return cached;
+    if (!cached) {
+      const entry = { document: build(bare), expiresAt: now + lifetimeOf(bare) };
+      entry.document.catch(() => cache.get(bare) === entry && cache.delete(bare));
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+      if (entry.expiresAt > now) cache.set(bare, entry);
+      cached = entry;
+    }
+    return cached.document;
   }
 
   return {

@@ -7,6 +7,7 @@ import type { CredentialStore } from './credential-store.js';
 import type { CustodialKeyStore } from './custodial-key-store.js';
 import { resolveDidOptions, type DidOptions, type ResolvedDidOptions } from './did-config.js';
 import { createDidResolver, type KitDidResolver } from './did-resolver.js';
+import { createJwtVerifier, type JwtVerifier } from './jwt-verifier.js';
 import { createDidService, type DidService } from './did-service.js';
 import { createDocumentLoader, type DocumentLoader } from './document-loader.js';
 import { didErrors } from './errors.js';
@@ -47,6 +48,7 @@ declare module '@w3kit/core' {
     appLoginStore: AppLoginStore;
     usedPresentationStore: UsedPresentationStore;
     didResolver: KitDidResolver;
+    jwtVerifier: JwtVerifier;
     documentLoader: DocumentLoader;
     kitKeyring: KitKeyring;
     statusListService: StatusListService;
@@ -108,7 +110,12 @@ export function did(options: DidOptions = {}) {
         credentialStore: asFunction(({ database }) => createKyselyCredentialStore(database)).singleton(),
         appLoginStore: asFunction(({ database }) => createKyselyAppLoginStore(database)).singleton(),
         usedPresentationStore: asFunction(({ database }) => createKyselyUsedPresentationStore(database)).singleton(),
-        didResolver: asFunction(() => createDidResolver({ chainId: resolved.chainId, networks: resolved.networks })).singleton(),
+        didResolver: asFunction(({ clock }) =>
+          createDidResolver({ chainId: resolved.chainId, networks: resolved.networks, ethrRegistry: resolved.ethrRegistry, now: () => clock.now().getTime() }),
+        ).singleton(),
+        jwtVerifier: asFunction(({ didResolver, clock }) =>
+          createJwtVerifier({ resolver: didResolver, cacheSize: resolved.jwtKeyCacheSize, ttlSeconds: resolved.jwtKeyCacheTtlSeconds, now: () => clock.now().getTime() }),
+        ).singleton(),
         documentLoader: asFunction(({ didResolver }) => createDocumentLoader(didResolver)).singleton(),
         kitKeyring: asFunction(({ kitKeyStore, encryption, random, clock, didResolver }) =>
           createKitKeyring({ store: kitKeyStore, encryption, random, clock, resolver: didResolver, issuerAlias: resolved.issuerAlias, verifierAlias: resolved.verifierAlias }),
@@ -119,13 +126,14 @@ export function did(options: DidOptions = {}) {
         didService: asFunction(({ custodialKeyStore, identifierStore, kitKeyring, organizationIssuers, didResolver, accountDirectory, encryption, random, clock }) =>
           createDidService({ custodialKeyStore, identifierStore, keyring: kitKeyring, organizationIssuers, resolver: didResolver, accountDirectory, encryption, random, clock }),
         ).singleton(),
-        credentialService: asFunction(({ credentialStore, statusListService, kitKeyring, organizationIssuers, didResolver, documentLoader, accountDirectory, clock, random }) =>
+        credentialService: asFunction(({ credentialStore, statusListService, kitKeyring, organizationIssuers, didResolver, jwtVerifier, documentLoader, accountDirectory, clock, random }) =>
           createCredentialService({
             credentialStore,
             statusLists: statusListService,
             keyring: kitKeyring,
             organizationIssuers,
             resolver: didResolver,
+            jwtVerifier,
             loader: documentLoader,
             accountDirectory,
             clock,
@@ -133,8 +141,8 @@ export function did(options: DidOptions = {}) {
             options: effective,
           }),
         ).singleton(),
-        presentationService: asFunction(({ didService, credentialService, kitKeyring, didResolver, documentLoader, clock }) =>
-          createPresentationService({ didService, credentialService, keyring: kitKeyring, resolver: didResolver, loader: documentLoader, clock }),
+        presentationService: asFunction(({ didService, credentialService, kitKeyring, jwtVerifier, documentLoader, clock }) =>
+          createPresentationService({ didService, credentialService, keyring: kitKeyring, jwtVerifier, loader: documentLoader, clock }),
         ).singleton(),
         appLoginService: asFunction(({ appLoginStore, usedPresentationStore, credentialStore, presentationService, kitKeyring, accountDirectory, clock, random }) =>
           createAppLoginService({ appLoginStore, usedPresentationStore, credentialStore, presentationService, keyring: kitKeyring, accountDirectory, clock, random, options: effective }),
@@ -154,7 +162,8 @@ export function did(options: DidOptions = {}) {
 }
 
 export { didErrors } from './errors.js';
-export { CREDENTIAL_FORMATS, type CredentialFormat, type DataModel, type DidOptions, type ResolvedDidOptions } from './did-config.js';
+export { CREDENTIAL_FORMATS, type CredentialFormat, type DataModel, type DidOptions, type EthrRegistryOptions, type ResolvedDidOptions } from './did-config.js';
+export { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions, type JwtVerifyOptions, type VerifiedJwt } from './jwt-verifier.js';
 export { createDidResolver, DidResolutionError, type DidResolverOptions, type KitDidResolver } from './did-resolver.js';
 export { bundledContexts, createDocumentLoader, DocumentLoaderError, type DocumentLoader, type RemoteDocument } from './document-loader.js';
 export type { AppLoginService, LoginRequest, RejectionReason } from './app-login-service.js';

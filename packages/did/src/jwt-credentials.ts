@@ -5,11 +5,12 @@ import {
   createVerifiablePresentationJwt,
   normalizeCredential,
   normalizePresentation,
-  verifyCredential,
-  verifyPresentation,
+  validateCredentialPayload,
+  validatePresentationPayload,
+  verifyPresentationPayloadOptions,
   type Issuer,
 } from 'did-jwt-vc';
-import type { Resolvable } from 'did-resolver';
+import type { JwtVerifier } from './jwt-verifier.js';
 import { classifyError, problem, type PresentationProofCheck, type Problem } from './verification.js';
 
 /** The proof type of the seed's JSON-form credentials and presentations: `{type: 'JwtProof2020', jwt}`. */
@@ -96,11 +97,16 @@ export interface JwtCredentialCheck {
   problems: Problem[];
 }
 
-/** Verifies a JWT credential (and that its posted JSON form, if any, says what the JWT says). */
-export async function verifyJwtCredential(jwt: string, posted: Json | null, resolver: Resolvable, now: Date): Promise<JwtCredentialCheck> {
+/**
+ * Verifies a JWT credential (and that its posted JSON form, if any, says what the JWT says):
+ * did-jwt-vc's `verifyCredential`, step by step, with the signature through the kit's verifier.
+ */
+export async function verifyJwtCredential(jwt: string, posted: Json | null, verifier: JwtVerifier, now: Date): Promise<JwtCredentialCheck> {
   try {
-    const verified = await verifyCredential(jwt, resolver, { policies: { now: Math.floor(now.getTime() / 1000) }, proofPurpose: 'assertionMethod' });
-    const credential = verified.verifiableCredential as unknown as Json;
+    await verifier.verify(jwt, { proofPurpose: 'assertionMethod', now: Math.floor(now.getTime() / 1000) });
+    const normalized = normalizeCredential(jwt);
+    validateCredentialPayload(normalized);
+    const credential = normalized as unknown as Json;
     const mismatch = posted ? jsonMismatch(posted, credential) : null;
     if (mismatch) return { credential, problems: [problem('PAYLOAD_MISMATCH', `"${mismatch}" differs from what the signed JWT says`)] };
     return { credential, problems: [] };
@@ -157,8 +163,11 @@ export interface PresentationExpectations {
  */
 const jwtReplayKey = (signer: string, jwt: string) => createHash('sha256').update(`jwt\n${signer}\n${jwt.slice(0, jwt.lastIndexOf('.'))}`).digest('hex');
 
-/** Verifies a JWT VP: the holder's signature, its time, and the expected audience and challenge. */
-export async function verifyJwtPresentation(jwt: string, posted: Json | null, resolver: Resolvable, expect: PresentationExpectations): Promise<PresentationProofCheck> {
+/**
+ * Verifies a JWT VP: the holder's signature, its time, and the expected audience and challenge
+ * (did-jwt-vc's `verifyPresentation`, step by step, with the signature through the kit's verifier).
+ */
+export async function verifyJwtPresentation(jwt: string, posted: Json | null, verifier: JwtVerifier, expect: PresentationExpectations): Promise<PresentationProofCheck> {
   let payload: Json;
   try {
     payload = decodeJWT(jwt).payload as Json;
@@ -176,13 +185,18 @@ export async function verifyJwtPresentation(jwt: string, posted: Json | null, re
     credentials: ([] as unknown[]).concat((payload['vp'] as Json | undefined)?.['verifiableCredential'] ?? []),
   };
   try {
-    const verified = await verifyPresentation(jwt, resolver, {
-      policies: { now: Math.floor(expect.now.getTime() / 1000), ...(expect.audience ? {} : { aud: false }) },
+    const verified = await verifier.verify(jwt, {
       proofPurpose: 'authentication',
+      now: Math.floor(expect.now.getTime() / 1000),
+      ...(expect.audience ? { audience: expect.audience } : { checkAudience: false }),
+    });
+    verifyPresentationPayloadOptions(verified.payload as never, {
       ...(expect.audience ? { domain: expect.audience } : {}),
       ...(expect.challenge ? { challenge: expect.challenge } : {}),
     });
-    const presentation = verified.verifiablePresentation as unknown as Json;
+    const normalized = normalizePresentation(jwt);
+    validatePresentationPayload(normalized);
+    const presentation = normalized as unknown as Json;
     const mismatch = posted ? jsonMismatch(posted, presentation) : null;
     if (mismatch) return { ...base, presentation, problems: [problem('PAYLOAD_MISMATCH', `"${mismatch}" differs from what the signed JWT says`)] };
     return { ...base, presentation, replayKeys: [jwtReplayKey(verified.issuer, jwt)], problems: [] };

@@ -1,11 +1,11 @@
 import type { Clock, Principal } from '@w3kit/core';
 import type { CredentialService } from './credential-service.js';
 import { dataIntegrityFormatOf, dataModelOf, verifyDataIntegrityPresentation } from './data-integrity.js';
-import type { KitDidResolver } from './did-resolver.js';
 import type { DidService } from './did-service.js';
 import type { DocumentLoader } from './document-loader.js';
 import { didErrors } from './errors.js';
 import { createJwtPresentation, jwtOf, verifyJwtPresentation } from './jwt-credentials.js';
+import type { JwtVerifier } from './jwt-verifier.js';
 import type { KitKeyring } from './kit-keyring.js';
 import { problem, type PresentationVerification } from './verification.js';
 
@@ -40,13 +40,13 @@ export interface PresentationServiceDeps {
   didService: DidService;
   credentialService: CredentialService;
   keyring: KitKeyring;
-  resolver: KitDidResolver;
+  jwtVerifier: JwtVerifier;
   loader: DocumentLoader;
   clock: Clock;
 }
 
 export function createPresentationService(deps: PresentationServiceDeps): PresentationService {
-  const { didService, credentialService, keyring, resolver, loader, clock } = deps;
+  const { didService, credentialService, keyring, jwtVerifier, loader, clock } = deps;
 
   return {
     async createVp(principal, request) {
@@ -80,7 +80,7 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
       let format: PresentationVerification['format'];
       if (jwt) {
         format = 'jwt';
-        check = await verifyJwtPresentation(jwt, json, resolver, { now, ...expect });
+        check = await verifyJwtPresentation(jwt, json, jwtVerifier, { now, ...expect });
       } else if (json && (format = dataIntegrityFormatOf(json))) {
         check = await verifyDataIntegrityPresentation(json, loader, { now, ...expect });
       } else {
