@@ -85,6 +85,9 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
     let gas: bigint;
     let fees: { maxFeePerGas: bigint | null; maxPriorityFeePerGas: bigint | null };
     try {
+      // A call to an address without code succeeds and does nothing: a node that lost its state
+      // (or the wrong chain) would "confirm" mints that never happened. Not yet: retried.
+      if ((await provider.getCode(options.contractAddress)) === '0x') throw Object.assign(new Error('no contract at the address'), { code: 'CONTRACT_MISSING' });
       gas = await provider.estimateGas({ from: sender.address, to: options.contractAddress, data: callData(job) });
       fees = await provider.getFeeData();
     } catch (error) {

@@ -79,8 +79,12 @@ export async function mintJob(kit: Kit, tokenId: string): Promise<ChainJob> {
   return job;
 }
 
-export const jobReaches = (kit: Kit, tokenId: string, status: ChainJob['status']) =>
-  until(`${tokenId} ${status}`, async () => {
-    const job = await mintJob(kit, tokenId);
-    return job.status === status ? job : null;
-  });
+export const jobReaches = (kit: Kit, tokenId: string, status: ChainJob['status'], timeoutMs?: number) =>
+  until(
+    `${tokenId} ${status}`,
+    async () => {
+      const job = await mintJob(kit, tokenId);
+      return job.status === status ? job : null;
+    },
+    timeoutMs,
+  );
