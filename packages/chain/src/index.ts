@@ -56,3 +56,4 @@ export { signWebhook, verifyWebhook, SIGNATURE_HEADER } from './webhooks.js';
 export { chainMigrations, type ChainTables } from './schema.js';
 export type { JobStore, ChainJob } from './job-store.js';
 export type { TransactionPipeline } from './transaction-pipeline.js';
+export { sealSenderKey, deployWithSealedKey } from './operator.js';
