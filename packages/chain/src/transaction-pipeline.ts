@@ -82,6 +82,11 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
 
   /** A pending job: estimate (a revert fails it), price it, take a nonce, store the signed transaction, send it. */
   async function send(job: ChainJob) {
+    if (job.kind === 'burn' && (await jobStore.states([job.tokenId])).get(job.tokenId)?.status !== 'confirmed') {
+      // a burn sent before its mint is final would revert (or be reorged ahead of it): wait
+      await jobStore.update(job, owner, { nextAttemptAt: soon() }, urls, now());
+      return;
+    }
     let gas: bigint;
     let fees: { maxFeePerGas: bigint | null; maxPriorityFeePerGas: bigint | null };
     try {

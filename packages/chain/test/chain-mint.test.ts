@@ -5,7 +5,7 @@ import { sampleStaticMetadata } from '@w3kit/nft/testing';
 import { getAddress, hexlify, toUtf8Bytes } from 'ethers';
 import request from 'supertest';
 import { endUser, expectError, mint, nftKit, organization, type Actor } from '../../nft/test/support.js';
-import { chainKit, jobReaches, mintJob, startChain, stopChain, STRANGER_KEY, sealKey, type ChainFixture } from './chain-support.js';
+import { chainKit, jobReaches, mintJob, sealKey, startChain, stopChain, STRANGER_KEY, until, type ChainFixture } from './chain-support.js';
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
@@ -92,6 +92,25 @@ for (const kind of testDatabases()) {
         await api().put(`/rest/v1/nft/${minted.token_id}/visibility`).set('authorization', holder.bearer).send({ to: 'public' });
         const jobs = (await kit.services.chainJobStore.list(null, 1000)).filter((j) => j.tokenId === minted.token_id);
         assert.equal(jobs.length, 1);
+      });
+
+      it('chain: a burn (revocation) recorded through the ledger is sent after the mint and removes the token from chain', async () => {
+        const minted = await mint(app, minter, holder, { metadata: { static: sampleStaticMetadata(), dynamic: {} } });
+        await jobReaches(kit, minted.token_id, 'confirmed');
+        const id = BigInt(minted.token_id);
+        assert.equal(await fixture.contract.getFunction('isValid')(id), true);
+        await kit.services.db.transaction().execute((trx) => kit.services.ledger.burn(trx, minted.token_id));
+        await kit.services.db.transaction().execute((trx) => kit.services.ledger.burn(trx, minted.token_id)); // a second burn is a no-op
+        const burn = await until('the burn confirmed', async () => {
+          const jobs = (await kit.services.chainJobStore.list(null, 1000)).filter((j) => j.tokenId === minted.token_id && j.kind === 'burn');
+          assert.ok(jobs.length <= 1);
+          return jobs[0]?.status === 'confirmed' ? jobs[0] : null;
+        });
+        assert.ok(burn.nonce! > (await mintJob(kit, minted.token_id)).nonce!);
+        await assert.rejects(fixture.contract.getFunction('ownerOf')(id), /no such token/);
+        assert.equal(await fixture.contract.getFunction('isValid')(id), false);
+        // the NFT object keeps showing the mint's state
+        assert.equal((await mintJob(kit, minted.token_id)).status, 'confirmed');
       });
 
       it('chain: the status endpoint follows the NFT visibility rules and checks its token id', async () => {
