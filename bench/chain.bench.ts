@@ -15,7 +15,7 @@ import { chain, CREDENTIAL_NFT_ABI, deployCredentialNft, SENDER_KEY_CONTEXT } fr
 import { createEnvelopeEncryption, createKit, createLogger, type Principal } from '@w3kit/core';
 import { startAnvil } from '@w3kit/core/testing';
 import { nft } from '@w3kit/nft';
-import { Contract, JsonRpcProvider, NonceManager, toBeHex, Wallet } from 'ethers';
+import { Contract, JsonRpcProvider, toBeHex, Wallet } from 'ethers';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -30,20 +30,20 @@ export default async function chainBench(): Promise<{ met: boolean }> {
   const mints = Number(process.env['CHAIN_BENCH_MINTS'] ?? 200);
   const concurrency = Number(process.env['CHAIN_BENCH_CONCURRENCY'] ?? 8);
   const anvil = await startAnvil();
-  const provider = new JsonRpcProvider(anvil.url, anvil.chainId, { staticNetwork: true, pollingInterval: 20 });
+  const provider = new JsonRpcProvider(anvil.url, anvil.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 20 });
   const dir = mkdtempSync(join(tmpdir(), 'w3kit-chain-bench-'));
   const [rawKey, kitKey] = [Wallet.createRandom().privateKey, Wallet.createRandom().privateKey];
   for (const key of [rawKey, kitKey]) await anvil.rpc('anvil_setBalance', [new Wallet(key).address, toBeHex(10n ** 24n)]);
   const masterKey = randomBytes(32).toString('hex');
   try {
     // the baseline: raw ethers sends of the same call
-    const rawWallet = new NonceManager(new Wallet(rawKey, provider));
-    const rawContract = new Contract((await deployCredentialNft(new Wallet(rawKey, provider))).address, CREDENTIAL_NFT_ABI, rawWallet);
-    rawWallet.reset();
+    const rawWallet = new Wallet(rawKey, provider);
+    const rawContract = new Contract((await deployCredentialNft(rawWallet)).address, CREDENTIAL_NFT_ABI, rawWallet);
+    let nonce = await provider.getTransactionCount(rawWallet.address, 'pending'); // counted locally, as a raw sender does
     const holder = Wallet.createRandom().address;
     const rawStart = performance.now();
     await inParallel(mints, concurrency, async () => {
-      const tx = await rawContract.getFunction('mint')(holder, BigInt(`0x${randomBytes(32).toString('hex')}`), 'https://id.example.com/rest/v1/nft/x/metadata', 253402300799n);
+      const tx = await rawContract.getFunction('mint')(holder, BigInt(`0x${randomBytes(32).toString('hex')}`), 'https://id.example.com/rest/v1/nft/x/metadata', 253402300799n, { nonce: nonce++ });
       await tx.wait();
     });
     const rawSeconds = (performance.now() - rawStart) / 1000;

@@ -26,7 +26,8 @@ export function chain(options: ChainOptions) {
     name: 'chain',
     migrations: chainMigrations,
     register(container) {
-      const provider = new JsonRpcProvider(resolved.rpcUrl, resolved.chainId, { staticNetwork: true, pollingInterval: Math.min(resolved.pollIntervalMs, 4000) });
+      // no response cache (ethers keeps answers 250 ms by default): a stale nonce count or receipt misleads the pipeline
+      const provider = new JsonRpcProvider(resolved.rpcUrl, resolved.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: Math.min(resolved.pollIntervalMs, 4000) });
       container.register({
         chainOptions: asValue(resolved),
         chainJobStore: asFunction(({ database }) => createKyselyJobStore(database)).singleton(),

@@ -42,6 +42,9 @@ function rpcErrorClass(error: unknown): string {
   return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'RPC_ERROR';
 }
 
+/** Jobs one worker moves at once within a round. */
+const CONCURRENT_JOBS = 8;
+
 const bumped = (fee: bigint, percent: number) => (fee * BigInt(100 + percent)) / 100n + 1n;
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
 
@@ -51,6 +54,22 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
   const now = () => clock.now().getTime();
   const backoff = (attempts: number) => Math.min(options.retryBaseMs * 2 ** Math.max(0, attempts - 1), options.retryMaxMs);
   const soon = () => now() + Math.min(options.pollIntervalMs, 1000);
+  /**
+   * What every job of one round asks the node alike — the contract's code, the fees, the head —
+   * is asked once per round (a round lasts milliseconds to a second; fees and head move per block).
+   */
+  let round_: { code?: Promise<string>; fees?: Promise<{ maxFeePerGas: bigint | null; maxPriorityFeePerGas: bigint | null }>; head?: Promise<number> } = {};
+  const once = <K extends keyof typeof round_>(key: K, ask: () => NonNullable<(typeof round_)[K]>) => {
+    const cached = (round_[key] ??= ask());
+    // a failed answer is not kept: the next job of the round asks again
+    (cached as Promise<unknown>).catch(() => {
+      if (round_[key] === cached) delete round_[key];
+    });
+    return cached as NonNullable<(typeof round_)[K]>;
+  };
+  const contractCode = () => once('code', () => provider.getCode(options.contractAddress));
+  const feeData = () => once('fees', () => provider.getFeeData());
+  const head = () => once('head', () => provider.getBlockNumber());
 
   const callData = (job: ChainJob) =>
     job.kind === 'mint' && 'owner' in job.payload
@@ -92,9 +111,9 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
     try {
       // A call to an address without code succeeds and does nothing: a node that lost its state
       // (or the wrong chain) would "confirm" mints that never happened. Not yet: retried.
-      if ((await provider.getCode(options.contractAddress)) === '0x') throw Object.assign(new Error('no contract at the address'), { code: 'CONTRACT_MISSING' });
+      if ((await contractCode()) === '0x') throw Object.assign(new Error('no contract at the address'), { code: 'CONTRACT_MISSING' });
       gas = await provider.estimateGas({ from: sender.address, to: options.contractAddress, data: callData(job) });
-      fees = await provider.getFeeData();
+      fees = await feeData();
     } catch (error) {
       const reason = revertReason(error);
       if (reason !== null) {
@@ -111,7 +130,7 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
     const maxFee = fees.maxFeePerGas ?? priorityFee * 2n;
     const gasLimit = (gas * 12n) / 10n; // headroom: state may change between estimate and inclusion
     const signed = { raw: '', hash: '' };
-    const allocation = await jobStore.allocateNonce(
+    const allocation = await inNonceOrder(() => jobStore.allocateNonce(
       job,
       owner,
       sender.address,
@@ -119,7 +138,7 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
       async (nonce) => Object.assign(signed, await sign(job, nonce, gasLimit, priorityFee, maxFee)),
       now(),
       urls,
-    );
+    ));
     if (!allocation.allocated) return;
     await broadcast(signed.raw);
     await jobStore.update({ ...job, status: 'submitted' }, owner, { nextAttemptAt: soon() }, urls, now());
@@ -139,7 +158,7 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
           await jobStore.update(job, owner, { status: 'failed', txHash: receipt.hash, blockNumber: receipt.blockNumber, error: 'reverted on chain', nextAttemptAt: now() }, urls, now());
           return;
         }
-        const depth = (await provider.getBlockNumber()) - receipt.blockNumber + 1;
+        const depth = (await head()) - receipt.blockNumber + 1;
         const confirmed = depth >= options.confirmations;
         await jobStore.update(job, owner, { ...(confirmed ? { status: 'confirmed' as const } : {}), txHash: receipt.hash, blockNumber: receipt.blockNumber, nextAttemptAt: soon() }, urls, now());
         return;
@@ -152,7 +171,7 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
         return;
       }
       if (job.sentAt !== null && now() - job.sentAt >= options.stuckAfterMs && job.nonce !== null) {
-        const fees = await provider.getFeeData();
+        const fees = await feeData();
         const priorityFee = max(bumped(job.priorityFee ?? 0n, options.bumpPercent), fees.maxPriorityFeePerGas ?? 0n);
         const maxFee = max(bumped(job.maxFee ?? 0n, options.bumpPercent), fees.maxFeePerGas ?? 0n);
         const signed = await sign(job, job.nonce, Transaction.from(job.rawTx!).gasLimit, priorityFee, maxFee);
@@ -170,16 +189,30 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
     }
   }
 
+  /**
+   * This instance's jobs take nonces one at a time (in the order they ask): they would only lose
+   * each other's compare-and-set. Other instances are kept apart by the compare-and-set itself.
+   */
+  let nonceQueue: Promise<unknown> = Promise.resolve();
+  function inNonceOrder<T>(work: () => Promise<T>): Promise<T> {
+    const turn = nonceQueue.then(work, work);
+    nonceQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
 
   async function round() {
+    round_ = {};
     const jobs = await jobStore.claimDue(owner, now(), options.leaseMs, options.batchSize);
-    // in nonce order: a job sent after a later nonce would wait in the node's queue
-    for (const job of jobs.sort((a, b) => (a.nonce ?? Infinity) - (b.nonce ?? Infinity))) {
-      if (job.status === 'pending') await send(job);
-      else await check(job);
-    }
+    // several jobs at once (their RPC round trips overlap), taken in nonce order
+    const queue = jobs.sort((a, b) => (a.nonce ?? Infinity) - (b.nonce ?? Infinity));
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENT_JOBS, queue.length) }, async () => {
+        for (let job = queue.shift(); job; job = queue.shift()) await (job.status === 'pending' ? send(job) : check(job));
+      }),
+    );
     await deliverWebhooks({ jobStore, clock, options, logger });
   }
 
