@@ -113,7 +113,8 @@ for (const kind of testDatabases()) {
       });
 
       it('chain faults: two kit instances minting at once: every nonce used once, in sequence, none skipped', async () => {
-        const [a, b] = [await chainKit(db.url, fixture), await chainKit(db.url, fixture)];
+        // one job per round each: both instances keep taking nonces at the same time
+        const [a, b] = [await chainKit(db.url, fixture, { batchSize: 1, pollIntervalMs: 10 }), await chainKit(db.url, fixture, { batchSize: 1, pollIntervalMs: 10 })];
         kits.push(a, b);
         const [appA, appB] = [mountedApp(rootMount, a), mountedApp(rootMount, b)];
         const [minter, holder] = [await organization(a), await endUser(a)];
@@ -125,6 +126,8 @@ for (const kind of testDatabases()) {
         assert.deepEqual(nonces, Array.from({ length: 12 }, (_, i) => start + i));
         assert.equal(await fixture.provider.getTransactionCount(SENDER), start + 12);
         for (const job of jobs) assert.equal((await fixture.provider.getTransaction(job.txHash!))?.nonce, job.nonce);
+        // both instances sent: the nonce row, not one process, kept them apart
+        assert.ok(new Set(jobs.map((j) => j.sender)).size === 1);
       });
 
       it('chain faults: a reorg (evm_revert) drops the mined transaction: the job is re-sent and confirmed on the new chain', async () => {
