@@ -123,6 +123,37 @@ for (const kind of testDatabases()) {
       });
     });
 
+    describe('chain: expiry on chain', function () {
+      this.timeout(60_000);
+      let fixture: ChainFixture;
+      let db: TestDatabase;
+      let kit: Kit;
+      before(async () => {
+        fixture = await startChain();
+        db = await createTestDatabase(kind);
+        kit = await chainKit(db.url, fixture);
+      });
+      after(async () => {
+        await kit?.close();
+        await db?.drop();
+        await stopChain(fixture);
+      });
+
+      it('chain: a token past its expired_at stays owned but isValid answers false (no transaction needed)', async () => {
+        const app = mountedApp(rootMount, kit);
+        const [minter, holder] = [await organization(kit), await endUser(kit)];
+        const expiredAt = new Date(Date.now() + 3600_000).toISOString();
+        const minted = await mint(app, minter, holder, { metadata: { static: { ...sampleStaticMetadata(), expired_at: expiredAt }, dynamic: {} } });
+        await jobReaches(kit, minted.token_id, 'confirmed');
+        const id = BigInt(minted.token_id);
+        assert.equal(await fixture.contract.getFunction('isValid')(id), true);
+        await fixture.anvil.rpc('evm_increaseTime', [7200]);
+        await fixture.anvil.rpc('evm_mine');
+        assert.equal(await fixture.contract.getFunction('isValid')(id), false);
+        assert.equal(await fixture.contract.getFunction('ownerOf')(id), getAddress(holder.address));
+      });
+    });
+
     describe('chain: a job whose transaction reverts', function () {
       this.timeout(60_000);
       let fixture: ChainFixture;
