@@ -10,6 +10,8 @@
 // Galera cluster (scripts/galera.mjs): a warm-up and one phase of MIXED_DURATION, with the
 // certification conflicts the cluster counted (each a 1213 the kit retried or answered 503) and
 // the ledger. MIXED_GALERA=0 skips it; it is skipped when galera-4 is not installed.
+// And the same workload on one instance on a throwaway PostgreSQL (scripts/postgres.mjs): a
+// warm-up, one phase, the deadlocks PostgreSQL counted, the ledger. MIXED_POSTGRES=0 skips it.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -17,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { galeraAvailable, startGalera } from '../scripts/galera.mjs';
 import { mariadbAvailable, startMariadb } from '../scripts/mariadb.mjs';
+import { openBenchDatabase } from './lib/bench-database.js';
 import { cpuMeter } from './lib/cpu-time.js';
 import { DEFAULT_HASH_COST } from './lib/mixed-composition.js';
 import { startMixedCluster } from './lib/mixed-cluster.js';
@@ -133,8 +136,10 @@ export default async function mixedBench(): Promise<{ met: boolean }> {
     mkdirSync(dir, { recursive: true });
     const galera = process.env['MIXED_GALERA'] === '0' || !galeraAvailable() ? null : await galeraSetup({ duration, warmup, connections, mix, hashCost });
     if (!galera) console.log('mixed, Galera: SKIPPED (MIXED_GALERA=0 or galera-4 not installed)');
-    writeFileSync(join(dir, 'mixed.json'), `${JSON.stringify({ ...output, galera }, null, 2)}\n`);
-    return { met: errors + lost + extra === 0 && (galera?.met ?? true) };
+    const postgres = process.env['MIXED_POSTGRES'] === '0' ? null : await postgresSetup({ duration, warmup, connections, mix, hashCost });
+    if (!postgres) console.log('mixed, PostgreSQL: SKIPPED (MIXED_POSTGRES=0 or postgresql not installed)');
+    writeFileSync(join(dir, 'mixed.json'), `${JSON.stringify({ ...output, galera, postgres }, null, 2)}\n`);
+    return { met: errors + lost + extra === 0 && (galera?.met ?? true) && (postgres?.met ?? true) };
   } finally {
     await admin.query(`DROP DATABASE ${database}`);
     await admin.end();
@@ -197,5 +202,54 @@ async function galeraSetup(settings: { duration: number; warmup: number; connect
     return { threeInstances: phase, certificationConflicts: retries, ledger: checks, lostWrites: lost, extraRows: extra, met: phase.errors + lost + extra === 0 };
   } finally {
     await cluster.stop();
+  }
+}
+
+/**
+ * One instance on a throwaway PostgreSQL: a warm-up, one phase, the ledger. Retries are the
+ * deadlocks PostgreSQL counted for the database during the phase (each one the kit retried or
+ * answered 503); the rate limiter and the one-time claims are single statements there.
+ */
+async function postgresSetup(settings: { duration: number; warmup: number; connections: number; mix: ReturnType<typeof parseMix>; hashCost: number }) {
+  const database = await openBenchDatabase('mixed', { engine: 'postgres', bufferPool: '256M' });
+  if (!database) return null;
+  const pg = (await import('pg')).default;
+  const stats = new pg.Client({ connectionString: database.url });
+  try {
+    await stats.connect();
+    const deadlocks = async () => Number((await stats.query<{ n: string }>('SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0]?.n ?? 0);
+    const instance = await startMixedCluster({
+      databaseUrl: database.url,
+      instances: 1,
+      organizations: env('MIXED_ORGS', 5),
+      users: env('MIXED_USERS', 100),
+      hashCost: settings.hashCost,
+      connectionLimit: settings.connections,
+      log: (line) => console.log(`mixed, PostgreSQL: ${line}`),
+    });
+    const ledger = newLedger();
+    const phones = { next: 0 };
+    let phase: PhaseResult;
+    let retries: number;
+    let checks: LedgerCheck[];
+    try {
+      const run = (seconds: number) => runWorkload({ urls: instance.urls, actors: instance.actors, ledger, sms: instance.sms, phones, durationSeconds: seconds, connections: settings.connections, mix: settings.mix });
+      const warm = await run(settings.warmup);
+      console.log(`mixed, PostgreSQL: warm-up ${warm.requests} requests, errors ${warm.errors}`);
+      const before = await deadlocks();
+      phase = await run(settings.duration);
+      retries = (await deadlocks()) - before;
+      console.log(formatPhase('\nmixed, PostgreSQL: one instance', phase));
+      checks = await verifyLedger(database.url, ledger, instance.smsCount());
+    } finally {
+      await instance.stop();
+    }
+    const lost = checks.reduce((n, c) => n + c.lost, 0);
+    const extra = checks.reduce((n, c) => n + c.extra, 0);
+    console.log(`mixed, PostgreSQL: ${phase.requestsPerSecond} req/s, p99 ${phase.p99Ms} ms, errors ${phase.errors}, deadlocks (retried or 503) ${retries}, lost writes ${lost}, extra rows ${extra}`);
+    return { oneInstance: phase, deadlocks: retries, ledger: checks, lostWrites: lost, extraRows: extra, met: phase.errors + lost + extra === 0 };
+  } finally {
+    await stats.end().catch(() => undefined);
+    await database.close();
   }
 }

@@ -28,9 +28,8 @@ export function benchEngine(): BenchEngine {
 /** A fresh database on the chosen engine, or null (with the reason printed) when none can run here. */
 export async function openBenchDatabase(
   name: string,
-  { connectionLimit, bufferPool = '2G' }: { connectionLimit?: number; bufferPool?: string } = {},
+  { connectionLimit, bufferPool = '2G', engine = benchEngine() }: { connectionLimit?: number; bufferPool?: string; engine?: BenchEngine } = {},
 ): Promise<BenchDatabase | null> {
-  const engine = benchEngine();
   const database = `w3kit_${name}_${randomBytes(4).toString('hex')}`;
   const limit = connectionLimit === undefined ? '' : `?connectionLimit=${connectionLimit}`;
   if (engine === 'postgres') {

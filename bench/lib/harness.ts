@@ -24,6 +24,8 @@ export interface RequestSpec {
   body?: string;
   /** A new body for every request (e.g. a different single-use code each time); overrides `body`. */
   nextBody?: () => string;
+  /** A new path and body for every request (a single-use URL each time); overrides `path` and `body` after the first. */
+  nextRequest?: () => { path: string; body: string };
 }
 
 export interface Measurement {
@@ -56,7 +58,9 @@ export interface RunningServer {
 }
 
 export async function startServer(spec: ServerSpec): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'servers', spec.script)], {
+  // BENCH_CPU_PROF_DIR: each server writes a V8 CPU profile there when it stops (where the time goes)
+  const profile = process.env['BENCH_CPU_PROF_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env['BENCH_CPU_PROF_DIR'], spec.script)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(BENCH_DIR, 'servers', spec.script)], {
     env: { ...process.env, PORT: '0', ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -90,6 +94,7 @@ export async function measure(url: string, request: RequestSpec, connections: nu
     headers: { 'content-type': 'application/json', ...request.headers },
     ...(request.body === undefined ? {} : { body: request.body }),
     ...(request.nextBody === undefined ? {} : { requests: [{ setupRequest: (req: object) => ({ ...req, body: request.nextBody!() }) }] }),
+    ...(request.nextRequest === undefined ? {} : { requests: [{ setupRequest: (req: object) => ({ ...req, ...request.nextRequest!() }) }] }),
     connections,
     duration: durationSeconds,
   });

@@ -6,8 +6,6 @@
 // unacknowledged may be there. Used by bench/mixed.bench.ts and test/load-smoke.test.ts.
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { createConnection } from 'mysql2/promise';
-import type { RowDataPacket } from 'mysql2/promise';
 
 export interface Organization {
   id: string;
@@ -438,11 +436,24 @@ export interface LedgerCheck {
 }
 
 /** Counts the rows behind every acknowledged write (MariaDB), and the SMS the stand-in received. */
-export async function verifyLedger(databaseUrl: string, ledger: Ledger, smsReceived: number): Promise<LedgerCheck[]> {
+/** Plain SQL reads on the run's database, MariaDB or PostgreSQL (the ledger's queries are the same on both). */
+async function openLedgerReader(databaseUrl: string): Promise<{ rows(query: string): Promise<Record<string, unknown>[]>; end(): Promise<void> }> {
   const url = new URL(databaseUrl);
   url.search = '';
-  const db = await createConnection(url.toString());
-  const rows = async (query: string) => (await db.query<RowDataPacket[]>(query))[0];
+  if (url.protocol.startsWith('postgres')) {
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    return { rows: async (query) => (await client.query<Record<string, unknown>>(query)).rows, end: () => client.end() };
+  }
+  const { createConnection } = await import('mysql2/promise');
+  const connection = await createConnection(url.toString());
+  return { rows: async (query) => (await connection.query(query))[0] as Record<string, unknown>[], end: () => connection.end() };
+}
+
+export async function verifyLedger(databaseUrl: string, ledger: Ledger, smsReceived: number): Promise<LedgerCheck[]> {
+  const db = await openLedgerReader(databaseUrl);
+  const rows = db.rows;
   const count = async (query: string) => Number((await rows(query))[0]!['n']);
   /** Lost = acknowledged minus stored; extra = stored minus acknowledged (exact for sets, by difference for counts). */
   const counted = (what: string, acknowledged: number, stored: number): LedgerCheck => ({ what, acknowledged, lost: Math.max(0, acknowledged - stored), extra: Math.max(0, stored - acknowledged) });

@@ -6,6 +6,7 @@ import { did } from '@w3kit/did';
 import { nft } from '@w3kit/nft';
 import { siwe } from '@w3kit/siwe';
 import { oidc } from '@w3kit/oidc';
+import { oid4vp } from '@w3kit/oid4vp';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './env-config.js';
@@ -48,6 +49,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
     ...(config.oidcEnabled
       ? [oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds })]
       : []),
+    ...(config.oid4vpEnabled ? [oid4vp({ loginPage: config.oid4vpLoginPage, ...(config.oid4vpVct === undefined ? {} : { vct: config.oid4vpVct }) })] : []),
   ];
 }
 

@@ -109,6 +109,31 @@ const WALLET_SCRIPT = `(function () {
 const SCRIPT_HASH = `sha256-${createHash('sha256').update(WALLET_SCRIPT).digest('base64')}`;
 
 /**
+ * The signed message and signature a posted `walletSignInForm` carries. A browser posts every
+ * line break of a form field as CRLF (HTML form submission normalizes them); an EIP-4361
+ * message has LF only, and the wallet signed it so.
+ */
+export function postedWalletSignIn(form: Record<string, string>): { message: string; signature: string } {
+  return { message: (form['message'] ?? '').replace(/\r\n/g, '\n'), signature: form['signature'] ?? '' };
+}
+
+/** The wallet script, for a kit page that shows `walletSignInForm` (its headers: `pageHeaders(…, { walletScript: true })`). */
+export const walletSignInScript = WALLET_SCRIPT;
+
+/**
+ * "Sign in with your wallet": the form the wallet script fills with the signed EIP-4361 message
+ * (for the nonce the server issued for this page) and posts to `action`. `hidden` is the page's
+ * own hidden fields (CSRF token…), HTML the caller built.
+ */
+export function walletSignInForm(action: string, hidden: string, wallet: { nonce: string; statement?: string }, label = 'Sign in with your wallet'): string {
+  return `<form method="post" action="${escapeHtml(action)}" id="wallet-form" data-nonce="${escapeHtml(wallet.nonce)}"${wallet.statement === undefined ? '' : ` data-statement="${escapeHtml(wallet.statement)}"`}>
+${hidden}
+<input type="hidden" name="message"><input type="hidden" name="signature">
+<button type="button" id="wallet-button" class="link">${escapeHtml(label)}</button>
+</form>`;
+}
+
+/**
  * Headers of every association page: no script at all, only our own style sheet, forms that
  * post only to this page (and, for the confirmation, whose redirect goes to `formTargets`), no
  * framing (clickjacking), no referrer (the URL holds the ticket), no caching.
@@ -191,13 +216,7 @@ ${hiddenFields(view)}
 <button type="submit">Create account and ID wallet</button>
 </form>
 </details>`;
-  const wallet = view.wallet
-    ? `<form method="post" action="${escapeHtml(view.actions.signInWallet)}" id="wallet-form" data-nonce="${escapeHtml(view.wallet.nonce)}"${view.wallet.statement === undefined ? '' : ` data-statement="${escapeHtml(view.wallet.statement)}"`}>
-${hiddenFields(view)}
-<input type="hidden" name="message"><input type="hidden" name="signature">
-<button type="button" id="wallet-button" class="link">Sign in with your wallet</button>
-</form>`
-    : '';
+  const wallet = view.wallet ? walletSignInForm(view.actions.signInWallet, hiddenFields(view), view.wallet) : '';
   return layout(
     `Connect to ${view.organization.name}`,
     `<h1>Connect your ID wallet</h1>

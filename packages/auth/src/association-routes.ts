@@ -1,7 +1,7 @@
 import { clientIpOf, coreErrors, defineRoute, isKitError, readFormBody, Type, type KitCradle, type KitError, type RouteGroup, type RouteRequest } from '@w3kit/core';
 import type { Context } from 'koa';
 import { associationCookies, type AssociationCookies } from './association-cookies.js';
-import { pageHeaders, renderCodePage, renderConfirmPage, renderMessagePage, renderSignInPage, type AssociationFrame, type SignInView } from './association-page.js';
+import { pageHeaders, postedWalletSignIn, renderCodePage, renderConfirmPage, renderMessagePage, renderSignInPage, type AssociationFrame, type SignInView } from './association-page.js';
 import { ASSOCIATION_API, ASSOCIATION_BASE_PATH, type AssociationService, type OpenTicket } from './association-service.js';
 
 /** Largest accepted form post; the forms hold a few short fields. */
@@ -168,10 +168,8 @@ export const associationPageRoutes = [
     const { form, ticket } = await postedForm(step);
     try {
       await step.services.rateLimiter.enforce('siwe.verify', clientIpOf(step.ctx)); // the siwe plugin's rule: composed, since walletSignIn
-      // A browser posts every line break of a form field as CRLF (HTML form submission normalizes
-      // them); an EIP-4361 message has LF only, and the wallet signed it so.
-      const message = (form['message'] ?? '').replace(/\r\n/g, '\n');
-      const signIn = await step.association.signInWithWallet(ticket, message, form['signature'] ?? '');
+      const { message, signature } = postedWalletSignIn(form);
+      const signIn = await step.association.signInWithWallet(ticket, message, signature);
       step.cookies.setSignIn(signIn.secret, signIn.maxAgeSeconds);
       seeOther(step.ctx, pageHref(step, ticket.ticket));
     } catch (error) {

@@ -137,7 +137,7 @@ export function auth(options: AuthOptions = {}) {
 
 export { authErrors } from './errors.js';
 // The page style of the association page, for other plugins' server-rendered pages (the OIDC login).
-export { layout as renderKitPage, pageHeaders as kitPageHeaders, escapeHtml } from './association-page.js';
+export { layout as renderKitPage, pageHeaders as kitPageHeaders, escapeHtml, postedWalletSignIn, walletSignInForm, walletSignInScript } from './association-page.js';
 export { authenticatedAccount, InvalidAccessTokenError } from './authenticated-account.js';
 export type { AuthOptions, ResolvedAuthOptions } from './auth-config.js';
 export type { AccountService, AssociationView, NewEndUser, NewOrganization } from './account-service.js';

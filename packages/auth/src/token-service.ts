@@ -1,6 +1,7 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type FlattenedJWSInput, type JWK, type JWTHeaderParameters } from 'jose';
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { AccountType, Clock, EnvelopeEncryption, Logger, RandomSource } from '@w3kit/core';
+import { checkClaims, signCompactJws, verifyCompactJws, type CompactJwsHeader } from './compact-jws.js';
 import { isLowS, toLowS } from './es256-low-s.js';
 import { authErrors } from './errors.js';
 import type { SessionRecord, SessionState, SessionStore } from './session-store.js';
@@ -57,8 +58,6 @@ export interface TokenService {
   retireSigningKey(kid: string): Promise<void>;
 }
 
-/** Only these algorithms are ever accepted: `none`, HS* and RS* tokens are refused outright. */
-const ACCEPTED_ALGORITHMS = ['ES256', 'EdDSA'];
 const AUDIENCE = 'w3kit';
 /**
  * How long this instance trusts its cached key list before looking for keys rotated or retired
@@ -69,12 +68,10 @@ export const KEY_CACHE_MS = 5_000;
 const MISS_CACHE_MS = 10_000;
 const MAX_MISSES = 1000;
 
-type JoseKey = Awaited<ReturnType<typeof importJWK>> | KeyObject;
-
 interface CachedKey {
   record: SigningKeyRecord;
-  publicKey: JoseKey;
-  privateKey?: JoseKey;
+  publicKey: KeyObject;
+  privateKey?: KeyObject;
 }
 
 export interface TokenServiceDeps {
@@ -104,8 +101,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     const next = new Map<string, CachedKey>();
     for (const record of records) {
       const existing = cache.get(record.kid);
-      // A node:crypto KeyObject, not a WebCrypto key: jose then verifies with node:crypto's
-      // one-shot verify instead of a WebCrypto job, the largest cost of every authenticated request.
+      // A node:crypto KeyObject, imported once: verifyCompactJws verifies with it in one call.
       next.set(record.kid, existing ? { ...existing, record } : { record, publicKey: createPublicKey({ key: JSON.parse(record.publicJwk) as JsonWebKey, format: 'jwk' }) });
     }
     cache = next;
@@ -130,16 +126,16 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     if (!signing) throw new Error('no token signing key; ensureSigningKey() runs at startup');
     if (!signing.privateKey) {
       const jwk = JSON.parse(encryption.decrypt(signing.record.encryptedPrivateJwk, context(signing.record.kid)).toString('utf8')) as JWK;
-      signing.privateKey = await importJWK(jwk, signing.record.alg);
+      signing.privateKey = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
     }
     return signing;
   }
 
-  async function keyFor(header: JWTHeaderParameters, input: FlattenedJWSInput): Promise<JoseKey> {
+  async function keyFor(header: CompactJwsHeader, signature: string): Promise<KeyObject> {
     const kid = header.kid;
     if (typeof kid !== 'string') throw authErrors.create('INVALID_TOKEN');
     // n − s would verify too: only the low-S form the kit issues is its token (es256-low-s.ts).
-    if (header.alg === 'ES256' && !isLowS(input.signature)) throw authErrors.create('INVALID_TOKEN');
+    if (header.alg === 'ES256' && !isLowS(signature)) throw authErrors.create('INVALID_TOKEN');
     let key = cache.get(kid);
     // A kid we do not know may be a key another instance just created: look once, then
     // remember the miss for a while so forged kids cannot make every request read the DB.
@@ -177,15 +173,21 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     const key = await current();
     const now = clock.now();
     const expiresAt = new Date(Math.min(now.getTime() + deps.ttlSeconds * 1000, session.expiresAt.getTime()));
-    const token = await new SignJWT({ account_type: account.accountType, sid: session.id })
-      .setProtectedHeader({ alg: key.record.alg, kid: key.record.kid, typ: 'JWT' })
-      .setIssuer(deps.issuer)
-      .setAudience(AUDIENCE)
-      .setSubject(account.id)
-      .setJti(random.token(16))
-      .setIssuedAt(Math.floor(now.getTime() / 1000))
-      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-      .sign(key.privateKey!);
+    const alg = key.record.alg as 'ES256' | 'EdDSA';
+    const token = signCompactJws(
+      { alg, kid: key.record.kid, typ: 'JWT' },
+      {
+        account_type: account.accountType,
+        sid: session.id,
+        iss: deps.issuer,
+        aud: AUDIENCE,
+        sub: account.id,
+        jti: random.token(16),
+        iat: Math.floor(now.getTime() / 1000),
+        exp: Math.floor(expiresAt.getTime() / 1000),
+      },
+      key.privateKey!,
+    );
     if (key.record.alg !== 'ES256') return { token, expiresAt, sessionId: session.id };
     const dot = token.lastIndexOf('.');
     return { token: `${token.slice(0, dot + 1)}${toLowS(token.slice(dot + 1))}`, expiresAt, sessionId: session.id };
@@ -195,18 +197,13 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   async function verifySignature(token: string): Promise<AccessTokenClaims> {
     if (stale()) await reload();
     try {
-      const { payload } = await jwtVerify(token, keyFor, {
-        algorithms: ACCEPTED_ALGORITHMS,
-        issuer: deps.issuer,
-        audience: AUDIENCE,
-        currentDate: clock.now(),
-        requiredClaims: ['sub', 'exp', 'iat', 'sid'],
-      });
+      const payload = await verifyCompactJws(token, keyFor);
+      checkClaims(payload, { issuer: deps.issuer, audience: AUDIENCE, now: clock.now(), required: ['sub', 'exp', 'iat', 'sid'] });
       const accountType = payload['account_type'];
       const sessionId = payload['sid'];
       // A token without a session (issued before sessions existed) could never be revoked: refused.
       if ((accountType !== 'end_user' && accountType !== 'organization') || typeof sessionId !== 'string') throw authErrors.create('INVALID_TOKEN');
-      return { accountId: payload.sub!, accountType, sessionId, expiresAt: new Date(payload.exp! * 1000) };
+      return { accountId: payload['sub'] as string, accountType, sessionId, expiresAt: new Date((payload['exp'] as number) * 1000) };
     } catch (error) {
       if ((error as { code?: string }).code === 'INVALID_TOKEN') throw error;
       throw authErrors.create('INVALID_TOKEN', { cause: error });

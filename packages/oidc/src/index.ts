@@ -95,7 +95,7 @@ export type { OidcPayloadStore, StoredPayload } from './payload-store.js';
 export type { OidcSigningKeyRecord, OidcSigningKeyStore } from './signing-key-store.js';
 export type { OidcSigningKeys, OidcSigningAlgorithm, OidcKeySet } from './signing-keys.js';
 export type { OidcClientService, OidcClientView, NewOidcClient } from './client-service.js';
-export type { OidcLoginService, SiweVerifier } from './login-service.js';
+export type { OidcLoginService } from './login-service.js';
 export type { OidcProviderHost } from './provider-host.js';
 export { createKyselyPayloadStore } from './kysely-payload-store.js';
 export { createMemoryPayloadStore } from './memory-payload-store.js';

@@ -1,4 +1,4 @@
-import { escapeHtml, renderKitPage } from '@w3kit/auth';
+import { escapeHtml, renderKitPage, walletSignInForm, walletSignInScript } from '@w3kit/auth';
 
 /** What every interaction form shows and posts. */
 export interface InteractionFrame {
@@ -15,8 +15,8 @@ export interface LoginView extends InteractionFrame {
   passwordAction: string;
   /** Shown when the did plugin is composed: start a wallet (VP) login. */
   vpStartAction?: string;
-  /** Shown when the siwe plugin is composed. */
-  siwe?: { action: string };
+  /** Shown when the siwe plugin is composed: the browser wallet signs an EIP-4361 message for this nonce. */
+  siwe?: { action: string; nonce: string; statement?: string };
   errors?: readonly string[];
   email?: string;
 }
@@ -56,9 +56,7 @@ export function renderLoginPage(view: LoginView): string {
   const wallet = view.vpStartAction
     ? `<details><summary>Sign in with your wallet app</summary><p class="muted">Your wallet app presents a credential this server issued to you.</p><form method="post" action="${escapeHtml(view.vpStartAction)}">${csrfField(view)}<button type="submit">Sign in with a verifiable presentation</button></form></details>`
     : '';
-  const siwe = view.siwe
-    ? `<details><summary>Sign in with Ethereum</summary><form method="post" action="${escapeHtml(view.siwe.action)}" id="siwe-form">${csrfField(view)}<label for="siwe-message">Signed message</label><input id="siwe-message" type="text" name="message" required><label for="siwe-signature">Signature</label><input id="siwe-signature" type="text" name="signature" required><button type="submit">Sign in with Ethereum</button></form></details>`
-    : '';
+  const siwe = view.siwe ? walletSignInForm(view.siwe.action, csrfField(view), view.siwe, 'Sign in with Ethereum (browser wallet)') : '';
   return renderKitPage(
     `Sign in to ${view.clientName}`,
     `<h1>Sign in</h1>
@@ -76,6 +74,7 @@ ${csrfField(view)}
 ${wallet}
 ${siwe}
 ${abortForm(view, 'Cancel and return')}`,
+    view.siwe ? walletSignInScript : '',
   );
 }
 

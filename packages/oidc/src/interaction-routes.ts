@@ -1,5 +1,5 @@
 import { clientIpOf, defineRoute, isKitError, readFormBody, type KitCradle, type RouteRequest } from '@w3kit/core';
-import { kitPageHeaders } from '@w3kit/auth';
+import { kitPageHeaders, postedWalletSignIn } from '@w3kit/auth';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
@@ -65,9 +65,9 @@ async function frameOf(step: InteractionStep): Promise<InteractionFrame> {
   };
 }
 
-function show(step: InteractionStep, status: number, html: string): void {
+function show(step: InteractionStep, status: number, html: string, options: { walletScript?: boolean } = {}): void {
   // The form posts of these pages end, through the provider, on the relying party's redirect URI.
-  step.ctx.set(kitPageHeaders([redirectOrigin(step)]));
+  step.ctx.set(kitPageHeaders([redirectOrigin(step)], options));
   step.ctx.status = status;
   step.ctx.type = 'text/html; charset=utf-8';
   step.ctx.body = html;
@@ -79,16 +79,22 @@ export async function loginView(step: InteractionStep, extra: Partial<LoginView>
     ...(await frameOf(step)),
     passwordAction: `${step.pageHref}/password`,
     ...(services.oidcLoginService.vpLoginAvailable() ? { vpStartAction: `${step.pageHref}/vp` } : {}),
-    ...(services.oidcLoginService.siweAvailable() ? { siwe: { action: `${step.pageHref}/siwe` } } : {}),
+    ...(services.oidcLoginService.siweAvailable() ? { siwe: { action: `${step.pageHref}/siwe`, ...(await services.oidcLoginService.siweNonce()) } } : {}),
     ...extra,
   };
+}
+
+/** The sign-in page, with the wallet script allowed when it offers Sign-In with Ethereum. */
+async function showLogin(step: InteractionStep, status: number, extra: Partial<LoginView> = {}): Promise<void> {
+  const view = await loginView(step, extra);
+  show(step, status, renderLoginPage(view), { walletScript: view.siwe !== undefined });
 }
 
 /** The login page again, with what went wrong, at the error's status. */
 export async function showLoginError(step: InteractionStep, error: unknown, values: Partial<LoginView> = {}): Promise<void> {
   if (!isKitError(error) || !error.expose || error.status >= 500) throw error;
   for (const [name, value] of Object.entries(error.headers)) step.ctx.set(name, value);
-  show(step, error.status, renderLoginPage(await loginView(step, { ...values, errors: [error.message] })));
+  await showLogin(step, error.status, { ...values, errors: [error.message] });
 }
 
 /** Records the interaction's result and sends the browser back to the provider. */
@@ -161,15 +167,15 @@ async function grantConsent(step: InteractionStep): Promise<string> {
   return grant.save();
 }
 
-/** The interaction pages (HTML, no script), under `/oidc/interaction/:uid`. */
+/** The interaction pages (HTML; the only script is the wallet sign-in's, allowed by its hash), under `/oidc/interaction/:uid`. */
 export const interactionRoutes = [
   interactionPage('GET', '/interaction/:uid', 'The OP’s sign-in or consent page for an authorization request (HTML).', async (step) => {
     if (step.interaction.prompt.name === 'login') {
       const logins = step.services.oidcLoginService;
-      if (!(await logins.pendingVpLogin(step.interaction.uid))) return show(step, 200, renderLoginPage(await loginView(step)));
+      if (!(await logins.pendingVpLogin(step.interaction.uid))) return showLogin(step, 200);
       const vp = await logins.collectVpLogin(step.interaction.uid);
       if (vp.state === 'done') return finish(step, loginResult(vp.accountId, 'vp'));
-      if (vp.state === 'failed') return show(step, 400, renderLoginPage(await loginView(step, { errors: [vp.message] })));
+      if (vp.state === 'failed') return showLogin(step, 400, { errors: [vp.message] });
       const waitSeconds = Math.max(0, Math.round((vp.pending.expiresAt.getTime() - step.services.clock.now().getTime()) / 1000));
       // The browser asks again every few seconds: a Refresh header, so the page needs no script.
       step.ctx.set('refresh', String(VP_POLL_SECONDS));
@@ -191,9 +197,9 @@ export const interactionRoutes = [
   }),
 
   interactionPage('POST', '/interaction/:uid/siwe', 'Sign in with Ethereum: an EIP-4361 message and its signature (form post; when the siwe plugin is composed).', async (step) => {
-    const form = await postedForm(step);
+    const { message, signature } = postedWalletSignIn(await postedForm(step));
     try {
-      const accountId = await step.services.oidcLoginService.withSiwe(form['message'] ?? '', form['signature'] ?? '', clientIpOf(step.ctx));
+      const accountId = await step.services.oidcLoginService.withSiwe(message, signature, clientIpOf(step.ctx));
       await finish(step, loginResult(accountId, 'siwe'));
     } catch (error) {
       await showLoginError(step, error);

@@ -1,13 +1,8 @@
 import type { AwilixContainer } from 'awilix';
-import { isKitError, type Clock, type EnvelopeEncryption, type KitCradle, type LoginResult, type RateLimiter } from '@w3kit/core';
+import { isKitError, type Clock, type EnvelopeEncryption, type KitCradle, type LoginResult, type RateLimiter, type SiweVerifier } from '@w3kit/core';
 import type { AccountService, TokenService } from '@w3kit/auth';
 import { oidcErrors } from './errors.js';
 import type { OidcPayloadStore } from './payload-store.js';
-
-/** What the siwe plugin registers as `siweVerifier` (the contract this plugin calls, when it is composed). */
-export interface SiweVerifier {
-  verifySignIn(input: { message: string; signature: string }): Promise<{ accountId: string; address: string; chainId: number }>;
-}
 
 /** What the did plugin registers as `appLoginService` (the part of it this plugin calls). */
 export interface AppLoginPort {
@@ -32,6 +27,8 @@ export type VpLoginState = { state: 'waiting'; pending: PendingVpLogin } | { sta
 export interface OidcLoginService {
   withPassword(login: string, password: string, clientIp: string): Promise<string>;
   siweAvailable(): boolean;
+  /** A one-time nonce for the page's EIP-4361 message (and the statement the siwe plugin requires, if any). */
+  siweNonce(): Promise<{ nonce: string; statement?: string }>;
   withSiwe(message: string, signature: string, clientIp: string): Promise<string>;
   vpLoginAvailable(): boolean;
   /** Opens the did plugin's website login for the interaction; the wallet app completes it. */
@@ -61,7 +58,7 @@ export function createOidcLoginService(deps: OidcLoginServiceDeps): OidcLoginSer
   const accounts = () => container.cradle.accountService as AccountService;
   const tokens = () => container.cradle.tokenService as TokenService;
   const appLogins = () => (container.cradle as unknown as { appLoginService: AppLoginPort }).appLoginService;
-  const siwe = () => (container.cradle as unknown as { siweVerifier: SiweVerifier }).siweVerifier;
+  const siwe = (): SiweVerifier => container.cradle.siweVerifier;
 
   async function endUser(accountId: string): Promise<string> {
     const account = await container.cradle.accountDirectory.get(accountId);
@@ -86,6 +83,10 @@ export function createOidcLoginService(deps: OidcLoginServiceDeps): OidcLoginSer
     },
 
     siweAvailable: () => container.hasRegistration('siweVerifier'),
+    async siweNonce() {
+      const { nonce, statement } = await siwe().issueNonce();
+      return statement === undefined ? { nonce } : { nonce, statement };
+    },
     async withSiwe(message, signature, clientIp) {
       if (!container.hasRegistration('siweVerifier')) throw oidcErrors.create('LOGIN_METHOD_UNAVAILABLE');
       await rateLimiter.enforce('oidc.login', clientIp);

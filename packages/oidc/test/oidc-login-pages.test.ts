@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger } from '@w3kit/core';
 import { createTestDatabase, testDatabases } from '@w3kit/core/testing';
-import { verifyMessage } from 'ethers';
+import { siwe } from '@w3kit/siwe';
+import { Wallet } from 'ethers';
+import { createSiweMessage } from 'viem/siwe';
 import * as client from 'openid-client';
-import { oidc, type SiweVerifier } from '@w3kit/oidc';
+import { oidc } from '@w3kit/oidc';
 import { actionOf, Browserless, createEndUser, csrfOf, discover, MASTER_KEY, PASSWORD, startOpServer, useOpWithClient, type OpServer } from './support.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -22,30 +24,6 @@ async function openLoginPage(op: OpServer, config: client.Configuration) {
   const { res, url: pageUrl } = await browser.follow(url.href, op.publicUrl);
   assert.equal(res.status, 200);
   return { browser, html: await res.text(), pageUrl, headers: res.headers };
-}
-
-/**
- * A SIWE verifier under the name and contract the siwe plugin registers (`siweVerifier`), used
- * here until that plugin is on this branch: it checks a real signature (ethers' recovery of a
- * personal-message signer) and finds the account whose ID wallet signed.
- */
-function testSiweVerifier(op: () => OpServer): SiweVerifier {
-  return {
-    async verifySignIn({ message, signature }) {
-      const address = /0x[0-9a-fA-F]{40}/.exec(message)?.[0];
-      const signer = (() => {
-        try {
-          return verifyMessage(message, signature);
-        } catch {
-          return null; // not a signature at all
-        }
-      })();
-      if (!address || signer?.toLowerCase() !== address.toLowerCase()) throw op().kit.services.authErrors.create('INVALID_CREDENTIALS', { message: 'The signature does not match the message.' });
-      const account = await op().kit.services.accountDirectory.findByWalletAddress(address);
-      if (!account) throw op().kit.services.authErrors.create('INVALID_CREDENTIALS');
-      return { accountId: account.id, address, chainId: 1 };
-    },
-  };
 }
 
 for (const kind of testDatabases()) {
@@ -150,23 +128,43 @@ for (const kind of testDatabases()) {
       });
     });
 
-    describe('oidc sign-in with Ethereum (through a siweVerifier service)', function () {
+    describe('oidc sign-in with Ethereum (the siwe plugin)', function () {
       this.timeout(60_000);
-      const fixture = useOpWithClient(kind, { name: 'Dapp', redirectUris: [REDIRECT_URI] }, {}, (f) => ({ services: { siweVerifier: testSiweVerifier(() => f.op) } as never }));
+      const CHAIN_ID = 31337;
+      // EOA sign-ins only (no RPC): what this suite tests is the page, the nonce and the OP's use of siwe's answer
+      const fixture = useOpWithClient(kind, { name: 'Dapp', redirectUris: [REDIRECT_URI] }, {}, () => ({ pluginsFor: (url) => [siwe({ allowedOrigins: [url], chains: [{ chainId: CHAIN_ID }] })] }));
 
-      it('offers the option; a message signed by the account’s wallet signs it in, another key’s signature does not', async () => {
+      /** The EIP-4361 message a wallet builds for the page's nonce (viem's builder, the wallet side). */
+      const messageFor = (html: string, address: `0x${string}`) => {
+        const nonce = /data-nonce="([^"]+)"/.exec(html)?.[1] ?? assert.fail('no nonce on the page');
+        const origin = new URL(fixture.op.publicUrl);
+        return createSiweMessage({ scheme: 'http', domain: origin.host, address, uri: `${origin.origin}/`, version: '1', chainId: CHAIN_ID, nonce, issuedAt: new Date() });
+      };
+
+      it('the page carries a fresh nonce and allows only its wallet script; a message the account’s wallet signs logs it in (linked address), another key’s does not, a nonce counts once', async () => {
         const user = await createEndUser(fixture.op.kit);
-        const wallet = await fixture.op.kit.services.accountDirectory.walletOf(user.account.id);
-        const message = `127.0.0.1 wants you to sign in with your Ethereum account:\n${wallet.address}\n\nURI: ${fixture.op.issuer}\nVersion: 1\nChain ID: 1\nNonce: abcdefgh12345678\nIssued At: ${new Date().toISOString()}`;
-        const { browser, html } = await openLoginPage(fixture.op, fixture.config);
-        assert.match(html, /Sign in with Ethereum/);
-        const forged = await browser.postForm(`${fixture.op.publicUrl}${actionOf(html, 'siwe')}`, { csrf: csrfOf(html), message, signature: `0x${'11'.repeat(64)}1b` }, fixture.op.publicUrl);
+        const wallet = Wallet.createRandom();
+        await fixture.op.kit.services.siweAddressStore.link(CHAIN_ID, wallet.address, user.account.id, new Date());
+        const { browser, html, headers } = await openLoginPage(fixture.op, fixture.config);
+        assert.match(html, /Sign in with Ethereum \(browser wallet\)/);
+        assert.match(String(headers.get('content-security-policy')), /script-src 'sha256-[A-Za-z0-9+/=]+'/);
+        assert.doesNotMatch(String(headers.get('content-security-policy')), /unsafe-inline/);
+        const message = messageFor(html, wallet.address as `0x${string}`);
+
+        const forged = await browser.postForm(`${fixture.op.publicUrl}${actionOf(html, 'siwe')}`, { csrf: csrfOf(html), message, signature: await Wallet.createRandom().signMessage(message) }, fixture.op.publicUrl);
         assert.equal(forged.res.status, 401);
-        const signature = await fixture.op.kit.services.accountDirectory.signMessage(user.account.id, message);
         const page = await forged.res.text();
-        assert.match(page, /The signature does not match the message\./);
-        const { res } = await browser.postForm(`${fixture.op.publicUrl}${actionOf(page, 'siwe')}`, { csrf: csrfOf(page), message, signature }, fixture.op.publicUrl);
-        assert.equal(res.status, 200, 'the consent page');
+        assert.match(page, /role="alert"/);
+        assert.doesNotMatch(page, /ecrecover|viem|Error:/i, 'no library text');
+
+        // the forged try consumed that nonce: the same message, now rightly signed, is refused
+        const replayed = await browser.postForm(`${fixture.op.publicUrl}${actionOf(page, 'siwe')}`, { csrf: csrfOf(page), message, signature: await wallet.signMessage(message) }, fixture.op.publicUrl);
+        assert.notEqual(replayed.res.status, 200);
+        const again = await replayed.res.text();
+
+        const fresh = messageFor(again, wallet.address as `0x${string}`);
+        const { res } = await browser.postForm(`${fixture.op.publicUrl}${actionOf(again, 'siwe')}`, { csrf: csrfOf(again), message: fresh, signature: await wallet.signMessage(fresh) }, fixture.op.publicUrl);
+        assert.equal(res.status, 200, `the consent page: ${/role="alert">(.*?)<\/ul>/.exec(await res.clone().text())?.[1]}`);
         assert.match(await res.text(), /Signed in as <b>user-/);
       });
     });

@@ -1,58 +1,16 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
+import { createTestDatabase, startAnvil, testDatabases, type Anvil, type TestDatabase } from '@w3kit/core/testing';
 import { did } from '@w3kit/did';
+import { siwe } from '@w3kit/siwe';
+import { getAddress } from 'ethers';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import Koa from 'koa';
-import * as client from 'openid-client';
 import { chromium, type Browser } from 'playwright-core';
 import { walletKey, walletPresentation } from '../../did/test/support.js';
-import { createEndUser, discover, PASSWORD, startOpServer, type OpServer } from './support.js';
+import { injectAnvilWallet } from '../../siwe/test/support.js';
+import { createEndUser, PASSWORD, startOpServer, startRelyingParty, type OpServer } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-
-interface SignedIn {
-  idToken: string;
-  sub: string;
-  email: string;
-}
-
-/**
- * A relying party on its own origin, written as an application would write it with
- * openid-client: `/login` redirects to the OP (PKCE S256, state), `/callback` exchanges the code
- * and shows who signed in.
- */
-async function startRelyingParty(issuer: string, clientOf: (redirectUri: string) => Promise<{ clientId: string; clientSecret: string }>) {
-  const results: SignedIn[] = [];
-  const pending = new Map<string, string>(); // state → code verifier
-  const app = new Koa();
-  let config: client.Configuration;
-  let redirectUri = '';
-  app.use(async (ctx) => {
-    if (ctx.path === '/login') {
-      const verifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      pending.set(state, verifier);
-      ctx.redirect(client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid email profile', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state }).href);
-    } else if (ctx.path === '/callback') {
-      const state = String(ctx.query['state']);
-      const tokens = await client.authorizationCodeGrant(config, new URL(ctx.href), { pkceCodeVerifier: pending.get(state)!, expectedState: state });
-      const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
-      results.push({ idToken: tokens.id_token!, sub: info.sub, email: String(info.email) });
-      ctx.type = 'html';
-      ctx.body = `<!doctype html><title>Signed in</title><p id="who">${info.sub}</p>`;
-    }
-  });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  redirectUri = `${origin}/callback`;
-  const { clientId, clientSecret } = await clientOf(redirectUri);
-  config = await discover(issuer, clientId, clientSecret);
-  return { origin, config, clientId, results, close: () => new Promise((resolve) => server.close(resolve)) };
-}
 
 // The browser tests the pages and the redirects, not storage: SQLite only.
 if (testDatabases().includes('sqlite')) {
@@ -60,6 +18,7 @@ if (testDatabases().includes('sqlite')) {
     describe('oidc code flow in a real browser (headless Chromium)', function () {
       this.timeout(90_000);
       let db: TestDatabase;
+      let anvil: Anvil;
       let op: OpServer;
       let rp: Awaited<ReturnType<typeof startRelyingParty>>;
       let browser: Browser | undefined;
@@ -69,8 +28,9 @@ if (testDatabases().includes('sqlite')) {
           console.warn(`    oidc browser test skipped: no Chromium at ${CHROMIUM}`);
           this.skip();
         }
-        db = await createTestDatabase('sqlite');
-        op = await startOpServer(db.url, {}, { plugins: [did()] });
+        [db, anvil] = await Promise.all([createTestDatabase('sqlite'), startAnvil()]);
+        // the real siwe plugin: the page's origin is its one allowed origin, anvil its chain; an unknown address signs up
+        op = await startOpServer(db.url, {}, { plugins: [did()], pluginsFor: (url) => [siwe({ allowedOrigins: [url], chains: [{ chainId: anvil.chainId, rpcUrl: anvil.url }], signUp: true })] });
         rp = await startRelyingParty(op.issuer, async (redirectUri) => {
           const created = await op.kit.services.oidcClientService.create({ name: 'Example Shop', redirectUris: [redirectUri] });
           return { clientId: created.client_id, clientSecret: created.client_secret! };
@@ -81,6 +41,7 @@ if (testDatabases().includes('sqlite')) {
         await browser?.close();
         await rp?.close();
         await op?.close();
+        await anvil?.stop();
         await db?.drop();
       });
 
@@ -107,6 +68,24 @@ if (testDatabases().includes('sqlite')) {
         await page.goto(`${rp.origin}/login`);
         await page.waitForURL(`${rp.origin}/callback**`);
         assert.equal(await page.textContent('#who'), user.account.id);
+        await page.close();
+      });
+
+      it('Sign-In with Ethereum: the page’s wallet script signs an EIP-4361 message with the injected wallet (anvil), the RP gets the account of that address, amr siwe', async () => {
+        const page = await browser!.newPage();
+        const address = getAddress(await injectAnvilWallet(page, anvil));
+        await page.goto(`${rp.origin}/login`);
+        assert.equal(await page.title(), 'Sign in to Example Shop · Web3Connect');
+        await page.click('#wallet-button');
+        await page.waitForSelector('text=Allow access').catch(async (error: unknown) => assert.fail(`${String(error)}\n${await page.textContent('body')}`));
+        await page.click('button:has-text("Allow")');
+        await page.waitForURL(`${rp.origin}/callback**`);
+        const linked = await op.kit.services.siweAddressStore.find(anvil.chainId, address);
+        assert.ok(linked, 'the address signed up an end user and is linked to it');
+        assert.equal(await page.textContent('#who'), linked.accountId);
+        const { payload } = await verifyIdToken(rp.results.at(-1)!.idToken);
+        assert.equal(payload.sub, linked.accountId);
+        assert.deepEqual(payload['amr'], ['siwe']);
         await page.close();
       });
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type CreateKitOptions, type Kit, type KitConfigInput, type KitPlugin } from '@w3kit/core';
 import { appFor, createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@w3kit/core/testing';
+import Koa from 'koa';
 import * as client from 'openid-client';
 import { oidc, type OidcOptions } from '@w3kit/oidc';
 
@@ -22,18 +23,24 @@ export interface OpServer {
 export async function startOpServer(
   databaseUrl: string,
   options: OidcOptions = {},
-  extra: Omit<Partial<CreateKitOptions>, 'config' | 'plugins'> & { config?: Partial<KitConfigInput>; plugins?: KitPlugin[] } = {},
+  extra: Omit<Partial<CreateKitOptions>, 'config' | 'plugins'> & {
+    config?: Partial<KitConfigInput>;
+    plugins?: KitPlugin[];
+    /** More plugins that need the server's URL (e.g. siwe's allowed origin). */
+    pluginsFor?: (publicUrl: string) => KitPlugin[];
+  } = {},
 ): Promise<OpServer> {
   let listener: RequestListener | undefined;
   const server: Server = createServer((req, res) => listener!(req, res));
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { pluginsFor, ...kitOptions } = extra;
   const kit = await createKit({
     database: databaseUrl,
     logger: createLogger({ level: process.env['OIDC_TEST_LOG'] ? 'error' : 'silent' }),
-    ...extra,
-    plugins: [auth(), oidc(options), ...(extra.plugins ?? [])],
+    ...kitOptions,
+    plugins: [auth(), oidc(options), ...(extra.plugins ?? []), ...(pluginsFor?.(publicUrl) ?? [])],
     config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl, ...extra.config },
   });
   listener = appFor(kit).callback();
@@ -187,3 +194,45 @@ export function useOpWithClient(
   });
   return fixture;
 }
+
+export interface SignedIn {
+  idToken: string;
+  sub: string;
+  email: string;
+}
+
+/**
+ * A relying party on its own origin, written as an application would write it with
+ * openid-client: `/login` redirects to the OP (PKCE S256, state), `/callback` exchanges the code
+ * and shows who signed in.
+ */
+export async function startRelyingParty(issuer: string, clientOf: (redirectUri: string) => Promise<{ clientId: string; clientSecret: string }>) {
+  const results: SignedIn[] = [];
+  const pending = new Map<string, string>(); // state → code verifier
+  const app = new Koa();
+  let config: client.Configuration;
+  let redirectUri = '';
+  app.use(async (ctx) => {
+    if (ctx.path === '/login') {
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      pending.set(state, verifier);
+      ctx.redirect(client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid email profile', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state }).href);
+    } else if (ctx.path === '/callback') {
+      const state = String(ctx.query['state']);
+      const tokens = await client.authorizationCodeGrant(config, new URL(ctx.href), { pkceCodeVerifier: pending.get(state)!, expectedState: state });
+      const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
+      results.push({ idToken: tokens.id_token!, sub: info.sub, email: String(info.email) });
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><title>Signed in</title><p id="who">${info.sub}</p>`;
+    }
+  });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  redirectUri = `${origin}/callback`;
+  const { clientId, clientSecret } = await clientOf(redirectUri);
+  config = await discover(issuer, clientId, clientSecret);
+  return { origin, config, clientId, results, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
