@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { runMigrations, type Kit } from '@w3kit/core';
+import { deployWithSealedKey, sealSenderKey } from '@w3kit/chain';
+import { createEnvelopeEncryption, runMigrations, type Kit } from '@w3kit/core';
 import { PASSWORD_ENV, PasswordSourceError, readPassword } from './cli-password.js';
 import { EnvConfigError, loadServerConfig } from './env-config.js';
 import { createStandaloneServer, standalonePlugins } from './server.js';
@@ -29,6 +30,13 @@ commands:
                                              --public: no secret, PKCE only)
   oidc client list                           the registered relying parties (no secrets)
   oidc client delete --client-id <id>        remove a relying party; its tokens stop working
+  chain seal-key                             read a sender private key (0x + 64 hex) from stdin; print it sealed under
+                                             the master key (W3KIT_CHAIN_SENDER_KEY_SEALED) and its address (fund it)
+  chain deploy                               deploy the credential NFT contract from the sender key; print its address
+                                             (W3KIT_CHAIN_CONTRACT)
+  chain jobs [--status pending|submitted|confirmed|failed]
+                                             the chain jobs (oldest first, at most 1000), with status, nonce, tx hash, error
+  chain retry <job id>                       send a failed job again, from scratch (a new nonce)
   help                                       show this text
 
 Passwords: --password-stdin reads standard input (one trailing line break dropped);
@@ -56,6 +64,18 @@ async function withKit(work: (kit: Kit) => Promise<unknown>): Promise<void> {
   } finally {
     await kit.close();
   }
+}
+
+/** withKit for the chain commands: the chain must be configured and deployed. */
+async function withChainKit(work: (kit: Kit) => Promise<unknown>): Promise<void> {
+  if (!loadServerConfig().chain?.contractAddress) throw new UsageError('no chain configured: set W3KIT_CHAIN_RPC_URL, W3KIT_CHAIN_ID, W3KIT_CHAIN_CONTRACT and W3KIT_CHAIN_SENDER_KEY_SEALED');
+  await withKit(work);
+}
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
 }
 
 function required(values: Record<string, string | boolean | undefined>, ...names: string[]): void {
@@ -188,6 +208,49 @@ const commands: Record<string, Command> = {
         });
       },
     }),
+  }),
+  chain: subcommands('chain', {
+    async 'seal-key'(args) {
+      parseArgs({ args, options: {}, strict: true });
+      const config = loadServerConfig();
+      const key = (await readStdin()).trim();
+      process.stdout.write(`${JSON.stringify(sealSenderKey(createEnvelopeEncryption(config.masterKey, config.previousMasterKeys), key))}\n`);
+    },
+    async deploy(args) {
+      parseArgs({ args, options: {}, strict: true });
+      const config = loadServerConfig();
+      if (!config.chain) throw new UsageError('set W3KIT_CHAIN_RPC_URL, W3KIT_CHAIN_ID and W3KIT_CHAIN_SENDER_KEY_SEALED first');
+      const encryption = createEnvelopeEncryption(config.masterKey, config.previousMasterKeys);
+      const deployed = await deployWithSealedKey({ rpcUrl: config.chain.rpcUrl, chainId: config.chain.chainId, senderKeySealed: config.chain.senderKeySealed, encryption });
+      process.stdout.write(`${JSON.stringify({ contract_address: deployed.contractAddress, tx_hash: deployed.txHash, minter: deployed.minter })}\n`);
+    },
+    async jobs(args) {
+      const { values } = parseArgs({ args, strict: true, options: { status: { type: 'string' } } });
+      const status = values.status;
+      if (status !== undefined && !['pending', 'submitted', 'confirmed', 'failed'].includes(status)) throw new UsageError('--status is pending, submitted, confirmed or failed');
+      await withChainKit(async (kit) =>
+        (await kit.services.chainJobStore.list((status as 'failed' | undefined) ?? null, 1000)).map((j) => ({
+          job_id: j.id,
+          token_id: j.tokenId,
+          kind: j.kind,
+          status: j.status,
+          nonce: j.nonce,
+          tx_hash: j.txHash,
+          block_number: j.blockNumber,
+          attempts: j.attempts,
+          error: j.error,
+        })),
+      );
+    },
+    async retry(args) {
+      const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+      const [job, ...extra] = positionals;
+      if (!job || extra.length > 0) throw new UsageError('chain retry needs exactly one <job id> (see w3kit chain jobs --status failed)');
+      await withChainKit(async (kit) => {
+        if (!(await kit.services.chainJobStore.retry(job, Date.now()))) throw new UsageError(`no failed job has the id "${job}"`);
+        return { retried: job, status: 'pending' };
+      });
+    },
   }),
   async help() {
     process.stdout.write(`${USAGE}\n`);

@@ -91,6 +91,13 @@ export interface ServerConfig {
   oidcDynamicRegistration: boolean;
   /** `OIDC_REFRESH_TOKEN_TTL_SECONDS`, default 1209600 (14 days): lifetime of the OP's refresh tokens and grants. */
   oidcRefreshTokenTtlSeconds: number;
+  /**
+   * `W3KIT_CHAIN_RPC_URL`, `W3KIT_CHAIN_ID`, `W3KIT_CHAIN_CONTRACT`, `W3KIT_CHAIN_SENDER_KEY_SEALED`,
+   * `W3KIT_CHAIN_CONFIRMATIONS` (2), `W3KIT_CHAIN_WEBHOOK_URLS`, `W3KIT_CHAIN_WEBHOOK_SECRET`: credential
+   * NFTs on an EVM chain (docs/chain.md); unset RPC URL: database only. The contract address is
+   * unset before `w3kit chain deploy`: the server then runs database only and says so.
+   */
+  chain: { rpcUrl: string; chainId: number; contractAddress: string | undefined; senderKeySealed: string; confirmations: number; webhookUrls: string[]; webhookSecret: string | undefined } | undefined;
   /** `OID4VP`, `true` or `false` (default): compose the OpenID4VP verifier (login with the kit's SD-JWT VC; needs an https PUBLIC_URL and the oid4vci issuer). */
   oid4vpEnabled: boolean;
   /** `OID4VP_LOGIN_PAGE`, `true` or `false` (default): serve the OpenID4VP demo login page at `/oid4vp/login`. */
@@ -109,6 +116,27 @@ export class EnvConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** The chain settings, all together or none (no RPC URL: database only). */
+function chainSettings(env: Env, problems: string[]): ServerConfig['chain'] {
+  const rpcUrl = env['W3KIT_CHAIN_RPC_URL'];
+  if (rpcUrl === undefined || rpcUrl === '') return undefined;
+  if (!/^https?:\/\/\S+$/.test(rpcUrl)) problems.push('W3KIT_CHAIN_RPC_URL: must be an http(s) URL');
+  const chainId = Number(env['W3KIT_CHAIN_ID'] ?? '');
+  if (!/^[1-9]\d{0,14}$/.test(env['W3KIT_CHAIN_ID'] ?? '')) problems.push('W3KIT_CHAIN_ID: required with W3KIT_CHAIN_RPC_URL (a positive integer)');
+  const contractAddress = env['W3KIT_CHAIN_CONTRACT'] || undefined;
+  if (contractAddress !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(contractAddress)) problems.push('W3KIT_CHAIN_CONTRACT: must be a 0x address (from `w3kit chain deploy`)');
+  const senderKeySealed = env['W3KIT_CHAIN_SENDER_KEY_SEALED'] ?? '';
+  if (senderKeySealed === '') problems.push('W3KIT_CHAIN_SENDER_KEY_SEALED: required with W3KIT_CHAIN_RPC_URL (`w3kit chain seal-key` makes it)');
+  const confirmationsVar = env['W3KIT_CHAIN_CONFIRMATIONS'] ?? '2';
+  const confirmations = /^\d{1,4}$/.test(confirmationsVar) ? Number(confirmationsVar) : NaN;
+  if (!(confirmations > 0)) problems.push('W3KIT_CHAIN_CONFIRMATIONS: a positive number of blocks');
+  const webhookUrls = (env['W3KIT_CHAIN_WEBHOOK_URLS'] ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (webhookUrls.some((u) => !/^https?:\/\/\S+$/.test(u))) problems.push('W3KIT_CHAIN_WEBHOOK_URLS: comma-separated http(s) URLs');
+  const webhookSecret = env['W3KIT_CHAIN_WEBHOOK_SECRET'];
+  if (webhookUrls.length > 0 && (webhookSecret ?? '').length < 16) problems.push('W3KIT_CHAIN_WEBHOOK_SECRET: required with W3KIT_CHAIN_WEBHOOK_URLS (16 characters or more)');
+  return { rpcUrl, chainId, contractAddress, senderKeySealed, confirmations, webhookUrls, webhookSecret };
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
@@ -314,8 +342,11 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   const oidcRefreshTokenTtlSeconds = /^\d{1,10}$/.test(refreshTtlVar) ? Number(refreshTtlVar) : NaN;
   if (!(oidcRefreshTokenTtlSeconds > 0)) problems.push(`OIDC_REFRESH_TOKEN_TTL_SECONDS: "${refreshTtlVar}" is not a number of seconds (a positive integer)`);
 
+  const chain = chainSettings(env, problems);
+
   if (problems.length > 0) throw new EnvConfigError(problems);
   return {
+    chain,
     mode,
     port,
     host,

@@ -1,5 +1,6 @@
 import { attestations } from '@w3kit/attestations';
 import { auth } from '@w3kit/auth';
+import { chain } from '@w3kit/chain';
 import { createKit, createLogger, createSmtpEmailSender, createTwilioSmsSender, type CreateKitOptions, type Kit, type KitPlugin } from '@w3kit/core';
 import { did } from '@w3kit/did';
 import { nft } from '@w3kit/nft';
@@ -32,6 +33,20 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       twitter: config.twitter,
       ...(config.attestationAppOrigin ? { openerOrigin: config.attestationAppOrigin } : {}),
     }),
+    // the chain joins once its contract is deployed (`w3kit chain deploy` prints the address)
+    ...(config.chain?.contractAddress
+      ? [
+          chain({
+            rpcUrl: config.chain.rpcUrl,
+            chainId: config.chain.chainId,
+            contractAddress: config.chain.contractAddress,
+            senderKeySealed: config.chain.senderKeySealed,
+            confirmations: config.chain.confirmations,
+            webhookUrls: config.chain.webhookUrls,
+            ...(config.chain.webhookSecret ? { webhookSecret: config.chain.webhookSecret } : {}),
+          }),
+        ]
+      : []),
     ...(config.oidcEnabled
       ? [oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds })]
       : []),

@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { AccountDirectory, Authenticator } from './contracts/accounts.js';
 import type { SiweVerifier } from './contracts/wallet-sign-in.js';
 import type { SdJwtVcIssuer } from './contracts/sd-jwt-vc.js';
+import type { Ledger } from './contracts/ledger.js';
 import type { KitConfig } from './config/kit-config.js';
 import type { EnvelopeEncryption } from './crypto/envelope-encryption.js';
 import type { HashingQueue } from './crypto/hashing-queue.js';
@@ -45,6 +46,8 @@ export interface KitCradle {
   siweVerifier: SiweVerifier;
   /** Registered by @w3kit/oid4vci when it is composed (absent otherwise): the SD-JWT VCs this kit issues, for verifiers. */
   sdJwtVcIssuer: SdJwtVcIssuer;
+  /** Registered by @w3kit/chain when it is composed (absent otherwise): credential NFTs on a chain. */
+  ledger: Ledger;
   /** Per request only: the request id. */
   requestId: string;
 }

@@ -3,6 +3,7 @@ export { defineRoute, type KitPlugin, type PluginContext, type RouteGroup, type 
 export type { KitCradle } from './container.js';
 export type { SiweVerifier } from './contracts/wallet-sign-in.js';
 export type { SdJwtVcIssuer, JsonWebPublicKey } from './contracts/sd-jwt-vc.js';
+export type { Ledger, LedgerMint, LedgerState, LedgerStatus } from './contracts/ledger.js';
 export { LoginResultSchema, type AccountDirectory, type AccountSummary, type AccountType, type Authenticator, type LoginResult, type Principal, type PublicKeyJwk, type TypedDataRequest } from './contracts/accounts.js';
 export { KitConfigSchema, KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput } from './config/kit-config.js';
 export { persistedDevelopmentSecret } from './config/development-secret.js';

@@ -7,6 +7,7 @@ export const nftErrors = defineErrors({
   NOT_HOLDER_OR_MINTER: { status: 403, message: 'Only the holder or the minter of this NFT can do this.' },
   NOT_MINTER: { status: 403, message: 'Only the minter of this NFT can do this.' },
   HOLDER_SELF_SCAN: { status: 403, message: 'The holder cannot verify its own QR code; another account must scan it.' },
+  CHAIN_NOT_CONFIGURED: { status: 404, message: 'This server keeps NFTs in its database only: no chain is configured.' },
   NFT_NOT_FOUND: { status: 404, message: 'No such NFT.' },
   HOLDER_NOT_FOUND: { status: 404, message: 'No end-user account has this ID wallet address.' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, message: 'This Idempotency-Key was used with a different request body.' },

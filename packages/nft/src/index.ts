@@ -43,8 +43,11 @@ export function nft(options: NftOptions = {}) {
         nftOptions: asValue(resolved),
         nftStore: asFunction(({ database }) => createKyselyNftStore(database)).singleton(),
         verificationStore: asFunction(({ database }) => createKyselyVerificationStore(database)).singleton(),
-        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random }) =>
-          createNftService({ nftStore, verificationStore, accountDirectory, clock, random, options: resolved, tokenUriBase: `${config.publicUrl}${config.mountPath}${base}` }),
+        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random }) => {
+          // a chain plugin registers core's ledger; without one the kit is database only
+          const ledger = container.hasRegistration('ledger') ? container.cradle.ledger : null;
+          return createNftService({ nftStore, verificationStore, accountDirectory, clock, random, ledger, options: resolved, tokenUriBase: `${config.publicUrl}${config.mountPath}${base}` });
+        }
         ).singleton(),
       });
     },

@@ -44,6 +44,7 @@ function toRow(t: NftRecord): Insertable<NftTables['nft_tokens']> {
 
 export function createKyselyNftStore(database: DatabaseHandle): NftStore {
   const db = database.db.withTables<NftTables>();
+  const transaction: NftStore['transaction'] = (work) => database.db.transaction().execute((trx) => work(createKyselyNftStore({ ...database, db: trx }), trx));
 
   type Query = ReturnType<typeof base>;
   const base = () => db.selectFrom('nft_tokens');
@@ -79,6 +80,7 @@ export function createKyselyNftStore(database: DatabaseHandle): NftStore {
   }
 
   return {
+    transaction,
     async insert(token) {
       await db.insertInto('nft_tokens').values(toRow(token)).execute();
     },

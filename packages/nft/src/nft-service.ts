@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { coreErrors, type AccountDirectory, type Clock, type Principal, type RandomSource } from '@w3kit/core';
+import { coreErrors, type AccountDirectory, type Clock, type Ledger, type LedgerState, type Principal, type RandomSource } from '@w3kit/core';
 import { getAddress } from 'ethers';
 import QRCode from 'qrcode';
 import { nftErrors } from './errors.js';
@@ -44,6 +44,8 @@ export interface NftService {
   completeVerification(principal: Principal, code: string, scannerGps: GpsPoint): Promise<{ token_id: string }>;
   verificationResult(principal: Principal, code: string): Promise<{ token_id: string | null }>;
   listVerifications(principal: Principal, tokenId: string): Promise<VerificationView[]>;
+  /** The token's chain state (the status endpoint), to whoever may see the token; 404 without a chain. */
+  chainStatus(principal: Principal, tokenId: string): Promise<LedgerState | null>;
 }
 
 export interface NftServiceDeps {
@@ -53,6 +55,8 @@ export interface NftServiceDeps {
   clock: Clock;
   random: RandomSource;
   options: ResolvedNftOptions;
+  /** The chain credential NFTs are minted on, or null: database only (the default). */
+  ledger?: Ledger | null;
   /** `publicUrl` + mount path + Web3Connect base path: token URIs hang off it. */
   tokenUriBase: string;
 }
@@ -62,6 +66,20 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 export function createNftService(deps: NftServiceDeps): NftService {
   const { nftStore, verificationStore, accountDirectory, clock, random, options } = deps;
   const domain = { name: options.signatureDomainName, chainId: options.chainId };
+  const ledger = deps.ledger ?? null;
+  if (ledger && !nftStore.transaction) throw new TypeError('nft(): a chain needs an NFT store with transaction() (the outbox row is written with the token)');
+
+  /**
+   * What a chain is told of a token: only a public one. A private token's id, holder and mint
+   * would all be readable by anyone from the chain (ownerOf, the Transfer event), while the API
+   * answers 404 to hide that it exists; so its mint waits until it is made public.
+   */
+  const onChain = (token: NftRecord) => ({
+    tokenId: token.tokenId,
+    owner: token.holderAddress,
+    tokenUri: toView(token, deps.tokenUriBase, null).token_uri,
+    expiresAt: token.expiredAt,
+  });
 
   /** The minter's domain if it is verified: what the kit vouches for beside the free-text `issuer`. */
   async function verifiedDomainOf(minterAccountId: string): Promise<string | null> {
@@ -72,8 +90,11 @@ export function createNftService(deps: NftServiceDeps): NftService {
   async function views(tokens: NftRecord[]): Promise<NftView[]> {
     const minters = [...new Set(tokens.map((t) => t.minterAccountId))];
     const domains = new Map(await Promise.all(minters.map(async (id) => [id, await verifiedDomainOf(id)] as const)));
-    return tokens.map((t) => toView(t, deps.tokenUriBase, domains.get(t.minterAccountId) ?? null));
+    const chain = ledger ? await ledger.status(tokens.map((t) => t.tokenId)) : null;
+    return tokens.map((t) => withChain(toView(t, deps.tokenUriBase, domains.get(t.minterAccountId) ?? null), chain));
   }
+  /** The chain field, only when a chain is configured: without one the object stays the seed's, byte for byte. */
+  const withChain = (v: NftView, chain: Map<string, LedgerState> | null): NftView => (chain ? { ...v, chain: chain.get(v.token_id) ?? null } : v);
   const view = async (token: NftRecord) => (await views([token]))[0]!;
   const isParty = (p: Principal, t: NftRecord) => p.accountId === t.holderAccountId || p.accountId === t.minterAccountId;
   const canSee = (p: Principal, t: NftRecord) => t.visibility === 'public' || isParty(p, t);
@@ -150,8 +171,15 @@ export function createNftService(deps: NftServiceDeps): NftService {
           metadataHash: hash,
           minterSignature: signature,
         };
-        await nftStore.insert(token);
-        return toView(token, deps.tokenUriBase, minter.domain); // verified: checked above
+        if (ledger && visibility === 'public') {
+          // the outbox: the token and its chain job commit together, or neither does
+          await nftStore.transaction!(async (store, within) => {
+            await store.insert(token);
+            await ledger.mint(within, onChain(token));
+          });
+        } else await nftStore.insert(token);
+        const minted = toView(token, deps.tokenUriBase, minter.domain); // verified: checked above
+        return ledger ? withChain(minted, await ledger.status([tokenId])) : minted;
       } catch (error) {
         if (input.idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, input.idempotencyKey, tokenId);
         throw error;
@@ -184,7 +212,13 @@ export function createNftService(deps: NftServiceDeps): NftService {
     async setVisibility(principal, tokenId, visibility) {
       const token = await visible(principal, tokenId);
       if (!isParty(principal, token)) throw nftErrors.create('NOT_HOLDER_OR_MINTER');
-      await nftStore.setVisibility(token.tokenId, visibility);
+      if (ledger && visibility === 'public') {
+        // made public: now it may go on chain (a second publish finds its job and adds none)
+        await nftStore.transaction!(async (store, within) => {
+          await store.setVisibility(token.tokenId, visibility);
+          await ledger.mint(within, onChain(token));
+        });
+      } else await nftStore.setVisibility(token.tokenId, visibility);
       return visibility;
     },
 
@@ -247,6 +281,12 @@ export function createNftService(deps: NftServiceDeps): NftService {
       // only the holder who made the code may poll it; to anyone else it does not exist
       if (!record || record.holderAccountId !== principal.accountId) throw nftErrors.create('CODE_INVALID');
       return { token_id: record.verifiedAt === null ? null : record.tokenId };
+    },
+
+    async chainStatus(principal, tokenId) {
+      if (!ledger) throw nftErrors.create('CHAIN_NOT_CONFIGURED');
+      const token = await visible(principal, tokenId);
+      return (await ledger.status([token.tokenId])).get(token.tokenId) ?? null;
     },
 
     async listVerifications(principal, tokenId) {

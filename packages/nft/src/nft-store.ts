@@ -1,3 +1,4 @@
+import type { KitDatabase } from '@w3kit/core';
 import type { SearchField } from './schema.js';
 
 export type Visibility = 'public' | 'private';
@@ -101,4 +102,10 @@ export interface NftStore {
    * An unknown key is a no-op.
    */
   releaseIdempotencyKey(minterAccountId: string, key: string, tokenId?: string): Promise<void>;
+  /**
+   * Runs `work` in one database transaction, with a store bound to it and the transaction itself
+   * (for a ledger's outbox row): everything commits together or nothing does. Optional: a store
+   * without it cannot be composed with a chain (the nft plugin refuses at startup).
+   */
+  transaction?<T>(work: (store: NftStore, within: KitDatabase) => Promise<T>): Promise<T>;
 }

@@ -1,3 +1,4 @@
+import type { LedgerState } from '@w3kit/core';
 import { isAllowedMetadataUrl } from './metadata-urls.js';
 import type { NftRecord } from './nft-store.js';
 
@@ -21,6 +22,11 @@ export interface NftView {
    * anyone else.
    */
   minter_verified_domain: string | null;
+  /**
+   * Only when a chain is configured (absent otherwise, so the object is exactly the seed's): the
+   * token's mint on chain, or null while it is not meant to be there (a private token).
+   */
+  chain?: LedgerState | null;
 }
 
 export function toView(token: NftRecord, tokenUriBase: string, minterDomain: string | null): NftView {

@@ -101,6 +101,25 @@ export const nftRoutes = [
   }),
   defineRoute({
     method: 'GET',
+    path: '/nft/:token_id/chain',
+    summary: 'The NFT’s mint on chain: status, transaction hash, block (null while private). 404 CHAIN_NOT_CONFIGURED without a chain.',
+    bearerAuth: true,
+    params: TokenIdParams,
+    response: Type.Union([
+      Type.Null(),
+      Type.Object({
+        status: Type.Union([Type.Literal('pending'), Type.Literal('submitted'), Type.Literal('confirmed'), Type.Literal('failed')]),
+        tx_hash: Type.Union([Type.String(), Type.Null()]),
+        block_number: Type.Union([Type.Integer(), Type.Null()]),
+        error: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ]),
+    async handler({ params, services, ctx }) {
+      return services.nftService.chainStatus(await services.authenticator.require(ctx), params.token_id);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
     path: '/nft/:token_id/verifications',
     summary: 'Who verified the NFT, when and where (minter only).',
     bearerAuth: true,

@@ -19,6 +19,8 @@ export interface AnvilOptions {
   chainId?: number;
   /** Extra command-line arguments (e.g. `['--block-time', '1']`). */
   args?: string[];
+  /** A fixed loopback port (a node restarted where its clients expect it); default a free one. */
+  port?: number;
 }
 
 /**
@@ -45,8 +47,8 @@ const freePort = () =>
   });
 
 /** Starts anvil on a free loopback port and resolves once it answers JSON-RPC. */
-export async function startAnvil({ chainId = 31337, args = [] }: AnvilOptions = {}): Promise<Anvil> {
-  const port = await freePort();
+export async function startAnvil({ chainId = 31337, args = [], port: fixedPort }: AnvilOptions = {}): Promise<Anvil> {
+  const port = fixedPort ?? (await freePort());
   const child: ChildProcess = spawn(anvilBinary(), ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent', ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
