@@ -7,6 +7,8 @@ import { siwe } from '@w3kit/siwe';
 import { oidc } from '@w3kit/oidc';
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import { devOutbox } from './dev/dev-outbox.js';
+import { prettyDestination } from './dev/pretty-log.js';
 import type { ServerConfig } from './env-config.js';
 
 /** Every plugin of the kit, with the standalone server's options. Later plugins join here. */
@@ -33,6 +35,8 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
     ...(config.oidcEnabled
       ? [oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds })]
       : []),
+    // the development senders' outbox (/dev/outbox): never composed in production
+    ...(config.mode === 'production' ? [] : [devOutbox({ keep: config.devOutboxKeep })]),
   ];
 }
 
@@ -52,7 +56,7 @@ export interface StandaloneServer {
 
 /** Builds the kit and the Koa app of the standalone server (without listening). */
 export async function createStandaloneServer(config: ServerConfig, options: { migrations?: 'run' | 'check' | 'skip' } = {}): Promise<StandaloneServer> {
-  const logger = createLogger({ level: config.logLevel, name: 'w3kit' });
+  const logger = createLogger({ level: config.logLevel, name: 'w3kit' }, config.logFormat === 'pretty' ? prettyDestination() : undefined);
   const kit = await createKit({
     database: config.databaseUrl,
     plugins: standalonePlugins(config),

@@ -1,4 +1,4 @@
-import type { Clock, ConsumeResult, EmailSender, OneTimeCodes, Principal, RandomSource, RateLimiter, SmsSender } from '@w3kit/core';
+import type { Clock, ConsumeResult, EmailSender, Logger, OneTimeCodes, Principal, RandomSource, RateLimiter, SmsSender } from '@w3kit/core';
 import { parsePhoneNumberFromString, type PhoneNumberType } from 'libphonenumber-js/max';
 import type { AccountRecord, AccountStore } from './account-store.js';
 import type { ResolvedAuthOptions } from './auth-config.js';
@@ -26,6 +26,12 @@ export interface VerificationService {
   domainStep1(principal: Principal): Promise<{ txt_record: string; domain: string }>;
   /** Looks the TXT record up in DNS; on a match the organization's domain is verified. */
   domainStep2(principal: Principal): Promise<true>;
+  /**
+   * The operator's override (the `w3kit org verify-domain` command, never an HTTP route): marks
+   * the organization's domain verified without a DNS lookup, and writes an audit line to the log.
+   * 404 ACCOUNT_NOT_FOUND, 403 ORGANIZATION_ONLY, 409 DOMAIN_NOT_SET.
+   */
+  verifyDomainByOperator(accountId: string, audit: { operator: string; mode: string }): Promise<{ account_id: string; domain: string; already_verified: boolean }>;
 }
 
 export interface VerificationServiceDeps {
@@ -35,6 +41,7 @@ export interface VerificationServiceDeps {
   emailSender: EmailSender;
   rateLimiter: RateLimiter;
   txtResolver: TxtResolver;
+  logger: Logger;
   clock: Clock;
   random: RandomSource;
   options: Pick<ResolvedAuthOptions, 'phoneCodeTtlSeconds' | 'phoneCodeMaxAttempts' | 'emailCodeTtlSeconds' | 'emailCodeMaxAttempts'>;
@@ -86,7 +93,7 @@ export function parseMobileNumber(input: string): string {
 }
 
 export function createVerificationService(deps: VerificationServiceDeps): VerificationService {
-  const { accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, clock, random, options } = deps;
+  const { accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, logger, clock, random, options } = deps;
 
   const requireAccount = async (principal: Principal) => {
     const account = await accountStore.findById(principal.accountId);
@@ -210,6 +217,18 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       }
       await accountStore.update(account.id, { domainVerified: true }, clock.now());
       return true;
+    },
+
+    async verifyDomainByOperator(accountId, audit) {
+      const account = await requireOrganization({ accountId, accountType: 'organization' });
+      const already = account.domainVerified;
+      if (!already) await accountStore.update(account.id, { domainVerified: true }, clock.now());
+      // warn, not info: an override skips the proof of control, so it must stand out in the log
+      logger.warn(
+        { audit: 'auth.domain.operator_override', accountId: account.id, domain: account.domain, operator: audit.operator, mode: audit.mode, alreadyVerified: already },
+        `domain ${account.domain} marked verified by the operator, without a DNS check`,
+      );
+      return { account_id: account.id, domain: account.domain, already_verified: already };
     },
   };
 }
