@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { runMigrations, type Kit } from '@w3kit/core';
 import { PASSWORD_ENV, PasswordSourceError, readPassword } from './cli-password.js';
-import { EnvConfigError, loadServerConfig } from './env-config.js';
+import { describeSeed, seedDemo } from './dev/dev-seed.js';
+import { EnvConfigError, loadServerConfig, type ServerConfig } from './env-config.js';
 import { createStandaloneServer, standalonePlugins } from './server.js';
 
 const USAGE = `usage: w3kit <command> [options]
@@ -12,6 +13,10 @@ commands:
   org create --name <n> --domain <d> --email <e> [--password-stdin]
                                              create an organization; prints account_id and api_key_secret (shown once);
                                              a password (optional) from stdin or ${PASSWORD_ENV}
+  org verify-domain --account <id> [--production-override]
+                                             the operator's override: mark the organization's domain verified
+                                             without the DNS TXT check (logged as an audit warning); production
+                                             refuses it unless --production-override is given
   org rotate-secret --account <id>           revoke the organization's API key secrets (and the tokens made
                                              from them) and print a new one
   user create --id <login id> [--password-stdin] [--email <e>] [--name <n>] [--phone <p>]
@@ -29,6 +34,8 @@ commands:
                                              --public: no secret, PKCE only)
   oidc client list                           the registered relying parties (no secrets)
   oidc client delete --client-id <id>        remove a relying party; its tokens stop working
+  dev seed [--json]                          development only: a demo organization (verified domain), an end user,
+                                             an NFT minted to the user and a VC; prints their secrets and curl lines
   help                                       show this text
 
 Passwords: --password-stdin reads standard input (one trailing line break dropped);
@@ -47,12 +54,13 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Opens the kit (migrations run), hands it to `work`, prints the result as one JSON line. */
-async function withKit(work: (kit: Kit) => Promise<unknown>): Promise<void> {
+/** Opens the kit (migrations run), hands it to `work`, prints the result (one JSON line unless `print` says otherwise). */
+async function withKit<T>(work: (kit: Kit, config: ServerConfig) => Promise<T>, print: (result: T) => string = (r) => `${JSON.stringify(r)}\n`): Promise<void> {
   const config = loadServerConfig();
-  const { kit } = await createStandaloneServer({ ...config, logLevel: 'warn' });
+  // log lines (warnings, audit lines) go to stderr: stdout is the command's answer
+  const { kit } = await createStandaloneServer({ ...config, logLevel: 'warn' }, { logTo: 'stderr' });
   try {
-    process.stdout.write(`${JSON.stringify(await work(kit))}\n`);
+    process.stdout.write(print(await work(kit, config)));
   } finally {
     await kit.close();
   }
@@ -96,6 +104,17 @@ const commands: Record<string, Command> = {
           ...(password === undefined ? {} : { password }),
         });
         return { account_id: account.id, api_key_secret: apiKeySecret, id_wallet_address: account.wallet?.address, domain: account.domain };
+      });
+    },
+    async 'verify-domain'(args) {
+      const { values } = parseArgs({ args, strict: true, options: { account: { type: 'string' }, 'production-override': { type: 'boolean' } } });
+      required(values, 'account');
+      if (loadServerConfig().mode === 'production' && values['production-override'] !== true) {
+        throw new UsageError('org verify-domain skips the proof that the organization controls its domain; in production (NODE_ENV=production) pass --production-override to do it anyway (it is logged), or let the organization publish its TXT record and call /rest/v1/auth/verify/domain/step2');
+      }
+      await withKit(async (kit, config) => {
+        if (config.mode === 'production') process.stderr.write('w3kit: production override: the domain is marked verified without a DNS check; the audit line is in the log\n');
+        return kit.services.verificationService.verifyDomainByOperator(values.account!, { operator: 'w3kit org verify-domain', mode: config.mode });
       });
     },
     async 'rotate-secret'(args) {
@@ -189,6 +208,17 @@ const commands: Record<string, Command> = {
       },
     }),
   }),
+  dev: subcommands('dev', {
+    async seed(args) {
+      const { values } = parseArgs({ args, strict: true, options: { json: { type: 'boolean' } } });
+      const mode = loadServerConfig().mode;
+      if (mode === 'production') throw new UsageError('dev seed makes demo accounts with known secrets and runs in development only; this is production (NODE_ENV=production)');
+      await withKit(
+        (kit, config) => seedDemo(kit, config),
+        (seed) => (values.json ? `${JSON.stringify(seed)}\n` : describeSeed(seed, loadServerConfig().publicUrl)),
+      );
+    },
+  }),
   async help() {
     process.stdout.write(`${USAGE}\n`);
   },
@@ -211,6 +241,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   const badPassword = e instanceof PasswordSourceError;
   // configuration errors, bad input and the kit's own errors (409 account exists…) are the operator's to fix: no stack
   const known = usage || badPassword || e instanceof EnvConfigError || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
-  process.stderr.write(`w3kit: ${known ? e.message : (e.stack ?? String(e))}\n${usage ? `\n${USAGE}\n` : ''}`);
+  const issues = (e as { issues?: unknown }).issues;
+  process.stderr.write(`w3kit: ${known ? e.message : (e.stack ?? String(e))}${known && Array.isArray(issues) && issues.length > 0 ? ` ${JSON.stringify(issues)}` : ''}\n${usage ? `\n${USAGE}\n` : ''}`);
   process.exitCode = usage || badPassword ? 2 : 1;
 });

@@ -6,7 +6,7 @@ import { nft } from '@w3kit/nft';
 import { siwe } from '@w3kit/siwe';
 import { oidc } from '@w3kit/oidc';
 import Koa from 'koa';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { devOutbox } from './dev/dev-outbox.js';
 import { prettyDestination } from './dev/pretty-log.js';
 import type { ServerConfig } from './env-config.js';
@@ -55,8 +55,9 @@ export interface StandaloneServer {
 }
 
 /** Builds the kit and the Koa app of the standalone server (without listening). */
-export async function createStandaloneServer(config: ServerConfig, options: { migrations?: 'run' | 'check' | 'skip' } = {}): Promise<StandaloneServer> {
-  const logger = createLogger({ level: config.logLevel, name: 'w3kit' }, config.logFormat === 'pretty' ? prettyDestination() : undefined);
+export async function createStandaloneServer(config: ServerConfig, options: { migrations?: 'run' | 'check' | 'skip'; logTo?: 'stdout' | 'stderr' } = {}): Promise<StandaloneServer> {
+  const out = options.logTo === 'stderr' ? process.stderr : process.stdout;
+  const logger = createLogger({ level: config.logLevel, name: 'w3kit' }, config.logFormat === 'pretty' ? prettyDestination(out) : options.logTo === 'stderr' ? pino.destination(2) : undefined);
   const kit = await createKit({
     database: config.databaseUrl,
     plugins: standalonePlugins(config),
