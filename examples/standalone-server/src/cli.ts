@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { runMigrations, type Kit } from '@w3kit/core';
+import type { Kit } from '@w3kit/core';
 import { PASSWORD_ENV, PasswordSourceError, readPassword } from './cli-password.js';
 import { describeSeed, seedDemo } from './dev/dev-seed.js';
 import { EnvConfigError, loadServerConfig, type ServerConfig } from './env-config.js';
-import { createStandaloneServer, standalonePlugins } from './server.js';
+import { WalletError } from './wallet/wallet-error.js';
 
 const USAGE = `usage: w3kit <command> [options]
 
@@ -34,6 +34,17 @@ commands:
                                              --public: no secret, PKCE only)
   oidc client list                           the registered relying parties (no secrets)
   oidc client delete --client-id <id>        remove a relying party; its tokens stop working
+  wallet create [--wallet <file>]            a development wallet: a new secp256k1 key and its did:ethr in a file of its own
+                                             (mode 0600; default \$W3KIT_WALLET or data/wallet.json); the key is never sent
+  wallet credential --token <user token> [--name <n>] [--server <url>]
+                                             get a credential issued to the wallet's DID (create-vc with the user's token,
+                                             or W3KIT_TOKEN); kept in the wallet file
+  wallet login '<requestId>' [--server <url>]
+                                             answer a website login (the text under the QR code of /v2/login-demo) with a
+                                             VP the wallet signs itself (did-jwt-vc)
+  wallet sign-claim --topic <n> --data <text>
+                                             sign an Origin identity claim (ERC725 hash of the wallet's address, topic, data)
+                                             as the identity's owner; prints hash, signature and signer
   dev seed [--json]                          development only: a demo organization (verified domain), an end user,
                                              an NFT minted to the user and a VC; prints their secrets and curl lines
   help                                       show this text
@@ -58,6 +69,8 @@ class UsageError extends Error {
 async function withKit<T>(work: (kit: Kit, config: ServerConfig) => Promise<T>, print: (result: T) => string = (r) => `${JSON.stringify(r)}\n`): Promise<void> {
   const config = loadServerConfig();
   // log lines (warnings, audit lines) go to stderr: stdout is the command's answer
+  // loaded here, not at the top: `help` and the wallet need none of the plugins (CLI start time)
+  const { createStandaloneServer } = await import('./server.js');
   const { kit } = await createStandaloneServer({ ...config, logLevel: 'warn' }, { logTo: 'stderr' });
   try {
     process.stdout.write(print(await work(kit, config)));
@@ -88,6 +101,7 @@ const commands: Record<string, Command> = {
   async migrate(args) {
     parseArgs({ args, options: {}, strict: true });
     const config = loadServerConfig();
+    const [{ runMigrations }, { standalonePlugins }] = await Promise.all([import('@w3kit/core'), import('./server.js')]);
     const applied = await runMigrations(config.databaseUrl, standalonePlugins(config));
     process.stdout.write(`${JSON.stringify({ applied, database: redactDatabaseUrl(config.databaseUrl) })}\n`);
   },
@@ -219,6 +233,13 @@ const commands: Record<string, Command> = {
       );
     },
   }),
+  async wallet(args) {
+    const { walletCommands } = await import('./wallet/wallet-commands.js');
+    const [name, ...rest] = args;
+    const command = name ? walletCommands[name] : undefined;
+    if (!command) throw new UsageError(`wallet needs one of: ${Object.keys(walletCommands).join(', ')}`);
+    await command(rest, process.env);
+  },
   async help() {
     process.stdout.write(`${USAGE}\n`);
   },
@@ -240,7 +261,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   const usage = e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') === true;
   const badPassword = e instanceof PasswordSourceError;
   // configuration errors, bad input and the kit's own errors (409 account exists…) are the operator's to fix: no stack
-  const known = usage || badPassword || e instanceof EnvConfigError || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
+  const known = usage || badPassword || e instanceof WalletError || e instanceof EnvConfigError || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
   const issues = (e as { issues?: unknown }).issues;
   process.stderr.write(`w3kit: ${known ? e.message : (e.stack ?? String(e))}${known && Array.isArray(issues) && issues.length > 0 ? ` ${JSON.stringify(issues)}` : ''}\n${usage ? `\n${USAGE}\n` : ''}`);
   process.exitCode = usage || badPassword ? 2 : 1;
