@@ -66,6 +66,15 @@ export async function deliverOrRevoke(oneTimeCodes: OneTimeCodes, code: { purpos
   }
 }
 
+/**
+ * The error for a failed check of a code named by its tmp_token: UNKNOWN_TMP_TOKEN when no code
+ * has it. Telling that apart is safe because a code's purpose names its account: a tmp_token of
+ * another account is unknown here too, so the answer says nothing about other accounts' codes.
+ */
+function tmpTokenFailure(result: Extract<ConsumeResult<unknown>, { ok: false }>) {
+  return result.reason === 'not_found' ? authErrors.create('UNKNOWN_TMP_TOKEN') : codeFailure(result);
+}
+
 /** The error for a failed code check: 422 INVALID_CODE (with `attempts_left`), TOO_MANY_ATTEMPTS, or CODE_EXPIRED. */
 export function codeFailure(result: Extract<ConsumeResult<unknown>, { ok: false }>) {
   if (result.reason === 'invalid') return authErrors.create('INVALID_CODE', { details: { attempts_left: result.attemptsLeft } });
@@ -140,7 +149,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     async phoneStep2(principal, tmpToken, code) {
       const account = await requireAccount(principal);
       const result = await oneTimeCodes.consume<PhoneCodeData>(phonePurpose(account.id), { handle: tmpToken }, code);
-      if (!result.ok) throw codeFailure(result);
+      if (!result.ok) throw tmpTokenFailure(result);
       if (result.data.accountId !== account.id) throw authErrors.create('CODE_EXPIRED'); // cannot happen with the per-account purpose
       await accountStore.update(account.id, { phoneNumber: result.data.phoneNumber, phoneVerified: true }, clock.now());
       return true;
@@ -171,7 +180,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     async emailStep2(principal, tmpToken, code) {
       const account = await requireAccount(principal);
       const result = await oneTimeCodes.consume<EmailCodeData>(emailPurpose(account.id), { handle: tmpToken }, code);
-      if (!result.ok) throw codeFailure(result);
+      if (!result.ok) throw tmpTokenFailure(result);
       // The code proves the address it went to; an account whose email changed since proves nothing.
       if (result.data.email !== account.email) throw authErrors.create('CODE_EXPIRED');
       await accountStore.update(account.id, { emailVerified: true }, clock.now());
