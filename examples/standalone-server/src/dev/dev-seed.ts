@@ -11,6 +11,8 @@ export interface DemoSeed {
   nft: { token_id: string };
   /** Where the issued VC was written, for `curl --data-binary @file`. */
   vc_file: string;
+  /** Shell variables of the seed (`. <file>`), for the README's one-line steps. */
+  env_file: string;
 }
 
 /**
@@ -56,11 +58,28 @@ export async function seedDemo(kit: Kit, config: ServerConfig): Promise<DemoSeed
   const vc = await credentialService.createVc(userPrincipal, { holder: identifier.did, userInfo: { name: 'Demo User', email: `user-${suffix}@example.com` } });
   const vcFile = join(config.dataDir, 'demo-vc.json');
   writeFileSync(vcFile, `${JSON.stringify(vc)}\n`, { mode: 0o600 });
+  const envFile = join(config.dataDir, 'demo.env');
+  const variables = {
+    W3KIT_URL: config.publicUrl,
+    ORG_ID: org.id,
+    ORG_SECRET: apiKeySecret,
+    ORG_TOKEN: orgToken,
+    USER_LOGIN: `demo-${suffix}`,
+    USER_PASSWORD: password,
+    USER_TOKEN: login.token,
+    USER_WALLET: user.wallet.address,
+    USER_DID: identifier.did,
+    NFT_ID: minted.token_id,
+    VC_FILE: vcFile,
+  };
+  // values are base64url, hex, UUIDs and URLs: single quotes are enough for a POSIX shell
+  writeFileSync(envFile, `${Object.entries(variables).map(([k, v]) => `export ${k}='${v}'`).join('\n')}\n`, { mode: 0o600 });
   return {
     organization: { account_id: org.id, name: org.name ?? '', domain: org.domain!, api_key_secret: apiKeySecret, access_token: orgToken },
     user: { account_id: user.id, login_id: `demo-${suffix}`, password, id_wallet_address: user.wallet.address, did: identifier.did, access_token: login.token },
     nft: { token_id: minted.token_id },
     vc_file: vcFile,
+    env_file: envFile,
   };
 }
 
@@ -78,6 +97,7 @@ end user      login id ${seed.user.login_id}  password ${seed.user.password}
   DID             ${seed.user.did}
 NFT           token_id ${seed.nft.token_id}
 VC            written to ${seed.vc_file}
+Shell variables of all of it: . ${seed.env_file}
 
 Try (the server must be running: pnpm start):
   # an access token from the organization's API key secret

@@ -8,8 +8,8 @@ const WALLET_OPTIONS = { wallet: { type: 'string' }, server: { type: 'string' } 
 
 /** `--wallet`, else W3KIT_WALLET, else `<W3KIT_DATA_DIR or ./data>/wallet.json`. */
 const walletPath = (flag: string | undefined, env: NodeJS.ProcessEnv) => resolve(flag ?? env['W3KIT_WALLET'] ?? join(env['W3KIT_DATA_DIR'] ?? 'data', 'wallet.json'));
-/** `--server`, else PUBLIC_URL, else the server's default address. */
-const serverUrl = (flag: string | undefined, env: NodeJS.ProcessEnv) => flag ?? env['PUBLIC_URL'] ?? `http://127.0.0.1:${env['PORT'] || '3000'}`;
+/** `--server`, else W3KIT_URL (dev seed's demo.env), else PUBLIC_URL, else the server's default address. */
+const serverUrl = (flag: string | undefined, env: NodeJS.ProcessEnv) => flag ?? env['W3KIT_URL'] ?? env['PUBLIC_URL'] ?? `http://127.0.0.1:${env['PORT'] || '3000'}`;
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
