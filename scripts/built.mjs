@@ -26,11 +26,13 @@ function newest(dir, suffixes, skip = new Set(['node_modules', 'dist', 'test']))
 }
 
 const projects = ['packages', 'examples'].flatMap((top) => readdirSync(join(ROOT, top)).map((name) => join(ROOT, top, name)));
-const sources = Math.max(...projects.map((dir) => newest(dir, ['.ts', '.json', '.jsonld'])), statSync(join(ROOT, 'tsconfig.base.json')).mtimeMs);
-const builds = projects.filter((dir) => existsSync(join(dir, 'tsconfig.json')));
-// tsc -b writes every project's tsconfig.tsbuildinfo; the oldest says when the last full build ended
-const built = Math.min(...builds.map((dir) => (existsSync(join(dir, 'tsconfig.tsbuildinfo')) ? statSync(join(dir, 'tsconfig.tsbuildinfo')).mtimeMs : 0)));
-if (!(built >= sources) || !existsSync(join(ROOT, entry))) {
+const base = statSync(join(ROOT, 'tsconfig.base.json')).mtimeMs;
+const builtAt = (dir) => (existsSync(join(dir, 'tsconfig.tsbuildinfo')) ? statSync(join(dir, 'tsconfig.tsbuildinfo')).mtimeMs : 0);
+// Each project against its own tsbuildinfo: tsc -b rewrites only the projects it rebuilt, so one
+// oldest-of-all stamp against the newest-of-all source would rebuild on every run after any edit.
+// (A change in a dependency rebuilds its dependents through tsc -b itself once it runs.)
+const stale = projects.filter((dir) => existsSync(join(dir, 'tsconfig.json'))).some((dir) => !(builtAt(dir) >= Math.max(newest(dir, ['.ts', '.json', '.jsonld']), base)));
+if (stale || !existsSync(join(ROOT, entry))) {
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: ROOT, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Kit } from '@w3kit/core';
 import { PASSWORD_ENV, PasswordSourceError, readPassword } from './cli-password.js';
 import { describeSeed, seedDemo } from './dev/dev-seed.js';
-import { EnvConfigError, loadServerConfig, type ServerConfig } from './env-config.js';
+import type { ServerConfig } from './env-config.js';
 import { WalletError } from './wallet/wallet-error.js';
 
 const USAGE = `usage: w3kit <command> [options]
@@ -56,6 +56,12 @@ otherwise ${PASSWORD_ENV}; otherwise user create asks on the terminal, without e
 The database and keys come from the same environment variables as the server
 (DATABASE_URL, W3KIT_MASTER_KEY, …; see the README).`;
 
+/**
+ * The server's environment, read as the server reads it. Loaded on first use: env-config pulls in
+ * @w3kit/core, which `help` and the wallet commands do not need (CLI start time).
+ */
+const loadServerConfig = async (): Promise<ServerConfig> => (await import('./env-config.js')).loadServerConfig();
+
 const redactDatabaseUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
 /** One CLI command: runs with the parsed options and prints JSON (or text) to stdout. */
@@ -67,7 +73,7 @@ class UsageError extends Error {
 
 /** Opens the kit (migrations run), hands it to `work`, prints the result (one JSON line unless `print` says otherwise). */
 async function withKit<T>(work: (kit: Kit, config: ServerConfig) => Promise<T>, print: (result: T) => string = (r) => `${JSON.stringify(r)}\n`): Promise<void> {
-  const config = loadServerConfig();
+  const config = await loadServerConfig();
   // log lines (warnings, audit lines) go to stderr: stdout is the command's answer
   // loaded here, not at the top: `help` and the wallet need none of the plugins (CLI start time)
   const { createStandaloneServer } = await import('./server.js');
@@ -100,7 +106,7 @@ const subcommands = (group: string, table: Record<string, Command>): Command => 
 const commands: Record<string, Command> = {
   async migrate(args) {
     parseArgs({ args, options: {}, strict: true });
-    const config = loadServerConfig();
+    const config = await loadServerConfig();
     const [{ runMigrations }, { standalonePlugins }] = await Promise.all([import('@w3kit/core'), import('./server.js')]);
     const applied = await runMigrations(config.databaseUrl, standalonePlugins(config));
     process.stdout.write(`${JSON.stringify({ applied, database: redactDatabaseUrl(config.databaseUrl) })}\n`);
@@ -123,7 +129,7 @@ const commands: Record<string, Command> = {
     async 'verify-domain'(args) {
       const { values } = parseArgs({ args, strict: true, options: { account: { type: 'string' }, 'production-override': { type: 'boolean' } } });
       required(values, 'account');
-      if (loadServerConfig().mode === 'production' && values['production-override'] !== true) {
+      if ((await loadServerConfig()).mode === 'production' && values['production-override'] !== true) {
         throw new UsageError('org verify-domain skips the proof that the organization controls its domain; in production (NODE_ENV=production) pass --production-override to do it anyway (it is logged), or let the organization publish its TXT record and call /rest/v1/auth/verify/domain/step2');
       }
       await withKit(async (kit, config) => {
@@ -225,11 +231,11 @@ const commands: Record<string, Command> = {
   dev: subcommands('dev', {
     async seed(args) {
       const { values } = parseArgs({ args, strict: true, options: { json: { type: 'boolean' } } });
-      const mode = loadServerConfig().mode;
+      const { mode, publicUrl } = await loadServerConfig();
       if (mode === 'production') throw new UsageError('dev seed makes demo accounts with known secrets and runs in development only; this is production (NODE_ENV=production)');
       await withKit(
         (kit, config) => seedDemo(kit, config),
-        (seed) => (values.json ? `${JSON.stringify(seed)}\n` : describeSeed(seed, loadServerConfig().publicUrl)),
+        (seed) => (values.json ? `${JSON.stringify(seed)}\n` : describeSeed(seed, publicUrl)),
       );
     },
   }),
@@ -261,7 +267,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   const usage = e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') === true;
   const badPassword = e instanceof PasswordSourceError;
   // configuration errors, bad input and the kit's own errors (409 account exists…) are the operator's to fix: no stack
-  const known = usage || badPassword || e instanceof WalletError || e instanceof EnvConfigError || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
+  const known = usage || badPassword || e instanceof WalletError || e.name === 'EnvConfigError' || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
   const issues = (e as { issues?: unknown }).issues;
   process.stderr.write(`w3kit: ${known ? e.message : (e.stack ?? String(e))}${known && Array.isArray(issues) && issues.length > 0 ? ` ${JSON.stringify(issues)}` : ''}\n${usage ? `\n${USAGE}\n` : ''}`);
   process.exitCode = usage || badPassword ? 2 : 1;
