@@ -57,7 +57,7 @@ function renderOutbox(messages: OutboxMessage[], keep: number): string {
         `<li><p><b>${m.channel === 'sms' ? 'SMS' : 'Email'}</b> to ${escapeHtml(m.to)} · <time datetime="${m.sent_at}">${m.sent_at}</time></p>` +
         (m.code ? `<p>code <b class="code">${m.code}</b></p>` : '') +
         (m.subject ? `<p>${escapeHtml(m.subject)}</p>` : '') +
-        `<pre>${escapeHtml(m.text)}</pre></li>`,
+        `<p>${m.text.split('\n').map(escapeHtml).join('<br>')}</p></li>`,
     )
     .join('\n');
   const body = `<h1>Development outbox</h1>
