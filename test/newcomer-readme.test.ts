@@ -38,7 +38,8 @@ describe('newcomer README first ten minutes', function () {
         // the README's server: development defaults (keys generated into the data folder), a port of its own
         const port = String(20_000 + Math.floor(Math.random() * 20_000));
         env = { PATH: process.env['PATH']!, HOME: process.env['HOME'] ?? tmpdir(), W3KIT_DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: port, LOG_LEVEL: 'warn' };
-        server = await startServerProcess({ W3KIT_DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: port });
+        // a fresh MariaDB database takes its migrations first: on a loaded machine that is more than the default 30 s
+        server = await startServerProcess({ W3KIT_DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: port }, { timeoutMs: 120_000 });
       });
       afterEach(async () => {
         await server?.stop();

@@ -1,33 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 import { getBytes, verifyMessage } from 'ethers';
+import { runCli, startServer } from './newcomer-support.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const MAIN = join(ROOT, 'dist/main.js');
-const CLI = join(ROOT, 'dist/cli.js');
-
-type Env = Record<string, string>;
-const run = (args: string[], env: Env) => spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'], ...env }, encoding: 'utf8', timeout: 60_000 });
-
-async function start(env: Env) {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr!.on('data', (c) => (output += c));
-  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
-  const url = await new Promise<string>((ok, fail) => {
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) ok(match[1]!);
-    });
-    void exited.then((code) => fail(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { url, stop: () => (child.kill('SIGTERM'), exited) };
-}
+const run = runCli;
+const start = startServer;
 
 const unescapeHtml = (s: string) => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 /** The shell words of `pnpm w3kit wallet login '<id>'` as the page prints it. */
