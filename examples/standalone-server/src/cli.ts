@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { deployWithSealedKey, sealSenderKey } from '@w3kit/chain';
-import { createEnvelopeEncryption, runMigrations, type Kit } from '@w3kit/core';
+import type { Kit } from '@w3kit/core';
 import { PASSWORD_ENV, PasswordSourceError, readPassword } from './cli-password.js';
-import { EnvConfigError, loadServerConfig } from './env-config.js';
-import { createStandaloneServer, standalonePlugins } from './server.js';
+import { describeSeed, seedDemo } from './dev/dev-seed.js';
+import type { ServerConfig } from './env-config.js';
+import { WalletError } from './wallet/wallet-error.js';
 
 const USAGE = `usage: w3kit <command> [options]
 
@@ -13,6 +13,10 @@ commands:
   org create --name <n> --domain <d> --email <e> [--password-stdin]
                                              create an organization; prints account_id and api_key_secret (shown once);
                                              a password (optional) from stdin or ${PASSWORD_ENV}
+  org verify-domain --account <id> [--production-override]
+                                             the operator's override: mark the organization's domain verified
+                                             without the DNS TXT check (logged as an audit warning); production
+                                             refuses it unless --production-override is given
   org rotate-secret --account <id>           revoke the organization's API key secrets (and the tokens made
                                              from them) and print a new one
   user create --id <login id> [--password-stdin] [--email <e>] [--name <n>] [--phone <p>]
@@ -37,6 +41,19 @@ commands:
   chain jobs [--status pending|submitted|confirmed|failed]
                                              the chain jobs (oldest first, at most 1000), with status, nonce, tx hash, error
   chain retry <job id>                       send a failed job again, from scratch (a new nonce)
+  wallet create [--wallet <file>]            a development wallet: a new secp256k1 key and its did:ethr in a file of its own
+                                             (mode 0600; default \$W3KIT_WALLET or data/wallet.json); the key is never sent
+  wallet credential --token <user token> [--name <n>] [--server <url>]
+                                             get a credential issued to the wallet's DID (create-vc with the user's token,
+                                             or W3KIT_TOKEN); kept in the wallet file
+  wallet login '<requestId>' [--server <url>]
+                                             answer a website login (the text under the QR code of /v2/login-demo) with a
+                                             VP the wallet signs itself (did-jwt-vc)
+  wallet sign-claim --topic <n> --data <text>
+                                             sign an Origin identity claim (ERC725 hash of the wallet's address, topic, data)
+                                             as the identity's owner; prints hash, signature and signer
+  dev seed [--json]                          development only: a demo organization (verified domain), an end user,
+                                             an NFT minted to the user and a VC; prints their secrets and curl lines
   help                                       show this text
 
 Passwords: --password-stdin reads standard input (one trailing line break dropped);
@@ -45,6 +62,12 @@ otherwise ${PASSWORD_ENV}; otherwise user create asks on the terminal, without e
 
 The database and keys come from the same environment variables as the server
 (DATABASE_URL, W3KIT_MASTER_KEY, …; see the README).`;
+
+/**
+ * The server's environment, read as the server reads it. Loaded on first use: env-config pulls in
+ * @w3kit/core, which `help` and the wallet commands do not need (CLI start time).
+ */
+const loadServerConfig = async (): Promise<ServerConfig> => (await import('./env-config.js')).loadServerConfig();
 
 const redactDatabaseUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
@@ -55,12 +78,15 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Opens the kit (migrations run), hands it to `work`, prints the result as one JSON line. */
-async function withKit(work: (kit: Kit) => Promise<unknown>): Promise<void> {
-  const config = loadServerConfig();
-  const { kit } = await createStandaloneServer({ ...config, logLevel: 'warn' });
+/** Opens the kit (migrations run), hands it to `work`, prints the result (one JSON line unless `print` says otherwise). */
+async function withKit<T>(work: (kit: Kit, config: ServerConfig) => Promise<T>, print: (result: T) => string = (r) => `${JSON.stringify(r)}\n`): Promise<void> {
+  const config = await loadServerConfig();
+  // log lines (warnings, audit lines) go to stderr: stdout is the command's answer
+  // loaded here, not at the top: `help` and the wallet need none of the plugins (CLI start time)
+  const { createStandaloneServer } = await import('./server.js');
+  const { kit } = await createStandaloneServer({ ...config, logLevel: 'warn' }, { logTo: 'stderr' });
   try {
-    process.stdout.write(`${JSON.stringify(await work(kit))}\n`);
+    process.stdout.write(print(await work(kit, config)));
   } finally {
     await kit.close();
   }
@@ -68,7 +94,7 @@ async function withKit(work: (kit: Kit) => Promise<unknown>): Promise<void> {
 
 /** withKit for the chain commands: the chain must be configured and deployed. */
 async function withChainKit(work: (kit: Kit) => Promise<unknown>): Promise<void> {
-  if (!loadServerConfig().chain?.contractAddress) throw new UsageError('no chain configured: set W3KIT_CHAIN_RPC_URL, W3KIT_CHAIN_ID, W3KIT_CHAIN_CONTRACT and W3KIT_CHAIN_SENDER_KEY_SEALED');
+  if (!(await loadServerConfig()).chain?.contractAddress) throw new UsageError('no chain configured: set W3KIT_CHAIN_RPC_URL, W3KIT_CHAIN_ID, W3KIT_CHAIN_CONTRACT and W3KIT_CHAIN_SENDER_KEY_SEALED');
   await withKit(work);
 }
 
@@ -99,7 +125,8 @@ const subcommands = (group: string, table: Record<string, Command>): Command => 
 const commands: Record<string, Command> = {
   async migrate(args) {
     parseArgs({ args, options: {}, strict: true });
-    const config = loadServerConfig();
+    const config = await loadServerConfig();
+    const [{ runMigrations }, { standalonePlugins }] = await Promise.all([import('@w3kit/core'), import('./server.js')]);
     const applied = await runMigrations(config.databaseUrl, standalonePlugins(config));
     process.stdout.write(`${JSON.stringify({ applied, database: redactDatabaseUrl(config.databaseUrl) })}\n`);
   },
@@ -116,6 +143,17 @@ const commands: Record<string, Command> = {
           ...(password === undefined ? {} : { password }),
         });
         return { account_id: account.id, api_key_secret: apiKeySecret, id_wallet_address: account.wallet?.address, domain: account.domain };
+      });
+    },
+    async 'verify-domain'(args) {
+      const { values } = parseArgs({ args, strict: true, options: { account: { type: 'string' }, 'production-override': { type: 'boolean' } } });
+      required(values, 'account');
+      if ((await loadServerConfig()).mode === 'production' && values['production-override'] !== true) {
+        throw new UsageError('org verify-domain skips the proof that the organization controls its domain; in production (NODE_ENV=production) pass --production-override to do it anyway (it is logged), or let the organization publish its TXT record and call /rest/v1/auth/verify/domain/step2');
+      }
+      await withKit(async (kit, config) => {
+        if (config.mode === 'production') process.stderr.write('w3kit: production override: the domain is marked verified without a DNS check; the audit line is in the log\n');
+        return kit.services.verificationService.verifyDomainByOperator(values.account!, { operator: 'w3kit org verify-domain', mode: config.mode });
       });
     },
     async 'rotate-secret'(args) {
@@ -212,14 +250,16 @@ const commands: Record<string, Command> = {
   chain: subcommands('chain', {
     async 'seal-key'(args) {
       parseArgs({ args, options: {}, strict: true });
-      const config = loadServerConfig();
+      const config = await loadServerConfig();
+      const [{ sealSenderKey }, { createEnvelopeEncryption }] = await Promise.all([import('@w3kit/chain'), import('@w3kit/core')]);
       const key = (await readStdin()).trim();
       process.stdout.write(`${JSON.stringify(sealSenderKey(createEnvelopeEncryption(config.masterKey, config.previousMasterKeys), key))}\n`);
     },
     async deploy(args) {
       parseArgs({ args, options: {}, strict: true });
-      const config = loadServerConfig();
+      const config = await loadServerConfig();
       if (!config.chain) throw new UsageError('set W3KIT_CHAIN_RPC_URL, W3KIT_CHAIN_ID and W3KIT_CHAIN_SENDER_KEY_SEALED first');
+      const [{ deployWithSealedKey }, { createEnvelopeEncryption }] = await Promise.all([import('@w3kit/chain'), import('@w3kit/core')]);
       const encryption = createEnvelopeEncryption(config.masterKey, config.previousMasterKeys);
       const deployed = await deployWithSealedKey({ rpcUrl: config.chain.rpcUrl, chainId: config.chain.chainId, senderKeySealed: config.chain.senderKeySealed, encryption });
       process.stdout.write(`${JSON.stringify({ contract_address: deployed.contractAddress, tx_hash: deployed.txHash, minter: deployed.minter })}\n`);
@@ -252,6 +292,24 @@ const commands: Record<string, Command> = {
       });
     },
   }),
+  dev: subcommands('dev', {
+    async seed(args) {
+      const { values } = parseArgs({ args, strict: true, options: { json: { type: 'boolean' } } });
+      const { mode, publicUrl } = await loadServerConfig();
+      if (mode === 'production') throw new UsageError('dev seed makes demo accounts with known secrets and runs in development only; this is production (NODE_ENV=production)');
+      await withKit(
+        (kit, config) => seedDemo(kit, config),
+        (seed) => (values.json ? `${JSON.stringify(seed)}\n` : describeSeed(seed, publicUrl)),
+      );
+    },
+  }),
+  async wallet(args) {
+    const { walletCommands } = await import('./wallet/wallet-commands.js');
+    const [name, ...rest] = args;
+    const command = name ? walletCommands[name] : undefined;
+    if (!command) throw new UsageError(`wallet needs one of: ${Object.keys(walletCommands).join(', ')}`);
+    await command(rest, process.env);
+  },
   async help() {
     process.stdout.write(`${USAGE}\n`);
   },
@@ -273,7 +331,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   const usage = e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') === true;
   const badPassword = e instanceof PasswordSourceError;
   // configuration errors, bad input and the kit's own errors (409 account exists…) are the operator's to fix: no stack
-  const known = usage || badPassword || e instanceof EnvConfigError || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
-  process.stderr.write(`w3kit: ${known ? e.message : (e.stack ?? String(e))}\n${usage ? `\n${USAGE}\n` : ''}`);
+  const known = usage || badPassword || e instanceof WalletError || e.name === 'EnvConfigError' || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
+  const issues = (e as { issues?: unknown }).issues;
+  process.stderr.write(`w3kit: ${known ? e.message : (e.stack ?? String(e))}${known && Array.isArray(issues) && issues.length > 0 ? ` ${JSON.stringify(issues)}` : ''}\n${usage ? `\n${USAGE}\n` : ''}`);
   process.exitCode = usage || badPassword ? 2 : 1;
 });

@@ -37,6 +37,10 @@ export interface ServerConfig {
   previousMasterKeys: string[];
   /** `LOG_LEVEL`, default `info`. */
   logLevel: string;
+  /** `LOG_FORMAT`, `pretty` or `json`; default `pretty` in development (one readable line per event), `json` otherwise; production refuses `pretty`. */
+  logFormat: 'pretty' | 'json';
+  /** `W3KIT_DEV_OUTBOX_KEEP`, default 200: how many messages `/dev/outbox` keeps (development only; production has no outbox). */
+  devOutboxKeep: number;
   /** `DNS_SERVERS`, comma-separated `host:port` resolvers for DNS checks; default: the system's. */
   dnsServers: string[];
   /** `SESSION_LIFETIME_SECONDS`, default 2592000 (30 days): how long a sign-in can be extended, from the sign-in. */
@@ -249,6 +253,12 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
 
   const logLevel = env['LOG_LEVEL'] ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = env['LOG_FORMAT'] || (mode === 'development' ? 'pretty' : 'json');
+  if (logFormat !== 'pretty' && logFormat !== 'json') problems.push(`LOG_FORMAT: "${logFormat}" is not one of pretty, json`);
+  // log collectors parse one JSON object per line; a readable console is for a person at a terminal
+  else if (production && logFormat === 'pretty') problems.push('LOG_FORMAT: pretty is for development; production logs JSON lines');
+  const devOutboxKeep = positiveInteger(env, 'W3KIT_DEV_OUTBOX_KEEP', 200, problems);
+  if (devOutboxKeep > 10_000) problems.push(`W3KIT_DEV_OUTBOX_KEEP: ${devOutboxKeep} is more than 10000`);
 
   const dnsServers = (env['DNS_SERVERS'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const server of dnsServers) {
@@ -362,6 +372,8 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     masterKey,
     previousMasterKeys,
     logLevel,
+    logFormat: logFormat as ServerConfig['logFormat'],
+    devOutboxKeep,
     dnsServers,
     sessionLifetimeSeconds,
     smtpUrl,

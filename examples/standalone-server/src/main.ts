@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { serveUntilSignal } from '@w3kit/core';
 import { EnvConfigError, loadServerConfig } from './env-config.js';
+import { developmentBanner } from './dev/pretty-log.js';
 import { createStandaloneServer } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
   const { app, kit, logger } = await createStandaloneServer(config);
   if (config.mode !== 'production' && config.developmentDefaults.length > 0) {
+    if (config.logFormat === 'pretty') process.stderr.write(developmentBanner(config.developmentDefaults, { base: config.publicUrl }));
     logger.warn(
       { developmentDefaults: config.developmentDefaults },
       'DEVELOPMENT MODE: running on development defaults (generated keys, codes logged instead of sent). Never expose this server; set NODE_ENV=production with real settings for production.',

@@ -8,7 +8,9 @@ import { siwe } from '@w3kit/siwe';
 import { oidc } from '@w3kit/oidc';
 import { oid4vp } from '@w3kit/oid4vp';
 import Koa from 'koa';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
+import { devOutbox } from './dev/dev-outbox.js';
+import { prettyDestination } from './dev/pretty-log.js';
 import type { ServerConfig } from './env-config.js';
 
 /** Every plugin of the kit, with the standalone server's options. Later plugins join here. */
@@ -51,6 +53,8 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       ? [oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds })]
       : []),
     ...(config.oid4vpEnabled ? [oid4vp({ loginPage: config.oid4vpLoginPage, ...(config.oid4vpVct === undefined ? {} : { vct: config.oid4vpVct }) })] : []),
+    // the development senders' outbox (/dev/outbox): never composed in production
+    ...(config.mode === 'production' ? [] : [devOutbox({ keep: config.devOutboxKeep })]),
   ];
 }
 
@@ -69,8 +73,9 @@ export interface StandaloneServer {
 }
 
 /** Builds the kit and the Koa app of the standalone server (without listening). */
-export async function createStandaloneServer(config: ServerConfig, options: { migrations?: 'run' | 'check' | 'skip' } = {}): Promise<StandaloneServer> {
-  const logger = createLogger({ level: config.logLevel, name: 'w3kit' });
+export async function createStandaloneServer(config: ServerConfig, options: { migrations?: 'run' | 'check' | 'skip'; logTo?: 'stdout' | 'stderr' } = {}): Promise<StandaloneServer> {
+  const out = options.logTo === 'stderr' ? process.stderr : process.stdout;
+  const logger = createLogger({ level: config.logLevel, name: 'w3kit' }, config.logFormat === 'pretty' ? prettyDestination(out) : options.logTo === 'stderr' ? pino.destination(2) : undefined);
   const kit = await createKit({
     database: config.databaseUrl,
     plugins: standalonePlugins(config),

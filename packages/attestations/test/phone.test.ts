@@ -129,7 +129,7 @@ for (const kind of testDatabases()) {
           [{ phone: '5555555555', country_calling_code: '1' }, ['Invalid phone number.']],
           [{ phone: '+14155552671 ext. 5' }, ['Invalid phone number.']],
           [{ phone: PHONE, country_calling_code: 'one' }, ['country_calling_code: not a valid value.']],
-          [{ phone: PHONE, method: 'fax' }, ['method: not a valid value.']],
+          [{ phone: PHONE, method: 'fax' }, ['method: must be one of "sms", "call".']],
           [{ phone: PHONE, locale: 'en US<script>' }, ['locale: has an invalid format.']],
         ];
         for (const [body, errors] of cases) {
@@ -153,7 +153,7 @@ for (const kind of testDatabases()) {
 
       it('malformed JSON and a wrong content type are rejected in the Origin format', async () => {
         const bad = await request(h.app.callback()).post('/api/attestations/phone/generate-code').set('content-type', 'application/json').send('{"phone":');
-        assert.deepEqual([bad.status, bad.body], [400, { errors: ['The request body is not valid JSON.'] }]);
+        assert.deepEqual([bad.status, bad.body], [400, { errors: ['The request body is not valid JSON (it ends too early at line 1, column 10, position 9).'] }]);
         const form = await request(h.app.callback()).post('/api/attestations/phone/verify').type('form').send({ phone: PHONE });
         assert.deepEqual([form.status, form.body], [415, { errors: ['The request body must be application/json.'] }]);
       });

@@ -122,8 +122,8 @@ export function auth(options: AuthOptions = {}) {
         authenticator: asFunction(({ tokenService }) => createAuthenticator({ tokenService })).singleton(),
         accountDirectory: asFunction(({ accountService }) => accountService).singleton(),
         txtResolver: asFunction(() => createDnsTxtResolver({ servers: resolved.dnsServers, timeoutMs: resolved.dnsTimeoutMs })).singleton(),
-        verificationService: asFunction(({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, clock, random }) =>
-          createVerificationService({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, clock, random, options: resolved }),
+        verificationService: asFunction(({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, logger, clock, random }) =>
+          createVerificationService({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, logger, clock, random, options: resolved }),
         ).singleton(),
       });
     },

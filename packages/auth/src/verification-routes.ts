@@ -6,7 +6,7 @@ const CodeCheck = Type.Object({
   tmp_token: Type.String({ minLength: 1, maxLength: 128 }),
   code: Type.String({ pattern: '^[0-9]{6}$', description: '6 digits' }),
 });
-const CODE_CHECK_ERRORS = '422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired, used, or unknown `tmp_token`) or TOO_MANY_ATTEMPTS.';
+const CODE_CHECK_ERRORS = '422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired or used), UNKNOWN_TMP_TOKEN (no code of this account has the `tmp_token`) or TOO_MANY_ATTEMPTS.';
 
 /** Web3Connect verify API (`/rest/v1/verify/…`, `{status,result,error}` envelope). */
 export const web3connectVerificationRoutes = [

@@ -1,4 +1,4 @@
-import type { Clock, ConsumeResult, EmailSender, OneTimeCodes, Principal, RandomSource, RateLimiter, SmsSender } from '@w3kit/core';
+import type { Clock, ConsumeResult, EmailSender, Logger, OneTimeCodes, Principal, RandomSource, RateLimiter, SmsSender } from '@w3kit/core';
 import { parsePhoneNumberFromString, type PhoneNumberType } from 'libphonenumber-js/max';
 import type { AccountRecord, AccountStore } from './account-store.js';
 import type { ResolvedAuthOptions } from './auth-config.js';
@@ -26,6 +26,12 @@ export interface VerificationService {
   domainStep1(principal: Principal): Promise<{ txt_record: string; domain: string }>;
   /** Looks the TXT record up in DNS; on a match the organization's domain is verified. */
   domainStep2(principal: Principal): Promise<true>;
+  /**
+   * The operator's override (the `w3kit org verify-domain` command, never an HTTP route): marks
+   * the organization's domain verified without a DNS lookup, and writes an audit line to the log.
+   * 404 ACCOUNT_NOT_FOUND, 403 ORGANIZATION_ONLY, 409 DOMAIN_NOT_SET.
+   */
+  verifyDomainByOperator(accountId: string, audit: { operator: string; mode: string }): Promise<{ account_id: string; domain: string; already_verified: boolean }>;
 }
 
 export interface VerificationServiceDeps {
@@ -35,6 +41,7 @@ export interface VerificationServiceDeps {
   emailSender: EmailSender;
   rateLimiter: RateLimiter;
   txtResolver: TxtResolver;
+  logger: Logger;
   clock: Clock;
   random: RandomSource;
   options: Pick<ResolvedAuthOptions, 'phoneCodeTtlSeconds' | 'phoneCodeMaxAttempts' | 'emailCodeTtlSeconds' | 'emailCodeMaxAttempts'>;
@@ -57,6 +64,15 @@ export async function deliverOrRevoke(oneTimeCodes: OneTimeCodes, code: { purpos
     await oneTimeCodes.revoke(code.purpose, code.subject);
     throw error;
   }
+}
+
+/**
+ * The error for a failed check of a code named by its tmp_token: UNKNOWN_TMP_TOKEN when no code
+ * has it. Telling that apart is safe because a code's purpose names its account: a tmp_token of
+ * another account is unknown here too, so the answer says nothing about other accounts' codes.
+ */
+function tmpTokenFailure(result: Extract<ConsumeResult<unknown>, { ok: false }>) {
+  return result.reason === 'not_found' ? authErrors.create('UNKNOWN_TMP_TOKEN') : codeFailure(result);
 }
 
 /** The error for a failed code check: 422 INVALID_CODE (with `attempts_left`), TOO_MANY_ATTEMPTS, or CODE_EXPIRED. */
@@ -86,7 +102,7 @@ export function parseMobileNumber(input: string): string {
 }
 
 export function createVerificationService(deps: VerificationServiceDeps): VerificationService {
-  const { accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, clock, random, options } = deps;
+  const { accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, logger, clock, random, options } = deps;
 
   const requireAccount = async (principal: Principal) => {
     const account = await accountStore.findById(principal.accountId);
@@ -133,7 +149,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     async phoneStep2(principal, tmpToken, code) {
       const account = await requireAccount(principal);
       const result = await oneTimeCodes.consume<PhoneCodeData>(phonePurpose(account.id), { handle: tmpToken }, code);
-      if (!result.ok) throw codeFailure(result);
+      if (!result.ok) throw tmpTokenFailure(result);
       if (result.data.accountId !== account.id) throw authErrors.create('CODE_EXPIRED'); // cannot happen with the per-account purpose
       await accountStore.update(account.id, { phoneNumber: result.data.phoneNumber, phoneVerified: true }, clock.now());
       return true;
@@ -164,7 +180,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     async emailStep2(principal, tmpToken, code) {
       const account = await requireAccount(principal);
       const result = await oneTimeCodes.consume<EmailCodeData>(emailPurpose(account.id), { handle: tmpToken }, code);
-      if (!result.ok) throw codeFailure(result);
+      if (!result.ok) throw tmpTokenFailure(result);
       // The code proves the address it went to; an account whose email changed since proves nothing.
       if (result.data.email !== account.email) throw authErrors.create('CODE_EXPIRED');
       await accountStore.update(account.id, { emailVerified: true }, clock.now());
@@ -210,6 +226,18 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       }
       await accountStore.update(account.id, { domainVerified: true }, clock.now());
       return true;
+    },
+
+    async verifyDomainByOperator(accountId, audit) {
+      const account = await requireOrganization({ accountId, accountType: 'organization' });
+      const already = account.domainVerified;
+      if (!already) await accountStore.update(account.id, { domainVerified: true }, clock.now());
+      // warn, not info: an override skips the proof of control, so it must stand out in the log
+      logger.warn(
+        { audit: 'auth.domain.operator_override', accountId: account.id, domain: account.domain, operator: audit.operator, mode: audit.mode, alreadyVerified: already },
+        `domain ${account.domain} marked verified by the operator, without a DNS check`,
+      );
+      return { account_id: account.id, domain: account.domain, already_verified: already };
     },
   };
 }

@@ -226,7 +226,7 @@ export function associationSuite(mount: KitMount): void {
           const empty = await request(server).post(BUTTON_PATH);
           assert.deepEqual(expectEnvelopeError(empty, 400, 'VALIDATION_FAILED')['issues'], ['body: is required.']);
           const json = await request(server).post(BUTTON_PATH).set('content-type', 'application/json').send('{"api_key_secret": "x",');
-          expectEnvelopeError(json, 400, 'INVALID_JSON', 'The request body is not valid JSON.');
+          expectEnvelopeError(json, 400, 'INVALID_JSON', 'The request body is not valid JSON (it ends too early at line 1, column 24, position 23).');
           const long = await generate({ api_key_secret: org.apiKeySecret, redirect_url: `https://acme.test/${'x'.repeat(2048)}` });
           assert.deepEqual(expectEnvelopeError(long, 400, 'VALIDATION_FAILED')['issues'], ['redirect_url: must be at most 2048 characters.']);
         });

@@ -96,15 +96,15 @@ for (const kind of testDatabases()) {
         const { user, tmpToken, code } = await withCode();
         const again = await step1(user.bearer);
         assert.equal(again.status, 200);
-        expectEnvelopeError(await step2(user.bearer, { tmp_token: tmpToken, code }), 422, 'CODE_EXPIRED');
+        expectEnvelopeError(await step2(user.bearer, { tmp_token: tmpToken, code }), 422, 'UNKNOWN_TMP_TOKEN');
         const done = await step2(user.bearer, { tmp_token: again.body.result.tmp_token, code: inbox.lastCode(user.account.email!) });
         assert.equal(done.status, 200, done.text);
       });
 
-      it('another account’s tmp_token is not found (CODE_EXPIRED) and spends none of its owner’s tries', async () => {
+      it('another account’s tmp_token is not found (UNKNOWN_TMP_TOKEN, as a never-issued one) and spends none of its owner’s tries', async () => {
         const owner = await withCode();
         const other = await createEndUser(kit);
-        for (let i = 0; i < 6; i++) expectEnvelopeError(await step2(other.bearer, { tmp_token: owner.tmpToken, code: owner.code }), 422, 'CODE_EXPIRED');
+        for (let i = 0; i < 6; i++) expectEnvelopeError(await step2(other.bearer, { tmp_token: owner.tmpToken, code: owner.code }), 422, 'UNKNOWN_TMP_TOKEN');
         assert.equal(await emailVerified(other.bearer), false);
         assert.equal((await step2(owner.user.bearer, { tmp_token: owner.tmpToken, code: owner.code })).status, 200);
       });

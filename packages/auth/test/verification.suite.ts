@@ -193,7 +193,7 @@ export function verificationSuite(mount: KitMount): void {
           const second = await post('/verify/phone/step1', user.bearer, { phone_number: phone });
           const secondCode = codeSentTo(phone);
           assert.notEqual(first.body.result.tmp_token, second.body.result.tmp_token);
-          expectEnvelopeError(await post('/verify/phone/step2', user.bearer, { tmp_token: first.body.result.tmp_token, code: firstCode }), 422, 'CODE_EXPIRED');
+          expectEnvelopeError(await post('/verify/phone/step2', user.bearer, { tmp_token: first.body.result.tmp_token, code: firstCode }), 422, 'UNKNOWN_TMP_TOKEN');
           const ok = await post('/verify/phone/step2', user.bearer, { tmp_token: second.body.result.tmp_token, code: secondCode });
           assert.equal(ok.status, 200);
           const again = await post('/verify/phone/step2', user.bearer, { tmp_token: second.body.result.tmp_token, code: secondCode });
@@ -208,7 +208,7 @@ export function verificationSuite(mount: KitMount): void {
           const code = codeSentTo(phone);
           for (const guess of [code, code === '123456' ? '654321' : '123456']) {
             const res = await post('/verify/phone/step2', other.bearer, { tmp_token: step1.body.result.tmp_token, code: guess });
-            expectEnvelopeError(res, 422, 'CODE_EXPIRED');
+            expectEnvelopeError(res, 422, 'UNKNOWN_TMP_TOKEN');
           }
           const otherInfo = await myInfo(other.bearer);
           assert.equal(otherInfo['phone_number_verified'], false);
@@ -221,10 +221,10 @@ export function verificationSuite(mount: KitMount): void {
           assert.equal((await myInfo(owner.bearer))['phone_number'], phone);
         });
 
-        it('an unknown tmp_token is 422 CODE_EXPIRED', async () => {
+        it('an unknown tmp_token is 422 UNKNOWN_TMP_TOKEN, not "expired"', async () => {
           const user = await createEndUser(kit);
           const res = await post('/verify/phone/step2', user.bearer, { tmp_token: 'no-such-token', code: '123456' });
-          expectEnvelopeError(res, 422, 'CODE_EXPIRED');
+          expectEnvelopeError(res, 422, 'UNKNOWN_TMP_TOKEN', 'No code of this account has this tmp_token: it was never issued to this account, a newer code replaced it, or it expired and was cleared; request a new code with step 1.');
         });
 
         it('a number that is not strict E.164 or not a valid mobile number is 400 INVALID_PHONE_NUMBER, and nothing is sent', async () => {
@@ -279,7 +279,7 @@ export function verificationSuite(mount: KitMount): void {
           const user = await createEndUser(kit);
           for (const path of ['/verify/phone/step1', '/verify/phone/step2']) {
             const res = await request(app.callback()).post(`/rest/v1${path}`).set('authorization', user.bearer).set('content-type', 'application/json').send('{"phone_number": "+336');
-            expectEnvelopeError(res, 400, 'INVALID_JSON', 'The request body is not valid JSON.');
+            expectEnvelopeError(res, 400, 'INVALID_JSON', 'The request body is not valid JSON (it ends too early at line 1, column 23, position 22).');
           }
         });
 

@@ -79,7 +79,7 @@ describe('core HTTP: wire formats, validation, bodies', () => {
       it('400 INVALID_JSON for malformed JSON', async () => {
         const res = await request(app.callback()).post(`${base}/echo`).set('content-type', 'application/json').send('{"name": "Ada",');
         assert.equal(res.status, 400);
-        expectError(format, res.body, 'INVALID_JSON', ['The request body is not valid JSON.']);
+        expectError(format, res.body, 'INVALID_JSON', ['The request body is not valid JSON (it ends too early at line 1, column 16, position 15).']);
       });
 
       it('400 INVALID_ENCODING for a body that is not UTF-8', async () => {
@@ -106,7 +106,7 @@ describe('core HTTP: wire formats, validation, bodies', () => {
         const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
         const res = await request(app.callback()).post(`${base}/echo`).set('content-type', 'application/json').send(`{"name":"a","x":${deep.slice(0, 90_000)}`);
         assert.equal(res.status, 400);
-        expectError(format, res.body, 'INVALID_JSON', ['The request body is not valid JSON.']);
+        expectError(format, res.body, 'INVALID_JSON', ['The request body is not valid JSON (it ends too early at line 1, column 90017, position 90016).']);
       });
 
       it('400 JSON_TOO_DEEP for valid JSON nested deeper than 64 levels (thousands overflowed the stack: a 500)', async () => {
@@ -127,7 +127,7 @@ describe('core HTTP: wire formats, validation, bodies', () => {
         assert.deepEqual(format === 'web3connect' ? defaults.body.result : defaults.body, { id: 7, pageNum: 1, order: 'asc' });
         const bad = await request(app.callback()).get(`${base}/things/abc?pageNum=0&order=up`);
         assert.equal(bad.status, 400);
-        expectError(format, bad.body, 'VALIDATION_FAILED', ['params.id: not a valid integer.', 'query.pageNum: must be at least 1.', 'query.order: not a valid value.']);
+        expectError(format, bad.body, 'VALIDATION_FAILED', ['params.id: not a valid integer.', 'query.pageNum: must be at least 1.', 'query.order: must be one of "asc", "desc".']);
       });
 
       it('422 for a processing failure, 404 for an unknown thing', async () => {

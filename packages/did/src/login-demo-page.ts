@@ -81,6 +81,9 @@ export interface LoginDemoView {
 
 const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The standalone server's development wallet answering this request, quoted for a POSIX shell. */
+export const walletCommand = (requestId: string) => `pnpm w3kit wallet login '${requestId.replace(/'/g, `'\\''`)}'`;
+
 export async function renderLoginDemoPage(view: LoginDemoView): Promise<{ html: string; headers: Record<string, string> }> {
   const qr = await QRCode.toDataURL(view.requestId, { errorCorrectionLevel: 'M', margin: 2, scale: 6 });
   const html = `<!doctype html>
@@ -100,6 +103,8 @@ export async function renderLoginDemoPage(view: LoginDemoView): Promise<{ html: 
 <img class="qr" id="qr-image" alt="Login request QR code" src="${qr}">
 <p class="site">Site named in this request: <b id="request-site">${escape(view.site)}</b><br><span class="unverified" id="site-unverified">Not verified: whoever asks for a login names any site URL here. Log in only if it is the site you are on.</span></p>
 <p class="request" id="request-id">${escape(view.requestId)}</p>
+<p>No wallet app? The kit's development wallet answers it from a terminal:</p>
+<p class="request" id="wallet-command">${escape(walletCommand(view.requestId))}</p>
 </div>
 <p class="status" id="status" role="status">Waiting for your wallet app…</p>
 <div id="user" hidden>

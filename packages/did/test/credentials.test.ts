@@ -390,7 +390,7 @@ for (const kind of testDatabases()) {
           if (message) assert.equal(res.body.message, message);
         }
         const invalid = await post('/v2/did/create-vc', { holder: 'Hong:not-a-did', userInfo: { name: ['x'] }, format: 'rsa' }, user.bearer);
-        assert.deepEqual(invalid.body.issues, ['holder: has an invalid format.', 'userInfo.name: not a valid value.', 'format: not a valid value.']);
+        assert.deepEqual(invalid.body.issues, ['holder: has an invalid format.', 'userInfo.name: not a valid value.', 'format: must be one of "jwt", "eddsa-rdfc-2022", "ecdsa-rdfc-2019", "Ed25519Signature2020".']);
         assert.equal((await post('/v2/did/create-vc', { holder, userInfo: {} }, 'Bearer forged')).body.code, 'INVALID_TOKEN');
         const rows = await kit.services.db.withTables<{ did_credentials: { requested_by: string } }>().selectFrom('did_credentials').selectAll().where('requested_by', '=', user.account.id).execute();
         assert.equal(rows.length, 0, 'a refused request writes nothing');

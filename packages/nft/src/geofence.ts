@@ -19,6 +19,9 @@ export function distanceMeters(a: GpsPoint, b: GpsPoint): number {
 export interface ValidArea {
   center: GpsPoint;
   radiusMeters: number;
+  /** The radius and unit as the NFT states them, for messages. */
+  radius: number;
+  unit: LengthUnit;
 }
 
 const AREA_FIELDS = ['valid_latitude', 'valid_longitude', 'valid_radius'] as const;
@@ -57,12 +60,20 @@ export function validAreaOf(dynamic: Record<string, unknown>): ValidArea | null 
   if (AREA_FIELDS.every((f) => dynamic[f] === undefined || dynamic[f] === null)) return null;
   // Fail closed: a restriction that cannot be read lets nothing verify (mint validation keeps
   // such values out, so this guards data written around it).
-  if (validAreaIssues(dynamic).length > 0) return { center: { latitude: 0, longitude: 0 }, radiusMeters: -1 };
+  if (validAreaIssues(dynamic).length > 0) return { center: { latitude: 0, longitude: 0 }, radiusMeters: -1, radius: -1, unit: 'm' };
   const unit = String(dynamic['unit_of_length'] ?? 'm').toLowerCase() as LengthUnit;
   return {
     center: { latitude: Number(dynamic['valid_latitude']), longitude: Number(dynamic['valid_longitude']) },
     radiusMeters: Number(dynamic['valid_radius']) * METERS_PER_UNIT[unit],
+    radius: Number(dynamic['valid_radius']),
+    unit,
   };
+}
+
+/** A distance in meters in the area's own unit, rounded for people (0.1 m, 1 m of km and mi). */
+export function inAreaUnit(area: ValidArea, meters: number): number {
+  const value = meters / METERS_PER_UNIT[area.unit];
+  return area.unit === 'm' ? Math.round(value * 10) / 10 : Math.round(value * 1000) / 1000;
 }
 
 export const isInside = (area: ValidArea, point: GpsPoint): boolean => distanceMeters(area.center, point) <= area.radiusMeters;

@@ -3,7 +3,7 @@ import { coreErrors, type AccountDirectory, type Clock, type Ledger, type Ledger
 import { getAddress } from 'ethers';
 import QRCode from 'qrcode';
 import { nftErrors } from './errors.js';
-import { isInside, validAreaIssues, validAreaOf } from './geofence.js';
+import { distanceMeters, inAreaUnit, isInside, validAreaIssues, validAreaOf } from './geofence.js';
 import { metadataUrlIssues } from './metadata-urls.js';
 import { canonicalJson, metadataHash, mintTypedData } from './minter-signature.js';
 import type { ResolvedNftOptions } from './nft-config.js';
@@ -261,8 +261,19 @@ export function createNftService(deps: NftServiceDeps): NftService {
       const area = validAreaOf(token.metadata.dynamic);
       if (area) {
         // A failed check does not use the code up: the scanner may step inside and scan again.
-        if (!isInside(area, record.holderPosition)) throw nftErrors.create('OUTSIDE_VALID_AREA', { message: 'The holder was outside the NFT’s valid area when the QR code was made.' });
-        if (!isInside(area, scannerGps)) throw nftErrors.create('OUTSIDE_VALID_AREA', { message: 'The scanner is outside the NFT’s valid area.' });
+        if (area.radiusMeters < 0) throw nftErrors.create('OUTSIDE_VALID_AREA', { message: 'The NFT’s valid area cannot be read, so no position is inside it.' });
+        const circle = `the circle of ${area.radius} ${area.unit} around ${area.center.latitude}, ${area.center.longitude}`;
+        // The holder's distance is not told: it would tell the scanner where the holder was.
+        if (!isInside(area, record.holderPosition)) {
+          throw nftErrors.create('OUTSIDE_VALID_AREA', { message: `The holder was outside the NFT’s valid area (${circle}) when the QR code was made.`, details: { valid_radius: area.radius, unit_of_length: area.unit } });
+        }
+        const distance = distanceMeters(area.center, scannerGps);
+        if (distance > area.radiusMeters) {
+          throw nftErrors.create('OUTSIDE_VALID_AREA', {
+            message: `The scanner is ${inAreaUnit(area, distance)} ${area.unit} from the centre of the NFT’s valid area, ${circle}; scan from inside it.`,
+            details: { valid_radius: area.radius, unit_of_length: area.unit, distance: inAreaUnit(area, distance) },
+          });
+        }
       }
       const verification = {
         id: random.uuid(),

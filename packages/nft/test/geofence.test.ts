@@ -26,8 +26,10 @@ function travel(from: Point, azimuth: number, meters: number): Point {
   return { latitude: lat2!, longitude: lon2! };
 }
 
-const HOLDER_OUTSIDE = 'The holder was outside the NFT’s valid area when the QR code was made.';
-const SCANNER_OUTSIDE = 'The scanner is outside the NFT’s valid area.';
+// the refusals name the area (radius, unit, centre) and, for the scanner, its own distance
+const HOLDER_OUTSIDE = /^The holder was outside the NFT’s valid area \(the circle of 100 m around -?\d+(\.\d+)?, -?\d+(\.\d+)?\) when the QR code was made\.$/;
+const SCANNER_OUTSIDE = /^The scanner is 10[01]\.\d m from the centre of the NFT’s valid area, the circle of 100 m around -?\d+(\.\d+)?, -?\d+(\.\d+)?; scan from inside it\.$/;
+const UNREADABLE_AREA = 'The NFT’s valid area cannot be read, so no position is inside it.';
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
@@ -81,7 +83,7 @@ for (const kind of testDatabases()) {
             const code = await codeAt(t.token_id, centre);
             const outside = await step2(code, travel(centre, azimuth, 101));
             expectError(outside, 422, 'OUTSIDE_VALID_AREA');
-            assert.equal(outside.body.error.message, SCANNER_OUTSIDE, `101 m ${name}`);
+            assert.match(outside.body.error.message, SCANNER_OUTSIDE, `101 m ${name}`);
             const inside = await step2(code, travel(centre, azimuth, 99));
             assert.deepEqual(inside.body, { status: 'ok', result: { token_id: t.token_id }, error: null }, `99 m ${name}`);
           }
@@ -93,7 +95,7 @@ for (const kind of testDatabases()) {
         const t = await mint(served.app, minter, holder, area(centre, 100));
         const far = await step2(await codeAt(t.token_id, travel(centre, 90, 101)), centre);
         expectError(far, 422, 'OUTSIDE_VALID_AREA');
-        assert.equal(far.body.error.message, HOLDER_OUTSIDE);
+        assert.match(far.body.error.message, HOLDER_OUTSIDE);
         assert.equal((await step2(await codeAt(t.token_id, travel(centre, 90, 60)), travel(centre, 270, 60))).status, 200);
       });
 
@@ -173,7 +175,7 @@ for (const kind of testDatabases()) {
           for (const at of [CENTRE, NULL_ISLAND]) {
             const res = await verifyAt(tokenId, at);
             expectError(res, 422, 'OUTSIDE_VALID_AREA');
-            assert.equal(res.body.error.message, HOLDER_OUTSIDE);
+            assert.equal(res.body.error.message, UNREADABLE_AREA);
           }
         });
       }

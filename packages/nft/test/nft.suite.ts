@@ -222,7 +222,7 @@ export function nftSuite(mount: KitMount): void {
           assert.equal((await agent().put(`/rest/v1/nft/${t.token_id}/visibility`).set('authorization', minter.bearer).send({ to: 'public' })).body.result, 'public');
           const bad = await agent().put(`/rest/v1/nft/${t.token_id}/visibility`).set('authorization', holder.bearer).send({ to: 'secret' });
           expectError(bad, 400, 'VALIDATION_FAILED');
-          assert.deepEqual(bad.body.error.issues, ['to: not a valid value.']);
+          assert.deepEqual(bad.body.error.issues, ['to: must be one of "public", "private".']);
         });
 
         it('ERC-721 metadata for public tokens, with attributes from the dynamic fields', async () => {
@@ -280,7 +280,7 @@ export function nftSuite(mount: KitMount): void {
             assert.deepEqual(orgList.map((t: { token_id: string }) => t.token_id), [...order].reverse().slice(2, 4));
             const bad = await request(app.callback()).get(`${base}?perPageItemNum=101&pageNum=0&order=up`).set('authorization', user.bearer);
             assert.equal(bad.status, 400);
-            assert.deepEqual(bad.body.error.issues, ['query.perPageItemNum: must be an integer from 1 to 100.', 'query.pageNum: must be an integer from 1 to 10000.', 'query.order: not a valid value.']);
+            assert.deepEqual(bad.body.error.issues, ['query.perPageItemNum: must be an integer from 1 to 100.', 'query.pageNum: must be an integer from 1 to 10000.', 'query.order: must be one of "asc", "desc".']);
             const notNumber = await request(app.callback()).get(`${base}?perPageItemNum=ten`).set('authorization', user.bearer);
             assert.deepEqual(notNumber.body.error.issues, ['query.perPageItemNum: must be an integer from 1 to 100.']);
           } finally {

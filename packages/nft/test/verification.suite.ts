@@ -102,12 +102,13 @@ export function qrVerificationSuite(mount: KitMount): void {
           const inside = (await step1(t.token_id, NEARBY)).body.result.code;
           const far = await step2(inside, TOKYO);
           expectError(far, 422, 'OUTSIDE_VALID_AREA');
-          assert.equal(far.body.error.message, 'The scanner is outside the NFT’s valid area.');
+          assert.match(far.body.error.message, /^The scanner is \d+\.\d+ km from the centre of the NFT’s valid area, the circle of 0\.1 km around [\d.]+, [\d.]+; scan from inside it\.$/);
+          assert.deepEqual([far.body.error.valid_radius, far.body.error.unit_of_length, typeof far.body.error.distance], [0.1, 'km', 'number']);
           assert.equal((await step2(inside, NEARBY)).status, 200, 'the same code still works from inside');
           const holderOutside = (await step1(t.token_id, TOKYO)).body.result.code;
           const res = await step2(holderOutside, OKINAWA);
           expectError(res, 422, 'OUTSIDE_VALID_AREA');
-          assert.equal(res.body.error.message, 'The holder was outside the NFT’s valid area when the QR code was made.');
+          assert.match(res.body.error.message, /^The holder was outside the NFT’s valid area \(the circle of 0\.1 km around [\d.]+, [\d.]+\) when the QR code was made\.$/);
           // 30 m in metres (the default unit) excludes a point 36 m away; 1 mile includes it
           const metres = await mint(app, minter, holder, { metadata: { static: staticMetadata(), dynamic: { ...area, valid_radius: 30, unit_of_length: undefined } } });
           expectError(await step2((await step1(metres.token_id)).body.result.code, NEARBY), 422, 'OUTSIDE_VALID_AREA');

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { jsonErrorPosition } from './json-error-position.js';
 import { coreErrors } from '../errors.js';
 import { hasBody, readBodyText } from './body-text.js';
 
@@ -44,7 +45,9 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
   try {
     body = JSON.parse(text);
   } catch {
-    throw coreErrors.create('INVALID_JSON');
+    const where = jsonErrorPosition(text);
+    const what = where.position >= text.length ? 'it ends too early' : `an unexpected ${JSON.stringify(text[where.position])}`;
+    throw coreErrors.create('INVALID_JSON', { message: `The request body is not valid JSON (${what} at line ${where.line}, column ${where.column}, position ${where.position}).`, details: where });
   }
   return checkDepth(body);
 }

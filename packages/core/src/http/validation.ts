@@ -207,8 +207,14 @@ function describe(error: ValueError): string {
       return 'is not allowed.';
     case ValueErrorType.Literal:
       return `must be ${JSON.stringify(schema['const'])}.`;
-    case ValueErrorType.Union:
+    case ValueErrorType.Union: {
+      // a union of literals is an enum: name every allowed value, so the client can pick one
+      const values = Array.isArray(schema['anyOf']) ? (schema['anyOf'] as Record<string, unknown>[]).map((option) => option['const']) : [];
+      if (values.length > 0 && values.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
+        return `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}.`;
+      }
       return 'not a valid value.';
+    }
     default:
       return `${error.message.replace(/\.$/, '')}.`;
   }
