@@ -12,13 +12,14 @@ import { createScryptHasher } from './crypto/secret-hasher.js';
 import { coreMigrations } from './database/core-migrations.js';
 import { createDatabase, type DatabaseHandle } from './database/create-database.js';
 import { migrateToLatest, pendingMigrations, type MigrationOwner } from './database/migrations.js';
-import { buildOpenApi, DOCS_PAGE_CSP, renderDocsPage, type MountedGroup } from './http/openapi.js';
+import { DOCS_ASSET_NAMES, DOCS_PAGE_CSP, docsAsset, renderDocsUiPage } from './http/docs-ui.js';
+import { buildOpenApi, type MountedGroup } from './http/openapi.js';
 import { createProxyMatcher } from './http/client-ip.js';
 import { routeChain, type EdgeOptions } from './http/route-middleware.js';
 import { RouteTable } from './http/route-table.js';
 import { createLogger } from './logging/logger.js';
 import { createOneTimeCodes } from './one-time-codes/one-time-codes.js';
-import { defineRoute, type KitPlugin, type RouteGroup } from './plugin.js';
+import { defineRoute, type AnyRouteSpec, type KitPlugin, type RouteGroup } from './plugin.js';
 import { cryptoRandom } from './random.js';
 import { createRateLimiter, validateRateLimitRule, type RateLimitRule } from './rate-limit/rate-limiter.js';
 import { createLogEmailSender, createLogSmsSender } from './senders/senders.js';
@@ -117,7 +118,7 @@ function collectRateLimits(plugins: readonly KitPlugin[], overrides: KitConfig['
 }
 
 function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, serveDocs: boolean): RouteGroup {
-  const routes = [
+  const routes: AnyRouteSpec[] = [
     defineRoute({
       method: 'GET',
       path: '/healthz',
@@ -149,7 +150,20 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
         handler({ ctx }) {
           ctx.type = 'text/html; charset=utf-8';
           ctx.set('content-security-policy', DOCS_PAGE_CSP);
-          ctx.body = renderDocsPage(openapi(), docsPath);
+          ctx.body = renderDocsUiPage('w3kit', docsPath, `${docsPath.replace(/\/openapi\.json$/, '')}/docs/assets`);
+        },
+      }),
+      defineRoute({
+        method: 'GET',
+        path: '/docs/assets/:file',
+        summary: 'The API reference page’s script and stylesheet (Swagger UI, served by the kit: no CDN).',
+        params: Type.Object({ file: Type.Union(DOCS_ASSET_NAMES.map((name) => Type.Literal(name))) }),
+        raw: true,
+        handler({ ctx, params }) {
+          const asset = docsAsset(params.file)!;
+          ctx.type = asset.type;
+          ctx.set('etag', asset.etag);
+          ctx.body = asset.body;
         },
       }),
     );
