@@ -109,7 +109,7 @@ describe('standalone production settings: refusals and opt-outs (built server, N
     }
   });
 
-  it('W3KIT_ALLOW_HTTP_PUBLIC_URL=1 admits an http: PUBLIC_URL and says so in the log; no HSTS then; DOCS=false turns /docs and /openapi.json off', async () => {
+  it('W3KIT_ALLOW_HTTP_PUBLIC_URL=1 admits an http: PUBLIC_URL and says so in the log; no HSTS then; DOCS=false turns /docs, its assets and /openapi.json off', async () => {
     // The opt-out is for the kit's own URLs: an OpenID Connect issuer must be https whatever the
     // proxy (so the provider is left out with OIDC=false), and the SIWE dapp origins, which default
     // to PUBLIC_URL's, must be https in production (the dapp's own origin is named).
@@ -122,6 +122,7 @@ describe('standalone production settings: refusals and opt-outs (built server, N
       assert.equal(health.headers.get('strict-transport-security'), null);
       assert.equal((await fetch(`${server.url}/docs`)).status, 404);
       assert.equal((await fetch(`${server.url}/openapi.json`)).status, 404);
+      assert.equal((await fetch(`${server.url}/docs/assets/swagger-ui-bundle.js`)).status, 404, 'the reference’s assets go with it');
     } finally {
       assert.equal(await server.stop(), 0);
     }

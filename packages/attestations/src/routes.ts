@@ -1,5 +1,6 @@
 import { clientIpOf, defineRoute, Type, type RouteGroup } from '@w3kit/core';
 import type { Context } from 'koa';
+import { originExamples } from './examples.js';
 import { flowProblemPage, openerMessagePage, type RenderedPage } from './redirect-pages.js';
 
 // Properties are declared in alphabetical order, so a request with several bad fields is
@@ -172,6 +173,6 @@ const redirectRoutes = [
 
 /** The seed's endpoints under `/api/attestations`, and the providers' redirect pages under `/redirects`. */
 export const attestationRoutes: readonly RouteGroup[] = [
-  { api: 'origin', basePath: '/api/attestations', format: 'origin', routes: originRoutes },
+  { api: 'origin', basePath: '/api/attestations', format: 'origin', routes: originRoutes, examples: originExamples },
   { api: 'redirects', basePath: '/redirects', format: 'origin', routes: redirectRoutes },
 ];

@@ -1,4 +1,5 @@
 import { clientIpOf, defineRoute, LoginResultSchema, Type, type RouteGroup } from '@w3kit/core';
+import { authFinenexExamples, authWeb3connectExamples } from './examples.js';
 
 const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: 'ID wallet address' });
 const Jwk = Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('secp256k1'), x: Type.String(), y: Type.String() });
@@ -140,8 +141,8 @@ export const jwksRoutes = [
 
 export function authRouteGroups(extra: { web3connect?: RouteGroup['routes']; finenex?: RouteGroup['routes']; root?: RouteGroup['routes'] } = {}): RouteGroup[] {
   return [
-    { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [...web3connectAccountRoutes, ...(extra.web3connect ?? [])] },
-    { api: 'finenex', basePath: '/v2', format: 'finenex', routes: [...finenexAuthRoutes, ...(extra.finenex ?? [])] },
+    { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [...web3connectAccountRoutes, ...(extra.web3connect ?? [])], examples: authWeb3connectExamples },
+    { api: 'finenex', basePath: '/v2', format: 'finenex', routes: [...finenexAuthRoutes, ...(extra.finenex ?? [])], examples: authFinenexExamples },
     { api: 'auth-root', basePath: '', format: 'finenex', routes: [...jwksRoutes, ...(extra.root ?? [])] },
   ];
 }

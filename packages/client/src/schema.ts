@@ -1827,6 +1827,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
                 "application/json": {
                     /** @description An internet email address (a dotted domain with a real top-level domain). */
                     email: string;
@@ -1872,6 +1877,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "code": "123456",
+                 *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
+                 *     }
+                 */
                 "application/json": {
                     /** @description The 6-digit code that was sent. */
                     code: string;
@@ -1968,6 +1980,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "AQD8x1v3-facebook-oauth-code",
+                 *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
+                 *     }
+                 */
                 "application/json": {
                     code: string;
                     /** @description Address of the ERC725 identity (any letter case). */
@@ -2021,6 +2039,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "country_calling_code": "1",
+                 *       "phone": "4155552671",
+                 *       "method": "sms",
+                 *       "locale": "en"
+                 *     }
+                 */
                 "application/json": {
                     /** @description Calling code of a national phone number (1, "44", "+33"). */
                     country_calling_code?: string | number;
@@ -2070,6 +2096,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "country_calling_code": "1",
+                 *       "phone": "4155552671",
+                 *       "code": "123456",
+                 *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
+                 *     }
+                 */
                 "application/json": {
                     /** @description The 6-digit code that was sent. */
                     code: string;
@@ -2208,6 +2242,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "oauth-token": "NPcudxy0yU5T3tBzho7iCotZ3cnetKwcTIRlX0iwRl0",
+                 *       "oauth-verifier": "uw7NjWHT6OJ1MpJOXsHfNxoAhPKpgI8BlYDhxEjIBY",
+                 *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
+                 *     }
+                 */
                 "application/json": {
                     /** @description Address of the ERC725 identity (any letter case). */
                     identity: string;
@@ -2262,6 +2303,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "credential": {
+                 *         "@context": [
+                 *           "https://www.w3.org/ns/credentials/v2"
+                 *         ],
+                 *         "type": [
+                 *           "VerifiableCredential"
+                 *         ],
+                 *         "credentialSubject": {
+                 *           "id": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+                 *           "name": "Hong"
+                 *         }
+                 *       },
+                 *       "options": {
+                 *         "format": "eddsa-rdfc-2022"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     credential: {
                         "@context": string | (string | Record<string, never>)[];
@@ -2313,6 +2373,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "credentialId": "urn:uuid:0b6f8a52-3c1e-4d7a-9f2b-6e5d4c3b2a19",
+                 *       "credentialStatus": {
+                 *         "type": "BitstringStatusListEntry",
+                 *         "statusPurpose": "revocation"
+                 *       },
+                 *       "status": true
+                 *     }
+                 */
                 "application/json": {
                     credentialId: string;
                     credentialStatus: {
@@ -2363,6 +2433,32 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "verifiableCredential": {
+                 *         "credentialSubject": {
+                 *           "name": "Hong",
+                 *           "sub": "test",
+                 *           "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *         },
+                 *         "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *         "proof": {
+                 *           "type": "JwtProof2020",
+                 *           "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *         },
+                 *         "type": [
+                 *           "VerifiableCredential",
+                 *           "Profile"
+                 *         ],
+                 *         "@context": [
+                 *           "https://www.w3.org/2018/credentials/v1"
+                 *         ],
+                 *         "issuer": {
+                 *           "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     options?: Record<string, never>;
                     verifiableCredential: {
@@ -3299,6 +3395,51 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "verifiablePresentation": {
+                 *         "@context": [
+                 *           "https://www.w3.org/2018/credentials/v1"
+                 *         ],
+                 *         "type": [
+                 *           "VerifiablePresentation"
+                 *         ],
+                 *         "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *         "verifiableCredential": [
+                 *           {
+                 *             "credentialSubject": {
+                 *               "name": "Hong",
+                 *               "sub": "test",
+                 *               "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *             },
+                 *             "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *             "proof": {
+                 *               "type": "JwtProof2020",
+                 *               "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *             },
+                 *             "type": [
+                 *               "VerifiableCredential",
+                 *               "Profile"
+                 *             ],
+                 *             "@context": [
+                 *               "https://www.w3.org/2018/credentials/v1"
+                 *             ],
+                 *             "issuer": {
+                 *               "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *             }
+                 *           }
+                 *         ],
+                 *         "proof": {
+                 *           "type": "JwtProof2020",
+                 *           "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2cCI6e319.c2lnbmF0dXJl"
+                 *         }
+                 *       },
+                 *       "options": {
+                 *         "challenge": "c-7b1e4c2a",
+                 *         "domain": "shop.example"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     options?: {
                         challenge?: string;
@@ -3516,6 +3657,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0x52908400098527886E0F7030069857D2E4169EE7 */
                 address: string;
             };
             cookie?: never;
@@ -3576,6 +3718,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
                 "application/json": {
                     /** Format: email */
                     email: string;
@@ -3925,6 +4072,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "api_key_secret": "w3k_sk_2f8c1e9a7b6d4c3e5f0a1b2c3d4e5f6a"
+                 *     }
+                 */
                 "application/json": {
                     api_key_secret: string;
                 };
@@ -4019,6 +4171,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "api_key_secret": "w3k_sk_2f8c1e9a7b6d4c3e5f0a1b2c3d4e5f6a",
+                 *       "redirect_url": "https://shop.example/web3connect/done?userId=42"
+                 *     }
+                 */
                 "application/json": {
                     api_key_secret: string;
                     redirect_url: string;
@@ -4199,12 +4357,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0x5f6e3c1d2a0b4e8f9c7d6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d */
                 token_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gps": {
+                 *         "latitude": "26.583193",
+                 *         "longitude": "128.053881"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     gps: {
                         latitude: string | number;
@@ -4301,12 +4468,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0x5f6e3c1d2a0b4e8f9c7d6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d */
                 token_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "to": "public"
+                 *     }
+                 */
                 "application/json": {
                     to: "public" | "private";
                 };
@@ -4401,12 +4574,37 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0x52908400098527886E0F7030069857D2E4169EE7 */
                 holder_id_wallet_address: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "metadata": {
+                 *         "static": {
+                 *           "issuer": "Acme University",
+                 *           "contents_provider": "Acme",
+                 *           "name": "Bachelor of Science",
+                 *           "description": "Awarded for completing the programme.",
+                 *           "image": "https://acme.example/diploma.png",
+                 *           "link": "https://acme.example/diploma",
+                 *           "serial_number": 123,
+                 *           "total_issued": 321,
+                 *           "animation_url": "https://acme.example/diploma.mp4",
+                 *           "expired_at": "2030-12-31T12:34:56.000Z"
+                 *         },
+                 *         "dynamic": {
+                 *           "external_url": "https://acme.example/alumni",
+                 *           "category": "diploma",
+                 *           "program_name": "Computer Science"
+                 *         }
+                 *       },
+                 *       "visibility": "public"
+                 *     }
+                 */
                 "application/json": {
                     metadata: {
                         dynamic?: {
@@ -4587,6 +4785,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "category": "diploma"
+                 *     }
+                 */
                 "application/json": {
                     brand?: string;
                     category?: string;
@@ -4659,6 +4862,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "issuer": "Acme University"
+                 *     }
+                 */
                 "application/json": {
                     brand?: string;
                     category?: string;
@@ -4721,6 +4929,7 @@ export interface operations {
     "web3connect.get_nft_verification_qr_code_result": {
         parameters: {
             query: {
+                /** @example Q7X2M9K4 */
                 c: string;
             };
             header?: never;
@@ -4766,6 +4975,7 @@ export interface operations {
     "web3connect.post_nft_verification_qr_code_step2": {
         parameters: {
             query: {
+                /** @example Q7X2M9K4 */
                 c: string;
             };
             header?: never;
@@ -4774,6 +4984,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gps": {
+                 *         "latitude": "26.583193",
+                 *         "longitude": "128.053881"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     gps: {
                         latitude: string | number;
@@ -4965,6 +5183,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "tmp_token": "c2b7f0e4-8d1a-4f6e-9b3c-5a7d2e1f0c9b",
+                 *       "code": "123456"
+                 *     }
+                 */
                 "application/json": {
                     /** @description 6 digits */
                     code: string;
@@ -5017,6 +5241,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "phone_number": "+14155550100"
+                 *     }
+                 */
                 "application/json": {
                     /** @description E.164, e.g. +14155550100 */
                     phone_number: string;
@@ -5072,6 +5301,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "tmp_token": "c2b7f0e4-8d1a-4f6e-9b3c-5a7d2e1f0c9b",
+                 *       "code": "123456"
+                 *     }
+                 */
                 "application/json": {
                     /** @description 6 digits */
                     code: string;
@@ -5124,6 +5359,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "userType": "user",
+                 *       "id": "ada@example.com",
+                 *       "password": "correct horse battery"
+                 *     }
+                 */
                 "application/json": {
                     id?: string;
                     password?: string;
@@ -5178,6 +5420,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "requestId": "https://shop.example/login?",
+                 *       "waitTime": 120
+                 *     }
+                 */
                 "application/json": {
                     /** @description the site URL + "?" */
                     requestId: string;
@@ -5229,6 +5477,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "requestId": "https://shop.example/login?requestId=7b1e4c2a9f3d",
+                 *       "resultToken": "rt_5c9e2b7a1d4f8e3c6b0a9d2e7f1c4b8a"
+                 *     }
+                 */
                 "application/json": {
                     requestId: string;
                     /** @description the resultToken auth-user-by-app returned */
@@ -5284,6 +5538,48 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "requestId": "https://shop.example/login?requestId=7b1e4c2a9f3d",
+                 *       "vp": {
+                 *         "@context": [
+                 *           "https://www.w3.org/2018/credentials/v1"
+                 *         ],
+                 *         "type": [
+                 *           "VerifiablePresentation"
+                 *         ],
+                 *         "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *         "verifiableCredential": [
+                 *           {
+                 *             "credentialSubject": {
+                 *               "name": "Hong",
+                 *               "sub": "test",
+                 *               "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *             },
+                 *             "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *             "proof": {
+                 *               "type": "JwtProof2020",
+                 *               "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *             },
+                 *             "type": [
+                 *               "VerifiableCredential",
+                 *               "Profile"
+                 *             ],
+                 *             "@context": [
+                 *               "https://www.w3.org/2018/credentials/v1"
+                 *             ],
+                 *             "issuer": {
+                 *               "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *             }
+                 *           }
+                 *         ],
+                 *         "proof": {
+                 *           "type": "JwtProof2020",
+                 *           "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2cCI6e319.c2lnbmF0dXJl"
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     requestId?: string;
                     /** @description the verifiable presentation */
@@ -5343,6 +5639,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "requestId": "https://shop.example/login?requestId=7b1e4c2a9f3d",
+                 *       "resultToken": "rt_5c9e2b7a1d4f8e3c6b0a9d2e7f1c4b8a"
+                 *     }
+                 */
                 "application/json": {
                     requestId: string;
                     /** @description the resultToken auth-user-by-app returned */
@@ -5475,6 +5777,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "message": "localhost:3000 wants you to sign in with your Ethereum account:\n0x52908400098527886E0F7030069857D2E4169EE7\n\nSign in to w3kit.\n\nURI: http://localhost:3000\nVersion: 1\nChain ID: 1\nNonce: 8f3kZp1qLw7Xc2Vb\nIssued At: 2026-01-01T00:00:00.000Z",
+                 *       "signature": "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a1b"
+                 *     }
+                 */
                 "application/json": {
                     /** @description The EIP-4361 message, exactly as the wallet signed it. */
                     message: string;
@@ -5571,6 +5879,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "message": "localhost:3000 wants you to sign in with your Ethereum account:\n0x52908400098527886E0F7030069857D2E4169EE7\n\nSign in to w3kit.\n\nURI: http://localhost:3000\nVersion: 1\nChain ID: 1\nNonce: 8f3kZp1qLw7Xc2Vb\nIssued At: 2026-01-01T00:00:00.000Z",
+                 *       "signature": "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a1b"
+                 *     }
+                 */
                 "application/json": {
                     /** @description The EIP-4361 message, exactly as the wallet signed it. */
                     message: string;
@@ -5669,6 +5983,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "alias": "4700634FB09E0019",
+                 *       "address": "0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *       "secretKey": "a728102d411b1871f7ae91505b4e1558"
+                 *     }
+                 */
                 "application/json": {
                     /** @description a 0x address */
                     address: string;
@@ -5722,6 +6043,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *       "userInfo": {
+                 *         "name": "Hong"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     dataModel?: "1.1" | "2.0";
                     /** @description jwt (JwtProof2020, ES256K, did:ethr; default) or a Data Integrity suite (did:key) */
@@ -5777,6 +6106,36 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *       "verifier": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4",
+                 *       "credentials": [
+                 *         {
+                 *           "credentialSubject": {
+                 *             "name": "Hong",
+                 *             "sub": "test",
+                 *             "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *           },
+                 *           "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *           "proof": {
+                 *             "type": "JwtProof2020",
+                 *             "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *           },
+                 *           "type": [
+                 *             "VerifiableCredential",
+                 *             "Profile"
+                 *           ],
+                 *           "@context": [
+                 *             "https://www.w3.org/2018/credentials/v1"
+                 *           ],
+                 *           "issuer": {
+                 *             "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     challenge?: string;
                     credentials: (Record<string, never> | string)[];
@@ -5916,6 +6275,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "credentialId": "urn:uuid:0b6f8a52-3c1e-4d7a-9f2b-6e5d4c3b2a19"
+                 *     }
+                 */
                 "application/json": {
                     credential?: Record<string, never> | string;
                     credentialId?: string;
@@ -5957,6 +6321,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f2b8c1e-6d4a-4e9b-8a7c-1d2e3f4a5b6c */
                 id: string;
             };
             cookie?: never;
@@ -6045,6 +6410,30 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "credentialSubject": {
+                 *         "name": "Hong",
+                 *         "sub": "test",
+                 *         "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *       },
+                 *       "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *       "proof": {
+                 *         "type": "JwtProof2020",
+                 *         "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *       },
+                 *       "type": [
+                 *         "VerifiableCredential",
+                 *         "Profile"
+                 *       ],
+                 *       "@context": [
+                 *         "https://www.w3.org/2018/credentials/v1"
+                 *       ],
+                 *       "issuer": {
+                 *         "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     proof: {
                         type: string;
@@ -6093,6 +6482,45 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "@context": [
+                 *         "https://www.w3.org/2018/credentials/v1"
+                 *       ],
+                 *       "type": [
+                 *         "VerifiablePresentation"
+                 *       ],
+                 *       "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *       "verifiableCredential": [
+                 *         {
+                 *           "credentialSubject": {
+                 *             "name": "Hong",
+                 *             "sub": "test",
+                 *             "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *           },
+                 *           "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *           "proof": {
+                 *             "type": "JwtProof2020",
+                 *             "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *           },
+                 *           "type": [
+                 *             "VerifiableCredential",
+                 *             "Profile"
+                 *           ],
+                 *           "@context": [
+                 *             "https://www.w3.org/2018/credentials/v1"
+                 *           ],
+                 *           "issuer": {
+                 *             "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *           }
+                 *         }
+                 *       ],
+                 *       "proof": {
+                 *         "type": "JwtProof2020",
+                 *         "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2cCI6e319.c2lnbmF0dXJl"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     proof: {
                         type: string;

@@ -13,6 +13,7 @@ import { coreMigrations } from './database/core-migrations.js';
 import { createDatabase, type DatabaseHandle } from './database/create-database.js';
 import { migrateToLatest, pendingMigrations, type MigrationOwner } from './database/migrations.js';
 import { DOCS_ASSET_NAMES, DOCS_PAGE_CSP, docsAsset, renderDocsUiPage } from './http/docs-ui.js';
+import { withRequestExamples } from './http/openapi-examples.js';
 import { buildOpenApi, type MountedGroup } from './http/openapi.js';
 import { createProxyMatcher } from './http/client-ip.js';
 import { routeChain, type EdgeOptions } from './http/route-middleware.js';
@@ -258,7 +259,7 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
     const mounted: MountedGroup[] = [];
     let openapiDoc: Record<string, unknown> | undefined;
     const openapi = () =>
-      (openapiDoc ??= buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl }));
+      (openapiDoc ??= withRequestExamples(buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl }), mounted));
     const groups: { plugin: string; group: RouteGroup }[] = [
       { plugin: 'core', group: kitRoutes(openapi, `${config.mountPath}/openapi.json`, config.serveDocs) },
       ...plugins.flatMap((plugin) => (plugin.routes ?? []).map((group) => ({ plugin: plugin.name, group }))),

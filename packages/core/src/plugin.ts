@@ -63,6 +63,18 @@ export interface RouteGroup {
   basePath: string;
   format: WireFormatName;
   routes: readonly AnyRouteSpec[];
+  /**
+   * Request examples for the API reference (`/docs`, OpenAPI `example`), by `"METHOD /path"`
+   * of a route of this group. Each is a valid request: a test checks it against the route's schemas.
+   */
+  examples?: Readonly<Record<string, RouteExample>>;
+}
+
+/** One route's request example: its body, and values for its path and query parameters. */
+export interface RouteExample {
+  body?: unknown;
+  params?: Readonly<Record<string, string>>;
+  query?: Readonly<Record<string, string | number>>;
 }
 
 // A route of any schema types, as stored in a group.

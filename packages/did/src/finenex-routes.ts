@@ -2,6 +2,7 @@ import { clientIpOf, defineRoute, LoginResultSchema, Type, type AnyRouteSpec, ty
 import { siteOfRequestId } from './app-login-service.js';
 import { MAX_PROOFS } from './data-integrity.js';
 import { CREDENTIAL_FORMATS, type ResolvedDidOptions } from './did-config.js';
+import { didFinenexExamples } from './examples.js';
 import { LOGIN_DEMO_SCRIPT, renderLoginDemoPage } from './login-demo-page.js';
 import { checkVerificationBounds } from './verification-guard.js';
 import type { CredentialVerification, PresentationVerification } from './verification.js';
@@ -304,5 +305,5 @@ function loginDemoRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
 
 /** The seed's DID and VP-login endpoints, under `/v2` in the Finenex plain-JSON format. */
 export function finenexRouteGroup(options: ResolvedDidOptions): RouteGroup {
-  return { api: 'finenex', basePath: '/v2', format: 'finenex', routes: [...didRoutes(), ...appLoginRoutes(options), ...loginDemoRoutes(options)] };
+  return { api: 'finenex', basePath: '/v2', format: 'finenex', routes: [...didRoutes(), ...appLoginRoutes(options), ...loginDemoRoutes(options)], examples: didFinenexExamples };
 }

@@ -1,6 +1,7 @@
 import { clientIpOf, coreErrors, defineRoute, Type, type RouteGroup } from '@w3kit/core';
 import { MAX_PROOFS } from './data-integrity.js';
 import { didErrors } from './errors.js';
+import { vcApiExamples } from './examples.js';
 import { CREDENTIAL_FORMATS } from './did-config.js';
 import type { CredentialVerification, Problem, ProblemCode, PresentationVerification } from './verification.js';
 
@@ -141,5 +142,5 @@ const statusRoute = defineRoute({
  * `config.basePaths['vc-api']`. Errors use the Finenex plain-JSON error body (see docs/did.md).
  */
 export function vcApiRouteGroup(): RouteGroup {
-  return { api: 'vc-api', basePath: '', format: 'finenex', routes: [issueRoute, verifyCredentialRoute, verifyPresentationRoute, statusRoute] };
+  return { api: 'vc-api', basePath: '', format: 'finenex', routes: [issueRoute, verifyCredentialRoute, verifyPresentationRoute, statusRoute], examples: vcApiExamples };
 }

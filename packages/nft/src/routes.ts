@@ -1,4 +1,5 @@
 import { coreErrors, defineRoute, Type, type FieldIssue, type RouteGroup } from '@w3kit/core';
+import { nftExamples } from './examples.js';
 import type { ResolvedNftOptions } from './nft-config.js';
 import { AddressParams, CodeQuery, GpsBody, HolderParams, MintBody, pageQuery, SearchBody, TokenIdParams, Visibility, type PageQuery } from './schemas.js';
 import type { PageRequest, SearchFilter } from './nft-store.js';
@@ -198,6 +199,6 @@ export const metadataRoutes = [
 
 export function nftRouteGroups(options: ResolvedNftOptions): RouteGroup[] {
   return [
-    { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [...listingRoutes(options), ...nftRoutes, ...metadataRoutes] },
+    { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [...listingRoutes(options), ...nftRoutes, ...metadataRoutes], examples: nftExamples },
   ];
 }

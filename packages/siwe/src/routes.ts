@@ -1,4 +1,5 @@
 import { clientIpOf, defineRoute, LoginResultSchema, Type, type RouteGroup } from '@w3kit/core';
+import { siweExamples } from './examples.js';
 
 const SignedMessageBody = Type.Object({
   message: Type.String({ minLength: 1, maxLength: 4096, description: 'The EIP-4361 message, exactly as the wallet signed it.' }),
@@ -74,4 +75,4 @@ export const siweRoutes = [
   }),
 ];
 
-export const siweRouteGroup = (): RouteGroup => ({ api: 'finenex', basePath: '/v2', format: 'finenex', routes: siweRoutes });
+export const siweRouteGroup = (): RouteGroup => ({ api: 'finenex', basePath: '/v2', format: 'finenex', routes: siweRoutes, examples: siweExamples });
