@@ -40,6 +40,8 @@ try {
     ['screenshot-login-demo.png', `${base}/v2/login-demo`],
   ]) {
     await page.goto(url);
+    // the reference renders in the page (Swagger UI): wait for its operations
+    if (file === 'screenshot-docs.png') await page.locator('.opblock-tag').first().waitFor();
     await page.screenshot({ path: join(ROOT, 'docs', file) });
     console.log(`docs/${file}  ${url.replace(/\?.*/, '?…')}`);
   }
