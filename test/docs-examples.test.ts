@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { compileValidator, type KitPlugin } from '@w3kit/core';
+import { compileValidator, createLogger, type KitPlugin } from '@w3kit/core';
 import { createTestDatabase, type TestDatabase } from '@w3kit/core/testing';
+import { createExampleKit } from '@w3kit/example-mount-into-koa-app';
 import { loadServerConfig, standalonePlugins } from '@w3kit/standalone-server';
+import Koa from 'koa';
+import request from 'supertest';
 import { startFullKit, type FullKit } from './full-kit.js';
 
 type Json = Record<string, unknown>;
@@ -81,5 +84,29 @@ describe('docs-client: request examples in the OpenAPI document', function () {
         password: 'correct horse battery',
       });
     });
+  });
+
+  it('a kit mounted at /identity: the reference page loads the document and its assets under the mount path', async () => {
+    const db = await createTestDatabase('sqlite');
+    const kit = await createExampleKit({
+      database: db.url,
+      logger: createLogger({ level: 'silent' }),
+      config: { masterKey: randomBytes(32).toString('hex'), mode: 'test', housekeepingIntervalSeconds: 0, publicUrl: 'https://notes.example.com' },
+    });
+    try {
+      const app = new Koa();
+      app.use(kit.middleware());
+      const http = request(app.callback());
+      const page = await http.get('/identity/docs');
+      assert.equal(page.status, 200);
+      assert.match(page.text, /data-openapi="\/identity\/openapi\.json"/);
+      const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      assert.deepEqual(assets, ['/identity/docs/assets/swagger-ui.css', '/identity/docs/assets/swagger-ui-bundle.js', '/identity/docs/assets/docs-init.js']);
+      for (const asset of assets) assert.equal((await http.get(asset)).status, 200, asset);
+      assert.equal((await http.get('/identity/openapi.json')).body.openapi, '3.1.0');
+    } finally {
+      await kit.close();
+      await db.drop();
+    }
   });
 });
