@@ -56,7 +56,9 @@ export interface RunningServer {
 }
 
 export async function startServer(spec: ServerSpec): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'servers', spec.script)], {
+  // BENCH_CPU_PROF_DIR=<dir>: every server writes a V8 CPU profile there when it stops (to say where the time goes)
+  const profile = process.env['BENCH_CPU_PROF_DIR'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_CPU_PROF_DIR']] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(BENCH_DIR, 'servers', spec.script)], {
     env: { ...process.env, PORT: '0', ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
