@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Signer } from '@digitalbazaar/data-integrity';
 import type * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from './document-loader.js';
+import { withCachedEd25519Keys } from './ed25519-key-cache.js';
 import { classifyError, problem, type PresentationProofCheck, type Problem, type ProblemCode, type ProofFormat } from './verification.js';
 
 export type DataIntegrityFormat = Exclude<ProofFormat, 'jwt'>;
@@ -55,6 +56,8 @@ type Libraries = {
   DataIntegrityProof: typeof import('@digitalbazaar/data-integrity').DataIntegrityProof;
   Ed25519Signature2020: typeof import('@digitalbazaar/ed25519-signature-2020').Ed25519Signature2020;
   eddsaRdfc2022: typeof import('@digitalbazaar/eddsa-rdfc-2022-cryptosuite').cryptosuite;
+  /** The same suite verifying with node:crypto on cached keys (ed25519-key-cache.ts). */
+  eddsaRdfc2022Verifying: typeof import('@digitalbazaar/eddsa-rdfc-2022-cryptosuite').cryptosuite;
   ecdsaRdfc2019: typeof import('@digitalbazaar/ecdsa-rdfc-2019-cryptosuite').cryptosuite;
 };
 let libraries: Promise<Libraries> | undefined;
@@ -65,11 +68,13 @@ function dataIntegrityLibraries(): Promise<Libraries> {
     import('@digitalbazaar/ed25519-signature-2020'),
     import('@digitalbazaar/eddsa-rdfc-2022-cryptosuite'),
     import('@digitalbazaar/ecdsa-rdfc-2019-cryptosuite'),
-  ]).then(([vcModule, dataIntegrity, ed25519, eddsa, ecdsa]) => ({
+    import('@digitalbazaar/ed25519-multikey'),
+  ]).then(([vcModule, dataIntegrity, ed25519, eddsa, ecdsa, multikey]) => ({
     vc: vcModule,
     DataIntegrityProof: dataIntegrity.DataIntegrityProof,
     Ed25519Signature2020: ed25519.Ed25519Signature2020,
     eddsaRdfc2022: eddsa.cryptosuite,
+    eddsaRdfc2022Verifying: withCachedEd25519Keys(eddsa.cryptosuite as Parameters<typeof withCachedEd25519Keys>[0], multikey.from),
     ecdsaRdfc2019: ecdsa.cryptosuite,
   }));
   return libraries;
@@ -82,7 +87,7 @@ function signingSuite(lib: Libraries, format: DataIntegrityFormat, signer: Signe
 
 // Suites keep per-document state while they verify; a fresh set per verification keeps them apart.
 const verificationSuites = (lib: Libraries) => [
-  new lib.DataIntegrityProof({ cryptosuite: lib.eddsaRdfc2022 }),
+  new lib.DataIntegrityProof({ cryptosuite: lib.eddsaRdfc2022Verifying }),
   new lib.DataIntegrityProof({ cryptosuite: lib.ecdsaRdfc2019 }),
   new lib.Ed25519Signature2020(),
 ];
