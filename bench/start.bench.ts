@@ -4,7 +4,9 @@
 // a restart on an already migrated SQLite database, as a deployment restarts; the first start
 // (which creates the database, runs every migration and generates the development keys) is
 // reported apart. Targets (issue 17): ≤ 1.0 s to `listening on`, ≤ 120 MB idle RSS.
-// Settings: START_RUNS (5), START_IDLE_MS (3000: how long the server idles before RSS is read).
+// Settings: START_RUNS (5), START_IDLE_MS (3000: how long the server idles before RSS is read),
+// START_COMPARE (the main.js of another build, e.g. an earlier commit's: started alternately with
+// this one, on its own database, and reported beside it: on a loaded machine only that ratio says much).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,9 +28,9 @@ function rssMb(pid: number): number {
   return Math.round(Number(kb) / 102.4) / 10;
 }
 
-async function startOnce(dataDir: string, idleMs: number): Promise<Start> {
+async function startOnce(dataDir: string, idleMs: number, main = MAIN): Promise<Start> {
   const started = performance.now();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [main], {
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', W3KIT_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,12 +61,22 @@ export default async function run(): Promise<{ met: boolean }> {
   const runs = Number(process.env['START_RUNS'] ?? 5);
   const idleMs = Number(process.env['START_IDLE_MS'] ?? 3000);
   const dataDir = mkdtempSync(join(tmpdir(), 'w3kit-start-bench-'));
+  const other = process.env['START_COMPARE'];
+  const otherDir = mkdtempSync(join(tmpdir(), 'w3kit-start-bench-compare-'));
   try {
     const first = await startOnce(dataDir, idleMs);
+    if (other) await startOnce(otherDir, idleMs, other);
     const starts: Start[] = [];
-    for (let i = 0; i < runs; i++) starts.push(await startOnce(dataDir, idleMs));
+    const otherStarts: Start[] = [];
+    for (let i = 0; i < runs; i++) {
+      starts.push(await startOnce(dataDir, idleMs));
+      if (other) otherStarts.push(await startOnce(otherDir, idleMs, other));
+    }
     const listeningMs = median(starts.map((s) => s.listeningMs));
     const idleRssMb = median(starts.map((s) => s.idleRssMb));
+    const compared = other
+      ? { main: other, starts: otherStarts, median: { listeningMs: median(otherStarts.map((s) => s.listeningMs)), idleRssMb: median(otherStarts.map((s) => s.idleRssMb)) } }
+      : null;
     const met = listeningMs <= START_TARGET_MS && idleRssMb <= RSS_TARGET_MB;
     const result = {
       name: 'start',
@@ -74,6 +86,7 @@ export default async function run(): Promise<{ met: boolean }> {
       starts,
       median: { listeningMs, idleRssMb },
       targets: { listeningMs: START_TARGET_MS, idleRssMb: RSS_TARGET_MB },
+      compared,
       met,
       when: new Date().toISOString(),
     };
@@ -84,8 +97,13 @@ export default async function run(): Promise<{ met: boolean }> {
     console.log(`  starts: ${starts.map((s) => `${s.listeningMs} ms / ${s.idleRssMb} MB`).join(', ')}`);
     console.log(`  listening on: ${listeningMs} ms (target ≤ ${START_TARGET_MS}: ${listeningMs <= START_TARGET_MS ? 'met' : 'NOT MET'})`);
     console.log(`  idle RSS: ${idleRssMb} MB (target ≤ ${RSS_TARGET_MB}: ${idleRssMb <= RSS_TARGET_MB ? 'met' : 'NOT MET'})`);
+    if (compared) {
+      console.log(`  compared with ${other}: ${compared.starts.map((s) => `${s.listeningMs} ms / ${s.idleRssMb} MB`).join(', ')}`);
+      console.log(`  compared, medians: ${compared.median.listeningMs} ms, ${compared.median.idleRssMb} MB (this build: ${Math.round((listeningMs / compared.median.listeningMs) * 100) / 100}× the time, ${Math.round((idleRssMb / compared.median.idleRssMb) * 100) / 100}× the memory)`);
+    }
     return { met };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(otherDir, { recursive: true, force: true });
   }
 }
