@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import QRCode from 'qrcode';
 
 /**
  * The website-login demo: a page that shows a login request as a QR code and polls for the
@@ -85,7 +84,9 @@ const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCo
 export const walletCommand = (requestId: string) => `pnpm w3kit wallet login '${requestId.replace(/'/g, `'\\''`)}'`;
 
 export async function renderLoginDemoPage(view: LoginDemoView): Promise<{ html: string; headers: Record<string, string> }> {
-  const qr = await QRCode.toDataURL(view.requestId, { errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+  // a demo page, rarely shown: qrcode is loaded on its first view, not at start
+  const { toDataURL } = await import('qrcode');
+  const qr = await toDataURL(view.requestId, { errorCorrectionLevel: 'M', margin: 2, scale: 6 });
   const html = `<!doctype html>
 <html lang="en">
 <head>

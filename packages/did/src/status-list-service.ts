@@ -1,4 +1,3 @@
-import { BitstringStatusList } from '@digitalbazaar/vc-bitstring-status-list';
 import type { Clock, RandomSource } from '@w3kit/core';
 import type { CredentialStore } from './credential-store.js';
 import { CREDENTIALS_CONTEXT, issueDataIntegrityCredential, STATUS_LIST_CONTEXT, xsdDateTime } from './data-integrity.js';
@@ -130,6 +129,8 @@ export function createStatusListService(deps: StatusListServiceDeps): StatusList
     async statusListCredential(listId) {
       const list = await statusListStore.find(listId);
       if (!list) throw didErrors.create('STATUS_LIST_NOT_FOUND');
+      // loaded when a list is first published, like the rest of the JSON-LD stack (data-integrity.ts)
+      const { BitstringStatusList } = await import('@digitalbazaar/vc-bitstring-status-list');
       const bits = new BitstringStatusList({ length: list.length });
       for (const index of await credentialStore.revokedEntries(list.id)) bits.setStatus(index, true);
       const url = urlOf(list.id);

@@ -65,3 +65,4 @@ export { createMemoryNftStore } from './memory-nft-store.js';
 export { createKyselyVerificationStore } from './kysely-verification-store.js';
 export { recoverMinter, mintTypedData, metadataHash, canonicalJson, MINT_TYPES } from './minter-signature.js';
 export { SEARCH_FIELDS, nftMigrations, type SearchField } from './schema.js';
+export { qrCodePngDataUrl } from './qr-png.js';

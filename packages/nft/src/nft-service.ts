@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { coreErrors, type AccountDirectory, type Clock, type Ledger, type LedgerState, type Principal, type RandomSource } from '@w3kit/core';
 import { getAddress } from 'ethers';
-import QRCode from 'qrcode';
 import { nftErrors } from './errors.js';
 import { distanceMeters, inAreaUnit, isInside, validAreaIssues, validAreaOf } from './geofence.js';
 import { metadataUrlIssues } from './metadata-urls.js';
@@ -9,6 +8,7 @@ import { canonicalJson, metadataHash, mintTypedData } from './minter-signature.j
 import type { ResolvedNftOptions } from './nft-config.js';
 import type { NftMetadata, NftRecord, NftStore, PageRequest, SearchFilter, Visibility } from './nft-store.js';
 import { erc721Metadata, toView, type NftView } from './nft-view.js';
+import { qrCodePngDataUrl } from './qr-png.js';
 import type { GpsPoint, VerificationStore } from './verification-store.js';
 
 export const DEFAULT_EXPIRED_AT = '9999-12-31T23:59:59.000Z';
@@ -244,7 +244,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
         verifiedAt: null,
         scannerAccountId: null,
       });
-      const qr_code_base64 = await QRCode.toDataURL(code, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+      const qr_code_base64 = await qrCodePngDataUrl(code);
       return { code, qr_code_base64 };
     },
 
