@@ -8,7 +8,6 @@ import { defineErrors } from '@w3kit/core';
 export const oid4vciErrors = defineErrors({
   INVALID_REQUEST: { status: 400, message: 'The request is not a valid OID4VCI request.' },
   INVALID_GRANT: { status: 400, message: 'The pre-authorized code is unknown, expired or already used.' },
-  INVALID_TX_CODE: { status: 400, message: 'The transaction code is wrong.' },
   UNSUPPORTED_GRANT_TYPE: { status: 400, message: 'This token endpoint takes the pre-authorized code grant only.' },
   INVALID_TOKEN: { status: 401, message: 'The access token is missing, invalid or expired.' },
   INVALID_NONCE: { status: 400, message: 'The proof’s nonce is unknown, expired or already used; get a new c_nonce.' },

@@ -162,7 +162,9 @@ export function createOfferService(deps: OfferServiceDeps): OfferService {
         const given = grant.txCode;
         if (given === undefined || digest('tx-code', `${offer.id}:${given}`) !== offer.txCodeHash) {
           if (offer.txCodeAttempts + 1 >= options.txCodeMaxAttempts) await store.exhaust(offer.id);
-          throw oid4vciErrors.create(given === undefined ? 'INVALID_REQUEST' : 'INVALID_TX_CODE', given === undefined ? { message: 'The offer needs its tx_code.' } : {});
+          // OID4VCI 1.0 §6.3: a missing tx_code is invalid_request, a wrong one invalid_grant
+          if (given === undefined) throw oid4vciErrors.create('INVALID_REQUEST', { message: 'The offer needs its tx_code.' });
+          throw oid4vciErrors.create('INVALID_GRANT', { message: 'The transaction code is wrong.' });
         }
       }
       await libraryCallAsync(() =>
