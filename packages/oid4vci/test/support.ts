@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { clientAuthenticationNone, type Jwk } from '@openid4vc/oauth2';
 import { Openid4vciClient, type CredentialOfferObject, type IssuerMetadataResult } from '@openid4vc/openid4vci';
 import { auth } from '@w3kit/auth';
-import { createKit, createLogger, type EmailMessage, type Kit, type SmsMessage } from '@w3kit/core';
+import { createKit, createLogger, type Clock, type EmailMessage, type Kit, type SmsMessage } from '@w3kit/core';
 import { appFor } from '@w3kit/core/testing';
 import { did } from '@w3kit/did';
 import { oid4vci, type Oid4vciOptions } from '@w3kit/oid4vci';
@@ -22,7 +22,7 @@ export interface Outbox {
  * identifier): a small HTTP proxy in front sends each request to the instance `route` picks
  * (instance 0 by default), as a load balancer would.
  */
-export async function startIssuer(databaseUrl: string, options: { instances?: number; oid4vci?: Oid4vciOptions; route?: (path: string) => number } = {}) {
+export async function startIssuer(databaseUrl: string, options: { instances?: number; oid4vci?: Oid4vciOptions; route?: (path: string) => number; clock?: Clock } = {}) {
   const outbox: Outbox = { sms: [], email: [] };
   let route = options.route ?? (() => 0);
   const upstreams: { port: number }[] = [];
@@ -48,6 +48,7 @@ export async function startIssuer(databaseUrl: string, options: { instances?: nu
       services: {
         smsSender: { development: false, send: async (m) => void outbox.sms.push(m) },
         emailSender: { development: false, send: async (m) => void outbox.email.push(m) },
+        ...(options.clock ? { clock: options.clock } : {}),
       },
       config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl },
     });
