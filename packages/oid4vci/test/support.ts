@@ -26,8 +26,12 @@ export async function startIssuer(databaseUrl: string, options: { instances?: nu
   const outbox: Outbox = { sms: [], email: [] };
   let route = options.route ?? (() => 0);
   const upstreams: { port: number }[] = [];
+  /** Requests each instance served, by path. */
+  const served: string[][] = [];
   const proxy: Server = createServer((req, res) => {
-    const target = upstreams[route(req.url ?? '/')]!;
+    const index = route(req.url ?? '/');
+    served[index]!.push(req.url ?? '/');
+    const target = upstreams[index]!;
     const forward = httpRequest({ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -56,6 +60,7 @@ export async function startIssuer(databaseUrl: string, options: { instances?: nu
     server.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     upstreams.push({ port: (server.address() as AddressInfo).port });
+    served.push([]);
     kits.push(kit);
     servers.push(server);
   }
@@ -64,6 +69,7 @@ export async function startIssuer(databaseUrl: string, options: { instances?: nu
     kits,
     publicUrl,
     outbox,
+    served,
     /** Changes which instance serves which path from now on. */
     routeTo(next: (path: string) => number) {
       route = next;
