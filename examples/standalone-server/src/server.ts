@@ -5,6 +5,7 @@ import { did } from '@w3kit/did';
 import { nft } from '@w3kit/nft';
 import { siwe } from '@w3kit/siwe';
 import { oidc } from '@w3kit/oidc';
+import { oid4vci } from '@w3kit/oid4vci';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './env-config.js';
@@ -33,6 +34,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
     ...(config.oidcEnabled
       ? [oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds })]
       : []),
+    ...(config.oid4vciEnabled ? [oid4vci({ offerTtlSeconds: config.oid4vciOfferTtlSeconds })] : []),
   ];
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { clientAuthenticationNone, type Jwk } from '@openid4vc/oauth2';
+import { clientAuthenticationNone, setGlobalConfig, type Jwk } from '@openid4vc/oauth2';
 import { Openid4vciClient, type CredentialOfferObject, type IssuerMetadataResult } from '@openid4vc/openid4vci';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type Clock, type EmailMessage, type Kit, type SmsMessage } from '@w3kit/core';
@@ -112,6 +112,8 @@ export const txCodeIn = (text: string) => /(\d{6})/.exec(text)?.[1] ?? '';
  * ES256 key it generates (jose) and the platform's fetch.
  */
 export async function newWallet() {
+  // the test servers are http://127.0.0.1; a wallet refuses http issuers unless told
+  setGlobalConfig({ allowInsecureUrls: true });
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const publicJwk = (await exportJWK(publicKey)) as Jwk;
   const client = new Openid4vciClient({
