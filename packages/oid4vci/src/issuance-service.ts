@@ -134,7 +134,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceServic
           sub: accountId,
           iat: seconds(now),
           ...(options.credentialTtlSeconds > 0 ? { exp: seconds(now) + options.credentialTtlSeconds } : {}),
-          vct: options.profileVct,
+          vct: metadata.vct,
           cnf: { jwk: publicHolderJwk },
           status: { status_list: { idx, uri: metadata.statusListUri(LIST_ID) } },
           ...claims,

@@ -20,6 +20,8 @@ export interface IssuerMetadata {
   baseUrl: string;
   jwksUri: string;
   configurationIds: string[];
+  /** The `vct` of the SD-JWT VC. */
+  vct: string;
   authorizationServer: AuthorizationServerMetadata;
   credentialIssuerMetadata: IssuerMetadataResult['credentialIssuer'];
   /** What the library's issuer functions take. */
@@ -32,6 +34,7 @@ const proofTypes = { jwt: { proof_signing_alg_values_supported: [...PROOF_ALGORI
 export function buildIssuerMetadata(protocol: Protocol, urls: { credentialIssuer: string; baseUrl: string }, options: ResolvedOid4vciOptions): IssuerMetadata {
   const { credentialIssuer, baseUrl } = urls;
   const jwksUri = `${baseUrl}/jwks`;
+  const vct = options.profileVct ?? `${credentialIssuer}/credentials/account`;
   const display = [{ name: 'Account profile', locale: 'en' }];
   const credentialIssuerMetadata = protocol.issuer.createCredentialIssuerMetadata({
     credential_issuer: credentialIssuer,
@@ -41,7 +44,7 @@ export function buildIssuerMetadata(protocol: Protocol, urls: { credentialIssuer
     credential_configurations_supported: {
       [CONFIGURATIONS.sdJwt]: {
         format: 'dc+sd-jwt',
-        vct: options.profileVct,
+        vct,
         cryptographic_binding_methods_supported: ['jwk'],
         credential_signing_alg_values_supported: ['ES256'],
         proof_types_supported: proofTypes,
@@ -77,6 +80,7 @@ export function buildIssuerMetadata(protocol: Protocol, urls: { credentialIssuer
     baseUrl,
     jwksUri,
     configurationIds: Object.values(CONFIGURATIONS),
+    vct,
     authorizationServer,
     credentialIssuerMetadata,
     result: {

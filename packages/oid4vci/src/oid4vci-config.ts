@@ -20,11 +20,11 @@ export interface Oid4vciOptions {
   statusListSize?: number;
   /** `ttl` of the status list token, seconds a verifier may cache it. Default 60. */
   statusListTtlSeconds?: number;
-  /** The `vct` of the SD-JWT VC of an account's profile. Default `urn:w3kit:vct:profile`. */
+  /** The `vct` of the SD-JWT VC of an account's profile. Default `<credential issuer>/credentials/account` (what @w3kit/oid4vp asks for by default). */
   profileVct?: string;
 }
 
-export type ResolvedOid4vciOptions = Required<Oid4vciOptions>;
+export type ResolvedOid4vciOptions = Required<Omit<Oid4vciOptions, 'profileVct'>> & { profileVct: string | undefined };
 
 export function resolveOid4vciOptions(options: Oid4vciOptions = {}): ResolvedOid4vciOptions {
   const resolved: ResolvedOid4vciOptions = {
@@ -38,13 +38,14 @@ export function resolveOid4vciOptions(options: Oid4vciOptions = {}): ResolvedOid
     credentialTtlSeconds: 365 * 24 * 3600,
     statusListSize: 131_072,
     statusListTtlSeconds: 60,
-    profileVct: 'urn:w3kit:vct:profile',
     ...options,
+    profileVct: options.profileVct,
   };
   for (const name of ['offerTtlSeconds', 'nonceTtlSeconds', 'accessTokenTtlSeconds', 'txCodeMaxAttempts', 'txCodeLength', 'proofMaxAgeSeconds', 'statusListSize', 'statusListTtlSeconds'] as const) {
     if (!Number.isInteger(resolved[name]) || resolved[name] <= 0) throw new TypeError(`oid4vci: ${name} must be a positive integer`);
   }
   if (resolved.statusListSize % 8 !== 0) throw new TypeError('oid4vci: statusListSize must be a multiple of 8');
+  if (resolved.profileVct !== undefined && !/^\S+$/.test(resolved.profileVct)) throw new TypeError('oid4vci: profileVct must be a non-empty string without spaces');
   if (!/^\/[a-z0-9/_-]*[a-z0-9]$/.test(resolved.basePath)) throw new TypeError('oid4vci: basePath must look like /oid4vci');
   return resolved;
 }

@@ -49,6 +49,7 @@ for (const kind of testDatabases()) {
         const { payload } = await jwtVerify(compact.split('~')[0]!, await importJWK(jwks.jwks.keys[0] as never, 'ES256'));
         assert.equal(payload.iss, issuer.publicUrl);
         assert.equal(payload.sub, account.id);
+        assert.equal(payload['vct'], `${issuer.publicUrl}/credentials/account`);
         assert.deepEqual((payload['cnf'] as { jwk: Record<string, unknown> }).jwk, wallet.publicJwk);
         const status = (payload['status'] as { status_list: { idx: number; uri: string } }).status_list;
         assert.equal(status.uri, `${issuer.publicUrl}/oid4vci/status-lists/1`);

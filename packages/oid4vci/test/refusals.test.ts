@@ -30,7 +30,8 @@ for (const kind of testDatabases()) {
       const clock = createManualClock(Date.now());
       before(async () => {
         db = await createTestDatabase(kind);
-        issuer = await startIssuer(db.url, { clock });
+        // many token requests from one address here: the per-IP limit is not what these tests are about
+        issuer = await startIssuer(db.url, { clock, rateLimits: { 'oid4vci.token': { limit: 1000, windowSeconds: 60 } } });
       });
       beforeEach(() => clock.set(Date.now()));
       after(async () => {
@@ -163,6 +164,19 @@ for (const kind of testDatabases()) {
         const exhausted = await postToken(issuer, { grant_type: PRE_AUTH_GRANT, 'pre-authorized_code': code, tx_code: right });
         assert.equal(exhausted.status, 400);
         assert.equal(exhausted.body['error'], 'invalid_grant');
+      });
+
+      it('20 concurrent wrong tx_codes: at most 5 are compared, the rest refused unread, and the right code no longer works', async () => {
+        const { token } = await endUser(issuer);
+        const offer = await offerFor(issuer, token, CONFIGURATIONS.sdJwt, 'sms');
+        const right = txCodeIn(issuer.outbox.sms.at(-1)!.text);
+        const code = await preAuthorizedCodeOf(offer.credential_offer);
+        const guesses = Array.from({ length: 20 }, (_, i) => String(i).padStart(6, '9')).filter((g) => g !== right);
+        const answers = await Promise.all(guesses.map((tx_code) => postToken(issuer, { grant_type: PRE_AUTH_GRANT, 'pre-authorized_code': code, tx_code })));
+        assert.ok(answers.every((a) => a.status === 400 && a.body['error'] === 'invalid_grant'));
+        const compared = answers.filter((a) => /transaction code is wrong/.test(String(a.body['error_description']))).length;
+        assert.ok(compared <= 5, `${compared} guesses were compared`);
+        assert.equal((await postToken(issuer, { grant_type: PRE_AUTH_GRANT, 'pre-authorized_code': code, tx_code: right })).status, 400);
       });
 
       it('the right tx_code after wrong ones (within the bound) gives the token', async () => {

@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { clientAuthenticationNone, setGlobalConfig, type Jwk } from '@openid4vc/oauth2';
 import { Openid4vciClient, type CredentialOfferObject, type IssuerMetadataResult } from '@openid4vc/openid4vci';
 import { auth } from '@w3kit/auth';
-import { createKit, createLogger, type Clock, type EmailMessage, type Kit, type SmsMessage } from '@w3kit/core';
+import { createKit, createLogger, type Clock, type EmailMessage, type Kit, type KitConfigInput, type SmsMessage } from '@w3kit/core';
 import { appFor } from '@w3kit/core/testing';
 import { did } from '@w3kit/did';
 import { oid4vci, type Oid4vciOptions } from '@w3kit/oid4vci';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { MASTER_KEY } from '../../auth/test/support.js';
 
 /** What the kits' senders were asked to deliver (the tx_codes). */
@@ -22,7 +22,7 @@ export interface Outbox {
  * identifier): a small HTTP proxy in front sends each request to the instance `route` picks
  * (instance 0 by default), as a load balancer would.
  */
-export async function startIssuer(databaseUrl: string, options: { instances?: number; oid4vci?: Oid4vciOptions; route?: (path: string) => number; clock?: Clock } = {}) {
+export async function startIssuer(databaseUrl: string, options: { instances?: number; oid4vci?: Oid4vciOptions; route?: (path: string) => number; clock?: Clock; rateLimits?: KitConfigInput['rateLimits'] } = {}) {
   const outbox: Outbox = { sms: [], email: [] };
   let route = options.route ?? (() => 0);
   const upstreams: { port: number }[] = [];
@@ -54,7 +54,7 @@ export async function startIssuer(databaseUrl: string, options: { instances?: nu
         emailSender: { development: false, send: async (m) => void outbox.email.push(m) },
         ...(options.clock ? { clock: options.clock } : {}),
       },
-      config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl },
+      config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl, ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}) },
     });
     const server = createServer(appFor(kit).callback());
     server.listen(0, '127.0.0.1');
@@ -111,16 +111,18 @@ export const txCodeIn = (text: string) => /(\d{6})/.exec(text)?.[1] ?? '';
  * A wallet: third-party code, the OpenWallet Foundation library's `Openid4vciClient`, with an
  * ES256 key it generates (jose) and the platform's fetch.
  */
-export async function newWallet() {
+export async function newWallet(options: { fetch?: typeof fetch; key?: { privateJwk: Jwk; publicJwk: Jwk } } = {}) {
   // the test servers are http://127.0.0.1; a wallet refuses http issuers unless told
   setGlobalConfig({ allowInsecureUrls: true });
-  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const publicJwk = (await exportJWK(publicKey)) as Jwk;
+  const { publicKey, privateKey } = options.key
+    ? { publicKey: await importJWK(options.key.publicJwk as JWK, 'ES256'), privateKey: await importJWK(options.key.privateJwk as JWK, 'ES256') }
+    : await generateKeyPair('ES256', { extractable: true });
+  const publicJwk = options.key ? options.key.publicJwk : ((await exportJWK(publicKey as CryptoKey)) as Jwk);
   const client = new Openid4vciClient({
     callbacks: {
       hash: (data, alg) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
       generateRandom: (bytes) => randomBytes(bytes),
-      fetch,
+      fetch: options.fetch ?? fetch,
       clientAuthentication: clientAuthenticationNone({ clientId: 'test-wallet' }),
       async signJwt(_signer, { header, payload }) {
         return { jwt: await new SignJWT(payload as Record<string, unknown>).setProtectedHeader(header).sign(privateKey), signerJwk: publicJwk };
