@@ -154,6 +154,7 @@ export function did(options: DidOptions = {}) {
 }
 
 export { didErrors } from './errors.js';
+export { STYLE as DEMO_PAGE_STYLE, STYLE_HASH as DEMO_PAGE_STYLE_HASH } from './login-demo-page.js';
 export { CREDENTIAL_FORMATS, type CredentialFormat, type DataModel, type DidOptions, type ResolvedDidOptions } from './did-config.js';
 export { createDidResolver, DidResolutionError, type DidResolverOptions, type KitDidResolver } from './did-resolver.js';
 export { bundledContexts, createDocumentLoader, DocumentLoaderError, type DocumentLoader, type RemoteDocument } from './document-loader.js';

@@ -3,6 +3,8 @@ import type { OfferRecord, OfferStore } from './offer-store.js';
 import type { Oid4vciTables } from './schema.js';
 
 type Row = Oid4vciTables['oid4vci_offers'];
+// the part of a select or an update query `unfetched` narrows (kysely's where over this table)
+type WhereChain = { where(column: keyof Row & string, op: string, value: unknown): WhereChain };
 
 const toRecord = (row: Row): OfferRecord => ({
   id: row.id,
@@ -15,6 +17,11 @@ const toRecord = (row: Row): OfferRecord => ({
   state: row.state as OfferRecord['state'],
   expiresAt: new Date(Number(row.expires_at)),
 });
+
+/** The one offer of a reference whose document is still to fetch: live, offered, never fetched. */
+function unfetched<Q extends WhereChain>(query: Q, offerRefHash: string, at: Date): Q {
+  return query.where('offer_ref_hash', '=', offerRefHash).where('fetched_at', 'is', null).where('state', '=', 'offered').where('expires_at', '>', at.getTime()) as Q;
+}
 
 export function createKyselyOfferStore(database: DatabaseHandle): OfferStore {
   const db = database.db.withTables<Oid4vciTables>();
@@ -45,25 +52,11 @@ export function createKyselyOfferStore(database: DatabaseHandle): OfferStore {
       return row && toRecord(row);
     },
     async findUnfetched(offerRefHash, at) {
-      const row = await db
-        .selectFrom('oid4vci_offers')
-        .selectAll()
-        .where('offer_ref_hash', '=', offerRefHash)
-        .where('fetched_at', 'is', null)
-        .where('state', '=', 'offered')
-        .where('expires_at', '>', at.getTime())
-        .executeTakeFirst();
+      const row = await unfetched(db.selectFrom('oid4vci_offers').selectAll(), offerRefHash, at).executeTakeFirst();
       return row && toRecord(row);
     },
     async fetchOnce(offerRefHash, at) {
-      const result = await db
-        .updateTable('oid4vci_offers')
-        .set({ fetched_at: at.getTime() })
-        .where('offer_ref_hash', '=', offerRefHash)
-        .where('fetched_at', 'is', null)
-        .where('state', '=', 'offered')
-        .where('expires_at', '>', at.getTime())
-        .executeTakeFirst();
+      const result = await unfetched(db.updateTable('oid4vci_offers').set({ fetched_at: at.getTime() }), offerRefHash, at).executeTakeFirst();
       if (!updated(result)) return undefined;
       const row = await db.selectFrom('oid4vci_offers').selectAll().where('offer_ref_hash', '=', offerRefHash).executeTakeFirst();
       return row && toRecord(row);

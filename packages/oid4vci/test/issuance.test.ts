@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
 import { decodeSdJwt, getClaims } from '@sd-jwt/decode';
 import { digest } from '@sd-jwt/crypto-nodejs';
-import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
+import { testDatabases } from '@w3kit/core/testing';
 import { CONFIGURATIONS } from '@w3kit/oid4vci';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
-import { endUser, newWallet, offerFor, receiveCredential, startIssuer, txCodeIn, type Issuer } from './support.js';
+import { endUser, issuerForSuite, newWallet, offerFor, receiveCredential, txCodeIn } from './support.js';
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('oid4vci issuance: a library wallet receives a credential by pre-authorized code', function () {
       this.timeout(60_000);
-      let db: TestDatabase;
-      let issuer: Issuer;
-      before(async () => {
-        db = await createTestDatabase(kind);
-        issuer = await startIssuer(db.url);
-      });
-      after(async () => {
-        await issuer?.close();
-        await db?.drop();
-      });
+      const suite = issuerForSuite(kind);
 
       it('publishes credential issuer, authorization server and jwt-vc-issuer metadata naming the kit as issuer', async () => {
+        const { issuer } = suite;
         const vci = (await (await fetch(`${issuer.publicUrl}/.well-known/openid-credential-issuer`)).json()) as Record<string, unknown>;
         assert.equal(vci['credential_issuer'], issuer.publicUrl);
         assert.equal(vci['nonce_endpoint'], `${issuer.publicUrl}/oid4vci/nonce`);
@@ -35,6 +27,7 @@ for (const kind of testDatabases()) {
       });
 
       it('an SD-JWT VC (dc+sd-jwt) without tx_code: the contract profile, each my_info claim disclosable, bound to the wallet key', async () => {
+        const { issuer } = suite;
         const { account, token } = await endUser(issuer);
         const wallet = await newWallet();
         const offer = await offerFor(issuer, token, CONFIGURATIONS.sdJwt);
@@ -70,6 +63,7 @@ for (const kind of testDatabases()) {
       });
 
       it('an SD-JWT VC with a tx_code sent by SMS: the wallet sends the code it was told', async () => {
+        const { issuer } = suite;
         const { token } = await endUser(issuer);
         const wallet = await newWallet();
         const offer = await offerFor(issuer, token, CONFIGURATIONS.sdJwt, 'sms');
@@ -80,6 +74,7 @@ for (const kind of testDatabases()) {
       });
 
       it('a jwt_vc_json credential from the did plugin, with a tx_code by email, for the wallet key’s did:key', async () => {
+        const { issuer } = suite;
         const { token } = await endUser(issuer);
         const wallet = await newWallet();
         const offer = await offerFor(issuer, token, CONFIGURATIONS.jwtVcJson, 'email');
@@ -92,6 +87,7 @@ for (const kind of testDatabases()) {
       });
 
       it('an ldp_vc (Data Integrity) credential from the did plugin, for the wallet key’s did:key', async () => {
+        const { issuer } = suite;
         const { token } = await endUser(issuer);
         const wallet = await newWallet();
         const offer = await offerFor(issuer, token, CONFIGURATIONS.ldpVc);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createManualClock, createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
+import { createManualClock, testDatabases } from '@w3kit/core/testing';
 import { CONFIGURATIONS } from '@w3kit/oid4vci';
 import { generateKeyPair } from 'jose';
 import {
@@ -13,7 +13,7 @@ import {
   postToken,
   preAuthorizedCodeOf,
   PRE_AUTH_GRANT,
-  startIssuer,
+  issuerForSuite,
   txCodeIn,
   walletToken,
   type Issuer,
@@ -25,18 +25,13 @@ for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('oid4vci refusals: each bad input answers its status and OAuth error body', function () {
       this.timeout(60_000);
-      let db: TestDatabase;
-      let issuer: Issuer;
       const clock = createManualClock(Date.now());
-      before(async () => {
-        db = await createTestDatabase(kind);
-        // many token requests from one address here: the per-IP limit is not what these tests are about
-        issuer = await startIssuer(db.url, { clock, rateLimits: { 'oid4vci.token': { limit: 1000, windowSeconds: 60 } } });
-      });
-      beforeEach(() => clock.set(Date.now()));
-      after(async () => {
-        await issuer?.close();
-        await db?.drop();
+      // many token requests from one address here: the per-IP limit is not what these tests are about
+      const suite = issuerForSuite(kind, { clock, rateLimits: { 'oid4vci.token': { limit: 1000, windowSeconds: 60 } } });
+      let issuer: Issuer;
+      beforeEach(() => {
+        clock.set(Date.now());
+        issuer = suite.issuer;
       });
 
       /** A wallet holding an access token for a fresh SD-JWT VC offer. */

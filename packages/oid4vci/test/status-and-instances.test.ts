@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
-import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
+import { testDatabases } from '@w3kit/core/testing';
 import { CONFIGURATIONS } from '@w3kit/oid4vci';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
-import { endUser, newWallet, offerFor, receiveCredential, startIssuer, type Issuer } from './support.js';
+import { endUser, issuerForSuite, newWallet, offerFor, receiveCredential, type Issuer } from './support.js';
 
 const statusOf = (sdJwtVc: string) => (decodeJwt(sdJwtVc.split('~')[0]!)['status'] as { status_list: { idx: number; uri: string } }).status_list;
 
@@ -16,18 +16,10 @@ for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('oid4vci revocation: a Token Status List of the SD-JWT VCs', function () {
       this.timeout(60_000);
-      let db: TestDatabase;
-      let issuer: Issuer;
-      before(async () => {
-        db = await createTestDatabase(kind);
-        issuer = await startIssuer(db.url);
-      });
-      after(async () => {
-        await issuer?.close();
-        await db?.drop();
-      });
+      const suite = issuerForSuite(kind);
 
       it('the holder revokes; the signed status list token and the contract say invalid; another account may not revoke it', async () => {
+        const { issuer } = suite;
         const { token } = await endUser(issuer);
         const other = await endUser(issuer, 'Someone Else');
         const credential = (await receiveCredential(await newWallet(), (await offerFor(issuer, token, CONFIGURATIONS.sdJwt)).credential_offer)) as string;
@@ -62,18 +54,10 @@ for (const kind of testDatabases()) {
     if (kind !== 'sqlite') {
       describe('oid4vci two instances: offer on A, token on B, credential on A', function () {
         this.timeout(60_000);
-        let db: TestDatabase;
-        let issuer: Issuer;
-        before(async () => {
-          db = await createTestDatabase(kind);
-          issuer = await startIssuer(db.url, { instances: 2, route: (path) => (path.startsWith('/oid4vci/token') ? 1 : 0) });
-        });
-        after(async () => {
-          await issuer?.close();
-          await db?.drop();
-        });
+        const suite = issuerForSuite(kind, { instances: 2, route: (path) => (path.startsWith('/oid4vci/token') ? 1 : 0) });
 
         it('the wallet receives an SD-JWT VC with a tx_code across the instances, signed by the one issuer key', async () => {
+          const { issuer } = suite;
           const { token } = await endUser(issuer);
           const offer = await offerFor(issuer, token, CONFIGURATIONS.sdJwt, 'sms');
           const code = /(\d{6})/.exec(issuer.outbox.sms.at(-1)!.text)![1]!;

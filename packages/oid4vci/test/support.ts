@@ -5,7 +5,7 @@ import { clientAuthenticationNone, setGlobalConfig, type Jwk } from '@openid4vc/
 import { Openid4vciClient, type CredentialOfferObject, type IssuerMetadataResult } from '@openid4vc/openid4vci';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type Clock, type EmailMessage, type Kit, type KitConfigInput, type SmsMessage } from '@w3kit/core';
-import { appFor } from '@w3kit/core/testing';
+import { appFor, createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@w3kit/core/testing';
 import { did } from '@w3kit/did';
 import { oid4vci, type Oid4vciOptions } from '@w3kit/oid4vci';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -187,3 +187,18 @@ export async function preAuthorizedCodeOf(credentialOffer: string) {
 }
 
 export const PRE_AUTH_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
+
+/** Mocha hooks for a suite: a fresh database of `kind` and an issuer on it, closed after. Read `.issuer` inside the tests. */
+export function issuerForSuite(kind: TestDatabaseKind, options: Parameters<typeof startIssuer>[1] = {}) {
+  let db: TestDatabase | undefined;
+  const suite = { issuer: undefined as unknown as Issuer };
+  before(async () => {
+    db = await createTestDatabase(kind);
+    suite.issuer = await startIssuer(db.url, options);
+  });
+  after(async () => {
+    await suite.issuer?.close();
+    await db?.drop();
+  });
+  return suite;
+}
