@@ -24,6 +24,8 @@ export interface RequestSpec {
   body?: string;
   /** A new body for every request (e.g. a different single-use code each time); overrides `body`. */
   nextBody?: () => string;
+  /** A new path and body for every request (a single-use URL each time); overrides `path` and `body` after the first. */
+  nextRequest?: () => { path: string; body: string };
 }
 
 export interface Measurement {
@@ -90,6 +92,7 @@ export async function measure(url: string, request: RequestSpec, connections: nu
     headers: { 'content-type': 'application/json', ...request.headers },
     ...(request.body === undefined ? {} : { body: request.body }),
     ...(request.nextBody === undefined ? {} : { requests: [{ setupRequest: (req: object) => ({ ...req, body: request.nextBody!() }) }] }),
+    ...(request.nextRequest === undefined ? {} : { requests: [{ setupRequest: (req: object) => ({ ...req, ...request.nextRequest!() }) }] }),
     connections,
     duration: durationSeconds,
   });

@@ -89,6 +89,12 @@ export interface ServerConfig {
   oidcDynamicRegistration: boolean;
   /** `OIDC_REFRESH_TOKEN_TTL_SECONDS`, default 1209600 (14 days): lifetime of the OP's refresh tokens and grants. */
   oidcRefreshTokenTtlSeconds: number;
+  /** `OID4VP`, `true` or `false` (default): compose the OpenID4VP verifier (login with the kit's SD-JWT VC; needs an https PUBLIC_URL and the oid4vci issuer). */
+  oid4vpEnabled: boolean;
+  /** `OID4VP_LOGIN_PAGE`, `true` or `false` (default): serve the OpenID4VP demo login page at `/oid4vp/login`. */
+  oid4vpLoginPage: boolean;
+  /** `OID4VP_VCT`: the vct a login asks for; default `<PUBLIC_URL>/credentials/account`. */
+  oid4vpVct: string | undefined;
   /** What was filled in with a development default, to say so loudly at startup. */
   developmentDefaults: string[];
 }
@@ -356,6 +362,9 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     oid4vciOfferTtlSeconds,
     oidcDynamicRegistration: dynamicRegistrationVar === 'true',
     oidcRefreshTokenTtlSeconds,
+    oid4vpEnabled: flag(env, 'OID4VP', false, problems),
+    oid4vpLoginPage: flag(env, 'OID4VP_LOGIN_PAGE', false, problems),
+    oid4vpVct: env['OID4VP_VCT'] || undefined,
     developmentDefaults,
   };
 }

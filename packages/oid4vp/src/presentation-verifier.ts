@@ -1,0 +1,133 @@
+import { SDJwt, SDJwtInstance } from '@sd-jwt/core';
+import { digest } from '@sd-jwt/crypto-nodejs';
+import { unpack } from '@sd-jwt/decode';
+import type { JsonWebPublicKey, SdJwtVcIssuer } from '@w3kit/core';
+import { sha256Hex } from './verifier-identity.js';
+import { headerOf, verifyJws } from './sd-jwt-jws.js';
+
+/** Why a presentation logs no one in (the `reason` of a PRESENTATION_REJECTED error). */
+export type RejectionReason =
+  | 'MALFORMED'
+  | 'NOT_AN_SD_JWT_VC'
+  | 'UNKNOWN_ISSUER'
+  | 'UNKNOWN_ISSUER_KEY'
+  | 'WRONG_VCT'
+  | 'SIGNATURE_INVALID'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'KEY_BINDING_MISSING'
+  | 'AUDIENCE_MISMATCH'
+  | 'NONCE_MISMATCH'
+  | 'SD_HASH_MISMATCH'
+  | 'KEY_BINDING_TOO_OLD'
+  | 'DISCLOSURE_UNREFERENCED'
+  | 'DISCLOSURE_MISSING'
+  | 'STATUS_MISSING'
+  | 'REVOKED'
+  | 'STATUS_UNAVAILABLE'
+  | 'ACCOUNT_NOT_FOUND'
+  | 'PRESENTATION_REPLAYED';
+
+export type PresentationCheck =
+  | { ok: true; accountId: string; subject: string; replayKey: string; keyBoundAt: Date }
+  | { ok: false; reason: RejectionReason; message: string };
+
+export interface PresentationExpectations {
+  /** The verifier's client id: the key-binding JWT's `aud`. */
+  audience: string;
+  /** The request's nonce: the key-binding JWT's `nonce`. */
+  nonce: string;
+  vct: string;
+  now: Date;
+  maxAgeSeconds: number;
+}
+
+const hasher = (data: string | ArrayBuffer, alg: string) => digest(data, alg);
+const reject = (reason: RejectionReason, message: string): PresentationCheck => ({ ok: false, reason, message });
+
+/** Every disclosure is referenced by a digest of the issuer-signed payload (or of another disclosure), once (RFC 9901 §7.1 steps 3–4). */
+async function disclosuresReferenced(sdJwt: SDJwt): Promise<boolean> {
+  const disclosures = sdJwt.disclosures ?? [];
+  if (disclosures.length === 0) return true;
+  const { disclosureKeymap } = await unpack(sdJwt.jwt!.payload as Record<string, unknown>, disclosures, hasher);
+  const referenced = new Set(Object.values(disclosureKeymap));
+  const presented = new Set(await Promise.all(disclosures.map((d) => d.digest({ hasher, alg: String(sdJwt.jwt!.payload?.['_sd_alg'] ?? 'sha-256') }))));
+  return presented.size === disclosures.length && [...presented].every((d) => referenced.has(d));
+}
+
+/** What the library's (0.19) exceptions mean, for the client; its words themselves are not passed on. */
+function libraryReason(error: unknown): RejectionReason {
+  const message = error instanceof Error ? error.message : '';
+  if (/expired/i.test(message)) return 'EXPIRED';
+  if (/not yet valid/i.test(message)) return 'NOT_YET_VALID';
+  if (/sd_hash/i.test(message)) return 'SD_HASH_MISMATCH';
+  if (/nonce/i.test(message)) return 'NONCE_MISMATCH';
+  return 'SIGNATURE_INVALID';
+}
+
+/**
+ * Checks one SD-JWT VC presentation (`<jwt>~<disclosure>~…~<kb-jwt>`) against the kit's issuer:
+ * a credential of this kit's `iss`, signed by one of its keys, of the login `vct`, bound to the
+ * wallet's key by a fresh key-binding JWT for this verifier and this request, every disclosure
+ * referenced, `sub` disclosed, its status valid, its `sub` an account. The signature, expiry,
+ * disclosure and `sd_hash` work is @sd-jwt/core's; the rules of the kit's profile are here.
+ */
+export async function checkPresentation(presentation: string, expected: PresentationExpectations, issuer: SdJwtVcIssuer): Promise<PresentationCheck> {
+  let sdJwt: SDJwt;
+  try {
+    sdJwt = await SDJwt.fromEncode(presentation, hasher);
+  } catch {
+    return reject('MALFORMED', 'The presentation is not an SD-JWT.');
+  }
+  const header = sdJwt.jwt?.header ?? {};
+  const payload = sdJwt.jwt?.payload ?? {};
+  if (header['typ'] !== 'dc+sd-jwt') return reject('NOT_AN_SD_JWT_VC', 'The credential is not an SD-JWT VC (typ dc+sd-jwt).');
+  if (payload['iss'] !== issuer.issuer) return reject('UNKNOWN_ISSUER', `The credential is not one this server issued (iss must be ${issuer.issuer}).`);
+  if (payload['vct'] !== expected.vct) return reject('WRONG_VCT', `The credential is not of the type a login asks for (vct ${expected.vct}).`);
+  const kid = header['kid'];
+  const issuerKey = typeof kid === 'string' ? await issuer.issuerKey(kid) : undefined;
+  if (!issuerKey) return reject('UNKNOWN_ISSUER_KEY', 'The credential is signed with no key of this server’s issuer.');
+
+  // Key binding: checked here before the library runs, so each refusal says which rule failed.
+  const kb = sdJwt.kbJwt;
+  if (!kb?.payload || !kb.header) return reject('KEY_BINDING_MISSING', 'The presentation has no key-binding JWT.');
+  if (kb.payload.aud !== expected.audience) return reject('AUDIENCE_MISMATCH', `The key-binding JWT is addressed to another verifier (aud must be ${expected.audience}).`);
+  if (kb.payload.nonce !== expected.nonce) return reject('NONCE_MISMATCH', 'The key-binding JWT’s nonce is not this request’s.');
+  const iat = kb.payload.iat;
+  const nowSeconds = Math.floor(expected.now.getTime() / 1000);
+  if (typeof iat !== 'number' || nowSeconds - iat > expected.maxAgeSeconds || iat - nowSeconds > expected.maxAgeSeconds) {
+    return reject('KEY_BINDING_TOO_OLD', `The key-binding JWT must be made within ${expected.maxAgeSeconds} seconds of now (iat).`);
+  }
+  const cnf = (payload['cnf'] as { jwk?: JsonWebPublicKey } | undefined)?.jwk;
+  if (!cnf) return reject('KEY_BINDING_MISSING', 'The credential is bound to no wallet key (cnf.jwk).');
+
+  const verifier = new SDJwtInstance({
+    hasher,
+    verifier: (data, signature) => verifyJws(data, signature, issuerKey),
+    kbVerifier: async (data, signature) => headerOf(data)?.['typ'] === 'kb+jwt' && (await verifyJws(data, signature, cnf)),
+  });
+  let claims: Record<string, unknown>;
+  try {
+    const verified = await verifier.verify(presentation, { currentDate: nowSeconds, skewSeconds: 60, keyBindingNonce: expected.nonce });
+    claims = verified.payload as Record<string, unknown>;
+  } catch (error) {
+    const reason = libraryReason(error);
+    return reject(reason, reason === 'SIGNATURE_INVALID' ? 'A signature of the presentation does not verify.' : `The presentation does not verify (${reason}).`);
+  }
+  if (!(await disclosuresReferenced(sdJwt))) return reject('DISCLOSURE_UNREFERENCED', 'A disclosure is not referenced by the credential (tampered or duplicated).');
+  const subject = claims['sub'];
+  if (typeof subject !== 'string' || subject.length === 0) return reject('DISCLOSURE_MISSING', 'The presentation does not disclose the credential’s sub.');
+
+  const status = (payload['status'] as { status_list?: { uri?: unknown; idx?: unknown } } | undefined)?.status_list;
+  if (typeof status?.uri !== 'string' || !Number.isSafeInteger(status.idx)) return reject('STATUS_MISSING', 'The credential has no status list entry, so it cannot be checked for revocation.');
+  const state = await issuer.statusOf({ uri: status.uri, idx: status.idx as number });
+  if (state === 'invalid') return reject('REVOKED', 'The credential is revoked.');
+  if (state !== 'valid') return reject('STATUS_UNAVAILABLE', 'The status of the credential cannot be checked.');
+
+  const accountId = await issuer.accountIdForSubject(subject);
+  if (!accountId) return reject('ACCOUNT_NOT_FOUND', 'The credential’s sub names no account of this server.');
+  // One presentation, one login: the key-binding JWT's signing input is what the wallet signed
+  // for this request (nonce, aud, iat, sd_hash); its signature bytes are not part of the key.
+  const kbSigningInput = presentation.slice(presentation.lastIndexOf('~') + 1).split('.').slice(0, 2).join('.');
+  return { ok: true, accountId, subject, replayKey: sha256Hex(`kb-jwt:${kbSigningInput}`), keyBoundAt: new Date(iat * 1000) };
+}

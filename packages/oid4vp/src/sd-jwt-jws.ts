@@ -1,0 +1,58 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { JsonWebPublicKey } from '@w3kit/core';
+
+// The JWS algorithms an issuer or wallet key may sign with, and the curve each needs (RFC 7518, RFC 8037, RFC 8812).
+const ALGORITHMS: Record<string, { crv: string; hash: string | null }> = {
+  ES256: { crv: 'P-256', hash: 'sha256' },
+  ES384: { crv: 'P-384', hash: 'sha384' },
+  ES256K: { crv: 'secp256k1', hash: 'sha256' },
+  EdDSA: { crv: 'Ed25519', hash: null },
+};
+
+/** The JOSE header of a compact JWS's signing input (`header.payload`), or null when it is not JSON. */
+export function headerOf(signingInput: string): Record<string, unknown> | null {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(signingInput.split('.')[0] ?? '', 'base64url').toString('utf8'));
+    return header !== null && typeof header === 'object' && !Array.isArray(header) ? (header as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+const importedKeys = new Map<string, KeyObject>();
+const IMPORTED_KEYS_MAX = 1000;
+
+/** The key object of a public JWK; the issuer's few keys are imported once, not on every presentation. */
+function publicKeyOf({ kty, crv, x, y }: JsonWebPublicKey): KeyObject {
+  const id = `${kty}.${crv}.${x}.${y}`;
+  let key = importedKeys.get(id);
+  if (!key) {
+    key = createPublicKey({ key: { kty, crv, x, ...(y === undefined ? {} : { y }) }, format: 'jwk' });
+    // wallet keys come and go: a bounded map, emptied when full, keeps memory flat
+    if (importedKeys.size >= IMPORTED_KEYS_MAX) importedKeys.clear();
+    importedKeys.set(id, key);
+  }
+  return key;
+}
+
+/**
+ * Whether `signature` (base64url) signs `signingInput` under `jwk` with the header's `alg`. The
+ * @sd-jwt libraries leave signature checks to a callback; node:crypto covers every curve the
+ * kit's issuer and wallets use (jose 6 dropped secp256k1), and its callback form runs in libuv's
+ * thread pool, off the event loop. `alg` must fit the key's curve, so a header cannot pick a
+ * weaker algorithm than the key was made for.
+ */
+export async function verifyJws(signingInput: string, signature: string, jwk: JsonWebPublicKey): Promise<boolean> {
+  const alg = headerOf(signingInput)?.['alg'];
+  const algorithm = typeof alg === 'string' ? ALGORITHMS[alg] : undefined;
+  if (!algorithm || jwk.crv !== algorithm.crv || (jwk.alg !== undefined && jwk.alg !== alg)) return false;
+  let key: KeyObject;
+  try {
+    key = publicKeyOf(jwk);
+  } catch {
+    return false;
+  }
+  return new Promise((resolve) => {
+    verify(algorithm.hash, Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'), (error, valid) => resolve(!error && valid));
+  });
+}
