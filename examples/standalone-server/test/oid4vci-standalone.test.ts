@@ -65,6 +65,12 @@ describe('standalone server: oid4vci credential issuer', function () {
     }
   });
 
+  it('`w3kit keys rotate` gives the credential issuer a new key too (oid4vci_kid)', () => {
+    const rotated = spawnSync(process.execPath, [CLI, 'keys', 'rotate'], { env: env(), encoding: 'utf8' });
+    assert.equal(rotated.status, 0, rotated.stderr);
+    assert.match(String((JSON.parse(rotated.stdout) as Record<string, unknown>)['oid4vci_kid']), /^[A-Za-z0-9_-]{43}$/);
+  });
+
   it('OID4VCI=false leaves it out: no credential issuer metadata', async () => {
     const url = await start({ OID4VCI: 'false' });
     try {

@@ -73,7 +73,7 @@ export function oid4vci(options: Oid4vciOptions = {}) {
         if (config.mode === 'production') throw new TypeError(`oid4vci: the credential issuer ${credentialIssuer} must be an https URL in production (set PUBLIC_URL to https://…)`);
         // the libraries refuse http URLs unless told: development and tests serve on http://127.0.0.1
         setGlobalConfig({ allowInsecureUrls: true });
-        logger.warn({ credentialIssuer }, 'oid4vci: http credential issuer (development only): wallets outside tests will refuse it');
+        logger.debug({ credentialIssuer }, 'oid4vci: http credential issuer (development only): wallets outside tests will refuse it');
       }
       container.register({
         oid4vciOptions: asValue(resolved),

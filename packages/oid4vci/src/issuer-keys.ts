@@ -12,15 +12,18 @@ export interface IssuerSigningKey {
 /**
  * The credential issuer's ES256 keys: generated here, the private half sealed under the master
  * key the moment it exists (as the kit's other keys), opened in this process only to sign. The
- * oldest active key signs, so instances that race to create the first key agree on one.
+ * oldest active key signs, so instances that race to create the first key agree on one; a
+ * rotation retires every earlier key from signing (they stay published).
  */
 export interface IssuerKeys {
   ensureKey(): Promise<void>;
   signingKey(): Promise<IssuerSigningKey>;
   /** The public key of this kid, retired or not (credentials it signed keep a verifiable signature; their status says the rest). */
   publicKey(kid: string): Promise<IssuerSigningKey['publicJwk'] | undefined>;
-  /** The active public keys, for the JWKS of `/.well-known/jwt-vc-issuer`. */
+  /** Every public key (retired ones too: what they signed still verifies), for the JWKS of `/.well-known/jwt-vc-issuer`. */
   publicKeys(): Promise<IssuerSigningKey['publicJwk'][]>;
+  /** `w3kit keys rotate`: a new key signs from now on (other instances within 5 s); the earlier ones stay published. */
+  rotate(): Promise<{ kid: string }>;
 }
 
 const sealContext = (kid: string) => `oid4vci.signing-key:${kid}`;
@@ -53,6 +56,7 @@ export function createIssuerKeys(deps: { store: IssuerKeyStore; encryption: Enve
     const kid = thumbprint(publicJwk);
     const privateJwk = pair.privateKey.export({ format: 'jwk' });
     await store.insert({ kid, publicJwk, privateSealed: encryption.encrypt(JSON.stringify(privateJwk), sealContext(kid)), createdAt: clock.now(), retiredAt: null });
+    return kid;
   }
 
   return {
@@ -77,7 +81,14 @@ export function createIssuerKeys(deps: { store: IssuerKeyStore; encryption: Enve
       return record && publicView(record.publicJwk, record.kid);
     },
     async publicKeys() {
-      return (await store.listActive()).map((r) => publicView(r.publicJwk, r.kid));
+      return (await store.listAll()).map((r) => publicView(r.publicJwk, r.kid));
+    },
+    async rotate() {
+      const earlier = await store.listActive();
+      const kid = await create();
+      for (const key of earlier) await store.retire(key.kid, clock.now());
+      cached = undefined;
+      return { kid };
     },
   };
 }

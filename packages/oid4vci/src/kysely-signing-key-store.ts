@@ -29,6 +29,13 @@ export function createKyselyIssuerKeyStore(database: DatabaseHandle): IssuerKeyS
       const rows = await db.selectFrom('oid4vci_signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at').orderBy('kid').execute();
       return rows.map(toRecord);
     },
+    async listAll() {
+      const rows = await db.selectFrom('oid4vci_signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute();
+      return rows.map(toRecord);
+    },
+    async retire(kid, at) {
+      await db.updateTable('oid4vci_signing_keys').set({ retired_at: at.getTime() }).where('kid', '=', kid).where('retired_at', 'is', null).execute();
+    },
     async get(kid) {
       const row = await db.selectFrom('oid4vci_signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
       return row && toRecord(row);

@@ -11,7 +11,11 @@ export interface IssuerKeyRecord {
 export interface IssuerKeyStore {
   /** Inserts a key; false when one with this kid exists. */
   insert(record: IssuerKeyRecord): Promise<boolean>;
-  /** Keys not retired, oldest first. */
+  /** Keys not retired (the ones that may sign), oldest first. */
   listActive(): Promise<IssuerKeyRecord[]>;
+  /** Every key, retired ones too (they stop signing, their credentials still verify), oldest first. */
+  listAll(): Promise<IssuerKeyRecord[]>;
+  /** Marks the key retired: it signs no more. */
+  retire(kid: string, at: Date): Promise<void>;
   get(kid: string): Promise<IssuerKeyRecord | undefined>;
 }

@@ -51,6 +51,25 @@ for (const kind of testDatabases()) {
       });
     });
 
+    describe('oid4vci issuer key rotation', function () {
+      this.timeout(60_000);
+      const suite = issuerForSuite(kind);
+
+      it('after a rotation the next SD-JWT VC names the new kid; the earlier kid stays published and known to the contract', async () => {
+        const { issuer } = suite;
+        const { token } = await endUser(issuer);
+        const kidOf = (credential: string) => decodeProtectedHeader(credential.split('~')[0]!).kid!;
+        const before = kidOf((await receiveCredential(await newWallet(), (await offerFor(issuer, token, CONFIGURATIONS.sdJwt)).credential_offer)) as string);
+        const { kid } = await issuer.kit.services.oid4vciIssuerKeys.rotate();
+        const after = kidOf((await receiveCredential(await newWallet(), (await offerFor(issuer, token, CONFIGURATIONS.sdJwt)).credential_offer)) as string);
+        assert.equal(after, kid);
+        assert.notEqual(after, before);
+        const jwks = (await (await fetch(`${issuer.publicUrl}/.well-known/jwt-vc-issuer`)).json()) as { jwks: { keys: { kid: string }[] } };
+        assert.deepEqual(jwks.jwks.keys.map((k) => k.kid).sort(), [before, after].sort());
+        assert.ok(await issuer.kit.services.sdJwtVcIssuer.issuerKey(before));
+      });
+    });
+
     if (kind !== 'sqlite') {
       describe('oid4vci two instances: offer on A, token on B, credential on A', function () {
         this.timeout(60_000);
