@@ -82,7 +82,7 @@ export const protocolRoutes = [
     method: 'GET',
     path: '/offers/:reference',
     summary: 'The credential offer of a `credential_offer_uri`: served once, then 404 offer_not_found.',
-    params: Type.Object({ reference: Type.String({ maxLength: 64 }) }),
+    params: Type.Object({ reference: Type.String({ minLength: 1, maxLength: 64 }) }),
     response: Json,
     async handler({ params, services, ctx }) {
       await services.rateLimiter.enforce('oid4vci.offer-fetch', clientIpOf(ctx));
@@ -94,7 +94,7 @@ export const protocolRoutes = [
     method: 'GET',
     path: '/offers/:reference/page',
     summary: 'A page showing the offer as a QR code (`openid-credential-offer://?credential_offer_uri=…`), while it was not fetched.',
-    params: Type.Object({ reference: Type.String({ maxLength: 64 }) }),
+    params: Type.Object({ reference: Type.String({ minLength: 1, maxLength: 64 }) }),
     raw: true,
     async handler({ params, services, ctx }) {
       await services.rateLimiter.enforce('oid4vci.offer-fetch', clientIpOf(ctx));
