@@ -1,4 +1,5 @@
 import { clientIpOf, defineRoute, LoginResultSchema, readFormBody, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
+import type { Context } from 'koa';
 import { LOGIN_PAGE_SCRIPT, renderLoginPage } from './login-page.js';
 import type { ResolvedOid4vpOptions } from './oid4vp-config.js';
 
@@ -23,6 +24,13 @@ const CollectBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A raw route's answer: what it is, how it may be cached, and its body. */
+function answer(ctx: Context, type: string, headers: Record<string, string>, body: string) {
+  ctx.set(headers);
+  ctx.type = type;
+  ctx.body = body;
+}
 
 function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
   return [
@@ -67,10 +75,7 @@ function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
       params: Type.Object({ id: Id }),
       raw: true,
       async handler({ params, services, ctx }) {
-        const object = await services.oid4vpService.requestObject(params.id);
-        ctx.set('cache-control', 'no-store');
-        ctx.type = 'application/oauth-authz-req+jwt';
-        ctx.body = object;
+        answer(ctx, 'application/oauth-authz-req+jwt', { 'cache-control': 'no-store' }, await services.oid4vpService.requestObject(params.id));
       },
     }),
     defineRoute({
@@ -86,9 +91,9 @@ function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
       async handler({ params, services, ctx }) {
         await services.rateLimiter.enforce('oid4vp.response', clientIpOf(ctx));
         const fields = await readFormBody(ctx, RESPONSE_LIMIT_BYTES);
-        const answer = await services.oid4vpService.respond(params.id, fields);
+        const result = await services.oid4vpService.respond(params.id, fields);
         ctx.set('cache-control', 'no-store');
-        ctx.body = answer;
+        ctx.body = result;
       },
     }),
     defineRoute({
@@ -151,9 +156,7 @@ function loginPageRoutes(): AnyRouteSpec[] {
           clientId: services.oid4vpService.identity.clientId,
           pollMs: 1000,
         });
-        ctx.set(headers);
-        ctx.type = 'text/html; charset=utf-8';
-        ctx.body = html;
+        answer(ctx, 'text/html; charset=utf-8', headers, html);
       },
     }),
     defineRoute({
@@ -162,9 +165,7 @@ function loginPageRoutes(): AnyRouteSpec[] {
       summary: 'The login page’s script.',
       raw: true,
       handler({ ctx }) {
-        ctx.set('cache-control', 'no-cache');
-        ctx.type = 'text/javascript; charset=utf-8';
-        ctx.body = LOGIN_PAGE_SCRIPT;
+        answer(ctx, 'text/javascript; charset=utf-8', { 'cache-control': 'no-cache' }, LOGIN_PAGE_SCRIPT);
       },
     }),
   ];

@@ -4,7 +4,7 @@ import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/cor
 import jsqr from 'jsqr';
 import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { endUser, loadBalancer, startInstance, TestIssuer, TestWallet, type Instance } from './support.js';
+import { endUser, loadBalancer, PUBLIC_URL, startInstance, TestIssuer, TestWallet, type Instance } from './support.js';
 
 // jsqr is CommonJS with a typed `default` export: under NodeNext its types sit one level down
 const jsQR = jsqr.default;
@@ -13,7 +13,7 @@ const CHROMIUM = '/usr/bin/chromium';
 // The browser tests the page and its script, not storage: SQLite only.
 if (testDatabases().includes('sqlite')) {
   describe('sqlite', () => {
-    describe('oid4vp login page: cross-device in headless Chromium, the wallet scans the QR code', function () {
+    describe('oid4vp login page in headless Chromium: cross-device (the wallet scans the QR code) and same-device (redirect)', function () {
       this.timeout(60_000);
       let db: TestDatabase;
       let instance: Instance;
@@ -65,6 +65,39 @@ if (testDatabases().includes('sqlite')) {
 
         await page.getByText('Signed in', { exact: true }).waitFor({ timeout: 15_000 });
         assert.equal(await page.locator('#user-id').textContent(), 'page-holder');
+        assert.deepEqual(problems, []);
+        await page.close();
+      });
+
+      it('oid4vp page same-device: the link opens the wallet, the wallet sends the browser back with a response code, the page collects', async () => {
+        const accountId = await endUser(instance.kit, 'same-device-holder');
+        const lb = loadBalancer(instance);
+        const wallet = new TestWallet(lb);
+        const { credential } = await issuer.issue(accountId, wallet.key.publicJwk);
+        const page = await browser!.newPage();
+        // the browser reaches the kit under its public URL, as behind the real load balancer
+        await page.route(`${PUBLIC_URL}/**`, async (route) => {
+          const upstream = await route.fetch({ url: route.request().url().replace(PUBLIC_URL, instance.url) });
+          await route.fulfill({ response: upstream });
+        });
+        const problems: string[] = [];
+        page.on('pageerror', (e) => problems.push(e.message));
+        await page.goto(`${PUBLIC_URL}/oid4vp/login?flow=same_device`);
+        const link = page.locator('#wallet');
+        const authorizationRequest = (await link.getAttribute('href'))!;
+        assert.match(authorizationRequest, /^openid4vp:\/\/\?client_id=/);
+        // the click remembers the login in this tab; the openid4vp: navigation goes to the wallet app
+        await page.evaluate("document.getElementById('wallet').addEventListener('click', (e) => e.preventDefault())");
+        await link.click();
+        const answered = await wallet.login(authorizationRequest, credential);
+        assert.equal(answered.status, 200, JSON.stringify(answered.body));
+        const redirect = String(answered.body['redirect_uri']);
+        assert.match(redirect, /^https:\/\/w3kit\.test\/oid4vp\/login#response_code=[A-Za-z0-9_-]+$/);
+
+        await page.goto(redirect);
+        await page.getByText('Signed in', { exact: true }).waitFor({ timeout: 15_000 });
+        assert.equal(await page.locator('#user-id').textContent(), 'same-device-holder');
+        assert.equal(new URL(page.url()).hash, '', 'the response code is taken out of the address bar');
         assert.deepEqual(problems, []);
         await page.close();
       });

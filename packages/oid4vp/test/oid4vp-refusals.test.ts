@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { Openid4vpAuthorizationRequest } from '@openid4vc/openid4vp';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
-import { endUser, loadBalancer, PUBLIC_URL, site, startInstance, TestIssuer, TestWallet, type Instance, type WalletTweaks } from './support.js';
+import { Writable } from 'node:stream';
+import { auth } from '@w3kit/auth';
+import { createKit, createLogger } from '@w3kit/core';
+import { oid4vp } from '@w3kit/oid4vp';
+import { endUser, loadBalancer, MASTER_KEY, PUBLIC_URL, site, startInstance, TestIssuer, testIssuerPlugin, TestWallet, type Instance, type WalletTweaks } from './support.js';
 
 type Answer = { status: number; body: Record<string, unknown> };
 
@@ -168,6 +172,22 @@ for (const kind of testDatabases()) {
         assertRefused(await p.wallet.answer(request, { account: [vp] }), 400, 'REQUEST_EXPIRED');
       });
 
+      it('oid4vp housekeeping deletes a request an hour after its times end, and a used key-binding JWT once it is too old', async () => {
+        const p = await prepared();
+        const answered = await p.wallet.login(p.started.authorization_request, p.credential);
+        assert.equal(answered.status, 200, JSON.stringify(answered.body));
+        const signingInput = answered.vp.slice(answered.vp.lastIndexOf('~') + 1).split('.').slice(0, 2).join('.');
+        const key = createHash('sha256').update(`kb-jwt:${signingInput}`).digest('hex');
+        clock.advance(30 * 60_000);
+        await instance.kit.runHousekeeping();
+        assert.ok(await instance.kit.services.oid4vpRequestStore.find(p.started.transaction_id), 'kept within the hour');
+        assert.equal(await instance.kit.services.oid4vpUsedPresentationStore.markUsed(key, new Date(clock.now().getTime() + 1000)), true, 'the used key-binding JWT is forgotten once too old to be accepted');
+        clock.advance(2 * 3600_000);
+        await instance.kit.runHousekeeping();
+        assert.equal(await instance.kit.services.oid4vpRequestStore.find(p.started.transaction_id), null);
+        assertRefused(await p.collect(), 400, 'REQUEST_NOT_FOUND');
+      });
+
       it('oid4vp refuses a plain vp_token to a request that asked for an encrypted response (direct_post.jwt)', async () => {
         const p = await prepared({ response_mode: 'direct_post.jwt' });
         const resolved = await p.wallet.resolve(p.started.authorization_request);
@@ -207,15 +227,41 @@ for (const kind of testDatabases()) {
       });
     });
 
-    describe('oid4vp without an issuer: a login is refused with a clear error', function () {
+    describe('oid4vp unavailable: without an issuer, or with an http public URL, a login is refused with a clear error', function () {
       this.timeout(60_000);
-      it('oid4vp answers 503 OID4VP_UNAVAILABLE when no sdJwtVcIssuer is composed', async () => {
+      it('oid4vp answers 503 OID4VP_UNAVAILABLE when no sdJwtVcIssuer is composed, and says why at startup', async () => {
         const db = await createTestDatabase(kind);
-        const instance = await startInstance(db.url, null);
+        const lines: string[] = [];
+        const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(String(chunk)), done()) });
+        const instance = await startInstance(db.url, null, {}, undefined, createLogger({ level: 'warn' }, sink));
         try {
-          assertRefused(await site(loadBalancer(instance)).startRaw({}), 503, 'OID4VP_UNAVAILABLE');
+          assert.ok(lines.some((l) => /no sdJwtVcIssuer is composed/.test(l)), lines.join(''));
+          const refused = await site(loadBalancer(instance)).startRaw({});
+          assertRefused(refused, 503, 'OID4VP_UNAVAILABLE');
+          assert.match(String(refused.body['message']), /no SD-JWT VC issuer \(oid4vci\) is composed/);
         } finally {
           await instance.close();
+          await db.drop();
+        }
+      });
+
+      it('oid4vp answers 503 OID4VP_UNAVAILABLE with an http public URL (wallets speak https only), with an issuer composed', async () => {
+        const db = await createTestDatabase(kind);
+        const kit = await createKit({
+          database: db.url,
+          plugins: [auth(), testIssuerPlugin(new TestIssuer('http://127.0.0.1:3000')), oid4vp()],
+          logger: createLogger({ level: 'silent' }),
+          config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: 'http://127.0.0.1:3000' },
+        });
+        try {
+          await assert.rejects(kit.services.oid4vpService.start({ flow: 'cross_device', responseMode: 'direct_post.jwt' }), (error: { status: number; code: string; message: string }) => {
+            assert.equal(error.status, 503);
+            assert.equal(error.code, 'OID4VP_UNAVAILABLE');
+            assert.match(error.message, /needs an https PUBLIC_URL/);
+            return true;
+          });
+        } finally {
+          await kit.close();
           await db.drop();
         }
       });

@@ -6,7 +6,7 @@ import { Openid4vpClient, type Openid4vpAuthorizationRequest } from '@openid4vc/
 import { digest, ES256, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { auth } from '@w3kit/auth';
-import { createKit, createLogger, type JsonWebPublicKey, type Kit, type KitPlugin, type SdJwtVcIssuer } from '@w3kit/core';
+import { createKit, createLogger, type JsonWebPublicKey, type Kit, type KitPlugin, type Logger, type SdJwtVcIssuer } from '@w3kit/core';
 import { appFor, type ManualClock } from '@w3kit/core/testing';
 import { oid4vp, type Oid4vpOptions } from '@w3kit/oid4vp';
 import { asFunction } from 'awilix';
@@ -93,11 +93,11 @@ export interface Instance {
 }
 
 /** One instance of the kit (auth, the test issuer unless `issuer` is null, oid4vp) on a real HTTP server, under PUBLIC_URL. */
-export async function startInstance(databaseUrl: string, issuer: TestIssuer | null, options: Oid4vpOptions = {}, clock?: ManualClock): Promise<Instance> {
+export async function startInstance(databaseUrl: string, issuer: TestIssuer | null, options: Oid4vpOptions = {}, clock?: ManualClock, logger?: Logger): Promise<Instance> {
   const kit = await createKit({
     database: databaseUrl,
     plugins: [auth(), ...(issuer ? [testIssuerPlugin(issuer)] : []), oid4vp(options)],
-    logger: createLogger({ level: 'silent' }),
+    logger: logger ?? createLogger({ level: 'silent' }),
     ...(clock ? { services: { clock } } : {}),
     config: {
       masterKey: MASTER_KEY,
