@@ -111,9 +111,9 @@ describe('standalone production settings: refusals and opt-outs (built server, N
 
   it('W3KIT_ALLOW_HTTP_PUBLIC_URL=1 admits an http: PUBLIC_URL and says so in the log; no HSTS then; DOCS=false turns /docs and /openapi.json off', async () => {
     // The opt-out is for the kit's own URLs: an OpenID Connect issuer must be https whatever the
-    // proxy (so the provider is left out with OIDC=false), and the SIWE dapp origins, which default
+    // proxy (so the provider is left out with OIDC=false, the credential issuer with OID4VCI=false), and the SIWE dapp origins, which default
     // to PUBLIC_URL's, must be https in production (the dapp's own origin is named).
-    const server = await start({ ...goodEnv(dir), PUBLIC_URL: 'http://id.example.test', W3KIT_ALLOW_HTTP_PUBLIC_URL: '1', OIDC: 'false', SIWE_ALLOWED_ORIGINS: 'https://id.example.test', DOCS: 'false' });
+    const server = await start({ ...goodEnv(dir), PUBLIC_URL: 'http://id.example.test', W3KIT_ALLOW_HTTP_PUBLIC_URL: '1', OIDC: 'false', OID4VCI: 'false', SIWE_ALLOWED_ORIGINS: 'https://id.example.test', DOCS: 'false' });
     try {
       // pino writes the line asynchronously: it may land after the `listening on` line
       for (let waited = 0; !/W3KIT_ALLOW_HTTP_PUBLIC_URL=1/.test(server.output()) && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -162,6 +162,7 @@ export function did(options: DidOptions = {}) {
 }
 
 export { didErrors } from './errors.js';
+export { STYLE as DEMO_PAGE_STYLE, STYLE_HASH as DEMO_PAGE_STYLE_HASH } from './login-demo-page.js';
 export { CREDENTIAL_FORMATS, type CredentialFormat, type DataModel, type DidOptions, type EthrRegistryOptions, type ResolvedDidOptions } from './did-config.js';
 export { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions, type JwtVerifyOptions, type VerifiedJwt } from './jwt-verifier.js';
 export { createDidResolver, DidResolutionError, type DidResolverOptions, type KitDidResolver } from './did-resolver.js';
