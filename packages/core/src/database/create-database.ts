@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { PoolConfig } from 'pg';
 import { createFailoverPool, parseMysqlUrl, type MysqlCounters } from './mysql-failover.js';
+import { keepPreparedStatements } from './sqlite-statements.js';
 
 export type DatabaseDialect = 'sqlite' | 'mysql' | 'postgres';
 
@@ -68,7 +69,7 @@ function openSqlite(url: string, options: DatabaseOptions): DatabaseHandle {
   if (!memory) database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  const db: KitDatabase = new Kysely({ dialect: new SqliteDialect({ database }) });
+  const db: KitDatabase = new Kysely({ dialect: new SqliteDialect({ database: keepPreparedStatements(database) }) });
   return handle(db, 'sqlite', memory ? 'sqlite::memory:' : `sqlite:${file}`);
 }
 
