@@ -22,6 +22,7 @@ export type { MysqlCounters } from './database/mysql-failover.js';
 export { migrateToLatest, pendingMigrations, type MigrationSet, type MigrationOwner } from './database/migrations.js';
 export { coreMigrations, type CoreTables } from './database/core-migrations.js';
 export { retryTransient, isTransientDbError, isDatabaseUnavailable, isUniqueViolation } from './database/retry.js';
+export { insertUnique, insertOrFind, type InsertOrFound } from './database/insert-unique.js';
 export { createRateLimiter, type RateLimiter, type RateLimitRule, type RateLimitDecision } from './rate-limit/rate-limiter.js';
 export { createOneTimeCodes, type OneTimeCodes, type IssueCodeInput, type IssuedCode, type CodeLocator, type ConsumeResult, type ConsumeFailure, type SecretShape, type PeekResult } from './one-time-codes/one-time-codes.js';
 export { systemClock, type Clock } from './clock.js';
