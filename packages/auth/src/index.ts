@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitCradle, KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
 import { createAccountService, type AccountService } from './account-service.js';
 import type { AccountStore } from './account-store.js';
 import { createApiKeyService, type ApiKeyService } from './api-key-service.js';

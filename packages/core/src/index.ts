@@ -37,5 +37,7 @@ export { createSmtpEmailSender, type SmtpEmailConfig } from './senders/smtp-emai
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
 // Kysely, re-exported so every plugin builds its queries and migrations on core's pinned version.
 export { sql, CompiledQuery, type Kysely, type Migration, type Selectable, type Insertable, type Updateable } from 'kysely';
+// awilix's registration helpers, re-exported so plugins register their services with the container core creates, on core's version.
+export { asFunction, asValue, asClass, Lifetime, type AwilixContainer, type Resolver } from 'awilix';
 export type { Logger } from 'pino';
 export { isMysql, isPostgres } from './database/dialect.js';

@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitPlugin } from '@w3kit/core';
 import { createAppLoginService, type AppLoginService } from './app-login-service.js';
 import type { AppLoginStore } from './app-login-store.js';
 import { createCredentialService, type CredentialService } from './credential-service.js';

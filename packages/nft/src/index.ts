@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitPlugin } from '@w3kit/core';
 import { nftErrors } from './errors.js';
 import { createKyselyNftStore } from './kysely-nft-store.js';
 import { createKyselyVerificationStore } from './kysely-verification-store.js';

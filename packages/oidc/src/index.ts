@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitPlugin } from '@w3kit/core';
 import '@w3kit/auth';
 import { createOidcClientService, type OidcClientService } from './client-service.js';
 import { oidcErrors } from './errors.js';

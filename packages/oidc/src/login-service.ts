@@ -1,5 +1,4 @@
-import type { AwilixContainer } from 'awilix';
-import { isKitError, type Clock, type EnvelopeEncryption, type KitCradle, type LoginResult, type RateLimiter } from '@w3kit/core';
+import { isKitError, type Clock, type EnvelopeEncryption, type KitCradle, type LoginResult, type RateLimiter, type AwilixContainer } from '@w3kit/core';
 import type { AccountService, TokenService } from '@w3kit/auth';
 import { oidcErrors } from './errors.js';
 import type { OidcPayloadStore } from './payload-store.js';

@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitPlugin } from '@w3kit/core';
 import type { AddressStore } from './address-store.js';
 import { siweErrors } from './errors.js';
 import { createKyselyAddressStore } from './kysely-address-store.js';
