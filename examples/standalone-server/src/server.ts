@@ -18,7 +18,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       loginDemoPage: config.didLoginDemo,
       operatorOrganizations: config.didOperatorOrganizations,
       verifyRateLimit: config.didVerifyRateLimit !== 'off',
-      ...(config.didAppLoginResultToken === undefined ? {} : { requireAppLoginResultToken: config.didAppLoginResultToken }),
+      requireAppLoginResultToken: config.didAppLoginResultToken,
     }),
     nft(),
     siwe({ allowedOrigins: config.siweAllowedOrigins, chains: config.siweChains, signUp: config.siweSignUp, statement: config.siweStatement }),

@@ -81,7 +81,9 @@ export async function runMigrations(database: string | DatabaseHandle, plugins: 
 }
 
 function validateComposition(plugins: readonly KitPlugin[]): void {
-  if (!Array.isArray(plugins)) throw new TypeError('createKit: plugins must be an array of plugin objects, e.g. [auth(), nft()]');
+  // checked as unknown: Array.isArray would narrow `plugins` itself to any[]
+  const given: unknown = plugins;
+  if (!Array.isArray(given)) throw new TypeError('createKit: plugins must be an array of plugin objects, e.g. [auth(), nft()]');
   const names = new Set<string>();
   plugins.forEach((plugin, i) => {
     if (plugin === null || typeof plugin !== 'object' || typeof plugin.name !== 'string') {
@@ -179,7 +181,7 @@ function registerServices(config: KitConfig, logger: Logger, database: DatabaseH
   for (const [name, service] of Object.entries(services ?? {})) {
     // A service with close() (an SMTP pool, an HTTP agent) is closed by kit.close().
     const close = (service as { close?: unknown } | null)?.close;
-    container.register(name, typeof close === 'function' ? asFunction(() => service).singleton().disposer(() => close.call(service)) : asValue(service));
+    container.register(name, typeof close === 'function' ? asFunction((): unknown => service).singleton().disposer(() => close.call(service) as Promise<void> | void) : asValue(service));
   }
   return container;
 }
@@ -302,10 +304,7 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
   const ownsDatabase = typeof options.database === 'string';
   const database = typeof options.database === 'string' ? createDatabase(options.database) : options.database;
 
-  const hashingQueue = createHashingQueue({
-    ...(config.passwordHashConcurrency === undefined ? {} : { concurrency: config.passwordHashConcurrency }),
-    ...(config.passwordHashQueueLimit === undefined ? {} : { maxWaiting: config.passwordHashQueueLimit }),
-  });
+  const hashingQueue = createHashingQueue({ concurrency: config.passwordHashConcurrency, maxWaiting: config.passwordHashQueueLimit });
 
   try {
     const container = registerServices(config, logger, database, hashingQueue, rateLimitRules, plugins, options.services);

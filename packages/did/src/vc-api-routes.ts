@@ -82,8 +82,7 @@ const issueRoute = defineRoute({
   }),
   async handler({ body, services, ctx }) {
     const principal = await services.authenticator.require(ctx);
-    const format = body.options?.format;
-    return { verifiableCredential: await services.credentialService.issue(principal, { credential: body.credential, ...(format ? { format } : {}) }) };
+    return { verifiableCredential: await services.credentialService.issue(principal, { credential: body.credential, format: body.options?.format }) };
   },
 });
 
@@ -108,9 +107,9 @@ const verifyPresentationRoute = defineRoute({
   }),
   async handler({ body, services, ctx }) {
     await services.verificationGuard.admit(clientIpOf(ctx), body.verifiablePresentation);
-    const options = { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { audience: body.options.domain } : {}) };
+    const options = { challenge: body.options?.challenge, audience: body.options?.domain };
     const result = await services.presentationService.verify(body.verifiablePresentation, options);
-    return answer(presentationVerificationResult(result, { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { domain: body.options.domain } : {}) }), 'PRESENTATION_NOT_VERIFIED');
+    return answer(presentationVerificationResult(result, { challenge: body.options?.challenge, domain: body.options?.domain }), 'PRESENTATION_NOT_VERIFIED');
   },
 });
 

@@ -1,7 +1,7 @@
 import { defineRoute, Type, type RouteGroup } from '@w3kit/core';
 import type { ResolvedNftOptions } from './nft-config.js';
 import { AddressParams, CodeQuery, GpsBody, HolderParams, MintBody, pageQuery, SearchBody, TokenIdParams, Visibility, type PageQuery } from './schemas.js';
-import type { PageRequest, SearchFilter } from './nft-store.js';
+import type { PageRequest } from './nft-store.js';
 
 const page = (q: PageQuery): PageRequest => ({ perPage: q.perPageItemNum, page: q.pageNum, order: q.order });
 
@@ -19,7 +19,7 @@ export const nftRoutes = [
       return services.nftService.mint(principal, {
         holderAddress: params.holder_id_wallet_address,
         metadata: { static: body.metadata.static, dynamic: body.metadata.dynamic ?? {} },
-        ...(body.visibility ? { visibility: body.visibility } : {}),
+        visibility: body.visibility,
         // '' when the header is absent, which the service reads as none
         idempotencyKey: ctx.get('idempotency-key'),
       });
@@ -116,7 +116,7 @@ function listingRoutes(options: ResolvedNftOptions) {
       query: paging,
       body: SearchBody,
       async handler({ query, body, services, ctx }) {
-        return services.nftService.listMintedBy(await services.authenticator.require(ctx), body as SearchFilter, page(query));
+        return services.nftService.listMintedBy(await services.authenticator.require(ctx), body, page(query));
       },
     }),
     defineRoute({
@@ -128,7 +128,7 @@ function listingRoutes(options: ResolvedNftOptions) {
       body: SearchBody,
       async handler({ query, body, services, ctx }) {
         await services.authenticator.require(ctx);
-        return services.nftService.searchPublic(body as SearchFilter, page(query));
+        return services.nftService.searchPublic(body, page(query));
       },
     }),
     defineRoute({

@@ -1,5 +1,4 @@
 import { isKitError, type Clock, type EnvelopeEncryption, type KitCradle, type LoginResult, type RateLimiter, type AwilixContainer } from '@w3kit/core';
-import type { AccountService, TokenService } from '@w3kit/auth';
 import { oidcErrors } from './errors.js';
 import type { OidcPayloadStore } from './payload-store.js';
 
@@ -57,8 +56,8 @@ const sealContext = (uid: string) => `oidc.vp-login:${uid}`;
 
 export function createOidcLoginService(deps: OidcLoginServiceDeps): OidcLoginService {
   const { container, store, encryption, rateLimiter, clock, issuer, maxWaitSeconds } = deps;
-  const accounts = () => container.cradle.accountService as AccountService;
-  const tokens = () => container.cradle.tokenService as TokenService;
+  const accounts = () => container.cradle.accountService;
+  const tokens = () => container.cradle.tokenService;
   const appLogins = () => (container.cradle as unknown as { appLoginService: AppLoginPort }).appLoginService;
   const siwe = () => (container.cradle as unknown as { siweVerifier: SiweVerifier }).siweVerifier;
 

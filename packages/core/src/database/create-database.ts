@@ -156,7 +156,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
       const parseInt8 = (value: string) => Number(value);
       const pool = new pg.Pool({
         ...config,
-        types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+        types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown))) as typeof pg.types.getTypeParser },
       });
       // A client whose server went away emits 'error' (an idle one on the pool, a checked-out one on
       // itself, beside failing its query); without a listener either would crash the process.
