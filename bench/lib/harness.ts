@@ -80,8 +80,8 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       const match = /listening on (http:\/\/[^\s]+)/.exec(output);
       if (match) ok(match[1]!);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (output += c));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c: Buffer) => (output += c));
     child.once('exit', (code) => fail(new Error(`${spec.script} exited with ${code}:\n${output}`)));
   });
   return {

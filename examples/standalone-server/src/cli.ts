@@ -141,7 +141,7 @@ const commands: Record<string, Command> = {
           name: values.name!,
           domain: values.domain!,
           email: values.email!,
-          ...(password === undefined ? {} : { password }),
+          password,
         });
         return { account_id: account.id, api_key_secret: apiKeySecret, id_wallet_address: account.wallet?.address, domain: account.domain };
       });

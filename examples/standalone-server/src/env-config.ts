@@ -186,7 +186,7 @@ function settingGroup<K extends string>(env: Env, names: Record<K, string>, opti
   }
   for (const key of optional) {
     const value = values[key];
-    if (value === undefined || !names[key]!.endsWith('_URL')) continue;
+    if (value === undefined || !names[key].endsWith('_URL')) continue;
     if (!HTTP_URL.test(value)) problems.push(`${names[key]}: "${value}" is not an http(s) URL`);
     // the app secret or auth token goes to this URL: never in clear in production
     else if (production && !value.startsWith('https:')) problems.push(`${names[key]}: must be https: in production (it carries the provider credentials)`);

@@ -24,7 +24,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       operatorOrganizations: config.didOperatorOrganizations,
       verifyRateLimit: config.didVerifyRateLimit !== 'off',
       ethrRegistry: config.didEthrRegistry ?? null,
-      ...(config.didAppLoginResultToken === undefined ? {} : { requireAppLoginResultToken: config.didAppLoginResultToken }),
+      requireAppLoginResultToken: config.didAppLoginResultToken,
     }),
     nft(),
     siwe({ allowedOrigins: config.siweAllowedOrigins, chains: config.siweChains, signUp: config.siweSignUp, statement: config.siweStatement }),

@@ -29,7 +29,7 @@ function goodEnv(dir: string): Record<string, string> {
 
 /** Runs the built server with `env` (nothing else of this process's environment) and expects it to refuse. */
 function refusal(env: Record<string, string | undefined>): { status: number | null; stderr: string } {
-  const clean = Object.fromEntries(Object.entries({ PATH: process.env['PATH'], ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+  const clean = Object.fromEntries<string | undefined>(Object.entries({ PATH: process.env['PATH'], ...env }).filter(([, v]) => v !== undefined));
   const run = spawnSync(process.execPath, [MAIN], { env: clean, encoding: 'utf8', timeout: 20_000 });
   return { status: run.status, stderr: run.stderr };
 }
@@ -38,10 +38,10 @@ function refusal(env: Record<string, string | undefined>): { status: number | nu
 async function start(env: Record<string, string>) {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stderr!.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
   const url = await new Promise<string>((ok, fail) => {
-    child.stdout!.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) ok(match[1]!);

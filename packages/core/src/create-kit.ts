@@ -7,7 +7,7 @@ import { KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput }
 import type { KitCradle } from './container.js';
 import { createEnvelopeEncryption } from './crypto/envelope-encryption.js';
 import { weakKeyReason } from './crypto/key-strength.js';
-import { createHashingQueue } from './crypto/hashing-queue.js';
+import { createHashingQueue, type HashingQueue } from './crypto/hashing-queue.js';
 import { createScryptHasher } from './crypto/secret-hasher.js';
 import { coreMigrations } from './database/core-migrations.js';
 import { createDatabase, type DatabaseHandle } from './database/create-database.js';
@@ -81,7 +81,9 @@ export async function runMigrations(database: string | DatabaseHandle, plugins: 
 }
 
 function validateComposition(plugins: readonly KitPlugin[]): void {
-  if (!Array.isArray(plugins)) throw new TypeError('createKit: plugins must be an array of plugin objects, e.g. [auth(), nft()]');
+  // checked as unknown: Array.isArray would narrow `plugins` itself to any[]
+  const given: unknown = plugins;
+  if (!Array.isArray(given)) throw new TypeError('createKit: plugins must be an array of plugin objects, e.g. [auth(), nft()]');
   const names = new Set<string>();
   plugins.forEach((plugin, i) => {
     if (plugin === null || typeof plugin !== 'object' || typeof plugin.name !== 'string') {
@@ -157,10 +159,139 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
   return { api: 'kit', basePath: '', format: 'finenex', routes };
 }
 
+/** Step 1: the container with core's services, each plugin's, then the host's replacements. */
+function registerServices(config: KitConfig, logger: Logger, database: DatabaseHandle, hashingQueue: HashingQueue, rateLimitRules: Record<string, RateLimitRule>, plugins: readonly KitPlugin[], services: CreateKitOptions['services']): AwilixContainer<KitCradle> {
+  const container = createContainer<KitCradle>({ injectionMode: InjectionMode.PROXY, strict: true });
+  container.register({
+    config: asValue(config),
+    logger: asValue(logger),
+    database: asValue(database),
+    db: asValue(database.db),
+    clock: asValue(systemClock),
+    random: asValue(cryptoRandom),
+    hashingQueue: asValue(hashingQueue),
+    secretHasher: asValue(createScryptHasher(config.passwordHashCost, hashingQueue)),
+    encryption: asValue(createEnvelopeEncryption(config.masterKey, config.previousMasterKeys)),
+    rateLimiter: asFunction(({ database, clock, encryption }: KitCradle) => createRateLimiter({ database, clock, encryption, rules: rateLimitRules })).singleton(),
+    oneTimeCodes: asFunction(({ database, clock, random, encryption }: KitCradle) => createOneTimeCodes({ database, clock, random, encryption })).singleton(),
+    smsSender: asFunction(({ logger }: KitCradle) => createLogSmsSender(logger)).singleton(),
+    emailSender: asFunction(({ logger }: KitCradle) => createLogEmailSender(logger)).singleton(),
+  });
+  for (const plugin of plugins) plugin.register?.(container, { config, logger });
+  for (const [name, service] of Object.entries(services ?? {})) {
+    // A service with close() (an SMTP pool, an HTTP agent) is closed by kit.close().
+    const close = (service as { close?: unknown } | null)?.close;
+    container.register(name, typeof close === 'function' ? asFunction((): unknown => service).singleton().disposer(() => close.call(service) as Promise<void> | void) : asValue(service));
+  }
+  return container;
+}
+
+/**
+ * Step 2: production refuses development senders, test-speed hashing and weak keys, and warns
+ * about an http: public URL; every mode warns about a proxy list that trusts everyone.
+ */
+function checkProduction(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>): void {
+  if (config.mode === 'production') {
+    const problems: string[] = [];
+    const used = new Set(plugins.flatMap((p) => p.uses ?? []));
+    for (const name of used) {
+      if (container.cradle[name].development) {
+        const users = plugins.filter((p) => p.uses?.includes(name)).map((p) => p.name);
+        problems.push(`${name}: the development log sender cannot run in production (used by ${users.join(', ')}); configure a real sender`);
+      }
+    }
+    if (config.passwordHashCost < 15) problems.push('config.passwordHashCost: below 15 is for tests only');
+    // previous keys are not checked: refusing a weak one would block rotating away from it
+    const weakKey = weakKeyReason(config.masterKey);
+    if (weakKey) problems.push(`config.masterKey: ${weakKey}; production needs a random key (\`openssl rand -hex 32\`)`);
+    if (problems.length > 0) throw new KitConfigError(problems);
+    if (!config.publicUrl.startsWith('https:')) {
+      logger.warn({ publicUrl: config.publicUrl }, 'production with an http: publicUrl: links, tokens and codes travel in clear unless a TLS proxy on this host serves the https URL');
+    }
+  }
+  if (config.trustedProxies.some((entry) => entry.trim().endsWith('/0'))) {
+    logger.warn({ trustedProxies: config.trustedProxies }, 'trustedProxies trusts every address of a family (/0): any client can choose its own IP for the per-IP limits');
+  }
+}
+
+/** Step 3: runs pending migrations (`migrations: 'run'`) or refuses to start with any pending (`'check'`). */
+async function migrateOrCheck(config: KitConfig, logger: Logger, database: DatabaseHandle, plugins: readonly KitPlugin[]): Promise<void> {
+  if (config.migrations === 'run') {
+    const applied = await runMigrations(database, plugins);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  } else if (config.migrations === 'check') {
+    const pending: string[] = [];
+    for (const owner of migrationOwners(plugins)) pending.push(...(await pendingMigrations(database, owner)).map((m) => `${owner.name}/${m}`));
+    if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}; run \`w3kit migrate\` first`);
+  }
+}
+
+interface MountedRoutes {
+  middleware: Middleware;
+  /** `METHOD /full/path` of every route. */
+  routes: string[];
+  openapi: () => Record<string, unknown>;
+}
+
+/** Step 4: every group under its mount and base path, one route table; a path served twice fails here. */
+function mountRoutes(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>): MountedRoutes {
+  const edge: EdgeOptions = {
+    proxies: createProxyMatcher(config.trustedProxies),
+    hsts: config.mode === 'production' && config.publicUrl.startsWith('https:') && config.hstsMaxAgeSeconds > 0 ? `max-age=${config.hstsMaxAgeSeconds}` : undefined,
+  };
+  const mounted: MountedGroup[] = [];
+  let openapiDoc: Record<string, unknown> | undefined;
+  const openapi = () =>
+    (openapiDoc ??= buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl }));
+  const groups: { plugin: string; group: RouteGroup }[] = [
+    { plugin: 'core', group: kitRoutes(openapi, `${config.mountPath}/openapi.json`, config.serveDocs) },
+    ...plugins.flatMap((plugin) => (plugin.routes ?? []).map((group) => ({ plugin: plugin.name, group }))),
+  ];
+  const table = new RouteTable();
+  const seen = new Map<string, string>();
+  for (const { plugin, group } of groups) {
+    const prefix = `${config.mountPath}${config.basePaths[group.api] ?? group.basePath}`;
+    mounted.push({ group, prefix, plugin });
+    for (const route of group.routes) {
+      const path = `${prefix}${route.path}` || '/';
+      const key = `${route.method} ${path}`;
+      if (seen.has(key)) throw new TypeError(`createKit: route ${key} is served by both "${seen.get(key)}" and "${plugin}"`);
+      seen.set(key, plugin);
+      table.add(route.method, path, routeChain(container, logger, route, group.format, config.bodyLimitBytes, edge));
+    }
+  }
+  return { middleware: table.middleware(), routes: [...seen.keys()], openapi };
+}
+
+interface Housekeeping {
+  /** Deletes expired codes, counters and plugins' expired rows, now. */
+  run(): Promise<void>;
+  stop(): void;
+}
+
+/** Step 5: the sweep of expired rows, every `housekeepingIntervalSeconds` (0: only when run by hand). */
+function startHousekeeping(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>): Housekeeping {
+  const run = async () => {
+    await Promise.all([
+      container.cradle.rateLimiter.purgeExpired(),
+      container.cradle.oneTimeCodes.purgeExpired(),
+      ...plugins.map((p) => p.housekeeping?.(container.cradle)),
+    ]);
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (config.housekeepingIntervalSeconds > 0) {
+    timer = setInterval(() => {
+      run().catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
+    }, config.housekeepingIntervalSeconds * 1000);
+    timer.unref();
+  }
+  return { run, stop: () => clearInterval(timer) };
+}
+
 /**
  * Composes plugins into a kit: validates the composition and the config, opens the database,
- * registers services, runs (or checks) migrations and builds the routes. A composition
- * error fails here, at startup, with a message that says what to fix.
+ * then runs its steps: register services, check production, migrate, mount routes, start
+ * housekeeping. A composition error fails here, at startup, with a message that says what to fix.
  */
 export async function createKit(options: CreateKitOptions): Promise<Kit> {
   if (options === null || typeof options !== 'object') throw new TypeError('createKit: options are required');
@@ -173,124 +304,27 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
   const ownsDatabase = typeof options.database === 'string';
   const database = typeof options.database === 'string' ? createDatabase(options.database) : options.database;
 
-  const hashingQueue = createHashingQueue({
-    ...(config.passwordHashConcurrency === undefined ? {} : { concurrency: config.passwordHashConcurrency }),
-    ...(config.passwordHashQueueLimit === undefined ? {} : { maxWaiting: config.passwordHashQueueLimit }),
-  });
+  const hashingQueue = createHashingQueue({ concurrency: config.passwordHashConcurrency, maxWaiting: config.passwordHashQueueLimit });
 
   try {
-    const container = createContainer<KitCradle>({ injectionMode: InjectionMode.PROXY, strict: true });
-    container.register({
-      config: asValue(config),
-      logger: asValue(logger),
-      database: asValue(database),
-      db: asValue(database.db),
-      clock: asValue(systemClock),
-      random: asValue(cryptoRandom),
-      hashingQueue: asValue(hashingQueue),
-      secretHasher: asValue(createScryptHasher(config.passwordHashCost, hashingQueue)),
-      encryption: asValue(createEnvelopeEncryption(config.masterKey, config.previousMasterKeys)),
-      rateLimiter: asFunction(({ database, clock, encryption }: KitCradle) => createRateLimiter({ database, clock, encryption, rules: rateLimitRules })).singleton(),
-      oneTimeCodes: asFunction(({ database, clock, random, encryption }: KitCradle) => createOneTimeCodes({ database, clock, random, encryption })).singleton(),
-      smsSender: asFunction(({ logger }: KitCradle) => createLogSmsSender(logger)).singleton(),
-      emailSender: asFunction(({ logger }: KitCradle) => createLogEmailSender(logger)).singleton(),
-    });
-    for (const plugin of plugins) plugin.register?.(container, { config, logger });
-    for (const [name, service] of Object.entries(options.services ?? {})) {
-      // A service with close() (an SMTP pool, an HTTP agent) is closed by kit.close().
-      const close = (service as { close?: unknown } | null)?.close;
-      container.register(name, typeof close === 'function' ? asFunction(() => service).singleton().disposer(() => close.call(service)) : asValue(service));
-    }
-
-    if (config.mode === 'production') {
-      const problems: string[] = [];
-      const used = new Set(plugins.flatMap((p) => p.uses ?? []));
-      for (const name of used) {
-        if (container.cradle[name].development) {
-          const users = plugins.filter((p) => p.uses?.includes(name)).map((p) => p.name);
-          problems.push(`${name}: the development log sender cannot run in production (used by ${users.join(', ')}); configure a real sender`);
-        }
-      }
-      if (config.passwordHashCost < 15) problems.push('config.passwordHashCost: below 15 is for tests only');
-      // previous keys are not checked: refusing a weak one would block rotating away from it
-      const weakKey = weakKeyReason(config.masterKey);
-      if (weakKey) problems.push(`config.masterKey: ${weakKey}; production needs a random key (\`openssl rand -hex 32\`)`);
-      if (problems.length > 0) throw new KitConfigError(problems);
-      if (!config.publicUrl.startsWith('https:')) {
-        logger.warn({ publicUrl: config.publicUrl }, 'production with an http: publicUrl: links, tokens and codes travel in clear unless a TLS proxy on this host serves the https URL');
-      }
-    }
-    if (config.trustedProxies.some((entry) => entry.trim().endsWith('/0'))) {
-      logger.warn({ trustedProxies: config.trustedProxies }, 'trustedProxies trusts every address of a family (/0): any client can choose its own IP for the per-IP limits');
-    }
-    const edge: EdgeOptions = {
-      proxies: createProxyMatcher(config.trustedProxies),
-      hsts: config.mode === 'production' && config.publicUrl.startsWith('https:') && config.hstsMaxAgeSeconds > 0 ? `max-age=${config.hstsMaxAgeSeconds}` : undefined,
-    };
-
-    const owners = migrationOwners(plugins);
-    const migrate = () => runMigrations(database, plugins);
-    if (config.migrations === 'run') {
-      const applied = await migrate();
-      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-    } else if (config.migrations === 'check') {
-      const pending: string[] = [];
-      for (const owner of owners) pending.push(...(await pendingMigrations(database, owner)).map((m) => `${owner.name}/${m}`));
-      if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}; run \`w3kit migrate\` first`);
-    }
+    const container = registerServices(config, logger, database, hashingQueue, rateLimitRules, plugins, options.services);
+    checkProduction(config, logger, plugins, container);
+    await migrateOrCheck(config, logger, database, plugins);
     for (const plugin of plugins) await plugin.onReady?.(container.cradle);
-
-    // routes
-    const mounted: MountedGroup[] = [];
-    let openapiDoc: Record<string, unknown> | undefined;
-    const openapi = () =>
-      (openapiDoc ??= buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl }));
-    const groups: { plugin: string; group: RouteGroup }[] = [
-      { plugin: 'core', group: kitRoutes(openapi, `${config.mountPath}/openapi.json`, config.serveDocs) },
-      ...plugins.flatMap((plugin) => (plugin.routes ?? []).map((group) => ({ plugin: plugin.name, group }))),
-    ];
-    const table = new RouteTable();
-    const seen = new Map<string, string>();
-    for (const { plugin, group } of groups) {
-      const prefix = `${config.mountPath}${config.basePaths[group.api] ?? group.basePath}`;
-      mounted.push({ group, prefix, plugin });
-      for (const route of group.routes) {
-        const path = `${prefix}${route.path}` || '/';
-        const key = `${route.method} ${path}`;
-        if (seen.has(key)) throw new TypeError(`createKit: route ${key} is served by both "${seen.get(key)}" and "${plugin}"`);
-        seen.set(key, plugin);
-        table.add(route.method, path, routeChain(container, logger, route, group.format, config.bodyLimitBytes, edge));
-      }
-    }
-    const routesMiddleware = table.middleware();
-
-    /** Deletes expired codes, counters and plugins' expired rows. */
-    const runHousekeeping = async () => {
-      await Promise.all([
-        container.cradle.rateLimiter.purgeExpired(),
-        container.cradle.oneTimeCodes.purgeExpired(),
-        ...plugins.map((p) => p.housekeeping?.(container.cradle)),
-      ]);
-    };
-    let housekeeping: NodeJS.Timeout | undefined;
-    if (config.housekeepingIntervalSeconds > 0) {
-      housekeeping = setInterval(() => {
-        runHousekeeping().catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
-      }, config.housekeepingIntervalSeconds * 1000);
-      housekeeping.unref();
-    }
+    const mounted = mountRoutes(config, logger, plugins, container);
+    const housekeeping = startHousekeeping(config, logger, plugins, container);
 
     return {
       config,
       container,
       services: container.cradle,
-      middleware: () => routesMiddleware,
-      routes: [...seen.keys()],
-      openapi,
-      migrate,
-      runHousekeeping,
+      middleware: () => mounted.middleware,
+      routes: mounted.routes,
+      openapi: mounted.openapi,
+      migrate: () => runMigrations(database, plugins),
+      runHousekeeping: housekeeping.run,
       async close() {
-        if (housekeeping) clearInterval(housekeeping);
+        housekeeping.stop();
         await container.dispose();
         if (ownsDatabase) await database.destroy();
       },

@@ -21,7 +21,7 @@ describe('createKit composition and config', () => {
   it('refuses a factory passed instead of its result', async () => {
     const factory = () => named('auth');
     await assert.rejects(
-      createKit({ database: 'sqlite::memory:', config, plugins: [factory as unknown as KitPlugin] }),
+      createKit({ database: 'sqlite::memory:', config, plugins: [factory] }),
       /plugins\[0\] is not a plugin; pass the result of the factory \(auth\(\), not auth\)/,
     );
   });

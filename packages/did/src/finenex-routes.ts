@@ -107,9 +107,9 @@ function didRoutes(): AnyRouteSpec[] {
         return services.credentialService.createVc(principal, {
           holder: body.holder,
           userInfo: body.userInfo,
-          ...(body.issuer === undefined ? {} : { issuer: body.issuer }),
-          ...(body.format === undefined ? {} : { format: body.format }),
-          ...(body.dataModel === undefined ? {} : { dataModel: body.dataModel }),
+          issuer: body.issuer,
+          format: body.format,
+          dataModel: body.dataModel,
         });
       },
     }),
@@ -142,9 +142,9 @@ function didRoutes(): AnyRouteSpec[] {
         return services.presentationService.createVp(principal, {
           holder: body.holder,
           credentials: body.credentials,
-          ...(body.verifier === undefined ? {} : { verifier: body.verifier }),
-          ...(body.challenge === undefined ? {} : { challenge: body.challenge }),
-          ...(body.tempKey === undefined ? {} : { tempKey: body.tempKey }),
+          verifier: body.verifier,
+          challenge: body.challenge,
+          tempKey: body.tempKey,
         });
       },
     }),

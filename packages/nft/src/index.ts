@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
 import { nftErrors } from './errors.js';
 import { createKyselyNftStore } from './kysely-nft-store.js';
 import { createKyselyVerificationStore } from './kysely-verification-store.js';
@@ -41,9 +40,9 @@ export function nft(options: NftOptions = {}) {
       const base = config.basePaths['web3connect'] ?? '/rest/v1';
       container.register({
         nftOptions: asValue(resolved),
-        nftStore: asFunction(({ database }) => createKyselyNftStore(database)).singleton(),
-        verificationStore: asFunction(({ database }) => createKyselyVerificationStore(database)).singleton(),
-        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random }) => {
+        nftStore: asFunction(({ database }: KitCradle) => createKyselyNftStore(database)).singleton(),
+        verificationStore: asFunction(({ database }: KitCradle) => createKyselyVerificationStore(database)).singleton(),
+        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random }: KitCradle) => {
           // a chain plugin registers core's ledger; without one the kit is database only
           const ledger = container.hasRegistration('ledger') ? container.cradle.ledger : null;
           return createNftService({ nftStore, verificationStore, accountDirectory, clock, random, ledger, options: resolved, tokenUriBase: `${config.publicUrl}${config.mountPath}${base}` });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { coreErrors, type AccountDirectory, type Clock, type Ledger, type LedgerState, type Principal, type RandomSource } from '@w3kit/core';
 import { getAddress } from 'ethers';
 import { nftErrors } from './errors.js';
-import { distanceMeters, inAreaUnit, isInside, validAreaIssues, validAreaOf } from './geofence.js';
+import { distanceMeters, gpsPointOf, inAreaUnit, isInside, validAreaIssues, validAreaOf, type GpsInput } from './geofence.js';
 import { metadataUrlIssues } from './metadata-urls.js';
 import { canonicalJson, metadataHash, mintTypedData } from './minter-signature.js';
 import type { ResolvedNftOptions } from './nft-config.js';
@@ -17,6 +17,7 @@ export interface MintInput {
   holderAddress: string;
   metadata: NftMetadata;
   visibility?: Visibility;
+  /** The `Idempotency-Key` header: 1-128 printable ASCII characters; absent or empty: none. */
   idempotencyKey?: string;
 }
 
@@ -40,8 +41,8 @@ export interface NftService {
   searchPublic(filter: SearchFilter, page: PageRequest): Promise<NftView[]>;
   setVisibility(principal: Principal, tokenId: string, visibility: Visibility): Promise<Visibility>;
   publicMetadata(tokenId: string): Promise<Record<string, unknown>>;
-  startVerification(principal: Principal, tokenId: string, holderGps: GpsPoint): Promise<{ code: string; qr_code_base64: string }>;
-  completeVerification(principal: Principal, code: string, scannerGps: GpsPoint): Promise<{ token_id: string }>;
+  startVerification(principal: Principal, tokenId: string, holderGps: GpsInput): Promise<{ code: string; qr_code_base64: string }>;
+  completeVerification(principal: Principal, code: string, scannerGps: GpsInput): Promise<{ token_id: string }>;
   verificationResult(principal: Principal, code: string): Promise<{ token_id: string | null }>;
   listVerifications(principal: Principal, tokenId: string): Promise<VerificationView[]>;
   /** The token's chain state (the status endpoint), to whoever may see the token; 404 without a chain. */
@@ -60,6 +61,9 @@ export interface NftServiceDeps {
   /** `publicUrl` + mount path + Web3Connect base path: token URIs hang off it. */
   tokenUriBase: string;
 }
+
+// printable ASCII without space, as RFC 9110 tokens and the common Idempotency-Key drafts use
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -132,7 +136,9 @@ export function createNftService(deps: NftServiceDeps): NftService {
   return {
     async mint(principal, input) {
       // the seed's URL fields end up in wallets' links and images; the valid area must be readable
-      const issues = [...metadataUrlIssues(input.metadata), ...validAreaIssues(input.metadata.dynamic)];
+      const idempotencyKey = input.idempotencyKey || undefined;
+      const keyIssues = idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey) ? [{ field: 'Idempotency-Key', message: 'must be 1-128 printable ASCII characters.' }] : [];
+      const issues = [...keyIssues, ...metadataUrlIssues(input.metadata), ...validAreaIssues(input.metadata.dynamic)];
       if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
       requireOrganization(principal);
       const minter = await accountDirectory.get(principal.accountId);
@@ -146,9 +152,9 @@ export function createNftService(deps: NftServiceDeps): NftService {
       };
       const tokenId = `0x${random.bytes(32).toString('hex')}`;
 
-      if (input.idempotencyKey !== undefined) {
+      if (idempotencyKey !== undefined) {
         const requestHash = `0x${sha256(canonicalJson({ holder: holder.walletAddress, metadata: input.metadata, visibility: input.visibility ?? null }))}`;
-        const first = await claimIdempotencyKey(principal.accountId, input.idempotencyKey, requestHash, tokenId);
+        const first = await claimIdempotencyKey(principal.accountId, idempotencyKey, requestHash, tokenId);
         if (first) return view(first);
       }
 
@@ -181,7 +187,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
         const minted = toView(token, deps.tokenUriBase, minter.domain); // verified: checked above
         return ledger ? withChain(minted, await ledger.status([tokenId])) : minted;
       } catch (error) {
-        if (input.idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, input.idempotencyKey, tokenId);
+        if (idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, idempotencyKey, tokenId);
         throw error;
       }
     },
@@ -228,7 +234,8 @@ export function createNftService(deps: NftServiceDeps): NftService {
       return erc721Metadata(token, await verifiedDomainOf(token.minterAccountId));
     },
 
-    async startVerification(principal, tokenId, holderGps) {
+    async startVerification(principal, tokenId, holderInput) {
+      const holderGps = gpsPointOf(holderInput);
       const token = await visible(principal, tokenId);
       if (principal.accountId !== token.holderAccountId) throw nftErrors.create('NOT_HOLDER');
       const now = clock.now();
@@ -248,7 +255,8 @@ export function createNftService(deps: NftServiceDeps): NftService {
       return { code, qr_code_base64 };
     },
 
-    async completeVerification(principal, code, scannerGps) {
+    async completeVerification(principal, code, scannerInput) {
+      const scannerGps = gpsPointOf(scannerInput);
       const now = clock.now();
       const record = await verificationStore.findCode(sha256(code));
       if (!record || record.verifiedAt !== null || record.expiresAt <= now) throw nftErrors.create('CODE_INVALID');

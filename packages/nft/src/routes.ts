@@ -1,23 +1,9 @@
-import { coreErrors, defineRoute, Type, type FieldIssue, type RouteGroup } from '@w3kit/core';
+import { defineRoute, Type, type RouteGroup } from '@w3kit/core';
 import type { ResolvedNftOptions } from './nft-config.js';
 import { AddressParams, CodeQuery, GpsBody, HolderParams, MintBody, pageQuery, SearchBody, TokenIdParams, Visibility, type PageQuery } from './schemas.js';
-import type { PageRequest, SearchFilter } from './nft-store.js';
-import type { GpsPoint } from './verification-store.js';
+import type { PageRequest } from './nft-store.js';
 
 const page = (q: PageQuery): PageRequest => ({ perPage: q.perPageItemNum, page: q.pageNum, order: q.order });
-
-/** Turns `{latitude, longitude}` (strings or numbers) into numbers, or 400 naming the field. */
-function gpsPoint(gps: { latitude: string | number; longitude: string | number }): GpsPoint {
-  const latitude = Number(gps.latitude);
-  const longitude = Number(gps.longitude);
-  const issues: FieldIssue[] = [];
-  if (!(Math.abs(latitude) <= 90)) issues.push({ field: 'gps.latitude', message: 'must be between -90 and 90.' });
-  if (!(Math.abs(longitude) <= 180)) issues.push({ field: 'gps.longitude', message: 'must be between -180 and 180.' });
-  if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
-  return { latitude, longitude };
-}
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 export const nftRoutes = [
   defineRoute({
@@ -30,15 +16,12 @@ export const nftRoutes = [
     body: MintBody,
     async handler({ params, body, services, ctx }) {
       const principal = await services.authenticator.require(ctx);
-      const key = ctx.get('idempotency-key');
-      if (key && !IDEMPOTENCY_KEY.test(key)) {
-        throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: 'Idempotency-Key', message: 'must be 1-128 printable ASCII characters.' }] });
-      }
       return services.nftService.mint(principal, {
         holderAddress: params.holder_id_wallet_address,
         metadata: { static: body.metadata.static, dynamic: body.metadata.dynamic ?? {} },
-        ...(body.visibility ? { visibility: body.visibility } : {}),
-        ...(key ? { idempotencyKey: key } : {}),
+        visibility: body.visibility,
+        // '' when the header is absent, which the service reads as none
+        idempotencyKey: ctx.get('idempotency-key'),
       });
     },
   }),
@@ -52,7 +35,7 @@ export const nftRoutes = [
     async handler({ query, body, services, ctx }) {
       const principal = await services.authenticator.require(ctx);
       await services.rateLimiter.enforce('nft.qr.scan', principal.accountId);
-      return services.nftService.completeVerification(principal, query.c, gpsPoint(body.gps));
+      return services.nftService.completeVerification(principal, query.c, body.gps);
     },
   }),
   defineRoute({
@@ -96,7 +79,7 @@ export const nftRoutes = [
     body: GpsBody,
     response: Type.Object({ code: Type.String(), qr_code_base64: Type.String() }),
     async handler({ params, body, services, ctx }) {
-      return services.nftService.startVerification(await services.authenticator.require(ctx), params.token_id, gpsPoint(body.gps));
+      return services.nftService.startVerification(await services.authenticator.require(ctx), params.token_id, body.gps);
     },
   }),
   defineRoute({
@@ -152,7 +135,7 @@ function listingRoutes(options: ResolvedNftOptions) {
       query: paging,
       body: SearchBody,
       async handler({ query, body, services, ctx }) {
-        return services.nftService.listMintedBy(await services.authenticator.require(ctx), body as SearchFilter, page(query));
+        return services.nftService.listMintedBy(await services.authenticator.require(ctx), body, page(query));
       },
     }),
     defineRoute({
@@ -164,7 +147,7 @@ function listingRoutes(options: ResolvedNftOptions) {
       body: SearchBody,
       async handler({ query, body, services, ctx }) {
         await services.authenticator.require(ctx);
-        return services.nftService.searchPublic(body as SearchFilter, page(query));
+        return services.nftService.searchPublic(body, page(query));
       },
     }),
     defineRoute({

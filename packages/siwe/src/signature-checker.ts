@@ -48,7 +48,7 @@ export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<n
             throw error;
           }
         },
-      } as typeof inner;
+      };
     };
     return { client: createPublicClient({ transport: watched }), state };
   }

@@ -70,7 +70,7 @@ function parameters(route: AnyRouteSpec): JsonObject[] {
     ['query', route.query],
   ] as const) {
     if (!schema) continue;
-    const s = plain(schema) as { properties?: Record<string, JsonObject>; required?: string[] };
+    const s = plain(schema as TSchema) as { properties?: Record<string, JsonObject>; required?: string[] };
     for (const [name, prop] of Object.entries(s.properties ?? {})) {
       out.push({ name, in: where, required: where === 'path' || (s.required ?? []).includes(name), schema: prop });
     }
@@ -93,7 +93,7 @@ export function buildOpenApi(groups: readonly MountedGroup[], info: { title: str
         summary: route.summary,
         ...(route.description ? { description: route.description } : {}),
         parameters: parameters(route),
-        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.body) } } } } : {}),
+        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.body as TSchema) } } } } : {}),
         ...(route.bearerAuth ? { security: [{ bearerAuth: [] }] } : {}),
         responses: {
           [String(route.successStatus ?? 200)]: route.raw

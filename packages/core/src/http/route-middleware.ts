@@ -52,7 +52,10 @@ function guardHtml(ctx: Context): void {
 export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logger, edge: EdgeOptions): Middleware {
   const random = container.cradle.random;
   return async (ctx: Context, next: Next) => {
-    if (getRequestState(ctx)) return next();
+    if (getRequestState(ctx)) {
+      await next();
+      return;
+    }
     const given = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(given) ? given : random.uuid();
     let scope: AwilixContainer<KitCradle> | undefined;

@@ -44,7 +44,8 @@ export class RouteTable {
       const method = ctx.method === 'HEAD' ? 'GET' : ctx.method;
       const path = normalize(ctx.path);
       const exact = this.#static.get(`${method} ${path}`);
-      if (exact) return exact(ctx, next);
+      // Koa types a middleware's result as any; it is the chain's promise
+      if (exact) return exact(ctx, next) as Promise<void>;
       for (const route of this.#withParams.get(method) ?? []) {
         const match = route.pattern.exec(path);
         if (!match) continue;
@@ -52,7 +53,7 @@ export class RouteTable {
         const params: Record<string, string> = {};
         route.names.forEach((name, i) => (params[name] = match[i + 1]!));
         (ctx as Context & { params: Record<string, string> }).params = params;
-        return route.handler(ctx, next);
+        return route.handler(ctx, next) as Promise<void>;
       }
       return next();
     };
