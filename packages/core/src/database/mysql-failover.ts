@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { MysqlPool, MysqlPoolConnection } from 'kysely';
 import type { createPool as CreatePool, Pool, PoolConnection, PoolOptions } from 'mysql2';
 import { isDatabaseUnavailable } from './retry.js';
