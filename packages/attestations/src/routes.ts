@@ -23,6 +23,7 @@ const AuthUrl = Type.Object({ url: Type.String() });
 
 const originRoutes = [
   defineRoute({
+    name: 'attestations.phone.generate-code',
     method: 'POST',
     path: '/phone/generate-code',
     summary: 'Sends a 6-digit code to a phone number by SMS.',
@@ -45,6 +46,7 @@ const originRoutes = [
     },
   }),
   defineRoute({
+    name: 'attestations.phone.verify',
     method: 'POST',
     path: '/phone/verify',
     summary: 'Checks the phone code and returns a signed phone claim (type 10).',
@@ -54,6 +56,7 @@ const originRoutes = [
       services.attestationService.verifyPhone({ identity: body.identity, phone: body.phone, countryCallingCode: body.country_calling_code, code: body.code }),
   }),
   defineRoute({
+    name: 'attestations.email.generate-code',
     method: 'POST',
     path: '/email/generate-code',
     summary: 'Sends a 6-digit code to an email address.',
@@ -65,6 +68,7 @@ const originRoutes = [
     },
   }),
   defineRoute({
+    name: 'attestations.email.verify',
     method: 'POST',
     path: '/email/verify',
     summary: 'Checks the email code and returns a signed email claim (type 11).',
@@ -73,6 +77,7 @@ const originRoutes = [
     handler: ({ body, services }) => services.attestationService.verifyEmail(body),
   }),
   defineRoute({
+    name: 'attestations.facebook.auth-url',
     method: 'GET',
     path: '/facebook/auth-url',
     summary: 'Starts a Facebook flow: the login dialog URL to open in a new window.',
@@ -81,6 +86,7 @@ const originRoutes = [
     handler: async ({ services, ctx }) => ({ url: await services.attestationService.facebookAuthUrl({ clientIp: clientIpOf(ctx) }) }),
   }),
   defineRoute({
+    name: 'attestations.facebook.verify',
     method: 'POST',
     path: '/facebook/verify',
     summary: 'Exchanges the Facebook code and returns a signed facebook claim (type 3).',
@@ -89,6 +95,7 @@ const originRoutes = [
     handler: ({ body, services }) => services.attestationService.verifyFacebook(body),
   }),
   defineRoute({
+    name: 'attestations.twitter.auth-url',
     method: 'GET',
     path: '/twitter/auth-url',
     summary: 'Starts a Twitter flow: the authenticate URL to open in a new window.',
@@ -97,6 +104,7 @@ const originRoutes = [
     handler: async ({ services, ctx }) => ({ url: await services.attestationService.twitterAuthUrl({ clientIp: clientIpOf(ctx) }) }),
   }),
   defineRoute({
+    name: 'attestations.twitter.verify',
     method: 'POST',
     path: '/twitter/verify',
     summary: 'Exchanges the OAuth verifier and returns a signed twitter claim (type 4).',
@@ -107,6 +115,7 @@ const originRoutes = [
       services.attestationService.verifyTwitter({ identity: body.identity, verifier: body['oauth-verifier'], token: body['oauth-token'] }),
   }),
   defineRoute({
+    name: 'attestations.signer',
     method: 'GET',
     path: '/signer',
     summary: 'The address that signs the claims, for clients that check them.',
@@ -135,6 +144,7 @@ async function answerReturn(ctx: Context, provider: string, openerOrigin: string
 
 const redirectRoutes = [
   defineRoute({
+    name: 'attestations.facebook.redirect',
     method: 'GET',
     path: '/facebook/',
     summary: 'Where Facebook sends the browser back: posts `facebook-code:<code>` to the opener window.',
@@ -152,6 +162,7 @@ const redirectRoutes = [
     },
   }),
   defineRoute({
+    name: 'attestations.twitter.redirect',
     method: 'GET',
     path: '/twitter/',
     summary: 'Where Twitter sends the browser back: posts `twitter-oauth-verifier:<verifier>` to the opener window.',

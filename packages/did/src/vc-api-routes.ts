@@ -65,12 +65,13 @@ function presentationVerificationResult(v: PresentationVerification, options: { 
 const Proofed = Type.Object({ proof: Type.Union([Type.Object({ type: Type.String() }), Type.Array(Type.Object({ type: Type.String() }), { minItems: 1, maxItems: MAX_PROOFS })]) });
 
 const issueRoute = defineRoute({
+  name: 'did.vc-api.issue',
   method: 'POST',
   path: '/credentials/issue',
   summary: 'VC-API: issue a credential as one of your organization’s own issuer DIDs (organization accounts).',
   description:
     'The issuer (default: your organization’s DID for the format; GET /v2/did/my-issuers lists them) or `options.format` (a w3kit extension) chooses the proof: did:ethr → JwtProof2020, Ed25519 did:key → eddsa-rdfc-2022 or Ed25519Signature2020, P-256 did:key → ecdsa-rdfc-2019. issuanceDate/validFrom may not lie in the past beyond a small skew.',
-  bearerAuth: true,
+  auth: 'required',
   successStatus: 201,
   body: Type.Object({
     credential: Type.Object({
@@ -80,8 +81,7 @@ const issueRoute = defineRoute({
     }),
     options: Type.Optional(Type.Object({ format: Type.Optional(Type.Union(CREDENTIAL_FORMATS.map((f) => Type.Literal(f)))) })),
   }),
-  async handler({ body, services, ctx }) {
-    const principal = await services.authenticator.require(ctx);
+  async handler({ principal, body, services }) {
     if (principal.accountType !== 'organization') throw services.didErrors.create('ORGANIZATION_ONLY');
     const types = ([] as unknown[]).concat(body.credential.type);
     if (!types.includes('VerifiableCredential')) {
@@ -93,6 +93,7 @@ const issueRoute = defineRoute({
 });
 
 const verifyCredentialRoute = defineRoute({
+  name: 'did.vc-api.verify-credential',
   method: 'POST',
   path: '/credentials/verify',
   summary: 'VC-API: verify a credential (proof, validity period, status).',
@@ -104,6 +105,7 @@ const verifyCredentialRoute = defineRoute({
 });
 
 const verifyPresentationRoute = defineRoute({
+  name: 'did.vc-api.verify-presentation',
   method: 'POST',
   path: '/presentations/verify',
   summary: 'VC-API: verify a presentation and every credential in it, with options.challenge and options.domain.',
@@ -120,17 +122,17 @@ const verifyPresentationRoute = defineRoute({
 });
 
 const statusRoute = defineRoute({
+  name: 'did.vc-api.status',
   method: 'POST',
   path: '/credentials/status',
   summary: 'VC-API: set the revocation status of a credential the caller had issued (status true revokes; a revocation is final).',
-  bearerAuth: true,
+  auth: 'required',
   body: Type.Object({
     credentialId: Type.String({ minLength: 1, maxLength: 191 }),
     credentialStatus: Type.Object({ type: Type.String(), statusPurpose: Type.Literal('revocation') }),
     status: Type.Boolean(),
   }),
-  async handler({ body, services, ctx }) {
-    const principal = await services.authenticator.require(ctx);
+  async handler({ principal, body, services }) {
     if (!body.status) throw services.didErrors.create('UNREVOKE_NOT_ALLOWED');
     return services.credentialService.revoke(principal, { credentialId: body.credentialId });
   },
