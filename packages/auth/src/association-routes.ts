@@ -22,6 +22,7 @@ export const associationApiRoutes = [
       redirect_url: Type.String({ minLength: 1, maxLength: 2048 }),
     }),
     response: Type.String({ description: 'function globalWeb3ConnectButtonOnClick() {...}' }),
+    errors: ['INVALID_API_KEY_SECRET', 'ORGANIZATION_DOMAIN_NOT_VERIFIED', 'REDIRECT_NOT_ALLOWED'],
     async handler({ body, services }) {
       return services.associationService.generateButtonJs(body.api_key_secret, body.redirect_url);
     },

@@ -8,6 +8,7 @@ import {
   type EmailSender,
   type FieldIssue,
   type KitConfig,
+  type KitUrls,
   type OneTimeCodes,
   type RateLimiter,
   type SecretHasher,
@@ -134,6 +135,7 @@ export interface AssociationService {
 
 export interface AssociationServiceDeps {
   config: KitConfig;
+  urls: KitUrls;
   accountService: AccountService;
   accountStore: AccountStore;
   apiKeyService: ApiKeyService;
@@ -171,8 +173,7 @@ function signUpIssues(input: NewAssociationAccount): FieldIssue[] {
 
 export function createAssociationService(deps: AssociationServiceDeps): AssociationService {
   const { config, accountService, accountStore, apiKeyService, oneTimeCodes, secretHasher, rateLimiter, emailSender, clock, options } = deps;
-  const pagePath = `${config.mountPath}${config.basePaths[ASSOCIATION_API] ?? ASSOCIATION_BASE_PATH}/association`;
-  const pageUrl = (ticket: string) => `${config.publicUrl}${pagePath}?${new URLSearchParams({ token: ticket }).toString()}`;
+  const pageUrl = (ticket: string) => `${deps.urls.to('auth.association.page')}?${new URLSearchParams({ token: ticket }).toString()}`;
 
   /** The organization may send end users to `redirectUrl`; checked when the button is made and again on confirmation. */
   function checkRedirect(organization: AccountRecord, redirectUrl: string): { id: string; name: string; domain: string } {
@@ -209,7 +210,9 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
   }
 
   return {
-    pagePath,
+    get pagePath() {
+      return deps.urls.path('auth.association.page');
+    },
     pageUrl,
 
     async generateButtonJs(apiKeySecret, redirectUrl) {

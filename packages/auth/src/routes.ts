@@ -1,4 +1,5 @@
 import { clientIpOf, defineRoute, LoginResultSchema, Type, type RouteGroup } from '@w3kit/core';
+import { JwksResult, MyInfoResult } from './response-schemas.js';
 
 const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: 'ID wallet address' });
 const Jwk = Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('secp256k1'), x: Type.String(), y: Type.String() });
@@ -13,6 +14,7 @@ export const web3connectAccountRoutes = [
     body: Type.Object({ api_key_secret: Type.String({ minLength: 1, maxLength: 512 }) }),
     response: Type.String({ description: 'ACCESS_TOKEN' }),
     rateLimit: [{ rule: 'auth.api-key', key: 'ip' }],
+    errors: ['INVALID_API_KEY_SECRET'],
     async handler({ body, services }) {
       return services.accountService.accessTokenForApiKey(body.api_key_secret);
     },
@@ -41,6 +43,7 @@ export const web3connectAccountRoutes = [
     auth: 'required',
     body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 191, format: 'email' }) }),
     response: Type.Object({ email: Type.String(), id_wallet_address: Address }),
+    errors: ['ACCOUNT_NOT_FOUND', 'ORGANIZATION_ONLY', 'RATE_LIMITED'],
     async handler({ principal, body, services }) {
       return services.accountService.importEndUser(principal, body.email);
     },
@@ -64,6 +67,7 @@ export const web3connectAccountRoutes = [
         associated_at: Type.String({ description: 'ISO 8601' }),
       }),
     ),
+    errors: ['END_USER_ONLY'],
     async handler({ principal, services }) {
       return services.accountService.associations(principal);
     },
@@ -76,7 +80,8 @@ export const web3connectAccountRoutes = [
     auth: 'required',
     params: Type.Object({ address: Address }),
     response: Type.Object({ id_wallet_address: Address, id_wallet_public_key_jwk: Jwk }),
-    async handler({ principal, params, services }) {
+    errors: ['WALLET_NOT_FOUND'],
+    async handler({ params, services }) {
       return services.accountService.publicInfo(params.address);
     },
   }),
@@ -86,6 +91,7 @@ export const web3connectAccountRoutes = [
     path: '/account/my_info',
     summary: 'The requester’s OIDC-style claims and ID wallet (no private material).',
     auth: 'required',
+    response: MyInfoResult,
     async handler({ principal, services }) {
       return services.accountService.myInfo(principal);
     },
@@ -107,6 +113,7 @@ export const finenexAuthRoutes = [
       token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     }),
     response: LoginResultSchema,
+    errors: ['INVALID_CREDENTIALS', 'INVALID_TOKEN', 'RATE_LIMITED'],
     async handler({ body, services, ctx }) {
       if (body.id !== undefined && body.password !== undefined) return services.accountService.loginWithPassword(body.id, body.password, clientIpOf(ctx));
       if (body.token !== undefined) return services.accountService.extendSession(body.token);
@@ -138,6 +145,7 @@ export const jwksRoutes = [
     method: 'GET',
     path: '/.well-known/jwks.json',
     summary: 'The public keys that verify access tokens.',
+    response: JwksResult,
     async handler({ services, ctx }) {
       ctx.set('cache-control', 'public, max-age=300');
       return services.tokenService.jwks();

@@ -20,6 +20,7 @@ export const web3connectVerificationRoutes = [
     // Checked by the service, so a malformed number answers INVALID_PHONE_NUMBER rather than VALIDATION_FAILED.
     body: Type.Object({ phone_number: Type.String({ maxLength: 64, description: 'E.164, e.g. +14155550100' }) }),
     response: CodeSent,
+    errors: ['INVALID_PHONE_NUMBER', 'RATE_LIMITED', 'SMS_NOT_SENT'],
     async handler({ principal, body, services }) {
       return services.verificationService.phoneStep1(principal, body.phone_number);
     },
@@ -33,6 +34,7 @@ export const web3connectVerificationRoutes = [
     auth: 'required',
     body: CodeCheck,
     response: Type.Literal(true),
+    errors: ['CODE_EXPIRED', 'INVALID_CODE', 'TOO_MANY_ATTEMPTS'],
     async handler({ principal, body, services }) {
       return services.verificationService.phoneStep2(principal, body.tmp_token, body.code);
     },
@@ -47,6 +49,7 @@ export const web3connectVerificationRoutes = [
       'Sends are rate-limited per account and per address (429).',
     auth: 'required',
     response: CodeSent,
+    errors: ['EMAIL_ALREADY_VERIFIED', 'EMAIL_NOT_SET', 'RATE_LIMITED'],
     async handler({ principal, services }) {
       return services.verificationService.emailStep1(principal);
     },
@@ -60,6 +63,7 @@ export const web3connectVerificationRoutes = [
     auth: 'required',
     body: CodeCheck,
     response: Type.Literal(true),
+    errors: ['CODE_EXPIRED', 'INVALID_CODE', 'TOO_MANY_ATTEMPTS'],
     async handler({ principal, body, services }) {
       return services.verificationService.emailStep2(principal, body.tmp_token, body.code);
     },
@@ -71,6 +75,7 @@ export const web3connectVerificationRoutes = [
     summary: 'The TXT record the organization must publish on its domain (organization only).',
     auth: 'required',
     response: Type.Object({ txt_record: Type.String({ description: 'web3connect-domain-verification=…' }), domain: Type.String() }),
+    errors: ['ORGANIZATION_ONLY'],
     async handler({ principal, services }) {
       return services.verificationService.domainStep1(principal);
     },
@@ -83,6 +88,7 @@ export const web3connectVerificationRoutes = [
     description: '422 DOMAIN_NOT_VERIFIED when the record is missing or different, 503 DNS_UNAVAILABLE when DNS does not answer, 409 DOMAIN_TXT_NOT_ISSUED before step 1.',
     auth: 'required',
     response: Type.Literal(true),
+    errors: ['DNS_UNAVAILABLE', 'DOMAIN_NOT_VERIFIED', 'DOMAIN_TXT_NOT_ISSUED', 'ORGANIZATION_ONLY', 'RATE_LIMITED'],
     async handler({ principal, services }) {
       return services.verificationService.domainStep2(principal);
     },

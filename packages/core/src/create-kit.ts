@@ -159,7 +159,7 @@ function validateRoutes(routes: readonly { plugin: string; route: AnyRouteSpec }
   }
 }
 
-function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, serveDocs: boolean): RouteGroup {
+function kitRoutes(openapi: () => Record<string, unknown>, urls: KitUrls, serveDocs: boolean): RouteGroup {
   const routes = [
     defineRoute({
       method: 'GET',
@@ -202,7 +202,7 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
         handler({ ctx }) {
           ctx.type = 'text/html; charset=utf-8';
           ctx.set('content-security-policy', DOCS_PAGE_CSP);
-          ctx.body = renderDocsPage(openapi(), docsPath);
+          ctx.body = renderDocsPage(openapi(), urls.path('kit.openapi'));
         },
       }),
     );
@@ -232,6 +232,15 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
   });
 
   try {
+    // URLs by name are known once the routes are mounted below; until then the object only delegates.
+    let kitUrls: KitUrls | undefined;
+    const urlsNotYet = (): never => {
+      throw new TypeError('urls: route URLs are known once the kit is built; call urls.to() at request time or in onReady, not in register()');
+    };
+    const urls: KitUrls = {
+      path: (name, params) => (kitUrls ? kitUrls.path(name, params) : urlsNotYet()),
+      to: (name, params) => (kitUrls ? kitUrls.to(name, params) : urlsNotYet()),
+    };
     const container = createContainer<KitCradle>({ injectionMode: InjectionMode.PROXY, strict: true });
     container.register({
       config: asValue(config),
@@ -247,16 +256,8 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
       oneTimeCodes: asFunction(({ database, clock, random, encryption }: KitCradle) => createOneTimeCodes({ database, clock, random, encryption })).singleton(),
       smsSender: asFunction(({ logger }: KitCradle) => createLogSmsSender(logger)).singleton(),
       emailSender: asFunction(({ logger }: KitCradle) => createLogEmailSender(logger)).singleton(),
+      urls: asValue(urls),
     });
-    // URLs by name are known once the routes are mounted below; until then the object only delegates.
-    let kitUrls: KitUrls | undefined;
-    const urlsNotYet = (): never => {
-      throw new TypeError('urls: route URLs are known once the kit is built; call urls.to() at request time or in onReady, not in register()');
-    };
-    const urls: KitUrls = {
-      path: (name, params) => (kitUrls ? kitUrls.path(name, params) : urlsNotYet()),
-      to: (name, params) => (kitUrls ? kitUrls.to(name, params) : urlsNotYet()),
-    };
     for (const plugin of plugins) plugin.register?.(container, { config, logger, urls });
     for (const [name, service] of Object.entries(options.services ?? {})) {
       // A service with close() (an SMTP pool, an HTTP agent) is closed by kit.close().
@@ -307,7 +308,7 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
     const openapi = () =>
       (openapiDoc ??= buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl, catalog }));
     const groups: { plugin: string; group: RouteGroup }[] = [
-      { plugin: 'core', group: kitRoutes(openapi, `${config.mountPath}/openapi.json`, config.serveDocs) },
+      { plugin: 'core', group: kitRoutes(openapi, urls, config.serveDocs) },
       ...plugins.flatMap((plugin) => (plugin.routes ?? []).map((group) => ({ plugin: plugin.name, group }))),
     ];
     const basePathOf = (group: RouteGroup) => config.basePaths[group.api] ?? group.basePath;

@@ -80,6 +80,12 @@ export interface RouteSpec<
    * and no wire-format envelope is added. Errors are still rendered in the group's format.
    */
   raw?: boolean;
+  /**
+   * What a raw route writes, for the OpenAPI document: a media type (`text/html`), or
+   * `redirect` for a route answering 302/303 with a Location. A raw route with a `response`
+   * schema writes JSON of that schema. Default `text/html`.
+   */
+  produces?: string;
   /** Who may call it (see `RouteAuth`); default `none`. A kit without an authenticator refuses to start with a route that is not `none`. */
   auth?: A;
   /** Rules counted, in order, after authentication and before the handler; over the limit is a 429 with `retry-after`. */

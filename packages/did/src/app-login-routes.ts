@@ -20,6 +20,7 @@ export function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       body: Type.Object({ requestId: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })), vp: Verifiable('the verifiable presentation') }),
       response: LoginResultSchema,
       rateLimit: [{ rule: 'did.vp-login', key: 'ip' }],
+      errors: ['LOGIN_REQUEST_CANCELLED', 'LOGIN_REQUEST_COMPLETED', 'LOGIN_REQUEST_EXPIRED', 'LOGIN_REQUEST_NOT_FOUND', 'PRESENTATION_REJECTED', 'TOO_COMPLEX_TO_VERIFY'],
       async handler({ body, services }) {
         checkVerificationBounds(body.vp, services.didOptions);
         return services.appLoginService.loginWithPresentation(body.vp, body.requestId);
@@ -48,6 +49,7 @@ export function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       summary: 'Cancel a website login request.',
       body: LoginRequestBody,
       successStatus: 204,
+      errors: ['INVALID_RESULT_TOKEN', 'LOGIN_REQUEST_CANCELLED', 'LOGIN_REQUEST_COMPLETED', 'LOGIN_REQUEST_NOT_FOUND'],
       async handler({ body, services }) {
         await services.appLoginService.cancel(body.requestId, body.resultToken);
       },
@@ -59,6 +61,7 @@ export function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       summary: 'The website login’s result: 401 while waiting, 400 when unknown, expired or cancelled, the JWT once.',
       body: LoginRequestBody,
       response: LoginResultSchema,
+      errors: ['INVALID_RESULT_TOKEN', 'LOGIN_PENDING', 'LOGIN_REQUEST_CANCELLED', 'LOGIN_REQUEST_EXPIRED', 'LOGIN_REQUEST_NOT_FOUND', 'LOGIN_RESULT_COLLECTED'],
       handler: ({ body, services }) => services.appLoginService.collect(body.requestId, body.resultToken),
     }),
   ];

@@ -1,4 +1,5 @@
 import { clientIpOf, defineRoute, Type, type AnyRouteSpec } from '@w3kit/core';
+import { CredentialCheck, PresentationCheck, RevocationResult, VerifiableCredentialResult, VerifiablePresentationResult } from './response-schemas.js';
 import { MAX_PROOFS } from './data-integrity.js';
 import { CREDENTIAL_FORMATS } from './did-config.js';
 import type { CredentialVerification, PresentationVerification } from './verification.js';
@@ -76,6 +77,7 @@ export function didRoutes(): AnyRouteSpec[] {
       }),
       response: Identifier,
       auth: 'optional',
+      errors: ['ADDRESS_AUTHORIZATION_REQUIRED', 'INVALID_SECRET_KEY', 'NOT_YOUR_ADDRESS'],
       async handler({ principal, body, services }) {
         return services.didService.createDid(principal, body);
       },
@@ -97,6 +99,8 @@ export function didRoutes(): AnyRouteSpec[] {
         dataModel: Type.Optional(Type.Union([Type.Literal('1.1'), Type.Literal('2.0')])),
       }),
       rateLimit: [{ rule: 'did.create-vc', key: 'principal' }],
+      response: VerifiableCredentialResult,
+      errors: ['FORMAT_NOT_SUPPORTED_BY_ISSUER', 'INVALID_DID', 'INVALID_USER_INFO', 'UNKNOWN_ISSUER'],
       async handler({ principal, body, services }) {
         return services.credentialService.createVc(principal, {
           holder: body.holder,
@@ -113,6 +117,8 @@ export function didRoutes(): AnyRouteSpec[] {
       path: '/did/verify-vc',
       summary: 'Verify a credential (the body is the VC): proof, validity period, revocation.',
       body: Verifiable('the verifiable credential'),
+      response: CredentialCheck,
+      errors: ['RATE_LIMITED', 'TOO_COMPLEX_TO_VERIFY'],
       async handler({ body, services, ctx }) {
         await services.verificationGuard.admit(clientIpOf(ctx), body);
         return credentialResult(await services.credentialService.verify(body));
@@ -134,6 +140,8 @@ export function didRoutes(): AnyRouteSpec[] {
         credentials: Type.Array(Type.Union([Type.Object({}), Type.String({ maxLength: 16384 })]), { minItems: 1, maxItems: 16 }),
       }),
       auth: 'optional',
+      response: VerifiablePresentationResult,
+      errors: ['HOLDER_KEY_NOT_HELD', 'HOLDER_NOT_AUTHORIZED', 'INVALID_CREDENTIAL'],
       async handler({ principal, body, services }) {
         return services.presentationService.createVp(principal, {
           holder: body.holder,
@@ -150,6 +158,8 @@ export function didRoutes(): AnyRouteSpec[] {
       path: '/did/verify-vp',
       summary: 'Verify a presentation (the body is the VP) and every credential in it.',
       body: Verifiable('the verifiable presentation'),
+      response: PresentationCheck,
+      errors: ['RATE_LIMITED', 'TOO_COMPLEX_TO_VERIFY'],
       async handler({ body, services, ctx }) {
         await services.verificationGuard.admit(clientIpOf(ctx), body);
         return presentationResult(await services.presentationService.verify(body));
@@ -165,6 +175,8 @@ export function didRoutes(): AnyRouteSpec[] {
         credentialId: Type.Optional(Type.String({ minLength: 1, maxLength: 191 })),
         credential: Type.Optional(Type.Union([Type.Object({}), Type.String({ maxLength: 16384 })])),
       }),
+      response: RevocationResult,
+      errors: ['CREDENTIAL_NOT_FOUND', 'NOT_CREDENTIAL_ISSUER'],
       async handler({ principal, body, services }) {
         if (body.credentialId === undefined && body.credential === undefined) {
           throw services.didErrors.create('CREDENTIAL_NOT_FOUND', { message: 'Send credentialId or the credential.', issues: [{ field: 'credentialId', message: 'is required.' }] });
@@ -187,6 +199,7 @@ export function didRoutes(): AnyRouteSpec[] {
       summary: 'Your organization’s own issuer DIDs, which VC-API /credentials/issue signs as (created on first use).',
       auth: 'required',
       response: Type.Array(Identifier),
+      errors: ['ORGANIZATION_ONLY'],
       async handler({ principal, services }) {
         if (principal.accountType !== 'organization') throw services.didErrors.create('ORGANIZATION_ONLY');
         return services.didService.organizationIssuers(principal.accountId);
@@ -206,6 +219,8 @@ export function didRoutes(): AnyRouteSpec[] {
       path: '/did/status-lists/:id',
       summary: 'A Bitstring Status List credential, signed by its issuer.',
       params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) }),
+      response: VerifiableCredentialResult,
+      errors: ['STATUS_LIST_NOT_FOUND'],
       async handler({ params, services, ctx }) {
         ctx.set('cache-control', 'no-cache');
         return services.statusListService.statusListCredential(params.id);

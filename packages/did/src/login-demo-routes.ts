@@ -35,6 +35,7 @@ export function loginDemoRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
       path: '/login-demo/app.js',
       summary: 'The login demo page’s polling script.',
       raw: true,
+      produces: 'text/javascript',
       handler({ ctx }) {
         ctx.set({ 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
         ctx.type = 'text/javascript; charset=utf-8';

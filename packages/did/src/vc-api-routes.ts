@@ -1,4 +1,5 @@
 import { clientIpOf, coreErrors, defineRoute, Type, type RouteGroup } from '@w3kit/core';
+import { RevocationResult, VcApiIssued, VcApiVerification } from './response-schemas.js';
 import { MAX_PROOFS } from './data-integrity.js';
 import { didErrors } from './errors.js';
 import { CREDENTIAL_FORMATS } from './did-config.js';
@@ -81,6 +82,8 @@ const issueRoute = defineRoute({
     }),
     options: Type.Optional(Type.Object({ format: Type.Optional(Type.Union(CREDENTIAL_FORMATS.map((f) => Type.Literal(f)))) })),
   }),
+  response: VcApiIssued,
+  errors: ['BACKDATED_CREDENTIAL', 'CONFLICT', 'FORMAT_NOT_SUPPORTED_BY_ISSUER', 'INVALID_CREDENTIAL', 'ISSUER_NOT_OWNED', 'ORGANIZATION_ONLY', 'UNKNOWN_ISSUER'],
   async handler({ principal, body, services }) {
     if (principal.accountType !== 'organization') throw services.didErrors.create('ORGANIZATION_ONLY');
     const types = ([] as unknown[]).concat(body.credential.type);
@@ -98,6 +101,8 @@ const verifyCredentialRoute = defineRoute({
   path: '/credentials/verify',
   summary: 'VC-API: verify a credential (proof, validity period, status).',
   body: Type.Object({ verifiableCredential: Proofed, options: Type.Optional(Type.Object({})) }),
+  response: VcApiVerification,
+  errors: ['CREDENTIAL_NOT_VERIFIED', 'RATE_LIMITED', 'TOO_COMPLEX_TO_VERIFY'],
   async handler({ body, services, ctx }) {
     await services.verificationGuard.admit(clientIpOf(ctx), body.verifiableCredential);
     return answer(credentialVerificationResult(await services.credentialService.verify(body.verifiableCredential)), 'CREDENTIAL_NOT_VERIFIED');
@@ -113,6 +118,8 @@ const verifyPresentationRoute = defineRoute({
     verifiablePresentation: Proofed,
     options: Type.Optional(Type.Object({ challenge: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })), domain: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })) })),
   }),
+  response: VcApiVerification,
+  errors: ['PRESENTATION_NOT_VERIFIED', 'RATE_LIMITED', 'TOO_COMPLEX_TO_VERIFY'],
   async handler({ body, services, ctx }) {
     await services.verificationGuard.admit(clientIpOf(ctx), body.verifiablePresentation);
     const options = { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { audience: body.options.domain } : {}) };
@@ -132,6 +139,8 @@ const statusRoute = defineRoute({
     credentialStatus: Type.Object({ type: Type.String(), statusPurpose: Type.Literal('revocation') }),
     status: Type.Boolean(),
   }),
+  response: RevocationResult,
+  errors: ['NOT_CREDENTIAL_ISSUER', 'UNREVOKE_NOT_ALLOWED'],
   async handler({ principal, body, services }) {
     if (!body.status) throw services.didErrors.create('UNREVOKE_NOT_ALLOWED');
     return services.credentialService.revoke(principal, { credentialId: body.credentialId });

@@ -37,14 +37,13 @@ export function nft(options: NftOptions = {}) {
     routes: nftRouteGroups(resolved),
     // QR codes are kept a day past expiry (the holder may still poll), then deleted; verification records stay.
     housekeeping: ({ verificationStore, clock }) => verificationStore.purgeCodes(new Date(clock.now().getTime() - 86_400_000)),
-    register(container, { config }) {
-      const base = config.basePaths['web3connect'] ?? '/rest/v1';
+    register(container) {
       container.register({
         nftOptions: asValue(resolved),
         nftStore: asFunction(({ database }) => createKyselyNftStore(database)).singleton(),
         verificationStore: asFunction(({ database }) => createKyselyVerificationStore(database)).singleton(),
-        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random }) =>
-          createNftService({ nftStore, verificationStore, accountDirectory, clock, random, options: resolved, tokenUriBase: `${config.publicUrl}${config.mountPath}${base}` }),
+        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random, urls }) =>
+          createNftService({ nftStore, verificationStore, accountDirectory, clock, random, options: resolved, urls }),
         ).singleton(),
       });
     },

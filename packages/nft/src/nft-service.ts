@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { coreErrors, type AccountDirectory, type Clock, type Principal, type RandomSource } from '@w3kit/core';
+import { coreErrors, type AccountDirectory, type Clock, type KitUrls, type Principal, type RandomSource } from '@w3kit/core';
 import { getAddress } from 'ethers';
 import QRCode from 'qrcode';
 import { nftErrors } from './errors.js';
@@ -54,7 +54,8 @@ export interface NftServiceDeps {
   random: RandomSource;
   options: ResolvedNftOptions;
   /** `publicUrl` + mount path + Web3Connect base path: token URIs hang off it. */
-  tokenUriBase: string;
+  /** The kit's URLs by name: `token_uri` is the URL of the `nft.metadata` route. */
+  urls: KitUrls;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -69,10 +70,12 @@ export function createNftService(deps: NftServiceDeps): NftService {
     return minter?.domainVerified && minter.domain ? minter.domain : null;
   }
   /** Views of a page of tokens: one account read per distinct minter, not per token. */
+  const tokenUri = (tokenId: string) => deps.urls.to('nft.metadata', { token_id: tokenId });
+
   async function views(tokens: NftRecord[]): Promise<NftView[]> {
     const minters = [...new Set(tokens.map((t) => t.minterAccountId))];
     const domains = new Map(await Promise.all(minters.map(async (id) => [id, await verifiedDomainOf(id)] as const)));
-    return tokens.map((t) => toView(t, deps.tokenUriBase, domains.get(t.minterAccountId) ?? null));
+    return tokens.map((t) => toView(t, tokenUri(t.tokenId), domains.get(t.minterAccountId) ?? null));
   }
   const view = async (token: NftRecord) => (await views([token]))[0]!;
   const isParty = (p: Principal, t: NftRecord) => p.accountId === t.holderAccountId || p.accountId === t.minterAccountId;
@@ -151,7 +154,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
           minterSignature: signature,
         };
         await nftStore.insert(token);
-        return toView(token, deps.tokenUriBase, minter.domain); // verified: checked above
+        return toView(token, tokenUri(token.tokenId), minter.domain); // verified: checked above
       } catch (error) {
         if (input.idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, input.idempotencyKey, tokenId);
         throw error;

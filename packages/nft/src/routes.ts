@@ -1,5 +1,6 @@
 import { coreErrors, defineRoute, Type, type FieldIssue, type RouteGroup } from '@w3kit/core';
 import type { ResolvedNftOptions } from './nft-config.js';
+import { Erc721Metadata, NftList, NftResult, PollResult, ScanResult, VerificationList } from './response-schemas.js';
 import { AddressParams, CodeQuery, GpsBody, HolderParams, MintBody, pageQuery, SearchBody, TokenIdParams, Visibility, type PageQuery } from './schemas.js';
 import type { PageRequest, SearchFilter } from './nft-store.js';
 import type { GpsPoint } from './verification-store.js';
@@ -29,6 +30,8 @@ export const nftRoutes = [
     auth: 'required',
     params: HolderParams,
     body: MintBody,
+    response: NftResult,
+    errors: ['DOMAIN_NOT_VERIFIED', 'HOLDER_NOT_FOUND', 'IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED', 'ORGANIZATION_ONLY'],
     async handler({ principal, params, body, services, ctx }) {
       const key = ctx.get('idempotency-key');
       if (key && !IDEMPOTENCY_KEY.test(key)) {
@@ -51,6 +54,8 @@ export const nftRoutes = [
     query: CodeQuery,
     body: GpsBody,
     rateLimit: [{ rule: 'nft.qr.scan', key: 'principal' }],
+    response: ScanResult,
+    errors: ['CODE_INVALID', 'HOLDER_SELF_SCAN', 'NFT_EXPIRED', 'OUTSIDE_VALID_AREA'],
     async handler({ principal, query, body, services }) {
       return services.nftService.completeVerification(principal, query.c, gpsPoint(body.gps));
     },
@@ -62,6 +67,8 @@ export const nftRoutes = [
     summary: 'The holder polls the verification result of a code.',
     auth: 'required',
     query: CodeQuery,
+    response: PollResult,
+    errors: ['CODE_INVALID'],
     async handler({ principal, query, services }) {
       return services.nftService.verificationResult(principal, query.c);
     },
@@ -73,6 +80,8 @@ export const nftRoutes = [
     summary: 'Fetch an NFT (private ones: holder or minter only).',
     auth: 'required',
     params: TokenIdParams,
+    response: NftResult,
+    errors: ['NFT_NOT_FOUND'],
     async handler({ principal, params, services }) {
       return services.nftService.get(principal, params.token_id);
     },
@@ -86,6 +95,7 @@ export const nftRoutes = [
     params: TokenIdParams,
     body: Type.Object({ to: Visibility }),
     response: Visibility,
+    errors: ['NFT_NOT_FOUND', 'NOT_HOLDER_OR_MINTER'],
     async handler({ principal, params, body, services }) {
       return services.nftService.setVisibility(principal, params.token_id, body.to);
     },
@@ -99,6 +109,7 @@ export const nftRoutes = [
     params: TokenIdParams,
     body: GpsBody,
     response: Type.Object({ code: Type.String(), qr_code_base64: Type.String() }),
+    errors: ['NFT_EXPIRED', 'NFT_NOT_FOUND', 'NOT_HOLDER'],
     async handler({ principal, params, body, services }) {
       return services.nftService.startVerification(principal, params.token_id, gpsPoint(body.gps));
     },
@@ -110,6 +121,8 @@ export const nftRoutes = [
     summary: 'Who verified the NFT, when and where (minter only).',
     auth: 'required',
     params: TokenIdParams,
+    response: VerificationList,
+    errors: ['NFT_NOT_FOUND', 'NOT_MINTER'],
     async handler({ principal, params, services }) {
       return services.nftService.listVerifications(principal, params.token_id);
     },
@@ -127,6 +140,8 @@ function listingRoutes(options: ResolvedNftOptions) {
       summary: 'NFTs minted by the requesting organization.',
       auth: 'required',
       query: paging,
+      response: NftList,
+      errors: ['ORGANIZATION_ONLY'],
       async handler({ principal, query, services }) {
         return services.nftService.listMintedBy(principal, {}, page(query));
       },
@@ -139,6 +154,8 @@ function listingRoutes(options: ResolvedNftOptions) {
       auth: 'required',
       query: paging,
       body: SearchBody,
+      response: NftList,
+      errors: ['ORGANIZATION_ONLY'],
       async handler({ principal, query, body, services }) {
         return services.nftService.listMintedBy(principal, body as SearchFilter, page(query));
       },
@@ -151,7 +168,8 @@ function listingRoutes(options: ResolvedNftOptions) {
       auth: 'required',
       query: paging,
       body: SearchBody,
-      async handler({ principal, query, body, services }) {
+      response: NftList,
+      async handler({ query, body, services }) {
         return services.nftService.searchPublic(body as SearchFilter, page(query));
       },
     }),
@@ -163,6 +181,7 @@ function listingRoutes(options: ResolvedNftOptions) {
       auth: 'required',
       params: AddressParams,
       query: paging,
+      response: NftList,
       async handler({ principal, params, query, services }) {
         return services.nftService.listHeldBy(principal, params.address, page(query));
       },
@@ -179,6 +198,8 @@ export const metadataRoutes = [
     summary: 'ERC-721 metadata JSON of a public NFT (the URL behind token_uri).',
     params: TokenIdParams,
     raw: true,
+    response: Erc721Metadata,
+    errors: ['NFT_NOT_FOUND'],
     async handler({ params, services, ctx }) {
       ctx.body = await services.nftService.publicMetadata(params.token_id);
       ctx.set('cache-control', 'public, max-age=60');

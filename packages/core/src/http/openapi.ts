@@ -64,6 +64,19 @@ function successSchema(format: WireFormatName, route: AnyRouteSpec): JsonObject 
   };
 }
 
+/** The success response: the envelope or the documented body, or what a raw route writes. */
+function successResponse(format: WireFormatName, route: AnyRouteSpec): Record<string, JsonObject> {
+  const status = String(route.successStatus ?? 200);
+  if (status === '204') return { '204': { description: 'Done; no body.' } };
+  if (!route.raw) return { [status]: { description: 'Success', content: { 'application/json': { schema: successSchema(format, route) } } } };
+  if (route.response) return { [status]: { description: 'Success', content: { 'application/json': { schema: plain(route.response) } } } };
+  const produces = route.produces ?? 'text/html';
+  if (produces === 'redirect') {
+    return { '303': { description: 'Redirect: the next step is at Location.', headers: { location: { schema: { type: 'string' } } } } };
+  }
+  return { [status]: { description: 'Success', content: { [produces]: { schema: { type: 'string' } } } } };
+}
+
 function parameters(route: AnyRouteSpec): JsonObject[] {
   const out: JsonObject[] = [];
   for (const [where, schema] of [
@@ -148,9 +161,7 @@ export function buildOpenApi(groups: readonly MountedGroup[], info: { title: str
         security: auth === 'required' ? [{ bearerAuth: [] }] : auth === 'optional' ? [{ bearerAuth: [] }, {}] : [],
         ...(route.rateLimit?.length ? { 'x-w3kit-rate-limits': route.rateLimit.map((l) => ({ rule: l.rule, key: typeof l.key === 'string' ? l.key : `body.${l.key.body}` })) } : {}),
         responses: {
-          [String(route.successStatus ?? 200)]: route.raw
-            ? { description: 'Success' }
-            : { description: 'Success', content: { 'application/json': { schema: successSchema(group.format, route) } } },
+          ...successResponse(group.format, route),
           ...errorResponses(group.format, route, info.catalog),
         },
       };
@@ -200,10 +211,12 @@ export function renderDocsPage(doc: JsonObject, openapiUrl: string): string {
       const params = op['parameters'] as JsonObject[];
       const responses = op['responses'] as Record<string, { content?: Record<string, { schema: unknown }> }>;
       const success = Object.entries(responses).find(([code]) => code.startsWith('2'));
+      // a raw route's HTML or script answer has no JSON schema to show
+      const successBody = success?.[1].content?.['application/json']?.schema;
       const block = (title: string, value: unknown) =>
         `<h4>${title}</h4><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre>`;
       const html = `<details><summary><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code> ${escapeHtml(String(op['summary'] ?? ''))}${(op['security'] as unknown[] | undefined)?.length ? ' <span class="lock">bearer</span>' : ''}</summary>
-${op['description'] ? `<p>${escapeHtml(String(op['description']))}</p>` : ''}${params.length ? block('Parameters', params) : ''}${request ? block('Request body', request) : ''}${success?.[1].content ? block(`Response ${success[0]}`, success[1].content['application/json']?.schema) : ''}</details>`;
+${op['description'] ? `<p>${escapeHtml(String(op['description']))}</p>` : ''}${params.length ? block('Parameters', params) : ''}${request ? block('Request body', request) : ''}${successBody ? block(`Response ${success![0]}`, successBody) : ''}</details>`;
       (byTag.get(tag) ?? byTag.set(tag, []).get(tag)!).push(html);
     }
   }
