@@ -42,7 +42,7 @@ export const MyInfoResult = Type.Object({
   }),
   created_at: Type.String({ description: 'ISO 8601' }),
   updated_at: Type.String({ description: 'ISO 8601' }),
-});
+}, { $id: 'MyInfo' });
 
 /** The JSON Web Key Set of the token signing keys (public parts). */
 export const JwksResult = Type.Object({

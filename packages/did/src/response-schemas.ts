@@ -9,7 +9,7 @@ const Format = Type.Union([...CREDENTIAL_FORMATS.map((f) => Type.Literal(f)), Ty
 /** A credential in JSON form: a JWT one carries `proof.jwt`, a Data Integrity one its proof(s). */
 export const VerifiableCredentialResult = Type.Object(
   { '@context': Type.Unknown(), type: Type.Unknown(), issuer: Type.Unknown(), credentialSubject: Type.Unknown(), proof: Type.Unknown() },
-  { additionalProperties: true },
+  { additionalProperties: true, $id: 'VerifiableCredential' },
 );
 
 /** A presentation in JSON form. */
@@ -29,7 +29,7 @@ export const CredentialCheck = Type.Object({
   code: Type.Optional(Type.String({ description: 'why it is not verified' })),
   reason: Type.Optional(Type.String()),
   credential: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'a JWT credential’s JSON form' })),
-});
+}, { $id: 'CredentialCheck' });
 
 /** The verify-vp answer. */
 export const PresentationCheck = Type.Object({

@@ -17,7 +17,7 @@ export const NftResult = Type.Object({
   holder_id_wallet_address: Address,
   minter_id_wallet_address: Address,
   minter_verified_domain: Type.Union([Type.String(), Type.Null()], { description: 'the domain the minter proved by DNS TXT, or null' }),
-});
+}, { $id: 'Nft' });
 
 export const NftList = Type.Array(NftResult);
 

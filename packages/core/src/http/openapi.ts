@@ -16,6 +16,24 @@ type JsonObject = Record<string, unknown>;
 /** A TypeBox schema as plain JSON Schema (TypeBox's symbol keys dropped). */
 const plain = (schema: TSchema): JsonObject => JSON.parse(JSON.stringify(schema)) as JsonObject;
 
+/**
+ * A response schema with every sub-schema that names itself (`$id`, e.g. `NftResult`) moved
+ * to `components.schemas` and referenced: a generated client gets one named type, and the
+ * document states a shape once however many routes answer it.
+ */
+function hoisted(schema: TSchema, components: Record<string, JsonObject>): JsonObject {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const { $id, ...rest } = node as JsonObject;
+    const inner = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, walk(value)]));
+    if (typeof $id !== 'string') return inner;
+    components[$id] = inner;
+    return { $ref: `#/components/schemas/${$id}` };
+  };
+  return walk(plain(schema)) as JsonObject;
+}
+
 const errorSchemas: Record<WireFormatName, JsonObject> = {
   web3connect: {
     type: 'object',
@@ -54,8 +72,8 @@ const errorSchemas: Record<WireFormatName, JsonObject> = {
   },
 };
 
-function successSchema(format: WireFormatName, route: AnyRouteSpec): JsonObject {
-  const result = route.response ? plain(route.response) : {};
+function successSchema(format: WireFormatName, route: AnyRouteSpec, components: Record<string, JsonObject>): JsonObject {
+  const result = route.response ? hoisted(route.response, components) : {};
   if (format !== 'web3connect') return result;
   return {
     type: 'object',
@@ -65,11 +83,11 @@ function successSchema(format: WireFormatName, route: AnyRouteSpec): JsonObject 
 }
 
 /** The success response: the envelope or the documented body, or what a raw route writes. */
-function successResponse(format: WireFormatName, route: AnyRouteSpec): Record<string, JsonObject> {
+function successResponse(format: WireFormatName, route: AnyRouteSpec, components: Record<string, JsonObject>): Record<string, JsonObject> {
   const status = String(route.successStatus ?? 200);
   if (status === '204') return { '204': { description: 'Done; no body.' } };
-  if (!route.raw) return { [status]: { description: 'Success', content: { 'application/json': { schema: successSchema(format, route) } } } };
-  if (route.response) return { [status]: { description: 'Success', content: { 'application/json': { schema: plain(route.response) } } } };
+  if (!route.raw) return { [status]: { description: 'Success', content: { 'application/json': { schema: successSchema(format, route, components) } } } };
+  if (route.response) return { [status]: { description: 'Success', content: { 'application/json': { schema: hoisted(route.response, components) } } } };
   const produces = route.produces ?? 'text/html';
   if (produces === 'redirect') {
     return { '303': { description: 'Redirect: the next step is at Location.', headers: { location: { schema: { type: 'string' } } } } };
@@ -144,6 +162,7 @@ function errorResponses(format: WireFormatName, route: AnyRouteSpec, catalog: Er
 /** The OpenAPI 3.1 document of every mounted route, from the same schemas that validate requests. */
 export function buildOpenApi(groups: readonly MountedGroup[], info: { title: string; version: string; serverUrl: string; catalog: ErrorCatalog }): JsonObject {
   const paths: Record<string, Record<string, JsonObject>> = {};
+  const components: Record<string, JsonObject> = {};
   for (const { group, prefix, plugin } of groups) {
     for (const route of group.routes) {
       const path = `${prefix}${route.path}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}') || '/';
@@ -153,6 +172,8 @@ export function buildOpenApi(groups: readonly MountedGroup[], info: { title: str
         tags: [`${plugin}: ${group.api}`],
         // the wire format of the route's error bodies (and its success envelope), for clients and the fuzz tests
         'x-w3kit-format': group.format,
+        // the handler writes the body itself: no envelope around a success, whatever the format
+        ...(route.raw ? { 'x-w3kit-raw': true } : {}),
         summary: route.summary,
         ...(route.description ? { description: route.description } : {}),
         parameters: parameters(route),
@@ -161,7 +182,7 @@ export function buildOpenApi(groups: readonly MountedGroup[], info: { title: str
         security: auth === 'required' ? [{ bearerAuth: [] }] : auth === 'optional' ? [{ bearerAuth: [] }, {}] : [],
         ...(route.rateLimit?.length ? { 'x-w3kit-rate-limits': route.rateLimit.map((l) => ({ rule: l.rule, key: typeof l.key === 'string' ? l.key : `body.${l.key.body}` })) } : {}),
         responses: {
-          ...successResponse(group.format, route),
+          ...successResponse(group.format, route, components),
           ...errorResponses(group.format, route, info.catalog),
         },
       };
@@ -175,7 +196,7 @@ export function buildOpenApi(groups: readonly MountedGroup[], info: { title: str
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: Object.fromEntries(Object.entries(errorSchemas).map(([name, schema]) => [`${name}Error`, schema])),
+      schemas: { ...components, ...Object.fromEntries(Object.entries(errorSchemas).map(([name, schema]) => [`${name}Error`, schema])) },
     },
   };
 }
