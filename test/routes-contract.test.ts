@@ -120,6 +120,16 @@ describe('routes-a: 404, 405 and OPTIONS in each wire format', () => {
         assert.equal(discovery.body.issuer, `${full.url}/oidc`);
       });
 
+      it('a body sent to a route that takes none is read and dropped (the long answer goes out whole), or 413 past the body limit', async () => {
+        const whole = await request(full.url).get('/openapi.json');
+        const withBody = await request(full.url).get('/openapi.json').set('content-type', 'application/json').send(`"${'a'.repeat(50_000)}"`);
+        assert.equal(withBody.status, 200);
+        assert.equal(withBody.text.length, whole.text.length);
+        const huge = await request(full.url).get('/openapi.json').set('content-type', 'application/json').send(`"${'a'.repeat(full.kit.config.bodyLimitBytes + 1)}"`);
+        assert.equal(huge.status, 413);
+        assert.equal(huge.body.code, 'PAYLOAD_TOO_LARGE');
+      });
+
       it('a path under no kit base path goes on to the host', async () => {
         const outside = await request(full.url).get('/not-the-kit');
         assert.equal(outside.status, 404);

@@ -8,6 +8,7 @@ import { redactUrl } from '../logging/logger.js';
 import type { Principal } from '../contracts/accounts.js';
 import type { AnyRouteSpec, RateLimitKey } from '../plugin.js';
 import { clientIpOf, resolveClientIp, type ProxyMatcher } from './client-ip.js';
+import { discardBody, hasBody } from './body-text.js';
 import { readJsonBody } from './json-body.js';
 import { STATE_KEY, getRequestState, type W3kitRequestState } from './request-state.js';
 import { compileValidator, parseParts, type PartValidator } from './validation.js';
@@ -217,6 +218,8 @@ export function runRoute(container: AwilixContainer<KitCradle>, route: AnyRouteS
     const state = getRequestState(ctx)!;
     state.routeName = route.name;
     let services: KitCradle | undefined;
+    // a raw route reads its own body (forms); any other route without a body schema drops one
+    if (!compiled.body && (!route.raw || route.method === 'GET') && hasBody(ctx) && !ctx.req.readableEnded) await discardBody(ctx, bodyLimitBytes);
     const rawBody = compiled.body ? await readJsonBody(ctx, bodyLimitBytes) : undefined;
     const { params, query, body } = parseParts<{ params: unknown; query: unknown; body: unknown }>({
       ...(compiled.params ? { params: [compiled.params, decodedParams(ctx, paramNames)] } : {}),
