@@ -53,6 +53,7 @@ interface OpenApiOperation {
   requestBody?: { content: { 'application/json': { schema: JsonSchema } } };
   security?: unknown[];
   responses: Record<string, { content?: unknown }>;
+  'x-w3kit-raw'?: boolean;
 }
 
 /** Every operation of an OpenAPI document built by the kit. */
@@ -60,14 +61,13 @@ export function operationsOf(doc: Record<string, unknown>): Operation[] {
   const operations: Operation[] = [];
   for (const [template, methods] of Object.entries(doc['paths'] as Record<string, Record<string, OpenApiOperation>>)) {
     for (const [method, op] of Object.entries(methods)) {
-      const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'))![1];
       operations.push({
         key: `${method.toUpperCase()} ${template}`,
         method: method.toUpperCase(),
         template,
         format: op['x-w3kit-format'],
-        raw: success.content === undefined,
-        bearer: op.security !== undefined,
+        raw: op['x-w3kit-raw'] === true,
+        bearer: (op.security?.length ?? 0) > 0,
         pathParams: op.parameters.filter((p) => p.in === 'path').map(({ name, schema }) => ({ name, schema })),
         queryParams: op.parameters.filter((p) => p.in === 'query').map(({ name, schema, required }) => ({ name, schema, required })),
         body: op.requestBody?.content['application/json'].schema,

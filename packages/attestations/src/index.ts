@@ -59,6 +59,7 @@ export function attestations(options: AttestationsOptions) {
         attestationService: asFunction((c: KitCradle) =>
           createAttestationService({
             config: c.config,
+            urls: c.urls,
             options: c.attestationOptions,
             oneTimeCodes: c.oneTimeCodes,
             rateLimiter: c.rateLimiter,

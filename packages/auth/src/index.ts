@@ -105,6 +105,7 @@ export function auth(options: AuthOptions = {}) {
         associationService: asFunction((c: KitCradle) =>
           createAssociationService({
             config,
+            urls: c.urls,
             accountService: c.accountService,
             accountStore: c.accountStore,
             apiKeyService: c.apiKeyService,

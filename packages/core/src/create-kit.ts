@@ -14,11 +14,15 @@ import { createDatabase, type DatabaseHandle } from './database/create-database.
 import { migrateToLatest, pendingMigrations, type MigrationOwner } from './database/migrations.js';
 import { buildOpenApi, DOCS_PAGE_CSP, renderDocsPage, type MountedGroup } from './http/openapi.js';
 import { createProxyMatcher } from './http/client-ip.js';
-import { routeChain, type EdgeOptions } from './http/route-middleware.js';
-import { RouteTable } from './http/route-table.js';
+import { buildRouting, type MountedRoute } from './http/kit-router.js';
+import { enterRequest, renderErrors, routeChain, type EdgeOptions } from './http/route-middleware.js';
+import { wireFormats } from './http/wire-formats.js';
+import type Router from '@koa/router';
+import compose from 'koa-compose';
+import { coreErrors, type ErrorCatalog } from './errors.js';
 import { createLogger } from './logging/logger.js';
 import { createOneTimeCodes } from './one-time-codes/one-time-codes.js';
-import { defineRoute, type KitPlugin, type RouteGroup } from './plugin.js';
+import { defineRoute, type AnyRouteSpec, type KitPlugin, type KitUrls, type RouteGroup } from './plugin.js';
 import { cryptoRandom } from './random.js';
 import { createRateLimiter, validateRateLimitRule, type RateLimitRule } from './rate-limit/rate-limiter.js';
 import { createLogEmailSender, createLogSmsSender } from './senders/senders.js';
@@ -43,8 +47,15 @@ export interface Kit {
   /** The awilix container, for programmatic use of every service. */
   readonly container: AwilixContainer<KitCradle>;
   readonly services: KitCradle;
-  /** Koa middleware serving every route of the kit; requests it does not know pass on. */
+  /** Koa middleware serving every route of the kit under `config.mountPath`; requests it does not know pass on. */
   middleware(): Middleware;
+  /**
+   * A @koa/router Router of every route, paths below the mount path: nest it in the host's
+   * router at `config.mountPath` — `hostRouter.use('/identity', kit.router.routes(), kit.router.allowedMethods())`.
+   */
+  readonly router: Router;
+  /** URLs of the kit's routes by name (`kit.urls.to('nft.fetch', { token_id })`). */
+  readonly urls: KitUrls;
   /** The routes served, as `METHOD /full/path`. */
   readonly routes: readonly string[];
   /** The OpenAPI 3.1 document. */
@@ -118,10 +129,43 @@ function collectRateLimits(plugins: readonly KitPlugin[], overrides: KitConfig['
   return { ...rules, ...overrides };
 }
 
-function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, serveDocs: boolean): RouteGroup {
+/** The catalog of every error code a route may name: core's and each composed plugin's. */
+function errorCatalog(plugins: readonly KitPlugin[]): ErrorCatalog {
+  return Object.assign({}, coreErrors.catalog, ...plugins.map((p) => p.errors ?? {})) as ErrorCatalog;
+}
+
+/**
+ * Checks every route's declaration against the composition, so a route that cannot be served
+ * as declared fails at startup: a unique name, an authenticator when it needs one, rate-limit
+ * rules that exist and keys it can compute, error codes some catalog defines.
+ */
+function validateRoutes(routes: readonly { plugin: string; route: AnyRouteSpec }[], context: { hasAuthenticator: boolean; rules: Readonly<Record<string, RateLimitRule>>; catalog: ErrorCatalog }): void {
+  const names = new Map<string, string>();
+  for (const { plugin, route } of routes) {
+    const where = `createKit: route ${route.method} ${route.path} of "${plugin}"`;
+    if (typeof route.name !== 'string' || !/^[a-z][a-z0-9-]*(\.[a-z0-9_-]+)+$/i.test(route.name)) throw new TypeError(`${where} needs a name such as "${plugin}.operation"`);
+    if (names.has(route.name)) throw new TypeError(`${where}: the route name "${route.name}" is taken by "${names.get(route.name)}"`);
+    names.set(route.name, plugin);
+    const auth = route.auth ?? 'none';
+    if (auth !== 'none' && !context.hasAuthenticator) {
+      throw new TypeError(`${where} (${route.name}) needs auth "${auth}", and no authenticator is composed; add auth() to plugins`);
+    }
+    for (const limit of route.rateLimit ?? []) {
+      if (!context.rules[limit.rule]) throw new TypeError(`${where} (${route.name}) counts the rate limit "${limit.rule}", which no composed plugin declares`);
+      if (limit.key === 'principal' && auth !== 'required') throw new TypeError(`${where} (${route.name}) keys "${limit.rule}" on the principal but its auth is "${auth}", not "required"`);
+      if (typeof limit.key === 'object' && !route.body) throw new TypeError(`${where} (${route.name}) keys "${limit.rule}" on a body field but has no body`);
+    }
+    for (const code of route.errors ?? []) {
+      if (!context.catalog[code]) throw new TypeError(`${where} (${route.name}) names the error code ${code}, which no composed catalog defines`);
+    }
+  }
+}
+
+function kitRoutes(openapi: () => Record<string, unknown>, urls: KitUrls, serveDocs: boolean): RouteGroup {
   const routes = [
     defineRoute({
       method: 'GET',
+      name: 'kit.healthz',
       path: '/healthz',
       summary: 'Liveness: the process answers.',
       response: Type.Object({ status: Type.Literal('ok') }),
@@ -129,6 +173,7 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
     }),
     defineRoute({
       method: 'GET',
+      name: 'kit.readyz',
       path: '/readyz',
       summary: 'Readiness: the database answers (503 when it does not).',
       response: Type.Object({ status: Type.String(), database: Type.String() }),
@@ -142,8 +187,16 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
   ];
   if (serveDocs) {
     routes.push(
-      defineRoute({ method: 'GET', path: '/openapi.json', summary: 'This OpenAPI 3.1 document.', handler: () => openapi() }),
       defineRoute({
+        name: 'kit.openapi',
+        method: 'GET',
+        path: '/openapi.json',
+        summary: 'This OpenAPI 3.1 document.',
+        response: Type.Object({ openapi: Type.Literal('3.1.0') }, { additionalProperties: true }),
+        handler: () => openapi(),
+      }),
+      defineRoute({
+        name: 'kit.docs',
         method: 'GET',
         path: '/docs',
         summary: 'Browsable API documentation.',
@@ -151,7 +204,7 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
         handler({ ctx }) {
           ctx.type = 'text/html; charset=utf-8';
           ctx.set('content-security-policy', DOCS_PAGE_CSP);
-          ctx.body = renderDocsPage(openapi(), docsPath);
+          ctx.body = renderDocsPage(openapi(), urls.path('kit.openapi'));
         },
       }),
     );
@@ -160,7 +213,7 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
 }
 
 /** Step 1: the container with core's services, each plugin's, then the host's replacements. */
-function registerServices(config: KitConfig, logger: Logger, database: DatabaseHandle, hashingQueue: HashingQueue, rateLimitRules: Record<string, RateLimitRule>, plugins: readonly KitPlugin[], services: CreateKitOptions['services']): AwilixContainer<KitCradle> {
+function registerServices(config: KitConfig, logger: Logger, database: DatabaseHandle, hashingQueue: HashingQueue, rateLimitRules: Record<string, RateLimitRule>, plugins: readonly KitPlugin[], services: CreateKitOptions['services'], urls: KitUrls): AwilixContainer<KitCradle> {
   const container = createContainer<KitCradle>({ injectionMode: InjectionMode.PROXY, strict: true });
   container.register({
     config: asValue(config),
@@ -176,8 +229,9 @@ function registerServices(config: KitConfig, logger: Logger, database: DatabaseH
     oneTimeCodes: asFunction(({ database, clock, random, encryption }: KitCradle) => createOneTimeCodes({ database, clock, random, encryption })).singleton(),
     smsSender: asFunction(({ logger }: KitCradle) => createLogSmsSender(logger)).singleton(),
     emailSender: asFunction(({ logger }: KitCradle) => createLogEmailSender(logger)).singleton(),
+    urls: asValue(urls),
   });
-  for (const plugin of plugins) plugin.register?.(container, { config, logger });
+  for (const plugin of plugins) plugin.register?.(container, { config, logger, urls });
   for (const [name, service] of Object.entries(services ?? {})) {
     // A service with close() (an SMTP pool, an HTTP agent) is closed by kit.close().
     const close = (service as { close?: unknown } | null)?.close;
@@ -228,39 +282,56 @@ async function migrateOrCheck(config: KitConfig, logger: Logger, database: Datab
 
 interface MountedRoutes {
   middleware: Middleware;
+  router: Router;
+  urls: KitUrls;
   /** `METHOD /full/path` of every route. */
   routes: string[];
   openapi: () => Record<string, unknown>;
 }
 
-/** Step 4: every group under its mount and base path, one route table; a path served twice fails here. */
-function mountRoutes(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>): MountedRoutes {
+/**
+ * Step 4: every group under its mount and base path on @koa/router (a path served twice, or a
+ * declaration the composition cannot serve, fails here), and the URLs of the routes by name.
+ */
+function mountRoutes(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>, rateLimitRules: Record<string, RateLimitRule>, urls: KitUrls): MountedRoutes {
   const edge: EdgeOptions = {
     proxies: createProxyMatcher(config.trustedProxies),
     hsts: config.mode === 'production' && config.publicUrl.startsWith('https:') && config.hstsMaxAgeSeconds > 0 ? `max-age=${config.hstsMaxAgeSeconds}` : undefined,
   };
   const mounted: MountedGroup[] = [];
+  const catalog = errorCatalog(plugins);
   let openapiDoc: Record<string, unknown> | undefined;
   const openapi = () =>
-    (openapiDoc ??= buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl }));
+    (openapiDoc ??= buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl, catalog }));
   const groups: { plugin: string; group: RouteGroup }[] = [
-    { plugin: 'core', group: kitRoutes(openapi, `${config.mountPath}/openapi.json`, config.serveDocs) },
+    { plugin: 'core', group: kitRoutes(openapi, urls, config.serveDocs) },
     ...plugins.flatMap((plugin) => (plugin.routes ?? []).map((group) => ({ plugin: plugin.name, group }))),
   ];
-  const table = new RouteTable();
+  const basePathOf = (group: RouteGroup) => config.basePaths[group.api] ?? group.basePath;
+  const routes: MountedRoute[] = [];
   const seen = new Map<string, string>();
   for (const { plugin, group } of groups) {
-    const prefix = `${config.mountPath}${config.basePaths[group.api] ?? group.basePath}`;
+    const prefix = `${config.mountPath}${basePathOf(group)}`;
     mounted.push({ group, prefix, plugin });
     for (const route of group.routes) {
       const path = `${prefix}${route.path}` || '/';
       const key = `${route.method} ${path}`;
       if (seen.has(key)) throw new TypeError(`createKit: route ${key} is served by both "${seen.get(key)}" and "${plugin}"`);
       seen.set(key, plugin);
-      table.add(route.method, path, routeChain(container, logger, route, group.format, config.bodyLimitBytes, edge));
+      routes.push({ plugin, group, route, chain: compose(routeChain(container, logger, route, group.format, config.bodyLimitBytes, edge)) as Middleware });
     }
   }
-  return { middleware: table.middleware(), routes: [...seen.keys()], openapi };
+  validateRoutes(
+    groups.flatMap(({ plugin, group }) => group.routes.map((route) => ({ plugin, route }))),
+    { hasAuthenticator: container.hasRegistration('authenticator'), rules: rateLimitRules, catalog },
+  );
+  const routing = buildRouting(routes, {
+    mountPath: config.mountPath,
+    publicUrl: config.publicUrl,
+    basePathOf,
+    fallbackFor: (format, answer) => compose([enterRequest(container, logger, edge), renderErrors(wireFormats[format]), answer]) as Middleware,
+  });
+  return { middleware: routing.middleware, router: routing.router, urls: routing.urls, routes: [...seen.keys()], openapi };
 }
 
 interface Housekeeping {
@@ -307,11 +378,21 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
   const hashingQueue = createHashingQueue({ concurrency: config.passwordHashConcurrency, maxWaiting: config.passwordHashQueueLimit });
 
   try {
-    const container = registerServices(config, logger, database, hashingQueue, rateLimitRules, plugins, options.services);
+    // URLs by name are known once the routes are mounted; until then the object only delegates.
+    let kitUrls: KitUrls | undefined;
+    const urlsNotYet = (): never => {
+      throw new TypeError('urls: route URLs are known once the kit is built; call urls.to() at request time or in onReady, not in register()');
+    };
+    const urls: KitUrls = {
+      path: (name, params) => (kitUrls ? kitUrls.path(name, params) : urlsNotYet()),
+      to: (name, params) => (kitUrls ? kitUrls.to(name, params) : urlsNotYet()),
+    };
+    const container = registerServices(config, logger, database, hashingQueue, rateLimitRules, plugins, options.services, urls);
     checkProduction(config, logger, plugins, container);
     await migrateOrCheck(config, logger, database, plugins);
+    const mounted = mountRoutes(config, logger, plugins, container, rateLimitRules, urls);
+    kitUrls = mounted.urls;
     for (const plugin of plugins) await plugin.onReady?.(container.cradle);
-    const mounted = mountRoutes(config, logger, plugins, container);
     const housekeeping = startHousekeeping(config, logger, plugins, container);
 
     return {
@@ -319,6 +400,8 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
       container,
       services: container.cradle,
       middleware: () => mounted.middleware,
+      router: mounted.router,
+      urls,
       routes: mounted.routes,
       openapi: mounted.openapi,
       migrate: () => runMigrations(database, plugins),

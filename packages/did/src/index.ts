@@ -93,7 +93,6 @@ export function did(options: DidOptions = {}) {
       if (config.mode === 'production' && !effective.requireAppLoginResultToken) {
         logger.warn('did: requireAppLoginResultToken is false in production: anyone who sees a website login’s QR code or requestId can collect or cancel that login');
       }
-      const statusListBase = `${config.publicUrl}${config.mountPath}${config.basePaths['finenex'] ?? '/v2'}/did/status-lists/`;
       container.register({
         didOptions: asValue(effective),
         didErrors: asValue(didErrors),
@@ -119,8 +118,8 @@ export function did(options: DidOptions = {}) {
         kitKeyring: asFunction(({ kitKeyStore, encryption, random, clock, didResolver }: KitCradle) =>
           createKitKeyring({ store: kitKeyStore, encryption, random, clock, resolver: didResolver, issuerAlias: resolved.issuerAlias, verifierAlias: resolved.verifierAlias }),
         ).singleton(),
-        statusListService: asFunction(({ statusListStore, credentialStore, kitKeyring, organizationIssuers, documentLoader, random, clock }: KitCradle) =>
-          createStatusListService({ statusListStore, credentialStore, keyring: kitKeyring, organizationIssuers, loader: documentLoader, random, clock, baseUrl: statusListBase, length: resolved.statusListLength }),
+        statusListService: asFunction(({ statusListStore, credentialStore, kitKeyring, organizationIssuers, documentLoader, random, clock, urls }: KitCradle) =>
+          createStatusListService({ statusListStore, credentialStore, keyring: kitKeyring, organizationIssuers, loader: documentLoader, random, clock, urls, length: resolved.statusListLength }),
         ).singleton(),
         didService: asFunction(({ custodialKeyStore, identifierStore, kitKeyring, organizationIssuers, didResolver, accountDirectory, encryption, random, clock }: KitCradle) =>
           createDidService({ custodialKeyStore, identifierStore, keyring: kitKeyring, organizationIssuers, resolver: didResolver, accountDirectory, encryption, random, clock }),

@@ -36,16 +36,15 @@ export function nft(options: NftOptions = {}) {
     routes: nftRouteGroups(resolved),
     // QR codes are kept a day past expiry (the holder may still poll), then deleted; verification records stay.
     housekeeping: ({ verificationStore, clock }) => verificationStore.purgeCodes(new Date(clock.now().getTime() - 86_400_000)),
-    register(container, { config }) {
-      const base = config.basePaths['web3connect'] ?? '/rest/v1';
+    register(container) {
       container.register({
         nftOptions: asValue(resolved),
         nftStore: asFunction(({ database }: KitCradle) => createKyselyNftStore(database)).singleton(),
         verificationStore: asFunction(({ database }: KitCradle) => createKyselyVerificationStore(database)).singleton(),
-        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random }: KitCradle) => {
+        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random, urls }: KitCradle) => {
           // a chain plugin registers core's ledger; without one the kit is database only
           const ledger = container.hasRegistration('ledger') ? container.cradle.ledger : null;
-          return createNftService({ nftStore, verificationStore, accountDirectory, clock, random, ledger, options: resolved, tokenUriBase: `${config.publicUrl}${config.mountPath}${base}` });
+          return createNftService({ nftStore, verificationStore, accountDirectory, clock, random, ledger, options: resolved, urls });
         }
         ).singleton(),
       });

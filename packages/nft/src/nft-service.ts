@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { coreErrors, type AccountDirectory, type Clock, type Ledger, type LedgerState, type Principal, type RandomSource } from '@w3kit/core';
+import { coreErrors, type AccountDirectory, type Clock, type KitUrls, type Ledger, type LedgerState, type Principal, type RandomSource } from '@w3kit/core';
 import { getAddress } from 'ethers';
 import { nftErrors } from './errors.js';
 import { distanceMeters, gpsPointOf, inAreaUnit, isInside, validAreaIssues, validAreaOf, type GpsInput } from './geofence.js';
@@ -59,7 +59,8 @@ export interface NftServiceDeps {
   /** The chain credential NFTs are minted on, or null: database only (the default). */
   ledger?: Ledger | null;
   /** `publicUrl` + mount path + Web3Connect base path: token URIs hang off it. */
-  tokenUriBase: string;
+  /** The kit's URLs by name: `token_uri` is the URL of the `nft.metadata` route. */
+  urls: KitUrls;
 }
 
 // printable ASCII without space, as RFC 9110 tokens and the common Idempotency-Key drafts use
@@ -81,7 +82,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
   const onChain = (token: NftRecord) => ({
     tokenId: token.tokenId,
     owner: token.holderAddress,
-    tokenUri: toView(token, deps.tokenUriBase, null).token_uri,
+    tokenUri: tokenUri(token.tokenId),
     expiresAt: token.expiredAt,
   });
 
@@ -91,11 +92,13 @@ export function createNftService(deps: NftServiceDeps): NftService {
     return minter?.domainVerified && minter.domain ? minter.domain : null;
   }
   /** Views of a page of tokens: one account read per distinct minter, not per token. */
+  const tokenUri = (tokenId: string) => deps.urls.to('nft.metadata', { token_id: tokenId });
+
   async function views(tokens: NftRecord[]): Promise<NftView[]> {
     const minters = [...new Set(tokens.map((t) => t.minterAccountId))];
     const domains = new Map(await Promise.all(minters.map(async (id) => [id, await verifiedDomainOf(id)] as const)));
     const chain = ledger ? await ledger.status(tokens.map((t) => t.tokenId)) : null;
-    return tokens.map((t) => withChain(toView(t, deps.tokenUriBase, domains.get(t.minterAccountId) ?? null), chain));
+    return tokens.map((t) => withChain(toView(t, tokenUri(t.tokenId), domains.get(t.minterAccountId) ?? null), chain));
   }
   /** The chain field, only when a chain is configured: without one the object stays the seed's, byte for byte. */
   const withChain = (v: NftView, chain: Map<string, LedgerState> | null): NftView => (chain ? { ...v, chain: chain.get(v.token_id) ?? null } : v);
@@ -184,7 +187,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
             await ledger.mint(within, onChain(token));
           });
         } else await nftStore.insert(token);
-        const minted = toView(token, deps.tokenUriBase, minter.domain); // verified: checked above
+        const minted = toView(token, tokenUri(token.tokenId), minter.domain); // verified: checked above
         return ledger ? withChain(minted, await ledger.status([tokenId])) : minted;
       } catch (error) {
         if (idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, idempotencyKey, tokenId);
