@@ -64,7 +64,7 @@ export async function untilReady(child, name, ready) {
       if (child.exitCode !== null || Date.now() > deadline) {
         child.kill('SIGKILL');
         await exited;
-        throw new Error(`${name} did not start: ${error.message}\n${stderr}`);
+        throw new Error(`${name} did not start: ${error.message}\n${stderr}`, { cause: error });
       }
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -55,9 +55,8 @@ for (const kind of testDatabases()) {
           scannerGps: TOKYO,
           pollMs: 50,
         });
-        const nft = flow.nft as { token_id: string; holder_id_wallet_address: string }; // PRE-ROUTES-A: typed once the routes state their results
-        assert.equal(nft.holder_id_wallet_address, holder.address);
-        assert.equal((flow.verified as { token_id: string | null }).token_id, nft.token_id, 'the result names the verified token');
+        assert.equal(flow.nft.holder_id_wallet_address, holder.address);
+        assert.equal(flow.verified.token_id, flow.nft.token_id, 'the result names the verified token');
       });
 
       it('a refused call is a W3kitError with the status and the wire format’s code: a wrong API key secret', async () => {
@@ -77,7 +76,7 @@ for (const kind of testDatabases()) {
         const vc = await ok(
           client.POST('/v2/did/create-vc', { body: { holder: holder.did, userInfo: { name: 'Ada' } }, headers: { authorization: `Bearer ${login.token}` } }),
         );
-        const check = (await ok(client.POST('/v2/did/verify-vc', { body: vc as { proof: { type: string } } }))) as { verified: boolean; subject: string }; // PRE-ROUTES-A
+        const check = await ok(client.POST('/v2/did/verify-vc', { body: vc }));
         assert.equal(check.verified, true);
         assert.equal(check.subject, holder.did);
       });
@@ -88,13 +87,13 @@ for (const kind of testDatabases()) {
         const vc = await ok(client.POST('/v2/did/create-vc', { body: { holder: wallet.did, userInfo: { name: 'Ada' } }, headers: { authorization: user.bearer } }));
         const request = await ok(client.POST('/v2/auth/auth-user-by-app', { body: { requestId: 'https://shop.example/login?' } }));
         const verifiers = await ok(client.GET('/v2/did/verifiers'));
-        const vp = await walletPresentation(wallet.issuer, [vc as Json], { aud: verifiers[0]!.did, nonce: request.requestId });
+        const vp = await walletPresentation(wallet.issuer, [vc], { aud: verifiers[0]!.did, nonce: request.requestId });
         const answered = await ok(client.POST('/v2/auth/auth-user-with-vp', { body: { requestId: request.requestId, vp: vp as { proof: { type: string } } } }));
         assert.equal(answered.userId, user.loginId);
         const collected = await ok(client.POST('/v2/auth/auth-user-result-by-app', { body: { requestId: request.requestId, resultToken: request.resultToken } }));
         assert.equal(collected.userId, user.loginId);
         const me = await result(client.GET('/rest/v1/account/my_info', { headers: { authorization: `Bearer ${collected.token}` } }));
-        assert.equal((me as Json)['sub'], user.accountId, 'the collected token is the user’s'); // PRE-ROUTES-A
+        assert.equal(me.sub, user.accountId, 'the collected token is the user’s');
       });
     });
   });

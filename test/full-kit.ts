@@ -91,7 +91,7 @@ export async function startFullKit(databaseUrl: string, options: FullKitOptions 
         server.close(resolve);
         server.closeAllConnections();
       });
-      await kit!.close();
+      await kit.close();
     },
   };
 }

@@ -78,8 +78,8 @@ export async function startServerProcess(env: Record<string, string>, { timeoutM
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let server: ServerProcess | undefined;
   const stop = async (graceMs = 15_000) => {
@@ -98,7 +98,7 @@ export async function startServerProcess(env: Record<string, string>, { timeoutM
         const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
         if (match) resolve(match[1]!);
       };
-      child.stdout!.on('data', seen);
+      child.stdout.on('data', seen);
       void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
       timer = setTimeout(() => reject(new Error(`server did not print its listening line within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     });

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { cpuSeconds } from './cpu-time.js';
 
 const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,6 +36,8 @@ export interface Measurement {
   requests: number;
   errors: number;
   non2xx: number;
+  /** CPU (user + system) the server process used per request, in ms, when /proc tells. */
+  cpuMsPerRequest?: number;
 }
 
 export interface Comparison {
@@ -46,6 +49,12 @@ export interface Comparison {
   baseline: Measurement;
   /** kit requests/s ÷ baseline requests/s (medians over the rounds). */
   ratio: number;
+  /**
+   * Baseline CPU per request ÷ kit CPU per request (medians): the same ratio by the servers' CPU
+   * cost instead of wall-clock throughput, which on a machine loaded by other work moves far
+   * less from run to run (the load generator and the scheduler drop out).
+   */
+  cpuRatio?: number;
   target?: number;
   met?: boolean;
   when: string;
@@ -71,8 +80,8 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       const match = /listening on (http:\/\/[^\s]+)/.exec(output);
       if (match) ok(match[1]!);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (output += c));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c: Buffer) => (output += c));
     child.once('exit', (code) => fail(new Error(`${spec.script} exited with ${code}:\n${output}`)));
   });
   return {
@@ -87,7 +96,8 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   };
 }
 
-export async function measure(url: string, request: RequestSpec, connections: number, durationSeconds: number): Promise<Measurement> {
+export async function measure(url: string, request: RequestSpec, connections: number, durationSeconds: number, pid?: number): Promise<Measurement> {
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: `${url}${request.path}`,
     method: request.method ?? 'GET',
@@ -98,7 +108,10 @@ export async function measure(url: string, request: RequestSpec, connections: nu
     connections,
     duration: durationSeconds,
   });
+  const cpuAfter = cpuSeconds(pid);
+  const cpu = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
   return {
+    ...(cpu === undefined ? {} : { cpuMsPerRequest: Math.round(cpu * 1000) / 1000 }),
     requestsPerSecond: result.requests.average,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
@@ -111,7 +124,9 @@ export async function measure(url: string, request: RequestSpec, connections: nu
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function medianMeasurement(runs: Measurement[]): Measurement {
+  const cpu = runs.map((r) => r.cpuMsPerRequest).filter((c): c is number => c !== undefined);
   return {
+    ...(cpu.length === runs.length ? { cpuMsPerRequest: median(cpu) } : {}),
     requestsPerSecond: Math.round(median(runs.map((r) => r.requestsPerSecond))),
     latencyP50Ms: median(runs.map((r) => r.latencyP50Ms)),
     latencyP99Ms: median(runs.map((r) => r.latencyP99Ms)),
@@ -147,8 +162,8 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
     await measure(kit.url, options.kit.request, connections, 1);
     await measure(baseline.url, options.baseline.request, connections, 1);
     for (let round = 0; round < rounds; round++) {
-      kitRuns.push(await measure(kit.url, options.kit.request, connections, durationSeconds));
-      baseRuns.push(await measure(baseline.url, options.baseline.request, connections, durationSeconds));
+      kitRuns.push(await measure(kit.url, options.kit.request, connections, durationSeconds, kit.child.pid));
+      baseRuns.push(await measure(baseline.url, options.baseline.request, connections, durationSeconds, baseline.child.pid));
     }
   } finally {
     await Promise.all([kit.stop(), baseline.stop()]);
@@ -156,6 +171,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
   const kitM = medianMeasurement(kitRuns);
   const baseM = medianMeasurement(baseRuns);
   const ratio = Math.round((kitM.requestsPerSecond / baseM.requestsPerSecond) * 1000) / 1000;
+  const cpuRatio = kitM.cpuMsPerRequest && baseM.cpuMsPerRequest ? Math.round((baseM.cpuMsPerRequest / kitM.cpuMsPerRequest) * 1000) / 1000 : undefined;
   const comparison: Comparison = {
     name: options.name,
     connections,
@@ -164,6 +180,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
     kit: kitM,
     baseline: baseM,
     ratio,
+    ...(cpuRatio === undefined ? {} : { cpuRatio }),
     ...(options.target === undefined ? {} : { target: options.target, met: ratio >= options.target }),
     when: new Date().toISOString(),
   };
@@ -176,10 +193,11 @@ export function report(c: Comparison): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${c.name}.json`), `${JSON.stringify(c, null, 2)}\n`);
   const row = (label: string, m: Measurement) =>
-    `  ${label.padEnd(9)} ${String(m.requestsPerSecond).padStart(8)} req/s   p50 ${String(m.latencyP50Ms).padStart(4)} ms   p99 ${String(m.latencyP99Ms).padStart(4)} ms   errors ${m.errors}   non-2xx ${m.non2xx}`;
+    `  ${label.padEnd(9)} ${String(m.requestsPerSecond).padStart(8)} req/s   p50 ${String(m.latencyP50Ms).padStart(4)} ms   p99 ${String(m.latencyP99Ms).padStart(4)} ms   errors ${m.errors}   non-2xx ${m.non2xx}${m.cpuMsPerRequest === undefined ? '' : `   CPU ${m.cpuMsPerRequest} ms/request`}`;
   console.log(`\n${c.name} (${c.connections} connections, ${c.rounds}×${c.durationSeconds} s each)`);
   console.log(row('kit', c.kit));
   console.log(row('baseline', c.baseline));
   console.log(`  ratio kit/baseline: ${c.ratio}${c.target === undefined ? '' : ` (target ≥ ${c.target}: ${c.met ? 'met' : 'NOT MET'})`}`);
+  if (c.cpuRatio !== undefined) console.log(`  by CPU per request (baseline/kit): ${c.cpuRatio}${c.target === undefined ? '' : ` (${c.cpuRatio >= c.target ? 'at' : 'below'} the target)`}`);
   if (c.kit.errors + c.kit.non2xx + c.baseline.errors + c.baseline.non2xx > 0) console.log('  WARNING: errors or non-2xx responses during the run');
 }

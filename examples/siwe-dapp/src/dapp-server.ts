@@ -38,7 +38,7 @@ export async function startDappServer(options: DappServerOptions): Promise<DappS
   let kit: Kit | undefined;
   app.use(async (ctx, next) => {
     const asset = ctx.method === 'GET' ? FILES[ctx.path] : undefined;
-    if (!asset) return kit!.middleware()(ctx, next);
+    if (!asset) return kit!.middleware()(ctx, next) as Promise<void>;
     ctx.type = asset.type;
     ctx.set('content-security-policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'");
     ctx.body = await readFile(new URL(asset.file, PUBLIC));
@@ -57,7 +57,7 @@ export async function startDappServer(options: DappServerOptions): Promise<DappS
     kit,
     async close() {
       await new Promise((resolve) => server.close(resolve));
-      await kit!.close();
+      await kit.close();
     },
   };
 }

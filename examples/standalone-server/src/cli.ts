@@ -25,8 +25,9 @@ commands:
   user set-password --id <login id or email> [--password-stdin]
                                              set a new password (from stdin or ${PASSWORD_ENV}); ends every
                                              session of the account
-  keys rotate                                a new token signing key signs from now on (the kit's access tokens and
-                                             the OpenID provider's ID tokens); earlier tokens stay valid
+  keys rotate                                a new token signing key signs from now on (the kit's access tokens,
+                                             the OpenID provider's ID tokens, the OID4VCI issuer's credentials);
+                                             earlier tokens and credentials stay valid
   keys retire <kid>                          a rotated key stops verifying: the tokens it signed are refused
                                              (running instances within 5 s); an OIDC kid leaves the OP's JWKS
   oidc client create --name <n> --redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-redirect-uri <uri>…] [--public]
@@ -140,7 +141,7 @@ const commands: Record<string, Command> = {
           name: values.name!,
           domain: values.domain!,
           email: values.email!,
-          ...(password === undefined ? {} : { password }),
+          password,
         });
         return { account_id: account.id, api_key_secret: apiKeySecret, id_wallet_address: account.wallet?.address, domain: account.domain };
       });
@@ -199,7 +200,12 @@ const commands: Record<string, Command> = {
   keys: subcommands('keys', {
     async rotate(args) {
       parseArgs({ args, options: {}, strict: true });
-      await withKit(async (kit) => ({ ...(await kit.services.tokenService.rotateSigningKey()), oidc_kid: (await kit.services.oidcSigningKeys.rotate()).kid }));
+      await withKit(async (kit) => ({
+        ...(await kit.services.tokenService.rotateSigningKey()),
+        oidc_kid: (await kit.services.oidcSigningKeys.rotate()).kid,
+        // the credential issuer's key, when the issuer is composed (OID4VCI)
+        ...(kit.container.hasRegistration('oid4vciIssuerKeys') ? { oid4vci_kid: (await kit.services.oid4vciIssuerKeys.rotate()).kid } : {}),
+      }));
     },
     async retire(args) {
       const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });

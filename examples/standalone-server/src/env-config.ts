@@ -89,6 +89,10 @@ export interface ServerConfig {
   siweStatement: string | undefined;
   /** `OIDC`, `true` (default) or `false`: compose the OpenID Connect provider (its issuer must be https in production). */
   oidcEnabled: boolean;
+  /** `OID4VCI`, `true` (default) or `false`: compose the OpenID4VCI credential issuer (its identifier, `PUBLIC_URL`, must be https in production). */
+  oid4vciEnabled: boolean;
+  /** `OID4VCI_OFFER_TTL_SECONDS`, default 600: how long a credential offer (and its pre-authorized code and tx_code) can be redeemed. */
+  oid4vciOfferTtlSeconds: number;
   /** `OIDC_SIGNING_ALGORITHM`, `RS256` (default), `ES256` or `EdDSA`: the OpenID provider's ID token keys. */
   oidcSigningAlgorithm: 'RS256' | 'ES256' | 'EdDSA';
   /** `OIDC_DYNAMIC_REGISTRATION`, `true` or `false` (default): OpenID Connect dynamic client registration at `/oidc/reg`. */
@@ -182,7 +186,7 @@ function settingGroup<K extends string>(env: Env, names: Record<K, string>, opti
   }
   for (const key of optional) {
     const value = values[key];
-    if (value === undefined || !names[key]!.endsWith('_URL')) continue;
+    if (value === undefined || !names[key].endsWith('_URL')) continue;
     if (!HTTP_URL.test(value)) problems.push(`${names[key]}: "${value}" is not an http(s) URL`);
     // the app secret or auth token goes to this URL: never in clear in production
     else if (production && !value.startsWith('https:')) problems.push(`${names[key]}: must be https: in production (it carries the provider credentials)`);
@@ -353,6 +357,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   if (!(oidcRefreshTokenTtlSeconds > 0)) problems.push(`OIDC_REFRESH_TOKEN_TTL_SECONDS: "${refreshTtlVar}" is not a number of seconds (a positive integer)`);
 
   const chain = chainSettings(env, problems);
+  const oid4vciOfferTtlSeconds = positiveInteger(env, 'OID4VCI_OFFER_TTL_SECONDS', 600, problems);
 
   if (problems.length > 0) throw new EnvConfigError(problems);
   return {
@@ -403,6 +408,8 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     siweStatement: env['SIWE_STATEMENT'],
     oidcSigningAlgorithm: oidcSigningAlgorithm as ServerConfig['oidcSigningAlgorithm'],
     oidcEnabled: flag(env, 'OIDC', true, problems),
+    oid4vciEnabled: flag(env, 'OID4VCI', true, problems),
+    oid4vciOfferTtlSeconds,
     oidcDynamicRegistration: dynamicRegistrationVar === 'true',
     oidcRefreshTokenTtlSeconds,
     oid4vpEnabled: flag(env, 'OID4VP', false, problems),

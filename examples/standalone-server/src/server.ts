@@ -6,6 +6,7 @@ import { did } from '@w3kit/did';
 import { nft } from '@w3kit/nft';
 import { siwe } from '@w3kit/siwe';
 import { oidc } from '@w3kit/oidc';
+import { oid4vci } from '@w3kit/oid4vci';
 import { oid4vp } from '@w3kit/oid4vp';
 import Koa from 'koa';
 import { pino, type Logger } from 'pino';
@@ -23,7 +24,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       operatorOrganizations: config.didOperatorOrganizations,
       verifyRateLimit: config.didVerifyRateLimit !== 'off',
       ethrRegistry: config.didEthrRegistry ?? null,
-      ...(config.didAppLoginResultToken === undefined ? {} : { requireAppLoginResultToken: config.didAppLoginResultToken }),
+      requireAppLoginResultToken: config.didAppLoginResultToken,
     }),
     nft(),
     siwe({ allowedOrigins: config.siweAllowedOrigins, chains: config.siweChains, signUp: config.siweSignUp, statement: config.siweStatement }),
@@ -52,6 +53,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
     ...(config.oidcEnabled
       ? [oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds })]
       : []),
+    ...(config.oid4vciEnabled ? [oid4vci({ offerTtlSeconds: config.oid4vciOfferTtlSeconds })] : []),
     ...(config.oid4vpEnabled ? [oid4vp({ loginPage: config.oid4vpLoginPage, ...(config.oid4vpVct === undefined ? {} : { vct: config.oid4vpVct }) })] : []),
     // the development senders' outbox (/dev/outbox): never composed in production
     ...(config.mode === 'production' ? [] : [devOutbox({ keep: config.devOutboxKeep })]),

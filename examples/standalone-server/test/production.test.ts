@@ -29,7 +29,7 @@ function goodEnv(dir: string): Record<string, string> {
 
 /** Runs the built server with `env` (nothing else of this process's environment) and expects it to refuse. */
 function refusal(env: Record<string, string | undefined>): { status: number | null; stderr: string } {
-  const clean = Object.fromEntries(Object.entries({ PATH: process.env['PATH'], ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+  const clean = Object.fromEntries<string | undefined>(Object.entries({ PATH: process.env['PATH'], ...env }).filter(([, v]) => v !== undefined));
   const run = spawnSync(process.execPath, [MAIN], { env: clean, encoding: 'utf8', timeout: 20_000 });
   return { status: run.status, stderr: run.stderr };
 }
@@ -38,10 +38,10 @@ function refusal(env: Record<string, string | undefined>): { status: number | nu
 async function start(env: Record<string, string>) {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stderr!.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
   const url = await new Promise<string>((ok, fail) => {
-    child.stdout!.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) ok(match[1]!);
@@ -111,9 +111,9 @@ describe('standalone production settings: refusals and opt-outs (built server, N
 
   it('W3KIT_ALLOW_HTTP_PUBLIC_URL=1 admits an http: PUBLIC_URL and says so in the log; no HSTS then; DOCS=false turns /docs, its assets and /openapi.json off', async () => {
     // The opt-out is for the kit's own URLs: an OpenID Connect issuer must be https whatever the
-    // proxy (so the provider is left out with OIDC=false), and the SIWE dapp origins, which default
+    // proxy (so the provider is left out with OIDC=false, the credential issuer with OID4VCI=false), and the SIWE dapp origins, which default
     // to PUBLIC_URL's, must be https in production (the dapp's own origin is named).
-    const server = await start({ ...goodEnv(dir), PUBLIC_URL: 'http://id.example.test', W3KIT_ALLOW_HTTP_PUBLIC_URL: '1', OIDC: 'false', SIWE_ALLOWED_ORIGINS: 'https://id.example.test', DOCS: 'false' });
+    const server = await start({ ...goodEnv(dir), PUBLIC_URL: 'http://id.example.test', W3KIT_ALLOW_HTTP_PUBLIC_URL: '1', OIDC: 'false', OID4VCI: 'false', SIWE_ALLOWED_ORIGINS: 'https://id.example.test', DOCS: 'false' });
     try {
       // pino writes the line asynchronously: it may land after the `listening on` line
       for (let waited = 0; !/W3KIT_ALLOW_HTTP_PUBLIC_URL=1/.test(server.output()) && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));

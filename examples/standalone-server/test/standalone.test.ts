@@ -19,9 +19,9 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, [MAIN], { env: cleanEnv({ PORT: '0', LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stderr!.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
   const url = await new Promise<string>((ok, fail) => {
-    child.stdout!.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) ok(match[1]!);

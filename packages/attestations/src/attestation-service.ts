@@ -1,4 +1,4 @@
-import type { Clock, ConsumeFailure, EmailSender, EnvelopeEncryption, KitConfig, OneTimeCodes, RandomSource, RateLimiter, SmsSender } from '@w3kit/core';
+import type { Clock, ConsumeFailure, EmailSender, EnvelopeEncryption, KitConfig, KitUrls, OneTimeCodes, RandomSource, RateLimiter, SmsSender } from '@w3kit/core';
 import type { ResolvedAttestationsOptions } from './attestations-config.js';
 import { CLAIM_DATA, CLAIM_TYPES, type AttestationTopic, type ClaimSigner, type SignedClaim } from './claim-signer.js';
 import { normalizeEmailAddress, normalizePhoneNumber } from './contact-addresses.js';
@@ -39,6 +39,7 @@ export interface AttestationService {
 
 export interface AttestationServiceDeps {
   config: KitConfig;
+  urls: KitUrls;
   options: ResolvedAttestationsOptions;
   oneTimeCodes: OneTimeCodes;
   rateLimiter: RateLimiter;
@@ -72,10 +73,9 @@ export function createAttestationService(deps: AttestationServiceDeps): Attestat
   const flowTtlMs = options.oauthFlowTtlSeconds * 1000;
   // Expired flows are deleted by the instance that starts a flow, at most once per flow lifetime.
 
-  const redirectUrl = (provider: OAuthProvider) =>
-    `${deps.config.publicUrl}${deps.config.mountPath}${deps.config.basePaths['redirects'] ?? '/redirects'}/${provider}/`;
-  const facebookRedirectUri = options.facebook?.redirectUri ?? redirectUrl('facebook');
-  const twitterCallbackUrl = options.twitter?.callbackUrl ?? redirectUrl('twitter');
+  // the redirect pages' own URLs, by route name (asked at request time: the routes are mounted after the services are registered)
+  const facebookRedirectUri = () => options.facebook?.redirectUri ?? deps.urls.to('attestations.facebook.redirect');
+  const twitterCallbackUrl = () => options.twitter?.callbackUrl ?? deps.urls.to('attestations.twitter.redirect');
   const flowKeyHash = (provider: OAuthProvider, key: string) => encryption.digest('attestations.oauth-key', `${provider}\0${key}`);
   const grantHash = (provider: OAuthProvider, grant: string) => encryption.digest('attestations.oauth-grant', `${provider}\0${grant}`);
   const sealContext = (flowId: string) => `attestations.oauth-flow:${flowId}`;
@@ -160,7 +160,7 @@ export function createAttestationService(deps: AttestationServiceDeps): Attestat
       await rateLimiter.enforce('attestations.oauth.client', clientIp);
       const state = random.token(24);
       await startFlow('facebook', state);
-      return provider.authorizationUrl({ redirectUri: facebookRedirectUri, state });
+      return provider.authorizationUrl({ redirectUri: facebookRedirectUri(), state });
     },
 
     facebookReturned: ({ state, code }) => flows.recordReturn('facebook', flowKeyHash('facebook', state), grantHash('facebook', code), now()),
@@ -169,14 +169,14 @@ export function createAttestationService(deps: AttestationServiceDeps): Attestat
       const provider = facebook();
       const flow = await flows.claim('facebook', { grantHash: grantHash('facebook', code) }, now());
       if (!flow) throw attestationErrors.create('FACEBOOK_FLOW_NOT_FOUND');
-      await provider.verifyCode({ code, redirectUri: facebookRedirectUri });
+      await provider.verifyCode({ code, redirectUri: facebookRedirectUri() });
       return attest('facebook', identity);
     },
 
     async twitterAuthUrl({ clientIp }) {
       const provider = twitter();
       await rateLimiter.enforce('attestations.oauth.client', clientIp);
-      const requestToken = await provider.requestToken(twitterCallbackUrl);
+      const requestToken = await provider.requestToken(twitterCallbackUrl());
       await startFlow('twitter', requestToken.token, requestToken);
       return provider.authenticateUrl(requestToken.token);
     },

@@ -1,6 +1,10 @@
+import { createRequire } from 'node:module';
 import { domainToASCII } from 'node:url';
 import { normalizeIdentifier } from '@w3kit/core';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+
+// libphonenumber's full metadata (the largest part of it) is required on the first phone number, not at start
+let libphonenumber: typeof import('libphonenumber-js/max') | undefined;
 
 export type PhoneNumberCheck = 'valid' | 'possible';
 
@@ -23,9 +27,10 @@ export interface PhoneInput {
  */
 export function normalizePhoneNumber({ phone, countryCallingCode, defaultCountry, check }: PhoneInput): string | null {
   const callingCode = countryCallingCode === undefined ? undefined : String(countryCallingCode).replace(/^\+/, '');
-  let parsed: ReturnType<typeof parsePhoneNumberFromString>;
+  libphonenumber ??= createRequire(import.meta.url)('libphonenumber-js/max') as typeof import('libphonenumber-js/max');
+  let parsed: PhoneNumber | undefined;
   try {
-    parsed = parsePhoneNumberFromString(
+    parsed = libphonenumber.parsePhoneNumberFromString(
       phone,
       callingCode !== undefined ? { defaultCallingCode: callingCode } : defaultCountry !== undefined ? { defaultCountry } : {},
     );

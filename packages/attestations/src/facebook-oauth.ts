@@ -38,7 +38,7 @@ export function createFacebookOAuth(config: FacebookOAuthConfig): FacebookOAuth 
   const timeoutMs = config.timeoutMs ?? 10_000;
 
   async function graphGet(path: string, params: Record<string, string>): Promise<Record<string, unknown>> {
-    const response = await callProvider('Facebook', `${graphBase}/${version}${path}?${new URLSearchParams(params)}`, { headers: { accept: 'application/json' } }, timeoutMs);
+    const response = await callProvider('Facebook', `${graphBase}/${version}${path}?${new URLSearchParams(params).toString()}`, { headers: { accept: 'application/json' } }, timeoutMs);
     const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
     if (!response.ok || body === null) throw attestationErrors.create('FACEBOOK_REFUSED', { details: { provider_status: response.status } });
     return body;
@@ -47,7 +47,7 @@ export function createFacebookOAuth(config: FacebookOAuthConfig): FacebookOAuth 
   return {
     authorizationUrl({ redirectUri, state }) {
       const query = new URLSearchParams({ client_id: config.appId, redirect_uri: redirectUri, state, response_type: 'code' });
-      return `${dialogBase}/${version}/dialog/oauth?${query}`;
+      return `${dialogBase}/${version}/dialog/oauth?${query.toString()}`;
     },
 
     async verifyCode({ code, redirectUri }) {

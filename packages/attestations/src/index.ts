@@ -1,5 +1,4 @@
-import { KitConfigError, type KitCradle, type KitPlugin } from '@w3kit/core';
-import { asFunction, asValue } from 'awilix';
+import { asFunction, asValue, KitConfigError, type KitCradle, type KitPlugin } from '@w3kit/core';
 import { createAttestationService, type AttestationService } from './attestation-service.js';
 import { attestationRateLimits, resolveAttestationsOptions, type AttestationsOptions, type ResolvedAttestationsOptions } from './attestations-config.js';
 import { createClaimSigner, TEST_SIGNER_ADDRESS, type ClaimSigner } from './claim-signer.js';
@@ -60,6 +59,7 @@ export function attestations(options: AttestationsOptions) {
         attestationService: asFunction((c: KitCradle) =>
           createAttestationService({
             config: c.config,
+            urls: c.urls,
             options: c.attestationOptions,
             oneTimeCodes: c.oneTimeCodes,
             rateLimiter: c.rateLimiter,

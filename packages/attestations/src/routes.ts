@@ -24,6 +24,7 @@ const AuthUrl = Type.Object({ url: Type.String() });
 
 const originRoutes = [
   defineRoute({
+    name: 'attestations.phone.generate-code',
     method: 'POST',
     path: '/phone/generate-code',
     summary: 'Sends a 6-digit code to a phone number by SMS.',
@@ -34,6 +35,7 @@ const originRoutes = [
       phone: Phone,
     }),
     response: Empty,
+    errors: ['CALL_NOT_SUPPORTED', 'INVALID_PHONE_NUMBER', 'RATE_LIMITED', 'SMS_NOT_SENT'],
     async handler({ body, services, ctx }) {
       await services.attestationService.sendPhoneCode({
         phone: body.phone,
@@ -46,68 +48,83 @@ const originRoutes = [
     },
   }),
   defineRoute({
+    name: 'attestations.phone.verify',
     method: 'POST',
     path: '/phone/verify',
     summary: 'Checks the phone code and returns a signed phone claim (type 10).',
     body: Type.Object({ code: Code, country_calling_code: Type.Optional(CountryCallingCode), identity: Identity, phone: Phone }),
     response: SignedClaim,
+    errors: ['CODE_ALREADY_USED', 'CODE_ATTEMPTS_EXHAUSTED', 'CODE_EXPIRED', 'CODE_INCORRECT', 'CODE_NOT_FOUND', 'INVALID_PHONE_NUMBER'],
     handler: ({ body, services }) =>
       services.attestationService.verifyPhone({ identity: body.identity, phone: body.phone, countryCallingCode: body.country_calling_code, code: body.code }),
   }),
   defineRoute({
+    name: 'attestations.email.generate-code',
     method: 'POST',
     path: '/email/generate-code',
     summary: 'Sends a 6-digit code to an email address.',
     body: Type.Object({ email: Email }),
     response: Empty,
+    errors: ['EMAIL_NOT_SENT', 'INVALID_EMAIL', 'RATE_LIMITED'],
     async handler({ body, services, ctx }) {
       await services.attestationService.sendEmailCode({ email: body.email, clientIp: clientIpOf(ctx) });
       return {};
     },
   }),
   defineRoute({
+    name: 'attestations.email.verify',
     method: 'POST',
     path: '/email/verify',
     summary: 'Checks the email code and returns a signed email claim (type 11).',
     body: Type.Object({ code: Code, email: Email, identity: Identity }),
     response: SignedClaim,
+    errors: ['CODE_ALREADY_USED', 'CODE_ATTEMPTS_EXHAUSTED', 'CODE_EXPIRED', 'CODE_INCORRECT', 'CODE_NOT_FOUND', 'INVALID_EMAIL'],
     handler: ({ body, services }) => services.attestationService.verifyEmail(body),
   }),
   defineRoute({
+    name: 'attestations.facebook.auth-url',
     method: 'GET',
     path: '/facebook/auth-url',
     summary: 'Starts a Facebook flow: the login dialog URL to open in a new window.',
     description: 'The window comes back to /redirects/facebook/, which posts `facebook-code:<code>` to its opener.',
     response: AuthUrl,
+    errors: ['FACEBOOK_NOT_CONFIGURED', 'RATE_LIMITED'],
     handler: async ({ services, ctx }) => ({ url: await services.attestationService.facebookAuthUrl({ clientIp: clientIpOf(ctx) }) }),
   }),
   defineRoute({
+    name: 'attestations.facebook.verify',
     method: 'POST',
     path: '/facebook/verify',
     summary: 'Exchanges the Facebook code and returns a signed facebook claim (type 3).',
     body: Type.Object({ code: OAuthValue, identity: Identity }),
     response: SignedClaim,
+    errors: ['FACEBOOK_FLOW_NOT_FOUND', 'FACEBOOK_NOT_CONFIGURED', 'FACEBOOK_REFUSED'],
     handler: ({ body, services }) => services.attestationService.verifyFacebook(body),
   }),
   defineRoute({
+    name: 'attestations.twitter.auth-url',
     method: 'GET',
     path: '/twitter/auth-url',
     summary: 'Starts a Twitter flow: the authenticate URL to open in a new window.',
     description: 'The window comes back to /redirects/twitter/, which posts `twitter-oauth-verifier:<verifier>` to its opener.',
     response: AuthUrl,
+    errors: ['TWITTER_NOT_CONFIGURED', 'TWITTER_REFUSED'],
     handler: async ({ services, ctx }) => ({ url: await services.attestationService.twitterAuthUrl({ clientIp: clientIpOf(ctx) }) }),
   }),
   defineRoute({
+    name: 'attestations.twitter.verify',
     method: 'POST',
     path: '/twitter/verify',
     summary: 'Exchanges the OAuth verifier and returns a signed twitter claim (type 4).',
     description: '`oauth-token` is optional: without it the flow is the one whose redirect page received this verifier.',
     body: Type.Object({ identity: Identity, 'oauth-token': Type.Optional(OAuthValue), 'oauth-verifier': OAuthValue }),
     response: SignedClaim,
+    errors: ['TWITTER_FLOW_NOT_FOUND', 'TWITTER_NOT_CONFIGURED', 'TWITTER_REFUSED'],
     handler: ({ body, services }) =>
       services.attestationService.verifyTwitter({ identity: body.identity, verifier: body['oauth-verifier'], token: body['oauth-token'] }),
   }),
   defineRoute({
+    name: 'attestations.signer',
     method: 'GET',
     path: '/signer',
     summary: 'The address that signs the claims, for clients that check them.',
@@ -136,6 +153,7 @@ async function answerReturn(ctx: Context, provider: string, openerOrigin: string
 
 const redirectRoutes = [
   defineRoute({
+    name: 'attestations.facebook.redirect',
     method: 'GET',
     path: '/facebook/',
     summary: 'Where Facebook sends the browser back: posts `facebook-code:<code>` to the opener window.',
@@ -153,6 +171,7 @@ const redirectRoutes = [
     },
   }),
   defineRoute({
+    name: 'attestations.twitter.redirect',
     method: 'GET',
     path: '/twitter/',
     summary: 'Where Twitter sends the browser back: posts `twitter-oauth-verifier:<verifier>` to the opener window.',

@@ -68,7 +68,7 @@ export function createTwitterOAuth(config: TwitterOAuthConfig, deps: TwitterOAut
       return { token, tokenSecret };
     },
 
-    authenticateUrl: (token) => `${base}/oauth/authenticate?${new URLSearchParams({ oauth_token: token })}`,
+    authenticateUrl: (token) => `${base}/oauth/authenticate?${new URLSearchParams({ oauth_token: token }).toString()}`,
 
     async verify({ token, tokenSecret, verifier }) {
       const exchange = await signedCall('POST', `${base}/oauth/access_token`, { ...app, token, tokenSecret }, { oauth_verifier: verifier });

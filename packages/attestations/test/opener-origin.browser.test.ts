@@ -69,7 +69,7 @@ if (testDatabases().includes('sqlite')) {
           const [popup] = await Promise.all([page.waitForEvent('popup'), page.evaluate(`void window.open(${JSON.stringify(redirect)})`)]);
           await popup.waitForEvent('close', { timeout: 10_000 });
           await page.waitForTimeout(300);
-          return (await page.evaluate('window.received')) as unknown[];
+          return await page.evaluate<unknown[]>('window.received');
         } finally {
           await page.close();
         }

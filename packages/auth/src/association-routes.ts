@@ -10,6 +10,7 @@ const FORM_LIMIT_BYTES = 16 * 1024;
 /** Web3Connect API route (in the `web3connect` group, `{status,result,error}` envelope). */
 export const associationApiRoutes = [
   defineRoute({
+    name: 'auth.association.button-js',
     method: 'POST',
     path: '/auth/account/association/generate_web3connect_button_js',
     summary: 'Generate the body of globalWeb3ConnectButtonOnClick() for the organization’s web page.',
@@ -21,6 +22,7 @@ export const associationApiRoutes = [
       redirect_url: Type.String({ minLength: 1, maxLength: 2048 }),
     }),
     response: Type.String({ description: 'function globalWeb3ConnectButtonOnClick() {...}' }),
+    errors: ['INVALID_API_KEY_SECRET', 'ORGANIZATION_DOMAIN_NOT_VERIFIED', 'REDIRECT_NOT_ALLOWED'],
     async handler({ body, services }) {
       return services.associationService.generateButtonJs(body.api_key_secret, body.redirect_url);
     },
@@ -115,8 +117,9 @@ const FAILURE_PAGES: Record<string, { title: string; message?: string }> = {
 };
 
 /** A page route: the security headers on every answer, and failures as an HTML page, not an envelope. */
-function page(method: 'GET' | 'POST', path: string, summary: string, handle: (step: PageStep) => Promise<void>) {
+function page(name: string, method: 'GET' | 'POST', path: string, summary: string, handle: (step: PageStep) => Promise<void>) {
   return defineRoute({
+    name,
     method,
     path,
     summary,
@@ -141,7 +144,7 @@ function page(method: 'GET' | 'POST', path: string, summary: string, handle: (st
  * in the query for the page, in a hidden field for posts) and every post a CSRF token.
  */
 export const associationPageRoutes = [
-  page('GET', '/association', 'The association page: sign in or sign up, then confirm (HTML).', async (step) => {
+  page('auth.association.page', 'GET', '/association', 'The association page: sign in or sign up, then confirm (HTML).', async (step) => {
     const token = step.ctx.query['token'];
     const ticket = await step.association.openTicket(typeof token === 'string' ? token : '');
     const frame = frameOf(step, ticket);
@@ -150,7 +153,7 @@ export const associationPageRoutes = [
     show(step.ctx, 200, renderConfirmPage({ ...frame, user }), [new URL(ticket.redirectUrl).origin]);
   }),
 
-  page('POST', '/association/sign-in', 'Sign in with email and password (form post).', async (step) => {
+  page('auth.association.sign-in', 'POST', '/association/sign-in', 'Sign in with email and password (form post).', async (step) => {
     const { form, ticket } = await postedForm(step);
     const email = form['email'] ?? '';
     try {
@@ -163,13 +166,12 @@ export const associationPageRoutes = [
     }
   }),
 
-  page('POST', '/association/sign-in-wallet', 'Sign in with a wallet: a signed Sign-In with Ethereum message (form post; only with the siwe plugin).', async (step) => {
+  page('auth.association.sign-in-wallet', 'POST', '/association/sign-in-wallet', 'Sign in with a wallet: a signed Sign-In with Ethereum message (form post; only with the siwe plugin).', async (step) => {
     if (!step.association.walletSignIn) throw coreErrors.create('NOT_FOUND');
     const { form, ticket } = await postedForm(step);
     try {
-      await step.services.rateLimiter.enforce('siwe.verify', clientIpOf(step.ctx)); // the siwe plugin's rule: composed, since walletSignIn
       const { message, signature } = postedWalletSignIn(form);
-      const signIn = await step.association.signInWithWallet(ticket, message, signature);
+      const signIn = await step.association.signInWithWallet(ticket, message, signature, clientIpOf(step.ctx));
       step.cookies.setSignIn(signIn.secret, signIn.maxAgeSeconds);
       seeOther(step.ctx, pageHref(step, ticket.ticket));
     } catch (error) {
@@ -179,12 +181,11 @@ export const associationPageRoutes = [
     }
   }),
 
-  page('POST', '/association/sign-up', 'Start an end-user sign-up: a code goes to the email (form post; the same answer for a taken email).', async (step) => {
+  page('auth.association.sign-up', 'POST', '/association/sign-up', 'Start an end-user sign-up: a code goes to the email (form post; the same answer for a taken email).', async (step) => {
     const { form, ticket } = await postedForm(step);
     const input = { name: form['name'] ?? '', email: form['email'] ?? '', password: form['password'] ?? '' };
     try {
-      await step.services.rateLimiter.enforce('auth.sign-up', clientIpOf(step.ctx));
-      const pending = await step.association.signUp(ticket, input);
+      const pending = await step.association.signUp(ticket, input, clientIpOf(step.ctx));
       show(step.ctx, 200, renderCodePage({ ...frameOf(step, ticket), email: pending.email, pending: pending.handle }));
     } catch (error) {
       if (!isOneOf(error, ['VALIDATION_FAILED', 'RATE_LIMITED'])) throw error;
@@ -192,7 +193,7 @@ export const associationPageRoutes = [
     }
   }),
 
-  page('POST', '/association/verify-email', 'Finish the sign-up with the emailed code: creates the account and ID wallet (form post).', async (step) => {
+  page('auth.association.verify-email', 'POST', '/association/verify-email', 'Finish the sign-up with the emailed code: creates the account and ID wallet (form post).', async (step) => {
     const { form, ticket } = await postedForm(step);
     const pending = form['pending'] ?? '';
     try {
@@ -213,14 +214,14 @@ export const associationPageRoutes = [
     }
   }),
 
-  page('POST', '/association/sign-out', 'Sign out, to use another account (form post).', async (step) => {
+  page('auth.association.sign-out', 'POST', '/association/sign-out', 'Sign out, to use another account (form post).', async (step) => {
     const { ticket } = await postedForm(step);
     await step.association.signOut(step.cookies.signInSecret());
     step.cookies.clearSignIn();
     seeOther(step.ctx, pageHref(step, ticket.ticket));
   }),
 
-  page('POST', '/association/confirm', 'Confirm: record the association, then redirect to redirect_url with id_wallet_address (form post).', async (step) => {
+  page('auth.association.confirm', 'POST', '/association/confirm', 'Confirm: record the association, then redirect to redirect_url with id_wallet_address (form post).', async (step) => {
     const { ticket } = await postedForm(step);
     try {
       const location = await step.association.confirm(ticket, step.cookies.signInSecret());

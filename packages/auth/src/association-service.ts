@@ -8,6 +8,7 @@ import {
   type EmailSender,
   type FieldIssue,
   type KitConfig,
+  type KitUrls,
   type OneTimeCodes,
   type RateLimiter,
   type SecretHasher,
@@ -102,9 +103,9 @@ export interface AssociationService {
    * Starts a sign-up: emails a code to the address, or, when the address already has an
    * account, emails its owner a notice instead. The answer is the same in both cases (no
    * account enumeration) and no account is created yet. 400 VALIDATION_FAILED, 429 past
-   * `auth.email.address`.
+   * `auth.sign-up` (per client IP, counted first) or `auth.email.address`.
    */
-  signUp(ticket: OpenTicket, input: NewAssociationAccount): Promise<PendingSignUp>;
+  signUp(ticket: OpenTicket, input: NewAssociationAccount, clientIp: string): Promise<PendingSignUp>;
   /**
    * Finishes a sign-up with the emailed code: creates the end user (email verified, with an ID
    * wallet) and signs them in. 422 INVALID_CODE / TOO_MANY_ATTEMPTS / CODE_EXPIRED, 409
@@ -118,9 +119,9 @@ export interface AssociationService {
   /**
    * Signs an end user in with a signed Sign-In with Ethereum message, through the siwe plugin's
    * `siweVerifier`: its errors (`SIWE_*`) as they are; 401 INVALID_CREDENTIALS for an organization's
-   * address; 404 NOT_FOUND when siwe is not composed.
+   * address; 404 NOT_FOUND when siwe is not composed; 429 past the siwe plugin's per-IP `siwe.verify`.
    */
-  signInWithWallet(ticket: OpenTicket, message: string, signature: string): Promise<AssociationSignIn>;
+  signInWithWallet(ticket: OpenTicket, message: string, signature: string, clientIp: string): Promise<AssociationSignIn>;
   /** The end user signed in on this ticket with `signInSecret`, or null. */
   signedInUser(ticket: OpenTicket, signInSecret: string | undefined): Promise<AssociatingUser | null>;
   signOut(signInSecret: string | undefined): Promise<void>;
@@ -134,6 +135,7 @@ export interface AssociationService {
 
 export interface AssociationServiceDeps {
   config: KitConfig;
+  urls: KitUrls;
   accountService: AccountService;
   accountStore: AccountStore;
   apiKeyService: ApiKeyService;
@@ -171,8 +173,7 @@ function signUpIssues(input: NewAssociationAccount): FieldIssue[] {
 
 export function createAssociationService(deps: AssociationServiceDeps): AssociationService {
   const { config, accountService, accountStore, apiKeyService, oneTimeCodes, secretHasher, rateLimiter, emailSender, clock, options } = deps;
-  const pagePath = `${config.mountPath}${config.basePaths[ASSOCIATION_API] ?? ASSOCIATION_BASE_PATH}/association`;
-  const pageUrl = (ticket: string) => `${config.publicUrl}${pagePath}?${new URLSearchParams({ token: ticket }).toString()}`;
+  const pageUrl = (ticket: string) => `${deps.urls.to('auth.association.page')}?${new URLSearchParams({ token: ticket }).toString()}`;
 
   /** The organization may send end users to `redirectUrl`; checked when the button is made and again on confirmation. */
   function checkRedirect(organization: AccountRecord, redirectUrl: string): { id: string; name: string; domain: string } {
@@ -209,7 +210,9 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
   }
 
   return {
-    pagePath,
+    get pagePath() {
+      return deps.urls.path('auth.association.page');
+    },
     pageUrl,
 
     async generateButtonJs(apiKeySecret, redirectUrl) {
@@ -259,8 +262,10 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
       return statement === undefined ? { nonce } : { nonce, statement };
     },
 
-    async signInWithWallet(ticket, message, signature) {
+    async signInWithWallet(ticket, message, signature, clientIp) {
       if (!deps.siweVerifier) throw coreErrors.create('NOT_FOUND');
+      // the siwe plugin's per-IP rule (composed, since siweVerifier is), the same budget as its own verify route
+      await rateLimiter.enforce('siwe.verify', clientIp);
       const { accountId } = await deps.siweVerifier.verifySignIn({ message, signature });
       const account = await accountStore.findById(accountId);
       // only an end user connects an ID wallet, as with email and password
@@ -268,7 +273,8 @@ export function createAssociationService(deps: AssociationServiceDeps): Associat
       return startSignIn(ticket, account);
     },
 
-    async signUp(ticket, input) {
+    async signUp(ticket, input, clientIp) {
+      await rateLimiter.enforce('auth.sign-up', clientIp);
       const issues = signUpIssues(input);
       if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
       const email = requireIdentifier(input.email, 'email');

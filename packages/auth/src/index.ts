@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitCradle, KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
 import { createAccountService, type AccountService } from './account-service.js';
 import type { AccountStore } from './account-store.js';
 import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
@@ -80,12 +79,12 @@ export function auth(options: AuthOptions = {}) {
       container.register({
         authOptions: asValue(resolved),
         authErrors: asValue(authErrors),
-        accountStore: asFunction(({ database }) => createKyselyAccountStore(database)).singleton(),
-        apiKeyStore: asFunction(({ database }) => createKyselyApiKeyStore(database)).singleton(),
-        signingKeyStore: asFunction(({ database }) => createKyselySigningKeyStore(database)).singleton(),
-        sessionStore: asFunction(({ database }) => createKyselySessionStore(database)).singleton(),
-        walletService: asFunction(({ encryption, clock }) => createWalletService({ encryption, clock })).singleton(),
-        tokenService: asFunction(({ signingKeyStore, sessionStore, encryption, clock, random, logger }) =>
+        accountStore: asFunction(({ database }: KitCradle) => createKyselyAccountStore(database)).singleton(),
+        apiKeyStore: asFunction(({ database }: KitCradle) => createKyselyApiKeyStore(database)).singleton(),
+        signingKeyStore: asFunction(({ database }: KitCradle) => createKyselySigningKeyStore(database)).singleton(),
+        sessionStore: asFunction(({ database }: KitCradle) => createKyselySessionStore(database)).singleton(),
+        walletService: asFunction(({ encryption, clock }: KitCradle) => createWalletService({ encryption, clock })).singleton(),
+        tokenService: asFunction(({ signingKeyStore, sessionStore, encryption, clock, random, logger }: KitCradle) =>
           createTokenService({
             signingKeyStore,
             sessionStore,
@@ -99,13 +98,14 @@ export function auth(options: AuthOptions = {}) {
             algorithm: resolved.signingAlgorithm,
           }),
         ).singleton(),
-        apiKeyService: asFunction(({ apiKeyStore, accountStore, clock, random }) => createApiKeyService({ apiKeyStore, accountStore, clock, random })).singleton(),
-        accountService: asFunction(({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random }) =>
+        apiKeyService: asFunction(({ apiKeyStore, accountStore, clock, random }: KitCradle) => createApiKeyService({ apiKeyStore, accountStore, clock, random })).singleton(),
+        accountService: asFunction(({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random }: KitCradle) =>
           createAccountService({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random }),
         ).singleton(),
         associationService: asFunction((c: KitCradle) =>
           createAssociationService({
             config,
+            urls: c.urls,
             accountService: c.accountService,
             accountStore: c.accountStore,
             apiKeyService: c.apiKeyService,
@@ -119,10 +119,10 @@ export function auth(options: AuthOptions = {}) {
             options: resolved,
           }),
         ).singleton(),
-        authenticator: asFunction(({ tokenService }) => createAuthenticator({ tokenService })).singleton(),
-        accountDirectory: asFunction(({ accountService }) => accountService).singleton(),
+        authenticator: asFunction(({ tokenService }: KitCradle) => createAuthenticator({ tokenService })).singleton(),
+        accountDirectory: asFunction(({ accountService }: KitCradle) => accountService).singleton(),
         txtResolver: asFunction(() => createDnsTxtResolver({ servers: resolved.dnsServers, timeoutMs: resolved.dnsTimeoutMs })).singleton(),
-        verificationService: asFunction(({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, logger, clock, random }) =>
+        verificationService: asFunction(({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, logger, clock, random }: KitCradle) =>
           createVerificationService({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, logger, clock, random, options: resolved }),
         ).singleton(),
       });

@@ -1,4 +1,4 @@
-import { CompiledQuery, isUniqueViolation, normalizeIdentifier, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
+import { CompiledQuery, insertUnique, normalizeIdentifier, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
 import { getAddress } from 'ethers';
 import type { AccountPatch, AccountRecord, AccountStore, AssociationVia } from './account-store.js';
 import { authErrors } from './errors.js';
@@ -61,8 +61,8 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
 
   return {
     async insert(a) {
-      try {
-        await db
+      const inserted = await insertUnique(() =>
+        db
           .insertInto('auth_accounts')
           .values({
             id: a.id,
@@ -88,11 +88,9 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
             created_at: a.createdAt.getTime(),
             updated_at: a.updatedAt.getTime(),
           })
-          .execute();
-      } catch (error) {
-        if (isUniqueViolation(error)) throw authErrors.create('ACCOUNT_EXISTS');
-        throw error;
-      }
+          .execute(),
+      );
+      if (!inserted) throw authErrors.create('ACCOUNT_EXISTS');
     },
     findById,
     // Login ids and emails arrive normalized (normalizeIdentifier) and compare exactly: the
@@ -143,13 +141,8 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
       return Number(result.numUpdatedRows) === 1;
     },
     async associate(organizationId, endUserId, via, at) {
-      try {
-        await db.insertInto('auth_associations').values({ organization_id: organizationId, end_user_id: endUserId, via, created_at: at.getTime() }).execute();
-        return true;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        return false; // already associated
-      }
+      // false: already associated
+      return insertUnique(() => db.insertInto('auth_associations').values({ organization_id: organizationId, end_user_id: endUserId, via, created_at: at.getTime() }).execute());
     },
     async isAssociated(organizationId, endUserId) {
       const row = await db

@@ -20,6 +20,7 @@ const PLAIN_AUTHORITY = /^https?:\/\/([a-z0-9.-]+)(?::\d{1,5})?(?=[/?#]|$)/i;
 // Dot-separated DNS labels; refuses empty labels (`.acme.test`, `a..acme.test`) and a trailing dot.
 const DNS_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 // Whitespace and control characters are silently removed or rewritten by URL parsers.
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const UNSAFE_CHARACTERS = /[\u0000-\u0020\u007f\\]/;
 
 /**

@@ -11,77 +11,86 @@ const CODE_CHECK_ERRORS = '422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED
 /** Web3Connect verify API (`/rest/v1/verify/…`, `{status,result,error}` envelope). */
 export const web3connectVerificationRoutes = [
   defineRoute({
+    name: 'auth.verify.phone.step1',
     method: 'POST',
     path: '/verify/phone/step1',
     summary: 'Send a 6-digit verification code by SMS to a phone number (E.164).',
     description: 'The number is checked against its country’s numbering plan (400 INVALID_PHONE_NUMBER). Sends are rate-limited per number and per account (429).',
-    bearerAuth: true,
+    auth: 'required',
     // Checked by the service, so a malformed number answers INVALID_PHONE_NUMBER rather than VALIDATION_FAILED.
     body: Type.Object({ phone_number: Type.String({ maxLength: 64, description: 'E.164, e.g. +14155550100' }) }),
     response: CodeSent,
-    async handler({ body, services, ctx }) {
-      const principal = await services.authenticator.require(ctx);
+    errors: ['INVALID_PHONE_NUMBER', 'RATE_LIMITED', 'SMS_NOT_SENT'],
+    async handler({ principal, body, services }) {
       return services.verificationService.phoneStep1(principal, body.phone_number);
     },
   }),
   defineRoute({
+    name: 'auth.verify.phone.step2',
     method: 'POST',
     path: '/verify/phone/step2',
     summary: 'Check the code sent in step 1; the number becomes the account’s verified phone number.',
     description: CODE_CHECK_ERRORS,
-    bearerAuth: true,
+    auth: 'required',
     body: CodeCheck,
     response: Type.Literal(true),
-    async handler({ body, services, ctx }) {
-      const principal = await services.authenticator.require(ctx);
+    errors: ['CODE_EXPIRED', 'INVALID_CODE', 'TOO_MANY_ATTEMPTS'],
+    async handler({ principal, body, services }) {
       return services.verificationService.phoneStep2(principal, body.tmp_token, body.code);
     },
   }),
   defineRoute({
+    name: 'auth.verify.email.step1',
     method: 'POST',
     path: '/verify/email/step1',
     summary: 'Send a 6-digit verification code to the account’s own email address.',
     description:
       'No body (or `{}`). 409 EMAIL_NOT_SET when the account has no email, EMAIL_ALREADY_VERIFIED once verified. ' +
       'Sends are rate-limited per account and per address (429).',
-    bearerAuth: true,
+    auth: 'required',
     response: CodeSent,
-    async handler({ services, ctx }) {
-      return services.verificationService.emailStep1(await services.authenticator.require(ctx));
+    errors: ['EMAIL_ALREADY_VERIFIED', 'EMAIL_NOT_SET', 'RATE_LIMITED'],
+    async handler({ principal, services }) {
+      return services.verificationService.emailStep1(principal);
     },
   }),
   defineRoute({
+    name: 'auth.verify.email.step2',
     method: 'POST',
     path: '/verify/email/step2',
     summary: 'Check the code sent in step 1; the account’s email becomes verified (`email_verified` in my_info).',
     description: CODE_CHECK_ERRORS,
-    bearerAuth: true,
+    auth: 'required',
     body: CodeCheck,
     response: Type.Literal(true),
-    async handler({ body, services, ctx }) {
-      const principal = await services.authenticator.require(ctx);
+    errors: ['CODE_EXPIRED', 'INVALID_CODE', 'TOO_MANY_ATTEMPTS'],
+    async handler({ principal, body, services }) {
       return services.verificationService.emailStep2(principal, body.tmp_token, body.code);
     },
   }),
   defineRoute({
+    name: 'auth.verify.domain.step1',
     method: 'GET',
     path: '/verify/domain/step1',
     summary: 'The TXT record the organization must publish on its domain (organization only).',
-    bearerAuth: true,
+    auth: 'required',
     response: Type.Object({ txt_record: Type.String({ description: 'web3connect-domain-verification=…' }), domain: Type.String() }),
-    async handler({ services, ctx }) {
-      return services.verificationService.domainStep1(await services.authenticator.require(ctx));
+    errors: ['ORGANIZATION_ONLY'],
+    async handler({ principal, services }) {
+      return services.verificationService.domainStep1(principal);
     },
   }),
   defineRoute({
+    name: 'auth.verify.domain.step2',
     method: 'GET',
     path: '/verify/domain/step2',
     summary: 'Check the domain’s TXT record in DNS; on a match the domain is verified (organization only).',
     description: '422 DOMAIN_NOT_VERIFIED when the record is missing or different, 503 DNS_UNAVAILABLE when DNS does not answer, 409 DOMAIN_TXT_NOT_ISSUED before step 1.',
-    bearerAuth: true,
+    auth: 'required',
     response: Type.Literal(true),
-    async handler({ services, ctx }) {
-      return services.verificationService.domainStep2(await services.authenticator.require(ctx));
+    errors: ['DNS_UNAVAILABLE', 'DOMAIN_NOT_VERIFIED', 'DOMAIN_TXT_NOT_ISSUED', 'ORGANIZATION_ONLY', 'RATE_LIMITED'],
+    async handler({ principal, services }) {
+      return services.verificationService.domainStep2(principal);
     },
   }),
 ];

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import type { Clock, ConsumeResult, EmailSender, Logger, OneTimeCodes, Principal, RandomSource, RateLimiter, SmsSender } from '@w3kit/core';
-import { parsePhoneNumberFromString, type PhoneNumberType } from 'libphonenumber-js/max';
+import type { PhoneNumberType } from 'libphonenumber-js/max';
 import type { AccountRecord, AccountStore } from './account-store.js';
 import type { ResolvedAuthOptions } from './auth-config.js';
 import { TxtLookupError, type TxtResolver } from './dns-txt-resolver.js';
@@ -86,10 +87,14 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 // Numbers libphonenumber knows cannot take a text message; anything else valid is tried.
 const NOT_TEXTABLE = new Set<PhoneNumberType>(['FIXED_LINE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'UAN', 'VOICEMAIL', 'PAGER']);
 
+// libphonenumber's full metadata is required on the first phone number, not at start
+let libphonenumber: typeof import('libphonenumber-js/max') | undefined;
+
 /** The number in canonical E.164, or 400 INVALID_PHONE_NUMBER. */
 export function parseMobileNumber(input: string): string {
   if (!E164.test(input)) throw authErrors.create('INVALID_PHONE_NUMBER');
-  const parsed = parsePhoneNumberFromString(input);
+  libphonenumber ??= createRequire(import.meta.url)('libphonenumber-js/max') as typeof import('libphonenumber-js/max');
+  const parsed = libphonenumber.parsePhoneNumberFromString(input);
   if (!parsed?.isValid()) {
     throw authErrors.create('INVALID_PHONE_NUMBER', { message: `${input} is not a valid phone number (checked against its country's numbering plan).` });
   }

@@ -1,5 +1,5 @@
 import type { Clock, EnvelopeEncryption, PublicKeyJwk, TypedDataRequest } from '@w3kit/core';
-import { getBytes, Wallet, type TypedDataDomain, type TypedDataField } from 'ethers';
+import { getBytes, Wallet } from 'ethers';
 import type { WalletRecord } from './account-store.js';
 
 /**
@@ -55,7 +55,7 @@ export function createWalletService({ encryption, clock }: { encryption: Envelop
     },
     publicKeyJwk: (wallet) => publicKeyToJwk(wallet.publicKey),
     signTypedData: (wallet, { domain, types, value }) =>
-      open(wallet).signTypedData(domain as TypedDataDomain, types as Record<string, TypedDataField[]>, value),
+      open(wallet).signTypedData(domain, types, value),
     signMessage: (wallet, message) => open(wallet).signMessage(message),
   };
 }

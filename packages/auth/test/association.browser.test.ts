@@ -83,7 +83,7 @@ if (testDatabases().includes('sqlite')) {
         assert.ok(popup.url().startsWith(`${kitServer.publicUrl}/rest/v1/association?token=`), popup.url());
         assert.equal(await popup.locator('h1').textContent(), 'Connect your ID wallet');
         assert.match((await popup.locator('.org').textContent()) ?? '', /Acme Corp.*verified domain acme\.test/);
-        const size = (await popup.evaluate('({ width: innerWidth, height: innerHeight })')) as { width: number; height: number };
+        const size = await popup.evaluate<{ width: number; height: number }>('({ width: innerWidth, height: innerHeight })');
         assert.ok(size.width <= 520 && size.height <= 760, `a popup, not a tab: ${JSON.stringify(size)}`);
         await popup.screenshot({ path: SCREENSHOT, fullPage: true });
 

@@ -287,7 +287,7 @@ export function associationSuite(mount: KitMount): void {
           assert.equal(user.name, 'Ada Lovelace');
           assert.equal(await kit.services.accountStore.isAssociated(org.account.id, user.id), false);
 
-          const confirmPage = await browser.get(signUp.headers['location']!);
+          const confirmPage = await browser.get(signUp.headers['location']);
           expectPage(confirmPage, 200, '<h1>Confirm the connection</h1>', 'Signed in as <b>Ada Lovelace', user.wallet.address, `action="${PAGE_PATH}/confirm"`);
           assert.match(String(confirmPage.headers['content-security-policy']), /form-action 'self' https:\/\/acme\.test;/);
 

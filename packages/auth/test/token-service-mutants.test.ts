@@ -175,7 +175,7 @@ for (const kind of testDatabases()) {
         assert.notEqual(extended.token, again.token);
         assert.equal(part(again.token, 1)['sid'], claims['sid']);
         const verified = await kit.services.tokenService.verifyAccessToken(user.token);
-        assert.deepEqual(verified, { accountId: user.account.id, accountType: 'end_user', sessionId: claims['sid'], expiresAt: new Date((claims['exp'] as number) * 1000) });
+        assert.deepEqual(verified, { accountId: user.account.id, accountType: 'end_user', sessionId: claims['sid'], expiresAt: new Date((claims['exp']) * 1000) });
       } finally {
         await kit.close();
         await db.drop();
@@ -232,7 +232,7 @@ for (const kind of testDatabases()) {
       const record = (await kit.services.signingKeyStore.listUnretired()).find((k) => k.kid === kid)!;
       const key = await importJWK(JSON.parse(kit.services.encryption.decrypt(record.encryptedPrivateJwk, `auth.signing-key:${kid}`).toString('utf8')) as JWK, 'ES256');
       sign = async (header, claims) => {
-        let token = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT', ...header } as { alg: string }).sign(key);
+        let token = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT', ...header }).sign(key);
         if (sOf(token) > P256_N >> 1n) token = highSTwin(token); // low-S, so only the claim under test is wrong
         return token;
       };

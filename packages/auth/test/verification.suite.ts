@@ -49,7 +49,7 @@ async function startDnsServer() {
       if (question.type === Packet.TYPE.TXT) {
         for (const data of records) response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data }));
       }
-      send(response);
+      void send(response);
     },
   });
   await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
@@ -301,12 +301,12 @@ export function verificationSuite(mount: KitMount): void {
           for (let i = 0; i < 3; i++) assert.equal((await post('/verify/phone/step1', users[i % 2]!.bearer, { phone_number: phone })).status, 200);
           const sent = twilio.received.length;
           // another account asking for the same number is refused too: the limit protects the number
-          const res = await post('/verify/phone/step1', users[1]!.bearer, { phone_number: phone });
+          const res = await post('/verify/phone/step1', users[1].bearer, { phone_number: phone });
           expectEnvelopeError(res, 429, 'RATE_LIMITED', 'Too many requests; try again later.');
           assert.ok(Number(res.headers['retry-after']) >= 1 && Number(res.headers['retry-after']) <= 600);
           assert.equal(twilio.received.length, sent);
           clock.advance(600_000);
-          assert.equal((await post('/verify/phone/step1', users[0]!.bearer, { phone_number: phone })).status, 200);
+          assert.equal((await post('/verify/phone/step1', users[0].bearer, { phone_number: phone })).status, 200);
         });
 
         it('sends are limited per account (10 per hour), whatever the number', async () => {

@@ -70,7 +70,7 @@ export function accessTokenFromApiKey(client: W3kitClient, apiKeySecret: string)
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-type MintBody = operations['web3connect.post_nft_mint_to_holder_id_wallet_address']['requestBody'] extends { content: { 'application/json': infer B } } | undefined ? B : never;
+type MintBody = operations['nft.mint']['requestBody'] extends { content: { 'application/json': infer B } } | undefined ? B : never;
 type Gps = { latitude: number; longitude: number };
 
 export interface MintAndVerifyInput {
@@ -105,7 +105,7 @@ export async function mintAndVerify(client: W3kitClient, input: MintAndVerifyInp
   );
   const qr = await result(
     client.POST('/rest/v1/nft/{token_id}/verification/qr_code/step1', {
-      params: { path: { token_id: (nft as { token_id: string }).token_id } },
+      params: { path: { token_id: nft.token_id } },
       body: { gps: input.holderGps },
       headers: bearer(input.holderToken),
     }),
@@ -116,7 +116,7 @@ export async function mintAndVerify(client: W3kitClient, input: MintAndVerifyInp
   const deadline = Date.now() + (input.timeoutMs ?? 10_000);
   for (;;) {
     const verified = await result(client.GET('/rest/v1/nft/verification/qr_code/result', { params: { query: { c: qr.code } }, headers: bearer(input.holderToken) }));
-    if ((verified as { token_id: string | null }).token_id !== null || Date.now() > deadline) return { nft, qr, scan, verified };
+    if (verified.token_id !== null || Date.now() > deadline) return { nft, qr, scan, verified };
     await new Promise((resolve) => setTimeout(resolve, input.pollMs ?? 500));
   }
 }

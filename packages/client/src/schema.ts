@@ -12,7 +12,58 @@ export interface paths {
             cookie?: never;
         };
         /** The public keys that verify access tokens. */
-        get: operations["auth-root.get_well_known_jwks_json"];
+        get: operations["auth.jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwt-vc-issuer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SD-JWT VC issuer metadata: the issuer and the JWKS its SD-JWT VCs verify with. */
+        get: operations["oid4vci.jwt-vc-issuer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RFC 8414 metadata of the authorization server of the pre-authorized code flow (its token endpoint). */
+        get: operations["oid4vci.authorization-server"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/openid-credential-issuer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OID4VCI 1.0 credential issuer metadata. */
+        get: operations["oid4vci.metadata"];
         put?: never;
         post?: never;
         delete?: never;
@@ -31,7 +82,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sends a 6-digit code to an email address. */
-        post: operations["origin.post_email_generate_code"];
+        post: operations["attestations.email.generate-code"];
         delete?: never;
         options?: never;
         head?: never;
@@ -48,7 +99,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Checks the email code and returns a signed email claim (type 11). */
-        post: operations["origin.post_email_verify"];
+        post: operations["attestations.email.verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -66,7 +117,7 @@ export interface paths {
          * Starts a Facebook flow: the login dialog URL to open in a new window.
          * @description The window comes back to /redirects/facebook/, which posts `facebook-code:<code>` to its opener.
          */
-        get: operations["origin.get_facebook_auth_url"];
+        get: operations["attestations.facebook.auth-url"];
         put?: never;
         post?: never;
         delete?: never;
@@ -85,7 +136,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Exchanges the Facebook code and returns a signed facebook claim (type 3). */
-        post: operations["origin.post_facebook_verify"];
+        post: operations["attestations.facebook.verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -102,7 +153,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sends a 6-digit code to a phone number by SMS. */
-        post: operations["origin.post_phone_generate_code"];
+        post: operations["attestations.phone.generate-code"];
         delete?: never;
         options?: never;
         head?: never;
@@ -119,7 +170,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Checks the phone code and returns a signed phone claim (type 10). */
-        post: operations["origin.post_phone_verify"];
+        post: operations["attestations.phone.verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -134,7 +185,7 @@ export interface paths {
             cookie?: never;
         };
         /** The address that signs the claims, for clients that check them. */
-        get: operations["origin.get_signer"];
+        get: operations["attestations.signer"];
         put?: never;
         post?: never;
         delete?: never;
@@ -154,7 +205,7 @@ export interface paths {
          * Starts a Twitter flow: the authenticate URL to open in a new window.
          * @description The window comes back to /redirects/twitter/, which posts `twitter-oauth-verifier:<verifier>` to its opener.
          */
-        get: operations["origin.get_twitter_auth_url"];
+        get: operations["attestations.twitter.auth-url"];
         put?: never;
         post?: never;
         delete?: never;
@@ -176,7 +227,7 @@ export interface paths {
          * Exchanges the OAuth verifier and returns a signed twitter claim (type 4).
          * @description `oauth-token` is optional: without it the flow is the one whose redirect page received this verifier.
          */
-        post: operations["origin.post_twitter_verify"];
+        post: operations["attestations.twitter.verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -196,7 +247,7 @@ export interface paths {
          * VC-API: issue a credential as one of your organization’s own issuer DIDs (organization accounts).
          * @description The issuer (default: your organization’s DID for the format; GET /v2/did/my-issuers lists them) or `options.format` (a w3kit extension) chooses the proof: did:ethr → JwtProof2020, Ed25519 did:key → eddsa-rdfc-2022 or Ed25519Signature2020, P-256 did:key → ecdsa-rdfc-2019. issuanceDate/validFrom may not lie in the past beyond a small skew.
          */
-        post: operations["vc-api.post_credentials_issue"];
+        post: operations["did.vc-api.issue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -213,7 +264,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** VC-API: set the revocation status of a credential the caller had issued (status true revokes; a revocation is final). */
-        post: operations["vc-api.post_credentials_status"];
+        post: operations["did.vc-api.status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -230,7 +281,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** VC-API: verify a credential (proof, validity period, status). */
-        post: operations["vc-api.post_credentials_verify"];
+        post: operations["did.vc-api.verify-credential"];
         delete?: never;
         options?: never;
         head?: never;
@@ -245,7 +296,7 @@ export interface paths {
             cookie?: never;
         };
         /** Development only: the SMS and emails the development senders kept, newest first (HTML). */
-        get: operations["dev.get_outbox"];
+        get: operations["dev.outbox-page"];
         put?: never;
         post?: never;
         delete?: never;
@@ -262,7 +313,7 @@ export interface paths {
             cookie?: never;
         };
         /** Development only: the SMS and emails the development senders kept, newest first. */
-        get: operations["dev.get_outbox_json"];
+        get: operations["dev.outbox"];
         put?: never;
         post?: never;
         delete?: never;
@@ -279,7 +330,7 @@ export interface paths {
             cookie?: never;
         };
         /** Browsable API documentation. */
-        get: operations["kit.get_docs"];
+        get: operations["kit.docs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -296,7 +347,7 @@ export interface paths {
             cookie?: never;
         };
         /** The API reference page’s script and stylesheet (Swagger UI, served by the kit: no CDN). */
-        get: operations["kit.get_docs_assets_file"];
+        get: operations["kit.docs.asset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -313,9 +364,134 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: the process answers. */
-        get: operations["kit.get_healthz"];
+        get: operations["kit.healthz"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credential endpoint (Authorization: Bearer from the token endpoint): one credential, bound to the proof’s key.
+         * @description The proof JWT (`proofs.jwt`, exactly one) must verify with the key in its header, name this issuer as `aud`, carry a c_nonce from the nonce endpoint (used up here) and an `iat` within `proofMaxAgeSeconds` of now. 400 invalid_proof, invalid_nonce, unknown_credential_configuration, credential_request_denied (the offer’s credential was issued); 401 invalid_token.
+         */
+        post: operations["oid4vci.credential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuer’s public keys (JWKS): they sign SD-JWT VCs, access tokens and status list tokens. */
+        get: operations["oid4vci.jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/nonce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Nonce endpoint: a one-time c_nonce for the proof of a credential request. */
+        post: operations["oid4vci.nonce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/offers/{reference}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The credential offer of a `credential_offer_uri`: served once, then 404 offer_not_found. */
+        get: operations["oid4vci.offer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/offers/{reference}/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page showing the offer as a QR code (`openid-credential-offer://?credential_offer_uri=…`), while it was not fetched. */
+        get: operations["oid4vci.offer-page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/status-lists/{listId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A Token Status List (draft-ietf-oauth-status-list) of the SD-JWT VCs, as a signed `statuslist+jwt`. */
+        get: operations["oid4vci.status-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token endpoint: the pre-authorized code grant (with tx_code when the offer has one), form-encoded.
+         * @description Each pre-authorized code gives one access token. 400 invalid_grant for an unknown, expired or used code (and when the tx_code tries ran out), invalid_tx_code for a wrong one (each try counted, `txCodeMaxAttempts`), unsupported_grant_type; 429 per client IP (`oid4vci.token`).
+         */
+        post: operations["oid4vci.token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -333,7 +509,7 @@ export interface paths {
          * OpenID Provider discovery document.
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        get: operations["oidc.get_well_known_openid_configuration"];
+        get: operations["oidc.discovery"];
         put?: never;
         post?: never;
         delete?: never;
@@ -353,7 +529,7 @@ export interface paths {
          * Authorization endpoint (code flow with PKCE S256).
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        get: operations["oidc.get_auth"];
+        get: operations["oidc.authorize"];
         put?: never;
         post?: never;
         delete?: never;
@@ -373,7 +549,7 @@ export interface paths {
          * Resumes an authorization request after the interaction.
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        get: operations["oidc.get_auth_uid"];
+        get: operations["oidc.authorize.resume"];
         put?: never;
         post?: never;
         delete?: never;
@@ -390,7 +566,7 @@ export interface paths {
             cookie?: never;
         };
         /** The OP’s sign-in or consent page for an authorization request (HTML). */
-        get: operations["oidc.get_interaction_uid"];
+        get: operations["oidc.interaction"];
         put?: never;
         post?: never;
         delete?: never;
@@ -409,7 +585,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel: the relying party receives access_denied (form post). */
-        post: operations["oidc.post_interaction_uid_abort"];
+        post: operations["oidc.interaction.abort"];
         delete?: never;
         options?: never;
         head?: never;
@@ -426,7 +602,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Allow what the relying party asks for (form post). */
-        post: operations["oidc.post_interaction_uid_consent"];
+        post: operations["oidc.interaction.consent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -443,7 +619,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign in with email (or login id) and password (form post). */
-        post: operations["oidc.post_interaction_uid_password"];
+        post: operations["oidc.interaction.password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -460,7 +636,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign in with Ethereum: an EIP-4361 message and its signature (form post; when the siwe plugin is composed). */
-        post: operations["oidc.post_interaction_uid_siwe"];
+        post: operations["oidc.interaction.siwe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -477,7 +653,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Start a wallet (VP) login: the did plugin’s website login, completed by the wallet app (form post). */
-        post: operations["oidc.post_interaction_uid_vp"];
+        post: operations["oidc.interaction.vp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -495,7 +671,7 @@ export interface paths {
          * The OP’s public signing keys (JWKS).
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        get: operations["oidc.get_jwks"];
+        get: operations["oidc.jwks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -515,13 +691,13 @@ export interface paths {
          * UserInfo endpoint.
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        get: operations["oidc.get_me"];
+        get: operations["oidc.userinfo"];
         put?: never;
         /**
          * UserInfo endpoint, form post.
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        post: operations["oidc.post_me"];
+        post: operations["oidc.userinfo.post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -539,7 +715,7 @@ export interface paths {
          * RP-initiated logout.
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        get: operations["oidc.get_session_end"];
+        get: operations["oidc.end-session"];
         put?: never;
         post?: never;
         delete?: never;
@@ -561,7 +737,7 @@ export interface paths {
          * Confirms an RP-initiated logout (the logout page’s form).
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        post: operations["oidc.post_session_end_confirm"];
+        post: operations["oidc.end-session.confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -579,7 +755,7 @@ export interface paths {
          * After a logout without a post_logout_redirect_uri.
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        get: operations["oidc.get_session_end_success"];
+        get: operations["oidc.end-session.success"];
         put?: never;
         post?: never;
         delete?: never;
@@ -601,7 +777,7 @@ export interface paths {
          * Token endpoint: authorization_code (with code_verifier) and refresh_token grants.
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        post: operations["oidc.post_token"];
+        post: operations["oidc.token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -621,7 +797,7 @@ export interface paths {
          * Token introspection (RFC 7662).
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        post: operations["oidc.post_token_introspection"];
+        post: operations["oidc.introspection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -641,7 +817,7 @@ export interface paths {
          * Token revocation (RFC 7009).
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
-        post: operations["oidc.post_token_revocation"];
+        post: operations["oidc.revocation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -656,7 +832,7 @@ export interface paths {
             cookie?: never;
         };
         /** This OpenAPI 3.1 document. */
-        get: operations["kit.get_openapi_json"];
+        get: operations["kit.openapi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -675,7 +851,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** VC-API: verify a presentation and every credential in it, with options.challenge and options.domain. */
-        post: operations["vc-api.post_presentations_verify"];
+        post: operations["did.vc-api.verify-presentation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -690,7 +866,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: the database answers (503 when it does not). */
-        get: operations["kit.get_readyz"];
+        get: operations["kit.readyz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -707,7 +883,7 @@ export interface paths {
             cookie?: never;
         };
         /** Where Facebook sends the browser back: posts `facebook-code:<code>` to the opener window. */
-        get: operations["redirects.get_facebook_"];
+        get: operations["attestations.facebook.redirect"];
         put?: never;
         post?: never;
         delete?: never;
@@ -724,7 +900,7 @@ export interface paths {
             cookie?: never;
         };
         /** Where Twitter sends the browser back: posts `twitter-oauth-verifier:<verifier>` to the opener window. */
-        get: operations["redirects.get_twitter_"];
+        get: operations["attestations.twitter.redirect"];
         put?: never;
         post?: never;
         delete?: never;
@@ -744,7 +920,7 @@ export interface paths {
          * The organizations the end user is associated with, and how each came about (end user only).
          * @description `via` is `association_page` when the end user confirmed on the association page, `import` when the organization imported their email with POST /account/import, `unknown` for associations recorded before the kit kept this. 403 END_USER_ONLY for an organization.
          */
-        get: operations["web3connect.get_account_associations"];
+        get: operations["auth.account.associations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -761,7 +937,7 @@ export interface paths {
             cookie?: never;
         };
         /** Public info of an ID wallet: its address and secp256k1 public key as a JWK. */
-        get: operations["web3connect.get_account_id_wallet_address_public_info"];
+        get: operations["auth.account.public-info"];
         put?: never;
         post?: never;
         delete?: never;
@@ -783,7 +959,7 @@ export interface paths {
          * Import an existing end user by a verified email (organization only).
          * @description Finds only an end user whose email is verified; an unknown and an unverified email both answer 404 ACCOUNT_NOT_FOUND. Rate-limited per organization (`auth.import`, 429). The end user sees the import in GET /account/associations.
          */
-        post: operations["web3connect.post_account_import"];
+        post: operations["auth.account.import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -798,7 +974,7 @@ export interface paths {
             cookie?: never;
         };
         /** The requester’s OIDC-style claims and ID wallet (no private material). */
-        get: operations["web3connect.get_account_my_info"];
+        get: operations["auth.account.my-info"];
         put?: never;
         post?: never;
         delete?: never;
@@ -815,7 +991,7 @@ export interface paths {
             cookie?: never;
         };
         /** The association page: sign in or sign up, then confirm (HTML). */
-        get: operations["association.get_association"];
+        get: operations["auth.association.page"];
         put?: never;
         post?: never;
         delete?: never;
@@ -834,7 +1010,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Confirm: record the association, then redirect to redirect_url with id_wallet_address (form post). */
-        post: operations["association.post_association_confirm"];
+        post: operations["auth.association.confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -851,7 +1027,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign in with email and password (form post). */
-        post: operations["association.post_association_sign_in"];
+        post: operations["auth.association.sign-in"];
         delete?: never;
         options?: never;
         head?: never;
@@ -868,7 +1044,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign in with a wallet: a signed Sign-In with Ethereum message (form post; only with the siwe plugin). */
-        post: operations["association.post_association_sign_in_wallet"];
+        post: operations["auth.association.sign-in-wallet"];
         delete?: never;
         options?: never;
         head?: never;
@@ -885,7 +1061,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign out, to use another account (form post). */
-        post: operations["association.post_association_sign_out"];
+        post: operations["auth.association.sign-out"];
         delete?: never;
         options?: never;
         head?: never;
@@ -902,7 +1078,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Start an end-user sign-up: a code goes to the email (form post; the same answer for a taken email). */
-        post: operations["association.post_association_sign_up"];
+        post: operations["auth.association.sign-up"];
         delete?: never;
         options?: never;
         head?: never;
@@ -919,7 +1095,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Finish the sign-up with the emailed code: creates the account and ID wallet (form post). */
-        post: operations["association.post_association_verify_email"];
+        post: operations["auth.association.verify-email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -936,7 +1112,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Exchange the organization’s API key secret for an access token (JWT). */
-        post: operations["web3connect.post_auth_account_access_token_refresh"];
+        post: operations["auth.access-token.refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -956,7 +1132,7 @@ export interface paths {
          * Revoke the session of the bearer access token (log out), on every instance at once.
          * @description Every token of the session (earlier and extended ones) stops working. A token already revoked answers 401.
          */
-        post: operations["web3connect.post_auth_account_access_token_revoke"];
+        post: operations["auth.access-token.revoke"];
         delete?: never;
         options?: never;
         head?: never;
@@ -976,7 +1152,7 @@ export interface paths {
          * Generate the body of globalWeb3ConnectButtonOnClick() for the organization’s web page.
          * @description The API key secret authorizes it. `redirect_url` must be an https URL on the organization’s verified domain or a subdomain (outside production mode also http(s)://localhost and 127.0.0.1). The function opens the association page with a one-time ticket.
          */
-        post: operations["web3connect.post_auth_account_association_generate_web3connect_button_js"];
+        post: operations["auth.association.button-js"];
         delete?: never;
         options?: never;
         head?: never;
@@ -991,7 +1167,7 @@ export interface paths {
             cookie?: never;
         };
         /** Fetch an NFT (private ones: holder or minter only). */
-        get: operations["web3connect.get_nft_token_id"];
+        get: operations["nft.fetch"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1008,7 +1184,7 @@ export interface paths {
             cookie?: never;
         };
         /** The NFT’s mint on chain: status, transaction hash, block (null while private). 404 CHAIN_NOT_CONFIGURED without a chain. */
-        get: operations["web3connect.get_nft_token_id_chain"];
+        get: operations["nft.chain"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1025,7 +1201,7 @@ export interface paths {
             cookie?: never;
         };
         /** ERC-721 metadata JSON of a public NFT (the URL behind token_uri). */
-        get: operations["web3connect.get_nft_token_id_metadata"];
+        get: operations["nft.metadata"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1044,7 +1220,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** The holder makes a single-use QR code (5 minutes) with its GPS position. */
-        post: operations["web3connect.post_nft_token_id_verification_qr_code_step1"];
+        post: operations["nft.qr.start"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1059,7 +1235,7 @@ export interface paths {
             cookie?: never;
         };
         /** Who verified the NFT, when and where (minter only). */
-        get: operations["web3connect.get_nft_token_id_verifications"];
+        get: operations["nft.verifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1077,7 +1253,7 @@ export interface paths {
         };
         get?: never;
         /** Set an NFT public or private (holder or minter). */
-        put: operations["web3connect.put_nft_token_id_visibility"];
+        put: operations["nft.visibility"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1093,7 +1269,7 @@ export interface paths {
             cookie?: never;
         };
         /** NFTs held by an ID wallet that the requester may see. */
-        get: operations["web3connect.get_nft_held_by_id_wallet_address"];
+        get: operations["nft.held-by"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1115,7 +1291,7 @@ export interface paths {
          * Mint an NFT to an end user’s ID wallet (organization with a verified domain).
          * @description Optional `Idempotency-Key` header: a retry with the same key and body returns the first result.
          */
-        post: operations["web3connect.post_nft_mint_to_holder_id_wallet_address"];
+        post: operations["nft.mint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1130,7 +1306,7 @@ export interface paths {
             cookie?: never;
         };
         /** NFTs minted by the requesting organization. */
-        get: operations["web3connect.get_nft_minted_by_me"];
+        get: operations["nft.minted-by-me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1149,7 +1325,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Field-matching search over the requesting organization’s NFTs (exact match). */
-        post: operations["web3connect.post_nft_minted_by_me_search"];
+        post: operations["nft.minted-by-me.search"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1166,7 +1342,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Field-matching search over public NFTs (exact match). */
-        post: operations["web3connect.post_nft_search"];
+        post: operations["nft.search"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1181,7 +1357,7 @@ export interface paths {
             cookie?: never;
         };
         /** The holder polls the verification result of a code. */
-        get: operations["web3connect.get_nft_verification_qr_code_result"];
+        get: operations["nft.qr.result"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1200,7 +1376,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** The scanner verifies the QR code (`?c=CODE`) with its GPS position. */
-        post: operations["web3connect.post_nft_verification_qr_code_step2"];
+        post: operations["nft.qr.scan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1215,7 +1391,7 @@ export interface paths {
             cookie?: never;
         };
         /** The TXT record the organization must publish on its domain (organization only). */
-        get: operations["web3connect.get_verify_domain_step1"];
+        get: operations["auth.verify.domain.step1"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1235,7 +1411,7 @@ export interface paths {
          * Check the domain’s TXT record in DNS; on a match the domain is verified (organization only).
          * @description 422 DOMAIN_NOT_VERIFIED when the record is missing or different, 503 DNS_UNAVAILABLE when DNS does not answer, 409 DOMAIN_TXT_NOT_ISSUED before step 1.
          */
-        get: operations["web3connect.get_verify_domain_step2"];
+        get: operations["auth.verify.domain.step2"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1257,7 +1433,7 @@ export interface paths {
          * Send a 6-digit verification code to the account’s own email address.
          * @description No body (or `{}`). 409 EMAIL_NOT_SET when the account has no email, EMAIL_ALREADY_VERIFIED once verified. Sends are rate-limited per account and per address (429).
          */
-        post: operations["web3connect.post_verify_email_step1"];
+        post: operations["auth.verify.email.step1"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1277,7 +1453,7 @@ export interface paths {
          * Check the code sent in step 1; the account’s email becomes verified (`email_verified` in my_info).
          * @description 422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired or used), UNKNOWN_TMP_TOKEN (no code of this account has the `tmp_token`) or TOO_MANY_ATTEMPTS.
          */
-        post: operations["web3connect.post_verify_email_step2"];
+        post: operations["auth.verify.email.step2"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1297,7 +1473,7 @@ export interface paths {
          * Send a 6-digit verification code by SMS to a phone number (E.164).
          * @description The number is checked against its country’s numbering plan (400 INVALID_PHONE_NUMBER). Sends are rate-limited per number and per account (429).
          */
-        post: operations["web3connect.post_verify_phone_step1"];
+        post: operations["auth.verify.phone.step1"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1317,7 +1493,7 @@ export interface paths {
          * Check the code sent in step 1; the number becomes the account’s verified phone number.
          * @description 422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired or used), UNKNOWN_TMP_TOKEN (no code of this account has the `tmp_token`) or TOO_MANY_ATTEMPTS.
          */
-        post: operations["web3connect.post_verify_phone_step2"];
+        post: operations["auth.verify.phone.step2"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1337,7 +1513,7 @@ export interface paths {
          * Log in with id and password, or extend a still-valid token (up to its session’s absolute lifetime).
          * @description `userType` is accepted and ignored, as the document says. With `token`, a valid token is exchanged for a new one.
          */
-        post: operations["finenex.post_auth_auth_user"];
+        post: operations["auth.login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1357,7 +1533,7 @@ export interface paths {
          * Start a website login through the wallet app: a new requestId to show as a QR code.
          * @description The answer adds `resultToken` (w3kit): send it with auth-user-result-by-app and cancel-auth-user-by-app so that only the site can collect the login.
          */
-        post: operations["finenex.post_auth_auth_user_by_app"];
+        post: operations["did.app-login.request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1374,7 +1550,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** The website login’s result: 401 while waiting, 400 when unknown, expired or cancelled, the JWT once. */
-        post: operations["finenex.post_auth_auth_user_result_by_app"];
+        post: operations["did.app-login.result"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1391,7 +1567,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Log in with a Verifiable Presentation (with requestId: complete a website login). */
-        post: operations["finenex.post_auth_auth_user_with_vp"];
+        post: operations["did.login-with-vp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1408,7 +1584,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel a website login request. */
-        post: operations["finenex.post_auth_cancel_auth_user_by_app"];
+        post: operations["did.app-login.cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1428,7 +1604,7 @@ export interface paths {
          * Log out: revoke the session of the bearer token, on every instance at once.
          * @description Every token of the session (earlier and extended ones) stops working. A token already revoked answers 401.
          */
-        post: operations["finenex.post_auth_logout"];
+        post: operations["auth.logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1443,7 +1619,7 @@ export interface paths {
             cookie?: never;
         };
         /** The addresses (and chains) of the signed-in account. */
-        get: operations["finenex.get_auth_siwe_addresses"];
+        get: operations["siwe.addresses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1465,7 +1641,7 @@ export interface paths {
          * Link the signing address to the signed-in account (Authorization: Bearer).
          * @description The same checks as verify. Linking an address the account holds already answers it again; 409 SIWE_ADDRESS_TAKEN when another account holds it on that chain.
          */
-        post: operations["finenex.post_auth_siwe_link"];
+        post: operations["siwe.link"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1485,7 +1661,7 @@ export interface paths {
          * A one-time nonce for a Sign-In with Ethereum message.
          * @description POST, not GET: every call stores a nonce, which a prefetch or a cache must not do. The nonce is tied to no address; it lives `nonceTtlSeconds` and signs in once. Rate-limited per client IP (`siwe.nonce`, 429).
          */
-        post: operations["finenex.post_auth_siwe_nonce"];
+        post: operations["siwe.nonce"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1505,7 +1681,7 @@ export interface paths {
          * Sign in with a signed EIP-4361 message: the same login result (and session) as `auth-user`.
          * @description Checks domain, scheme and URI against the allowed origins, the chain, the statement, issuedAt/expirationTime/notBefore, uses the nonce up, then the signature (ecrecover, EIP-1271, EIP-6492). 400 SIWE_MESSAGE_MALFORMED; 401 for a message that signs no one in (SIWE_DOMAIN_NOT_ALLOWED, SIWE_CHAIN_NOT_ALLOWED, SIWE_STATEMENT_MISMATCH, SIWE_MESSAGE_EXPIRED, SIWE_MESSAGE_NOT_YET_VALID, SIWE_NONCE_INVALID, SIWE_SIGNATURE_INVALID); 404 SIWE_ACCOUNT_NOT_FOUND for an address no account holds when sign-up is off; 429 per client IP (`siwe.verify`) and per address (`siwe.verify.address`); 503 SIWE_CHAIN_UNAVAILABLE.
          */
-        post: operations["finenex.post_auth_siwe_verify"];
+        post: operations["siwe.verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1525,7 +1701,7 @@ export interface paths {
          * Create a custodial secp256k1 address; its secretKey is shown once.
          * @description With an Authorization: Bearer token the address belongs to that account, whose token then also authorizes its use.
          */
-        post: operations["finenex.post_did_create_address"];
+        post: operations["did.create-address"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1542,7 +1718,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a did:ethr for an address made by create-address (with its secretKey) or for your ID wallet (with your token). */
-        post: operations["finenex.post_did_create_did"];
+        post: operations["did.create-did"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1562,7 +1738,7 @@ export interface paths {
          * Issue a credential about the caller (credentialSubject = userInfo + id: holder + sub: userId).
          * @description `tempKey` and `hashKey` are accepted and ignored: the bearer token authorizes. `format` and `dataModel` are w3kit extensions.
          */
-        post: operations["finenex.post_did_create_vc"];
+        post: operations["did.create-vc"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1582,7 +1758,7 @@ export interface paths {
          * Create a VP (JWT) signed with the holder’s custodial key.
          * @description Authorized by `tempKey` (the secretKey of the holder’s address) or by the owning account’s bearer token. `hashKey` is accepted and ignored. `challenge` (w3kit extension) becomes the JWT `nonce`: put the website login’s requestId there.
          */
-        post: operations["finenex.post_did_create_vp"];
+        post: operations["did.create-vp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1597,7 +1773,7 @@ export interface paths {
             cookie?: never;
         };
         /** The DIDs this server issues credentials as. */
-        get: operations["finenex.get_did_issuers"];
+        get: operations["did.issuers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1614,7 +1790,7 @@ export interface paths {
             cookie?: never;
         };
         /** Your organization’s own issuer DIDs, which VC-API /credentials/issue signs as (created on first use). */
-        get: operations["finenex.get_did_my_issuers"];
+        get: operations["did.my-issuers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1633,7 +1809,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Revoke a credential issued at your request: its status list entry is set. */
-        post: operations["finenex.post_did_revoke_vc"];
+        post: operations["did.revoke-vc"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1648,7 +1824,7 @@ export interface paths {
             cookie?: never;
         };
         /** A Bitstring Status List credential, signed by its issuer. */
-        get: operations["finenex.get_did_status_lists_id"];
+        get: operations["did.status-list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1665,7 +1841,7 @@ export interface paths {
             cookie?: never;
         };
         /** The DIDs this server verifies presentations as (the audience of login VPs). */
-        get: operations["finenex.get_did_verifiers"];
+        get: operations["did.verifiers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1684,7 +1860,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Verify a credential (the body is the VC): proof, validity period, revocation. */
-        post: operations["finenex.post_did_verify_vc"];
+        post: operations["did.verify-vc"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1701,7 +1877,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Verify a presentation (the body is the VP) and every credential in it. */
-        post: operations["finenex.post_did_verify_vp"];
+        post: operations["did.verify-vp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1716,7 +1892,7 @@ export interface paths {
             cookie?: never;
         };
         /** Demo of the website login: a QR code of a new login request, and the signed-in user once the app logs in. */
-        get: operations["finenex.get_login_demo"];
+        get: operations["did.login-demo"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1733,9 +1909,49 @@ export interface paths {
             cookie?: never;
         };
         /** The login demo page’s polling script. */
-        get: operations["finenex.get_login_demo_app_js"];
+        get: operations["did.login-demo.script"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oid4vci/credentials/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an SD-JWT VC by its status entry (`status.status_list` of the credential): the account it is about, or the organization that offered it.
+         * @description Sets the entry of the Token Status List to 1 (invalid) on every instance at once. 403 OFFER_FORBIDDEN; 404 CREDENTIAL_NOT_FOUND.
+         */
+        post: operations["oid4vci.revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oid4vci/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a credential offer (pre-authorized code): an end user for themselves, an organization for one of its associated end users.
+         * @description With `tx_code: "sms"` or `"email"` a code goes to the account’s phone or email and the wallet must send it to the token endpoint. 400 UNKNOWN_CREDENTIAL_CONFIGURATION; 403 OFFER_FORBIDDEN; 422 NO_CONTACT_FOR_TX_CODE; 429 per creating account (`oid4vci.offer`).
+         */
+        post: operations["oid4vci.create-offer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1746,6 +1962,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CredentialCheck: {
+            /** @description why it is not verified */
+            code?: string;
+            /** @description a JWT credential’s JSON form */
+            credential?: {
+                [key: string]: unknown;
+            } | null;
+            expirationDate: string | null;
+            format: "jwt" | "eddsa-rdfc-2022" | "ecdsa-rdfc-2019" | "Ed25519Signature2020" | null;
+            id: string | null;
+            issuer: string | null;
+            reason?: string;
+            revoked?: boolean;
+            statusListCredential?: string;
+            statusListIndex?: number;
+            subject: string | null;
+            verified: boolean;
+        };
         finenexError: {
             code: string;
             error: string;
@@ -1754,12 +1988,238 @@ export interface components {
             path: string;
             status: number;
         };
+        MyInfo: {
+            account_id: string;
+            account_type: "end_user" | "organization";
+            /** @description an OIDC claim the account set, or null */
+            address: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            /** @description an OIDC claim the account set, or null */
+            birthdate: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            /** @description ISO 8601 */
+            created_at: string;
+            domain: string | null;
+            domain_verified: boolean;
+            email: string | null;
+            email_verified: boolean;
+            /** @description an OIDC claim the account set, or null */
+            family_name: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            /** @description an OIDC claim the account set, or null */
+            gender: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            /** @description an OIDC claim the account set, or null */
+            given_name: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            id_wallet: {
+                address: string;
+                created_at: string;
+                created_date_string: string;
+                /** @description the wallet’s public key (the seed’s name; no private part) */
+                jwk_encrypted: {
+                    /** @constant */
+                    crv: "secp256k1";
+                    /** @constant */
+                    kty: "EC";
+                    x: string;
+                    y: string;
+                };
+                owner: string;
+                updated_at: string;
+            };
+            /** @description an OIDC claim the account set, or null */
+            locale: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            /** @description an OIDC claim the account set, or null */
+            middle_name: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            name: string | null;
+            /** @description an OIDC claim the account set, or null */
+            nickname: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            oidc_issuer_url: null;
+            phone_number: string | null;
+            phone_number_verified: boolean;
+            picture: string | null;
+            preferred_username: string | null;
+            /** @description an OIDC claim the account set, or null */
+            profile: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            sub: string;
+            /** @description ISO 8601 */
+            updated_at: string;
+            /** @description an OIDC claim the account set, or null */
+            website: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            /** @description an OIDC claim the account set, or null */
+            zoneinfo: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+        };
+        Nft: {
+            /** @description ISO 8601 */
+            created_at: string;
+            holder_id_wallet_address: string;
+            metadata: {
+                dynamic: {
+                    address?: string;
+                    attributes?: unknown[];
+                    background_color?: string;
+                    branch?: string;
+                    brand?: string;
+                    category?: string;
+                    competency?: string;
+                    consumable_value?: number;
+                    copyright_notice?: string;
+                    copyright_year?: number;
+                    credential_category?: string;
+                    credit_text?: string;
+                    date_created?: number;
+                    date_modified?: number;
+                    department?: string;
+                    discount_rate?: number;
+                    email?: string;
+                    expires?: number;
+                    external_url?: string;
+                    gtin?: string;
+                    gtin8?: string;
+                    gtin12?: string;
+                    gtin13?: string;
+                    gtin14?: string;
+                    has_adult_consideration?: string;
+                    id?: string;
+                    keywords?: string;
+                    level?: string;
+                    license?: string;
+                    localization?: {
+                        [key: string]: unknown;
+                    };
+                    numbered_position?: number;
+                    organization?: string;
+                    points_earned?: number;
+                    policy?: string;
+                    price_currency?: string;
+                    program_name?: string;
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                    rating?: string;
+                    reference_name?: string;
+                    role?: string;
+                    sns1?: string;
+                    sns2?: string;
+                    sns3?: string;
+                    status?: string;
+                    tel?: string;
+                    ticketed_seat?: string;
+                    total_value?: number;
+                    /** @description one of m, km or mi (any case) */
+                    unit_of_length?: string;
+                    unit_of_points?: string;
+                    /** @description a latitude in decimal degrees, from -90 to 90 (like "35.6812") */
+                    valid_latitude?: string;
+                    /** @description a longitude in decimal degrees, from -180 to 180 (like "139.7671") */
+                    valid_longitude?: string;
+                    valid_radius?: number;
+                    version?: string;
+                    youtube_url?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                static: {
+                    animation_url: string;
+                    contents_provider: string;
+                    description: string;
+                    /** Format: date-time */
+                    expired_at?: string;
+                    image: string;
+                    issuer: string;
+                    link: string;
+                    name: string;
+                    serial_number: number;
+                    total_issued: number;
+                };
+            };
+            /** @description the minter ID wallet’s signature of the metadata hash */
+            minter_digital_signature: string;
+            minter_id_wallet_address: string;
+            /** @description the domain the minter proved by DNS TXT, or null */
+            minter_verified_domain: string | null;
+            token_id: string;
+            /** @description the public ERC-721 metadata URL */
+            token_uri: string;
+            visibility: "public" | "private";
+        };
         oauthError: {
             error: string;
             error_description?: string;
         };
         originError: {
             errors: string[];
+        };
+        VerifiableCredential: {
+            "@context": string | (string | {
+                [key: string]: unknown;
+            })[];
+            credentialSubject: {
+                [key: string]: unknown;
+            } | {
+                [key: string]: unknown;
+            }[];
+            issuer: string | ({
+                id: string;
+            } & {
+                [key: string]: unknown;
+            });
+            proof: ({
+                /** @description JwtProof2020: the credential as a JWT */
+                jwt?: string;
+                type: string;
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                /** @description JwtProof2020: the credential as a JWT */
+                jwt?: string;
+                type: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            type: string | string[];
+        } & {
+            [key: string]: unknown;
         };
         web3connectError: {
             error: {
@@ -1780,7 +2240,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "auth-root.get_well_known_jwks_json": {
+    "auth.jwks": {
         parameters: {
             query?: never;
             header?: never;
@@ -1789,36 +2249,202 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        keys: ({
+                            alg?: string;
+                            kid: string;
+                            kty: string;
+                            use?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "origin.post_email_generate_code": {
+    "oid4vci.jwt-vc-issuer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        issuer: string;
+                        jwks: {
+                            keys: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "attestations.email.generate-code": {
         parameters: {
             query?: never;
             header?: never;
@@ -1839,24 +2465,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -1866,9 +2474,76 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_EMAIL */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description EMAIL_NOT_SENT */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
         };
     };
-    "origin.post_email_verify": {
+    "attestations.email.verify": {
         parameters: {
             query?: never;
             header?: never;
@@ -1895,24 +2570,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -1929,9 +2586,65 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_EMAIL */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description CODE_ALREADY_USED, CODE_ATTEMPTS_EXHAUSTED, CODE_EXPIRED, CODE_INCORRECT, CODE_NOT_FOUND */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
         };
     };
-    "origin.get_facebook_auth_url": {
+    "attestations.facebook.auth-url": {
         parameters: {
             query?: never;
             header?: never;
@@ -1940,24 +2653,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -1969,9 +2664,49 @@ export interface operations {
                     };
                 };
             };
+            /** @description FACEBOOK_NOT_CONFIGURED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
         };
     };
-    "origin.post_facebook_verify": {
+    "attestations.facebook.verify": {
         parameters: {
             query?: never;
             header?: never;
@@ -1994,24 +2729,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -2028,9 +2745,65 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description FACEBOOK_FLOW_NOT_FOUND, FACEBOOK_NOT_CONFIGURED, FACEBOOK_REFUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
         };
     };
-    "origin.post_phone_generate_code": {
+    "attestations.phone.generate-code": {
         parameters: {
             query?: never;
             header?: never;
@@ -2058,24 +2831,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -2085,9 +2840,76 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_PHONE_NUMBER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description CALL_NOT_SUPPORTED, SMS_NOT_SENT */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
         };
     };
-    "origin.post_phone_verify": {
+    "attestations.phone.verify": {
         parameters: {
             query?: never;
             header?: never;
@@ -2117,24 +2939,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -2151,9 +2955,65 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_PHONE_NUMBER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description CODE_ALREADY_USED, CODE_ATTEMPTS_EXHAUSTED, CODE_EXPIRED, CODE_INCORRECT, CODE_NOT_FOUND */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
         };
     };
-    "origin.get_signer": {
+    "attestations.signer": {
         parameters: {
             query?: never;
             header?: never;
@@ -2162,24 +3022,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -2191,9 +3033,29 @@ export interface operations {
                     };
                 };
             };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
         };
     };
-    "origin.get_twitter_auth_url": {
+    "attestations.twitter.auth-url": {
         parameters: {
             query?: never;
             header?: never;
@@ -2202,24 +3064,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -2231,9 +3075,38 @@ export interface operations {
                     };
                 };
             };
+            /** @description TWITTER_NOT_CONFIGURED, TWITTER_REFUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
         };
     };
-    "origin.post_twitter_verify": {
+    "attestations.twitter.verify": {
         parameters: {
             query?: never;
             header?: never;
@@ -2258,24 +3131,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -2292,9 +3147,65 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description TWITTER_FLOW_NOT_FOUND, TWITTER_NOT_CONFIGURED, TWITTER_REFUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
         };
     };
-    "vc-api.post_credentials_issue": {
+    "did.vc-api.issue": {
         parameters: {
             query?: never;
             header?: never;
@@ -2335,36 +3246,130 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        verifiableCredential: components["schemas"]["VerifiableCredential"];
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, BACKDATED_CREDENTIAL, FORMAT_NOT_SUPPORTED_BY_ISSUER, UNKNOWN_ISSUER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "BACKDATED_CREDENTIAL" | "FORMAT_NOT_SUPPORTED_BY_ISSUER" | "UNKNOWN_ISSUER";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description ISSUER_NOT_OWNED, ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "ISSUER_NOT_OWNED" | "ORGANIZATION_ONLY";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INVALID_CREDENTIAL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_CREDENTIAL";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "vc-api.post_credentials_status": {
+    "did.vc-api.status": {
         parameters: {
             query?: never;
             header?: never;
@@ -2395,36 +3400,112 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        credentialId: string;
+                        /** @constant */
+                        revoked: true;
+                        /** @description ISO 8601 */
+                        revokedAt: string;
+                        statusListCredential: string;
+                        statusListIndex: number;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, UNREVOKE_NOT_ALLOWED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "UNREVOKE_NOT_ALLOWED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description NOT_CREDENTIAL_ISSUER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_CREDENTIAL_ISSUER";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "vc-api.post_credentials_verify": {
+    "did.vc-api.verify-credential": {
         parameters: {
             query?: never;
             header?: never;
@@ -2472,36 +3553,119 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        checks: string[];
+                        errors: string[];
+                        problemDetails: {
+                            detail: string;
+                            title: string;
+                            type: string;
+                        }[];
+                        /** @constant */
+                        verified: true;
+                        warnings: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "TOO_COMPLEX_TO_VERIFY";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description CREDENTIAL_NOT_VERIFIED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "CREDENTIAL_NOT_VERIFIED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "dev.get_outbox": {
+    "dev.outbox-page": {
         parameters: {
             query?: never;
             header?: never;
@@ -2510,34 +3674,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
             };
         };
     };
-    "dev.get_outbox_json": {
+    "dev.outbox": {
         parameters: {
             query?: never;
             header?: never;
@@ -2546,24 +3720,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -2583,9 +3739,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "kit.get_docs": {
+    "kit.docs": {
         parameters: {
             query?: never;
             header?: never;
@@ -2594,34 +3776,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
             };
         };
     };
-    "kit.get_docs_assets_file": {
+    "kit.docs.asset": {
         parameters: {
             query?: never;
             header?: never;
@@ -2632,34 +3824,56 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
             };
         };
     };
-    "kit.get_healthz": {
+    "kit.healthz": {
         parameters: {
             query?: never;
             header?: never;
@@ -2668,24 +3882,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -2698,9 +3894,165 @@ export interface operations {
                     };
                 };
             };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "oidc.get_well_known_openid_configuration": {
+    "oid4vci.credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential_configuration_id": "w3kit_profile_dc_sd_jwt",
+                 *       "proofs": {
+                 *         "jwt": [
+                 *           "eyJ0eXAiOiJvcGVuaWQ0dmNpLXByb29mK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7fX0.eyJhdWQiOiJodHRwOi8vbG9jYWxob3N0OjMwMDAiLCJub25jZSI6IjEyMyJ9.c2lnbmF0dXJl"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credentials: {
+                            credential: unknown;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, CREDENTIAL_REQUEST_DENIED, INVALID_NONCE, INVALID_PROOF, INVALID_REQUEST, UNKNOWN_CREDENTIAL_CONFIGURATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "validation_failed" | "invalid_json" | "invalid_encoding" | "json_too_deep" | "credential_request_denied" | "invalid_nonce" | "invalid_proof" | "invalid_request" | "unknown_credential_configuration";
+                    };
+                };
+            };
+            /** @description INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "invalid_token";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.jwks": {
         parameters: {
             query?: never;
             header?: never;
@@ -2709,34 +4061,514 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.nonce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        c_nonce: string;
+                        c_nonce_expires_in: number;
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "validation_failed";
+                    };
+                };
+            };
+            /** @description OFFER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "offer_not_found";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.offer-page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "validation_failed";
+                    };
+                };
+            };
+            /** @description OFFER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "offer_not_found";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.status-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/statuslist+jwt": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "validation_failed";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        access_token: string;
+                        expires_in: number;
+                        token_type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description INVALID_GRANT, INVALID_REQUEST, UNSUPPORTED_GRANT_TYPE */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "invalid_grant" | "invalid_request" | "unsupported_grant_type";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.discovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect: the next step is at Location. */
+            303: {
+                headers: {
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
         };
     };
-    "oidc.get_auth": {
+    "oidc.authorize.resume": {
         parameters: {
             query?: never;
             header?: never;
@@ -2745,34 +4577,43 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
+            /** @description Redirect: the next step is at Location. */
+            303: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Success */
-            200: {
-                headers: {
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
         };
     };
-    "oidc.get_auth_uid": {
+    "oidc.interaction": {
         parameters: {
             query?: never;
             header?: never;
@@ -2781,34 +4622,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.get_interaction_uid": {
+    "oidc.interaction.abort": {
         parameters: {
             query?: never;
             header?: never;
@@ -2817,34 +4668,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.post_interaction_uid_abort": {
+    "oidc.interaction.consent": {
         parameters: {
             query?: never;
             header?: never;
@@ -2853,34 +4714,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.post_interaction_uid_consent": {
+    "oidc.interaction.password": {
         parameters: {
             query?: never;
             header?: never;
@@ -2889,34 +4760,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.post_interaction_uid_password": {
+    "oidc.interaction.siwe": {
         parameters: {
             query?: never;
             header?: never;
@@ -2925,34 +4806,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.post_interaction_uid_siwe": {
+    "oidc.interaction.vp": {
         parameters: {
             query?: never;
             header?: never;
@@ -2961,34 +4852,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.post_interaction_uid_vp": {
+    "oidc.jwks": {
         parameters: {
             query?: never;
             header?: never;
@@ -2997,34 +4898,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.get_jwks": {
+    "oidc.userinfo": {
         parameters: {
             query?: never;
             header?: never;
@@ -3033,34 +4944,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.get_me": {
+    "oidc.userinfo.post": {
         parameters: {
             query?: never;
             header?: never;
@@ -3069,34 +4990,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.post_me": {
+    "oidc.end-session": {
         parameters: {
             query?: never;
             header?: never;
@@ -3105,34 +5036,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.get_session_end": {
+    "oidc.end-session.confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -3141,34 +5082,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.post_session_end_confirm": {
+    "oidc.end-session.success": {
         parameters: {
             query?: never;
             header?: never;
@@ -3177,34 +5128,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.get_session_end_success": {
+    "oidc.token": {
         parameters: {
             query?: never;
             header?: never;
@@ -3213,34 +5174,58 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.post_token": {
+    "oidc.introspection": {
         parameters: {
             query?: never;
             header?: never;
@@ -3249,34 +5234,58 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.post_token_introspection": {
+    "oidc.revocation": {
         parameters: {
             query?: never;
             header?: never;
@@ -3285,34 +5294,58 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
             };
         };
     };
-    "oidc.post_token_revocation": {
+    "kit.openapi": {
         parameters: {
             query?: never;
             header?: never;
@@ -3321,72 +5354,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["oauthError"];
-                };
-            };
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "kit.get_openapi_json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        /** @constant */
+                        openapi: "3.1.0";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "vc-api.post_presentations_verify": {
+    "did.vc-api.verify-presentation": {
         parameters: {
             query?: never;
             header?: never;
@@ -3456,36 +5466,119 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        checks: string[];
+                        errors: string[];
+                        problemDetails: {
+                            detail: string;
+                            title: string;
+                            type: string;
+                        }[];
+                        /** @constant */
+                        verified: true;
+                        warnings: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "TOO_COMPLEX_TO_VERIFY";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description PRESENTATION_NOT_VERIFIED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PRESENTATION_NOT_VERIFIED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "kit.get_readyz": {
+    "kit.readyz": {
         parameters: {
             query?: never;
             header?: never;
@@ -3494,34 +5587,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        database: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
             };
         };
     };
-    "redirects.get_facebook_": {
+    "attestations.facebook.redirect": {
         parameters: {
             query?: {
                 code?: string;
@@ -3534,34 +5640,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
             };
         };
     };
-    "redirects.get_twitter_": {
+    "attestations.twitter.redirect": {
         parameters: {
             query?: {
                 denied?: string;
@@ -3574,34 +5693,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["originError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
             };
         };
     };
-    "web3connect.get_account_associations": {
+    "auth.account.associations": {
         parameters: {
             query?: never;
             header?: never;
@@ -3610,24 +5742,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -3650,9 +5764,53 @@ export interface operations {
                     };
                 };
             };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, END_USER_ONLY */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN" | "END_USER_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_account_id_wallet_address_public_info": {
+    "auth.account.public-info": {
         parameters: {
             query?: never;
             header?: never;
@@ -3664,24 +5822,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -3707,9 +5847,81 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description WALLET_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "WALLET_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_account_import": {
+    "auth.account.import": {
         parameters: {
             query?: never;
             header?: never;
@@ -3730,24 +5942,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -3766,9 +5960,139 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ACCOUNT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_account_my_info": {
+    "auth.account.my-info": {
         parameters: {
             query?: never;
             header?: never;
@@ -3777,24 +6101,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -3803,15 +6109,59 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: null;
-                        result: unknown;
+                        result: components["schemas"]["MyInfo"];
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "association.get_association": {
+    "auth.association.page": {
         parameters: {
             query?: never;
             header?: never;
@@ -3820,34 +6170,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
             };
         };
     };
-    "association.post_association_confirm": {
+    "auth.association.confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -3856,34 +6220,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
             };
         };
     };
-    "association.post_association_sign_in": {
+    "auth.association.sign-in": {
         parameters: {
             query?: never;
             header?: never;
@@ -3892,34 +6270,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
             };
         };
     };
-    "association.post_association_sign_in_wallet": {
+    "auth.association.sign-in-wallet": {
         parameters: {
             query?: never;
             header?: never;
@@ -3928,34 +6320,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
             };
         };
     };
-    "association.post_association_sign_out": {
+    "auth.association.sign-out": {
         parameters: {
             query?: never;
             header?: never;
@@ -3964,34 +6370,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
             };
         };
     };
-    "association.post_association_sign_up": {
+    "auth.association.sign-up": {
         parameters: {
             query?: never;
             header?: never;
@@ -4000,34 +6420,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
             };
         };
     };
-    "association.post_association_verify_email": {
+    "auth.association.verify-email": {
         parameters: {
             query?: never;
             header?: never;
@@ -4036,34 +6470,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
             };
         };
     };
-    "web3connect.post_auth_account_access_token_refresh": {
+    "auth.access-token.refresh": {
         parameters: {
             query?: never;
             header?: never;
@@ -4083,24 +6531,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4116,9 +6546,111 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_API_KEY_SECRET */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INVALID_API_KEY_SECRET";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_auth_account_access_token_revoke": {
+    "auth.access-token.revoke": {
         parameters: {
             query?: never;
             header?: never;
@@ -4127,24 +6659,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4160,9 +6674,53 @@ export interface operations {
                     };
                 };
             };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_auth_account_association_generate_web3connect_button_js": {
+    "auth.association.button-js": {
         parameters: {
             query?: never;
             header?: never;
@@ -4184,24 +6742,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4217,9 +6757,109 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, REDIRECT_NOT_ALLOWED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "REDIRECT_NOT_ALLOWED";
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_API_KEY_SECRET */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INVALID_API_KEY_SECRET";
+                        };
+                    };
+                };
+            };
+            /** @description ORGANIZATION_DOMAIN_NOT_VERIFIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ORGANIZATION_DOMAIN_NOT_VERIFIED";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_nft_token_id": {
+    "nft.fetch": {
         parameters: {
             query?: never;
             header?: never;
@@ -4230,24 +6870,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4256,15 +6878,87 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: null;
-                        result: unknown;
+                        result: components["schemas"]["Nft"];
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_nft_token_id_chain": {
+    "nft.chain": {
         parameters: {
             query?: never;
             header?: never;
@@ -4275,24 +6969,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4312,9 +6988,81 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description CHAIN_NOT_CONFIGURED, NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "CHAIN_NOT_CONFIGURED" | "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_nft_token_id_metadata": {
+    "nft.metadata": {
         parameters: {
             query?: never;
             header?: never;
@@ -4325,34 +7073,85 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description the minter’s attributes, the dynamic fields as traits, and the kit’s minter_verified_domain last */
+                        attributes: unknown[];
+                        description: string;
+                        image?: string;
+                        minter_verified_domain: string | null;
+                        name: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
             };
         };
     };
-    "web3connect.post_nft_token_id_verification_qr_code_step1": {
+    "nft.qr.start": {
         parameters: {
             query?: never;
             header?: never;
@@ -4381,24 +7180,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4416,9 +7197,137 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description NOT_HOLDER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NOT_HOLDER";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_EXPIRED, OUTSIDE_VALID_AREA */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_EXPIRED" | "OUTSIDE_VALID_AREA";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_nft_token_id_verifications": {
+    "nft.verifications": {
         parameters: {
             query?: never;
             header?: never;
@@ -4429,24 +7338,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4455,15 +7346,114 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: null;
-                        result: unknown;
+                        result: {
+                            holder_gps: {
+                                latitude: number;
+                                longitude: number;
+                            };
+                            scanner_account_id: string;
+                            scanner_gps: {
+                                latitude: number;
+                                longitude: number;
+                            };
+                            token_id: string;
+                            /** @description ISO 8601 */
+                            verified_at: string;
+                        }[];
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description NOT_MINTER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NOT_MINTER";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.put_nft_token_id_visibility": {
+    "nft.visibility": {
         parameters: {
             query?: never;
             header?: never;
@@ -4486,24 +7476,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4518,9 +7490,123 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description NOT_HOLDER_OR_MINTER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NOT_HOLDER_OR_MINTER";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_nft_held_by_id_wallet_address": {
+    "nft.held-by": {
         parameters: {
             query: {
                 order: "asc" | "desc";
@@ -4535,24 +7621,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4561,15 +7629,73 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: null;
-                        result: unknown;
+                        result: components["schemas"]["Nft"][];
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_nft_mint_to_holder_id_wallet_address": {
+    "nft.mint": {
         parameters: {
             query?: never;
             header?: never;
@@ -4691,24 +7817,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4717,15 +7825,143 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: null;
-                        result: unknown;
+                        result: components["schemas"]["Nft"];
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description DOMAIN_NOT_VERIFIED, ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "DOMAIN_NOT_VERIFIED" | "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description HOLDER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "HOLDER_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description IDEMPOTENCY_IN_PROGRESS, IDEMPOTENCY_KEY_REUSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_nft_minted_by_me": {
+    "nft.minted-by-me": {
         parameters: {
             query: {
                 order: "asc" | "desc";
@@ -4738,24 +7974,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4764,15 +7982,87 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: null;
-                        result: unknown;
+                        result: components["schemas"]["Nft"][];
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_nft_minted_by_me_search": {
+    "nft.minted-by-me.search": {
         parameters: {
             query: {
                 order: "asc" | "desc";
@@ -4815,24 +8105,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4841,15 +8113,115 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: null;
-                        result: unknown;
+                        result: components["schemas"]["Nft"][];
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_nft_search": {
+    "nft.search": {
         parameters: {
             query: {
                 order: "asc" | "desc";
@@ -4892,24 +8264,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4918,15 +8272,101 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: null;
-                        result: unknown;
+                        result: components["schemas"]["Nft"][];
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_nft_verification_qr_code_result": {
+    "nft.qr.result": {
         parameters: {
             query: {
                 /** @example Q7X2M9K4 */
@@ -4938,24 +8378,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -4964,15 +8386,90 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: null;
-                        result: unknown;
+                        result: {
+                            /** @description null until the code is scanned */
+                            token_id: string | null;
+                        };
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description CODE_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "CODE_INVALID";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_nft_verification_qr_code_step2": {
+    "nft.qr.scan": {
         parameters: {
             query: {
                 /** @example Q7X2M9K4 */
@@ -5001,24 +8498,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5027,15 +8506,147 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: null;
-                        result: unknown;
+                        result: {
+                            token_id: string;
+                        };
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description HOLDER_SELF_SCAN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "HOLDER_SELF_SCAN";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description CODE_INVALID, NFT_EXPIRED, OUTSIDE_VALID_AREA */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "CODE_INVALID" | "NFT_EXPIRED" | "OUTSIDE_VALID_AREA";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_verify_domain_step1": {
+    "auth.verify.domain.step1": {
         parameters: {
             query?: never;
             header?: never;
@@ -5044,24 +8655,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5080,9 +8673,67 @@ export interface operations {
                     };
                 };
             };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.get_verify_domain_step2": {
+    "auth.verify.domain.step2": {
         parameters: {
             query?: never;
             header?: never;
@@ -5091,24 +8742,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5124,9 +8757,97 @@ export interface operations {
                     };
                 };
             };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description DOMAIN_NOT_VERIFIED, ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "DOMAIN_NOT_VERIFIED" | "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description DOMAIN_TXT_NOT_ISSUED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "DOMAIN_TXT_NOT_ISSUED";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description DNS_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "DNS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_verify_email_step1": {
+    "auth.verify.email.step1": {
         parameters: {
             query?: never;
             header?: never;
@@ -5135,24 +8856,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5172,9 +8875,83 @@ export interface operations {
                     };
                 };
             };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description EMAIL_ALREADY_VERIFIED, EMAIL_NOT_SET */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "EMAIL_ALREADY_VERIFIED" | "EMAIL_NOT_SET";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_verify_email_step2": {
+    "auth.verify.email.step2": {
         parameters: {
             query?: never;
             header?: never;
@@ -5197,24 +8974,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5230,9 +8989,109 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description CODE_EXPIRED, INVALID_CODE, TOO_MANY_ATTEMPTS */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "CODE_EXPIRED" | "INVALID_CODE" | "TOO_MANY_ATTEMPTS";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_verify_phone_step1": {
+    "auth.verify.phone.step1": {
         parameters: {
             query?: never;
             header?: never;
@@ -5253,24 +9112,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5290,9 +9131,125 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_PHONE_NUMBER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "INVALID_PHONE_NUMBER";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description SMS_NOT_SENT */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SMS_NOT_SENT";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "web3connect.post_verify_phone_step2": {
+    "auth.verify.phone.step2": {
         parameters: {
             query?: never;
             header?: never;
@@ -5315,24 +9272,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["web3connectError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5348,9 +9287,109 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description CODE_EXPIRED, INVALID_CODE, TOO_MANY_ATTEMPTS */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "CODE_EXPIRED" | "INVALID_CODE" | "TOO_MANY_ATTEMPTS";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
-    "finenex.post_auth_auth_user": {
+    "auth.login": {
         parameters: {
             query?: never;
             header?: never;
@@ -5375,24 +9414,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5409,9 +9430,97 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description INVALID_CREDENTIALS, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_CREDENTIALS" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_auth_auth_user_by_app": {
+    "did.app-login.request": {
         parameters: {
             query?: never;
             header?: never;
@@ -5435,24 +9544,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5466,9 +9557,85 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_auth_auth_user_result_by_app": {
+    "did.app-login.result": {
         parameters: {
             query?: never;
             header?: never;
@@ -5493,24 +9660,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5527,9 +9676,83 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, LOGIN_REQUEST_CANCELLED, LOGIN_REQUEST_EXPIRED, LOGIN_REQUEST_NOT_FOUND, LOGIN_RESULT_COLLECTED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "LOGIN_REQUEST_CANCELLED" | "LOGIN_REQUEST_EXPIRED" | "LOGIN_REQUEST_NOT_FOUND" | "LOGIN_RESULT_COLLECTED";
+                    };
+                };
+            };
+            /** @description INVALID_RESULT_TOKEN, LOGIN_PENDING */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_RESULT_TOKEN" | "LOGIN_PENDING";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_auth_auth_user_with_vp": {
+    "did.login-with-vp": {
         parameters: {
             query?: never;
             header?: never;
@@ -5594,24 +9817,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5628,9 +9833,97 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, LOGIN_REQUEST_CANCELLED, LOGIN_REQUEST_COMPLETED, LOGIN_REQUEST_EXPIRED, LOGIN_REQUEST_NOT_FOUND, TOO_COMPLEX_TO_VERIFY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "LOGIN_REQUEST_CANCELLED" | "LOGIN_REQUEST_COMPLETED" | "LOGIN_REQUEST_EXPIRED" | "LOGIN_REQUEST_NOT_FOUND" | "TOO_COMPLEX_TO_VERIFY";
+                    };
+                };
+            };
+            /** @description PRESENTATION_REJECTED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PRESENTATION_REJECTED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_auth_cancel_auth_user_by_app": {
+    "did.app-login.cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -5655,36 +9948,90 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Success */
+            /** @description Done; no body. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, LOGIN_REQUEST_CANCELLED, LOGIN_REQUEST_COMPLETED, LOGIN_REQUEST_NOT_FOUND */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "LOGIN_REQUEST_CANCELLED" | "LOGIN_REQUEST_COMPLETED" | "LOGIN_REQUEST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_RESULT_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_RESULT_TOKEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "finenex.post_auth_logout": {
+    "auth.logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -5693,24 +10040,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5723,9 +10052,47 @@ export interface operations {
                     };
                 };
             };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.get_auth_siwe_addresses": {
+    "siwe.addresses": {
         parameters: {
             query?: never;
             header?: never;
@@ -5734,24 +10101,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5766,9 +10115,47 @@ export interface operations {
                     }[];
                 };
             };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_auth_siwe_link": {
+    "siwe.link": {
         parameters: {
             query?: never;
             header?: never;
@@ -5792,24 +10179,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5824,9 +10193,109 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description SIWE_ADDRESS_TAKEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SIWE_ADDRESS_TAKEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_auth_siwe_nonce": {
+    "siwe.nonce": {
         parameters: {
             query?: never;
             header?: never;
@@ -5835,24 +10304,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             201: {
                 headers: {
@@ -5868,9 +10319,49 @@ export interface operations {
                     };
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_auth_siwe_verify": {
+    "siwe.verify": {
         parameters: {
             query?: never;
             header?: never;
@@ -5894,24 +10385,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5931,9 +10404,109 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, SIWE_MESSAGE_MALFORMED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "SIWE_MESSAGE_MALFORMED";
+                    };
+                };
+            };
+            /** @description SIWE_CHAIN_NOT_ALLOWED, SIWE_DOMAIN_NOT_ALLOWED, SIWE_MESSAGE_EXPIRED, SIWE_MESSAGE_NOT_YET_VALID, SIWE_NONCE_INVALID, SIWE_SIGNATURE_INVALID, SIWE_STATEMENT_MISMATCH */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SIWE_CHAIN_NOT_ALLOWED" | "SIWE_DOMAIN_NOT_ALLOWED" | "SIWE_MESSAGE_EXPIRED" | "SIWE_MESSAGE_NOT_YET_VALID" | "SIWE_NONCE_INVALID" | "SIWE_SIGNATURE_INVALID" | "SIWE_STATEMENT_MISMATCH";
+                    };
+                };
+            };
+            /** @description SIWE_ACCOUNT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SIWE_ACCOUNT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SIWE_CHAIN_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SIWE_CHAIN_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_did_create_address": {
+    "did.create-address": {
         parameters: {
             query?: never;
             header?: never;
@@ -5942,24 +10515,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -5972,9 +10527,61 @@ export interface operations {
                     };
                 };
             };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_did_create_did": {
+    "did.create-did": {
         parameters: {
             query?: never;
             header?: never;
@@ -5999,24 +10606,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -6032,9 +10621,95 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, ADDRESS_AUTHORIZATION_REQUIRED, INVALID_SECRET_KEY */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN" | "ADDRESS_AUTHORIZATION_REQUIRED" | "INVALID_SECRET_KEY";
+                    };
+                };
+            };
+            /** @description NOT_YOUR_ADDRESS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_YOUR_ADDRESS";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_did_create_vc": {
+    "did.create-vc": {
         parameters: {
             query?: never;
             header?: never;
@@ -6068,36 +10743,106 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["VerifiableCredential"];
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, FORMAT_NOT_SUPPORTED_BY_ISSUER, INVALID_DID, INVALID_USER_INFO, UNKNOWN_ISSUER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "FORMAT_NOT_SUPPORTED_BY_ISSUER" | "INVALID_DID" | "INVALID_USER_INFO" | "UNKNOWN_ISSUER";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "finenex.post_did_create_vp": {
+    "did.create-vp": {
         parameters: {
             query?: never;
             header?: never;
@@ -6149,36 +10894,136 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        "@context": string | (string | {
+                            [key: string]: unknown;
+                        })[];
+                        proof: ({
+                            /** @description JwtProof2020: the credential as a JWT */
+                            jwt?: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @description JwtProof2020: the credential as a JWT */
+                            jwt?: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        type: string | string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, HOLDER_NOT_AUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN" | "HOLDER_NOT_AUTHORIZED";
+                    };
+                };
+            };
+            /** @description HOLDER_KEY_NOT_HELD */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "HOLDER_KEY_NOT_HELD";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INVALID_CREDENTIAL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_CREDENTIAL";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "finenex.get_did_issuers": {
+    "did.issuers": {
         parameters: {
             query?: never;
             header?: never;
@@ -6187,24 +11032,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -6220,9 +11047,35 @@ export interface operations {
                     })[];
                 };
             };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.get_did_my_issuers": {
+    "did.my-issuers": {
         parameters: {
             query?: never;
             header?: never;
@@ -6231,24 +11084,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -6264,9 +11099,59 @@ export interface operations {
                     })[];
                 };
             };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "ORGANIZATION_ONLY";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_did_revoke_vc": {
+    "did.revoke-vc": {
         parameters: {
             query?: never;
             header?: never;
@@ -6287,36 +11172,124 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        credentialId: string;
+                        /** @constant */
+                        revoked: true;
+                        /** @description ISO 8601 */
+                        revokedAt: string;
+                        statusListCredential: string;
+                        statusListIndex: number;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description NOT_CREDENTIAL_ISSUER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_CREDENTIAL_ISSUER";
+                    };
+                };
+            };
+            /** @description CREDENTIAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "CREDENTIAL_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "finenex.get_did_status_lists_id": {
+    "did.status-list": {
         parameters: {
             query?: never;
             header?: never;
@@ -6328,36 +11301,68 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["VerifiableCredential"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description STATUS_LIST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "STATUS_LIST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "finenex.get_did_verifiers": {
+    "did.verifiers": {
         parameters: {
             query?: never;
             header?: never;
@@ -6366,24 +11371,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
@@ -6399,9 +11386,35 @@ export interface operations {
                     })[];
                 };
             };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
-    "finenex.post_did_verify_vc": {
+    "did.verify-vc": {
         parameters: {
             query?: never;
             header?: never;
@@ -6444,36 +11457,94 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CredentialCheck"];
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "TOO_COMPLEX_TO_VERIFY";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "finenex.post_did_verify_vp": {
+    "did.verify-vp": {
         parameters: {
             query?: never;
             header?: never;
@@ -6531,36 +11602,106 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        challenge: string | null;
+                        code?: string;
+                        credentials: components["schemas"]["CredentialCheck"][];
+                        format: "jwt" | "eddsa-rdfc-2022" | "ecdsa-rdfc-2019" | "Ed25519Signature2020" | null;
+                        holder: string | null;
+                        presentation?: {
+                            [key: string]: unknown;
+                        } | null;
+                        reason?: string;
+                        verified: boolean;
+                        verifier: string[];
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "TOO_COMPLEX_TO_VERIFY";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
     };
-    "finenex.get_login_demo": {
+    "did.login-demo": {
         parameters: {
             query?: never;
             header?: never;
@@ -6569,34 +11710,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
             };
         };
     };
-    "finenex.get_login_demo_app_js": {
+    "did.login-demo.script": {
         parameters: {
             query?: never;
             header?: never;
@@ -6605,30 +11756,316 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["finenexError"];
-                };
-            };
             /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "uri": "http://localhost:3000/oid4vci/status-lists/1",
+                 *       "idx": 42
+                 *     }
+                 */
+                "application/json": {
+                    idx: number;
+                    uri: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        idx: number;
+                        /** @constant */
+                        revoked: true;
+                        uri: string;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description OFFER_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "OFFER_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description CREDENTIAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "CREDENTIAL_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.create-offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential_configuration_id": "w3kit_profile_dc_sd_jwt",
+                 *       "tx_code": "email"
+                 *     }
+                 */
+                "application/json": {
+                    account_id?: string;
+                    credential_configuration_id: string;
+                    tx_code?: "sms" | "email";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credential_offer: string;
+                        credential_offer_uri: string;
+                        /** @description ISO 8601 */
+                        expires_at: string;
+                        offer_id: string;
+                        page_url: string;
+                        tx_code_sent_to: "sms" | "email" | null;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, UNKNOWN_CREDENTIAL_CONFIGURATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "UNKNOWN_CREDENTIAL_CONFIGURATION";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description OFFER_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "OFFER_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description NO_CONTACT_FOR_TX_CODE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "NO_CONTACT_FOR_TX_CODE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
             };
         };
     };

@@ -11,6 +11,7 @@ import type { SecretHasher } from './crypto/secret-hasher.js';
 import type { DatabaseHandle, KitDatabase } from './database/create-database.js';
 import type { OneTimeCodes } from './one-time-codes/one-time-codes.js';
 import type { RandomSource } from './random.js';
+import type { KitUrls } from './plugin.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import type { EmailSender, SmsSender } from './senders/senders.js';
 
@@ -35,6 +36,8 @@ export interface KitCradle {
   secretHasher: SecretHasher;
   encryption: EnvelopeEncryption;
   rateLimiter: RateLimiter;
+  /** URLs of the kit's routes by name (`urls.to('nft.metadata', { token_id })`); usable once the kit is built. */
+  urls: KitUrls;
   oneTimeCodes: OneTimeCodes;
   smsSender: SmsSender;
   emailSender: EmailSender;

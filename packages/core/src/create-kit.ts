@@ -7,7 +7,7 @@ import { KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput }
 import type { KitCradle } from './container.js';
 import { createEnvelopeEncryption } from './crypto/envelope-encryption.js';
 import { weakKeyReason } from './crypto/key-strength.js';
-import { createHashingQueue } from './crypto/hashing-queue.js';
+import { createHashingQueue, type HashingQueue } from './crypto/hashing-queue.js';
 import { createScryptHasher } from './crypto/secret-hasher.js';
 import { coreMigrations } from './database/core-migrations.js';
 import { createDatabase, type DatabaseHandle } from './database/create-database.js';
@@ -16,11 +16,15 @@ import { DOCS_ASSET_NAMES, DOCS_PAGE_CSP, docsAsset, renderDocsUiPage } from './
 import { withRequestExamples } from './http/openapi-examples.js';
 import { buildOpenApi, type MountedGroup } from './http/openapi.js';
 import { createProxyMatcher } from './http/client-ip.js';
-import { routeChain, type EdgeOptions } from './http/route-middleware.js';
-import { RouteTable } from './http/route-table.js';
+import { buildRouting, type MountedRoute } from './http/kit-router.js';
+import { enterRequest, renderErrors, routeChain, type EdgeOptions } from './http/route-middleware.js';
+import { wireFormats } from './http/wire-formats.js';
+import type Router from '@koa/router';
+import compose from 'koa-compose';
+import { coreErrors, type ErrorCatalog } from './errors.js';
 import { createLogger } from './logging/logger.js';
 import { createOneTimeCodes } from './one-time-codes/one-time-codes.js';
-import { defineRoute, type AnyRouteSpec, type KitPlugin, type RouteGroup } from './plugin.js';
+import { defineRoute, type AnyRouteSpec, type KitPlugin, type KitUrls, type RouteGroup } from './plugin.js';
 import { cryptoRandom } from './random.js';
 import { createRateLimiter, validateRateLimitRule, type RateLimitRule } from './rate-limit/rate-limiter.js';
 import { createLogEmailSender, createLogSmsSender } from './senders/senders.js';
@@ -45,8 +49,15 @@ export interface Kit {
   /** The awilix container, for programmatic use of every service. */
   readonly container: AwilixContainer<KitCradle>;
   readonly services: KitCradle;
-  /** Koa middleware serving every route of the kit; requests it does not know pass on. */
+  /** Koa middleware serving every route of the kit under `config.mountPath`; requests it does not know pass on. */
   middleware(): Middleware;
+  /**
+   * A @koa/router Router of every route, paths below the mount path: nest it in the host's
+   * router at `config.mountPath` — `hostRouter.use('/identity', kit.router.routes(), kit.router.allowedMethods())`.
+   */
+  readonly router: Router;
+  /** URLs of the kit's routes by name (`kit.urls.to('nft.fetch', { token_id })`). */
+  readonly urls: KitUrls;
   /** The routes served, as `METHOD /full/path`. */
   readonly routes: readonly string[];
   /** The OpenAPI 3.1 document. */
@@ -83,7 +94,9 @@ export async function runMigrations(database: string | DatabaseHandle, plugins: 
 }
 
 function validateComposition(plugins: readonly KitPlugin[]): void {
-  if (!Array.isArray(plugins)) throw new TypeError('createKit: plugins must be an array of plugin objects, e.g. [auth(), nft()]');
+  // checked as unknown: Array.isArray would narrow `plugins` itself to any[]
+  const given: unknown = plugins;
+  if (!Array.isArray(given)) throw new TypeError('createKit: plugins must be an array of plugin objects, e.g. [auth(), nft()]');
   const names = new Set<string>();
   plugins.forEach((plugin, i) => {
     if (plugin === null || typeof plugin !== 'object' || typeof plugin.name !== 'string') {
@@ -118,10 +131,43 @@ function collectRateLimits(plugins: readonly KitPlugin[], overrides: KitConfig['
   return { ...rules, ...overrides };
 }
 
-function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, serveDocs: boolean): RouteGroup {
+/** The catalog of every error code a route may name: core's and each composed plugin's. */
+function errorCatalog(plugins: readonly KitPlugin[]): ErrorCatalog {
+  return Object.assign({}, coreErrors.catalog, ...plugins.map((p) => p.errors ?? {})) as ErrorCatalog;
+}
+
+/**
+ * Checks every route's declaration against the composition, so a route that cannot be served
+ * as declared fails at startup: a unique name, an authenticator when it needs one, rate-limit
+ * rules that exist and keys it can compute, error codes some catalog defines.
+ */
+function validateRoutes(routes: readonly { plugin: string; route: AnyRouteSpec }[], context: { hasAuthenticator: boolean; rules: Readonly<Record<string, RateLimitRule>>; catalog: ErrorCatalog }): void {
+  const names = new Map<string, string>();
+  for (const { plugin, route } of routes) {
+    const where = `createKit: route ${route.method} ${route.path} of "${plugin}"`;
+    if (typeof route.name !== 'string' || !/^[a-z][a-z0-9-]*(\.[a-z0-9_-]+)+$/i.test(route.name)) throw new TypeError(`${where} needs a name such as "${plugin}.operation"`);
+    if (names.has(route.name)) throw new TypeError(`${where}: the route name "${route.name}" is taken by "${names.get(route.name)}"`);
+    names.set(route.name, plugin);
+    const auth = route.auth ?? 'none';
+    if (auth !== 'none' && !context.hasAuthenticator) {
+      throw new TypeError(`${where} (${route.name}) needs auth "${auth}", and no authenticator is composed; add auth() to plugins`);
+    }
+    for (const limit of route.rateLimit ?? []) {
+      if (!context.rules[limit.rule]) throw new TypeError(`${where} (${route.name}) counts the rate limit "${limit.rule}", which no composed plugin declares`);
+      if (limit.key === 'principal' && auth !== 'required') throw new TypeError(`${where} (${route.name}) keys "${limit.rule}" on the principal but its auth is "${auth}", not "required"`);
+      if (typeof limit.key === 'object' && !route.body) throw new TypeError(`${where} (${route.name}) keys "${limit.rule}" on a body field but has no body`);
+    }
+    for (const code of route.errors ?? []) {
+      if (!context.catalog[code]) throw new TypeError(`${where} (${route.name}) names the error code ${code}, which no composed catalog defines`);
+    }
+  }
+}
+
+function kitRoutes(openapi: () => Record<string, unknown>, urls: KitUrls, serveDocs: boolean): RouteGroup {
   const routes: AnyRouteSpec[] = [
     defineRoute({
       method: 'GET',
+      name: 'kit.healthz',
       path: '/healthz',
       summary: 'Liveness: the process answers.',
       response: Type.Object({ status: Type.Literal('ok') }),
@@ -129,6 +175,7 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
     }),
     defineRoute({
       method: 'GET',
+      name: 'kit.readyz',
       path: '/readyz',
       summary: 'Readiness: the database answers (503 when it does not).',
       response: Type.Object({ status: Type.String(), database: Type.String() }),
@@ -142,8 +189,16 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
   ];
   if (serveDocs) {
     routes.push(
-      defineRoute({ method: 'GET', path: '/openapi.json', summary: 'This OpenAPI 3.1 document.', handler: () => openapi() }),
       defineRoute({
+        name: 'kit.openapi',
+        method: 'GET',
+        path: '/openapi.json',
+        summary: 'This OpenAPI 3.1 document.',
+        response: Type.Object({ openapi: Type.Literal('3.1.0') }, { additionalProperties: true }),
+        handler: () => openapi(),
+      }),
+      defineRoute({
+        name: 'kit.docs',
         method: 'GET',
         path: '/docs',
         summary: 'Browsable API documentation.',
@@ -151,10 +206,11 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
         handler({ ctx }) {
           ctx.type = 'text/html; charset=utf-8';
           ctx.set('content-security-policy', DOCS_PAGE_CSP);
-          ctx.body = renderDocsUiPage('w3kit', docsPath, `${docsPath.replace(/\/openapi\.json$/, '')}/docs/assets`);
+          ctx.body = renderDocsUiPage('w3kit', urls.path('kit.openapi'), (file) => urls.path('kit.docs.asset', { file }));
         },
       }),
       defineRoute({
+        name: 'kit.docs.asset',
         method: 'GET',
         path: '/docs/assets/:file',
         summary: 'The API reference page’s script and stylesheet (Swagger UI, served by the kit: no CDN).',
@@ -172,10 +228,157 @@ function kitRoutes(openapi: () => Record<string, unknown>, docsPath: string, ser
   return { api: 'kit', basePath: '', format: 'finenex', routes };
 }
 
+/** Step 1: the container with core's services, each plugin's, then the host's replacements. */
+function registerServices(config: KitConfig, logger: Logger, database: DatabaseHandle, hashingQueue: HashingQueue, rateLimitRules: Record<string, RateLimitRule>, plugins: readonly KitPlugin[], services: CreateKitOptions['services'], urls: KitUrls): AwilixContainer<KitCradle> {
+  const container = createContainer<KitCradle>({ injectionMode: InjectionMode.PROXY, strict: true });
+  container.register({
+    config: asValue(config),
+    logger: asValue(logger),
+    database: asValue(database),
+    db: asValue(database.db),
+    clock: asValue(systemClock),
+    random: asValue(cryptoRandom),
+    hashingQueue: asValue(hashingQueue),
+    secretHasher: asValue(createScryptHasher(config.passwordHashCost, hashingQueue)),
+    encryption: asValue(createEnvelopeEncryption(config.masterKey, config.previousMasterKeys)),
+    rateLimiter: asFunction(({ database, clock, encryption }: KitCradle) => createRateLimiter({ database, clock, encryption, rules: rateLimitRules })).singleton(),
+    oneTimeCodes: asFunction(({ database, clock, random, encryption }: KitCradle) => createOneTimeCodes({ database, clock, random, encryption })).singleton(),
+    smsSender: asFunction(({ logger }: KitCradle) => createLogSmsSender(logger)).singleton(),
+    emailSender: asFunction(({ logger }: KitCradle) => createLogEmailSender(logger)).singleton(),
+    urls: asValue(urls),
+  });
+  for (const plugin of plugins) plugin.register?.(container, { config, logger, urls });
+  for (const [name, service] of Object.entries(services ?? {})) {
+    // A service with close() (an SMTP pool, an HTTP agent) is closed by kit.close().
+    const close = (service as { close?: unknown } | null)?.close;
+    container.register(name, typeof close === 'function' ? asFunction((): unknown => service).singleton().disposer(() => close.call(service) as Promise<void> | void) : asValue(service));
+  }
+  return container;
+}
+
+/**
+ * Step 2: production refuses development senders, test-speed hashing and weak keys, and warns
+ * about an http: public URL; every mode warns about a proxy list that trusts everyone.
+ */
+function checkProduction(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>): void {
+  if (config.mode === 'production') {
+    const problems: string[] = [];
+    const used = new Set(plugins.flatMap((p) => p.uses ?? []));
+    for (const name of used) {
+      if (container.cradle[name].development) {
+        const users = plugins.filter((p) => p.uses?.includes(name)).map((p) => p.name);
+        problems.push(`${name}: the development log sender cannot run in production (used by ${users.join(', ')}); configure a real sender`);
+      }
+    }
+    if (config.passwordHashCost < 15) problems.push('config.passwordHashCost: below 15 is for tests only');
+    // previous keys are not checked: refusing a weak one would block rotating away from it
+    const weakKey = weakKeyReason(config.masterKey);
+    if (weakKey) problems.push(`config.masterKey: ${weakKey}; production needs a random key (\`openssl rand -hex 32\`)`);
+    if (problems.length > 0) throw new KitConfigError(problems);
+    if (!config.publicUrl.startsWith('https:')) {
+      logger.warn({ publicUrl: config.publicUrl }, 'production with an http: publicUrl: links, tokens and codes travel in clear unless a TLS proxy on this host serves the https URL');
+    }
+  }
+  if (config.trustedProxies.some((entry) => entry.trim().endsWith('/0'))) {
+    logger.warn({ trustedProxies: config.trustedProxies }, 'trustedProxies trusts every address of a family (/0): any client can choose its own IP for the per-IP limits');
+  }
+}
+
+/** Step 3: runs pending migrations (`migrations: 'run'`) or refuses to start with any pending (`'check'`). */
+async function migrateOrCheck(config: KitConfig, logger: Logger, database: DatabaseHandle, plugins: readonly KitPlugin[]): Promise<void> {
+  if (config.migrations === 'run') {
+    const applied = await runMigrations(database, plugins);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  } else if (config.migrations === 'check') {
+    const pending: string[] = [];
+    for (const owner of migrationOwners(plugins)) pending.push(...(await pendingMigrations(database, owner)).map((m) => `${owner.name}/${m}`));
+    if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}; run \`w3kit migrate\` first`);
+  }
+}
+
+interface MountedRoutes {
+  middleware: Middleware;
+  router: Router;
+  urls: KitUrls;
+  /** `METHOD /full/path` of every route. */
+  routes: string[];
+  openapi: () => Record<string, unknown>;
+}
+
+/**
+ * Step 4: every group under its mount and base path on @koa/router (a path served twice, or a
+ * declaration the composition cannot serve, fails here), and the URLs of the routes by name.
+ */
+function mountRoutes(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>, rateLimitRules: Record<string, RateLimitRule>, urls: KitUrls): MountedRoutes {
+  const edge: EdgeOptions = {
+    proxies: createProxyMatcher(config.trustedProxies),
+    hsts: config.mode === 'production' && config.publicUrl.startsWith('https:') && config.hstsMaxAgeSeconds > 0 ? `max-age=${config.hstsMaxAgeSeconds}` : undefined,
+  };
+  const mounted: MountedGroup[] = [];
+  const catalog = errorCatalog(plugins);
+  let openapiDoc: Record<string, unknown> | undefined;
+  const openapi = () =>
+    (openapiDoc ??= withRequestExamples(buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl, catalog }), mounted));
+  const groups: { plugin: string; group: RouteGroup }[] = [
+    { plugin: 'core', group: kitRoutes(openapi, urls, config.serveDocs) },
+    ...plugins.flatMap((plugin) => (plugin.routes ?? []).map((group) => ({ plugin: plugin.name, group }))),
+  ];
+  const basePathOf = (group: RouteGroup) => config.basePaths[group.api] ?? group.basePath;
+  const routes: MountedRoute[] = [];
+  const seen = new Map<string, string>();
+  for (const { plugin, group } of groups) {
+    const prefix = `${config.mountPath}${basePathOf(group)}`;
+    mounted.push({ group, prefix, plugin });
+    for (const route of group.routes) {
+      const path = `${prefix}${route.path}` || '/';
+      const key = `${route.method} ${path}`;
+      if (seen.has(key)) throw new TypeError(`createKit: route ${key} is served by both "${seen.get(key)}" and "${plugin}"`);
+      seen.set(key, plugin);
+      routes.push({ plugin, group, route, chain: compose(routeChain(container, logger, route, group.format, config.bodyLimitBytes, edge)) as Middleware });
+    }
+  }
+  validateRoutes(
+    groups.flatMap(({ plugin, group }) => group.routes.map((route) => ({ plugin, route }))),
+    { hasAuthenticator: container.hasRegistration('authenticator'), rules: rateLimitRules, catalog },
+  );
+  const routing = buildRouting(routes, {
+    mountPath: config.mountPath,
+    publicUrl: config.publicUrl,
+    basePathOf,
+    fallbackFor: (format, answer) => compose([enterRequest(container, logger, edge), renderErrors(wireFormats[format]), answer]) as Middleware,
+  });
+  return { middleware: routing.middleware, router: routing.router, urls: routing.urls, routes: [...seen.keys()], openapi };
+}
+
+interface Housekeeping {
+  /** Deletes expired codes, counters and plugins' expired rows, now. */
+  run(): Promise<void>;
+  stop(): void;
+}
+
+/** Step 5: the sweep of expired rows, every `housekeepingIntervalSeconds` (0: only when run by hand). */
+function startHousekeeping(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>): Housekeeping {
+  const run = async () => {
+    await Promise.all([
+      container.cradle.rateLimiter.purgeExpired(),
+      container.cradle.oneTimeCodes.purgeExpired(),
+      ...plugins.map((p) => p.housekeeping?.(container.cradle)),
+    ]);
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (config.housekeepingIntervalSeconds > 0) {
+    timer = setInterval(() => {
+      run().catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
+    }, config.housekeepingIntervalSeconds * 1000);
+    timer.unref();
+  }
+  return { run, stop: () => clearInterval(timer) };
+}
+
 /**
  * Composes plugins into a kit: validates the composition and the config, opens the database,
- * registers services, runs (or checks) migrations and builds the routes. A composition
- * error fails here, at startup, with a message that says what to fix.
+ * then runs its steps: register services, check production, migrate, mount routes, start
+ * housekeeping. A composition error fails here, at startup, with a message that says what to fix.
  */
 export async function createKit(options: CreateKitOptions): Promise<Kit> {
   if (options === null || typeof options !== 'object') throw new TypeError('createKit: options are required');
@@ -188,124 +391,39 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
   const ownsDatabase = typeof options.database === 'string';
   const database = typeof options.database === 'string' ? createDatabase(options.database) : options.database;
 
-  const hashingQueue = createHashingQueue({
-    ...(config.passwordHashConcurrency === undefined ? {} : { concurrency: config.passwordHashConcurrency }),
-    ...(config.passwordHashQueueLimit === undefined ? {} : { maxWaiting: config.passwordHashQueueLimit }),
-  });
+  const hashingQueue = createHashingQueue({ concurrency: config.passwordHashConcurrency, maxWaiting: config.passwordHashQueueLimit });
 
   try {
-    const container = createContainer<KitCradle>({ injectionMode: InjectionMode.PROXY, strict: true });
-    container.register({
-      config: asValue(config),
-      logger: asValue(logger),
-      database: asValue(database),
-      db: asValue(database.db),
-      clock: asValue(systemClock),
-      random: asValue(cryptoRandom),
-      hashingQueue: asValue(hashingQueue),
-      secretHasher: asValue(createScryptHasher(config.passwordHashCost, hashingQueue)),
-      encryption: asValue(createEnvelopeEncryption(config.masterKey, config.previousMasterKeys)),
-      rateLimiter: asFunction(({ database, clock, encryption }: KitCradle) => createRateLimiter({ database, clock, encryption, rules: rateLimitRules })).singleton(),
-      oneTimeCodes: asFunction(({ database, clock, random, encryption }: KitCradle) => createOneTimeCodes({ database, clock, random, encryption })).singleton(),
-      smsSender: asFunction(({ logger }: KitCradle) => createLogSmsSender(logger)).singleton(),
-      emailSender: asFunction(({ logger }: KitCradle) => createLogEmailSender(logger)).singleton(),
-    });
-    for (const plugin of plugins) plugin.register?.(container, { config, logger });
-    for (const [name, service] of Object.entries(options.services ?? {})) {
-      // A service with close() (an SMTP pool, an HTTP agent) is closed by kit.close().
-      const close = (service as { close?: unknown } | null)?.close;
-      container.register(name, typeof close === 'function' ? asFunction(() => service).singleton().disposer(() => close.call(service)) : asValue(service));
-    }
-
-    if (config.mode === 'production') {
-      const problems: string[] = [];
-      const used = new Set(plugins.flatMap((p) => p.uses ?? []));
-      for (const name of used) {
-        if (container.cradle[name].development) {
-          const users = plugins.filter((p) => p.uses?.includes(name)).map((p) => p.name);
-          problems.push(`${name}: the development log sender cannot run in production (used by ${users.join(', ')}); configure a real sender`);
-        }
-      }
-      if (config.passwordHashCost < 15) problems.push('config.passwordHashCost: below 15 is for tests only');
-      // previous keys are not checked: refusing a weak one would block rotating away from it
-      const weakKey = weakKeyReason(config.masterKey);
-      if (weakKey) problems.push(`config.masterKey: ${weakKey}; production needs a random key (\`openssl rand -hex 32\`)`);
-      if (problems.length > 0) throw new KitConfigError(problems);
-      if (!config.publicUrl.startsWith('https:')) {
-        logger.warn({ publicUrl: config.publicUrl }, 'production with an http: publicUrl: links, tokens and codes travel in clear unless a TLS proxy on this host serves the https URL');
-      }
-    }
-    if (config.trustedProxies.some((entry) => entry.trim().endsWith('/0'))) {
-      logger.warn({ trustedProxies: config.trustedProxies }, 'trustedProxies trusts every address of a family (/0): any client can choose its own IP for the per-IP limits');
-    }
-    const edge: EdgeOptions = {
-      proxies: createProxyMatcher(config.trustedProxies),
-      hsts: config.mode === 'production' && config.publicUrl.startsWith('https:') && config.hstsMaxAgeSeconds > 0 ? `max-age=${config.hstsMaxAgeSeconds}` : undefined,
+    // URLs by name are known once the routes are mounted; until then the object only delegates.
+    let kitUrls: KitUrls | undefined;
+    const urlsNotYet = (): never => {
+      throw new TypeError('urls: route URLs are known once the kit is built; call urls.to() at request time or in onReady, not in register()');
     };
-
-    const owners = migrationOwners(plugins);
-    const migrate = () => runMigrations(database, plugins);
-    if (config.migrations === 'run') {
-      const applied = await migrate();
-      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-    } else if (config.migrations === 'check') {
-      const pending: string[] = [];
-      for (const owner of owners) pending.push(...(await pendingMigrations(database, owner)).map((m) => `${owner.name}/${m}`));
-      if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}; run \`w3kit migrate\` first`);
-    }
+    const urls: KitUrls = {
+      path: (name, params) => (kitUrls ? kitUrls.path(name, params) : urlsNotYet()),
+      to: (name, params) => (kitUrls ? kitUrls.to(name, params) : urlsNotYet()),
+    };
+    const container = registerServices(config, logger, database, hashingQueue, rateLimitRules, plugins, options.services, urls);
+    checkProduction(config, logger, plugins, container);
+    await migrateOrCheck(config, logger, database, plugins);
+    const mounted = mountRoutes(config, logger, plugins, container, rateLimitRules, urls);
+    kitUrls = mounted.urls;
     for (const plugin of plugins) await plugin.onReady?.(container.cradle);
-
-    // routes
-    const mounted: MountedGroup[] = [];
-    let openapiDoc: Record<string, unknown> | undefined;
-    const openapi = () =>
-      (openapiDoc ??= withRequestExamples(buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl }), mounted));
-    const groups: { plugin: string; group: RouteGroup }[] = [
-      { plugin: 'core', group: kitRoutes(openapi, `${config.mountPath}/openapi.json`, config.serveDocs) },
-      ...plugins.flatMap((plugin) => (plugin.routes ?? []).map((group) => ({ plugin: plugin.name, group }))),
-    ];
-    const table = new RouteTable();
-    const seen = new Map<string, string>();
-    for (const { plugin, group } of groups) {
-      const prefix = `${config.mountPath}${config.basePaths[group.api] ?? group.basePath}`;
-      mounted.push({ group, prefix, plugin });
-      for (const route of group.routes) {
-        const path = `${prefix}${route.path}` || '/';
-        const key = `${route.method} ${path}`;
-        if (seen.has(key)) throw new TypeError(`createKit: route ${key} is served by both "${seen.get(key)}" and "${plugin}"`);
-        seen.set(key, plugin);
-        table.add(route.method, path, routeChain(container, logger, route, group.format, config.bodyLimitBytes, edge));
-      }
-    }
-    const routesMiddleware = table.middleware();
-
-    /** Deletes expired codes, counters and plugins' expired rows. */
-    const runHousekeeping = async () => {
-      await Promise.all([
-        container.cradle.rateLimiter.purgeExpired(),
-        container.cradle.oneTimeCodes.purgeExpired(),
-        ...plugins.map((p) => p.housekeeping?.(container.cradle)),
-      ]);
-    };
-    let housekeeping: NodeJS.Timeout | undefined;
-    if (config.housekeepingIntervalSeconds > 0) {
-      housekeeping = setInterval(() => {
-        runHousekeeping().catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
-      }, config.housekeepingIntervalSeconds * 1000);
-      housekeeping.unref();
-    }
+    const housekeeping = startHousekeeping(config, logger, plugins, container);
 
     return {
       config,
       container,
       services: container.cradle,
-      middleware: () => routesMiddleware,
-      routes: [...seen.keys()],
-      openapi,
-      migrate,
-      runHousekeeping,
+      middleware: () => mounted.middleware,
+      router: mounted.router,
+      urls,
+      routes: mounted.routes,
+      openapi: mounted.openapi,
+      migrate: () => runMigrations(database, plugins),
+      runHousekeeping: housekeeping.run,
       async close() {
-        if (housekeeping) clearInterval(housekeeping);
+        housekeeping.stop();
         await container.dispose();
         if (ownsDatabase) await database.destroy();
       },

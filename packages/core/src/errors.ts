@@ -105,6 +105,7 @@ export const coreErrors = defineErrors({
   UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This path does not serve that method.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again later.' },
   SMS_NOT_SENT: { status: 422, message: 'The SMS could not be sent.' },

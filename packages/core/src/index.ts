@@ -1,5 +1,5 @@
 export { createKit, runMigrations, type CreateKitOptions, type Kit } from './create-kit.js';
-export { defineRoute, type KitPlugin, type PluginContext, type RouteGroup, type RouteExample, type RouteSpec, type RouteRequest, type AnyRouteSpec, type HttpMethod } from './plugin.js';
+export { defineRoute, type KitPlugin, type PluginContext, type RouteGroup, type RouteExample, type RouteSpec, type RouteRequest, type AnyRouteSpec, type HttpMethod, type RouteAuth, type PrincipalFor, type RateLimitKey, type RouteRateLimit, type KitUrls } from './plugin.js';
 export type { KitCradle } from './container.js';
 export type { SiweVerifier } from './contracts/wallet-sign-in.js';
 export type { SdJwtVcIssuer, JsonWebPublicKey } from './contracts/sd-jwt-vc.js';
@@ -16,13 +16,14 @@ export { compileValidator, parseParts, type PartValidator, type RequestPart } fr
 export { readJsonBody } from './http/json-body.js';
 export { readFormBody } from './http/form-body.js';
 export { STATE_KEY, getRequestState, type W3kitRequestState } from './http/request-state.js';
-export { buildOpenApi, renderDocsPage } from './http/openapi.js';
+export { buildOpenApi } from './http/openapi.js';
 export { createLogger, redactUrl, redactSecrets, SENSITIVE_FIELDS, type LoggerConfig } from './logging/logger.js';
 export { createDatabase, type DatabaseHandle, type DatabaseDialect, type DatabaseOptions, type KitDatabase } from './database/create-database.js';
 export type { MysqlCounters } from './database/mysql-failover.js';
 export { migrateToLatest, pendingMigrations, type MigrationSet, type MigrationOwner } from './database/migrations.js';
 export { coreMigrations, type CoreTables } from './database/core-migrations.js';
 export { retryTransient, isTransientDbError, isDatabaseUnavailable, isUniqueViolation } from './database/retry.js';
+export { insertUnique, insertOrFind, type InsertOrFound } from './database/insert-unique.js';
 export { createRateLimiter, type RateLimiter, type RateLimitRule, type RateLimitDecision } from './rate-limit/rate-limiter.js';
 export { createOneTimeCodes, type OneTimeCodes, type IssueCodeInput, type IssuedCode, type CodeLocator, type ConsumeResult, type ConsumeFailure, type SecretShape, type PeekResult } from './one-time-codes/one-time-codes.js';
 export { systemClock, type Clock } from './clock.js';
@@ -37,5 +38,7 @@ export { createSmtpEmailSender, type SmtpEmailConfig } from './senders/smtp-emai
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
 // Kysely, re-exported so every plugin builds its queries and migrations on core's pinned version.
 export { sql, CompiledQuery, type Kysely, type Migration, type Selectable, type Insertable, type Updateable } from 'kysely';
+// awilix's registration helpers, re-exported so plugins register their services with the container core creates, on core's version.
+export { asFunction, asValue, asClass, Lifetime, type AwilixContainer, type Resolver } from 'awilix';
 export type { Logger } from 'pino';
 export { isMysql, isPostgres } from './database/dialect.js';

@@ -3,6 +3,7 @@ import type { AwilixContainer } from 'awilix';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { KitCradle } from './container.js';
+import type { Principal } from './contracts/accounts.js';
 import type { MigrationSet } from './database/migrations.js';
 import type { ErrorCatalog } from './errors.js';
 import type { WireFormatName } from './http/wire-formats.js';
@@ -10,8 +11,33 @@ import type { RateLimitRule } from './rate-limit/rate-limiter.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/**
+ * Who may call a route. Core authenticates through the `authenticator` port (registered by
+ * @w3kit/auth) before the handler runs: `required` answers 401 without a valid bearer token,
+ * `optional` lets an anonymous request through (a bad token is still a 401), `none` never looks.
+ */
+export type RouteAuth = 'required' | 'optional' | 'none';
+
+/** The principal a handler receives, typed by its route's `auth`. */
+export type PrincipalFor<A extends RouteAuth> = A extends 'required' ? Principal : A extends 'optional' ? Principal | null : undefined;
+
+/**
+ * What one rate-limit rule of a route counts on: the authenticated account (`principal`, needs
+ * `auth: 'required'`), the client IP by the kit's trusted proxies (`ip`), the account when
+ * there is one and else the IP (`principal-or-ip`), or a field of the validated body.
+ */
+export type RateLimitKey = 'principal' | 'ip' | 'principal-or-ip' | { body: string };
+
+/** One named rule (declared in a plugin's `rateLimits`) and its key; core counts a hit before the handler runs. */
+export interface RouteRateLimit {
+  rule: string;
+  key: RateLimitKey;
+}
+
 /** What a route handler receives: the validated parts of the request and its request scope. */
-export interface RouteRequest<B, Q, P> {
+export interface RouteRequest<B, Q, P, A extends RouteAuth = RouteAuth> {
+  /** The caller, authenticated by core as the route's `auth` says. */
+  principal: PrincipalFor<A>;
   body: B;
   query: Q;
   params: P;
@@ -29,7 +55,13 @@ export interface RouteSpec<
   B extends TSchema | undefined = TSchema | undefined,
   Q extends TSchema | undefined = TSchema | undefined,
   P extends TSchema | undefined = TSchema | undefined,
+  A extends RouteAuth = RouteAuth,
 > {
+  /**
+   * Unique name of the route, `plugin.operation` (`nft.mint`): its OpenAPI operationId, the
+   * key of `urls.to(name)`, `ctx.state.w3kit.routeName` for a host's logs and metrics.
+   */
+  name: string;
   method: HttpMethod;
   /** Path below the group's base path, Koa-router syntax (`/nft/:token_id`). */
   path: string;
@@ -48,9 +80,23 @@ export interface RouteSpec<
    * and no wire-format envelope is added. Errors are still rendered in the group's format.
    */
   raw?: boolean;
-  /** Whether the route needs `Authorization: Bearer …` (documented in OpenAPI). */
-  bearerAuth?: boolean;
-  handler(request: RouteRequest<Parsed<B>, Parsed<Q>, Parsed<P>>): unknown;
+  /**
+   * What a raw route writes, for the OpenAPI document: a media type (`text/html`), or
+   * `redirect` for a route answering 302/303 with a Location. A raw route with a `response`
+   * schema writes JSON of that schema. Default `text/html`.
+   */
+  produces?: string;
+  /** Who may call it (see `RouteAuth`); default `none`. A kit without an authenticator refuses to start with a route that is not `none`. */
+  auth?: A;
+  /** Rules counted, in order, after authentication and before the handler; over the limit is a 429 with `retry-after`. */
+  rateLimit?: readonly RouteRateLimit[];
+  /**
+   * The error codes the route answers besides the ones core adds by its declaration
+   * (validation, authentication, rate limits, 5xx). Each must be in a composed plugin's
+   * catalog, which gives its status; the OpenAPI document lists them by status.
+   */
+  errors?: readonly string[];
+  handler(request: RouteRequest<Parsed<B>, Parsed<Q>, Parsed<P>, A>): unknown;
 }
 
 /**
@@ -79,19 +125,32 @@ export interface RouteExample {
 
 // A route of any schema types, as stored in a group.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRouteSpec = RouteSpec<any, any, any>;
+export type AnyRouteSpec = RouteSpec<any, any, any, any>;
 
-/** Declares one route with its handler typed from its schemas. */
-export function defineRoute<B extends TSchema | undefined = undefined, Q extends TSchema | undefined = undefined, P extends TSchema | undefined = undefined>(
-  spec: RouteSpec<B, Q, P>,
-): RouteSpec<B, Q, P> {
+/** Declares one route with its handler typed from its schemas and its `auth`. */
+export function defineRoute<
+  B extends TSchema | undefined = undefined,
+  Q extends TSchema | undefined = undefined,
+  P extends TSchema | undefined = undefined,
+  A extends RouteAuth = 'none',
+>(spec: RouteSpec<B, Q, P, A>): RouteSpec<NoInfer<B>, NoInfer<Q>, NoInfer<P>, NoInfer<A>> {
   return spec;
+}
+
+/** URLs of the kit's routes by name, from the same table that mounts them. */
+export interface KitUrls {
+  /** `/identity/rest/v1/nft/42` for `to('nft.fetch', { token_id: '42' })`: mount path + base path + route path, params %-encoded. */
+  path(name: string, params?: Readonly<Record<string, string>>): string;
+  /** The same, absolute with the kit's public URL. */
+  to(name: string, params?: Readonly<Record<string, string>>): string;
 }
 
 export interface PluginContext {
   /** Resolved kit configuration. */
   config: import('./config/kit-config.js').KitConfig;
   logger: Logger;
+  /** URLs of routes by name; usable once the kit is built (at request time, in onReady), not inside `register`. */
+  urls: KitUrls;
 }
 
 /**

@@ -79,7 +79,7 @@ describe('core client IP: clientIpOf in a kit route', () => {
         basePath: '/probe',
         format: 'finenex',
         routes: [
-          defineRoute({
+          defineRoute({ name: 'test.get_ip',
             method: 'GET',
             path: '/ip',
             summary: 'Who is calling.',

@@ -21,13 +21,13 @@ describe('createKit composition and config', () => {
   it('refuses a factory passed instead of its result', async () => {
     const factory = () => named('auth');
     await assert.rejects(
-      createKit({ database: 'sqlite::memory:', config, plugins: [factory as unknown as KitPlugin] }),
+      createKit({ database: 'sqlite::memory:', config, plugins: [factory] }),
       /plugins\[0\] is not a plugin; pass the result of the factory \(auth\(\), not auth\)/,
     );
   });
 
   it('refuses two plugins serving the same route', async () => {
-    const route = defineRoute({ method: 'GET', path: '/x', summary: 'x', handler: () => 1 });
+    const route = defineRoute({ name: 'test.get_x', method: 'GET', path: '/x', summary: 'x', handler: () => 1 });
     const group = { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect' as const, routes: [route] };
     await assert.rejects(
       createKit({ database: 'sqlite::memory:', config, plugins: [named('a', { routes: [group] }), named('b', { routes: [group] })] }),
@@ -122,7 +122,7 @@ describe('createKit composition and config', () => {
           basePath: '',
           format: 'finenex',
           routes: [
-            defineRoute({
+            defineRoute({ name: 'test.get_who',
               method: 'GET',
               path: '/who',
               summary: 'scope probe',

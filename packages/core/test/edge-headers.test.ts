@@ -6,6 +6,7 @@ import { appFor, probeKit, probePlugin } from './support.js';
 /** An HTML page route, naming a CSP of its own or none. */
 const htmlPage = (path: string, csp?: string) =>
   defineRoute({
+    name: `test.page${path.replace(/[^a-z0-9]+/gi, '_')}`,
     method: 'GET',
     path,
     summary: 'An HTML page.',
@@ -28,7 +29,7 @@ const pages: KitPlugin = {
       routes: [
         htmlPage('/bare'),
         htmlPage('/own-policy', "default-src 'none'; img-src data:; frame-ancestors 'none'"),
-        defineRoute({
+        defineRoute({ name: 'test.get_public',
           method: 'GET',
           path: '/public',
           summary: 'A public document that may be cached.',

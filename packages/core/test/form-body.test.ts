@@ -13,7 +13,7 @@ const formPlugin = {
       basePath: '/form',
       format: 'finenex' as const,
       routes: [
-        defineRoute({
+        defineRoute({ name: 'test.post_echo',
           method: 'POST',
           path: '/echo',
           summary: 'Echoes a form post.',

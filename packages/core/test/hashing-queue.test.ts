@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHashingQueue, createScryptHasher, defaultHashingConcurrency, isKitError, type KitError } from '@w3kit/core';
+import { createHashingQueue, createScryptHasher, defaultHashingConcurrency, isKitError } from '@w3kit/core';
 
 /** A task that runs until `release()` is called, recording that it started. */
 function gate(log: string[], name: string) {
@@ -12,7 +12,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 function assertShed(error: unknown): true {
   assert.ok(isKitError(error), String(error));
-  const e = error as KitError;
+  const e = error;
   assert.equal(e.status, 503);
   assert.equal(e.code, 'SERVICE_UNAVAILABLE');
   assert.equal(e.message, 'Too many password checks are waiting; try again shortly.');

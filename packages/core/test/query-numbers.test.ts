@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { compileValidator, createKit, createLogger, defineRoute, Type, type Kit, type KitPlugin } from '@w3kit/core';
 import { appFor } from '@w3kit/core/testing';
 import request from 'supertest';
-import { MASTER_KEY } from './support.js';
+import { inGroup, MASTER_KEY } from './support.js';
 
 /** One route per wire format whose query and path carry every kind of number a route may ask for. */
 function numbersPlugin(): KitPlugin {
-  const route = defineRoute({
+  const route = defineRoute({ name: 'test.get_numbers_id',
     method: 'GET',
     path: '/numbers/:id',
     summary: 'Echoes numbers read from the path and the query.',
@@ -22,9 +22,9 @@ function numbersPlugin(): KitPlugin {
   return {
     name: 'numbers',
     routes: [
-      { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [route] },
-      { api: 'origin', basePath: '/api/attestations', format: 'origin', routes: [route] },
-      { api: 'finenex', basePath: '/v2', format: 'finenex', routes: [route] },
+      { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: inGroup('web3connect', [route]) },
+      { api: 'origin', basePath: '/api/attestations', format: 'origin', routes: inGroup('origin', [route]) },
+      { api: 'finenex', basePath: '/v2', format: 'finenex', routes: inGroup('finenex', [route]) },
     ],
   };
 }

@@ -208,9 +208,9 @@ for (const kind of testDatabases()) {
       it('concurrent startups on a fresh database apply each migration once', async () => {
         const kits = await Promise.all([kitOn(testDb.url, [plugin('a')]), kitOn(testDb.url, [plugin('a')]), kitOn(testDb.url, [plugin('a')])]);
         try {
-          const rows = await sql<{ id: number }>`select id from widgets`.execute(kits[0]!.services.db);
+          const rows = await sql<{ id: number }>`select id from widgets`.execute(kits[0].services.db);
           assert.equal(rows.rows.length, 1, 'the insert of 0001 ran exactly once');
-          const applied = await sql<{ name: string }>`select name from w3kit_widgets_migrations order by name`.execute(kits[0]!.services.db);
+          const applied = await sql<{ name: string }>`select name from w3kit_widgets_migrations order by name`.execute(kits[0].services.db);
           assert.deepEqual(applied.rows.map((r) => r.name), ['0001_widgets', '0002_widget_names']);
         } finally {
           await Promise.all(kits.map((k) => k.close()));

@@ -34,10 +34,13 @@ const Echo = Type.Object({
   count: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 
+/** The same routes in another group: route names are unique in a kit, so each copy gets the group's name in front. */
+export const inGroup = (api: string, routes: RouteGroup['routes']): RouteGroup['routes'] => routes.map((route) => ({ ...route, name: `${api}.${route.name}` }));
+
 /** The same routes in each wire format, each failing in one chosen way. */
 function probeRoutes(): RouteGroup['routes'] {
   return [
-    defineRoute({
+    defineRoute({ name: 'test.post_echo',
       method: 'POST',
       path: '/echo',
       summary: 'Echoes a validated body.',
@@ -45,7 +48,7 @@ function probeRoutes(): RouteGroup['routes'] {
       response: Echo,
       handler: ({ body }) => body,
     }),
-    defineRoute({
+    defineRoute({ name: 'test.get_things_id',
       method: 'GET',
       path: '/things/:id',
       summary: 'Reads a thing by numeric id, with paging in the query.',
@@ -53,15 +56,15 @@ function probeRoutes(): RouteGroup['routes'] {
       query: Type.Object({ pageNum: Type.Integer({ minimum: 1, default: 1 }), order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' }) }),
       handler: ({ params, query }) => ({ id: params.id, pageNum: query.pageNum, order: query.order }),
     }),
-    defineRoute({ method: 'POST', path: '/fail/processing', summary: 'Fails with 422.', handler: () => probeErrors.raise('WRONG_CODE') }),
-    defineRoute({ method: 'GET', path: '/fail/missing', summary: 'Fails with 404.', handler: () => probeErrors.raise('NO_SUCH_THING') }),
-    defineRoute({
+    defineRoute({ name: 'test.post_fail_processing', method: 'POST', path: '/fail/processing', summary: 'Fails with 422.', handler: () => probeErrors.raise('WRONG_CODE') }),
+    defineRoute({ name: 'test.get_fail_missing', method: 'GET', path: '/fail/missing', summary: 'Fails with 404.', handler: () => probeErrors.raise('NO_SUCH_THING') }),
+    defineRoute({ name: 'test.get_fail_limited',
       method: 'GET',
       path: '/fail/limited',
       summary: 'Rate limited after 2 hits per IP.',
       handler: async ({ services, ctx }) => services.rateLimiter.enforce('probe.hits', ctx.ip).then(() => ({ ok: true })),
     }),
-    defineRoute({
+    defineRoute({ name: 'test.get_fail_bug',
       method: 'GET',
       path: '/fail/bug',
       summary: 'Throws an unexpected error.',
@@ -69,7 +72,7 @@ function probeRoutes(): RouteGroup['routes'] {
         throw new Error('secret internal detail');
       },
     }),
-    defineRoute({
+    defineRoute({ name: 'test.get_fail_deadlock',
       method: 'GET',
       path: '/fail/deadlock',
       summary: 'Loses a deadlock the store did not retry (MySQL errno 1213).',
@@ -77,13 +80,13 @@ function probeRoutes(): RouteGroup['routes'] {
         throw Object.assign(new Error('Deadlock found when trying to get lock'), { errno: 1213, code: 'ER_LOCK_DEADLOCK' });
       },
     }),
-    defineRoute({
+    defineRoute({ name: 'test.get_fail_koa-throw',
       method: 'GET',
       path: '/fail/koa-throw',
       summary: 'ctx.throw(403) as a Koa app would.',
       handler: ({ ctx }) => ctx.throw(403, 'no entry'),
     }),
-    defineRoute({
+    defineRoute({ name: 'test.get_state',
       method: 'GET',
       path: '/state',
       summary: 'Shows what it sees of the request state.',
@@ -98,9 +101,9 @@ export function probePlugin(): KitPlugin {
     errors: probeErrors.catalog,
     rateLimits: { 'probe.hits': { limit: 2, windowSeconds: 60 } },
     routes: [
-      { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: probeRoutes() },
-      { api: 'origin', basePath: '/api/attestations', format: 'origin', routes: probeRoutes() },
-      { api: 'finenex', basePath: '/v2', format: 'finenex', routes: probeRoutes() },
+      { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: inGroup('web3connect', probeRoutes()) },
+      { api: 'origin', basePath: '/api/attestations', format: 'origin', routes: inGroup('origin', probeRoutes()) },
+      { api: 'finenex', basePath: '/v2', format: 'finenex', routes: inGroup('finenex', probeRoutes()) },
     ],
   };
 }

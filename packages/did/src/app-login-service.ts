@@ -144,7 +144,7 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
     async loginWithPresentation(vp, requestId) {
       const login = requestId === undefined ? null : await pendingLogin(requestId);
       const verifier = keyring.verifiers()[0]!.did;
-      const result = await presentationService.verify(vp, { audience: verifier, ...(login ? { challenge: login.requestId } : {}) });
+      const result = await presentationService.verify(vp, { audience: verifier, challenge: login?.requestId });
       if (!result.verified) {
         const first = result.problems[0]!;
         if (first.code === 'AUDIENCE_MISMATCH') {

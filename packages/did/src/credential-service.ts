@@ -1,4 +1,4 @@
-import { coreErrors, isUniqueViolation, type AccountDirectory, type Clock, type Principal, type RandomSource } from '@w3kit/core';
+import { coreErrors, type AccountDirectory, type Clock, type Principal, type RandomSource } from '@w3kit/core';
 import { decodeJWT } from 'did-jwt';
 import type { CredentialStore } from './credential-store.js';
 import {
@@ -54,11 +54,14 @@ export interface RevokedCredential {
 
 export interface CredentialService {
   createVc(principal: Principal, request: CreateVcRequest): Promise<Json>;
+  /** VC-API issuance: organization accounts only, as one of the organization's own issuers. */
   issue(principal: Principal, request: IssueCredentialRequest): Promise<Json>;
   /** Verifies a credential of any supported format: proof, validity period, status. Never throws for a bad credential. */
   verify(input: unknown): Promise<CredentialVerification>;
   /** Revokes a credential the kit issued at the caller's request. */
   revoke(principal: Principal, reference: { credentialId?: string; credential?: unknown }): Promise<RevokedCredential>;
+  /** VC-API `/credentials/status`: `revoked: true` revokes; a revocation is final, so `false` is refused. */
+  setRevocationStatus(principal: Principal, request: { credentialId: string; revoked: boolean }): Promise<RevokedCredential>;
 }
 
 export interface CredentialServiceDeps {
@@ -181,7 +184,7 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
 
   /**
    * Draws a status entry, signs, and records the credential with its entry in one insert;
-   * when another credential took the entry meanwhile, draws again. Nothing is written when
+   * when another credential took the entry meanwhile, draws again (the store answers false). Nothing is written when
    * signing fails.
    */
   async function issueRecorded(
@@ -195,14 +198,15 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
     for (let attempt = 0; ; attempt++) {
       const reserved = await statusLists.draw(issuer.did);
       const signed = await sign(build(reserved.entry as unknown as Json), key, format, now);
-      try {
-        await credentialStore.insert({ ...record, issuerDid: issuer.did, format, statusListId: reserved.listId, statusIndex: reserved.index, issuedAt: now, revokedAt: null });
-      } catch (error) {
-        if (isUniqueViolation(error) && attempt < 8) continue;
-        throw error;
+      const recorded = await credentialStore.insert({ ...record, issuerDid: issuer.did, format, statusListId: reserved.listId, statusIndex: reserved.index, issuedAt: now, revokedAt: null });
+      if (recorded) {
+        await statusLists.confirm(reserved.listId);
+        return signed;
       }
-      await statusLists.confirm(reserved.listId);
-      return signed;
+      // a concurrent issue of the same caller-chosen id won: the 409 the earlier check gives
+      if (await credentialStore.find(record.id)) throw coreErrors.create('CONFLICT', { message: 'A credential with this id was already issued.' });
+      // nine lost races in a row: the lists are not handing out free entries
+      if (attempt >= 8) throw new Error(`no free status entry for ${issuer.did} after ${attempt + 1} draws`);
     }
   }
 
@@ -214,7 +218,7 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
     }
   }
 
-  return {
+  const service: CredentialService = {
     async createVc(principal, request) {
       const { issuer, format } = issuerAndFormat(request.issuer, request.format);
       if (format === 'jwt' && request.dataModel === '2.0') throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: 'JWT credentials (JwtProof2020) are VC 1.1; use a Data Integrity format for VC 2.0.' });
@@ -257,7 +261,9 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
     },
 
     async issue(principal, request) {
+      if (principal.accountType !== 'organization') throw didErrors.create('ORGANIZATION_ONLY');
       const credential = request.credential;
+      if (!([] as unknown[]).concat(credential['type']).includes('VerifiableCredential')) throw invalid('credential.type', 'must include VerifiableCredential.');
       const model = dataModelOf(credential);
       if (!model) throw invalid('credential.@context', `the first context must be ${CREDENTIALS_CONTEXT['1.1']} or ${CREDENTIALS_CONTEXT['2.0']}.`);
       const issuerDid = issuerOf(credential);
@@ -363,5 +369,13 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
         statusListIndex: record.statusIndex,
       };
     },
+
+    async setRevocationStatus(principal, request) {
+      // a revoked credential stays revoked: verifiers may already have refused it, and a status
+      // list that flips back would make an earlier refusal look wrong
+      if (!request.revoked) throw didErrors.create('UNREVOKE_NOT_ALLOWED');
+      return service.revoke(principal, { credentialId: request.credentialId });
+    },
   };
+  return service;
 }

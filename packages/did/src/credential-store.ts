@@ -19,8 +19,8 @@ export interface IssuedCredentialRecord {
 }
 
 export interface CredentialStore {
-  /** Fails with a unique violation when the status entry is taken. */
-  insert(credential: IssuedCredentialRecord): Promise<void>;
+  /** Records it; false (nothing written) when its status entry or its id is taken: another credential got there first. */
+  insert(credential: IssuedCredentialRecord): Promise<boolean>;
   find(id: string): Promise<IssuedCredentialRecord | null>;
   findByStatusEntry(statusListId: string, statusIndex: number): Promise<IssuedCredentialRecord | null>;
   /** Marks it revoked; false when it already was. */

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { DataIntegrityProof, type Signer } from '@digitalbazaar/data-integrity';
-import { cryptosuite as ecdsaRdfc2019 } from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
-import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
-import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as vc from '@digitalbazaar/vc';
+import type { Signer } from '@digitalbazaar/data-integrity';
+import type * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from './document-loader.js';
+import { withCachedEd25519Keys } from './ed25519-key-cache.js';
 import { classifyError, problem, type PresentationProofCheck, type Problem, type ProblemCode, type ProofFormat } from './verification.js';
 
 export type DataIntegrityFormat = Exclude<ProofFormat, 'jwt'>;
@@ -48,21 +46,59 @@ export function dataIntegrityFormatOf(document: Json): DataIntegrityFormat | nul
   return null;
 }
 
-function signingSuite(format: DataIntegrityFormat, signer: Signer, date: Date) {
-  if (format === 'Ed25519Signature2020') return new Ed25519Signature2020({ signer, date });
-  return new DataIntegrityProof({ signer, date, cryptosuite: format === 'eddsa-rdfc-2022' ? eddsaRdfc2022 : ecdsaRdfc2019 });
+/**
+ * The JSON-LD stack (vc, jsonld, rdf-canonize, the suites and their HTTP client) is loaded on
+ * the first Data Integrity issue or verification, not at start: it is about a fifth of the
+ * server's start time and resident memory, and many deployments only see JWT credentials.
+ */
+type Libraries = {
+  vc: typeof import('@digitalbazaar/vc');
+  DataIntegrityProof: typeof import('@digitalbazaar/data-integrity').DataIntegrityProof;
+  Ed25519Signature2020: typeof import('@digitalbazaar/ed25519-signature-2020').Ed25519Signature2020;
+  eddsaRdfc2022: typeof import('@digitalbazaar/eddsa-rdfc-2022-cryptosuite').cryptosuite;
+  /** The same suite verifying with node:crypto on cached keys (ed25519-key-cache.ts). */
+  eddsaRdfc2022Verifying: typeof import('@digitalbazaar/eddsa-rdfc-2022-cryptosuite').cryptosuite;
+  ecdsaRdfc2019: typeof import('@digitalbazaar/ecdsa-rdfc-2019-cryptosuite').cryptosuite;
+};
+let libraries: Promise<Libraries> | undefined;
+function dataIntegrityLibraries(): Promise<Libraries> {
+  libraries ??= Promise.all([
+    import('@digitalbazaar/vc'),
+    import('@digitalbazaar/data-integrity'),
+    import('@digitalbazaar/ed25519-signature-2020'),
+    import('@digitalbazaar/eddsa-rdfc-2022-cryptosuite'),
+    import('@digitalbazaar/ecdsa-rdfc-2019-cryptosuite'),
+    import('@digitalbazaar/ed25519-multikey'),
+  ]).then(([vcModule, dataIntegrity, ed25519, eddsa, ecdsa, multikey]) => ({
+    vc: vcModule,
+    DataIntegrityProof: dataIntegrity.DataIntegrityProof,
+    Ed25519Signature2020: ed25519.Ed25519Signature2020,
+    eddsaRdfc2022: eddsa.cryptosuite,
+    eddsaRdfc2022Verifying: withCachedEd25519Keys(eddsa.cryptosuite as Parameters<typeof withCachedEd25519Keys>[0], multikey.from),
+    ecdsaRdfc2019: ecdsa.cryptosuite,
+  }));
+  return libraries;
+}
+
+function signingSuite(lib: Libraries, format: DataIntegrityFormat, signer: Signer, date: Date) {
+  if (format === 'Ed25519Signature2020') return new lib.Ed25519Signature2020({ signer, date });
+  return new lib.DataIntegrityProof({ signer, date, cryptosuite: format === 'eddsa-rdfc-2022' ? lib.eddsaRdfc2022 : lib.ecdsaRdfc2019 });
 }
 
 // Suites keep per-document state while they verify; a fresh set per verification keeps them apart.
-const verificationSuites = () => [new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }), new DataIntegrityProof({ cryptosuite: ecdsaRdfc2019 }), new Ed25519Signature2020()];
+const verificationSuites = (lib: Libraries) => [
+  new lib.DataIntegrityProof({ cryptosuite: lib.eddsaRdfc2022Verifying }),
+  new lib.DataIntegrityProof({ cryptosuite: lib.ecdsaRdfc2019 }),
+  new lib.Ed25519Signature2020(),
+];
 
 /**
  * Fresh suites that also keep, for every proof whose signature verifies, the signing input the
  * suite computed (hash of the canonical proof options and of the canonical document): what the
  * signer signed, whatever bytes or encoding its proofValue has.
  */
-function recordingSuites(signed: Map<object, Uint8Array>) {
-  const suites = verificationSuites();
+function recordingSuites(lib: Libraries, signed: Map<object, Uint8Array>) {
+  const suites = verificationSuites(lib);
   for (const suite of suites) {
     const verify = suite.verifySignature.bind(suite);
     suite.verifySignature = async (options) => {
@@ -81,14 +117,16 @@ export function suiteContexts(format: DataIntegrityFormat, model: '1.1' | '2.0')
 
 /** Signs a credential with a Data Integrity proof. Throws (a JSON-LD or data model error) when it cannot be signed. */
 export async function issueDataIntegrityCredential(credential: Json, format: DataIntegrityFormat, signer: Signer, loader: DocumentLoader, now: Date): Promise<Json> {
-  return vc.issue({ credential: structuredClone(credential), suite: signingSuite(format, signer, now), documentLoader: loader, now });
+  const lib = await dataIntegrityLibraries();
+  return lib.vc.issue({ credential: structuredClone(credential), suite: signingSuite(lib, format, signer, now), documentLoader: loader, now });
 }
 
 /** Signs a presentation (authentication purpose, with challenge and domain). */
 export async function signDataIntegrityPresentation(presentation: Json, format: DataIntegrityFormat, signer: Signer, loader: DocumentLoader, options: { challenge: string; domain?: string; now: Date }): Promise<Json> {
-  return vc.signPresentation({
+  const lib = await dataIntegrityLibraries();
+  return lib.vc.signPresentation({
     presentation: structuredClone(presentation),
-    suite: signingSuite(format, signer, options.now),
+    suite: signingSuite(lib, format, signer, options.now),
     documentLoader: loader,
     challenge: options.challenge,
     ...(options.domain ? { domain: options.domain } : {}),
@@ -167,9 +205,10 @@ export async function verifyDataIntegrityCredential(credential: Json, loader: Do
   const refused = await proofSetProblem(proofs, issuer, 'assertionMethod', loader);
   if (refused) return [refused];
   try {
-    const result = await vc.verifyCredential({
+    const lib = await dataIntegrityLibraries();
+    const result = await lib.vc.verifyCredential({
       credential,
-      suite: verificationSuites(),
+      suite: verificationSuites(lib),
       documentLoader: loader,
       now,
       checkStatus: async () => ({ verified: true }),
@@ -239,9 +278,10 @@ export async function verifyDataIntegrityPresentation(
     // the presentation's own result is used here: the presentation service verifies each
     // credential itself (status, issuer, subject) whatever its format.
     const signed = new Map<object, Uint8Array>();
-    const result = await vc.verify({
+    const lib = await dataIntegrityLibraries();
+    const result = await lib.vc.verify({
       presentation,
-      suite: recordingSuites(signed),
+      suite: recordingSuites(lib, signed),
       documentLoader: loader,
       challenge,
       ...(expect.audience ? { domain: expect.audience } : {}),

@@ -205,7 +205,7 @@ export function createDidResolver(options: DidResolverOptions): KitDidResolver {
     async dereference(didUrl) {
       const doc = await document(didUrl);
       const hash = didUrl.indexOf('#');
-      if (hash < 0) return doc as unknown as Record<string, unknown>;
+      if (hash < 0) return doc;
       const fragment = didUrl.slice(hash);
       const method = [...(doc.verificationMethod ?? []), ...(doc.keyAgreement ?? []).filter((m) => typeof m === 'object')].find(
         (m) => typeof m === 'object' && (m.id === didUrl || m.id === fragment),

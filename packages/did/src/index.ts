@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
 import { createAppLoginService, type AppLoginService } from './app-login-service.js';
 import type { AppLoginStore } from './app-login-store.js';
 import { createCredentialService, type CredentialService } from './credential-service.js';
@@ -94,39 +93,38 @@ export function did(options: DidOptions = {}) {
       if (config.mode === 'production' && !effective.requireAppLoginResultToken) {
         logger.warn('did: requireAppLoginResultToken is false in production: anyone who sees a website login’s QR code or requestId can collect or cancel that login');
       }
-      const statusListBase = `${config.publicUrl}${config.mountPath}${config.basePaths['finenex'] ?? '/v2'}/did/status-lists/`;
       container.register({
         didOptions: asValue(effective),
         didErrors: asValue(didErrors),
-        kitKeyStore: asFunction(({ database }) => createKyselyKitKeyStore(database)).singleton(),
-        organizationKeyStore: asFunction(({ database }) => createKyselyOrganizationKeyStore(database)).singleton(),
-        organizationIssuers: asFunction(({ organizationKeyStore, encryption, random, clock, didResolver }) =>
+        kitKeyStore: asFunction(({ database }: KitCradle) => createKyselyKitKeyStore(database)).singleton(),
+        organizationKeyStore: asFunction(({ database }: KitCradle) => createKyselyOrganizationKeyStore(database)).singleton(),
+        organizationIssuers: asFunction(({ organizationKeyStore, encryption, random, clock, didResolver }: KitCradle) =>
           createOrganizationIssuers({ store: organizationKeyStore, encryption, random, clock, resolver: didResolver }),
         ).singleton(),
-        verificationGuard: asFunction(({ rateLimiter }) => createVerificationGuard({ rateLimiter, options: effective })).singleton(),
-        custodialKeyStore: asFunction(({ database }) => createKyselyCustodialKeyStore(database)).singleton(),
-        identifierStore: asFunction(({ database }) => createKyselyIdentifierStore(database)).singleton(),
-        statusListStore: asFunction(({ database }) => createKyselyStatusListStore(database)).singleton(),
-        credentialStore: asFunction(({ database }) => createKyselyCredentialStore(database)).singleton(),
-        appLoginStore: asFunction(({ database }) => createKyselyAppLoginStore(database)).singleton(),
-        usedPresentationStore: asFunction(({ database }) => createKyselyUsedPresentationStore(database)).singleton(),
-        didResolver: asFunction(({ clock }) =>
+        verificationGuard: asFunction(({ rateLimiter }: KitCradle) => createVerificationGuard({ rateLimiter, options: effective })).singleton(),
+        custodialKeyStore: asFunction(({ database }: KitCradle) => createKyselyCustodialKeyStore(database)).singleton(),
+        identifierStore: asFunction(({ database }: KitCradle) => createKyselyIdentifierStore(database)).singleton(),
+        statusListStore: asFunction(({ database }: KitCradle) => createKyselyStatusListStore(database)).singleton(),
+        credentialStore: asFunction(({ database }: KitCradle) => createKyselyCredentialStore(database)).singleton(),
+        appLoginStore: asFunction(({ database }: KitCradle) => createKyselyAppLoginStore(database)).singleton(),
+        usedPresentationStore: asFunction(({ database }: KitCradle) => createKyselyUsedPresentationStore(database)).singleton(),
+        didResolver: asFunction(({ clock }: KitCradle) =>
           createDidResolver({ chainId: resolved.chainId, networks: resolved.networks, ethrRegistry: resolved.ethrRegistry, now: () => clock.now().getTime() }),
         ).singleton(),
-        jwtVerifier: asFunction(({ didResolver, clock }) =>
+        jwtVerifier: asFunction(({ didResolver, clock }: KitCradle) =>
           createJwtVerifier({ resolver: didResolver, cacheSize: resolved.jwtKeyCacheSize, ttlSeconds: resolved.jwtKeyCacheTtlSeconds, now: () => clock.now().getTime() }),
         ).singleton(),
-        documentLoader: asFunction(({ didResolver }) => createDocumentLoader(didResolver)).singleton(),
-        kitKeyring: asFunction(({ kitKeyStore, encryption, random, clock, didResolver }) =>
+        documentLoader: asFunction(({ didResolver }: KitCradle) => createDocumentLoader(didResolver)).singleton(),
+        kitKeyring: asFunction(({ kitKeyStore, encryption, random, clock, didResolver }: KitCradle) =>
           createKitKeyring({ store: kitKeyStore, encryption, random, clock, resolver: didResolver, issuerAlias: resolved.issuerAlias, verifierAlias: resolved.verifierAlias }),
         ).singleton(),
-        statusListService: asFunction(({ statusListStore, credentialStore, kitKeyring, organizationIssuers, documentLoader, random, clock }) =>
-          createStatusListService({ statusListStore, credentialStore, keyring: kitKeyring, organizationIssuers, loader: documentLoader, random, clock, baseUrl: statusListBase, length: resolved.statusListLength }),
+        statusListService: asFunction(({ statusListStore, credentialStore, kitKeyring, organizationIssuers, documentLoader, random, clock, urls }: KitCradle) =>
+          createStatusListService({ statusListStore, credentialStore, keyring: kitKeyring, organizationIssuers, loader: documentLoader, random, clock, urls, length: resolved.statusListLength }),
         ).singleton(),
-        didService: asFunction(({ custodialKeyStore, identifierStore, kitKeyring, organizationIssuers, didResolver, accountDirectory, encryption, random, clock }) =>
+        didService: asFunction(({ custodialKeyStore, identifierStore, kitKeyring, organizationIssuers, didResolver, accountDirectory, encryption, random, clock }: KitCradle) =>
           createDidService({ custodialKeyStore, identifierStore, keyring: kitKeyring, organizationIssuers, resolver: didResolver, accountDirectory, encryption, random, clock }),
         ).singleton(),
-        credentialService: asFunction(({ credentialStore, statusListService, kitKeyring, organizationIssuers, didResolver, jwtVerifier, documentLoader, accountDirectory, clock, random }) =>
+        credentialService: asFunction(({ credentialStore, statusListService, kitKeyring, organizationIssuers, didResolver, jwtVerifier, documentLoader, accountDirectory, clock, random }: KitCradle) =>
           createCredentialService({
             credentialStore,
             statusLists: statusListService,
@@ -141,10 +139,10 @@ export function did(options: DidOptions = {}) {
             options: effective,
           }),
         ).singleton(),
-        presentationService: asFunction(({ didService, credentialService, kitKeyring, jwtVerifier, documentLoader, clock }) =>
+        presentationService: asFunction(({ didService, credentialService, kitKeyring, jwtVerifier, documentLoader, clock }: KitCradle) =>
           createPresentationService({ didService, credentialService, keyring: kitKeyring, jwtVerifier, loader: documentLoader, clock }),
         ).singleton(),
-        appLoginService: asFunction(({ appLoginStore, usedPresentationStore, credentialStore, presentationService, kitKeyring, accountDirectory, clock, random }) =>
+        appLoginService: asFunction(({ appLoginStore, usedPresentationStore, credentialStore, presentationService, kitKeyring, accountDirectory, clock, random }: KitCradle) =>
           createAppLoginService({ appLoginStore, usedPresentationStore, credentialStore, presentationService, keyring: kitKeyring, accountDirectory, clock, random, options: effective }),
         ).singleton(),
       });
@@ -162,6 +160,7 @@ export function did(options: DidOptions = {}) {
 }
 
 export { didErrors } from './errors.js';
+export { STYLE as DEMO_PAGE_STYLE, STYLE_HASH as DEMO_PAGE_STYLE_HASH } from './login-demo-page.js';
 export { CREDENTIAL_FORMATS, type CredentialFormat, type DataModel, type DidOptions, type EthrRegistryOptions, type ResolvedDidOptions } from './did-config.js';
 export { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions, type JwtVerifyOptions, type VerifiedJwt } from './jwt-verifier.js';
 export { createDidResolver, DidResolutionError, type DidResolverOptions, type KitDidResolver } from './did-resolver.js';

@@ -89,7 +89,7 @@ export async function issueJwtCredential(credential: Json, issuer: Issuer): Prom
   const subject = credential['credentialSubject'] as Json | undefined;
   const onlyId = subject && typeof subject === 'object' && !Array.isArray(subject) && Object.keys(subject).length === 1 && typeof subject['id'] === 'string';
   const jwt = await createVerifiableCredentialJwt((onlyId ? { ...credential, sub: subject['id'] } : credential) as never, issuer);
-  return normalizeCredential(jwt) as unknown as Json;
+  return normalizeCredential(jwt) as Json;
 }
 
 export interface JwtCredentialCheck {
@@ -118,7 +118,7 @@ export async function verifyJwtCredential(jwt: string, posted: Json | null, veri
 /** The JSON form of a JWT credential without verifying it (to report on one that failed). */
 function decodedCredential(jwt: string): Json | null {
   try {
-    return normalizeCredential(jwt) as unknown as Json;
+    return normalizeCredential(jwt) as Json;
   } catch {
     return null;
   }
@@ -145,7 +145,7 @@ export async function createJwtPresentation(input: JwtPresentationInput, holder:
     ...(input.challenge ? { nonce: input.challenge } : {}),
   };
   const jwt = await createVerifiablePresentationJwt(payload as never, holder);
-  return normalizePresentation(jwt) as unknown as Json;
+  return normalizePresentation(jwt) as Json;
 }
 
 export interface PresentationExpectations {
@@ -170,7 +170,7 @@ const jwtReplayKey = (signer: string, jwt: string) => createHash('sha256').updat
 export async function verifyJwtPresentation(jwt: string, posted: Json | null, verifier: JwtVerifier, expect: PresentationExpectations): Promise<PresentationProofCheck> {
   let payload: Json;
   try {
-    payload = decodeJWT(jwt).payload as Json;
+    payload = decodeJWT(jwt).payload;
   } catch (error) {
     return { presentation: null, holder: null, audience: [], challenge: null, signedAt: null, replayKeys: [], credentials: [], problems: [{ ...problem('MALFORMED', (error as Error).message), fromLibrary: true }] };
   }
@@ -203,7 +203,7 @@ export async function verifyJwtPresentation(jwt: string, posted: Json | null, ve
   } catch (error) {
     let presentation: Json | null = null;
     try {
-      presentation = normalizePresentation(jwt) as unknown as Json;
+      presentation = normalizePresentation(jwt) as Json;
     } catch {
       // not even decodable: no JSON form to report
     }

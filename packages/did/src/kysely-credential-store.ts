@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '@w3kit/core';
+import { insertUnique, type DatabaseHandle } from '@w3kit/core';
 import type { CredentialStore, IssuedCredentialRecord } from './credential-store.js';
 import type { CredentialFormat } from './did-config.js';
 import type { DidTables } from './schema.js';
@@ -24,23 +24,25 @@ const toRecord = (r: Row): IssuedCredentialRecord => ({
 export function createKyselyCredentialStore(database: DatabaseHandle): CredentialStore {
   const db = database.db.withTables<DidTables>();
   return {
-    async insert(c) {
-      await db
-        .insertInto('did_credentials')
-        .values({
-          id: c.id,
-          issuer_did: c.issuerDid,
-          format: c.format,
-          holder: c.holder,
-          subject_account_id: c.subjectAccountId,
-          requested_by: c.requestedBy,
-          status_list_id: c.statusListId,
-          status_index: c.statusIndex,
-          issued_at: c.issuedAt.getTime(),
-          expires_at: c.expiresAt?.getTime() ?? null,
-          revoked_at: c.revokedAt?.getTime() ?? null,
-        })
-        .execute();
+    insert(c) {
+      return insertUnique(() =>
+        db
+          .insertInto('did_credentials')
+          .values({
+            id: c.id,
+            issuer_did: c.issuerDid,
+            format: c.format,
+            holder: c.holder,
+            subject_account_id: c.subjectAccountId,
+            requested_by: c.requestedBy,
+            status_list_id: c.statusListId,
+            status_index: c.statusIndex,
+            issued_at: c.issuedAt.getTime(),
+            expires_at: c.expiresAt?.getTime() ?? null,
+            revoked_at: c.revokedAt?.getTime() ?? null,
+          })
+          .execute(),
+      );
     },
     async find(id) {
       const row = await db.selectFrom('did_credentials').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,4 +1,4 @@
-import { isUniqueViolation, type DatabaseHandle } from '@w3kit/core';
+import { insertOrFind, type DatabaseHandle } from '@w3kit/core';
 import type { IdentifierRecord, IdentifierStore, KeySource } from './identifier-store.js';
 import type { DidTables } from './schema.js';
 
@@ -22,23 +22,24 @@ export function createKyselyIdentifierStore(database: DatabaseHandle): Identifie
   return {
     find,
     async insertIfAbsent(identifier) {
-      try {
-        await db
-          .insertInto('did_identifiers')
-          .values({
-            did: identifier.did,
-            alias: identifier.alias,
-            address: identifier.address.toLowerCase(),
-            key_source: identifier.keySource,
-            owner_account_id: identifier.ownerAccountId,
-            created_at: identifier.createdAt.getTime(),
-          })
-          .execute();
-        return { ...identifier, address: identifier.address.toLowerCase() };
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        return (await find(identifier.did))!;
-      }
+      const stored = await insertOrFind(
+        () =>
+          db
+            .insertInto('did_identifiers')
+            .values({
+              did: identifier.did,
+              alias: identifier.alias,
+              address: identifier.address.toLowerCase(),
+              key_source: identifier.keySource,
+              owner_account_id: identifier.ownerAccountId,
+              created_at: identifier.createdAt.getTime(),
+            })
+            .execute(),
+        () => find(identifier.did),
+      );
+      if (stored.inserted) return { ...identifier, address: identifier.address.toLowerCase() };
+      // identifiers are never deleted, so the row holding the DID is there
+      return stored.existing!;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { isUniqueViolation, type DatabaseHandle } from '@w3kit/core';
+import { insertOrFind, type DatabaseHandle } from '@w3kit/core';
 import type { KeyType, KitKeyRecord, KitKeyRole, KitKeyStore } from './kit-key-store.js';
 import type { DidTables } from './schema.js';
 
@@ -22,25 +22,26 @@ export function createKyselyKitKeyStore(database: DatabaseHandle): KitKeyStore {
       return rows.map(toRecord);
     },
     async insertIfAbsent(key) {
-      try {
-        await db
-          .insertInto('did_kit_keys')
-          .values({
-            did: key.did,
-            role: key.role,
-            key_type: key.keyType,
-            alias: key.alias,
-            public_key: key.publicKey,
-            private_key: key.encryptedPrivateKey,
-            created_at: key.createdAt.getTime(),
-          })
-          .execute();
-        return key;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const row = await db.selectFrom('did_kit_keys').selectAll().where('role', '=', key.role).where('key_type', '=', key.keyType).executeTakeFirstOrThrow();
-        return toRecord(row);
-      }
+      const stored = await insertOrFind(
+        () =>
+          db
+            .insertInto('did_kit_keys')
+            .values({
+              did: key.did,
+              role: key.role,
+              key_type: key.keyType,
+              alias: key.alias,
+              public_key: key.publicKey,
+              private_key: key.encryptedPrivateKey,
+              created_at: key.createdAt.getTime(),
+            })
+            .execute(),
+        () => db.selectFrom('did_kit_keys').selectAll().where('role', '=', key.role).where('key_type', '=', key.keyType).executeTakeFirst(),
+      );
+      if (stored.inserted) return key;
+      // keys are never deleted, so the row that took the slot is there
+      if (!stored.existing) throw new Error('did_kit_keys: the key that took this slot is gone');
+      return toRecord(stored.existing);
     },
   };
 }

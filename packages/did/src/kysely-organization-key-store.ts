@@ -1,4 +1,4 @@
-import { isUniqueViolation, type DatabaseHandle } from '@w3kit/core';
+import { insertOrFind, type DatabaseHandle } from '@w3kit/core';
 import type { KeyType } from './kit-key-store.js';
 import type { OrganizationKeyRecord, OrganizationKeyStore } from './organization-key-store.js';
 import type { DidTables } from './schema.js';
@@ -26,24 +26,25 @@ export function createKyselyOrganizationKeyStore(database: DatabaseHandle): Orga
       return row ? toRecord(row) : null;
     },
     async insertIfAbsent(key) {
-      try {
-        await db
-          .insertInto('did_organization_keys')
-          .values({
-            did: key.did,
-            account_id: key.accountId,
-            key_type: key.keyType,
-            public_key: key.publicKey,
-            private_key: key.encryptedPrivateKey,
-            created_at: key.createdAt.getTime(),
-          })
-          .execute();
-        return key;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const row = await db.selectFrom('did_organization_keys').selectAll().where('account_id', '=', key.accountId).where('key_type', '=', key.keyType).executeTakeFirstOrThrow();
-        return toRecord(row);
-      }
+      const stored = await insertOrFind(
+        () =>
+          db
+            .insertInto('did_organization_keys')
+            .values({
+              did: key.did,
+              account_id: key.accountId,
+              key_type: key.keyType,
+              public_key: key.publicKey,
+              private_key: key.encryptedPrivateKey,
+              created_at: key.createdAt.getTime(),
+            })
+            .execute(),
+        () => db.selectFrom('did_organization_keys').selectAll().where('account_id', '=', key.accountId).where('key_type', '=', key.keyType).executeTakeFirst(),
+      );
+      if (stored.inserted) return key;
+      // keys are never deleted, so the row that took the slot is there
+      if (!stored.existing) throw new Error('did_organization_keys: the key that took this slot is gone');
+      return toRecord(stored.existing);
     },
   };
 }

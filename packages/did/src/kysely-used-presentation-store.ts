@@ -1,4 +1,4 @@
-import { isUniqueViolation, type DatabaseHandle } from '@w3kit/core';
+import { insertUnique, type DatabaseHandle } from '@w3kit/core';
 import type { DidTables } from './schema.js';
 import type { UsedPresentationStore } from './used-presentation-store.js';
 
@@ -7,14 +7,8 @@ export function createKyselyUsedPresentationStore(database: DatabaseHandle): Use
   return {
     async markUsed(keys, expiresAt) {
       if (keys.length === 0) throw new TypeError('markUsed needs at least one replay key');
-      try {
-        // one multi-row INSERT: a duplicate key fails the whole statement on SQLite and InnoDB alike
-        await db.insertInto('did_used_presentations').values(keys.map((hash) => ({ hash, expires_at: expiresAt.getTime() }))).execute();
-        return true;
-      } catch (error) {
-        if (isUniqueViolation(error)) return false;
-        throw error;
-      }
+      // one multi-row INSERT: a duplicate key fails the whole statement on SQLite and InnoDB alike
+      return insertUnique(() => db.insertInto('did_used_presentations').values(keys.map((hash) => ({ hash, expires_at: expiresAt.getTime() }))).execute());
     },
     async purgeExpired(before) {
       const result = await db.deleteFrom('did_used_presentations').where('expires_at', '<=', before.getTime()).executeTakeFirst();

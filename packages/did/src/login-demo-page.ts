@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import QRCode from 'qrcode';
 
 /**
  * The website-login demo: a page that shows a login request as a QR code and polls for the
@@ -8,7 +7,8 @@ import QRCode from 'qrcode';
  * comes from the kit's own origin. The Content-Security-Policy allows exactly that.
  */
 
-const STYLE = `
+/** The demo pages' style (the oid4vci offer page wears it too), inline and allowed by its hash. */
+export const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;min-height:100vh;display:flex;align-items:flex-start;justify-content:center;padding:32px 16px;background:#f3f5f9;color:#1c2230;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{width:100%;max-width:440px;background:#fff;border-radius:14px;box-shadow:0 1px 3px rgba(20,30,60,.08),0 8px 24px rgba(20,30,60,.06);padding:28px}
@@ -24,7 +24,7 @@ p{margin:0 0 14px}
 .failed{color:#c92a2a}
 [hidden]{display:none}
 `;
-const STYLE_HASH = `sha256-${createHash('sha256').update(STYLE).digest('base64')}`;
+export const STYLE_HASH = `sha256-${createHash('sha256').update(STYLE).digest('base64')}`;
 
 /** The polling script, served at `<page>/app.js`. It reads everything it needs from data attributes. */
 export const LOGIN_DEMO_SCRIPT = `'use strict';
@@ -85,7 +85,9 @@ const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCo
 export const walletCommand = (requestId: string) => `pnpm w3kit wallet login '${requestId.replace(/'/g, `'\\''`)}'`;
 
 export async function renderLoginDemoPage(view: LoginDemoView): Promise<{ html: string; headers: Record<string, string> }> {
-  const qr = await QRCode.toDataURL(view.requestId, { errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+  // a demo page, rarely shown: qrcode is loaded on its first view, not at start
+  const { toDataURL } = await import('qrcode');
+  const qr = await toDataURL(view.requestId, { errorCorrectionLevel: 'M', margin: 2, scale: 6 });
   const html = `<!doctype html>
 <html lang="en">
 <head>

@@ -50,7 +50,7 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
 
   return {
     async createVp(principal, request) {
-      const signer = await didService.holderSigner(request.holder, { principal, ...(request.tempKey === undefined ? {} : { tempKey: request.tempKey }) });
+      const signer = await didService.holderSigner(request.holder, { principal, tempKey: request.tempKey });
       for (const [i, credential] of request.credentials.entries()) {
         if (jwtOf(credential) !== null) continue;
         const json = typeof credential === 'object' && credential !== null ? (credential as Json) : null;
@@ -65,7 +65,7 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
           holder: request.holder,
           verifier: request.verifier ?? keyring.verifiers()[0]!.did,
           credentials: request.credentials,
-          ...(request.challenge === undefined ? {} : { challenge: request.challenge }),
+          challenge: request.challenge,
         },
         signer,
         clock.now(),

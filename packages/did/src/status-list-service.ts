@@ -1,5 +1,4 @@
-import { BitstringStatusList } from '@digitalbazaar/vc-bitstring-status-list';
-import type { Clock, RandomSource } from '@w3kit/core';
+import type { Clock, KitUrls, RandomSource } from '@w3kit/core';
 import type { CredentialStore } from './credential-store.js';
 import { CREDENTIALS_CONTEXT, issueDataIntegrityCredential, STATUS_LIST_CONTEXT, xsdDateTime } from './data-integrity.js';
 import type { DocumentLoader } from './document-loader.js';
@@ -60,7 +59,8 @@ export interface StatusListServiceDeps {
   random: RandomSource;
   clock: Clock;
   /** `<publicUrl><mountPath><finenex base path>/did/status-lists/`. */
-  baseUrl: string;
+  /** The kit's URLs by name: a list's URL is the `did.status-list` route's. */
+  urls: KitUrls;
   length: number;
 }
 
@@ -68,7 +68,8 @@ export interface StatusListServiceDeps {
 export function createStatusListService(deps: StatusListServiceDeps): StatusListService {
   const { statusListStore, credentialStore, keyring, organizationIssuers, random, clock } = deps;
   const capacity = Math.floor(deps.length * 0.75);
-  const urlOf = (listId: string) => `${deps.baseUrl}${listId}`;
+  const urlOf = (listId: string) => deps.urls.to('did.status-list', { id: listId });
+  const baseUrl = () => urlOf('');
 
   async function openList(issuerDid: string): Promise<StatusListRecord> {
     const open = await statusListStore.findOpen(issuerDid, REVOCATION, capacity);
@@ -111,10 +112,10 @@ export function createStatusListService(deps: StatusListServiceDeps): StatusList
         }
         const url = String(entry['statusListCredential'] ?? '');
         const index = Number(entry['statusListIndex']);
-        if (!url.startsWith(deps.baseUrl)) {
+        if (!url.startsWith(baseUrl())) {
           return { status, problem: problem('STATUS_UNAVAILABLE', `the status list ${url.slice(0, 200)} is not on this server, which fetches nothing from the network`) };
         }
-        const list = await statusListStore.find(url.slice(deps.baseUrl.length));
+        const list = await statusListStore.find(url.slice(baseUrl().length));
         if (!list || !Number.isInteger(index) || index < 0 || index >= list.length) {
           return { status, problem: problem('STATUS_UNAVAILABLE', `no status entry ${index} in the list ${url.slice(0, 200)}`) };
         }
@@ -130,6 +131,8 @@ export function createStatusListService(deps: StatusListServiceDeps): StatusList
     async statusListCredential(listId) {
       const list = await statusListStore.find(listId);
       if (!list) throw didErrors.create('STATUS_LIST_NOT_FOUND');
+      // loaded when a list is first published, like the rest of the JSON-LD stack (data-integrity.ts)
+      const { BitstringStatusList } = await import('@digitalbazaar/vc-bitstring-status-list');
       const bits = new BitstringStatusList({ length: list.length });
       for (const index of await credentialStore.revokedEntries(list.id)) bits.setStatus(index, true);
       const url = urlOf(list.id);

@@ -1,4 +1,5 @@
-import { clientIpOf, coreErrors, defineRoute, Type, type RouteGroup } from '@w3kit/core';
+import { clientIpOf, defineRoute, Type, type RouteGroup } from '@w3kit/core';
+import { RevocationResult, VcApiIssued, VcApiVerification } from './response-schemas.js';
 import { MAX_PROOFS } from './data-integrity.js';
 import { didErrors } from './errors.js';
 import { vcApiExamples } from './examples.js';
@@ -66,12 +67,13 @@ function presentationVerificationResult(v: PresentationVerification, options: { 
 const Proofed = Type.Object({ proof: Type.Union([Type.Object({ type: Type.String() }), Type.Array(Type.Object({ type: Type.String() }), { minItems: 1, maxItems: MAX_PROOFS })]) });
 
 const issueRoute = defineRoute({
+  name: 'did.vc-api.issue',
   method: 'POST',
   path: '/credentials/issue',
   summary: 'VC-API: issue a credential as one of your organization’s own issuer DIDs (organization accounts).',
   description:
     'The issuer (default: your organization’s DID for the format; GET /v2/did/my-issuers lists them) or `options.format` (a w3kit extension) chooses the proof: did:ethr → JwtProof2020, Ed25519 did:key → eddsa-rdfc-2022 or Ed25519Signature2020, P-256 did:key → ecdsa-rdfc-2019. issuanceDate/validFrom may not lie in the past beyond a small skew.',
-  bearerAuth: true,
+  auth: 'required',
   successStatus: 201,
   body: Type.Object({
     credential: Type.Object({
@@ -81,23 +83,21 @@ const issueRoute = defineRoute({
     }),
     options: Type.Optional(Type.Object({ format: Type.Optional(Type.Union(CREDENTIAL_FORMATS.map((f) => Type.Literal(f)))) })),
   }),
-  async handler({ body, services, ctx }) {
-    const principal = await services.authenticator.require(ctx);
-    if (principal.accountType !== 'organization') throw services.didErrors.create('ORGANIZATION_ONLY');
-    const types = ([] as unknown[]).concat(body.credential.type);
-    if (!types.includes('VerifiableCredential')) {
-      throw coreErrors.create('VALIDATION_FAILED', { issues: [{ field: 'credential.type', message: 'must include VerifiableCredential.' }] });
-    }
-    const format = body.options?.format;
-    return { verifiableCredential: await services.credentialService.issue(principal, { credential: body.credential, ...(format ? { format } : {}) }) };
+  response: VcApiIssued,
+  errors: ['BACKDATED_CREDENTIAL', 'CONFLICT', 'FORMAT_NOT_SUPPORTED_BY_ISSUER', 'INVALID_CREDENTIAL', 'ISSUER_NOT_OWNED', 'ORGANIZATION_ONLY', 'UNKNOWN_ISSUER'],
+  async handler({ principal, body, services }) {
+    return { verifiableCredential: await services.credentialService.issue(principal, { credential: body.credential, format: body.options?.format }) };
   },
 });
 
 const verifyCredentialRoute = defineRoute({
+  name: 'did.vc-api.verify-credential',
   method: 'POST',
   path: '/credentials/verify',
   summary: 'VC-API: verify a credential (proof, validity period, status).',
   body: Type.Object({ verifiableCredential: Proofed, options: Type.Optional(Type.Object({})) }),
+  response: VcApiVerification,
+  errors: ['CREDENTIAL_NOT_VERIFIED', 'RATE_LIMITED', 'TOO_COMPLEX_TO_VERIFY'],
   async handler({ body, services, ctx }) {
     await services.verificationGuard.admit(clientIpOf(ctx), body.verifiableCredential);
     return answer(credentialVerificationResult(await services.credentialService.verify(body.verifiableCredential)), 'CREDENTIAL_NOT_VERIFIED');
@@ -105,6 +105,7 @@ const verifyCredentialRoute = defineRoute({
 });
 
 const verifyPresentationRoute = defineRoute({
+  name: 'did.vc-api.verify-presentation',
   method: 'POST',
   path: '/presentations/verify',
   summary: 'VC-API: verify a presentation and every credential in it, with options.challenge and options.domain.',
@@ -112,28 +113,31 @@ const verifyPresentationRoute = defineRoute({
     verifiablePresentation: Proofed,
     options: Type.Optional(Type.Object({ challenge: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })), domain: Type.Optional(Type.String({ minLength: 1, maxLength: 1100 })) })),
   }),
+  response: VcApiVerification,
+  errors: ['PRESENTATION_NOT_VERIFIED', 'RATE_LIMITED', 'TOO_COMPLEX_TO_VERIFY'],
   async handler({ body, services, ctx }) {
     await services.verificationGuard.admit(clientIpOf(ctx), body.verifiablePresentation);
-    const options = { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { audience: body.options.domain } : {}) };
+    const options = { challenge: body.options?.challenge, audience: body.options?.domain };
     const result = await services.presentationService.verify(body.verifiablePresentation, options);
-    return answer(presentationVerificationResult(result, { ...(body.options?.challenge ? { challenge: body.options.challenge } : {}), ...(body.options?.domain ? { domain: body.options.domain } : {}) }), 'PRESENTATION_NOT_VERIFIED');
+    return answer(presentationVerificationResult(result, { challenge: body.options?.challenge, domain: body.options?.domain }), 'PRESENTATION_NOT_VERIFIED');
   },
 });
 
 const statusRoute = defineRoute({
+  name: 'did.vc-api.status',
   method: 'POST',
   path: '/credentials/status',
   summary: 'VC-API: set the revocation status of a credential the caller had issued (status true revokes; a revocation is final).',
-  bearerAuth: true,
+  auth: 'required',
   body: Type.Object({
     credentialId: Type.String({ minLength: 1, maxLength: 191 }),
     credentialStatus: Type.Object({ type: Type.String(), statusPurpose: Type.Literal('revocation') }),
     status: Type.Boolean(),
   }),
-  async handler({ body, services, ctx }) {
-    const principal = await services.authenticator.require(ctx);
-    if (!body.status) throw services.didErrors.create('UNREVOKE_NOT_ALLOWED');
-    return services.credentialService.revoke(principal, { credentialId: body.credentialId });
+  response: RevocationResult,
+  errors: ['NOT_CREDENTIAL_ISSUER', 'UNREVOKE_NOT_ALLOWED'],
+  async handler({ principal, body, services }) {
+    return services.credentialService.setRevocationStatus(principal, { credentialId: body.credentialId, revoked: body.status });
   },
 });
 

@@ -116,7 +116,7 @@ for (const kind of testDatabases()) {
         const now = Math.floor(clock.now().getTime() / 1000);
         const foreign = normalizeCredential(
           await createVerifiableCredentialJwt(
-            { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: outside.did, issuanceDate: new Date((now - 60) * 1000).toISOString(), credentialSubject: { id: wallet.did, sub: user.loginId } } as never,
+            { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: outside.did, issuanceDate: new Date((now - 60) * 1000).toISOString(), credentialSubject: { id: wallet.did, sub: user.loginId } },
             outside.issuer,
           ),
         ) as unknown as Json;

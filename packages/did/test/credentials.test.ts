@@ -268,7 +268,7 @@ for (const kind of testDatabases()) {
               ['sub (JSON)', sub, 'PAYLOAD_MISMATCH'],
               ['issuer (JSON)', issuer, 'PAYLOAD_MISMATCH'],
               ['validity (JSON)', validity, 'PAYLOAD_MISMATCH'],
-              ['claim (JWT)', normalizeCredential(withPayload(jwt, (p) => ((p['vc'] as { credentialSubject: Json }).credentialSubject['name'] = 'Kim'))) as unknown as Json, 'SIGNATURE_INVALID'],
+              ['claim (JWT)', normalizeCredential(withPayload(jwt, (p) => ((p['vc'] as { credentialSubject: Json }).credentialSubject['name'] = 'Kim'))), 'SIGNATURE_INVALID'],
               ['issuer (JWT)', withJwt(withPayload(jwt, (p) => (p['iss'] = otherIssuer))), 'SIGNATURE_INVALID'],
               ['validity (JWT)', withJwt(withPayload(jwt, (p) => (p['exp'] = Number(p['exp']) + 3600))), 'SIGNATURE_INVALID'],
               ['signature', withJwt(withBadSignature(jwt)), 'SIGNATURE_INVALID'],
@@ -319,22 +319,22 @@ for (const kind of testDatabases()) {
         // did-jwt-vc, ES256K with a did:ethr key, and EdDSA with a did:key
         const wallet = walletKey();
         const es256k = await createVerifiableCredentialJwt(
-          { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'Profile'], issuer: wallet.did, issuanceDate, credentialSubject: { id: holder, name: 'Lee' } } as never,
+          { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'Profile'], issuer: wallet.did, issuanceDate, credentialSubject: { id: holder, name: 'Lee' } },
           wallet.issuer,
         );
-        signed.push(['did-jwt-vc ES256K did:ethr', normalizeCredential(es256k) as unknown as Json]);
+        signed.push(['did-jwt-vc ES256K did:ethr', normalizeCredential(es256k)]);
         // ES256K-R: the 65-byte signature with its recovery byte, as uPort-era wallets sign
         const recoverable = await createVerifiableCredentialJwt(
-          { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: wallet.did, issuanceDate, credentialSubject: { id: holder, name: 'Lee' } } as never,
+          { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: wallet.did, issuanceDate, credentialSubject: { id: holder, name: 'Lee' } },
           { did: wallet.did, alg: 'ES256K-R', signer: ES256KSigner(Buffer.from(wallet.privateKey.slice(2), 'hex'), true) },
         );
         assert.equal(Buffer.from(recoverable.split('.')[2]!, 'base64url').length, 65);
-        signed.push(['did-jwt-vc ES256K-R did:ethr', normalizeCredential(recoverable) as unknown as Json]);
+        signed.push(['did-jwt-vc ES256K-R did:ethr', normalizeCredential(recoverable)]);
         const { privateKey, publicKey } = generateKeyPairSync('ed25519');
         const jwk = publicKey.export({ format: 'jwk' });
         const edDid = `did:key:${(await Ed25519Multikey.fromJwk({ jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x! } })).publicKeyMultibase}`;
         const eddsa = await createVerifiableCredentialJwt(
-          { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: edDid, issuanceDate, credentialSubject: { id: holder, name: 'Lee' } } as never,
+          { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: edDid, issuanceDate, credentialSubject: { id: holder, name: 'Lee' } },
           { did: edDid, alg: 'EdDSA', signer: EdDSASigner(Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url')) },
         );
         signed.push(['did-jwt-vc EdDSA did:key (bare JWT string)', { proof: { type: 'JwtProof2020', jwt: eddsa } }]);

@@ -26,7 +26,7 @@ async function startKitServer(databaseUrl: string) {
   const app = new Koa();
   app.silent = true;
   app.use(kit.middleware());
-  handler = app.callback() as never;
+  handler = app.callback();
   return {
     kit,
     origin,

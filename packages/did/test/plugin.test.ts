@@ -38,7 +38,7 @@ for (const kind of testDatabases()) {
         try {
           const [a, b] = await Promise.all(kits.map(async (kit) => (await request(appFor(kit).callback()).get('/v2/did/issuers')).body));
           assert.deepEqual(a, b);
-          const rows = await kits[0]!.services.db.withTables<{ did_kit_keys: { did: string } }>().selectFrom('did_kit_keys').select('did').execute();
+          const rows = await kits[0].services.db.withTables<{ did_kit_keys: { did: string } }>().selectFrom('did_kit_keys').select('did').execute();
           assert.equal(rows.length, 4);
         } finally {
           await Promise.all(kits.map((kit) => kit.close()));

@@ -161,7 +161,7 @@ for (const kind of testDatabases()) {
               aud: verifier,
               ...(nonce === undefined ? {} : { nonce }),
               iat: undefined,
-            } as never,
+            },
             wallet.issuer,
           ),
         ) as unknown as Json;
@@ -193,7 +193,7 @@ for (const kind of testDatabases()) {
           aud: verifier,
           nbf: nowSeconds() - 500,
           exp: nowSeconds() - 400,
-        } as never,
+        },
         wallet.issuer,
       );
       expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: normalizePresentation(expiredJwt) }), 'EXPIRED', 'The presentation does not verify: it, or a credential in it, has expired.');

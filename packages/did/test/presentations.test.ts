@@ -208,7 +208,7 @@ for (const kind of testDatabases()) {
         // a VP whose own expiry has passed
         const expired = normalizePresentation(
           await createVerifiablePresentationJwt(
-            { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [jwtOf(credential)] }, aud: verifier, nbf: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 } as never,
+            { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [jwtOf(credential)] }, aud: verifier, nbf: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 },
             wallet.issuer,
           ),
         );

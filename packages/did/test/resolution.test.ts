@@ -90,7 +90,7 @@ describe('did: offline DID resolution', () => {
     globalThis.fetch = (async (input: string | URL | Request) => {
       fetches.push(String(input));
       throw new Error('no network in this test');
-    }) as typeof fetch;
+    });
     try {
       await assert.rejects(loader('https://example.com/contexts/v1'), (e: unknown) => e instanceof DocumentLoaderError && e.code === 'contextNotBundled' && /https:\/\/example\.com\/contexts\/v1 is not bundled/.test(e.message));
       await assert.rejects(loader('did:web:example.com'), (e: unknown) => e instanceof DocumentLoaderError && e.code === 'didUnresolvable');

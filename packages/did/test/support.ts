@@ -117,5 +117,5 @@ export async function walletPresentation(
     } as never,
     holder,
   );
-  return normalizePresentation(jwt) as unknown as Json;
+  return normalizePresentation(jwt);
 }

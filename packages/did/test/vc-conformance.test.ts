@@ -113,7 +113,7 @@ for (const kind of testDatabases()) {
         const vp = await vc.signPresentation({
           presentation: { '@context': [V2], type: ['VerifiablePresentation'] },
           suite: new DataIntegrityProof({ signer: key.signer(), cryptosuite: eddsaRdfc2022 }),
-          documentLoader: kit.services.documentLoader as never,
+          documentLoader: kit.services.documentLoader,
           challenge: 'c-1',
           domain: 'https://verifier.example',
         });
@@ -125,7 +125,7 @@ for (const kind of testDatabases()) {
         const other = await Ed25519Multikey.generate();
         other.controller = `did:key:${other.publicKeyMultibase}`;
         other.id = `${other.controller}#${other.publicKeyMultibase}`;
-        const second = await vc.signPresentation({ presentation: structuredClone(vp), suite: new DataIntegrityProof({ signer: other.signer(), cryptosuite: eddsaRdfc2022 }), documentLoader: kit.services.documentLoader as never, challenge: 'c-1', domain: 'https://verifier.example' });
+        const second = await vc.signPresentation({ presentation: structuredClone(vp), suite: new DataIntegrityProof({ signer: other.signer(), cryptosuite: eddsaRdfc2022 }), documentLoader: kit.services.documentLoader, challenge: 'c-1', domain: 'https://verifier.example' });
         const mixed = await post('/presentations/verify', { verifiablePresentation: second, options: { challenge: 'c-1' } });
         assert.equal(mixed.status, 422);
         assert.equal(mixed.body.code, 'PRESENTATION_NOT_VERIFIED');

@@ -1,4 +1,4 @@
-import type { FieldIssue } from '@w3kit/core';
+import { coreErrors, type FieldIssue } from '@w3kit/core';
 import type { GpsPoint } from './verification-store.js';
 
 const EARTH_RADIUS_M = 6_371_008.8;
@@ -6,6 +6,23 @@ const METERS_PER_UNIT = { m: 1, km: 1000, mi: 1609.344 } as const;
 export type LengthUnit = keyof typeof METERS_PER_UNIT;
 
 export const isLengthUnit = (unit: string): unit is LengthUnit => Object.hasOwn(METERS_PER_UNIT, unit);
+
+/** A position as a request carries it: decimal degrees, as numbers or as text. */
+export interface GpsInput {
+  latitude: string | number;
+  longitude: string | number;
+}
+
+/** Reads a request's position into numbers, or 400 naming the field out of range. */
+export function gpsPointOf(gps: GpsInput, field = 'gps'): GpsPoint {
+  const latitude = Number(gps.latitude);
+  const longitude = Number(gps.longitude);
+  const issues: FieldIssue[] = [];
+  if (!(Math.abs(latitude) <= 90)) issues.push({ field: `${field}.latitude`, message: 'must be between -90 and 90.' });
+  if (!(Math.abs(longitude) <= 180)) issues.push({ field: `${field}.longitude`, message: 'must be between -180 and 180.' });
+  if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
+  return { latitude, longitude };
+}
 
 /** Great-circle distance in meters (haversine). */
 export function distanceMeters(a: GpsPoint, b: GpsPoint): number {

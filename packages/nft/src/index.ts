@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
 import { nftErrors } from './errors.js';
 import { createKyselyNftStore } from './kysely-nft-store.js';
 import { createKyselyVerificationStore } from './kysely-verification-store.js';
@@ -37,16 +36,15 @@ export function nft(options: NftOptions = {}) {
     routes: nftRouteGroups(resolved),
     // QR codes are kept a day past expiry (the holder may still poll), then deleted; verification records stay.
     housekeeping: ({ verificationStore, clock }) => verificationStore.purgeCodes(new Date(clock.now().getTime() - 86_400_000)),
-    register(container, { config }) {
-      const base = config.basePaths['web3connect'] ?? '/rest/v1';
+    register(container) {
       container.register({
         nftOptions: asValue(resolved),
-        nftStore: asFunction(({ database }) => createKyselyNftStore(database)).singleton(),
-        verificationStore: asFunction(({ database }) => createKyselyVerificationStore(database)).singleton(),
-        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random }) => {
+        nftStore: asFunction(({ database }: KitCradle) => createKyselyNftStore(database)).singleton(),
+        verificationStore: asFunction(({ database }: KitCradle) => createKyselyVerificationStore(database)).singleton(),
+        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random, urls }: KitCradle) => {
           // a chain plugin registers core's ledger; without one the kit is database only
           const ledger = container.hasRegistration('ledger') ? container.cradle.ledger : null;
-          return createNftService({ nftStore, verificationStore, accountDirectory, clock, random, ledger, options: resolved, tokenUriBase: `${config.publicUrl}${config.mountPath}${base}` });
+          return createNftService({ nftStore, verificationStore, accountDirectory, clock, random, ledger, options: resolved, urls });
         }
         ).singleton(),
       });
@@ -65,3 +63,4 @@ export { createMemoryNftStore } from './memory-nft-store.js';
 export { createKyselyVerificationStore } from './kysely-verification-store.js';
 export { recoverMinter, mintTypedData, metadataHash, canonicalJson, MINT_TYPES } from './minter-signature.js';
 export { SEARCH_FIELDS, nftMigrations, type SearchField } from './schema.js';
+export { qrCodePngDataUrl } from './qr-png.js';

@@ -1,4 +1,4 @@
-import { isUniqueViolation, retryTransient, type DatabaseHandle, type Insertable, type Selectable } from '@w3kit/core';
+import { insertOrFind, retryTransient, type DatabaseHandle, type Insertable, type Selectable } from '@w3kit/core';
 import type { NftMetadata, NftRecord, NftStore, PageRequest, SearchFilter, Visibility } from './nft-store.js';
 import { SEARCH_FIELDS, type NftTables } from './schema.js';
 import { searchKey, searchText } from './search-key.js';
@@ -115,23 +115,24 @@ export function createKyselyNftStore(database: DatabaseHandle): NftStore {
       // pick the INSERT as a deadlock victim (its duplicate check holds a shared lock), which
       // rolls the statement back whole, so it is retried.
       for (;;) {
-        try {
-          await retryTransient(() =>
+        const claim = await insertOrFind(
+          () =>
+            retryTransient(() =>
+              db
+                .insertInto('nft_idempotency_keys')
+                .values({ minter_account_id: minterAccountId, idempotency_key: key, request_hash: requestHash, token_id: tokenId, created_at: at.getTime() })
+                .execute(),
+            ),
+          () =>
             db
-              .insertInto('nft_idempotency_keys')
-              .values({ minter_account_id: minterAccountId, idempotency_key: key, request_hash: requestHash, token_id: tokenId, created_at: at.getTime() })
-              .execute(),
-          );
-          return { claimed: true };
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-        }
-        const first = await db
-          .selectFrom('nft_idempotency_keys')
-          .select(['request_hash', 'token_id', 'created_at'])
-          .where('minter_account_id', '=', minterAccountId)
-          .where('idempotency_key', '=', key)
-          .executeTakeFirst();
+              .selectFrom('nft_idempotency_keys')
+              .select(['request_hash', 'token_id', 'created_at'])
+              .where('minter_account_id', '=', minterAccountId)
+              .where('idempotency_key', '=', key)
+              .executeTakeFirst(),
+        );
+        if (claim.inserted) return { claimed: true };
+        const first = claim.existing;
         if (first) return { claimed: false, requestHash: first.request_hash, tokenId: first.token_id, claimedAt: new Date(Number(first.created_at)) };
       }
     },

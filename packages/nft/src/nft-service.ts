@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { coreErrors, type AccountDirectory, type Clock, type Ledger, type LedgerState, type Principal, type RandomSource } from '@w3kit/core';
+import { coreErrors, type AccountDirectory, type Clock, type KitUrls, type Ledger, type LedgerState, type Principal, type RandomSource } from '@w3kit/core';
 import { getAddress } from 'ethers';
-import QRCode from 'qrcode';
 import { nftErrors } from './errors.js';
-import { distanceMeters, inAreaUnit, isInside, validAreaIssues, validAreaOf } from './geofence.js';
+import { distanceMeters, gpsPointOf, inAreaUnit, isInside, validAreaIssues, validAreaOf, type GpsInput } from './geofence.js';
 import { metadataUrlIssues } from './metadata-urls.js';
 import { canonicalJson, metadataHash, mintTypedData } from './minter-signature.js';
 import type { ResolvedNftOptions } from './nft-config.js';
 import type { NftMetadata, NftRecord, NftStore, PageRequest, SearchFilter, Visibility } from './nft-store.js';
 import { erc721Metadata, toView, type NftView } from './nft-view.js';
+import { qrCodePngDataUrl } from './qr-png.js';
 import type { GpsPoint, VerificationStore } from './verification-store.js';
 
 export const DEFAULT_EXPIRED_AT = '9999-12-31T23:59:59.000Z';
@@ -17,6 +17,7 @@ export interface MintInput {
   holderAddress: string;
   metadata: NftMetadata;
   visibility?: Visibility;
+  /** The `Idempotency-Key` header: 1-128 printable ASCII characters; absent or empty: none. */
   idempotencyKey?: string;
 }
 
@@ -40,8 +41,8 @@ export interface NftService {
   searchPublic(filter: SearchFilter, page: PageRequest): Promise<NftView[]>;
   setVisibility(principal: Principal, tokenId: string, visibility: Visibility): Promise<Visibility>;
   publicMetadata(tokenId: string): Promise<Record<string, unknown>>;
-  startVerification(principal: Principal, tokenId: string, holderGps: GpsPoint): Promise<{ code: string; qr_code_base64: string }>;
-  completeVerification(principal: Principal, code: string, scannerGps: GpsPoint): Promise<{ token_id: string }>;
+  startVerification(principal: Principal, tokenId: string, holderGps: GpsInput): Promise<{ code: string; qr_code_base64: string }>;
+  completeVerification(principal: Principal, code: string, scannerGps: GpsInput): Promise<{ token_id: string }>;
   verificationResult(principal: Principal, code: string): Promise<{ token_id: string | null }>;
   listVerifications(principal: Principal, tokenId: string): Promise<VerificationView[]>;
   /** The token's chain state (the status endpoint), to whoever may see the token; 404 without a chain. */
@@ -58,8 +59,12 @@ export interface NftServiceDeps {
   /** The chain credential NFTs are minted on, or null: database only (the default). */
   ledger?: Ledger | null;
   /** `publicUrl` + mount path + Web3Connect base path: token URIs hang off it. */
-  tokenUriBase: string;
+  /** The kit's URLs by name: `token_uri` is the URL of the `nft.metadata` route. */
+  urls: KitUrls;
 }
+
+// printable ASCII without space, as RFC 9110 tokens and the common Idempotency-Key drafts use
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -77,7 +82,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
   const onChain = (token: NftRecord) => ({
     tokenId: token.tokenId,
     owner: token.holderAddress,
-    tokenUri: toView(token, deps.tokenUriBase, null).token_uri,
+    tokenUri: tokenUri(token.tokenId),
     expiresAt: token.expiredAt,
   });
 
@@ -87,11 +92,13 @@ export function createNftService(deps: NftServiceDeps): NftService {
     return minter?.domainVerified && minter.domain ? minter.domain : null;
   }
   /** Views of a page of tokens: one account read per distinct minter, not per token. */
+  const tokenUri = (tokenId: string) => deps.urls.to('nft.metadata', { token_id: tokenId });
+
   async function views(tokens: NftRecord[]): Promise<NftView[]> {
     const minters = [...new Set(tokens.map((t) => t.minterAccountId))];
     const domains = new Map(await Promise.all(minters.map(async (id) => [id, await verifiedDomainOf(id)] as const)));
     const chain = ledger ? await ledger.status(tokens.map((t) => t.tokenId)) : null;
-    return tokens.map((t) => withChain(toView(t, deps.tokenUriBase, domains.get(t.minterAccountId) ?? null), chain));
+    return tokens.map((t) => withChain(toView(t, tokenUri(t.tokenId), domains.get(t.minterAccountId) ?? null), chain));
   }
   /** The chain field, only when a chain is configured: without one the object stays the seed's, byte for byte. */
   const withChain = (v: NftView, chain: Map<string, LedgerState> | null): NftView => (chain ? { ...v, chain: chain.get(v.token_id) ?? null } : v);
@@ -132,7 +139,9 @@ export function createNftService(deps: NftServiceDeps): NftService {
   return {
     async mint(principal, input) {
       // the seed's URL fields end up in wallets' links and images; the valid area must be readable
-      const issues = [...metadataUrlIssues(input.metadata), ...validAreaIssues(input.metadata.dynamic)];
+      const idempotencyKey = input.idempotencyKey || undefined;
+      const keyIssues = idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey) ? [{ field: 'Idempotency-Key', message: 'must be 1-128 printable ASCII characters.' }] : [];
+      const issues = [...keyIssues, ...metadataUrlIssues(input.metadata), ...validAreaIssues(input.metadata.dynamic)];
       if (issues.length > 0) throw coreErrors.create('VALIDATION_FAILED', { issues });
       requireOrganization(principal);
       const minter = await accountDirectory.get(principal.accountId);
@@ -146,9 +155,9 @@ export function createNftService(deps: NftServiceDeps): NftService {
       };
       const tokenId = `0x${random.bytes(32).toString('hex')}`;
 
-      if (input.idempotencyKey !== undefined) {
+      if (idempotencyKey !== undefined) {
         const requestHash = `0x${sha256(canonicalJson({ holder: holder.walletAddress, metadata: input.metadata, visibility: input.visibility ?? null }))}`;
-        const first = await claimIdempotencyKey(principal.accountId, input.idempotencyKey, requestHash, tokenId);
+        const first = await claimIdempotencyKey(principal.accountId, idempotencyKey, requestHash, tokenId);
         if (first) return view(first);
       }
 
@@ -178,10 +187,10 @@ export function createNftService(deps: NftServiceDeps): NftService {
             await ledger.mint(within, onChain(token));
           });
         } else await nftStore.insert(token);
-        const minted = toView(token, deps.tokenUriBase, minter.domain); // verified: checked above
+        const minted = toView(token, tokenUri(token.tokenId), minter.domain); // verified: checked above
         return ledger ? withChain(minted, await ledger.status([tokenId])) : minted;
       } catch (error) {
-        if (input.idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, input.idempotencyKey, tokenId);
+        if (idempotencyKey !== undefined) await nftStore.releaseIdempotencyKey(principal.accountId, idempotencyKey, tokenId);
         throw error;
       }
     },
@@ -228,7 +237,8 @@ export function createNftService(deps: NftServiceDeps): NftService {
       return erc721Metadata(token, await verifiedDomainOf(token.minterAccountId));
     },
 
-    async startVerification(principal, tokenId, holderGps) {
+    async startVerification(principal, tokenId, holderInput) {
+      const holderGps = gpsPointOf(holderInput);
       const token = await visible(principal, tokenId);
       if (principal.accountId !== token.holderAccountId) throw nftErrors.create('NOT_HOLDER');
       const now = clock.now();
@@ -244,11 +254,12 @@ export function createNftService(deps: NftServiceDeps): NftService {
         verifiedAt: null,
         scannerAccountId: null,
       });
-      const qr_code_base64 = await QRCode.toDataURL(code, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+      const qr_code_base64 = await qrCodePngDataUrl(code);
       return { code, qr_code_base64 };
     },
 
-    async completeVerification(principal, code, scannerGps) {
+    async completeVerification(principal, code, scannerInput) {
+      const scannerGps = gpsPointOf(scannerInput);
       const now = clock.now();
       const record = await verificationStore.findCode(sha256(code));
       if (!record || record.verifiedAt !== null || record.expiresAt <= now) throw nftErrors.create('CODE_INVALID');

@@ -29,10 +29,10 @@ export interface NftView {
   chain?: LedgerState | null;
 }
 
-export function toView(token: NftRecord, tokenUriBase: string, minterDomain: string | null): NftView {
+export function toView(token: NftRecord, tokenUri: string, minterDomain: string | null): NftView {
   return {
     token_id: token.tokenId,
-    token_uri: `${tokenUriBase}/nft/${token.tokenId}/metadata`,
+    token_uri: tokenUri,
     minter_digital_signature: token.minterSignature,
     created_at: token.createdAt.toISOString(),
     metadata: token.metadata,

@@ -1,4 +1,4 @@
-import { clientIpOf, defineRoute, LoginResultSchema, readFormBody, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
+import { defineRoute, LoginResultSchema, readFormBody, Type, type AnyRouteSpec, type RouteGroup } from '@w3kit/core';
 import type { Context } from 'koa';
 import { LOGIN_PAGE_SCRIPT, renderLoginPage } from './login-page.js';
 import type { ResolvedOid4vpOptions } from './oid4vp-config.js';
@@ -35,8 +35,11 @@ function answer(ctx: Context, type: string, headers: Record<string, string>, bod
 function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
   return [
     defineRoute({
+      name: 'oid4vp.start',
       method: 'POST',
       path: '/requests',
+      rateLimit: [{ rule: 'oid4vp.request', key: 'ip' }],
+      errors: ['REDIRECT_NOT_ALLOWED'],
       summary: 'Start an OpenID4VP login: a signed request by reference, asking for the kit’s SD-JWT VC (DCQL).',
       description:
         'Answers the `openid4vp://` URL (the QR code, or the same-device link), the transaction id and a result token shown once. ' +
@@ -51,11 +54,10 @@ function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
         expires_at: Type.String({ description: 'ISO 8601' }),
       }),
       async handler({ body, services, ctx }) {
-        await services.rateLimiter.enforce('oid4vp.request', clientIpOf(ctx));
         const started = await services.oid4vpService.start({
           flow: body.flow ?? 'cross_device',
           responseMode: body.response_mode ?? 'direct_post.jwt',
-          ...(body.redirect_uri === undefined ? {} : { redirectUri: body.redirect_uri }),
+          redirectUri: body.redirect_uri,
         });
         ctx.set('cache-control', 'no-store');
         return {
@@ -68,8 +70,11 @@ function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
       },
     }),
     defineRoute({
+      name: 'oid4vp.request-object',
       method: 'GET',
       path: '/requests/:id',
+      errors: ['REQUEST_EXPIRED', 'REQUEST_NOT_FOUND', 'REQUEST_URI_USED'],
+      produces: 'application/oauth-authz-req+jwt',
       summary: 'The request_uri: the signed request object (application/oauth-authz-req+jwt), handed out once.',
       description: '400 REQUEST_URI_USED for a second fetch, REQUEST_EXPIRED, REQUEST_NOT_FOUND.',
       params: Type.Object({ id: Id }),
@@ -79,8 +84,11 @@ function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
       },
     }),
     defineRoute({
+      name: 'oid4vp.response',
       method: 'POST',
       path: '/responses/:id',
+      rateLimit: [{ rule: 'oid4vp.response', key: 'ip' }],
+      errors: ['PRESENTATION_REJECTED', 'REQUEST_ANSWERED', 'REQUEST_EXPIRED', 'REQUEST_NOT_FETCHED', 'REQUEST_NOT_FOUND', 'RESPONSE_MALFORMED'],
       summary: 'The response_uri (direct_post, direct_post.jwt): the wallet’s vp_token, or its encrypted response.',
       description:
         'application/x-www-form-urlencoded, as OID4VP 1.0 §8.2 says. 200 `{}` (cross-device) or `{redirect_uri}` (same-device). ' +
@@ -89,7 +97,6 @@ function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
       response: Type.Object({ redirect_uri: Type.Optional(Type.String()) }),
       raw: true,
       async handler({ params, services, ctx }) {
-        await services.rateLimiter.enforce('oid4vp.response', clientIpOf(ctx));
         const fields = await readFormBody(ctx, RESPONSE_LIMIT_BYTES);
         const result = await services.oid4vpService.respond(params.id, fields);
         ctx.set('cache-control', 'no-store');
@@ -97,8 +104,11 @@ function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
       },
     }),
     defineRoute({
+      name: 'oid4vp.result',
       method: 'POST',
       path: '/result',
+      rateLimit: [{ rule: 'oid4vp.result', key: 'ip' }],
+      errors: ['INVALID_RESULT_TOKEN', 'LOGIN_FAILED', 'LOGIN_PENDING', 'LOGIN_RESULT_COLLECTED', 'REQUEST_EXPIRED', 'REQUEST_NOT_FOUND'],
       summary: 'The login result, collected once: 401 login_pending while the wallet has not answered, the JWT once.',
       description:
         'Needs the result token of the start call; a same-device login also the `response_code` of the wallet’s redirect. ' +
@@ -107,16 +117,16 @@ function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
       body: CollectBody,
       response: LoginResultSchema,
       async handler({ body, services, ctx }) {
-        await services.rateLimiter.enforce('oid4vp.result', clientIpOf(ctx));
         ctx.set('cache-control', 'no-store');
         return services.oid4vpService.collect({
           transactionId: body.transaction_id,
           resultToken: body.result_token,
-          ...(body.response_code === undefined ? {} : { responseCode: body.response_code }),
+          responseCode: body.response_code,
         });
       },
     }),
     defineRoute({
+      name: 'oid4vp.did',
       method: 'GET',
       path: '/did.json',
       summary: 'The verifier’s DID document (did:web): the key its request objects are signed with.',
@@ -130,13 +140,15 @@ function routes(options: ResolvedOid4vpOptions): AnyRouteSpec[] {
 function loginPageRoutes(): AnyRouteSpec[] {
   return [
     defineRoute({
+      name: 'oid4vp.login-page',
       method: 'GET',
       path: '/login',
+      rateLimit: [{ rule: 'oid4vp.request', key: 'ip' }],
+      produces: 'text/html',
       summary: 'Demo login page: a cross-device request as a QR code, or `?flow=same_device` a link to a wallet on this device.',
       query: Type.Object({ flow: Type.Optional(Type.Union([Type.Literal('cross_device'), Type.Literal('same_device')])) }),
       raw: true,
       async handler({ query, services, ctx }) {
-        await services.rateLimiter.enforce('oid4vp.request', clientIpOf(ctx));
         const page = ctx.path.replace(/\/$/, '');
         const base = page.slice(0, -'/login'.length);
         const flow = query.flow ?? 'cross_device';
@@ -160,8 +172,10 @@ function loginPageRoutes(): AnyRouteSpec[] {
       },
     }),
     defineRoute({
+      name: 'oid4vp.login-script',
       method: 'GET',
       path: '/login/app.js',
+      produces: 'text/javascript',
       summary: 'The login page’s script.',
       raw: true,
       handler({ ctx }) {

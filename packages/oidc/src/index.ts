@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
 import '@w3kit/auth';
 import { createOidcClientService, type OidcClientService } from './client-service.js';
 import { oidcErrors } from './errors.js';
@@ -53,18 +52,18 @@ export function oidc(options: OidcOptions = {}) {
     register(container, { config }) {
       container.register({
         oidcOptions: asValue(resolved),
-        oidcPayloadStore: asFunction(({ database }) => createKyselyPayloadStore(database)).singleton(),
-        oidcSigningKeyStore: asFunction(({ database }) => createKyselyOidcSigningKeyStore(database)).singleton(),
-        oidcSigningKeys: asFunction(({ oidcSigningKeyStore, encryption, clock }) =>
+        oidcPayloadStore: asFunction(({ database }: KitCradle) => createKyselyPayloadStore(database)).singleton(),
+        oidcSigningKeyStore: asFunction(({ database }: KitCradle) => createKyselyOidcSigningKeyStore(database)).singleton(),
+        oidcSigningKeys: asFunction(({ oidcSigningKeyStore, encryption, clock }: KitCradle) =>
           createOidcSigningKeys({ store: oidcSigningKeyStore, encryption, clock, algorithm: resolved.signingAlgorithm }),
         ).singleton(),
-        oidcClientService: asFunction(({ oidcPayloadStore, clock, random }) =>
+        oidcClientService: asFunction(({ oidcPayloadStore, clock, random }: KitCradle) =>
           createOidcClientService({ store: oidcPayloadStore, clock, random, production: config.mode === 'production' }),
         ).singleton(),
-        oidcProviderHost: asFunction(({ oidcPayloadStore, oidcSigningKeys, encryption, accountDirectory, accountService, clock, logger }) =>
+        oidcProviderHost: asFunction(({ oidcPayloadStore, oidcSigningKeys, encryption, accountDirectory, accountService, clock, logger }: KitCradle) =>
           createOidcProviderHost({ config, options: resolved, store: oidcPayloadStore, signingKeys: oidcSigningKeys, encryption, accountDirectory, accountService, clock, logger }),
         ).singleton(),
-        oidcLoginService: asFunction(({ oidcPayloadStore, oidcProviderHost, encryption, rateLimiter, clock }) =>
+        oidcLoginService: asFunction(({ oidcPayloadStore, oidcProviderHost, encryption, rateLimiter, clock }: KitCradle) =>
           createOidcLoginService({ container, store: oidcPayloadStore, encryption, rateLimiter, clock, issuer: oidcProviderHost.issuer, maxWaitSeconds: resolved.interactionTtlSeconds }),
         ).singleton(),
       });

@@ -117,8 +117,9 @@ export const loginResult = (accountId: string, amr: string): InteractionResults 
 const FAILURE_TITLES: Record<string, string> = { INTERACTION_GONE: 'This page has expired', CSRF_TOKEN_INVALID: 'Please try again', RATE_LIMITED: 'Too many attempts' };
 
 /** A page route: security headers on every answer, failures as an HTML page. */
-export function interactionPage(method: 'GET' | 'POST', path: string, summary: string, handle: (step: InteractionStep) => Promise<void>) {
+export function interactionPage(name: string, method: 'GET' | 'POST', path: string, summary: string, handle: (step: InteractionStep) => Promise<void>) {
   return defineRoute({
+    name,
     method,
     path,
     summary,
@@ -169,7 +170,7 @@ async function grantConsent(step: InteractionStep): Promise<string> {
 
 /** The interaction pages (HTML; the only script is the wallet sign-in's, allowed by its hash), under `/oidc/interaction/:uid`. */
 export const interactionRoutes = [
-  interactionPage('GET', '/interaction/:uid', 'The OP’s sign-in or consent page for an authorization request (HTML).', async (step) => {
+  interactionPage('oidc.interaction', 'GET', '/interaction/:uid', 'The OP’s sign-in or consent page for an authorization request (HTML).', async (step) => {
     if (step.interaction.prompt.name === 'login') {
       const logins = step.services.oidcLoginService;
       if (!(await logins.pendingVpLogin(step.interaction.uid))) return showLogin(step, 200);
@@ -185,7 +186,7 @@ export const interactionRoutes = [
     throw oidcErrors.create('INTERACTION_GONE');
   }),
 
-  interactionPage('POST', '/interaction/:uid/password', 'Sign in with email (or login id) and password (form post).', async (step) => {
+  interactionPage('oidc.interaction.password', 'POST', '/interaction/:uid/password', 'Sign in with email (or login id) and password (form post).', async (step) => {
     const form = await postedForm(step);
     const login = form['login'] ?? '';
     try {
@@ -196,7 +197,7 @@ export const interactionRoutes = [
     }
   }),
 
-  interactionPage('POST', '/interaction/:uid/siwe', 'Sign in with Ethereum: an EIP-4361 message and its signature (form post; when the siwe plugin is composed).', async (step) => {
+  interactionPage('oidc.interaction.siwe', 'POST', '/interaction/:uid/siwe', 'Sign in with Ethereum: an EIP-4361 message and its signature (form post; when the siwe plugin is composed).', async (step) => {
     const { message, signature } = postedWalletSignIn(await postedForm(step));
     try {
       const accountId = await step.services.oidcLoginService.withSiwe(message, signature, clientIpOf(step.ctx));
@@ -206,7 +207,7 @@ export const interactionRoutes = [
     }
   }),
 
-  interactionPage('POST', '/interaction/:uid/vp', 'Start a wallet (VP) login: the did plugin’s website login, completed by the wallet app (form post).', async (step) => {
+  interactionPage('oidc.interaction.vp', 'POST', '/interaction/:uid/vp', 'Start a wallet (VP) login: the did plugin’s website login, completed by the wallet app (form post).', async (step) => {
     await postedForm(step);
     try {
       await step.services.oidcLoginService.startVpLogin(step.interaction.uid, clientIpOf(step.ctx));
@@ -217,13 +218,13 @@ export const interactionRoutes = [
     }
   }),
 
-  interactionPage('POST', '/interaction/:uid/consent', 'Allow what the relying party asks for (form post).', async (step) => {
+  interactionPage('oidc.interaction.consent', 'POST', '/interaction/:uid/consent', 'Allow what the relying party asks for (form post).', async (step) => {
     await postedForm(step);
     if (step.interaction.prompt.name !== 'consent') throw oidcErrors.create('INTERACTION_GONE');
     await finish(step, { consent: { grantId: await grantConsent(step) } });
   }),
 
-  interactionPage('POST', '/interaction/:uid/abort', 'Cancel: the relying party receives access_denied (form post).', async (step) => {
+  interactionPage('oidc.interaction.abort', 'POST', '/interaction/:uid/abort', 'Cancel: the relying party receives access_denied (form post).', async (step) => {
     await postedForm(step);
     await finish(step, { error: 'access_denied', error_description: 'The end user cancelled the sign-in.' });
   }),

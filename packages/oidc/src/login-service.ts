@@ -1,6 +1,4 @@
-import type { AwilixContainer } from 'awilix';
-import { isKitError, type Clock, type EnvelopeEncryption, type KitCradle, type LoginResult, type RateLimiter, type SiweVerifier } from '@w3kit/core';
-import type { AccountService, TokenService } from '@w3kit/auth';
+import { isKitError, type AwilixContainer, type Clock, type EnvelopeEncryption, type KitCradle, type LoginResult, type RateLimiter, type SiweVerifier } from '@w3kit/core';
 import { oidcErrors } from './errors.js';
 import type { OidcPayloadStore } from './payload-store.js';
 
@@ -55,8 +53,8 @@ const sealContext = (uid: string) => `oidc.vp-login:${uid}`;
 
 export function createOidcLoginService(deps: OidcLoginServiceDeps): OidcLoginService {
   const { container, store, encryption, rateLimiter, clock, issuer, maxWaitSeconds } = deps;
-  const accounts = () => container.cradle.accountService as AccountService;
-  const tokens = () => container.cradle.tokenService as TokenService;
+  const accounts = () => container.cradle.accountService;
+  const tokens = () => container.cradle.tokenService;
   const appLogins = () => (container.cradle as unknown as { appLoginService: AppLoginPort }).appLoginService;
   const siwe = (): SiweVerifier => container.cradle.siweVerifier;
 

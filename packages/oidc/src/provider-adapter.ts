@@ -19,7 +19,7 @@ export function payloadAdapterFactory(store: OidcPayloadStore, clock: Clock, Inv
   return (model) => ({
     async upsert(id, payload, expiresIn) {
       const expiresAt = typeof expiresIn === 'number' ? new Date(clock.now().getTime() + expiresIn * 1000) : null;
-      await store.upsert(model, id, payload as Record<string, unknown>, expiresAt);
+      await store.upsert(model, id, payload, expiresAt);
     },
     async find(id) {
       return toAdapterPayload(await store.find(model, id, clock.now()));

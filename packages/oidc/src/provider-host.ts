@@ -164,7 +164,7 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
       current.checkedAt = Date.now();
       return current;
     }
-    const provider = await build(keySet.version, { keys: keySet.keys as never });
+    const provider = await build(keySet.version, { keys: keySet.keys });
     current = { version: keySet.version, provider, middleware: compose(provider.middleware) as Middleware, checkedAt: Date.now() };
     return current;
   }

@@ -63,7 +63,7 @@ for (const kind of testDatabases()) {
         assert.equal(typeof info['updated_at'], 'number');
 
         assert.ok(tokens.refresh_token, 'a refresh token');
-        const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+        const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
         assert.ok(refreshed.access_token);
         assert.equal(refreshed.claims()?.sub, user.account.id);
 

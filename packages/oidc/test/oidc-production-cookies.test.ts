@@ -48,7 +48,11 @@ for (const kind of testDatabases()) {
         assert.match(auth.headers['location']!, /^\/oidc\/interaction\/[\w-]+$/);
         const cookies = ([] as string[]).concat(auth.headers['set-cookie'] ?? []);
         assert.ok(cookies.length > 0);
-        for (const cookie of cookies) assert.match(cookie, /; secure/i, cookie), assert.match(cookie, /; httponly/i, cookie), assert.match(cookie, /; samesite=lax/i, cookie);
+        for (const cookie of cookies) {
+          assert.match(cookie, /; secure/i, cookie);
+          assert.match(cookie, /; httponly/i, cookie);
+          assert.match(cookie, /; samesite=lax/i, cookie);
+        }
         const page = await request(app).get(auth.headers['location']!).set('host', 'id.example.test').set('x-forwarded-proto', 'https').set('cookie', cookies.map((c) => c.split(';')[0]).join('; '));
         assert.equal(page.status, 200);
         const csrfCookie = ([] as string[]).concat(page.headers['set-cookie'] ?? []).find((c) => c.startsWith('w3kit_oidc_csrf='));

@@ -1,5 +1,4 @@
-import { asFunction, asValue } from 'awilix';
-import type { KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
 import type { AddressStore } from './address-store.js';
 import { siweErrors } from './errors.js';
 import { createKyselyAddressStore } from './kysely-address-store.js';
@@ -48,10 +47,10 @@ export function siwe(options: SiweOptions) {
       if (config.mode === 'production' && plain.length > 0) throw new TypeError(`siwe: in production every allowed origin must be https (not ${plain.map((o) => o.origin).join(', ')})`);
       container.register({
         siweOptions: asValue(resolved),
-        siweNonceStore: asFunction(({ database }) => createKyselyNonceStore(database)).singleton(),
-        siweAddressStore: asFunction(({ database }) => createKyselyAddressStore(database)).singleton(),
+        siweNonceStore: asFunction(({ database }: KitCradle) => createKyselyNonceStore(database)).singleton(),
+        siweAddressStore: asFunction(({ database }: KitCradle) => createKyselyAddressStore(database)).singleton(),
         siweSignatureChecker: asFunction(() => createSignatureChecker({ chains: resolved.chains, rpcTimeoutMs: resolved.rpcTimeoutMs })).singleton(),
-        siweService: asFunction(({ siweNonceStore, siweAddressStore, siweSignatureChecker, accountDirectory, rateLimiter, encryption, random, clock }) =>
+        siweService: asFunction(({ siweNonceStore, siweAddressStore, siweSignatureChecker, accountDirectory, rateLimiter, encryption, random, clock }: KitCradle) =>
           createSiweService({
             options: resolved,
             nonceStore: siweNonceStore,
@@ -64,7 +63,7 @@ export function siwe(options: SiweOptions) {
             clock,
           }),
         ).singleton(),
-        siweVerifier: asFunction(({ siweService }) => siweService).singleton(),
+        siweVerifier: asFunction(({ siweService }: KitCradle) => siweService).singleton(),
       });
     },
     housekeeping: ({ siweNonceStore, clock }) => siweNonceStore.purgeExpired(clock.now()),

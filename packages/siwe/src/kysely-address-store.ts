@@ -1,4 +1,4 @@
-import { isUniqueViolation, type DatabaseHandle } from '@w3kit/core';
+import { insertOrFind, type DatabaseHandle } from '@w3kit/core';
 import type { AddressStore, LinkedAddress } from './address-store.js';
 import type { SiweTables } from './schema.js';
 
@@ -16,16 +16,15 @@ export function createKyselyAddressStore(database: DatabaseHandle): AddressStore
   return {
     find,
     async link(chainId, address, accountId, at) {
-      try {
-        await db.insertInto('siwe_addresses').values({ chain_id: chainId, address, account_id: accountId, created_at: at.getTime() }).execute();
-        return { outcome: 'linked' };
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const holder = await find(chainId, address);
-        // the row was there a moment ago; deleted since is not something this plugin does
-        if (!holder || holder.accountId !== accountId) return { outcome: 'taken', accountId: holder?.accountId ?? '' };
-        return { outcome: 'already-linked' };
-      }
+      const linked = await insertOrFind(
+        () => db.insertInto('siwe_addresses').values({ chain_id: chainId, address, account_id: accountId, created_at: at.getTime() }).execute(),
+        () => find(chainId, address),
+      );
+      if (linked.inserted) return { outcome: 'linked' };
+      const holder = linked.existing;
+      // the row was there a moment ago; deleted since is not something this plugin does
+      if (!holder || holder.accountId !== accountId) return { outcome: 'taken', accountId: holder?.accountId ?? '' };
+      return { outcome: 'already-linked' };
     },
     async listByAccount(accountId) {
       const rows = await db.selectFrom('siwe_addresses').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('chain_id').execute();

@@ -1,4 +1,4 @@
-import { clientIpOf, defineRoute, LoginResultSchema, Type, type RouteGroup } from '@w3kit/core';
+import { defineRoute, LoginResultSchema, Type, type RouteGroup } from '@w3kit/core';
 import { siweExamples } from './examples.js';
 
 const SignedMessageBody = Type.Object({
@@ -14,6 +14,7 @@ const Address = Type.Object({ address: Type.String(), chain_id: Type.Integer(), 
 /** Sign-In with Ethereum, beside the other Finenex logins (`/v2/auth/*`, plain JSON). */
 export const siweRoutes = [
   defineRoute({
+    name: 'siwe.nonce',
     method: 'POST',
     path: '/auth/siwe/nonce',
     summary: 'A one-time nonce for a Sign-In with Ethereum message.',
@@ -26,13 +27,14 @@ export const siweRoutes = [
       expiresAt: Type.String({ description: 'ISO 8601' }),
       statement: Type.Optional(Type.String({ description: 'The statement the message must carry, when the server requires one.' })),
     }),
-    async handler({ services, ctx }) {
-      await services.rateLimiter.enforce('siwe.nonce', clientIpOf(ctx));
+    rateLimit: [{ rule: 'siwe.nonce', key: 'ip' }],
+    async handler({ services }) {
       const issued = await services.siweService.issueNonce();
       return { ...issued, expiresAt: issued.expiresAt.toISOString() };
     },
   }),
   defineRoute({
+    name: 'siwe.verify',
     method: 'POST',
     path: '/auth/siwe/verify',
     summary: 'Sign in with a signed EIP-4361 message: the same login result (and session) as `auth-user`.',
@@ -44,33 +46,36 @@ export const siweRoutes = [
       '429 per client IP (`siwe.verify`) and per address (`siwe.verify.address`); 503 SIWE_CHAIN_UNAVAILABLE.',
     body: SignedMessageBody,
     response: Type.Intersect([LoginResultSchema, Type.Object({ address: Type.String(), chainId: Type.Integer() })]),
-    async handler({ body, services, ctx }) {
-      await services.rateLimiter.enforce('siwe.verify', clientIpOf(ctx));
+    rateLimit: [{ rule: 'siwe.verify', key: 'ip' }],
+    errors: ['SIWE_ACCOUNT_NOT_FOUND', 'SIWE_CHAIN_NOT_ALLOWED', 'SIWE_CHAIN_UNAVAILABLE', 'SIWE_DOMAIN_NOT_ALLOWED', 'SIWE_MESSAGE_EXPIRED', 'SIWE_MESSAGE_MALFORMED', 'SIWE_MESSAGE_NOT_YET_VALID', 'SIWE_NONCE_INVALID', 'SIWE_SIGNATURE_INVALID', 'SIWE_STATEMENT_MISMATCH'],
+    async handler({ body, services }) {
       return services.siweService.signIn(body);
     },
   }),
   defineRoute({
+    name: 'siwe.link',
     method: 'POST',
     path: '/auth/siwe/link',
     summary: 'Link the signing address to the signed-in account (Authorization: Bearer).',
     description: 'The same checks as verify. Linking an address the account holds already answers it again; 409 SIWE_ADDRESS_TAKEN when another account holds it on that chain.',
-    bearerAuth: true,
+    auth: 'required',
     body: SignedMessageBody,
     response: Address,
-    async handler({ body, services, ctx }) {
-      const principal = await services.authenticator.require(ctx);
-      await services.rateLimiter.enforce('siwe.verify', clientIpOf(ctx));
+    rateLimit: [{ rule: 'siwe.verify', key: 'ip' }],
+    errors: ['SIWE_ADDRESS_TAKEN'],
+    async handler({ principal, body, services }) {
       return services.siweService.link(principal, body);
     },
   }),
   defineRoute({
+    name: 'siwe.addresses',
     method: 'GET',
     path: '/auth/siwe/addresses',
     summary: 'The addresses (and chains) of the signed-in account.',
-    bearerAuth: true,
+    auth: 'required',
     response: Type.Array(Address),
-    async handler({ services, ctx }) {
-      return services.siweService.addresses(await services.authenticator.require(ctx));
+    async handler({ principal, services }) {
+      return services.siweService.addresses(principal);
     },
   }),
 ];

@@ -1,6 +1,6 @@
-import { createPublicClient, hashMessage, http, HttpRequestError, isAddressEqual, recoverMessageAddress, TimeoutError, type Hex, type Transport } from 'viem';
-import { verifyHash } from 'viem/actions';
+import type { Hex, Transport } from 'viem';
 import type { SiweChain } from './siwe-config.js';
+import { loadViem, type Viem } from './viem-library.js';
 
 /** Why a signature could not be checked (not: that it is wrong). */
 export class ChainUnavailableError extends Error {
@@ -20,15 +20,21 @@ export interface SignatureChecker {
 
 export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<number, SiweChain>; rpcTimeoutMs: number }): SignatureChecker {
   // one try per call: a sign-in waits for the answer, and a chain down is answered with 503 at once
-  const transports = new Map<number, Transport>();
-  for (const chain of chains.values()) if (chain.rpcUrl) transports.set(chain.chainId, http(chain.rpcUrl, { timeout: rpcTimeoutMs, retryCount: 0 }));
+  // made with viem on the first check (viem-library.ts)
+  let transports: Map<number, Transport> | undefined;
+  function transportsOf({ http }: Viem): Map<number, Transport> {
+    if (transports) return transports;
+    transports = new Map();
+    for (const chain of chains.values()) if (chain.rpcUrl) transports.set(chain.chainId, http(chain.rpcUrl, { timeout: rpcTimeoutMs, retryCount: 0 }));
+    return transports;
+  }
 
   /**
    * A client for one check that remembers whether the endpoint failed: viem answers "not valid"
    * for every failed eth_call, a network error included, and a wallet must not be told its
    * signature is wrong because the chain did not answer.
    */
-  function checkingClient(transport: Transport) {
+  function checkingClient({ createPublicClient, HttpRequestError, TimeoutError }: Viem, transport: Transport) {
     const state = { unavailable: false };
     const watched: Transport = (config) => {
       const inner = transport(config);
@@ -42,12 +48,12 @@ export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<n
             throw error;
           }
         },
-      } as typeof inner;
+      };
     };
     return { client: createPublicClient({ transport: watched }), state };
   }
 
-  async function recovers(address: string, message: string, signature: Hex): Promise<boolean> {
+  async function recovers({ isAddressEqual, recoverMessageAddress }: Viem, address: string, message: string, signature: Hex): Promise<boolean> {
     try {
       return isAddressEqual(await recoverMessageAddress({ message, signature }), address as Hex);
     } catch {
@@ -58,15 +64,16 @@ export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<n
   return {
     async isValid({ chainId, address, message, signature }) {
       // ecrecover first: an externally owned account costs no RPC call
-      if (await recovers(address, message, signature)) return true;
-      const transport = transports.get(chainId);
+      const viem = await loadViem();
+      if (await recovers(viem, address, message, signature)) return true;
+      const transport = transportsOf(viem).get(chainId);
       if (!transport) return false;
-      const { client, state } = checkingClient(transport);
+      const { client, state } = checkingClient(viem, transport);
       let valid: boolean;
       try {
         // the EIP-6492 validator, run in an eth_call: unwraps a 6492 signature (deploying the wallet
         // in the call only), then asks the wallet's EIP-1271 isValidSignature
-        valid = await verifyHash(client, { address: address as Hex, hash: hashMessage(message), signature });
+        valid = await viem.verifyHashAction(client, { address: address as Hex, hash: viem.hashMessage(message), signature });
       } catch (error) {
         throw new ChainUnavailableError(`chain ${chainId} did not answer`, { cause: error });
       }

@@ -1,11 +1,12 @@
 import type { AccountDirectory, Clock, EnvelopeEncryption, LoginResult, Principal, RandomSource, RateLimiter, SiweVerifier } from '@w3kit/core';
-import { getAddress, type Hex } from 'viem';
-import { parseSiweMessage, validateSiweMessage, type SiweMessage } from 'viem/siwe';
+import type { Hex } from 'viem';
+import type { SiweMessage } from 'viem/siwe';
 import type { AddressStore } from './address-store.js';
 import { siweErrors } from './errors.js';
 import type { NonceStore } from './nonce-store.js';
 import { ChainUnavailableError, type SignatureChecker } from './signature-checker.js';
 import type { ResolvedSiweOptions } from './siwe-config.js';
+import { loadViem, type Viem } from './viem-library.js';
 
 /** A signed EIP-4361 message, as a wallet returns it. */
 export interface SignedMessage {
@@ -69,7 +70,7 @@ export function createSiweService(deps: SiweServiceDeps): SiweService {
   const fail = siweErrors.create;
   const nonceHash = (nonce: string) => encryption.digest('siwe.nonce', nonce);
 
-  function parse(message: string): Parsed {
+  function parse({ parseSiweMessage, getAddress }: Viem, message: string): Parsed {
     const parsed = parseSiweMessage(message);
     const missing = REQUIRED.filter((field) => parsed[field] === undefined || parsed[field] === '');
     if (missing.length > 0) throw fail('SIWE_MESSAGE_MALFORMED', { issues: missing.map((field) => ({ field: `message.${field}`, message: 'is missing.' })) });
@@ -110,14 +111,15 @@ export function createSiweService(deps: SiweServiceDeps): SiweService {
 
   /** Every check of EIP-4361, the nonce used up, the signature checked: the address and chain that signed. */
   async function verifyMessage({ message, signature }: SignedMessage): Promise<{ address: string; chainId: number }> {
-    const m = parse(message);
+    const viem = await loadViem();
+    const m = parse(viem, message);
     const now = clock.now();
     checkOrigin(m);
     if (!options.chains.has(m.chainId)) throw fail('SIWE_CHAIN_NOT_ALLOWED');
     if (options.statement !== undefined && m.statement !== options.statement) throw fail('SIWE_STATEMENT_MISMATCH');
     checkTimes(m, now);
     // viem's own validation last, for what is left of the grammar (nonce characters, version 1)
-    if (!validateSiweMessage({ message: m, time: now })) throw fail('SIWE_MESSAGE_MALFORMED');
+    if (!viem.validateSiweMessage({ message: m, time: now })) throw fail('SIWE_MESSAGE_MALFORMED');
     // Tries on one address, before its nonce or the chain is spent on them (a smart-contract
     // wallet's check is an RPC call): counted per claimed address, whoever sends them.
     await rateLimiter.enforce('siwe.verify.address', `${m.chainId}:${m.address.toLowerCase()}`);

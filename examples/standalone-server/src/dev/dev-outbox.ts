@@ -92,8 +92,10 @@ export function devOutbox(options: DevOutboxOptions = {}) {
         format: 'finenex',
         routes: [
           defineRoute({
+            name: 'dev.outbox-page',
             method: 'GET',
             path: '/outbox',
+            produces: 'text/html',
             summary: 'Development only: the SMS and emails the development senders kept, newest first (HTML).',
             raw: true,
             async handler({ services, ctx }) {
@@ -103,6 +105,7 @@ export function devOutbox(options: DevOutboxOptions = {}) {
             },
           }),
           defineRoute({
+            name: 'dev.outbox',
             method: 'GET',
             path: '/outbox.json',
             summary: 'Development only: the SMS and emails the development senders kept, newest first.',

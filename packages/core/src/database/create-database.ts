@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { PoolOptions } from 'mysql2';
 import type { PoolConfig } from 'pg';
 import { createFailoverPool, parseMysqlUrl, type MysqlCounters } from './mysql-failover.js';
+import { keepPreparedStatements } from './sqlite-statements.js';
 
 export type DatabaseDialect = 'sqlite' | 'mysql' | 'postgres';
 
@@ -27,6 +28,11 @@ export interface DatabaseHandle {
 }
 
 export interface DatabaseOptions {
+  /**
+   * Required with a host's own Kysely instance (ignored with a URL, which names its engine):
+   * the engine behind it, which migrations and a few queries depend on.
+   */
+  dialect?: DatabaseDialect;
   /** MySQL / PostgreSQL pool size. Default 10 (or `?connectionLimit=` in the URL). */
   connectionLimit?: number;
   /** SQLite busy timeout in ms. Default 5000. */
@@ -44,14 +50,34 @@ export interface DatabaseOptions {
  * - `mysql://user:password@h1:p1,h2:p2,h3:p3/database`, a pool per host of a Galera cluster,
  *   each connection from the first host that is up (see mysql-failover.ts);
  * - `postgres://user:password@host:port/database` (also `postgresql://`), a `pg` pool.
+ *
+ * Only the driver of the engine used is loaded (on the first query), so a deployment installs
+ * only the one it needs. Or wraps a host's own Kysely instance, `createDatabase(db, { dialect })`:
+ * the kit adds its tables beside the host's, and `destroy()` leaves the instance open for the
+ * host to close (docs/embedding.md says what the kit expects of its connection settings).
  */
-export function createDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
+export function createDatabase(url: string, options?: DatabaseOptions): DatabaseHandle;
+export function createDatabase<DB>(db: Kysely<DB>, options: DatabaseOptions & { dialect: DatabaseDialect }): DatabaseHandle;
+export function createDatabase<DB>(source: string | Kysely<DB>, options: DatabaseOptions = {}): DatabaseHandle {
+  // not `instanceof Kysely`: a host's Kysely may be another copy of the package than core's
+  if (typeof source !== 'string') return hostDatabase(source as unknown as KitDatabase, options.dialect);
+  const url = source;
   if (url.startsWith('sqlite:')) return openSqlite(url, options);
   if (/^(mysql|mariadb):\/\//.test(url)) return openMysql(url, options);
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
   throw new TypeError(
     `unsupported database URL "${redact(url)}": use sqlite:<file>, sqlite::memory:, mysql://user:password@host:port/database or postgres://user:password@host:port/database`,
   );
+}
+
+const DIALECTS: readonly DatabaseDialect[] = ['sqlite', 'mysql', 'postgres'];
+
+function hostDatabase(db: KitDatabase, dialect: DatabaseDialect | undefined): DatabaseHandle {
+  if (dialect === undefined || !DIALECTS.includes(dialect)) {
+    throw new TypeError(`createDatabase(kysely, { dialect }): dialect must be one of ${DIALECTS.join(', ')} (the engine behind the Kysely instance)`);
+  }
+  // the host made it and closes it: the kit's destroy() must not end the host's pool
+  return { ...handle(db, dialect, `${dialect} (the host's Kysely instance)`), destroy: async () => {} };
 }
 
 function redact(url: string): string {
@@ -64,10 +90,15 @@ function openSqlite(url: string, options: DatabaseOptions): DatabaseHandle {
   const memory = target === ':memory:';
   const file = memory ? ':memory:' : resolve(target.replace(/^\/\/(?=\/)/, ''));
   if (!memory) mkdirSync(dirname(file), { recursive: true });
-  const database = new SQLite(file, { timeout: options.sqliteBusyTimeoutMs ?? 5000 });
-  if (!memory) database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('foreign_keys = ON');
+  // better-sqlite3 (a native module) is loaded on the first query, so MySQL and PostgreSQL deployments never need it built
+  const database = async () => {
+    const SQLite = (await import('better-sqlite3')).default;
+    const connection = new SQLite(file, { timeout: options.sqliteBusyTimeoutMs ?? 5000 });
+    if (!memory) connection.pragma('journal_mode = WAL');
+    connection.pragma('synchronous = NORMAL');
+    connection.pragma('foreign_keys = ON');
+    return keepPreparedStatements(connection);
+  };
   const db: KitDatabase = new Kysely({ dialect: new SqliteDialect({ database }) });
   return handle(db, 'sqlite', memory ? 'sqlite::memory:' : `sqlite:${file}`);
 }
@@ -80,26 +111,24 @@ function openMysql(url: string, options: DatabaseOptions): DatabaseHandle {
     return value;
   };
   const counters: MysqlCounters = { statementRetries: 0, failovers: 0 };
-  const pool = createFailoverPool(
-    parsed.hosts,
-    {
-      user: parsed.user,
-      password: parsed.password,
-      database: parsed.database,
-      connectionLimit: setting('connectionLimit', options.connectionLimit ?? 10),
-      // a dead host must not hang a request: connecting gives up after 3 s and the next host is tried
-      connectTimeout: 3000,
-      // Timestamps are stored as epoch milliseconds (BIGINT); mysql2 returns a BIGINT as a
-      // number while it fits in 2^53, which every epoch-ms value does.
-      supportBigNumbers: true,
-      bigNumberStrings: false,
-      timezone: 'Z',
-      charset: 'utf8mb4',
-      enableKeepAlive: true,
-    },
-    { statementAttempts: setting('statementAttempts', options.statementAttempts ?? 5), hostRetryMs: setting('hostRetryMs', options.hostRetryMs ?? 2000) },
-    counters,
-  );
+  const poolOptions: PoolOptions = {
+    user: parsed.user,
+    password: parsed.password,
+    database: parsed.database,
+    connectionLimit: setting('connectionLimit', options.connectionLimit ?? 10),
+    // a dead host must not hang a request: connecting gives up after 3 s and the next host is tried
+    connectTimeout: 3000,
+    // Timestamps are stored as epoch milliseconds (BIGINT); mysql2 returns a BIGINT as a
+    // number while it fits in 2^53, which every epoch-ms value does.
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    timezone: 'Z',
+    charset: 'utf8mb4',
+    enableKeepAlive: true,
+  };
+  const settings = { statementAttempts: setting('statementAttempts', options.statementAttempts ?? 5), hostRetryMs: setting('hostRetryMs', options.hostRetryMs ?? 2000) };
+  // mysql2 is loaded on the first query, so SQLite and PostgreSQL deployments never load it
+  const pool = async () => createFailoverPool((await import('mysql2')).createPool, parsed.hosts, poolOptions, settings, counters);
   const db: KitDatabase = new Kysely({ dialect: new MysqlDialect({ pool }) });
   return { ...handle(db, 'mysql', redact(url)), counters };
 }
@@ -128,7 +157,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
       const parseInt8 = (value: string) => Number(value);
       const pool = new pg.Pool({
         ...config,
-        types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+        types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown))) as typeof pg.types.getTypeParser },
       });
       // A client whose server went away emits 'error' (an idle one on the pool, a checked-out one on
       // itself, beside failing its query); without a listener either would crash the process.

@@ -1,5 +1,5 @@
 import type { MysqlPool, MysqlPoolConnection } from 'kysely';
-import { createPool, type Pool, type PoolConnection, type PoolOptions } from 'mysql2';
+import type { createPool as CreatePool, Pool, PoolConnection, PoolOptions } from 'mysql2';
 import { isDatabaseUnavailable } from './retry.js';
 
 /** One `host:port` of a `mysql://user:password@h1:p1,h2:p2/db` URL. */
@@ -40,7 +40,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * a conditional UPDATE re-evaluates its condition and cannot apply twice. Inside a transaction
  * the error ends the transaction; callers that can repeat it wrap it in `retryTransient`.
  */
-export function createFailoverPool(hosts: readonly MysqlHost[], options: PoolOptions, settings: FailoverSettings, counters: MysqlCounters): MysqlPool {
+export function createFailoverPool(
+  createPool: typeof CreatePool,
+  hosts: readonly MysqlHost[],
+  options: PoolOptions,
+  settings: FailoverSettings,
+  counters: MysqlCounters,
+): MysqlPool {
   const pools: Pool[] = hosts.map((h) => createPool({ ...options, host: h.host, port: h.port }));
   const downUntil = hosts.map(() => 0);
   const wrapped = new WeakMap<PoolConnection, MysqlPoolConnection>();

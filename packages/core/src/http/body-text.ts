@@ -37,3 +37,24 @@ export async function readBodyText(ctx: Context, limitBytes: number): Promise<st
     throw coreErrors.create('INVALID_ENCODING');
   }
 }
+
+/**
+ * Reads and drops a body the route has no use for, up to the limit (413 past it). A body left
+ * unread would have Node close the connection under a long answer still being written; read,
+ * the answer goes out whole, and an oversized one is refused before any work.
+ */
+export async function discardBody(ctx: Context, limitBytes: number): Promise<void> {
+  const declared = Number(ctx.req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    ctx.req.resume();
+    throw coreErrors.create('PAYLOAD_TOO_LARGE', { details: { limit_bytes: limitBytes } });
+  }
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) {
+      ctx.req.resume();
+      throw coreErrors.create('PAYLOAD_TOO_LARGE', { details: { limit_bytes: limitBytes } });
+    }
+  }
+}

@@ -74,9 +74,9 @@ export const DOCS_PAGE_CSP =
 const escapeAttr = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** The page: an empty root the bundle fills from `openapiUrl`; the assets under `assetsPath`. */
-export function renderDocsUiPage(title: string, openapiUrl: string, assetsPath: string): string {
-  const a = (name: string) => escapeAttr(`${assetsPath}/${name}`);
+/** The page: an empty root the bundle fills from `openapiUrl`; `assetPath` names the URL of an asset. */
+export function renderDocsUiPage(title: string, openapiUrl: string, assetPath: (name: string) => string): string {
+  const a = (name: string) => escapeAttr(assetPath(name));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeAttr(title)} — API reference</title>

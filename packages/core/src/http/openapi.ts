@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { TSchema } from '@sinclair/typebox';
+import type { ErrorCatalog } from '../errors.js';
 import type { AnyRouteSpec, RouteGroup } from '../plugin.js';
 import type { WireFormatName } from './wire-formats.js';
 
@@ -14,6 +14,24 @@ type JsonObject = Record<string, unknown>;
 
 /** A TypeBox schema as plain JSON Schema (TypeBox's symbol keys dropped). */
 const plain = (schema: TSchema): JsonObject => JSON.parse(JSON.stringify(schema)) as JsonObject;
+
+/**
+ * A response schema with every sub-schema that names itself (`$id`, e.g. `NftResult`) moved
+ * to `components.schemas` and referenced: a generated client gets one named type, and the
+ * document states a shape once however many routes answer it.
+ */
+function hoisted(schema: TSchema, components: Record<string, JsonObject>): JsonObject {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const { $id, ...rest } = node as JsonObject;
+    const inner = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, walk(value)]));
+    if (typeof $id !== 'string') return inner;
+    components[$id] = inner;
+    return { $ref: `#/components/schemas/${$id}` };
+  };
+  return walk(plain(schema)) as JsonObject;
+}
 
 const errorSchemas: Record<WireFormatName, JsonObject> = {
   web3connect: {
@@ -53,14 +71,27 @@ const errorSchemas: Record<WireFormatName, JsonObject> = {
   },
 };
 
-function successSchema(format: WireFormatName, route: AnyRouteSpec): JsonObject {
-  const result = route.response ? plain(route.response) : {};
+function successSchema(format: WireFormatName, route: AnyRouteSpec, components: Record<string, JsonObject>): JsonObject {
+  const result = route.response ? hoisted(route.response, components) : {};
   if (format !== 'web3connect') return result;
   return {
     type: 'object',
     required: ['status', 'result', 'error'],
     properties: { status: { const: 'ok' }, result, error: { type: 'null' } },
   };
+}
+
+/** The success response: the envelope or the documented body, or what a raw route writes. */
+function successResponse(format: WireFormatName, route: AnyRouteSpec, components: Record<string, JsonObject>): Record<string, JsonObject> {
+  const status = String(route.successStatus ?? 200);
+  if (status === '204') return { '204': { description: 'Done; no body.' } };
+  if (!route.raw) return { [status]: { description: 'Success', content: { 'application/json': { schema: successSchema(format, route, components) } } } };
+  if (route.response) return { [status]: { description: 'Success', content: { 'application/json': { schema: hoisted(route.response, components) } } } };
+  const produces = route.produces ?? 'text/html';
+  if (produces === 'redirect') {
+    return { '303': { description: 'Redirect: the next step is at Location.', headers: { location: { schema: { type: 'string' } } } } };
+  }
+  return { [status]: { description: 'Success', content: { [produces]: { schema: { type: 'string' } } } } };
 }
 
 function parameters(route: AnyRouteSpec): JsonObject[] {
@@ -70,7 +101,7 @@ function parameters(route: AnyRouteSpec): JsonObject[] {
     ['query', route.query],
   ] as const) {
     if (!schema) continue;
-    const s = plain(schema) as { properties?: Record<string, JsonObject>; required?: string[] };
+    const s = plain(schema as TSchema) as { properties?: Record<string, JsonObject>; required?: string[] };
     for (const [name, prop] of Object.entries(s.properties ?? {})) {
       out.push({ name, in: where, required: where === 'path' || (s.required ?? []).includes(name), schema: prop });
     }
@@ -78,29 +109,80 @@ function parameters(route: AnyRouteSpec): JsonObject[] {
   return out;
 }
 
+const BODY_ERRORS = ['VALIDATION_FAILED', 'INVALID_JSON', 'INVALID_ENCODING', 'JSON_TOO_DEEP', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'];
+const AUTH_ERRORS = ['UNAUTHENTICATED', 'INVALID_TOKEN'];
+
+/**
+ * Every error code a route can answer: the ones its declaration implies (core validates,
+ * authenticates and counts its limits) and the ones it names, with the always-possible 5xx.
+ */
+export function routeErrorCodes(route: AnyRouteSpec): string[] {
+  const codes = new Set<string>();
+  if (route.body) BODY_ERRORS.forEach((c) => codes.add(c));
+  if (route.query || route.params) codes.add('VALIDATION_FAILED');
+  if ((route.auth ?? 'none') !== 'none') AUTH_ERRORS.forEach((c) => codes.add(c));
+  if (route.rateLimit?.length) codes.add('RATE_LIMITED');
+  for (const code of route.errors ?? []) codes.add(code);
+  codes.add('INTERNAL_ERROR');
+  codes.add('SERVICE_UNAVAILABLE');
+  return [...codes];
+}
+
+/** The code field each wire format writes, narrowed to the route's codes (Origin bodies carry none: the codes go in the description). */
+function narrowedError(format: WireFormatName, codes: string[]): JsonObject {
+  const ref = { $ref: `#/components/schemas/${format}Error` };
+  if (format === 'origin') return ref;
+  if (format === 'oauth') return { allOf: [ref, { properties: { error: { enum: codes.map((c) => c.toLowerCase()).concat(codes.includes('INTERNAL_ERROR') ? ['server_error'] : []) } } }] };
+  const code = { enum: codes };
+  if (format === 'web3connect') return { allOf: [ref, { properties: { error: { properties: { code } } } }] };
+  return { allOf: [ref, { properties: { code } }] };
+}
+
+/** The route's error responses, one per status, each naming its codes. */
+function errorResponses(format: WireFormatName, route: AnyRouteSpec, catalog: ErrorCatalog): Record<string, JsonObject> {
+  const byStatus = new Map<number, string[]>();
+  for (const code of routeErrorCodes(route)) {
+    const status = catalog[code]?.status;
+    if (status === undefined) continue; // an auth code of a host's own authenticator, not in any composed catalog
+    (byStatus.get(status) ?? byStatus.set(status, []).get(status)!).push(code);
+  }
+  const out: Record<string, JsonObject> = {};
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    out[String(status)] = {
+      description: codes.join(', '),
+      'x-w3kit-error-codes': codes,
+      ...(status === 429 || status === 503 ? { headers: { 'retry-after': { description: 'Seconds until a retry may succeed.', schema: { type: 'integer' } } } } : {}),
+      content: { 'application/json': { schema: narrowedError(format, codes) } },
+    };
+  }
+  return out;
+}
+
 /** The OpenAPI 3.1 document of every mounted route, from the same schemas that validate requests. */
-export function buildOpenApi(groups: readonly MountedGroup[], info: { title: string; version: string; serverUrl: string }): JsonObject {
+export function buildOpenApi(groups: readonly MountedGroup[], info: { title: string; version: string; serverUrl: string; catalog: ErrorCatalog }): JsonObject {
   const paths: Record<string, Record<string, JsonObject>> = {};
+  const components: Record<string, JsonObject> = {};
   for (const { group, prefix, plugin } of groups) {
     for (const route of group.routes) {
       const path = `${prefix}${route.path}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}') || '/';
-      const errorRef = { $ref: `#/components/schemas/${group.format}Error` };
+      const auth = route.auth ?? 'none';
       const operation: JsonObject = {
-        operationId: `${group.api}.${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
+        operationId: route.name,
         tags: [`${plugin}: ${group.api}`],
         // the wire format of the route's error bodies (and its success envelope), for clients and the fuzz tests
         'x-w3kit-format': group.format,
+        // the handler writes the body itself: no envelope around a success, whatever the format
+        ...(route.raw ? { 'x-w3kit-raw': true } : {}),
         summary: route.summary,
         ...(route.description ? { description: route.description } : {}),
         parameters: parameters(route),
         ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.body) } } } } : {}),
-        ...(route.bearerAuth ? { security: [{ bearerAuth: [] }] } : {}),
+        // an optional token is `bearerAuth` or nothing; a route without auth says so, overriding no global default
+        security: auth === 'required' ? [{ bearerAuth: [] }] : auth === 'optional' ? [{ bearerAuth: [] }, {}] : [],
+        ...(route.rateLimit?.length ? { 'x-w3kit-rate-limits': route.rateLimit.map((l) => ({ rule: l.rule, key: typeof l.key === 'string' ? l.key : `body.${l.key.body}` })) } : {}),
         responses: {
-          [String(route.successStatus ?? 200)]: route.raw
-            ? { description: 'Success' }
-            : { description: 'Success', content: { 'application/json': { schema: successSchema(group.format, route) } } },
-          '4XX': { description: 'Client error', content: { 'application/json': { schema: errorRef } } },
-          '5XX': { description: 'Server error', content: { 'application/json': { schema: errorRef } } },
+          ...successResponse(group.format, route, components),
+          ...errorResponses(group.format, route, info.catalog),
         },
       };
       (paths[path] ??= {})[route.method.toLowerCase()] = operation;
@@ -113,55 +195,7 @@ export function buildOpenApi(groups: readonly MountedGroup[], info: { title: str
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: Object.fromEntries(Object.entries(errorSchemas).map(([name, schema]) => [`${name}Error`, schema])),
+      schemas: { ...components, ...Object.fromEntries(Object.entries(errorSchemas).map(([name, schema]) => [`${name}Error`, schema])) },
     },
   };
-}
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const DOCS_STYLE = `
-body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#1d2330}
-h1{margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #dde;padding-bottom:.3rem}
-details{border:1px solid #e3e6ee;border-radius:6px;margin:.4rem 0;padding:.4rem .7rem}
-summary{cursor:pointer}pre{background:#f5f7fb;padding:.6rem;overflow:auto;font-size:13px}
-.m{display:inline-block;min-width:4.2em;font-weight:600;font-size:12px;text-align:center;border-radius:4px;padding:1px 4px;color:#fff;background:#667}
-.get{background:#2b7bd6}.post{background:#1f9d55}.put{background:#c77d12}.delete{background:#c53030}.patch{background:#805ad5}
-.lock{font-size:12px;color:#805ad5}
-`;
-
-/**
- * The docs page's Content-Security-Policy: its one inline stylesheet by hash and nothing else
- * (no script, no framing, no forms), so even a hostile string in a schema description could
- * not run.
- */
-export const DOCS_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(DOCS_STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
-
-/** A self-contained, server-rendered page for browsing the OpenAPI document (no CDN, no script). */
-export function renderDocsPage(doc: JsonObject, openapiUrl: string): string {
-  const info = doc['info'] as { title: string; version: string };
-  const byTag = new Map<string, string[]>();
-  for (const [path, operations] of Object.entries(doc['paths'] as Record<string, Record<string, JsonObject>>)) {
-    for (const [method, op] of Object.entries(operations)) {
-      const tag = (op['tags'] as string[])[0] ?? 'other';
-      const request = (op['requestBody'] as { content: Record<string, { schema: unknown }> } | undefined)?.content['application/json']?.schema;
-      const params = op['parameters'] as JsonObject[];
-      const responses = op['responses'] as Record<string, { content?: Record<string, { schema: unknown }> }>;
-      const success = Object.entries(responses).find(([code]) => code.startsWith('2'));
-      const block = (title: string, value: unknown) =>
-        `<h4>${title}</h4><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre>`;
-      const html = `<details><summary><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code> ${escapeHtml(String(op['summary'] ?? ''))}${op['security'] ? ' <span class="lock">bearer</span>' : ''}</summary>
-${op['description'] ? `<p>${escapeHtml(String(op['description']))}</p>` : ''}${params.length ? block('Parameters', params) : ''}${request ? block('Request body', request) : ''}${success?.[1].content ? block(`Response ${success[0]}`, success[1].content['application/json']?.schema) : ''}</details>`;
-      (byTag.get(tag) ?? byTag.set(tag, []).get(tag)!).push(html);
-    }
-  }
-  const sections = [...byTag].map(([tag, items]) => `<section><h2>${escapeHtml(tag)}</h2>${items.join('\n')}</section>`).join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(info.title)} — API</title>
-<style>${DOCS_STYLE}</style></head><body>
-<h1>${escapeHtml(info.title)}</h1><p>Version ${escapeHtml(info.version)} · <a href="${escapeHtml(openapiUrl)}">openapi.json</a></p>
-${sections}
-</body></html>`;
 }

@@ -17,6 +17,8 @@ export interface W3kitRequestState {
   log: Logger;
   /** The client's address by the kit's `trustedProxies` (see `clientIpOf`); computed on first read. */
   readonly clientIp: string;
+  /** The name of the kit route serving the request (`nft.mint`), for a host's logs and metrics; unset on a path no route serves. */
+  routeName?: string;
 }
 
 export function getRequestState(ctx: Context): W3kitRequestState | undefined {

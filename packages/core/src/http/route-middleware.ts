@@ -5,8 +5,10 @@ import type { KitCradle } from '../container.js';
 import { isDatabaseUnavailable, isTransientDbError } from '../database/retry.js';
 import { coreErrors, isKitError, KitError, type FieldIssue } from '../errors.js';
 import { redactUrl } from '../logging/logger.js';
-import type { AnyRouteSpec } from '../plugin.js';
-import { resolveClientIp, type ProxyMatcher } from './client-ip.js';
+import type { Principal } from '../contracts/accounts.js';
+import type { AnyRouteSpec, RateLimitKey } from '../plugin.js';
+import { clientIpOf, resolveClientIp, type ProxyMatcher } from './client-ip.js';
+import { discardBody, hasBody } from './body-text.js';
 import { readJsonBody } from './json-body.js';
 import { STATE_KEY, getRequestState, type W3kitRequestState } from './request-state.js';
 import { compileValidator, parseParts, type PartValidator } from './validation.js';
@@ -52,7 +54,10 @@ function guardHtml(ctx: Context): void {
 export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logger, edge: EdgeOptions): Middleware {
   const random = container.cradle.random;
   return async (ctx: Context, next: Next) => {
-    if (getRequestState(ctx)) return next();
+    if (getRequestState(ctx)) {
+      await next();
+      return;
+    }
     const given = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(given) ? given : random.uuid();
     let scope: AwilixContainer<KitCradle> | undefined;
@@ -160,11 +165,20 @@ function sharedNames(container: AwilixContainer<KitCradle>): Set<string | symbol
   return names;
 }
 
-/** The path params the route table matched, %-decoded; a malformed escape is a 400 naming the param. */
-function decodedParams(ctx: Context): Record<string, string> {
+/** The names of a route path's `:params`, in order. */
+export const paramNamesOf = (path: string): string[] => [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+
+/**
+ * The path params the router matched, %-decoded once here; a malformed escape is a 400 naming
+ * the param. Read from the raw captures: the router's own `ctx.params` are decoded already,
+ * and leniently (a bad escape stays as it is).
+ */
+function decodedParams(ctx: Context, names: readonly string[]): Record<string, string> {
   const params: Record<string, string> = {};
   const issues: FieldIssue[] = [];
-  for (const [name, value] of Object.entries((ctx as Context & { params?: Record<string, string> }).params ?? {})) {
+  const captures = (ctx as Context & { captures?: string[] }).captures ?? [];
+  for (const [i, name] of names.entries()) {
+    const value = captures[i] ?? '';
     try {
       params[name] = decodeURIComponent(value);
     } catch {
@@ -181,8 +195,23 @@ interface CompiledRoute {
   params?: PartValidator<unknown>;
 }
 
-/** Validates the request against the route's schemas, runs the handler, writes the result. */
+/** The value a rate-limit rule counts on for this request; null when a body field is absent (nothing to count). */
+function limitKey(key: RateLimitKey, principal: Principal | null | undefined, ctx: Context, body: unknown): string | null {
+  if (key === 'ip') return clientIpOf(ctx);
+  if (key === 'principal') return principal!.accountId;
+  if (key === 'principal-or-ip') return principal ? principal.accountId : clientIpOf(ctx);
+  const value = (body as Record<string, unknown> | undefined)?.[key.body];
+  return typeof value === 'string' || typeof value === 'number' ? `${key.body}:${value}` : null;
+}
+
+/**
+ * Validates the request against the route's schemas, authenticates it and counts its rate
+ * limits as the route declares, runs the handler, writes the result.
+ */
 export function runRoute(container: AwilixContainer<KitCradle>, route: AnyRouteSpec, format: WireFormat, bodyLimitBytes: number): Middleware {
+  const paramNames = paramNamesOf(route.path);
+  const auth = route.auth ?? 'none';
+  const limits = route.rateLimit ?? [];
   const compiled: CompiledRoute = {
     ...(route.body ? { body: compileValidator('body', route.body) } : {}),
     ...(route.query ? { query: compileValidator('query', route.query) } : {}),
@@ -190,14 +219,24 @@ export function runRoute(container: AwilixContainer<KitCradle>, route: AnyRouteS
   };
   return async (ctx: Context) => {
     const state = getRequestState(ctx)!;
+    state.routeName = route.name;
     let services: KitCradle | undefined;
+    // a raw route reads its own body (forms); any other route without a body schema drops one
+    if (!compiled.body && (!route.raw || route.method === 'GET') && hasBody(ctx) && !ctx.req.readableEnded) await discardBody(ctx, bodyLimitBytes);
     const rawBody = compiled.body ? await readJsonBody(ctx, bodyLimitBytes) : undefined;
     const { params, query, body } = parseParts<{ params: unknown; query: unknown; body: unknown }>({
-      ...(compiled.params ? { params: [compiled.params, decodedParams(ctx)] } : {}),
+      ...(compiled.params ? { params: [compiled.params, decodedParams(ctx, paramNames)] } : {}),
       ...(compiled.query ? { query: [compiled.query, { ...ctx.query }] } : {}),
       ...(compiled.body ? { body: [compiled.body, rawBody] } : {}),
     });
+    // the authenticator is resolved only for a route that needs it: a kit without auth has none
+    const principal = auth === 'required' ? await container.cradle.authenticator.require(ctx) : auth === 'optional' ? await container.cradle.authenticator.authenticate(ctx) : undefined;
+    for (const limit of limits) {
+      const key = limitKey(limit.key, principal, ctx, body);
+      if (key !== null) await container.cradle.rateLimiter.enforce(limit.rule, key);
+    }
     const result = await route.handler({
+      principal,
       body,
       query,
       params,

@@ -46,8 +46,9 @@ const isPlain = (value: unknown): value is Record<string, unknown> =>
 export function redactSecrets<T>(value: T, depth = 0): T {
   if (depth >= MAX_DEPTH) return value;
   if (Array.isArray(value)) {
+    const items: unknown[] = value;
     let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
+    items.forEach((item, i) => {
       const next = redactSecrets(item, depth + 1);
       if (next !== item) (copy ??= [...value])[i] = next;
     });

@@ -49,9 +49,10 @@ export interface PeekResult<T> {
 
 /**
  * One-time codes and tokens with a TTL, hashed at rest, consumed atomically, with a bounded
- * number of tries. Every try first takes one attempt slot in a single conditional UPDATE, so
- * even a flood of parallel guesses compares at most `maxAttempts` of them; a right secret is
- * then claimed by a second conditional UPDATE, so two concurrent uses cannot both win.
+ * number of tries. Every try takes one attempt slot in a single conditional UPDATE, which also
+ * claims the code when the secret is right, so even a flood of parallel guesses compares at
+ * most `maxAttempts` of them and two concurrent uses cannot both win. On SQLite and PostgreSQL
+ * that UPDATE (RETURNING the row) is the whole try; MySQL reads the row first.
  */
 export interface OneTimeCodes {
   issue<T = null>(input: IssueCodeInput<T>): Promise<IssuedCode>;
@@ -87,12 +88,20 @@ export function createOneTimeCodes({ database, clock, random, encryption }: OneT
     return null;
   }
 
-  async function locate(purpose: string, locator: CodeLocator, secret: string): Promise<Row | undefined> {
-    let query = db.selectFrom('w3kit_one_time_codes').selectAll().where('purpose', '=', purpose);
+  /** The code a locator names (the newest, when a subject has several), as a query to select from. */
+  function locate(purpose: string, locator: CodeLocator, secretHash: string) {
+    let query = db.selectFrom('w3kit_one_time_codes').where('purpose', '=', purpose);
     if ('handle' in locator) query = query.where('id', '=', locator.handle);
     else if ('subject' in locator) query = query.where('subject_hash', '=', hashSubject(purpose, locator.subject));
-    else query = query.where('secret_hash', '=', hashSecret(purpose, secret));
-    return query.orderBy('created_at', 'desc').orderBy('id').limit(1).executeTakeFirst();
+    else query = query.where('secret_hash', '=', secretHash);
+    return query.orderBy('created_at', 'desc').orderBy('id').limit(1);
+  }
+
+  /** Why a try took no slot: the code is gone, used, expired or out of tries (read after the UPDATE that found nothing to update). */
+  async function refusal(purpose: string, locator: CodeLocator, secretHash: string, at: number): Promise<ConsumeResult<never>> {
+    const row = await locate(purpose, locator, secretHash).selectAll().executeTakeFirst();
+    if (!row) return { ok: false, reason: 'not_found', attemptsLeft: 0 };
+    return { ok: false, reason: failure(row, at) ?? 'exhausted', attemptsLeft: Math.max(0, row.max_attempts - row.attempts) };
   }
 
   return {
@@ -131,47 +140,56 @@ export function createOneTimeCodes({ database, clock, random, encryption }: OneT
     },
 
     async consume<T>(purpose: string, locator: CodeLocator, secret: string): Promise<ConsumeResult<T>> {
-      const row = await locate(purpose, locator, secret);
-      if (!row) return { ok: false, reason: 'not_found', attemptsLeft: 0 };
       const at = now();
+      const given = hashSecret(purpose, secret);
+      if (database.dialect !== 'mysql') {
+        // One round trip: the attempt slot and, when the secret is right, the claim, in one
+        // conditional UPDATE of the located row, which answers the row (RETURNING). The secret is
+        // compared in SQL here: both sides are keyed hashes (HMAC under the master key), so the
+        // time the comparison takes says nothing an attacker can turn into a guess, and every
+        // try has already paid its slot. Two right answers at once: the second finds the row
+        // consumed and updates nothing. (MySQL and MariaDB have no UPDATE … RETURNING: below.)
+        const updated = await db
+          .updateTable('w3kit_one_time_codes')
+          .set((eb) => ({
+            attempts: eb('attempts', '+', 1),
+            consumed_at: eb.case().when('secret_hash', '=', given).then(at).else(null).end(),
+          }))
+          .where('id', '=', locate(purpose, locator, given).select('id'))
+          .where('consumed_at', 'is', null)
+          .where('expires_at', '>', at)
+          .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
+          .returningAll()
+          .executeTakeFirst();
+        if (!updated) return refusal(purpose, locator, given, at);
+        if (updated.consumed_at === null) return { ok: false, reason: 'invalid', attemptsLeft: Math.max(0, updated.max_attempts - updated.attempts) };
+        return { ok: true, handle: updated.id, data: parseData<T>(updated) };
+      }
+
+      const row = await locate(purpose, locator, given).selectAll().executeTakeFirst();
+      if (!row) return { ok: false, reason: 'not_found', attemptsLeft: 0 };
       const early = failure(row, at);
       if (early) return { ok: false, reason: early, attemptsLeft: Math.max(0, row.max_attempts - row.attempts) };
-
-      // 1. take an attempt slot, atomically, whatever the secret
+      // compared in constant time against the row read; the row's hash never changes
+      const expected = Buffer.from(row.secret_hash, 'hex');
+      const right = expected.length === given.length / 2 && timingSafeEqual(expected, Buffer.from(given, 'hex'));
+      // the attempt slot and, for the right secret, the claim: one conditional UPDATE, so of two
+      // concurrent tries past the last slot, or two right answers, exactly one gets the row
       const slot = await db
         .updateTable('w3kit_one_time_codes')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+        .set((eb) => (right ? { attempts: eb('attempts', '+', 1), consumed_at: at } : { attempts: eb('attempts', '+', 1) }))
         .where('id', '=', row.id)
         .where('consumed_at', 'is', null)
         .where('expires_at', '>', at)
         .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
         .executeTakeFirst();
-      if (Number(slot.numUpdatedRows) !== 1) {
-        const fresh = await db.selectFrom('w3kit_one_time_codes').selectAll().where('id', '=', row.id).executeTakeFirst();
-        return { ok: false, reason: fresh ? (failure(fresh, at) ?? 'exhausted') : 'not_found', attemptsLeft: 0 };
-      }
-      const attemptsLeft = row.max_attempts - row.attempts - 1;
-
-      // 2. compare in constant time
-      const expected = Buffer.from(row.secret_hash, 'hex');
-      const given = Buffer.from(hashSecret(purpose, secret), 'hex');
-      if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-        return { ok: false, reason: 'invalid', attemptsLeft: Math.max(0, attemptsLeft) };
-      }
-
-      // 3. claim it, atomically: of two concurrent right answers exactly one gets the row
-      const claim = await db
-        .updateTable('w3kit_one_time_codes')
-        .set({ consumed_at: at })
-        .where('id', '=', row.id)
-        .where('consumed_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(claim.numUpdatedRows) !== 1) return { ok: false, reason: 'consumed', attemptsLeft: 0 };
+      if (Number(slot.numUpdatedRows) !== 1) return refusal(purpose, locator, given, at);
+      if (!right) return { ok: false, reason: 'invalid', attemptsLeft: Math.max(0, row.max_attempts - row.attempts - 1) };
       return { ok: true, handle: row.id, data: parseData<T>(row) };
     },
 
     async peek<T>(purpose: string, secret: string): Promise<PeekResult<T> | null> {
-      const row = await locate(purpose, { bySecret: true }, secret);
+      const row = await locate(purpose, { bySecret: true }, hashSecret(purpose, secret)).selectAll().executeTakeFirst();
       if (!row || failure(row, now())) return null;
       return { handle: row.id, data: parseData<T>(row), expiresAt: new Date(Number(row.expires_at)) };
     },

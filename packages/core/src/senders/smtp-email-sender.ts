@@ -1,4 +1,5 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
 import { coreErrors } from '../errors.js';
 import type { EmailSender } from './senders.js';
 
@@ -22,6 +23,8 @@ export function createSmtpEmailSender(config: SmtpEmailConfig): EmailSender & { 
   if (!config.from) throw new TypeError('SMTP from address is required');
   const url = new URL(config.url);
   const secure = url.protocol === 'smtps:';
+  // nodemailer (CommonJS) is required when an SMTP sender is made, not when the kit is imported
+  const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
   const transport: Transporter = createTransport({
     host: url.hostname,
     port: url.port ? Number(url.port) : secure ? 465 : 587,

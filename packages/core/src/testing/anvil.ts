@@ -78,7 +78,7 @@ export async function startAnvil({ chainId = 31337, args = [], port: fixedPort }
     } catch (error) {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`anvil did not answer on ${url} in 15 s: ${stderr || (error as Error).message}`);
+        throw new Error(`anvil did not answer on ${url} in 15 s: ${stderr || (error as Error).message}`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -1,0 +1,164 @@
+import Router, { type Layer } from '@koa/router';
+import type { Context, Middleware, Next } from 'koa';
+import { coreErrors } from '../errors.js';
+import type { AnyRouteSpec, KitUrls, RouteGroup } from '../plugin.js';
+import { getRequestState } from './request-state.js';
+import type { WireFormatName } from './wire-formats.js';
+
+/** A route as mounted: its group, its plugin, and the middleware chain that serves it. */
+export interface MountedRoute {
+  plugin: string;
+  group: RouteGroup;
+  route: AnyRouteSpec;
+  chain: Middleware;
+}
+
+/** Routes under one base path (`/rest/v1`): the groups of every plugin that share it, served by one Router. */
+interface Bucket {
+  basePath: string;
+  /** The wire format of 404/405 answers: the first group's under this base path. */
+  format: WireFormatName;
+  routes: MountedRoute[];
+}
+
+export interface KitRouting {
+  /** Every route below the mount path, for a host to nest in its own router at `config.mountPath`. */
+  router: Router;
+  /** Every route with the mount path in front, for `app.use(kit.middleware())`. */
+  middleware: Middleware;
+  urls: KitUrls;
+}
+
+/** The answer to a path a kit route serves with another method, or to an unknown path under a kit base path. */
+export type FallbackFor = (format: WireFormatName, answer: Middleware) => Middleware;
+
+/** `/a/b/` and `/a/b` are the same route (the router matches either without the slash); `/` stays `/`. */
+const normalize = (path: string) => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+
+const hasParams = (route: MountedRoute) => route.route.path.includes(':');
+
+/**
+ * The routes in the order the router must try them: static paths before paths with params, so
+ * `/nft/minted_by_me` is never read as `/nft/:token_id` (every matching layer runs in order,
+ * and a route's handler ends the chain).
+ */
+const staticFirst = (routes: readonly MountedRoute[]) => [...routes.filter((r) => !hasParams(r)), ...routes.filter(hasParams)];
+
+function bucketsOf(routes: readonly MountedRoute[], basePathOf: (group: RouteGroup) => string): Bucket[] {
+  const buckets = new Map<string, Bucket>();
+  for (const mounted of routes) {
+    const basePath = basePathOf(mounted.group);
+    const bucket = buckets.get(basePath) ?? buckets.set(basePath, { basePath, format: mounted.group.format, routes: [] }).get(basePath)!;
+    bucket.routes.push(mounted);
+  }
+  // Longest base path first: a base path's catch-all 404 must not shadow a longer one's routes.
+  return [...buckets.values()].sort((a, b) => b.basePath.length - a.basePath.length);
+}
+
+const routerOptions = { sensitive: true };
+
+/**
+ * Fills a router with one bucket's routes under `prefix`, then, per path, a layer answering
+ * the other methods (405 with `Allow`, OPTIONS), and under a non-empty base path a catch-all
+ * answering 404 — both in the bucket's wire format, so a client that always parses the
+ * envelope gets one.
+ */
+function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Middleware): void {
+  const paths: string[] = [];
+  for (const { route, chain } of staticFirst(bucket.routes)) {
+    const path = normalize(`${prefix}${route.path}`) || '/';
+    router.register(path, [route.method], chain, { name: route.name });
+    if (!paths.includes(path)) paths.push(path);
+  }
+  for (const path of paths) router.all(path, fallback);
+  if (bucket.basePath !== '') router.all(`${prefix}{/*rest}`, fallback);
+}
+
+/**
+ * The methods the kit's routes serve on the request's path, from the layers the router
+ * matched by path (a host's own layers, when the kit is nested in its router, are left out).
+ */
+function allowedMethods(ctx: Context, chains: ReadonlySet<Middleware>): string[] {
+  const matched = (ctx as Context & { matched?: Layer[] }).matched ?? [];
+  const methods = new Set<string>();
+  for (const layer of matched) {
+    if (layer.methods.length === 0 || !layer.stack.some((fn) => chains.has(fn as Middleware))) continue;
+    for (const method of layer.methods) methods.add(method);
+  }
+  if (methods.size > 0) methods.add('OPTIONS');
+  return METHOD_ORDER.filter((m) => methods.has(m));
+}
+
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+function answerUnrouted(chains: ReadonlySet<Middleware>): Middleware {
+  return (ctx: Context) => {
+    const allowed = allowedMethods(ctx, chains);
+    const state = getRequestState(ctx);
+    if (state) delete state.routeName;
+    if (allowed.length === 0) throw coreErrors.create('NOT_FOUND', { message: 'No route serves this path.' });
+    ctx.set('allow', allowed.join(', '));
+    if (ctx.method === 'OPTIONS') {
+      ctx.status = 204;
+      return;
+    }
+    throw coreErrors.create('METHOD_NOT_ALLOWED', { headers: { allow: allowed.join(', ') } });
+  };
+}
+
+/** Dispatches by base path: only the router of a base path the request is under is asked. */
+function dispatchByPrefix(routers: readonly { prefix: string; middleware: Middleware }[]): Middleware {
+  return (ctx: Context, next: Next) => {
+    const path = ctx.path;
+    let i = 0;
+    const tryNext = (): Promise<unknown> => {
+      while (i < routers.length) {
+        const { prefix, middleware } = routers[i++]!;
+        if (prefix === '' || path === prefix || path.startsWith(`${prefix}/`)) return Promise.resolve(middleware(ctx, tryNext));
+      }
+      return next();
+    };
+    return tryNext();
+  };
+}
+
+function urlsOf(templates: ReadonlyMap<string, string>, publicUrl: string): KitUrls {
+  const path = (name: string, params: Readonly<Record<string, string>> = {}) => {
+    const template = templates.get(name);
+    if (template === undefined) throw new TypeError(`urls: no route is named "${name}"`);
+    return template.replace(/:([A-Za-z0-9_]+)/g, (_, param: string) => {
+      const value = params[param];
+      if (value === undefined) throw new TypeError(`urls: route "${name}" needs the param "${param}"`);
+      return encodeURIComponent(value);
+    });
+  };
+  return { path, to: (name, params) => `${publicUrl}${path(name, params)}` };
+}
+
+/**
+ * Mounts the kit's routes on @koa/router: one Router per base path for `kit.middleware()`
+ * (a request only meets the routers of its base path), one Router of every route for a host
+ * to nest, and the URL of every route by name — all three from the same table.
+ */
+export function buildRouting(
+  routes: readonly MountedRoute[],
+  options: { mountPath: string; publicUrl: string; basePathOf: (group: RouteGroup) => string; fallbackFor: FallbackFor },
+): KitRouting {
+  const buckets = bucketsOf(routes, options.basePathOf);
+  const chains = new Set(routes.map((r) => r.chain));
+  const answer = answerUnrouted(chains);
+  const router = new Router(routerOptions);
+  const mounted: { prefix: string; middleware: Middleware }[] = [];
+  const templates = new Map<string, string>();
+  for (const bucket of buckets) {
+    const fallback = options.fallbackFor(bucket.format, answer);
+    fillRouter(router, bucket, bucket.basePath, fallback);
+    const own = new Router(routerOptions);
+    const prefix = `${options.mountPath}${bucket.basePath}`;
+    fillRouter(own, bucket, prefix, fallback);
+    mounted.push({ prefix, middleware: own.routes() as unknown as Middleware });
+    for (const { route } of bucket.routes) templates.set(route.name, `${prefix}${route.path}` || '/');
+  }
+  return { router, middleware: dispatchByPrefix(mounted), urls: urlsOf(templates, options.publicUrl) };
+}
+
