@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { accessTokenFromApiKey, createW3kitClient, mintAndVerify, ok, result, W3kitError, type W3kitClient } from '@w3kit/client';
+import { accessTokenFromApiKey, createW3kitClient, mintAndVerify, ok, result, W3kitError, type operations, type W3kitClient } from '@w3kit/client';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
+import { sampleStaticMetadata } from '@w3kit/nft/testing';
 import { walletKey, walletPresentation } from '../packages/did/test/support.js';
 import { endUserWithLogin, startFullKit, verifiedOrganization, type FullKit } from './full-kit.js';
 
 type Json = Record<string, unknown>;
 const TOKYO = { latitude: 35.6812, longitude: 139.7671 };
-const DIPLOMA = {
-  issuer: 'Acme University',
-  contents_provider: 'Acme',
-  name: 'Bachelor of Science',
-  description: 'Awarded for completing the programme.',
-  image: 'https://acme.test/diploma.png',
-  link: 'https://acme.test/diploma',
-  serial_number: 123,
-  total_issued: 321,
-  animation_url: 'https://acme.test/diploma.mp4',
-  expired_at: '2099-03-31T00:00:00.000Z',
-};
+type MintStatic = NonNullable<operations['nft.mint']['requestBody']>['content']['application/json']['metadata']['static'];
+// the nft package's sample metadata (valid against the mint body; the sample is typed loosely)
+const DIPLOMA = sampleStaticMetadata({ expired_at: '2099-03-31T00:00:00.000Z' }) as MintStatic;
 
 // Whole flows through @w3kit/client against a real kit server (HTTP on loopback), as an
 // application would call it: nothing below reaches into the kit but to create the accounts.
