@@ -81,6 +81,11 @@ export interface RouteSpec<
    */
   raw?: boolean;
   /**
+   * The handler reads the request body itself (a form post, `readFormBody`); without it, a body
+   * sent to a route with no `body` schema is read and dropped before the handler runs.
+   */
+  readsBody?: boolean;
+  /**
    * What a raw route writes, for the OpenAPI document: a media type (`text/html`), or
    * `redirect` for a route answering 302/303 with a Location. A raw route with a `response`
    * schema writes JSON of that schema. Default `text/html`.

@@ -221,8 +221,8 @@ export function runRoute(container: AwilixContainer<KitCradle>, route: AnyRouteS
     const state = getRequestState(ctx)!;
     state.routeName = route.name;
     let services: KitCradle | undefined;
-    // a raw route reads its own body (forms); any other route without a body schema drops one
-    if (!compiled.body && (!route.raw || route.method === 'GET') && hasBody(ctx) && !ctx.req.readableEnded) await discardBody(ctx, bodyLimitBytes);
+    // a raw route or one that says so reads its own body (forms); any other route without a body schema drops one
+    if (!compiled.body && !route.readsBody && (!route.raw || route.method === 'GET') && hasBody(ctx) && !ctx.req.readableEnded) await discardBody(ctx, bodyLimitBytes);
     const rawBody = compiled.body ? await readJsonBody(ctx, bodyLimitBytes) : undefined;
     const { params, query, body } = parseParts<{ params: unknown; query: unknown; body: unknown }>({
       ...(compiled.params ? { params: [compiled.params, decodedParams(ctx, paramNames)] } : {}),
