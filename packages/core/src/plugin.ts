@@ -2,7 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { AwilixContainer } from 'awilix';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import type { KitCradle } from './container.js';
+import type { KitServices } from './container.js';
 import type { Principal } from './contracts/accounts.js';
 import type { MigrationSet } from './database/migrations.js';
 import type { ErrorCatalog } from './errors.js';
@@ -42,7 +42,7 @@ export interface RouteRequest<B, Q, P, A extends RouteAuth = RouteAuth> {
   query: Q;
   params: P;
   /** The request's awilix scope: every service of the kit, resolved for this request. */
-  services: KitCradle;
+  services: KitServices;
   requestId: string;
   log: Logger;
   /** The Koa context, for headers, the client IP, or writing a raw (HTML) body. */
@@ -156,7 +156,7 @@ export interface KitPlugin {
   /** Names of plugins that must be composed too (their services are used). */
   requires?: readonly string[];
   /** Adds the plugin's services to the container. */
-  register?(container: AwilixContainer<KitCradle>, context: PluginContext): void;
+  register?(container: AwilixContainer<KitServices>, context: PluginContext): void;
   /** The plugin's own migrations, tracked in its own table. */
   migrations?: MigrationSet;
   routes?: readonly RouteGroup[];
@@ -170,7 +170,7 @@ export interface KitPlugin {
    */
   uses?: readonly ('smsSender' | 'emailSender')[];
   /** Runs on the kit's housekeeping interval: delete the plugin's expired rows. */
-  housekeeping?(services: KitCradle): Promise<unknown>;
+  housekeeping?(services: KitServices): Promise<unknown>;
   /** Runs once after migrations, before the kit serves (create keys, check config). */
-  onReady?(services: KitCradle): Promise<void> | void;
+  onReady?(services: KitServices): Promise<void> | void;
 }

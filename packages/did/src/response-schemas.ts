@@ -15,7 +15,7 @@ export const VerifiableCredentialResult = Type.Object(
 /** A presentation in JSON form. */
 export const VerifiablePresentationResult = Type.Object({ '@context': Type.Unknown(), type: Type.Unknown(), proof: Type.Unknown() }, { additionalProperties: true });
 
-/** The seed's verify-vc answer (`credentialResult`). */
+/** The Finenex document's verify-vc answer (`credentialResult`). */
 export const CredentialCheck = Type.Object({
   verified: Type.Boolean(),
   format: Format,
