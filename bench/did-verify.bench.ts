@@ -1,7 +1,7 @@
 /// <reference path="../packages/did/src/digitalbazaar.d.ts" />
 // Credential verification through POST /v2/did/verify-vc (the kit: did plugin) against a bare
 // Koa app calling the verification library directly with the same resolver and document
-// loader: a JWT credential (JwtProof2020, ES256K, did:ethr: the seed's own example) with
+// loader: a JWT credential (JwtProof2020, ES256K, did:ethr: the Finenex document's own example) with
 // did-jwt-vc, and a Data Integrity credential (eddsa-rdfc-2022, VC 2.0, did:key) with
 // @digitalbazaar/vc. Neither credential has a status entry, so both sides do the same work.
 // Targets: the JWT credential at least 2× the direct library (issue 17: the kit verifies ES256K
@@ -71,7 +71,7 @@ export default async function didVerifyBench(): Promise<{ met: boolean }> {
       const request = { method: 'POST' as const, path: '/v2/did/verify-vc', body: JSON.stringify(credential) };
       results.push(await compare({ name, kit: { script: 'did-verify-kit.ts', env, request }, baseline: { script: 'did-verify-bare.ts', env, request }, target: TARGETS[name]! }));
     }
-    // the seed's JWT VP (holder's signature and one credential's) through verify-vp
+    // the Finenex document's JWT VP (holder's signature and one credential's) through verify-vp
     const vpRequest = { method: 'POST' as const, path: '/v2/did/verify-vp', body: JSON.stringify(seedDocument.verifyVp) };
     results.push(await compare({ name: 'did-verify-jwt-vp', kit: { script: 'did-verify-kit.ts', env, request: vpRequest }, baseline: { script: 'did-verify-bare.ts', env, request: vpRequest }, target: TARGETS['did-verify-jwt-vp']! }));
     // the peer takes the same credential as Veramo's remote API wants it: { credential }

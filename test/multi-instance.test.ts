@@ -16,7 +16,7 @@ import { eventually, mintBody, openOperator, sleep, type Operator } from './depl
 import { deploymentEnv, sendAndHangUp, startServerProcess, stopAllServerProcesses, type ServerProcess } from './server-process.js';
 
 const TWILIO = { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'twilio-test-token' };
-const IDENTITY = '0xc741715D55De72bF12461760BaAF97E0468e7b86'; // the seed's phone identity
+const IDENTITY = '0xc741715D55De72bF12461760BaAF97E0468e7b86'; // the Origin attestations document's phone identity
 const OKINAWA = { latitude: '26.583193', longitude: '128.053881' };
 
 describe('mariadb', () => {

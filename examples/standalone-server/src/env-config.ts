@@ -51,9 +51,9 @@ export interface ServerConfig {
   smtpRequireTls: boolean;
   /** `ATTESTATION_SIGNER_KEY`, 0x + 64 hex: the key that signs attestations; generated in development, required in production. */
   attestationSignerKey: string | undefined;
-  /** `ATTESTATION_SIGNATURE_FORM`, `bytes32` (default, valid in Origin's on-chain ClaimVerifier) or `legacy-hex-string` (the seed samples' form). */
+  /** `ATTESTATION_SIGNATURE_FORM`, `bytes32` (default, valid in Origin's on-chain ClaimVerifier) or `legacy-hex-string` (the Origin attestations document samples' form). */
   attestationSignatureForm: 'bytes32' | 'legacy-hex-string';
-  /** `PHONE_NUMBER_CHECK`, `valid` (default: assigned in its country's plan) or `possible` (length only; admits the seed's 5555555555). */
+  /** `PHONE_NUMBER_CHECK`, `valid` (default: assigned in its country's plan) or `possible` (length only; admits the Origin attestations document's 5555555555). */
   phoneNumberCheck: 'valid' | 'possible';
   /** `EMAIL_FROM`: the From header of emailed codes; default `w3kit <no-reply@<PUBLIC_URL host>>`. */
   emailFrom: string;

@@ -92,7 +92,7 @@ describe('standalone server: attestations', () => {
       await twilio.close();
     }
   });
-  it('ATTESTATION_SIGNATURE_FORM and PHONE_NUMBER_CHECK: the seed sample phone 5555555555 verifies in the seed samples\' form', async () => {
+  it('ATTESTATION_SIGNATURE_FORM and PHONE_NUMBER_CHECK: the Origin attestations document sample phone 5555555555 verifies in the Origin attestations document samples\' form', async () => {
     assert.throws(
       () => loadServerConfig({ W3KIT_DATA_DIR: dir, ATTESTATION_SIGNATURE_FORM: 'hex', PHONE_NUMBER_CHECK: 'loose' }, dir),
       (error: EnvConfigError) =>

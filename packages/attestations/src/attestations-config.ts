@@ -17,13 +17,13 @@ export interface CodeMessageInput {
 export interface AttestationsOptions {
   /**
    * The private key (0x + 64 hex) that signs every claim. Required. The well-known test key
-   * `0x…01` (which reproduces the seed's samples) is refused in production mode.
+   * `0x…01` (which reproduces the Origin attestations document's samples) is refused in production mode.
    */
   signerKey: string;
   /**
    * What the key signs: `bytes32` (default) signs the 32 bytes of the claim hash, the form
    * Origin's on-chain ClaimVerifier accepts; `legacy-hex-string` signs its 66-character hex text,
-   * as an older bridge did (it reproduces the seed's samples, and fails on chain).
+   * as an older bridge did (it reproduces the Origin attestations document's samples, and fails on chain).
    */
   signatureForm?: ClaimSignatureForm;
   /** Lifetime of a phone code in seconds. Default 600 (10 minutes). */
@@ -36,7 +36,7 @@ export interface AttestationsOptions {
   defaultPhoneCountry?: CountryCode;
   /**
    * `valid` (default): a phone number must be assigned in its country's numbering plan;
-   * `possible`: its length must fit (admits fictional numbers such as the seed's 555-555-5555).
+   * `possible`: its length must fit (admits fictional numbers such as the Origin attestations document's 555-555-5555).
    */
   phoneNumberCheck?: PhoneNumberCheck;
   /** Lifetime of an OAuth flow, from `auth-url` to `verify`, in seconds. Default 600. */
@@ -55,7 +55,7 @@ export interface AttestationsOptions {
    * `targetOrigin` of the redirect pages' `postMessage` to their opener: the dapp's origin
    * (`https://dapp.example`), so a page of any other origin that opened the redirect page never
    * receives the code or verifier. Required in production mode; elsewhere the default is `*`, as
-   * the seed documents.
+   * the Origin attestations document documents.
    */
   openerOrigin?: string;
   /** The SMS text. Default: `Your verification code is 123456. It expires in 10 minutes.` */
@@ -88,7 +88,7 @@ export function resolveAttestationsOptions(options: AttestationsOptions): Resolv
   if (options.defaultPhoneCountry !== undefined && !/^[A-Z]{2}$/.test(options.defaultPhoneCountry)) {
     throw new TypeError('attestations: defaultPhoneCountry must be an ISO 3166 alpha-2 code such as "US"');
   }
-  // '*' stays for development and tests, as the seed has it; production refuses it at register
+  // '*' stays for development and tests, as the Origin attestations document has it; production refuses it at register
   const openerOrigin = options.openerOrigin ?? '*';
   if (openerOrigin !== '*' && !/^https?:\/\/[^\s/]+$/.test(openerOrigin)) throw new TypeError('attestations: openerOrigin must be "*" or an origin such as https://dapp.example');
   return {

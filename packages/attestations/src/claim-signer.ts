@@ -5,7 +5,7 @@ export const CLAIM_TYPES = { facebook: 3, twitter: 4, phone: 10, email: 11 } as 
 
 export type AttestationTopic = keyof typeof CLAIM_TYPES;
 
-/** The data string each claim type is signed with, as in the seed's responses. */
+/** The data string each claim type is signed with, as in the Origin attestations document's responses. */
 export const CLAIM_DATA: Readonly<Record<AttestationTopic, string>> = {
   facebook: 'facebook verified',
   twitter: 'twitter verified',
@@ -20,7 +20,7 @@ export interface Claim {
   data: string;
 }
 
-/** The seed's response body: field names as documented (`claim-type`). */
+/** The Origin attestations document's response body: field names as documented (`claim-type`). */
 export interface SignedClaim {
   'claim-type': number;
   signature: string;
@@ -48,7 +48,7 @@ const dataHash = (data: string) => KNOWN_DATA_HASHES.get(data) ?? keccak256(toUt
  *   recovers (`ecrecover(keccak256("\x19Ethereum Signed Message:\n32", hash), …)`), so only
  *   these claims are valid once added to an ERC725 identity;
  * - `legacy-hex-string`: the hash's 0x-hex *text* (66 characters, prefix `…:\n66`). An older
- *   bridge revision signed so, and only this reproduces the seed's phone, facebook and twitter
+ *   bridge revision signed so, and only this reproduces the Origin attestations document's phone, facebook and twitter
  *   samples with the key 0x…01; such claims fail in the on-chain verifier.
  */
 export type ClaimSignatureForm = 'bytes32' | 'legacy-hex-string';

@@ -16,7 +16,7 @@ export interface PhoneInput {
   defaultCountry?: CountryCode | undefined;
   /**
    * `valid`: the number must be an assigned number of its country (libphonenumber's metadata);
-   * `possible`: only its length must fit (admits fictional numbers such as the seed's 555-555-5555).
+   * `possible`: only its length must fit (admits fictional numbers such as the Origin attestations document's 555-555-5555).
    */
   check: PhoneNumberCheck;
 }

@@ -3,7 +3,7 @@ import { defineErrors } from '@w3kit/core';
 /**
  * The attestation plugin's error codes. In the Origin wire format a code is rendered as
  * `{"errors":["<message>"]}`: 400 for a request that is malformed, 422 for one that could not
- * be processed (wrong, expired or dead code, provider refused), as the seed documents.
+ * be processed (wrong, expired or dead code, provider refused), as the Origin attestations document documents.
  */
 export const attestationErrors = defineErrors({
   INVALID_PHONE_NUMBER: { status: 400, message: 'Invalid phone number.' },

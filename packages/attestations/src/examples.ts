@@ -1,6 +1,6 @@
 import type { RouteExample } from '@w3kit/core';
 
-// The seed's request samples, with its placeholders made valid values.
+// The Origin attestations document's request samples, with its placeholders made valid values.
 const IDENTITY = '0x112234455C3a32FD11230C42E7Bccd4A84e02010';
 
 /** Request examples of the Origin attestation routes. */

@@ -1,4 +1,4 @@
-import { asFunction, asValue, KitConfigError, type KitCradle, type KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, KitConfigError, type KitServices, type KitPlugin } from '@w3kit/core';
 import { createAttestationService, type AttestationService } from './attestation-service.js';
 import { attestationRateLimits, resolveAttestationsOptions, type AttestationsOptions, type ResolvedAttestationsOptions } from './attestations-config.js';
 import { createClaimSigner, TEST_SIGNER_ADDRESS, type ClaimSigner } from './claim-signer.js';
@@ -11,7 +11,7 @@ import { attestationMigrations } from './schema.js';
 import { createTwitterOAuth, type TwitterOAuth } from './twitter-oauth.js';
 
 declare module '@w3kit/core' {
-  interface KitCradle {
+  interface KitServices {
     attestationService: AttestationService;
     attestationOptions: ResolvedAttestationsOptions;
     attestationFlowStore: OAuthFlowStore;
@@ -25,7 +25,7 @@ declare module '@w3kit/core' {
 
 /**
  * Origin-style attestations: phone and email codes, Facebook and Twitter sign-ins, each
- * answered with an ERC725 claim signed by the attestation key. Serves the seed's endpoints
+ * answered with an ERC725 claim signed by the attestation key. Serves the Origin attestations document's endpoints
  * under `/api/attestations` and the providers' redirect pages under `/redirects`.
  */
 export function attestations(options: AttestationsOptions) {
@@ -52,11 +52,11 @@ export function attestations(options: AttestationsOptions) {
       container.register({
         attestationOptions: asValue(resolved),
         claimSigner: asValue(signer),
-        attestationFlowStore: asFunction(({ database }: KitCradle) => createKyselyOAuthFlowStore(database)).singleton(),
+        attestationFlowStore: asFunction(({ database }: KitServices) => createKyselyOAuthFlowStore(database)).singleton(),
         facebookOAuth: asValue(resolved.facebook ? createFacebookOAuth(resolved.facebook) : null),
         // created here so bad settings fail at startup; the cradle hands out clock and random at each call
         twitterOAuth: asValue(resolved.twitter ? createTwitterOAuth(resolved.twitter, container.cradle) : null),
-        attestationService: asFunction((c: KitCradle) =>
+        attestationService: asFunction((c: KitServices) =>
           createAttestationService({
             config: c.config,
             urls: c.urls,

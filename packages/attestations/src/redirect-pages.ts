@@ -52,7 +52,7 @@ function page(status: number, title: string, text: string, script?: string): Ren
 /**
  * The page a provider sends the browser back to, once the flow checked out: it posts
  * `message` (`facebook-code:…`, `twitter-oauth-verifier:…`) to the window that opened it, as
- * the seed documents, and closes itself.
+ * the Origin attestations document documents, and closes itself.
  */
 export function openerMessagePage(provider: string, message: string, targetOrigin: string): RenderedPage {
   const script = `(function () { var message = ${scriptLiteral(message)}; if (window.opener) { window.opener.postMessage(message, ${scriptLiteral(targetOrigin)}); } window.close(); })();`;

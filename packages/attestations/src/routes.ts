@@ -4,7 +4,7 @@ import { originExamples } from './examples.js';
 import { flowProblemPage, openerMessagePage, type RenderedPage } from './redirect-pages.js';
 
 // Properties are declared in alphabetical order, so a request with several bad fields is
-// answered in the order of the seed's example: ["code: …", "identity: …"].
+// answered in the order of the Origin attestations document's example: ["code: …", "identity: …"].
 const Identity = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: 'Address of the ERC725 identity (any letter case).' });
 const Code = Type.String({ pattern: '^[0-9]{6}$', description: 'The 6-digit code that was sent.' });
 const Phone = Type.String({ minLength: 1, maxLength: 40, description: 'A phone number: E.164 (+14155552671), or national with country_calling_code.' });
@@ -190,7 +190,7 @@ const redirectRoutes = [
   }),
 ];
 
-/** The seed's endpoints under `/api/attestations`, and the providers' redirect pages under `/redirects`. */
+/** The Origin attestations document's endpoints under `/api/attestations`, and the providers' redirect pages under `/redirects`. */
 export const attestationRoutes: readonly RouteGroup[] = [
   { api: 'origin', basePath: '/api/attestations', format: 'origin', routes: originRoutes, examples: originExamples },
   { api: 'redirects', basePath: '/redirects', format: 'origin', routes: redirectRoutes },

@@ -15,7 +15,7 @@ describe('claim signer (Origin scheme)', () => {
     const prefixed = keccak256(concat([toUtf8Bytes('\x19Ethereum Signed Message:\n32'), getBytes(claimHash(claim))]));
     assert.equal(recoverAddress(prefixed, signature), TEST_SIGNER_ADDRESS);
     assert.equal(recoverClaimSigner(claim, signature), TEST_SIGNER_ADDRESS);
-    assert.notEqual(signature, SEED.phone.signature, 'the seed sample is the legacy form');
+    assert.notEqual(signature, SEED.phone.signature, 'the Origin attestations document sample is the legacy form');
     assert.notEqual(recoverClaimSigner(claim, SEED.phone.signature), TEST_SIGNER_ADDRESS, 'a legacy signature does not recover in the on-chain form');
   });
 
@@ -23,7 +23,7 @@ describe('claim signer (Origin scheme)', () => {
     assert.throws(() => createClaimSigner(TEST_SIGNER_KEY, 'hex' as never), /signatureForm must be one of bytes32, legacy-hex-string/);
   });
 
-  it('reproduces the seed phone, facebook and twitter signatures byte for byte with the key 0x…01 in the legacy form', async () => {
+  it('reproduces the Origin attestations document phone, facebook and twitter signatures byte for byte with the key 0x…01 in the legacy form', async () => {
     assert.equal(signer.address, TEST_SIGNER_ADDRESS);
     const cases = [
       { identity: SEED.phoneIdentity, expected: SEED.phone },
@@ -36,7 +36,7 @@ describe('claim signer (Origin scheme)', () => {
     }
   });
 
-  it('the seed email sample does not verify: it was edited in the document after signing', async () => {
+  it('the Origin attestations document email sample does not verify: it was edited in the document after signing', async () => {
     // Kept as a record: the email response in seeds/003 recovers to an unrelated address with the
     // same scheme that reproduces the three other samples, so it cannot be reproduced.
     const claim = { identity: SEED.phoneIdentity, claimType: 11, data: 'email verified' };
@@ -44,7 +44,7 @@ describe('claim signer (Origin scheme)', () => {
     assert.equal(recoverClaimSigner(claim, await signer.sign(claim), 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
   });
 
-  it('the legacy form signs the hash as 66 characters of hex text, not as 32 bytes (which would not match the seed)', async () => {
+  it('the legacy form signs the hash as 66 characters of hex text, not as 32 bytes (which would not match the Origin attestations document)', async () => {
     const claim = { identity: SEED.phoneIdentity, claimType: 10, data: 'phone verified' };
     const hash = claimHash(claim);
     assert.equal(hash, '0x' + Buffer.from(getBytes(hash)).toString('hex'));

@@ -18,11 +18,11 @@ describe('contact addresses', () => {
       for (const phone of ['', 'abc', '+999123', '+1415555267', '4155552671', '+14155552671 ext. 12', '+1 415 555 2671 1234']) {
         assert.equal(valid(phone), null, phone);
       }
-      assert.equal(valid('5555555555', '1'), null, "the seed's number is fictional: not valid");
+      assert.equal(valid('5555555555', '1'), null, "the Origin attestations document's number is fictional: not valid");
       for (const code of ['9', '+9', 999, '+80']) assert.equal(valid('4155550100', code), null, `calling code ${code} belongs to no country (was a throw: a 500)`);
     });
 
-    it("admits the seed's fictional 555-555-5555 when only a possible number is required", () => {
+    it("admits the Origin attestations document's fictional 555-555-5555 when only a possible number is required", () => {
       assert.equal(normalizePhoneNumber({ phone: '5555555555', countryCallingCode: '1', check: 'possible' }), '+15555555555');
       assert.equal(normalizePhoneNumber({ phone: '55555', countryCallingCode: '1', check: 'possible' }), null);
     });

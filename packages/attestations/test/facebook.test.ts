@@ -39,7 +39,7 @@ for (const kind of testDatabases()) {
         assert.notEqual((await startFlow(h)).searchParams.get('state'), url.searchParams.get('state'));
       });
 
-      it('dialog → redirect page posts facebook-code:<code> → verify answers the seed facebook claim byte for byte', async () => {
+      it('dialog → redirect page posts facebook-code:<code> → verify answers the Origin attestations document facebook claim byte for byte', async () => {
         const { back, page, run, code } = await signIn(h);
         assert.equal(`${back.origin}${back.pathname}`, REDIRECT_URI);
         assert.equal(page.status, 200);
@@ -50,7 +50,7 @@ for (const kind of testDatabases()) {
 
         const res = await verify(h, { identity: IDENTITY, code });
         assert.equal(res.status, 200);
-        assert.equal(res.text, JSON.stringify(SEED.facebook), 'the seed response, byte for byte');
+        assert.equal(res.text, JSON.stringify(SEED.facebook), 'the Origin attestations document response, byte for byte');
         const me = fb.calls.filter((c) => c.path === '/v19.0/me').at(-1)!;
         assert.match(me.params.get('appsecret_proof')!, /^[0-9a-f]{64}$/, 'the stand-in checked appsecret_proof');
         assert.equal(fb.calls.filter((c) => c.path === '/v19.0/oauth/access_token').at(-1)!.params.get('redirect_uri'), REDIRECT_URI);

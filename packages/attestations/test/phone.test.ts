@@ -16,7 +16,7 @@ for (const kind of testDatabases()) {
       let h: Harness;
       harnessPerTest(kind, (harness) => (h = harness));
 
-      it('sends a code by SMS through the Twilio API and answers the seed phone claim byte for byte', async () => {
+      it('sends a code by SMS through the Twilio API and answers the Origin attestations document phone claim byte for byte', async () => {
         const sent = await generate(h, { phone: PHONE });
         assert.equal(sent.status, 200);
         assert.deepEqual(sent.body, {});
@@ -29,7 +29,7 @@ for (const kind of testDatabases()) {
         const res = await verify(h, { identity: IDENTITY, phone: PHONE, code: h.lastSmsCode(PHONE) });
         assert.equal(res.status, 200);
         assert.match(res.headers['content-type']!, /^application\/json/);
-        assert.equal(res.text, JSON.stringify(SEED.phone), 'the seed response, byte for byte');
+        assert.equal(res.text, JSON.stringify(SEED.phone), 'the Origin attestations document response, byte for byte');
         assert.equal(recoverClaimSigner({ identity: IDENTITY, claimType: 10, data: 'phone verified' }, res.body.signature, 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
       });
 
@@ -188,7 +188,7 @@ for (const kind of testDatabases()) {
       let h: Harness;
       harnessPerTest(kind, (harness) => (h = harness), { plugin: { phoneNumberCheck: 'possible', defaultPhoneCountry: 'US', phoneCodeTtlSeconds: 120 } });
 
-      it("with phoneNumberCheck 'possible' the seed's 5555555555 + country_calling_code works", async () => {
+      it("with phoneNumberCheck 'possible' the Origin attestations document's 5555555555 + country_calling_code works", async () => {
         assert.equal((await generate(h, { phone: '5555555555' })).status, 200, 'a national number in the default country');
         const sms = h.twilio.received[0]!;
         assert.equal(sms.get('To'), '+15555555555');

@@ -11,12 +11,12 @@ import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 
 export const MASTER_KEY = randomBytes(32).toString('hex');
-/** The well-known test key the seed's samples were signed with. */
+/** The well-known test key the Origin attestations document's samples were signed with. */
 export const TEST_SIGNER_KEY = '0x0000000000000000000000000000000000000000000000000000000000000001';
 export const TEST_SIGNER_ADDRESS = '0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf';
 export const PUBLIC_URL = 'https://id.example.com';
 
-/** The seed's documented requests and responses (seeds/003). */
+/** The Origin attestations document's documented requests and responses (seeds/003). */
 export const SEED = {
   phoneIdentity: '0xc741715D55De72bF12461760BaAF97E0468e7b86',
   socialIdentity: '0xC741715d55dE72BF12461760bAAf97e0468E7B8e',
@@ -119,7 +119,7 @@ export async function startHarness(url: string, options: HarnessOptions = {}): P
   const emailSender = createSmtpEmailSender({ url: smtp.url, from: 'w3kit <no-reply@example.com>' });
   const kit = await createKit({
     database: url,
-    // The seed's samples exist only in the legacy form: these suites check them byte for byte.
+    // The Origin attestations document's samples exist only in the legacy form: these suites check them byte for byte.
     // The default (on-chain) form is tested in claim-signer.test.ts and on-chain.test.ts.
     plugins: [attestations({ signerKey: TEST_SIGNER_KEY, signatureForm: 'legacy-hex-string', ...options.plugin })],
     services: {

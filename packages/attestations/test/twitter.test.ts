@@ -37,13 +37,13 @@ for (const kind of testDatabases()) {
         assert.deepEqual(tw.refusals, []);
       });
 
-      it('authenticate → redirect page posts twitter-oauth-verifier:<v> → verify answers the seed twitter claim byte for byte', async () => {
+      it('authenticate → redirect page posts twitter-oauth-verifier:<v> → verify answers the Origin attestations document twitter claim byte for byte', async () => {
         const { back, page, run, verifier } = await signIn(h);
         assert.equal(page.status, 200);
         assert.deepEqual(run, { posted: [[`twitter-oauth-verifier:${back.searchParams.get('oauth_verifier')}`, 'https://dapp.example']], closed: true });
         const res = await verify(h, { identity: IDENTITY, 'oauth-verifier': verifier });
         assert.equal(res.status, 200);
-        assert.equal(res.text, JSON.stringify(SEED.twitter), 'the seed response, byte for byte');
+        assert.equal(res.text, JSON.stringify(SEED.twitter), 'the Origin attestations document response, byte for byte');
         assert.deepEqual(tw.refusals, [], 'every call carried a valid OAuth 1.0a signature');
         const again = await verify(h, { identity: IDENTITY, 'oauth-verifier': verifier });
         assert.deepEqual([again.status, again.body], [422, { errors: ['No Twitter sign-in is pending for this verifier; start again.'] }]);

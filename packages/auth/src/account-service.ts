@@ -28,7 +28,7 @@ export interface NewEndUser {
   role?: string;
 }
 
-/** The seed's `GET /account/my_info` result. */
+/** The Web3Connect document's `GET /account/my_info` result. */
 export type MyInfo = Record<string, unknown>;
 
 /** One entry of `GET /account/associations`: an organization the end user is associated with, and how. */
@@ -301,7 +301,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         domain_verified: a.domainVerified,
         id_wallet: {
           address: a.wallet.address,
-          // The seed names this field jwk_encrypted but shows only x and y: it is the public key.
+          // The Web3Connect document names this field jwk_encrypted but shows only x and y: it is the public key.
           jwk_encrypted: walletService.publicKeyJwk(a.wallet),
           owner: a.id,
           created_date_string: a.wallet.createdAt.toISOString(),

@@ -11,7 +11,7 @@ export function scriptLiteral(value: unknown): string {
 }
 
 /**
- * The seed's `globalWeb3ConnectButtonOnClick()`: opens the association page in a centred popup
+ * The Web3Connect document's `globalWeb3ConnectButtonOnClick()`: opens the association page in a centred popup
  * named `web3connect` (clicking again reuses it), or, when a popup blocker returns null,
  * navigates the current window there instead. ES5 only, no dependencies: it runs in whatever
  * page the organization embeds it in.

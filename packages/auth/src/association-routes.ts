@@ -1,4 +1,4 @@
-import { clientIpOf, coreErrors, defineRoute, isKitError, readFormBody, Type, type KitCradle, type KitError, type RouteGroup, type RouteRequest } from '@w3kit/core';
+import { clientIpOf, coreErrors, defineRoute, isKitError, readFormBody, Type, type KitServices, type KitError, type RouteGroup, type RouteRequest } from '@w3kit/core';
 import type { Context } from 'koa';
 import { associationCookies, type AssociationCookies } from './association-cookies.js';
 import { pageHeaders, postedWalletSignIn, renderCodePage, renderConfirmPage, renderMessagePage, renderSignInPage, type AssociationFrame, type SignInView } from './association-page.js';
@@ -34,7 +34,7 @@ type PageRequest = RouteRequest<undefined, undefined, undefined>;
 /** One request of the association pages, with what every step needs. */
 interface PageStep {
   ctx: Context;
-  services: KitCradle;
+  services: KitServices;
   association: AssociationService;
   cookies: AssociationCookies;
 }

@@ -1,6 +1,6 @@
 import type { RouteExample } from '@w3kit/core';
 
-// The seeds' request samples, with their type templates made valid values.
+// The Web3Connect and Finenex documents' request samples, with their type templates made valid values.
 
 /** Request examples of the Web3Connect account, verification and association routes. */
 export const authWeb3connectExamples: Record<string, RouteExample> = {

@@ -1,4 +1,4 @@
-import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitServices, type KitPlugin } from '@w3kit/core';
 import { createAccountService, type AccountService } from './account-service.js';
 import type { AccountStore } from './account-store.js';
 import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
@@ -23,7 +23,7 @@ import { createVerificationService, type VerificationService } from './verificat
 import { createWalletService, type WalletService } from './wallet-service.js';
 
 declare module '@w3kit/core' {
-  interface KitCradle {
+  interface KitServices {
     authOptions: ResolvedAuthOptions;
     authErrors: typeof authErrors;
     accountStore: AccountStore;
@@ -79,12 +79,12 @@ export function auth(options: AuthOptions = {}) {
       container.register({
         authOptions: asValue(resolved),
         authErrors: asValue(authErrors),
-        accountStore: asFunction(({ database }: KitCradle) => createKyselyAccountStore(database)).singleton(),
-        apiKeyStore: asFunction(({ database }: KitCradle) => createKyselyApiKeyStore(database)).singleton(),
-        signingKeyStore: asFunction(({ database }: KitCradle) => createKyselySigningKeyStore(database)).singleton(),
-        sessionStore: asFunction(({ database }: KitCradle) => createKyselySessionStore(database)).singleton(),
-        walletService: asFunction(({ encryption, clock }: KitCradle) => createWalletService({ encryption, clock })).singleton(),
-        tokenService: asFunction(({ signingKeyStore, sessionStore, encryption, clock, random, logger }: KitCradle) =>
+        accountStore: asFunction(({ database }: KitServices) => createKyselyAccountStore(database)).singleton(),
+        apiKeyStore: asFunction(({ database }: KitServices) => createKyselyApiKeyStore(database)).singleton(),
+        signingKeyStore: asFunction(({ database }: KitServices) => createKyselySigningKeyStore(database)).singleton(),
+        sessionStore: asFunction(({ database }: KitServices) => createKyselySessionStore(database)).singleton(),
+        walletService: asFunction(({ encryption, clock }: KitServices) => createWalletService({ encryption, clock })).singleton(),
+        tokenService: asFunction(({ signingKeyStore, sessionStore, encryption, clock, random, logger }: KitServices) =>
           createTokenService({
             signingKeyStore,
             sessionStore,
@@ -98,11 +98,11 @@ export function auth(options: AuthOptions = {}) {
             algorithm: resolved.signingAlgorithm,
           }),
         ).singleton(),
-        apiKeyService: asFunction(({ apiKeyStore, accountStore, clock, random }: KitCradle) => createApiKeyService({ apiKeyStore, accountStore, clock, random })).singleton(),
-        accountService: asFunction(({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random }: KitCradle) =>
+        apiKeyService: asFunction(({ apiKeyStore, accountStore, clock, random }: KitServices) => createApiKeyService({ apiKeyStore, accountStore, clock, random })).singleton(),
+        accountService: asFunction(({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random }: KitServices) =>
           createAccountService({ accountStore, apiKeyService, tokenService, walletService, secretHasher, rateLimiter, emailSender, logger, clock, random }),
         ).singleton(),
-        associationService: asFunction((c: KitCradle) =>
+        associationService: asFunction((c: KitServices) =>
           createAssociationService({
             config,
             urls: c.urls,
@@ -119,10 +119,10 @@ export function auth(options: AuthOptions = {}) {
             options: resolved,
           }),
         ).singleton(),
-        authenticator: asFunction(({ tokenService }: KitCradle) => createAuthenticator({ tokenService })).singleton(),
-        accountDirectory: asFunction(({ accountService }: KitCradle) => accountService).singleton(),
+        authenticator: asFunction(({ tokenService }: KitServices) => createAuthenticator({ tokenService })).singleton(),
+        accountDirectory: asFunction(({ accountService }: KitServices) => accountService).singleton(),
         txtResolver: asFunction(() => createDnsTxtResolver({ servers: resolved.dnsServers, timeoutMs: resolved.dnsTimeoutMs })).singleton(),
-        verificationService: asFunction(({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, logger, clock, random }: KitCradle) =>
+        verificationService: asFunction(({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, logger, clock, random }: KitServices) =>
           createVerificationService({ accountStore, oneTimeCodes, smsSender, emailSender, rateLimiter, txtResolver, logger, clock, random, options: resolved }),
         ).singleton(),
       });

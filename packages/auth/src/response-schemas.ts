@@ -37,7 +37,7 @@ export const MyInfoResult = Type.Object({
   domain_verified: Type.Boolean(),
   id_wallet: Type.Object({
     address: Type.String(),
-    jwk_encrypted: Type.Intersect([Jwk], { description: 'the wallet’s public key (the seed’s name; no private part)' }),
+    jwk_encrypted: Type.Intersect([Jwk], { description: 'the wallet’s public key (the Web3Connect document’s name; no private part)' }),
     owner: Type.String(),
     created_date_string: Type.String(),
     created_at: Type.String(),

@@ -102,7 +102,7 @@ export function parseMobileNumber(input: string): string {
   if (type && NOT_TEXTABLE.has(type)) {
     throw authErrors.create('INVALID_PHONE_NUMBER', { message: `${input} is a ${type.toLowerCase().replace(/_/g, ' ')} number, which cannot receive SMS; use a mobile number.` });
   }
-  // `+8860912345678` (the seed's sample, with Taiwan's trunk 0) canonicalizes to +886912345678
+  // `+8860912345678` (the Web3Connect document's sample, with Taiwan's trunk 0) canonicalizes to +886912345678
   return parsed.number;
 }
 

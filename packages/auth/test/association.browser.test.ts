@@ -13,8 +13,8 @@ const SCREENSHOT = '/tmp/association.png';
 
 /**
  * An organization's web site, on its own origin: its backend asks the kit for the button JS
- * (with the API key secret, as the seed says, never in the frontend), embeds it in `<head>` as
- * the seed shows, and serves the redirect URL the end user comes back to.
+ * (with the API key secret, as the Web3Connect document says, never in the frontend), embeds it in `<head>` as
+ * the Web3Connect document shows, and serves the redirect URL the end user comes back to.
  */
 async function startOrganizationSite(kitUrl: string, apiKeySecret: string) {
   const callbacks: URL[] = [];

@@ -132,7 +132,7 @@ export function verificationSuite(mount: KitMount): void {
           assert.equal(info['phone_number_verified'], true);
         });
 
-        it('works for an organization too, and stores the seed’s sample number in canonical E.164', async () => {
+        it('works for an organization too, and stores the Web3Connect document’s sample number in canonical E.164', async () => {
           const org = await createOrganization(kit);
           const step1 = await post('/verify/phone/step1', org.bearer, { phone_number: '+8860912345678' });
           assert.equal(step1.status, 200);

@@ -9,7 +9,7 @@ import { chainMigrations } from './schema.js';
 import { createTransactionPipeline, type TransactionPipeline } from './transaction-pipeline.js';
 
 declare module '@w3kit/core' {
-  interface KitCradle {
+  interface KitServices {
     chainOptions: ResolvedChainOptions;
     chainJobStore: JobStore;
     transactionPipeline: TransactionPipeline;

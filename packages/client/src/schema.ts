@@ -2031,7 +2031,7 @@ export interface components {
                 address: string;
                 created_at: string;
                 created_date_string: string;
-                /** @description the wallet’s public key (the seed’s name; no private part) */
+                /** @description the wallet’s public key (the Web3Connect document’s name; no private part) */
                 jwk_encrypted: {
                     /** @constant */
                     crv: "secp256k1";

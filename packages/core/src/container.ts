@@ -20,11 +20,11 @@ import type { EmailSender, SmsSender } from './senders/senders.js';
  *
  * ```ts
  * declare module '@w3kit/core' {
- *   interface KitCradle { accountService: AccountService }
+ *   interface KitServices { accountService: AccountService }
  * }
  * ```
  */
-export interface KitCradle {
+export interface KitServices {
   config: KitConfig;
   logger: Logger;
   database: DatabaseHandle;

@@ -4,7 +4,7 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { systemClock } from './clock.js';
 import { KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput } from './config/kit-config.js';
-import type { KitCradle } from './container.js';
+import type { KitServices } from './container.js';
 import { createEnvelopeEncryption } from './crypto/envelope-encryption.js';
 import { weakKeyReason } from './crypto/key-strength.js';
 import { createHashingQueue, type HashingQueue } from './crypto/hashing-queue.js';
@@ -41,14 +41,14 @@ export interface CreateKitOptions {
    * random source, real SMS and email senders, a store of the host's own. A service with a
    * `close()` method is closed by `kit.close()`.
    */
-  services?: Partial<Omit<KitCradle, 'requestId'>>;
+  services?: Partial<Omit<KitServices, 'requestId'>>;
 }
 
 export interface Kit {
   readonly config: KitConfig;
   /** The awilix container, for programmatic use of every service. */
-  readonly container: AwilixContainer<KitCradle>;
-  readonly services: KitCradle;
+  readonly container: AwilixContainer<KitServices>;
+  readonly services: KitServices;
   /** Koa middleware serving every route of the kit under `config.mountPath`; requests it does not know pass on. */
   middleware(): Middleware;
   /**
@@ -229,8 +229,8 @@ function kitRoutes(openapi: () => Record<string, unknown>, urls: KitUrls, serveD
 }
 
 /** Step 1: the container with core's services, each plugin's, then the host's replacements. */
-function registerServices(config: KitConfig, logger: Logger, database: DatabaseHandle, hashingQueue: HashingQueue, rateLimitRules: Record<string, RateLimitRule>, plugins: readonly KitPlugin[], services: CreateKitOptions['services'], urls: KitUrls): AwilixContainer<KitCradle> {
-  const container = createContainer<KitCradle>({ injectionMode: InjectionMode.PROXY, strict: true });
+function registerServices(config: KitConfig, logger: Logger, database: DatabaseHandle, hashingQueue: HashingQueue, rateLimitRules: Record<string, RateLimitRule>, plugins: readonly KitPlugin[], services: CreateKitOptions['services'], urls: KitUrls): AwilixContainer<KitServices> {
+  const container = createContainer<KitServices>({ injectionMode: InjectionMode.PROXY, strict: true });
   container.register({
     config: asValue(config),
     logger: asValue(logger),
@@ -241,10 +241,10 @@ function registerServices(config: KitConfig, logger: Logger, database: DatabaseH
     hashingQueue: asValue(hashingQueue),
     secretHasher: asValue(createScryptHasher(config.passwordHashCost, hashingQueue)),
     encryption: asValue(createEnvelopeEncryption(config.masterKey, config.previousMasterKeys)),
-    rateLimiter: asFunction(({ database, clock, encryption }: KitCradle) => createRateLimiter({ database, clock, encryption, rules: rateLimitRules })).singleton(),
-    oneTimeCodes: asFunction(({ database, clock, random, encryption }: KitCradle) => createOneTimeCodes({ database, clock, random, encryption })).singleton(),
-    smsSender: asFunction(({ logger }: KitCradle) => createLogSmsSender(logger)).singleton(),
-    emailSender: asFunction(({ logger }: KitCradle) => createLogEmailSender(logger)).singleton(),
+    rateLimiter: asFunction(({ database, clock, encryption }: KitServices) => createRateLimiter({ database, clock, encryption, rules: rateLimitRules })).singleton(),
+    oneTimeCodes: asFunction(({ database, clock, random, encryption }: KitServices) => createOneTimeCodes({ database, clock, random, encryption })).singleton(),
+    smsSender: asFunction(({ logger }: KitServices) => createLogSmsSender(logger)).singleton(),
+    emailSender: asFunction(({ logger }: KitServices) => createLogEmailSender(logger)).singleton(),
     urls: asValue(urls),
   });
   for (const plugin of plugins) plugin.register?.(container, { config, logger, urls });
@@ -260,7 +260,7 @@ function registerServices(config: KitConfig, logger: Logger, database: DatabaseH
  * Step 2: production refuses development senders, test-speed hashing and weak keys, and warns
  * about an http: public URL; every mode warns about a proxy list that trusts everyone.
  */
-function checkProduction(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>): void {
+function checkProduction(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitServices>): void {
   if (config.mode === 'production') {
     const problems: string[] = [];
     const used = new Set(plugins.flatMap((p) => p.uses ?? []));
@@ -309,7 +309,7 @@ interface MountedRoutes {
  * Step 4: every group under its mount and base path on @koa/router (a path served twice, or a
  * declaration the composition cannot serve, fails here), and the URLs of the routes by name.
  */
-function mountRoutes(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>, rateLimitRules: Record<string, RateLimitRule>, urls: KitUrls): MountedRoutes {
+function mountRoutes(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitServices>, rateLimitRules: Record<string, RateLimitRule>, urls: KitUrls): MountedRoutes {
   const edge: EdgeOptions = {
     proxies: createProxyMatcher(config.trustedProxies),
     hsts: config.mode === 'production' && config.publicUrl.startsWith('https:') && config.hstsMaxAgeSeconds > 0 ? `max-age=${config.hstsMaxAgeSeconds}` : undefined,
@@ -357,7 +357,7 @@ interface Housekeeping {
 }
 
 /** Step 5: the sweep of expired rows, every `housekeepingIntervalSeconds` (0: only when run by hand). */
-function startHousekeeping(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitCradle>): Housekeeping {
+function startHousekeeping(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitServices>): Housekeeping {
   const run = async () => {
     await Promise.all([
       container.cradle.rateLimiter.purgeExpired(),

@@ -1,6 +1,6 @@
 export { createKit, runMigrations, type CreateKitOptions, type Kit } from './create-kit.js';
 export { defineRoute, type KitPlugin, type PluginContext, type RouteGroup, type RouteExample, type RouteSpec, type RouteRequest, type AnyRouteSpec, type HttpMethod, type RouteAuth, type PrincipalFor, type RateLimitKey, type RouteRateLimit, type KitUrls } from './plugin.js';
-export type { KitCradle } from './container.js';
+export type { KitServices } from './container.js';
 export type { SiweVerifier } from './contracts/wallet-sign-in.js';
 export type { SdJwtVcIssuer, JsonWebPublicKey } from './contracts/sd-jwt-vc.js';
 export type { Ledger, LedgerMint, LedgerState, LedgerStatus } from './contracts/ledger.js';

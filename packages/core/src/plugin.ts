@@ -2,7 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { AwilixContainer } from 'awilix';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import type { KitCradle } from './container.js';
+import type { KitServices } from './container.js';
 import type { Principal } from './contracts/accounts.js';
 import type { MigrationSet } from './database/migrations.js';
 import type { ErrorCatalog } from './errors.js';
@@ -42,7 +42,7 @@ export interface RouteRequest<B, Q, P, A extends RouteAuth = RouteAuth> {
   query: Q;
   params: P;
   /** The request's awilix scope: every service of the kit, resolved for this request. */
-  services: KitCradle;
+  services: KitServices;
   requestId: string;
   log: Logger;
   /** The Koa context, for headers, the client IP, or writing a raw (HTML) body. */
@@ -80,6 +80,11 @@ export interface RouteSpec<
    * and no wire-format envelope is added. Errors are still rendered in the group's format.
    */
   raw?: boolean;
+  /**
+   * The handler reads the request body itself (a form post, `readFormBody`); without it, a body
+   * sent to a route with no `body` schema is read and dropped before the handler runs.
+   */
+  readsBody?: boolean;
   /**
    * What a raw route writes, for the OpenAPI document: a media type (`text/html`), or
    * `redirect` for a route answering 302/303 with a Location. A raw route with a `response`
@@ -163,7 +168,7 @@ export interface KitPlugin {
   /** Names of plugins that must be composed too (their services are used). */
   requires?: readonly string[];
   /** Adds the plugin's services to the container. */
-  register?(container: AwilixContainer<KitCradle>, context: PluginContext): void;
+  register?(container: AwilixContainer<KitServices>, context: PluginContext): void;
   /** The plugin's own migrations, tracked in its own table. */
   migrations?: MigrationSet;
   routes?: readonly RouteGroup[];
@@ -177,7 +182,7 @@ export interface KitPlugin {
    */
   uses?: readonly ('smsSender' | 'emailSender')[];
   /** Runs on the kit's housekeeping interval: delete the plugin's expired rows. */
-  housekeeping?(services: KitCradle): Promise<unknown>;
+  housekeeping?(services: KitServices): Promise<unknown>;
   /** Runs once after migrations, before the kit serves (create keys, check config). */
-  onReady?(services: KitCradle): Promise<void> | void;
+  onReady?(services: KitServices): Promise<void> | void;
 }

@@ -45,7 +45,7 @@ describe('core HTTP: wire formats, validation, bodies', () => {
   for (const format of Object.keys(BASES) as Format[]) {
     const base = BASES[format];
     describe(`${format} format`, () => {
-      it('wraps success the way the seed documents it', async () => {
+      it('wraps success the way the Web3Connect document documents it', async () => {
         const res = await request(app.callback()).post(`${base}/echo`).send({ name: 'Ada', count: 2 });
         assert.equal(res.status, 200);
         assert.match(String(res.headers['content-type']), /application\/json/);

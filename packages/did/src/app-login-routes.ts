@@ -9,7 +9,7 @@ const LoginRequestBody = Type.Object({
   resultToken: Type.Optional(Type.String({ maxLength: 128, description: 'the resultToken auth-user-by-app returned' })),
 });
 
-/** The seed's VP login and website login through the wallet app (`/v2/auth/…`). */
+/** The Finenex document's VP login and website login through the wallet app (`/v2/auth/…`). */
 export function appLoginRoutes(options: ResolvedDidOptions): AnyRouteSpec[] {
   return [
     defineRoute({

@@ -132,7 +132,7 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
     return login;
   }
 
-  /** Why the login can no longer be collected, as the 400 the seed asks for. */
+  /** Why the login can no longer be collected, as the 400 the Finenex document asks for. */
   function gone(login: AppLoginRecord, at: Date): never {
     if (login.state === 'cancelled') throw didErrors.create('LOGIN_REQUEST_CANCELLED');
     if (login.state === 'collected') throw didErrors.create('LOGIN_RESULT_COLLECTED');

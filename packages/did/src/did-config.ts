@@ -1,6 +1,6 @@
 import { MAX_PROOFS } from './data-integrity.js';
 
-/** The credential formats the kit issues: a JWT (the seed's `JwtProof2020`) or a Data Integrity suite. */
+/** The credential formats the kit issues: a JWT (the Finenex document's `JwtProof2020`) or a Data Integrity suite. */
 export const CREDENTIAL_FORMATS = ['jwt', 'eddsa-rdfc-2022', 'ecdsa-rdfc-2019', 'Ed25519Signature2020'] as const;
 export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
 
@@ -9,7 +9,7 @@ export type DataModel = '1.1' | '2.0';
 
 /** Options of the did plugin; every field has a default. */
 export interface DidOptions {
-  /** Chain id of the kit's own did:ethr DIDs (issuer, verifier, custodial keys). Default 1: `did:ethr:0x…` as in the seed. */
+  /** Chain id of the kit's own did:ethr DIDs (issuer, verifier, custodial keys). Default 1: `did:ethr:0x…` as in the Finenex document. */
   chainId?: number;
   /** did:ethr network names the resolver accepts beside ethr-did-resolver's known deployments (`{ mychain: 1337 }`). */
   networks?: Record<string, number>;

@@ -17,7 +17,7 @@ const UserInfoValue = Type.Union([Type.String({ maxLength: 2048 }), Type.Number(
 const Identifier = Type.Object({ did: Type.String(), alias: Type.String(), provider: Type.String() }, { additionalProperties: true });
 
 /**
- * The seed's `verify-vc` answer: `verified`, what was verified, and the reason when false. A JWT
+ * The Finenex document's `verify-vc` answer: `verified`, what was verified, and the reason when false. A JWT
  * credential's JSON form, decoded from the signed JWT, is included (the caller may have posted
  * only the proof); a Data Integrity credential is what was posted and is not echoed.
  */

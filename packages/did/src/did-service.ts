@@ -10,7 +10,7 @@ import type { KitIdentity, KitKeyring } from './kit-keyring.js';
 import type { OrganizationIssuers } from './organization-issuers.js';
 import { secretDigest, secretMatches } from './secret-digest.js';
 
-/** A DID as the seed's `create-did` and the issuer and verifier lists answer it (Veramo's identifier shape, no private part). */
+/** A DID as the Finenex document's `create-did` and the issuer and verifier lists answer it (Veramo's identifier shape, no private part). */
 export interface IdentifierView {
   did: string;
   alias: string;
@@ -95,7 +95,7 @@ export function createDidService(deps: DidServiceDeps): DidService {
     async createAddress(principal) {
       const key = new SigningKey(random.bytes(32));
       const address = computeAddress(key.publicKey).toLowerCase();
-      // 128 random bits, as long as the seed's example: far beyond guessing, so a plain SHA-256 is enough at rest
+      // 128 random bits, as long as the Finenex document's example: far beyond guessing, so a plain SHA-256 is enough at rest
       const secretKey = random.bytes(16).toString('hex');
       const record: CustodialKeyRecord = {
         address,

@@ -1,9 +1,9 @@
 import type { RouteExample } from '@w3kit/core';
 
-// The seed's request samples (its curl examples), with its type templates made valid values.
+// The Finenex document's request samples (its curl examples), with its type templates made valid values.
 const HOLDER = 'did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf';
 const VERIFIER = 'did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4';
-/** The seed's sample VC (a JWT VC by the seed's issuer: it parses, its issuer is not this kit's). */
+/** The Finenex document's sample VC (a JWT VC by its issuer: it parses, its issuer is not this kit's). */
 const SEED_VC = {
   credentialSubject: { name: 'Hong', sub: 'test', id: HOLDER },
   issuanceDate: '2022-10-21T05:56:06.000Z',

@@ -1,4 +1,4 @@
-import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitServices, type KitPlugin } from '@w3kit/core';
 import { createAppLoginService, type AppLoginService } from './app-login-service.js';
 import type { AppLoginStore } from './app-login-store.js';
 import { createCredentialService, type CredentialService } from './credential-service.js';
@@ -33,7 +33,7 @@ import { vcApiRouteGroup } from './vc-api-routes.js';
 import { createVerificationGuard, type VerificationGuard } from './verification-guard.js';
 
 declare module '@w3kit/core' {
-  interface KitCradle {
+  interface KitServices {
     didOptions: ResolvedDidOptions;
     didErrors: typeof didErrors;
     kitKeyStore: KitKeyStore;
@@ -96,35 +96,35 @@ export function did(options: DidOptions = {}) {
       container.register({
         didOptions: asValue(effective),
         didErrors: asValue(didErrors),
-        kitKeyStore: asFunction(({ database }: KitCradle) => createKyselyKitKeyStore(database)).singleton(),
-        organizationKeyStore: asFunction(({ database }: KitCradle) => createKyselyOrganizationKeyStore(database)).singleton(),
-        organizationIssuers: asFunction(({ organizationKeyStore, encryption, random, clock, didResolver }: KitCradle) =>
+        kitKeyStore: asFunction(({ database }: KitServices) => createKyselyKitKeyStore(database)).singleton(),
+        organizationKeyStore: asFunction(({ database }: KitServices) => createKyselyOrganizationKeyStore(database)).singleton(),
+        organizationIssuers: asFunction(({ organizationKeyStore, encryption, random, clock, didResolver }: KitServices) =>
           createOrganizationIssuers({ store: organizationKeyStore, encryption, random, clock, resolver: didResolver }),
         ).singleton(),
-        verificationGuard: asFunction(({ rateLimiter }: KitCradle) => createVerificationGuard({ rateLimiter, options: effective })).singleton(),
-        custodialKeyStore: asFunction(({ database }: KitCradle) => createKyselyCustodialKeyStore(database)).singleton(),
-        identifierStore: asFunction(({ database }: KitCradle) => createKyselyIdentifierStore(database)).singleton(),
-        statusListStore: asFunction(({ database }: KitCradle) => createKyselyStatusListStore(database)).singleton(),
-        credentialStore: asFunction(({ database }: KitCradle) => createKyselyCredentialStore(database)).singleton(),
-        appLoginStore: asFunction(({ database }: KitCradle) => createKyselyAppLoginStore(database)).singleton(),
-        usedPresentationStore: asFunction(({ database }: KitCradle) => createKyselyUsedPresentationStore(database)).singleton(),
-        didResolver: asFunction(({ clock }: KitCradle) =>
+        verificationGuard: asFunction(({ rateLimiter }: KitServices) => createVerificationGuard({ rateLimiter, options: effective })).singleton(),
+        custodialKeyStore: asFunction(({ database }: KitServices) => createKyselyCustodialKeyStore(database)).singleton(),
+        identifierStore: asFunction(({ database }: KitServices) => createKyselyIdentifierStore(database)).singleton(),
+        statusListStore: asFunction(({ database }: KitServices) => createKyselyStatusListStore(database)).singleton(),
+        credentialStore: asFunction(({ database }: KitServices) => createKyselyCredentialStore(database)).singleton(),
+        appLoginStore: asFunction(({ database }: KitServices) => createKyselyAppLoginStore(database)).singleton(),
+        usedPresentationStore: asFunction(({ database }: KitServices) => createKyselyUsedPresentationStore(database)).singleton(),
+        didResolver: asFunction(({ clock }: KitServices) =>
           createDidResolver({ chainId: resolved.chainId, networks: resolved.networks, ethrRegistry: resolved.ethrRegistry, now: () => clock.now().getTime() }),
         ).singleton(),
-        jwtVerifier: asFunction(({ didResolver, clock }: KitCradle) =>
+        jwtVerifier: asFunction(({ didResolver, clock }: KitServices) =>
           createJwtVerifier({ resolver: didResolver, cacheSize: resolved.jwtKeyCacheSize, ttlSeconds: resolved.jwtKeyCacheTtlSeconds, now: () => clock.now().getTime() }),
         ).singleton(),
-        documentLoader: asFunction(({ didResolver }: KitCradle) => createDocumentLoader(didResolver)).singleton(),
-        kitKeyring: asFunction(({ kitKeyStore, encryption, random, clock, didResolver }: KitCradle) =>
+        documentLoader: asFunction(({ didResolver }: KitServices) => createDocumentLoader(didResolver)).singleton(),
+        kitKeyring: asFunction(({ kitKeyStore, encryption, random, clock, didResolver }: KitServices) =>
           createKitKeyring({ store: kitKeyStore, encryption, random, clock, resolver: didResolver, issuerAlias: resolved.issuerAlias, verifierAlias: resolved.verifierAlias }),
         ).singleton(),
-        statusListService: asFunction(({ statusListStore, credentialStore, kitKeyring, organizationIssuers, documentLoader, random, clock, urls }: KitCradle) =>
+        statusListService: asFunction(({ statusListStore, credentialStore, kitKeyring, organizationIssuers, documentLoader, random, clock, urls }: KitServices) =>
           createStatusListService({ statusListStore, credentialStore, keyring: kitKeyring, organizationIssuers, loader: documentLoader, random, clock, urls, length: resolved.statusListLength }),
         ).singleton(),
-        didService: asFunction(({ custodialKeyStore, identifierStore, kitKeyring, organizationIssuers, didResolver, accountDirectory, encryption, random, clock }: KitCradle) =>
+        didService: asFunction(({ custodialKeyStore, identifierStore, kitKeyring, organizationIssuers, didResolver, accountDirectory, encryption, random, clock }: KitServices) =>
           createDidService({ custodialKeyStore, identifierStore, keyring: kitKeyring, organizationIssuers, resolver: didResolver, accountDirectory, encryption, random, clock }),
         ).singleton(),
-        credentialService: asFunction(({ credentialStore, statusListService, kitKeyring, organizationIssuers, didResolver, jwtVerifier, documentLoader, accountDirectory, clock, random }: KitCradle) =>
+        credentialService: asFunction(({ credentialStore, statusListService, kitKeyring, organizationIssuers, didResolver, jwtVerifier, documentLoader, accountDirectory, clock, random }: KitServices) =>
           createCredentialService({
             credentialStore,
             statusLists: statusListService,
@@ -139,10 +139,10 @@ export function did(options: DidOptions = {}) {
             options: effective,
           }),
         ).singleton(),
-        presentationService: asFunction(({ didService, credentialService, kitKeyring, jwtVerifier, documentLoader, clock }: KitCradle) =>
+        presentationService: asFunction(({ didService, credentialService, kitKeyring, jwtVerifier, documentLoader, clock }: KitServices) =>
           createPresentationService({ didService, credentialService, keyring: kitKeyring, jwtVerifier, loader: documentLoader, clock }),
         ).singleton(),
-        appLoginService: asFunction(({ appLoginStore, usedPresentationStore, credentialStore, presentationService, kitKeyring, accountDirectory, clock, random }: KitCradle) =>
+        appLoginService: asFunction(({ appLoginStore, usedPresentationStore, credentialStore, presentationService, kitKeyring, accountDirectory, clock, random }: KitServices) =>
           createAppLoginService({ appLoginStore, usedPresentationStore, credentialStore, presentationService, keyring: kitKeyring, accountDirectory, clock, random, options: effective }),
         ).singleton(),
       });

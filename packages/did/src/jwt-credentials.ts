@@ -13,7 +13,7 @@ import {
 import type { JwtVerifier } from './jwt-verifier.js';
 import { classifyError, problem, type PresentationProofCheck, type Problem } from './verification.js';
 
-/** The proof type of the seed's JSON-form credentials and presentations: `{type: 'JwtProof2020', jwt}`. */
+/** The proof type of the Finenex document's JSON-form credentials and presentations: `{type: 'JwtProof2020', jwt}`. */
 export const JWT_PROOF_TYPE = 'JwtProof2020';
 
 type Json = Record<string, unknown>;
@@ -158,7 +158,7 @@ export interface PresentationExpectations {
 
 /**
  * Replay key of a verified JWT: its signer and its signing input (header and payload), not its
- * signature. did-jwt accepts an ES256K signature with a high S (the seed's own samples have one),
+ * signature. did-jwt accepts an ES256K signature with a high S (the Finenex document's own samples have one),
  * so flipping S to n − S makes other JWT bytes with the same valid signature.
  */
 const jwtReplayKey = (signer: string, jwt: string) => createHash('sha256').update(`jwt\n${signer}\n${jwt.slice(0, jwt.lastIndexOf('.'))}`).digest('hex');

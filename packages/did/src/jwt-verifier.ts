@@ -90,7 +90,7 @@ function recoverKeyOf(data: string, signature: Buffer, address: string): string 
   const digest = sha256(Buffer.from(data, 'utf8'));
   const r = `0x${signature.subarray(0, 32).toString('hex')}`;
   let s = BigInt(`0x${signature.subarray(32).toString('hex')}`);
-  // a JWT may carry a high S (the seed's samples do); recovery takes the low-S twin, same key
+  // a JWT may carry a high S (the Finenex document's samples do); recovery takes the low-S twin, same key
   let flip = 0;
   if (s > SECP256K1_N / 2n) {
     s = SECP256K1_N - s;

@@ -29,7 +29,7 @@ export const VerifiableCredentialResult = Type.Object(
 /** A presentation in JSON form. */
 export const VerifiablePresentationResult = Type.Object({ '@context': Context, type: Types, proof: Proofs }, { additionalProperties: true });
 
-/** The seed's verify-vc answer (`credentialResult`). */
+/** The Finenex document's verify-vc answer (`credentialResult`). */
 export const CredentialCheck = Type.Object({
   verified: Type.Boolean(),
   format: Format,

@@ -126,7 +126,7 @@ for (const kind of testDatabases()) {
         const revoked = (await post('/v2/did/create-vc', { holder: wallet.did, userInfo: {} }, user.bearer)).body as Json;
         assert.equal((await post('/v2/did/revoke-vc', { credentialId: revoked['id'] }, user.bearer)).status, 200);
         const cases: [string, Promise<Json>, string][] = [
-          ['the seed’s VP (addressed to another verifier)', Promise.resolve(SEED.authUserWithVp.vp), 'AUDIENCE_MISMATCH'],
+          ['the Finenex document’s VP (addressed to another verifier)', Promise.resolve(SEED.authUserWithVp.vp), 'AUDIENCE_MISMATCH'],
           ['no audience', walletPresentation(wallet.issuer, [credential]), 'AUDIENCE_MISMATCH'],
           ['another holder presents the credential', walletPresentation(stranger.issuer, [credential], { aud: verifier }), 'NO_TRUSTED_CREDENTIAL'],
           ['a credential from another issuer', walletPresentation(wallet.issuer, [foreign], { aud: verifier }), 'NO_TRUSTED_CREDENTIAL'],

@@ -67,7 +67,7 @@ for (const kind of testDatabases()) {
     const post = (path: string, body: unknown, bearer?: string) => poster(app)(path, body, bearer);
     const fetchDocument = async (url: string) => (await request(app).get(new URL(url).pathname)).body as unknown;
 
-    /** A custodial DID made through the seed's two steps. */
+    /** A custodial DID made through the Finenex document's two steps. */
     async function custodialDid(alias = 'holder') {
       const address = (await post('/v2/did/create-address', {})).body as { address: string; secretKey: string };
       const created = await post('/v2/did/create-did', { alias, ...address });
@@ -186,7 +186,7 @@ for (const kind of testDatabases()) {
     });
 
     describe('did: create-vc and verify-vc, in every format', () => {
-      it('the default credential is a JWT shaped as the seed’s, with a status entry and an expiry', async () => {
+      it('the default credential is a JWT shaped as the Finenex document’s, with a status entry and an expiry', async () => {
         const user = await createUser(kit);
         const holder = await custodialDid();
         const res = await post('/v2/did/create-vc', { holder: holder.did, issuer: undefined, tempKey: 'ignored', hashKey: 'ignored', userInfo: { name: 'Hong' } }, user.bearer);

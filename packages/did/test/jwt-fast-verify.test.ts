@@ -65,7 +65,7 @@ async function libraryPresentation(jwt: string, now: number, expect: { audience?
 }
 
 describe('did jwt-fast-verify: the verifier alone', () => {
-  it('verifies the seed credential with its cached key, and keeps at most cacheSize keys', async () => {
+  it('verifies the Finenex document credential with its cached key, and keeps at most cacheSize keys', async () => {
     const verifier = createJwtVerifier({ resolver: libraryResolver, cacheSize: 2 });
     const now = Math.floor(Date.now() / 1000);
     const jwt = (SEED.verifyVc['proof'] as { jwt: string }).jwt;
@@ -120,7 +120,7 @@ for (const kind of testDatabases()) {
       return { expected };
     }
 
-    it('the seed credential, its twin with S flipped (one of the two has a high S), and both after the key is cached', async () => {
+    it('the Finenex document credential, its twin with S flipped (one of the two has a high S), and both after the key is cached', async () => {
       const jwt = (SEED.verifyVc['proof'] as { jwt: string }).jwt;
       assert.notEqual(hasHighS(jwt), hasHighS(flippedS(jwt)));
       assert.equal((await sameAsLibrary('seed', jwt)).expected, null);
@@ -190,7 +190,7 @@ for (const kind of testDatabases()) {
           if (verifies) assert.equal(result.replayKeys.length, 1);
         }
       }
-      assert.ok(kit.services.jwtVerifier.cachedKeys >= 2, 'the holder’s and the seed issuer’s keys are cached');
+      assert.ok(kit.services.jwtVerifier.cachedKeys >= 2, 'the holder’s and the Finenex document issuer’s keys are cached');
     });
 
     it('a high-S twin of a VP has the replay key of the original (login replay rule unchanged with the cache)', async () => {

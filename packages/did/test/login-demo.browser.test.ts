@@ -84,7 +84,7 @@ if (testDatabases().includes('sqlite')) {
         const problems: string[] = [];
         page.on('request', (r) => requests.push(r.url()));
         page.on('console', (m) => {
-          // a poll answered 401 ("still waiting", as the seed says) is logged by Chromium as a failed load
+          // a poll answered 401 ("still waiting", as the Finenex document says) is logged by Chromium as a failed load
           if (m.type() === 'error' && !/status of 401 \(Unauthorized\)/.test(m.text())) problems.push(m.text());
         });
         page.on('pageerror', (e) => problems.push(e.message));

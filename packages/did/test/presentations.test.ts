@@ -73,7 +73,7 @@ for (const kind of testDatabases()) {
         assert.equal(verified.body.credentials[0].verified, true);
         const independent = await verifyPresentation(jwtOf(vp), ethrReferenceResolver(), { domain: verifier });
         assert.equal(independent.issuer, holder.did);
-        // the seed's own create-vp body shape: a given verifier and the seed's credential
+        // the Finenex document's own create-vp body shape: a given verifier and the Finenex document's credential
         const seedShaped = await post('/v2/did/create-vp', { holder: holder.did, verifier: 'did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4', tempKey: holder.secretKey, credentials: [credential] });
         assert.deepEqual(seedShaped.body.verifier, ['did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4']);
       });

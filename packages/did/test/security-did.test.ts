@@ -101,7 +101,7 @@ for (const kind of testDatabases()) {
         }
       });
 
-      it('outside production the seed’s clients, which know no resultToken, still collect (the default there); no warning', async () => {
+      it('outside production the Finenex document’s clients, which know no resultToken, still collect (the default there); no warning', async () => {
         const lines: string[] = [];
         const logger = createLogger({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
         const development = await didKit(db.url, {}, { logger, config: { mode: 'development' } });

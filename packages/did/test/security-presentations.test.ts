@@ -237,9 +237,9 @@ for (const kind of testDatabases()) {
         expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: { proof: { type: 'JwtProof2020', jwt: jwtOf(flipped) } } }), 'PRESENTATION_REPLAYED', 'the bare proof');
       });
 
-      it('the seed’s samples, high-S signatures included, still verify', async () => {
+      it('the Finenex document’s samples, high-S signatures included, still verify', async () => {
         const jwts = [jwtOf(SEED.verifyVc), jwtOf(SEED.verifyVp), jwtOf((SEED.verifyVp['verifiableCredential'] as Json[])[0]!)];
-        assert.ok(jwts.some(hasHighS), 'the seed has a high-S signature');
+        assert.ok(jwts.some(hasHighS), 'the Finenex document has a high-S signature');
         assert.equal((await post('/v2/did/verify-vc', SEED.verifyVc)).body.verified, true);
         const vp = await post('/v2/did/verify-vp', SEED.verifyVp);
         assert.equal(vp.body.verified, true, JSON.stringify(vp.body));

@@ -35,7 +35,7 @@ for (const kind of testDatabases()) {
     const verifyVc = (body: unknown) => request(app).post('/v2/did/verify-vc').send(body as object);
     const verifyVp = (body: unknown) => request(app).post('/v2/did/verify-vp').send(body as object);
 
-    describe('did: the seed document’s own credentials and presentations', () => {
+    describe('did: the Finenex document’s own credentials and presentations', () => {
       it('verify-vc verifies every VC the document shows, as posted', async () => {
         const vcs = [SEED.verifyVc, SEED.createVp.credentials[0]!, ...(SEED.authUserWithVp.vp['verifiableCredential'] as Json[]), ...(SEED.verifyVp['verifiableCredential'] as Json[])];
         for (const vc of vcs) {

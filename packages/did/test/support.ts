@@ -15,7 +15,7 @@ export const PUBLIC_URL = 'http://127.0.0.1:3000';
 type Json = Record<string, unknown>;
 
 /**
- * The seed document's own examples (seeds/004_…): the auth-user-with-vp body, the verify-vc
+ * The Finenex document's own examples (seeds/004_…): the auth-user-with-vp body, the verify-vc
  * body (its closing brace is missing in the document), the create-vp body and the verify-vp body.
  */
 export const SEED = JSON.parse(readFileSync(new URL('./fixtures/seed-examples.json', import.meta.url), 'utf8')) as {
@@ -97,7 +97,7 @@ export function withBadSignature(jwt: string): string {
 
 /**
  * What a wallet app does with did-jwt-vc: a JWT VP of the credentials, signed with its own key,
- * addressed to `aud`, with the login request's `nonce`. Returned in the seed's JSON form.
+ * addressed to `aud`, with the login request's `nonce`. Returned in the Finenex document's JSON form.
  */
 export async function walletPresentation(
   holder: Issuer,

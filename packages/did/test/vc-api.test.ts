@@ -94,7 +94,7 @@ for (const kind of testDatabases()) {
         assert.equal(after.body.verified, false);
         assert.equal(after.body.problemDetails[0].title, 'REVOKED');
         assert.equal(after.body.problemDetails[0].type, 'https://www.w3.org/TR/vc-data-model#RANGE_ERROR');
-        // the seed's own credential, from an issuer of another server
+        // the Finenex document's own credential, from an issuer of another server
         assert.equal((await post('/credentials/verify', { verifiableCredential: SEED.verifyVc })).body.verified, true);
       });
 

@@ -118,7 +118,7 @@ for (const kind of testDatabases()) {
       });
     }
 
-    describe('did wallets: the seed’s own auth-user-with-vp sample', () => {
+    describe('did wallets: the Finenex document’s own auth-user-with-vp sample', () => {
       it('is refused naming the verifier DID to address, never with a library’s message', async () => {
         const res = await post('/v2/auth/auth-user-with-vp', { vp: SEED.authUserWithVp.vp });
         assert.equal(res.status, 401);

@@ -1,6 +1,6 @@
 import type { RouteExample } from '@w3kit/core';
 
-// The seed's request samples, with its type templates ("url", "text") made valid values.
+// The Web3Connect document's request samples, with its type templates ("url", "text") made valid values.
 const GPS = { gps: { latitude: '26.583193', longitude: '128.053881' } };
 const TOKEN_ID = '0x5f6e3c1d2a0b4e8f9c7d6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d';
 

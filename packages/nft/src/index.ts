@@ -1,4 +1,4 @@
-import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitServices, type KitPlugin } from '@w3kit/core';
 import { nftErrors } from './errors.js';
 import { createKyselyNftStore } from './kysely-nft-store.js';
 import { createKyselyVerificationStore } from './kysely-verification-store.js';
@@ -6,14 +6,14 @@ import { resolveNftOptions, type NftOptions, type ResolvedNftOptions } from './n
 import { createNftService, type NftService } from './nft-service.js';
 import type { NftStore } from './nft-store.js';
 import { nftRouteGroups } from './routes.js';
-import { nftMigrations } from './schema.js';
+import { nftMigrations } from './tables.js';
 import type { VerificationStore } from './verification-store.js';
 
 declare module '@w3kit/core' {
-  interface KitCradle {
+  interface KitServices {
     nftOptions: ResolvedNftOptions;
     nftStore: NftStore;
-    verificationStore: VerificationStore;
+    nftVerificationStore: VerificationStore;
     nftService: NftService;
   }
 }
@@ -35,16 +35,16 @@ export function nft(options: NftOptions = {}) {
     },
     routes: nftRouteGroups(resolved),
     // QR codes are kept a day past expiry (the holder may still poll), then deleted; verification records stay.
-    housekeeping: ({ verificationStore, clock }) => verificationStore.purgeCodes(new Date(clock.now().getTime() - 86_400_000)),
+    housekeeping: ({ nftVerificationStore, clock }) => nftVerificationStore.purgeCodes(new Date(clock.now().getTime() - 86_400_000)),
     register(container) {
       container.register({
         nftOptions: asValue(resolved),
-        nftStore: asFunction(({ database }: KitCradle) => createKyselyNftStore(database)).singleton(),
-        verificationStore: asFunction(({ database }: KitCradle) => createKyselyVerificationStore(database)).singleton(),
-        nftService: asFunction(({ nftStore, verificationStore, accountDirectory, clock, random, urls }: KitCradle) => {
+        nftStore: asFunction(({ database }: KitServices) => createKyselyNftStore(database)).singleton(),
+        nftVerificationStore: asFunction(({ database }: KitServices) => createKyselyVerificationStore(database)).singleton(),
+        nftService: asFunction(({ nftStore, nftVerificationStore, accountDirectory, clock, random, urls }: KitServices) => {
           // a chain plugin registers core's ledger; without one the kit is database only
           const ledger = container.hasRegistration('ledger') ? container.cradle.ledger : null;
-          return createNftService({ nftStore, verificationStore, accountDirectory, clock, random, ledger, options: resolved, urls });
+          return createNftService({ nftStore, nftVerificationStore, accountDirectory, clock, random, ledger, options: resolved, urls });
         }
         ).singleton(),
       });
@@ -62,5 +62,5 @@ export { createKyselyNftStore } from './kysely-nft-store.js';
 export { createMemoryNftStore } from './memory-nft-store.js';
 export { createKyselyVerificationStore } from './kysely-verification-store.js';
 export { recoverMinter, mintTypedData, metadataHash, canonicalJson, MINT_TYPES } from './minter-signature.js';
-export { SEARCH_FIELDS, nftMigrations, type SearchField } from './schema.js';
+export { SEARCH_FIELDS, nftMigrations, type SearchField } from './tables.js';
 export { qrCodePngDataUrl } from './qr-png.js';

@@ -1,6 +1,6 @@
 import { insertOrFind, retryTransient, type DatabaseHandle, type Insertable, type Selectable } from '@w3kit/core';
 import type { NftMetadata, NftRecord, NftStore, PageRequest, SearchFilter, Visibility } from './nft-store.js';
-import { SEARCH_FIELDS, type NftTables } from './schema.js';
+import { SEARCH_FIELDS, type NftTables } from './tables.js';
 import { searchKey, searchText } from './search-key.js';
 
 type Row = Selectable<NftTables['nft_tokens']>;

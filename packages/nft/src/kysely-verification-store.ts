@@ -1,5 +1,5 @@
 import { retryTransient, type DatabaseHandle } from '@w3kit/core';
-import type { NftTables } from './schema.js';
+import type { NftTables } from './tables.js';
 import type { VerificationStore } from './verification-store.js';
 
 export function createKyselyVerificationStore(database: DatabaseHandle): VerificationStore {

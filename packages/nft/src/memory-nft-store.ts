@@ -1,5 +1,5 @@
 import type { HolderScope, NftRecord, NftStore, PageRequest, SearchFilter } from './nft-store.js';
-import { SEARCH_FIELDS } from './schema.js';
+import { SEARCH_FIELDS } from './tables.js';
 import { searchText } from './search-key.js';
 
 /**

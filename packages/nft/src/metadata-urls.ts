@@ -9,12 +9,12 @@ import type { NftMetadata } from './nft-store.js';
  */
 export const ALLOWED_URL_SCHEMES = ['https:', 'ipfs:'] as const;
 
-/** The URL fields of the seed's metadata: `"url"` in `static`, the `*_url` fields of `dynamic`. */
+/** The URL fields of the Web3Connect document's metadata: `"url"` in `static`, the `*_url` fields of `dynamic`. */
 export const URL_FIELDS = { static: ['image', 'link', 'animation_url'], dynamic: ['external_url', 'youtube_url'] } as const;
 
 /**
  * True for an absolute URL with an allowed scheme and a host, and for the empty string (the
- * static URL fields are required by the seed, so "none" is sent as `""`). The check parses as
+ * static URL fields are required by the Web3Connect document, so "none" is sent as `""`). The check parses as
  * browsers do (WHATWG URL), so `JavaScript:`, ` javascript:` or `java\tscript:` are the same
  * scheme to it as to the page that would render the link.
  */

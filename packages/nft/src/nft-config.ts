@@ -6,7 +6,7 @@ export interface NftOptions {
   signatureDomainName?: string;
   /** Visibility of a newly minted token when the request does not say. Default `private`. */
   defaultVisibility?: 'public' | 'private';
-  /** Lifetime of a QR verification code in seconds. Default 300 (the seed's 5 minutes). */
+  /** Lifetime of a QR verification code in seconds. Default 300 (the Web3Connect document's 5 minutes). */
   qrCodeTtlSeconds?: number;
   /** Largest `pageNum` accepted (bounds OFFSET work); a larger one is 400. Default 10000. */
   maxPageNum?: number;

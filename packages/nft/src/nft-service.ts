@@ -51,7 +51,7 @@ export interface NftService {
 
 export interface NftServiceDeps {
   nftStore: NftStore;
-  verificationStore: VerificationStore;
+  nftVerificationStore: VerificationStore;
   accountDirectory: AccountDirectory;
   clock: Clock;
   random: RandomSource;
@@ -69,7 +69,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export function createNftService(deps: NftServiceDeps): NftService {
-  const { nftStore, verificationStore, accountDirectory, clock, random, options } = deps;
+  const { nftStore, nftVerificationStore, accountDirectory, clock, random, options } = deps;
   const domain = { name: options.signatureDomainName, chainId: options.chainId };
   const ledger = deps.ledger ?? null;
   if (ledger && !nftStore.transaction) throw new TypeError('nft(): a chain needs an NFT store with transaction() (the outbox row is written with the token)');
@@ -100,7 +100,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
     const chain = ledger ? await ledger.status(tokens.map((t) => t.tokenId)) : null;
     return tokens.map((t) => withChain(toView(t, tokenUri(t.tokenId), domains.get(t.minterAccountId) ?? null), chain));
   }
-  /** The chain field, only when a chain is configured: without one the object stays the seed's, byte for byte. */
+  /** The chain field, only when a chain is configured: without one the object stays the Web3Connect document's, byte for byte. */
   const withChain = (v: NftView, chain: Map<string, LedgerState> | null): NftView => (chain ? { ...v, chain: chain.get(v.token_id) ?? null } : v);
   const view = async (token: NftRecord) => (await views([token]))[0]!;
   const isParty = (p: Principal, t: NftRecord) => p.accountId === t.holderAccountId || p.accountId === t.minterAccountId;
@@ -138,7 +138,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
 
   return {
     async mint(principal, input) {
-      // the seed's URL fields end up in wallets' links and images; the valid area must be readable
+      // the Web3Connect document's URL fields end up in wallets' links and images; the valid area must be readable
       const idempotencyKey = input.idempotencyKey || undefined;
       const keyIssues = idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey) ? [{ field: 'Idempotency-Key', message: 'must be 1-128 printable ASCII characters.' }] : [];
       const issues = [...keyIssues, ...metadataUrlIssues(input.metadata), ...validAreaIssues(input.metadata.dynamic)];
@@ -244,7 +244,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
       const now = clock.now();
       if (token.expiredAt <= now) throw nftErrors.create('NFT_EXPIRED');
       const code = random.token(16); // 128 bits, URL-safe: it travels as ?c=<code>
-      await verificationStore.insertCode({
+      await nftVerificationStore.insertCode({
         codeHash: sha256(code),
         tokenId: token.tokenId,
         holderAccountId: principal.accountId,
@@ -261,7 +261,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
     async completeVerification(principal, code, scannerInput) {
       const scannerGps = gpsPointOf(scannerInput);
       const now = clock.now();
-      const record = await verificationStore.findCode(sha256(code));
+      const record = await nftVerificationStore.findCode(sha256(code));
       if (!record || record.verifiedAt !== null || record.expiresAt <= now) throw nftErrors.create('CODE_INVALID');
       // Scanning one's own code proves nothing to anyone: the point is a second party seeing the
       // holder. Refused unless the host allows it (a kiosk where the holder scans at a gate).
@@ -294,12 +294,12 @@ export function createNftService(deps: NftServiceDeps): NftService {
         scannerPosition: scannerGps,
         holderPosition: record.holderPosition,
       };
-      if (!(await verificationStore.claimCode(record.codeHash, verification))) throw nftErrors.create('CODE_INVALID');
+      if (!(await nftVerificationStore.claimCode(record.codeHash, verification))) throw nftErrors.create('CODE_INVALID');
       return { token_id: token.tokenId };
     },
 
     async verificationResult(principal, code) {
-      const record = await verificationStore.findCode(sha256(code));
+      const record = await nftVerificationStore.findCode(sha256(code));
       // only the holder who made the code may poll it; to anyone else it does not exist
       if (!record || record.holderAccountId !== principal.accountId) throw nftErrors.create('CODE_INVALID');
       return { token_id: record.verifiedAt === null ? null : record.tokenId };
@@ -314,7 +314,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
     async listVerifications(principal, tokenId) {
       const token = await visible(principal, tokenId);
       if (principal.accountId !== token.minterAccountId) throw nftErrors.create('NOT_MINTER');
-      const records = await verificationStore.listVerifications(token.tokenId, 1000);
+      const records = await nftVerificationStore.listVerifications(token.tokenId, 1000);
       return records.map((r) => ({
         token_id: r.tokenId,
         scanner_account_id: r.scannerAccountId,

@@ -1,9 +1,9 @@
 import type { KitDatabase } from '@w3kit/core';
-import type { SearchField } from './schema.js';
+import type { SearchField } from './tables.js';
 
 export type Visibility = 'public' | 'private';
 
-/** The seed's metadata: `static` (required fields) and `dynamic` (documented and any other keys). */
+/** The Web3Connect document's metadata: `static` (required fields) and `dynamic` (documented and any other keys). */
 export interface NftMetadata {
   static: Record<string, unknown>;
   dynamic: Record<string, unknown>;

@@ -3,7 +3,7 @@ import { isAllowedMetadataUrl } from './metadata-urls.js';
 import type { NftRecord } from './nft-store.js';
 
 /**
- * The seed's NFT object (mint response, fetch, lists), plus visibility, the two wallet
+ * The Web3Connect document's NFT object (mint response, fetch, lists), plus visibility, the two wallet
  * addresses and the minting organization's verified domain.
  */
 export interface NftView {
@@ -23,7 +23,7 @@ export interface NftView {
    */
   minter_verified_domain: string | null;
   /**
-   * Only when a chain is configured (absent otherwise, so the object is exactly the seed's): the
+   * Only when a chain is configured (absent otherwise, so the object is exactly the Web3Connect document's): the
    * token's mint on chain, or null while it is not meant to be there (a private token).
    */
   chain?: LedgerState | null;

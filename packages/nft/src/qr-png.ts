@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 /**
  * The QR code of step 1 as a `data:image/png;base64,…` URL: error correction M, a quiet zone of
  * 2 modules, 11 pixels a module (a 128-bit code is a version-2 symbol, 29 modules with its
- * margin: 319 × 319 px, the 320 px the seed's clients were given). The PNG is written here as
+ * margin: 319 × 319 px, the 320 px the Web3Connect document's clients were given). The PNG is written here as
  * a 1-bit grayscale image instead of by qrcode's renderer (8-bit RGBA through pngjs): the same
  * picture at about a twentieth of the CPU (0.3 ms against 5–6 ms, `pnpm bench mixed` measures
  * both) and a quarter of the bytes. qrcode is loaded on the first code, not at start.

@@ -1,5 +1,5 @@
 import { Type } from '@w3kit/core';
-import { DynamicMetadata, StaticMetadata, Visibility } from './schemas.js';
+import { DynamicMetadata, StaticMetadata, Visibility } from './request-schemas.js';
 
 // The success results of the NFT routes (inside the Web3Connect envelope), as nft-view.ts writes them.
 

@@ -2,7 +2,7 @@ import { defineRoute, Type, type RouteGroup } from '@w3kit/core';
 import { nftExamples } from './examples.js';
 import type { ResolvedNftOptions } from './nft-config.js';
 import { Erc721Metadata, NftList, NftResult, PollResult, ScanResult, VerificationList } from './response-schemas.js';
-import { AddressParams, CodeQuery, GpsBody, HolderParams, MintBody, pageQuery, SearchBody, TokenIdParams, Visibility, type PageQuery } from './schemas.js';
+import { AddressParams, CodeQuery, GpsBody, HolderParams, MintBody, pageQuery, SearchBody, TokenIdParams, Visibility, type PageQuery } from './request-schemas.js';
 import type { PageRequest } from './nft-store.js';
 
 const page = (q: PageQuery): PageRequest => ({ perPage: q.perPageItemNum, page: q.pageNum, order: q.order });

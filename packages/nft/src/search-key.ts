@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NftMetadata } from './nft-store.js';
-import type { SearchField } from './schema.js';
-import { StaticMetadata } from './schemas.js';
+import type { SearchField } from './tables.js';
+import { StaticMetadata } from './request-schemas.js';
 
 /**
  * The value a search on `field` compares with, as text: the static field for the four static

@@ -48,7 +48,7 @@ for (const kind of testDatabases()) {
       });
 
       const agent = () => request(served.app.callback());
-      // GPS positions go as the seed sends them: decimal-degree strings (full double precision)
+      // GPS positions go as the Web3Connect document sends them: decimal-degree strings (full double precision)
       const gps = (p: Point) => ({ gps: { latitude: String(p.latitude), longitude: String(p.longitude) } });
       const step1 = (tokenId: string, at: Point) => agent().post(`/rest/v1/nft/${tokenId}/verification/qr_code/step1`).set('authorization', holder.bearer).send(gps(at));
       const step2 = (code: string, at: Point) => agent().post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`).set('authorization', scanner.bearer).send(gps(at));

@@ -4,7 +4,7 @@ import { createManualClock, createTestDatabase, mountedApp, testDatabases, type 
 import { recoverMinter } from '@w3kit/nft';
 import { computeAddress } from 'ethers';
 import request from 'supertest';
-import { DynamicMetadata } from '../src/schemas.js';
+import { DynamicMetadata } from '../src/request-schemas.js';
 import { endUser, expectError, mint, nftKit, organization, staticMetadata, type Actor } from './support.js';
 
 const DOMAIN = { name: 'w3kit NFT', chainId: 1 };

@@ -139,7 +139,7 @@ describe('security-nft', () => {
           expectError(self, 403, 'HOLDER_SELF_SCAN');
           assert.equal(self.body.error.message, 'The holder cannot verify its own QR code; another account must scan it.');
           assert.deepEqual((await agent().get(`/rest/v1/nft/verification/qr_code/result?c=${code}`).set('authorization', holder.bearer)).body.result, { token_id: null });
-          assert.equal((await kit.services.verificationStore.listVerifications(t.token_id, 10)).length, 0);
+          assert.equal((await kit.services.nftVerificationStore.listVerifications(t.token_id, 10)).length, 0);
           const other = await agent().post(`/rest/v1/nft/verification/qr_code/step2?c=${code}`).set('authorization', scanner.bearer).send(GPS);
           assert.deepEqual(other.body, { status: 'ok', result: { token_id: t.token_id }, error: null });
         });
@@ -152,7 +152,7 @@ describe('security-nft', () => {
             const { code } = (await request(own.app.callback()).post(`/rest/v1/nft/${t.token_id}/verification/qr_code/step1`).set('authorization', user.bearer).send(GPS)).body.result;
             const self = await request(own.app.callback()).post(`/rest/v1/nft/verification/qr_code/step2?c=${code}`).set('authorization', user.bearer).send(GPS);
             assert.deepEqual(self.body, { status: 'ok', result: { token_id: t.token_id }, error: null });
-            const [record] = await own.kit.services.verificationStore.listVerifications(t.token_id, 10);
+            const [record] = await own.kit.services.nftVerificationStore.listVerifications(t.token_id, 10);
             assert.equal(record?.scannerAccountId, user.accountId);
           } finally {
             await own.kit.close();

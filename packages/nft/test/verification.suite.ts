@@ -74,7 +74,7 @@ export function qrVerificationSuite(mount: KitMount): void {
           const results = await Promise.all([step2(code, OKINAWA, scanner), step2(code, OKINAWA, otherScanner), step2(code, OKINAWA, scanner)]);
           assert.equal(results.filter((r) => r.status === 200).length, 1);
           for (const r of results.filter((r) => r.status !== 200)) expectError(r, 422, 'CODE_INVALID');
-          const rows = await kit.services.verificationStore.listVerifications(t.token_id, 10);
+          const rows = await kit.services.nftVerificationStore.listVerifications(t.token_id, 10);
           assert.equal(rows.length, 1);
         });
 

@@ -22,7 +22,7 @@ import type { IssuerKeyStore } from './signing-key-store.js';
 import type { StatusEntryStore } from './status-entry-store.js';
 
 declare module '@w3kit/core' {
-  interface KitCradle {
+  interface KitServices {
     oid4vciOptions: ResolvedOid4vciOptions;
     oid4vciOfferStore: OfferStore;
     oid4vciNonceStore: NonceStore;

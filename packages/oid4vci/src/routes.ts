@@ -45,6 +45,7 @@ export const protocolRoutes = [
     method: 'POST',
     path: '/token',
     rateLimit: [{ rule: 'oid4vci.token', key: 'ip' }],
+    readsBody: true,
     errors: ['INVALID_GRANT', 'INVALID_REQUEST', 'UNSUPPORTED_GRANT_TYPE'],
     summary: 'Token endpoint: the pre-authorized code grant (with tx_code when the offer has one), form-encoded.',
     description:

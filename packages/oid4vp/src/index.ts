@@ -12,7 +12,7 @@ import type { UsedPresentationStore } from './used-presentation-store.js';
 import { deriveVerifierIdentity } from './verifier-identity.js';
 
 declare module '@w3kit/core' {
-  interface KitCradle {
+  interface KitServices {
     oid4vpOptions: ResolvedOid4vpOptions;
     oid4vpRequestStore: RequestStore;
     oid4vpUsedPresentationStore: UsedPresentationStore;

@@ -1,4 +1,4 @@
-import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitServices, type KitPlugin } from '@w3kit/core';
 import '@w3kit/auth';
 import { createOidcClientService, type OidcClientService } from './client-service.js';
 import { oidcErrors } from './errors.js';
@@ -15,7 +15,7 @@ import type { OidcSigningKeyStore } from './signing-key-store.js';
 import { createOidcSigningKeys, type OidcSigningKeys } from './signing-keys.js';
 
 declare module '@w3kit/core' {
-  interface KitCradle {
+  interface KitServices {
     oidcOptions: ResolvedOidcOptions;
     oidcPayloadStore: OidcPayloadStore;
     oidcSigningKeyStore: OidcSigningKeyStore;
@@ -52,18 +52,18 @@ export function oidc(options: OidcOptions = {}) {
     register(container, { config }) {
       container.register({
         oidcOptions: asValue(resolved),
-        oidcPayloadStore: asFunction(({ database }: KitCradle) => createKyselyPayloadStore(database)).singleton(),
-        oidcSigningKeyStore: asFunction(({ database }: KitCradle) => createKyselyOidcSigningKeyStore(database)).singleton(),
-        oidcSigningKeys: asFunction(({ oidcSigningKeyStore, encryption, clock }: KitCradle) =>
+        oidcPayloadStore: asFunction(({ database }: KitServices) => createKyselyPayloadStore(database)).singleton(),
+        oidcSigningKeyStore: asFunction(({ database }: KitServices) => createKyselyOidcSigningKeyStore(database)).singleton(),
+        oidcSigningKeys: asFunction(({ oidcSigningKeyStore, encryption, clock }: KitServices) =>
           createOidcSigningKeys({ store: oidcSigningKeyStore, encryption, clock, algorithm: resolved.signingAlgorithm }),
         ).singleton(),
-        oidcClientService: asFunction(({ oidcPayloadStore, clock, random }: KitCradle) =>
+        oidcClientService: asFunction(({ oidcPayloadStore, clock, random }: KitServices) =>
           createOidcClientService({ store: oidcPayloadStore, clock, random, production: config.mode === 'production' }),
         ).singleton(),
-        oidcProviderHost: asFunction(({ oidcPayloadStore, oidcSigningKeys, encryption, accountDirectory, accountService, clock, logger }: KitCradle) =>
+        oidcProviderHost: asFunction(({ oidcPayloadStore, oidcSigningKeys, encryption, accountDirectory, accountService, clock, logger }: KitServices) =>
           createOidcProviderHost({ config, options: resolved, store: oidcPayloadStore, signingKeys: oidcSigningKeys, encryption, accountDirectory, accountService, clock, logger }),
         ).singleton(),
-        oidcLoginService: asFunction(({ oidcPayloadStore, oidcProviderHost, encryption, rateLimiter, clock }: KitCradle) =>
+        oidcLoginService: asFunction(({ oidcPayloadStore, oidcProviderHost, encryption, rateLimiter, clock }: KitServices) =>
           createOidcLoginService({ container, store: oidcPayloadStore, encryption, rateLimiter, clock, issuer: oidcProviderHost.issuer, maxWaitSeconds: resolved.interactionTtlSeconds }),
         ).singleton(),
       });

@@ -1,4 +1,4 @@
-import { clientIpOf, defineRoute, isKitError, readFormBody, type KitCradle, type RouteRequest } from '@w3kit/core';
+import { clientIpOf, defineRoute, isKitError, readFormBody, type KitServices, type RouteRequest } from '@w3kit/core';
 import { kitPageHeaders, postedWalletSignIn } from '@w3kit/auth';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
@@ -17,7 +17,7 @@ type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 /** One request of the interaction pages, with what every step needs. */
 export interface InteractionStep {
   ctx: Context;
-  services: KitCradle;
+  services: KitServices;
   provider: Provider;
   interaction: Interaction;
   csrf: InteractionCsrf;

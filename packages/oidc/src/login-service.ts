@@ -1,4 +1,4 @@
-import { isKitError, type AwilixContainer, type Clock, type EnvelopeEncryption, type KitCradle, type LoginResult, type RateLimiter, type SiweVerifier } from '@w3kit/core';
+import { isKitError, type AwilixContainer, type Clock, type EnvelopeEncryption, type KitServices, type LoginResult, type RateLimiter, type SiweVerifier } from '@w3kit/core';
 import { oidcErrors } from './errors.js';
 import type { OidcPayloadStore } from './payload-store.js';
 
@@ -37,7 +37,7 @@ export interface OidcLoginService {
 }
 
 export interface OidcLoginServiceDeps {
-  container: AwilixContainer<KitCradle>;
+  container: AwilixContainer<KitServices>;
   store: OidcPayloadStore;
   encryption: EnvelopeEncryption;
   rateLimiter: RateLimiter;

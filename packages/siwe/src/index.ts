@@ -1,4 +1,4 @@
-import { asFunction, asValue, type KitCradle, type KitPlugin } from '@w3kit/core';
+import { asFunction, asValue, type KitServices, type KitPlugin } from '@w3kit/core';
 import type { AddressStore } from './address-store.js';
 import { siweErrors } from './errors.js';
 import { createKyselyAddressStore } from './kysely-address-store.js';
@@ -11,7 +11,7 @@ import { resolveSiweOptions, type ResolvedSiweOptions, type SiweOptions } from '
 import { createSiweService, type SiweService } from './siwe-service.js';
 
 declare module '@w3kit/core' {
-  interface KitCradle {
+  interface KitServices {
     siweOptions: ResolvedSiweOptions;
     siweNonceStore: NonceStore;
     siweAddressStore: AddressStore;
@@ -47,10 +47,10 @@ export function siwe(options: SiweOptions) {
       if (config.mode === 'production' && plain.length > 0) throw new TypeError(`siwe: in production every allowed origin must be https (not ${plain.map((o) => o.origin).join(', ')})`);
       container.register({
         siweOptions: asValue(resolved),
-        siweNonceStore: asFunction(({ database }: KitCradle) => createKyselyNonceStore(database)).singleton(),
-        siweAddressStore: asFunction(({ database }: KitCradle) => createKyselyAddressStore(database)).singleton(),
+        siweNonceStore: asFunction(({ database }: KitServices) => createKyselyNonceStore(database)).singleton(),
+        siweAddressStore: asFunction(({ database }: KitServices) => createKyselyAddressStore(database)).singleton(),
         siweSignatureChecker: asFunction(() => createSignatureChecker({ chains: resolved.chains, rpcTimeoutMs: resolved.rpcTimeoutMs })).singleton(),
-        siweService: asFunction(({ siweNonceStore, siweAddressStore, siweSignatureChecker, accountDirectory, rateLimiter, encryption, random, clock }: KitCradle) =>
+        siweService: asFunction(({ siweNonceStore, siweAddressStore, siweSignatureChecker, accountDirectory, rateLimiter, encryption, random, clock }: KitServices) =>
           createSiweService({
             options: resolved,
             nonceStore: siweNonceStore,
@@ -63,7 +63,7 @@ export function siwe(options: SiweOptions) {
             clock,
           }),
         ).singleton(),
-        siweVerifier: asFunction(({ siweService }: KitCradle) => siweService).singleton(),
+        siweVerifier: asFunction(({ siweService }: KitServices) => siweService).singleton(),
       });
     },
     housekeeping: ({ siweNonceStore, clock }) => siweNonceStore.purgeExpired(clock.now()),

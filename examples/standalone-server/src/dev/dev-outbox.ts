@@ -4,7 +4,7 @@ import { asFunction } from 'awilix';
 import { createKyselyOutboxStore, devOutboxMigrations, type OutboxMessage, type OutboxStore } from './outbox-store.js';
 
 declare module '@w3kit/core' {
-  interface KitCradle {
+  interface KitServices {
     /** Registered by the standalone server's devOutbox plugin, in development only. */
     outboxStore: OutboxStore;
   }

@@ -1,7 +1,7 @@
 import type { AwilixContainer } from 'awilix';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import type { KitCradle } from '../container.js';
+import type { KitServices } from '../container.js';
 
 /** The key under `ctx.state` where the kit keeps its per-request state; a host's own state is never touched. */
 export const STATE_KEY = 'w3kit';
@@ -13,7 +13,7 @@ export const STATE_KEY = 'w3kit';
 export interface W3kitRequestState {
   requestId: string;
   /** The request's awilix scope. */
-  scope: AwilixContainer<KitCradle>;
+  scope: AwilixContainer<KitServices>;
   log: Logger;
   /** The client's address by the kit's `trustedProxies` (see `clientIpOf`); computed on first read. */
   readonly clientIp: string;

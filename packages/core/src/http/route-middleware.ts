@@ -1,7 +1,7 @@
 import { asValue, Lifetime, type AwilixContainer } from 'awilix';
 import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from 'pino';
-import type { KitCradle } from '../container.js';
+import type { KitServices } from '../container.js';
 import { isDatabaseUnavailable, isTransientDbError } from '../database/retry.js';
 import { coreErrors, isKitError, KitError, type FieldIssue } from '../errors.js';
 import { redactUrl } from '../logging/logger.js';
@@ -51,7 +51,7 @@ function guardHtml(ctx: Context): void {
  * client IP, each computed on first use (a route that never touches them, like /healthz, pays
  * for none). Sets the kit's response headers. One access line per request when it is done.
  */
-export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logger, edge: EdgeOptions): Middleware {
+export function enterRequest(container: AwilixContainer<KitServices>, logger: Logger, edge: EdgeOptions): Middleware {
   const random = container.cradle.random;
   return async (ctx: Context, next: Next) => {
     if (getRequestState(ctx)) {
@@ -60,7 +60,7 @@ export function enterRequest(container: AwilixContainer<KitCradle>, logger: Logg
     }
     const given = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(given) ? given : random.uuid();
-    let scope: AwilixContainer<KitCradle> | undefined;
+    let scope: AwilixContainer<KitServices> | undefined;
     let log: Logger | undefined;
     let clientIp: string | undefined;
     const state: W3kitRequestState = {
@@ -133,31 +133,31 @@ export function renderErrors(format: WireFormat): Middleware {
  * and values from the root container, anything scoped or transient from the request's awilix scope (created
  * only then). Most requests touch only singletons, so most never pay for a scope.
  */
-function requestServices(container: AwilixContainer<KitCradle>, state: W3kitRequestState): KitCradle {
+function requestServices(container: AwilixContainer<KitServices>, state: W3kitRequestState): KitServices {
   const shared = sharedNames(container);
-  return new Proxy({} as KitCradle, {
+  return new Proxy({} as KitServices, {
     get(_, name) {
       if (name === 'requestId') return state.requestId;
       if (name === 'logger') return state.log;
-      const key = name as keyof KitCradle;
+      const key = name as keyof KitServices;
       return shared.has(key) ? container.cradle[key] : state.scope.cradle[key];
     },
   });
 }
 
-const sharedNamesOf = new WeakMap<AwilixContainer<KitCradle>, Set<string | symbol>>();
+const sharedNamesOf = new WeakMap<AwilixContainer<KitServices>, Set<string | symbol>>();
 
 /**
  * Names of singletons and plain values (asValue has no lifetime): the same in every scope.
  * Computed on first use, when every registration is in (awilix's `registrations` getter merges
  * them anew on each read, too slow for every request).
  */
-function sharedNames(container: AwilixContainer<KitCradle>): Set<string | symbol> {
+function sharedNames(container: AwilixContainer<KitServices>): Set<string | symbol> {
   let names = sharedNamesOf.get(container);
   if (!names) {
     const registrations = container.registrations;
     names = new Set(Object.keys(registrations).filter((n) => {
-      const lifetime = registrations[n as keyof KitCradle]?.lifetime;
+      const lifetime = registrations[n as keyof KitServices]?.lifetime;
       return lifetime === Lifetime.SINGLETON || lifetime === undefined;
     }));
     sharedNamesOf.set(container, names);
@@ -208,7 +208,7 @@ function limitKey(key: RateLimitKey, principal: Principal | null | undefined, ct
  * Validates the request against the route's schemas, authenticates it and counts its rate
  * limits as the route declares, runs the handler, writes the result.
  */
-export function runRoute(container: AwilixContainer<KitCradle>, route: AnyRouteSpec, format: WireFormat, bodyLimitBytes: number): Middleware {
+export function runRoute(container: AwilixContainer<KitServices>, route: AnyRouteSpec, format: WireFormat, bodyLimitBytes: number): Middleware {
   const paramNames = paramNamesOf(route.path);
   const auth = route.auth ?? 'none';
   const limits = route.rateLimit ?? [];
@@ -220,9 +220,9 @@ export function runRoute(container: AwilixContainer<KitCradle>, route: AnyRouteS
   return async (ctx: Context) => {
     const state = getRequestState(ctx)!;
     state.routeName = route.name;
-    let services: KitCradle | undefined;
-    // a raw route reads its own body (forms); any other route without a body schema drops one
-    if (!compiled.body && (!route.raw || route.method === 'GET') && hasBody(ctx) && !ctx.req.readableEnded) await discardBody(ctx, bodyLimitBytes);
+    let services: KitServices | undefined;
+    // a raw route or one that says so reads its own body (forms); any other route without a body schema drops one
+    if (!compiled.body && !route.readsBody && (!route.raw || route.method === 'GET') && hasBody(ctx) && !ctx.req.readableEnded) await discardBody(ctx, bodyLimitBytes);
     const rawBody = compiled.body ? await readJsonBody(ctx, bodyLimitBytes) : undefined;
     const { params, query, body } = parseParts<{ params: unknown; query: unknown; body: unknown }>({
       ...(compiled.params ? { params: [compiled.params, decodedParams(ctx, paramNames)] } : {}),
@@ -257,7 +257,7 @@ export function runRoute(container: AwilixContainer<KitCradle>, route: AnyRouteS
 }
 
 export function routeChain(
-  container: AwilixContainer<KitCradle>,
+  container: AwilixContainer<KitServices>,
   logger: Logger,
   route: AnyRouteSpec,
   formatName: keyof typeof wireFormats,

@@ -25,7 +25,7 @@ export interface IssueCodeInput<T> {
 }
 
 export interface IssuedCode {
-  /** Opaque public handle of this code (e.g. the seed's `tmp_token`). */
+  /** Opaque public handle of this code (e.g. the Web3Connect document's `tmp_token`). */
   handle: string;
   /** The secret to deliver; never stored, only its keyed hash. */
   secret: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { getAddress } from 'ethers';
 import type { NftMetadata, NftRecord, NftStore, PageRequest, SearchFilter, Visibility } from '../nft-store.js';
-import { SEARCH_FIELDS, type SearchField } from '../schema.js';
+import { SEARCH_FIELDS, type SearchField } from '../tables.js';
 import { sampleStaticMetadata } from './sample-metadata.js';
 
 /** One behaviour of the `NftStore` contract, checked against a store. */

@@ -1,5 +1,5 @@
 /**
- * The `metadata.static` of a valid mint (the seed's required fields, a diploma), with
+ * The `metadata.static` of a valid mint (the Web3Connect document's required fields, a diploma), with
  * `overrides` applied: the one sample every NFT test, fixture and benchmark starts from.
  */
 export function sampleStaticMetadata(overrides: Record<string, unknown> = {}): Record<string, unknown> {

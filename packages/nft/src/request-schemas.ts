@@ -1,5 +1,5 @@
 import { Type, type Static } from '@w3kit/core';
-import { SEARCH_FIELDS } from './schema.js';
+import { SEARCH_FIELDS } from './tables.js';
 
 const Url = Type.String({ maxLength: 2048 });
 const Text = Type.String({ maxLength: 10_000 });
@@ -24,7 +24,7 @@ export const StaticMetadata = Type.Object(
 const S = Type.Optional(Type.String({ maxLength: 10_000 }));
 const N = Type.Optional(Type.Number());
 const I = Type.Optional(Type.Integer());
-// The valid area's fields are text (as in the seed) that geofence.ts reads as numbers: the schema
+// The valid area's fields are text (as in the Web3Connect document) that geofence.ts reads as numbers: the schema
 // states what it accepts, and a refusal names it (`x-accepts` is the error's wording)
 const Latitude = Type.Optional(Type.String({ pattern: '^[+-]?(90(\\.0+)?|[1-8]?\\d(\\.\\d+)?)$', 'x-accepts': 'a latitude in decimal degrees, from -90 to 90 (like "35.6812")', description: 'a latitude in decimal degrees, from -90 to 90 (like "35.6812")' }));
 const Longitude = Type.Optional(Type.String({ pattern: '^[+-]?(180(\\.0+)?|(1[0-7]\\d|[1-9]?\\d)(\\.\\d+)?)$', 'x-accepts': 'a longitude in decimal degrees, from -180 to 180 (like "139.7671")', description: 'a longitude in decimal degrees, from -180 to 180 (like "139.7671")' }));
@@ -52,7 +52,7 @@ export const Visibility = Type.Union([Type.Literal('public'), Type.Literal('priv
 
 export const MintBody = Type.Object({
   metadata: Type.Object({ static: StaticMetadata, dynamic: Type.Optional(DynamicMetadata) }),
-  /** Extension: the seed has no visibility at mint; default private (nft option `defaultVisibility`). */
+  /** Extension: the Web3Connect document has no visibility at mint; default private (nft option `defaultVisibility`). */
   visibility: Type.Optional(Visibility),
 });
 
@@ -77,7 +77,7 @@ export const SearchBody = Type.Object(
 const Coordinate = (max: number) =>
   Type.Union([Type.String({ pattern: '^-?\\d{1,3}(\\.\\d+)?$' }), Type.Number({ minimum: -max, maximum: max })]);
 
-/** `{gps: {latitude, longitude}}`: decimal degrees, as strings (the seed) or numbers. */
+/** `{gps: {latitude, longitude}}`: decimal degrees, as strings (the Web3Connect document) or numbers. */
 export const GpsBody = Type.Object({ gps: Type.Object({ latitude: Coordinate(90), longitude: Coordinate(180) }) });
 
 export const CodeQuery = Type.Object({ c: Type.String({ minLength: 1, maxLength: 128 }) });
