@@ -98,12 +98,13 @@ describe('core edge headers: nosniff, no-store, framing, HSTS', () => {
     }
   });
 
-  it('/docs/assets serves its three files only: another name is a 404 in the kit’s error format, never a file from disk', async () => {
+  it('/docs/assets serves its three files only: another name is 400 VALIDATION_FAILED naming the allowed files, never a file from disk', async () => {
     const http = request(appFor(kit).callback());
     for (const path of ['/docs/assets/package.json', '/docs/assets/..%2Fpackage.json', '/docs/assets/swagger-ui.js']) {
       const res = await http.get(path);
-      assert.ok(res.status === 404 || res.status === 400, `${path}: ${res.status}`);
-      assert.equal(typeof res.body.code, 'string', `${path}: ${res.text.slice(0, 200)}`);
+      assert.equal(res.status, 400, path);
+      assert.equal(res.body.code, 'VALIDATION_FAILED', `${path}: ${res.text.slice(0, 200)}`);
+      assert.match(String(res.body.issues), /^params\.file: /, path);
       assert.doesNotMatch(res.text, /"name": ?"swagger-ui-dist"/);
     }
   });
