@@ -7,9 +7,33 @@ import tseslint from 'typescript-eslint';
 
 // what Node scripts use without importing it (the `globals` package would be one more dependency for this list)
 const nodeGlobals = Object.fromEntries(
-  ['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'fetch', 'AbortController', 'TextEncoder', 'TextDecoder', 'structuredClone', 'queueMicrotask', 'module', 'require', '__dirname'].map((name) => [name, 'readonly']),
+  [
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'URLSearchParams',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'fetch',
+    'AbortController',
+    'TextEncoder',
+    'TextDecoder',
+    'structuredClone',
+    'queueMicrotask',
+    'module',
+    'require',
+    '__dirname',
+  ].map((name) => [name, 'readonly']),
 );
-const browserGlobals = Object.fromEntries(['window', 'document', 'navigator', 'location', 'localStorage', 'fetch', 'console', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'alert', 'crypto', 'TextEncoder', 'TextDecoder'].map((name) => [name, 'readonly']));
+const browserGlobals = Object.fromEntries(
+  ['window', 'document', 'navigator', 'location', 'localStorage', 'fetch', 'console', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'alert', 'crypto', 'TextEncoder', 'TextDecoder'].map(
+    (name) => [name, 'readonly'],
+  ),
+);
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'conformance/**', 'reports/**', '.stryker-tmp/**', 'bench/results/**', '**/*.d.mts'] },

@@ -35,7 +35,14 @@ export const FILE_SETS = {
   auth: {
     package: 'auth',
     mutate: ['packages/auth/src/token-service.ts', 'packages/auth/src/es256-low-s.ts', 'packages/auth/src/redirect-policy.ts', 'packages/auth/src/association-cookies.ts'],
-    spec: ['packages/auth/test/accounts.test.ts', 'packages/auth/test/association.test.ts', 'packages/auth/test/association-edges.test.ts', 'packages/auth/test/verification.test.ts', 'packages/auth/test/sessions.test.ts', 'packages/auth/test/token-service-mutants.test.ts'],
+    spec: [
+      'packages/auth/test/accounts.test.ts',
+      'packages/auth/test/association.test.ts',
+      'packages/auth/test/association-edges.test.ts',
+      'packages/auth/test/verification.test.ts',
+      'packages/auth/test/sessions.test.ts',
+      'packages/auth/test/token-service-mutants.test.ts',
+    ],
   },
   nft: {
     package: 'nft',
@@ -61,7 +68,15 @@ export const FILE_SETS = {
   did: {
     package: 'did',
     mutate: ['packages/did/src/presentation-service.ts', 'packages/did/src/app-login-service.ts'],
-    spec: ['packages/did/test/presentations.test.ts', 'packages/did/test/app-login.test.ts', 'packages/did/test/seed.test.ts', 'packages/did/test/vc-api.test.ts', 'packages/did/test/plugin.test.ts', 'packages/did/test/security-presentations.test.ts', 'packages/did/test/presentation-mutants.test.ts'],
+    spec: [
+      'packages/did/test/presentations.test.ts',
+      'packages/did/test/app-login.test.ts',
+      'packages/did/test/seed.test.ts',
+      'packages/did/test/vc-api.test.ts',
+      'packages/did/test/plugin.test.ts',
+      'packages/did/test/security-presentations.test.ts',
+      'packages/did/test/presentation-mutants.test.ts',
+    ],
   },
   attestations: {
     package: 'attestations',

@@ -21,9 +21,11 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function inParallel(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 
 export default async function chainBench(): Promise<{ met: boolean }> {
@@ -55,7 +57,15 @@ export default async function chainBench(): Promise<{ met: boolean }> {
       plugins: [
         auth(),
         nft({ defaultVisibility: 'public' }),
-        chain({ rpcUrl: anvil.url, chainId: anvil.chainId, contractAddress, senderKeySealed: createEnvelopeEncryption(masterKey).encrypt(kitKey, SENDER_KEY_CONTEXT), confirmations: 1, pollIntervalMs: 100, batchSize: 64 }),
+        chain({
+          rpcUrl: anvil.url,
+          chainId: anvil.chainId,
+          contractAddress,
+          senderKeySealed: createEnvelopeEncryption(masterKey).encrypt(kitKey, SENDER_KEY_CONTEXT),
+          confirmations: 1,
+          pollIntervalMs: 100,
+          batchSize: 64,
+        }),
       ],
       logger: createLogger({ level: 'silent' }),
       config: { masterKey, mode: 'test', passwordHashCost: 10, housekeepingIntervalSeconds: 0, publicUrl: 'https://id.example.com' },
@@ -78,7 +88,10 @@ export default async function chainBench(): Promise<{ met: boolean }> {
       jobs = await kit.services.chainJobStore.list(null, mints + 10);
     }
     const pipelineSeconds = (Math.max(...jobs.map((j) => j.updatedAt)) - Math.min(...jobs.map((j) => j.createdAt))) / 1000;
-    const latencies = jobs.filter((j) => j.status === 'confirmed').map((j) => j.updatedAt - j.createdAt).sort((a, b) => a - b);
+    const latencies = jobs
+      .filter((j) => j.status === 'confirmed')
+      .map((j) => j.updatedAt - j.createdAt)
+      .sort((a, b) => a - b);
     const contract = new Contract(contractAddress, CREDENTIAL_NFT_ABI, provider);
     const onChain = Number(await contract.getFunction('balanceOf')(user.wallet!.address));
     await kit.close();
@@ -97,8 +110,10 @@ export default async function chainBench(): Promise<{ met: boolean }> {
       lostJobs: tokenIds.length - onChain,
       nonces: { distinct: new Set(jobs.map((j) => j.nonce)).size, min: Math.min(...jobs.map((j) => j.nonce ?? NaN)), max: Math.max(...jobs.map((j) => j.nonce ?? NaN)) },
     };
-    console.log(`chain: raw ${result.rawMintsPerSecond} mints/s, pipeline ${result.pipelineMintsPerSecond} mints/s (ratio ${result.ratio}); ` +
-      `confirmation p50 ${result.confirmationLatencyP50Ms} ms, p99 ${result.confirmationLatencyP99Ms} ms; ${result.confirmed}/${mints} confirmed, ${result.lostJobs} lost`);
+    console.log(
+      `chain: raw ${result.rawMintsPerSecond} mints/s, pipeline ${result.pipelineMintsPerSecond} mints/s (ratio ${result.ratio}); ` +
+        `confirmation p50 ${result.confirmationLatencyP50Ms} ms, p99 ${result.confirmationLatencyP99Ms} ms; ${result.confirmed}/${mints} confirmed, ${result.lostJobs} lost`,
+    );
     const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'chain.json');
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

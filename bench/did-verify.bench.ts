@@ -73,12 +73,24 @@ export default async function didVerifyBench(): Promise<{ met: boolean }> {
     }
     // the Finenex document's JWT VP (holder's signature and one credential's) through verify-vp
     const vpRequest = { method: 'POST' as const, path: '/v2/did/verify-vp', body: JSON.stringify(seedDocument.verifyVp) };
-    results.push(await compare({ name: 'did-verify-jwt-vp', kit: { script: 'did-verify-kit.ts', env, request: vpRequest }, baseline: { script: 'did-verify-bare.ts', env, request: vpRequest }, target: TARGETS['did-verify-jwt-vp']! }));
+    results.push(
+      await compare({
+        name: 'did-verify-jwt-vp',
+        kit: { script: 'did-verify-kit.ts', env, request: vpRequest },
+        baseline: { script: 'did-verify-bare.ts', env, request: vpRequest },
+        target: TARGETS['did-verify-jwt-vp']!,
+      }),
+    );
     // the peer takes the same credential as Veramo's remote API wants it: { credential }
     const kitRequest = { method: 'POST' as const, path: '/v2/did/verify-vc', body: JSON.stringify(seedDocument.verifyVc) };
     const peerRequest = { method: 'POST' as const, path: '/agent/verifyCredential', body: JSON.stringify({ credential: seedDocument.verifyVc }) };
     results.push(
-      await compare({ name: 'did-verify-jwt-peer', kit: { script: 'did-verify-kit.ts', env, request: kitRequest }, baseline: { script: 'did-verify-veramo.ts', env, request: peerRequest }, target: PEER_TARGET }),
+      await compare({
+        name: 'did-verify-jwt-peer',
+        kit: { script: 'did-verify-kit.ts', env, request: kitRequest },
+        baseline: { script: 'did-verify-veramo.ts', env, request: peerRequest },
+        target: PEER_TARGET,
+      }),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

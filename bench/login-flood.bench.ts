@@ -80,7 +80,17 @@ export default async function loginFloodBench(): Promise<{ met: boolean }> {
     const withQueue = await phase(databaseUrl, masterKey, 'on', count);
     const withoutQueue = await phase(databaseUrl, masterKey, 'off', count);
     const met = withQueue.flood.failed === 0 && withQueue.flood.maxMs < TARGET_MS;
-    const result = { name: 'login-flood', floodConnections: FLOOD_CONNECTIONS, loginsPerPhase: count, scryptCost: 17, targetMs: TARGET_MS, withQueue, withoutQueue, met, when: new Date().toISOString() };
+    const result = {
+      name: 'login-flood',
+      floodConnections: FLOOD_CONNECTIONS,
+      loginsPerPhase: count,
+      scryptCost: 17,
+      targetMs: TARGET_MS,
+      withQueue,
+      withoutQueue,
+      met,
+      when: new Date().toISOString(),
+    };
     const results = join(resolve(dirname(fileURLToPath(import.meta.url))), 'results');
     mkdirSync(results, { recursive: true });
     writeFileSync(join(results, 'login-flood.json'), `${JSON.stringify(result, null, 2)}\n`);

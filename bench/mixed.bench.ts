@@ -64,13 +64,17 @@ async function qrMicroBenchmark(): Promise<{ kitCpuMs: number; qrcodeCpuMs: numb
   const qrcodeCpuMs = await perImage(old);
   const sample = codes[0]!;
   const result = { kitCpuMs, qrcodeCpuMs, kitBytes: (await qrCodePngDataUrl(sample)).length, qrcodeBytes: (await old(sample)).length, targetCpuMs: 1, met: kitCpuMs <= 1 };
-  console.log(`mixed: QR step 1 PNG, CPU per image: kit ${kitCpuMs} ms (${result.kitBytes} B data URL), qrcode at 320 px ${qrcodeCpuMs} ms (${result.qrcodeBytes} B); target ≤ 1 ms: ${result.met ? 'met' : 'NOT MET'}`);
+  console.log(
+    `mixed: QR step 1 PNG, CPU per image: kit ${kitCpuMs} ms (${result.kitBytes} B data URL), qrcode at 320 px ${qrcodeCpuMs} ms (${result.qrcodeBytes} B); target ≤ 1 ms: ${result.met ? 'met' : 'NOT MET'}`,
+  );
   return result;
 }
 
 /** Operations whose p99 is over 50 ms (issue 17), password logins reported apart. */
 function tailOf(phase: PhaseResult) {
-  const slow = Object.entries(phase.operations).filter(([name, op]) => name !== 'login' && op.p99Ms > TAIL_TARGET_MS).map(([name, op]) => `${name} ${op.p99Ms} ms`);
+  const slow = Object.entries(phase.operations)
+    .filter(([name, op]) => name !== 'login' && op.p99Ms > TAIL_TARGET_MS)
+    .map(([name, op]) => `${name} ${op.p99Ms} ms`);
   return { overallP99Ms: phase.p99Ms, loginP99Ms: phase.operations['login']?.p99Ms ?? null, over50Ms: slow, met: phase.p99Ms <= TAIL_TARGET_MS && slow.length === 0 };
 }
 const TAIL_TARGET_MS = 50;
@@ -134,7 +138,11 @@ export default async function mixedBench(): Promise<{ met: boolean }> {
           const measured = await run(phase.urls, duration);
           phase.results.push(measured);
           console.log(formatPhase(`\nmixed, ${phase.label} (round ${round + 1})`, measured));
-          console.log(`  CPU (cores): ${Object.entries(measured.cpuCores).map(([name, cores]) => `${name} ${cores}`).join(', ')}`);
+          console.log(
+            `  CPU (cores): ${Object.entries(measured.cpuCores)
+              .map(([name, cores]) => `${name} ${cores}`)
+              .join(', ')}`,
+          );
         }
       }
       checks = await verifyLedger(databaseUrl, ledger, cluster.smsCount());
@@ -151,7 +159,9 @@ export default async function mixedBench(): Promise<{ met: boolean }> {
     console.log(`mixed: errors ${errors}, lost writes ${lost}, extra rows ${extra}: ${errors + lost + extra === 0 ? 'met' : 'NOT MET'}`);
     const tails = [...two.results, ...one.results].map(tailOf);
     for (const [i, t] of tails.entries()) {
-      console.log(`mixed: tail, phase ${i + 1}: p99 ${t.overallP99Ms} ms overall (logins ${t.loginP99Ms} ms, apart); over ${TAIL_TARGET_MS} ms: ${t.over50Ms.join(', ') || 'none'}: ${t.met ? 'met' : 'NOT MET'}`);
+      console.log(
+        `mixed: tail, phase ${i + 1}: p99 ${t.overallP99Ms} ms overall (logins ${t.loginP99Ms} ms, apart); over ${TAIL_TARGET_MS} ms: ${t.over50Ms.join(', ') || 'none'}: ${t.met ? 'met' : 'NOT MET'}`,
+      );
     }
     const output = {
       qrStep1Png: qr,
@@ -228,7 +238,8 @@ async function galeraSetup(settings: { duration: number; warmup: number; connect
     let retries: number;
     let checks: LedgerCheck[];
     try {
-      const run = (seconds: number) => runWorkload({ urls: instances.urls, actors: instances.actors, ledger, sms: instances.sms, phones, durationSeconds: seconds, connections: settings.connections, mix: settings.mix });
+      const run = (seconds: number) =>
+        runWorkload({ urls: instances.urls, actors: instances.actors, ledger, sms: instances.sms, phones, durationSeconds: seconds, connections: settings.connections, mix: settings.mix });
       const warm = await run(settings.warmup);
       console.log(`mixed, Galera: warm-up ${warm.requests} requests, errors ${warm.errors}`);
       const before = await conflicts();
@@ -242,7 +253,9 @@ async function galeraSetup(settings: { duration: number; warmup: number; connect
     }
     const lost = checks.reduce((n, c) => n + c.lost, 0);
     const extra = checks.reduce((n, c) => n + c.extra, 0);
-    console.log(`mixed, Galera: ${phase.requestsPerSecond} req/s, p99 ${phase.p99Ms} ms, errors ${phase.errors}, certification conflicts (retried or 503) ${retries}, lost writes ${lost}, extra rows ${extra}`);
+    console.log(
+      `mixed, Galera: ${phase.requestsPerSecond} req/s, p99 ${phase.p99Ms} ms, errors ${phase.errors}, certification conflicts (retried or 503) ${retries}, lost writes ${lost}, extra rows ${extra}`,
+    );
     return { threeInstances: phase, certificationConflicts: retries, ledger: checks, lostWrites: lost, extraRows: extra, met: phase.errors + lost + extra === 0 };
   } finally {
     await cluster.stop();
@@ -277,7 +290,8 @@ async function postgresSetup(settings: { duration: number; warmup: number; conne
     let retries: number;
     let checks: LedgerCheck[];
     try {
-      const run = (seconds: number) => runWorkload({ urls: instance.urls, actors: instance.actors, ledger, sms: instance.sms, phones, durationSeconds: seconds, connections: settings.connections, mix: settings.mix });
+      const run = (seconds: number) =>
+        runWorkload({ urls: instance.urls, actors: instance.actors, ledger, sms: instance.sms, phones, durationSeconds: seconds, connections: settings.connections, mix: settings.mix });
       const warm = await run(settings.warmup);
       console.log(`mixed, PostgreSQL: warm-up ${warm.requests} requests, errors ${warm.errors}`);
       const before = await deadlocks();

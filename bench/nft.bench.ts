@@ -93,16 +93,34 @@ export default async function nftBench(): Promise<{ met: boolean }> {
       deepPageWithin3x: results['held_by page 500']!.latencyP99Ms <= DEEP_PAGE_FACTOR * Math.max(1, results['held_by page 1']!.latencyP99Ms),
       noErrors: Object.values(results).every((m) => m.errors === 0 && m.non2xx === 0),
     };
-    const output = { engine: bench.engine, tokens: total, connections, durationSeconds: duration, seeding: seeded, directInserts: direct, http: results, targets: { p99Ms: P99_TARGET_MS, deepPageFactor: DEEP_PAGE_FACTOR }, checks, when: new Date().toISOString() };
+    const output = {
+      engine: bench.engine,
+      tokens: total,
+      connections,
+      durationSeconds: duration,
+      seeding: seeded,
+      directInserts: direct,
+      http: results,
+      targets: { p99Ms: P99_TARGET_MS, deepPageFactor: DEEP_PAGE_FACTOR },
+      checks,
+      when: new Date().toISOString(),
+    };
     const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, bench.engine === 'mariadb' ? 'nft.json' : `nft-${bench.engine}.json`), `${JSON.stringify({ ...output, seeding: { ...seeded, holder: undefined, organization: undefined, viewer: undefined } }, null, 2)}\n`);
+    writeFileSync(
+      join(dir, bench.engine === 'mariadb' ? 'nft.json' : `nft-${bench.engine}.json`),
+      `${JSON.stringify({ ...output, seeding: { ...seeded, holder: undefined, organization: undefined, viewer: undefined } }, null, 2)}\n`,
+    );
     console.log(`\nnft at ${total} tokens (${bench.label}, ${connections} connections, ${duration} s each)`);
     for (const [name, m] of Object.entries(results)) {
-      console.log(`  ${name.padEnd(30)} ${String(m.requestsPerSecond).padStart(7)} req/s   p50 ${String(m.latencyP50Ms).padStart(3)} ms   p99 ${String(m.latencyP99Ms).padStart(3)} ms   errors ${m.errors}   non-2xx ${m.non2xx}`);
+      console.log(
+        `  ${name.padEnd(30)} ${String(m.requestsPerSecond).padStart(7)} req/s   p50 ${String(m.latencyP50Ms).padStart(3)} ms   p99 ${String(m.latencyP99Ms).padStart(3)} ms   errors ${m.errors}   non-2xx ${m.non2xx}`,
+      );
     }
     console.log(`  ${'direct store insert (1 row)'.padEnd(30)} ${String(direct.insertsPerSecond).padStart(7)} rows/s`);
-    console.log(`  p99 < ${P99_TARGET_MS} ms on every page 1: ${checks.p99UnderTarget ? 'met' : 'NOT MET'}; page 500 within ${DEEP_PAGE_FACTOR}x page 1: ${checks.deepPageWithin3x ? 'met' : 'NOT MET'}`);
+    console.log(
+      `  p99 < ${P99_TARGET_MS} ms on every page 1: ${checks.p99UnderTarget ? 'met' : 'NOT MET'}; page 500 within ${DEEP_PAGE_FACTOR}x page 1: ${checks.deepPageWithin3x ? 'met' : 'NOT MET'}`,
+    );
     return { met: checks.p99UnderTarget && checks.deepPageWithin3x && checks.noErrors };
   } finally {
     await bench.close();

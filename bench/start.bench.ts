@@ -99,7 +99,9 @@ export default async function run(): Promise<{ met: boolean }> {
     console.log(`  idle RSS: ${idleRssMb} MB (target ≤ ${RSS_TARGET_MB}: ${idleRssMb <= RSS_TARGET_MB ? 'met' : 'NOT MET'})`);
     if (compared) {
       console.log(`  compared with ${other}: ${compared.starts.map((s) => `${s.listeningMs} ms / ${s.idleRssMb} MB`).join(', ')}`);
-      console.log(`  compared, medians: ${compared.median.listeningMs} ms, ${compared.median.idleRssMb} MB (this build: ${Math.round((listeningMs / compared.median.listeningMs) * 100) / 100}× the time, ${Math.round((idleRssMb / compared.median.idleRssMb) * 100) / 100}× the memory)`);
+      console.log(
+        `  compared, medians: ${compared.median.listeningMs} ms, ${compared.median.idleRssMb} MB (this build: ${Math.round((listeningMs / compared.median.listeningMs) * 100) / 100}× the time, ${Math.round((idleRssMb / compared.median.idleRssMb) * 100) / 100}× the memory)`,
+      );
     }
     return { met };
   } finally {

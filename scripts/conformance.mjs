@@ -64,7 +64,10 @@ const created = JSON.parse(
   execFileSync(process.execPath, [CLI, 'org', 'create', '--name', 'Conformance', '--domain', 'conformance.example', '--email', 'conformance@conformance.example'], {
     env,
     encoding: 'utf8',
-  }).trim().split('\n').pop(),
+  })
+    .trim()
+    .split('\n')
+    .pop(),
 );
 if (typeof created.api_key_secret !== 'string') fail(`org create printed no api_key_secret: ${JSON.stringify(created)}`);
 env.DID_OPERATOR_ORGANIZATIONS = created.account_id;

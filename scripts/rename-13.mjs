@@ -47,7 +47,8 @@ for (const [from, to] of moves) {
 /** Which API document "the seed" means in a file, by what the file serves; null: leave the file alone. */
 function seedDocumentOf(path) {
   if (path === 'test/fuzz.test.ts') return null; // its "seed" is the random seed
-  if (/^(packages\/attestations\/|docs\/attestations\.md|examples\/standalone-server\/(src\/env-config\.ts|test\/attestations-wiring)|test\/multi-instance\.test\.ts)/.test(path)) return 'Origin attestations';
+  if (/^(packages\/attestations\/|docs\/attestations\.md|examples\/standalone-server\/(src\/env-config\.ts|test\/attestations-wiring)|test\/multi-instance\.test\.ts)/.test(path))
+    return 'Origin attestations';
   if (/^(packages\/did\/|docs\/did\.md|bench\/did-verify)/.test(path)) return 'Finenex';
   if (/^(packages\/(nft|auth|core)\/|docs\/(nft|auth|core)\.md)/.test(path)) return 'Web3Connect';
   return null;

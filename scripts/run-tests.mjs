@@ -39,8 +39,22 @@ async function throwawayServer(kind, variable, name, available, start, missing) 
   return null;
 }
 
-const mariadb = await throwawayServer('mariadb', 'MYSQL_URL', 'MariaDB', mariadbAvailable, startMariadb, 'mariadbd is not installed and MYSQL_URL is not set (install mariadb-server, or set MYSQL_URL)');
-const postgres = await throwawayServer('postgres', 'POSTGRES_URL', 'PostgreSQL', postgresAvailable, startPostgres, 'PostgreSQL is not installed and POSTGRES_URL is not set (install postgresql, or set POSTGRES_URL)');
+const mariadb = await throwawayServer(
+  'mariadb',
+  'MYSQL_URL',
+  'MariaDB',
+  mariadbAvailable,
+  startMariadb,
+  'mariadbd is not installed and MYSQL_URL is not set (install mariadb-server, or set MYSQL_URL)',
+);
+const postgres = await throwawayServer(
+  'postgres',
+  'POSTGRES_URL',
+  'PostgreSQL',
+  postgresAvailable,
+  startPostgres,
+  'PostgreSQL is not installed and POSTGRES_URL is not set (install postgresql, or set POSTGRES_URL)',
+);
 
 const suites = ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'];
 const args = ['--import=tsx', '--reporter', './scripts/summary-reporter.cjs', '--timeout', '30000', '--exit', ...process.argv.slice(2), ...suites];

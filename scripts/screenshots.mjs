@@ -28,7 +28,9 @@ try {
   if (seeded.status !== 0) throw new Error(seeded.stderr);
   const seed = JSON.parse(seeded.stdout);
   const post = (path, body, token) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }).then((r) => r.json());
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }).then((r) =>
+      r.json(),
+    );
   await post('/rest/v1/verify/email/step1', {}, seed.user.access_token);
   const button = await post('/rest/v1/auth/account/association/generate_web3connect_button_js', { api_key_secret: seed.organization.api_key_secret, redirect_url: 'http://localhost/done' });
   const association = /https?:\/\/[^'"\s]+/.exec(button.result)[0];

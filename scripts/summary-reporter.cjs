@@ -25,14 +25,14 @@ class SummaryReporter extends Mocha.reporters.Spec {
     // Registered after Spec's own epilogue, so these lines come last.
     runner.once(EVENT_RUN_END, () => {
       for (const db of DATABASES) {
-          const c = perDb[db];
-          console.log(`database ${db}: ${c.passed} passed, ${c.failed} failed${c.passed + c.failed === 0 ? ' (did not run)' : ''}`);
-        }
-        if (counts.passed + counts.failed === 0) {
-          console.log('no test was executed');
-          console.log('0 passed, 1 failed');
-          process.exit(1); // mocha would exit 0 on an empty run
-        }
+        const c = perDb[db];
+        console.log(`database ${db}: ${c.passed} passed, ${c.failed} failed${c.passed + c.failed === 0 ? ' (did not run)' : ''}`);
+      }
+      if (counts.passed + counts.failed === 0) {
+        console.log('no test was executed');
+        console.log('0 passed, 1 failed');
+        process.exit(1); // mocha would exit 0 on an empty run
+      }
       console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
     });
   }

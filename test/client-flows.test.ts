@@ -5,7 +5,6 @@ import { sampleStaticMetadata } from '@w3kit/nft/testing';
 import { walletKey, walletPresentation } from '../packages/did/test/support.js';
 import { endUserWithLogin, startFullKit, verifiedOrganization, type FullKit } from './full-kit.js';
 
-type Json = Record<string, unknown>;
 const TOKYO = { latitude: 35.6812, longitude: 139.7671 };
 type MintStatic = NonNullable<operations['nft.mint']['requestBody']>['content']['application/json']['metadata']['static'];
 // the nft package's sample metadata (valid against the mint body; the sample is typed loosely)
@@ -65,9 +64,7 @@ for (const kind of testDatabases()) {
         const login = await ok(client.POST('/v2/auth/auth-user', { body: { id: user.loginId, password: user.password } }));
         assert.equal(login.userId, user.loginId);
         const holder = walletKey();
-        const vc = await ok(
-          client.POST('/v2/did/create-vc', { body: { holder: holder.did, userInfo: { name: 'Ada' } }, headers: { authorization: `Bearer ${login.token}` } }),
-        );
+        const vc = await ok(client.POST('/v2/did/create-vc', { body: { holder: holder.did, userInfo: { name: 'Ada' } }, headers: { authorization: `Bearer ${login.token}` } }));
         const check = await ok(client.POST('/v2/did/verify-vc', { body: vc }));
         assert.equal(check.verified, true);
         assert.equal(check.subject, holder.did);

@@ -95,8 +95,7 @@ describe('composition: a host mounting only some plugins', () => {
     assert.ok(!started.routes.some((r) => r.includes('/rest/v1') || r.includes('/v2/')), started.routes.join(', '));
 
     const base = `http://127.0.0.1:${started.port}`;
-    const post = (path: string, body: unknown) =>
-      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const email = 'ada@example.com';
     const identity = '0x112234455C3a32FD11230C42E7Bccd4A84e02010';
     assert.equal((await post('/api/attestations/email/generate-code', { email })).status, 200);

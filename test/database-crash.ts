@@ -93,7 +93,12 @@ export async function crashAndComeBack(database: CrashableDatabase): Promise<voi
       const probes: [string, Promise<Answer>, number, unknown][] = [
         ['readyz', timed(server.url, 'GET', '/readyz'), 503, { status: 'unavailable', database: 'down' }],
         ['healthz', timed(server.url, 'GET', '/healthz'), 200, { status: 'ok' }],
-        ['my_info', timed(server.url, 'GET', '/rest/v1/account/my_info', { bearer: holder.bearer }), 503, { status: 'error', result: null, error: { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE } }],
+        [
+          'my_info',
+          timed(server.url, 'GET', '/rest/v1/account/my_info', { bearer: holder.bearer }),
+          503,
+          { status: 'error', result: null, error: { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE } },
+        ],
         ['mint', mint(server, 999), 503, { status: 'error', result: null, error: { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE } }],
         ['phone code', timed(server.url, 'POST', '/api/attestations/phone/generate-code', { body: { phone: '+14155552671' } }), 503, { errors: [UNAVAILABLE] }],
         [
@@ -133,7 +138,11 @@ export async function crashAndComeBack(database: CrashableDatabase): Promise<voi
     // everything acknowledged is there. A mint whose COMMIT landed just before the crash but
     // whose answer was lost may be there too (in doubt), but nothing beyond that.
     const stored = await database.storedTokens(holder.id);
-    assert.deepEqual(acknowledged.filter((id) => !stored.includes(id)), [], 'acknowledged mints missing after the crash');
+    assert.deepEqual(
+      acknowledged.filter((id) => !stored.includes(id)),
+      [],
+      'acknowledged mints missing after the crash',
+    );
     assert.ok(stored.length <= acknowledged.length + failedDuringCrash.length, `${stored.length} rows for ${acknowledged.length} acknowledged mints`);
     assert.equal(await database.countAccounts([org.id, holder.id]), 2);
   } finally {

@@ -27,9 +27,7 @@ describe('docs-client: request examples in the OpenAPI document', function () {
   this.timeout(60_000);
 
   it('every route with a JSON body in the standalone server’s plugins has a request example', () => {
-    const missing = groups.flatMap(({ plugin, group }) =>
-      group.routes.filter((route) => route.body && !group.examples?.[keyOf(route)]).map((route) => `${plugin} ${group.api}: ${keyOf(route)}`),
-    );
+    const missing = groups.flatMap(({ plugin, group }) => group.routes.filter((route) => route.body && !group.examples?.[keyOf(route)]).map((route) => `${plugin} ${group.api}: ${keyOf(route)}`));
     assert.deepEqual(missing, []);
   });
 
@@ -74,7 +72,10 @@ describe('docs-client: request examples in the OpenAPI document', function () {
       const mint = doc.paths['/rest/v1/nft/mint/to/{holder_id_wallet_address}']!['post']!;
       const body = (mint['requestBody'] as { content: Record<string, { example?: Json }> }).content['application/json']!.example!;
       assert.equal(((body['metadata'] as Json)['static'] as Json)['serial_number'], 123);
-      assert.deepEqual((mint['parameters'] as Json[]).map((p) => p['example']), ['0x52908400098527886E0F7030069857D2E4169EE7']);
+      assert.deepEqual(
+        (mint['parameters'] as Json[]).map((p) => p['example']),
+        ['0x52908400098527886E0F7030069857D2E4169EE7'],
+      );
       const step2 = doc.paths['/rest/v1/nft/verification/qr_code/step2']!['post']!;
       assert.equal((step2['parameters'] as Json[]).find((p) => p['name'] === 'c')!['example'], 'Q7X2M9K4');
       const login = doc.paths['/v2/auth/auth-user']!['post']!;

@@ -11,7 +11,10 @@ const PLUGINS = ['core', 'auth', 'attestations', 'nft', 'did'];
 
 /** Opens an operation's block by its path text, presses Execute, and answers the live response's status and body. */
 async function execute(page: Page, method: string, path: string): Promise<{ status: string; body: string }> {
-  const block = page.locator(`.opblock-${method}`).filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) }).first();
+  const block = page
+    .locator(`.opblock-${method}`)
+    .filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) })
+    .first();
   await block.locator('.opblock-summary').first().click();
   await block.locator('button.execute').click();
   const live = block.locator('.live-responses-table .response');
@@ -41,8 +44,12 @@ if (testDatabases().includes('sqlite')) {
         browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
         page = await browser.newPage();
         // a CSP violation is a console error in Chromium; a request elsewhere would be a CDN
-        page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) violations.push(m.text()); });
-        page.on('request', (r) => { if (!r.url().startsWith(kit.url) && !r.url().startsWith('data:')) offSite.push(r.url()); });
+        page.on('console', (m) => {
+          if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) violations.push(m.text());
+        });
+        page.on('request', (r) => {
+          if (!r.url().startsWith(kit.url) && !r.url().startsWith('data:')) offSite.push(r.url());
+        });
         await page.goto(`${kit.url}/docs`);
         await page.locator('.opblock-tag').first().waitFor({ timeout: 30_000 });
       });
@@ -54,21 +61,34 @@ if (testDatabases().includes('sqlite')) {
 
       it('renders every plugin’s operations from the kit’s own assets, with no CSP violation and no request off the kit', async () => {
         const tags = await page.locator('.opblock-tag').evaluateAll((els) => els.map((e) => e.getAttribute('data-tag') ?? ''));
-        for (const plugin of PLUGINS) assert.ok(tags.some((t) => t.startsWith(`${plugin}: `)), `no ${plugin} operations among ${tags.join(', ')}`);
+        for (const plugin of PLUGINS)
+          assert.ok(
+            tags.some((t) => t.startsWith(`${plugin}: `)),
+            `no ${plugin} operations among ${tags.join(', ')}`,
+          );
         assert.ok((await page.locator('.opblock').count()) > 40, 'every operation is listed');
         assert.deepEqual(violations, []);
         assert.deepEqual(offSite, []);
       });
 
       it('an operation shows its request example, success response and error codes', async () => {
-        const block = page.locator('.opblock-post').filter({ has: page.locator('.opblock-summary-path[data-path="/v2/auth/auth-user"]') }).first();
+        const block = page
+          .locator('.opblock-post')
+          .filter({ has: page.locator('.opblock-summary-path[data-path="/v2/auth/auth-user"]') })
+          .first();
         await block.locator('.opblock-summary').first().click();
         // "try it" is on: the request body is an editable textarea, filled with the example
         const requestBody = await block.locator('textarea.body-param__text').first().inputValue();
         assert.deepEqual(JSON.parse(requestBody), { userType: 'user', id: 'ada@example.com', password: 'correct horse battery' });
         const codes = await block.locator('.responses-table tr.response .response-col_status').allInnerTexts();
-        assert.ok(codes.some((c) => c.trim() === '200'), `the success response among ${codes.join(', ')}`);
-        assert.ok(codes.some((c) => /^4\d\d|^4XX/.test(c.trim())), `an error response among ${codes.join(', ')}`);
+        assert.ok(
+          codes.some((c) => c.trim() === '200'),
+          `the success response among ${codes.join(', ')}`,
+        );
+        assert.ok(
+          codes.some((c) => /^4\d\d|^4XX/.test(c.trim())),
+          `an error response among ${codes.join(', ')}`,
+        );
         await block.locator('.opblock-summary').first().click();
       });
 

@@ -56,9 +56,8 @@ export async function startFullKit(databaseUrl: string, options: FullKitOptions 
     DID_LOGIN_DEMO: 'true',
   });
   const plugins = standalonePlugins(config);
-  const rateLimits = options.rateLimit === undefined
-    ? {}
-    : Object.fromEntries(plugins.flatMap((p) => Object.entries(p.rateLimits ?? {})).map(([name, rule]) => [name, { ...rule, limit: options.rateLimit! }]));
+  const rateLimits =
+    options.rateLimit === undefined ? {} : Object.fromEntries(plugins.flatMap((p) => Object.entries(p.rateLimits ?? {})).map(([name, rule]) => [name, { ...rule, limit: options.rateLimit! }]));
   const outbox: Outbox = { sms: [], email: [] };
   kit = await createKit({
     database: databaseUrl,

@@ -60,9 +60,11 @@ describe('hostile-input fuzzing of every endpoint', () => {
         const publicNft = await mint(full.app, org, holder, { visibility: 'public' });
         const privateNft = await mint(full.app, org, holder, { visibility: 'private' });
         // a live association ticket, for the association page's `token`
-      const button = await request(full.url).post('/rest/v1/auth/account/association/generate_web3connect_button_js').send({ api_key_secret: org.apiKeySecret, redirect_url: `https://${org.domain}/back` });
-      const pageTicket = new URL(pageUrlOf(button.body.result as string)).searchParams.get('token')!;
-      fixtures = {
+        const button = await request(full.url)
+          .post('/rest/v1/auth/account/association/generate_web3connect_button_js')
+          .send({ api_key_secret: org.apiKeySecret, redirect_url: `https://${org.domain}/back` });
+        const pageTicket = new URL(pageUrlOf(button.body.result as string)).searchParams.get('token')!;
+        fixtures = {
           params: {
             address: [holder.address, org.address],
             holder_id_wallet_address: [holder.address],
@@ -89,7 +91,7 @@ describe('hostile-input fuzzing of every endpoint', () => {
             code: ['123456'],
           },
           query: { token: [pageTicket] },
-        bearers: [org.bearer, holder.bearer],
+          bearers: [org.bearer, holder.bearer],
         };
         operations = operationsOf(full.kit.openapi());
       });
@@ -105,9 +107,15 @@ describe('hostile-input fuzzing of every endpoint', () => {
         const served = full.kit.routes.map((route) => route.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/(.)\/$/, '$1'));
         assert.deepEqual(operations.map((op) => op.key.replace(/(.)\/$/, '$1')).sort(), served.sort());
         for (const prefix of ['/rest/v1/auth/', '/rest/v1/nft/', '/api/attestations/', '/v2/did/', '/v2/auth/', '/credentials/', '/oidc/']) {
-          assert.ok(operations.some((op) => op.template.startsWith(prefix)), `no endpoint under ${prefix}`);
+          assert.ok(
+            operations.some((op) => op.template.startsWith(prefix)),
+            `no endpoint under ${prefix}`,
+          );
         }
-        assert.ok(operations.every((op) => ['web3connect', 'origin', 'finenex', 'oauth'].includes(op.format)), 'every operation names its wire format');
+        assert.ok(
+          operations.every((op) => ['web3connect', 'origin', 'finenex', 'oauth'].includes(op.format)),
+          'every operation names its wire format',
+        );
       });
 
       // The endpoints come from the kit itself, so they are known only once it runs: one test walks

@@ -91,7 +91,13 @@ describe('mariadb', () => {
     }
 
     const count = async (query: string, params: unknown[] = []) => Number(((await sql!.query<RowDataPacket[]>(query, params))[0][0] as { n: number }).n);
-    const lastSmsCode = (phone: string) => /\b(\d{6})\b/.exec(twilio!.received.filter((f) => f.get('To') === phone).at(-1)?.get('Body') ?? '')![1]!;
+    const lastSmsCode = (phone: string) =>
+      /\b(\d{6})\b/.exec(
+        twilio!.received
+          .filter((f) => f.get('To') === phone)
+          .at(-1)
+          ?.get('Body') ?? '',
+      )![1]!;
 
     it('one one-time code consumed from all nodes at once: exactly one winner', async () => {
       const phone = '+14155550101';
@@ -170,12 +176,17 @@ describe('mariadb', () => {
       const user = await operator!.endUser(b);
       const address = await request(b.url).post('/v2/did/create-address').set('authorization', user.bearer).send({});
       const holder = (await request(a.url).post('/v2/did/create-did').send({ alias: 'wallet', address: address.body.address, secretKey: address.body.secretKey })).body.did as string;
-      const credential = await request(b.url).post('/v2/did/create-vc').set('authorization', user.bearer).send({ holder, userInfo: { name: 'Hong' } });
+      const credential = await request(b.url)
+        .post('/v2/did/create-vc')
+        .set('authorization', user.bearer)
+        .send({ holder, userInfo: { name: 'Hong' } });
       assert.equal(credential.status, 200, JSON.stringify(credential.body));
       const site = await request(a.url).post('/v2/auth/auth-user-by-app').send({ requestId: 'https://shop.example?', waitTime: 60 });
       const { requestId, resultToken } = site.body as { requestId: string; resultToken: string };
       const verifier = (await request(b.url).get('/v2/did/verifiers')).body[0].did as string;
-      const vp = await request(b.url).post('/v2/did/create-vp').send({ holder, credentials: [credential.body], verifier, challenge: requestId, tempKey: address.body.secretKey });
+      const vp = await request(b.url)
+        .post('/v2/did/create-vp')
+        .send({ holder, credentials: [credential.body], verifier, challenge: requestId, tempKey: address.body.secretKey });
       assert.equal(vp.status, 200, JSON.stringify(vp.body));
 
       const completed = await fromAllNodes(6, (s) => request(s.url).post('/v2/auth/auth-user-with-vp').send({ requestId, vp: vp.body }));

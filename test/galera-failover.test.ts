@@ -128,13 +128,19 @@ describe('mariadb', () => {
       const started = await Promise.allSettled([open(0), open(1)]);
       for (const s of started) if (s.status === 'fulfilled') kits.push(s.value);
       const failed = started.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
-      assert.deepEqual(failed.map((f) => String(f.reason)), []);
+      assert.deepEqual(
+        failed.map((f) => String(f.reason)),
+        [],
+      );
       const table = database!.url.replace(/.*\//, '');
       // each migration recorded once, on every node
       for (const node of [0, 1, 2]) {
         const rows = await onNode(database!.url, node, `SELECT name, COUNT(*) n FROM \`${table}\`.w3kit_core_migrations GROUP BY name`);
         assert.ok(rows.length > 0);
-        assert.deepEqual(rows.filter((r) => Number(r['n']) !== 1), []);
+        assert.deepEqual(
+          rows.filter((r) => Number(r['n']) !== 1),
+          [],
+        );
         const nftRows = await onNode(database!.url, node, `SELECT COUNT(*) n FROM \`${table}\`.w3kit_nft_migrations`);
         assert.ok(Number(nftRows[0]!['n']) > 0);
       }

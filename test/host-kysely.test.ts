@@ -24,7 +24,11 @@ describe("host Kysely: the kit migrates and serves on a host's own instance (iss
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'w3kit-host-kysely-'));
     hostDb = new Kysely<HostTables>({ dialect: new SqliteDialect({ database: new SQLite(join(dir, 'host.db')) }) });
-    await hostDb.schema.createTable('host_orders').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('item', 'text', (c) => c.notNull()).execute();
+    await hostDb.schema
+      .createTable('host_orders')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('item', 'text', (c) => c.notNull())
+      .execute();
     await hostDb.insertInto('host_orders').values({ id: 1, item: 'tea' }).execute();
     kit = await createKit({
       database: createDatabase(hostDb, { dialect: 'sqlite' }),

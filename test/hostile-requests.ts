@@ -86,16 +86,12 @@ export function operationsOf(doc: Record<string, unknown>): Operation[] {
  */
 export function valueOf(schema: JsonSchema, hints: Record<string, unknown[]> = {}): fc.Arbitrary<unknown> {
   const of = (s: JsonSchema) => valueOf(s, hints);
-  const property = (name: string, s: JsonSchema) =>
-    hints[name]?.length ? fc.oneof({ arbitrary: fc.constantFrom(...hints[name]), weight: 3 }, { arbitrary: of(s), weight: 1 }) : of(s);
+  const property = (name: string, s: JsonSchema) => (hints[name]?.length ? fc.oneof({ arbitrary: fc.constantFrom(...hints[name]), weight: 3 }, { arbitrary: of(s), weight: 1 }) : of(s));
   if ('const' in schema) return fc.constant(schema.const);
   if (schema.anyOf) return fc.oneof(...schema.anyOf.map(of));
   switch (schema.type) {
     case 'object': {
-      const record = fc.record(
-        Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, s]) => [name, property(name, s)])),
-        { requiredKeys: schema.required ?? [] },
-      );
+      const record = fc.record(Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, s]) => [name, property(name, s)])), { requiredKeys: schema.required ?? [] });
       const each = schema.patternProperties ? Object.values(schema.patternProperties)[0] : undefined;
       if (!each) return record;
       return fc.tuple(record, fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), of(each), { maxKeys: 3 })).map(([fixed, free]) => ({ ...free, ...fixed }));
@@ -160,12 +156,16 @@ export interface WireResponse {
 /** Sends a request to the listening server at `base`. */
 export async function send(base: string, req: HostileRequest): Promise<WireResponse> {
   if (req.raw) return sendRaw(base, req);
-  const test = request(base)[req.method.toLowerCase() as 'get'](req.url).timeout(10_000).buffer(true).parse((res, done) => {
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => (text += chunk));
-    res.on('end', () => done(null, text));
-  });
+  const agent = request(base);
+  const test = agent[req.method.toLowerCase() as 'get'](req.url)
+    .timeout(10_000)
+    .buffer(true)
+    .parse((res, done) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => done(null, text));
+    });
   for (const [name, value] of Object.entries(req.headers)) test.set(name, value);
   const res = await (req.body === undefined ? test : test.send(req.body.toString('utf8')));
   return { status: res.status, contentType: String(res.headers['content-type'] ?? ''), text: res.body as string };
@@ -237,7 +237,8 @@ export function errorShapeProblem(format: WireFormatName, status: number, body: 
       return ok ? null : 'not the Finenex error body';
     }
     case 'oauth': {
-      const ok = typeof body['error'] === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(body['error']) && (body['error_description'] === undefined || typeof body['error_description'] === 'string');
+      const ok =
+        typeof body['error'] === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(body['error']) && (body['error_description'] === undefined || typeof body['error_description'] === 'string');
       return ok ? null : 'not the OAuth {error, error_description} body';
     }
   }
@@ -325,7 +326,7 @@ const SQLISH = [
   "' OR 1=1 -- ",
   '" OR ""="',
   "'; DROP TABLE auth_accounts; --",
-  "1; SELECT SLEEP(5) #",
+  '1; SELECT SLEEP(5) #',
   "' UNION SELECT password_hash FROM auth_accounts --",
   '%',
   '_',
@@ -333,7 +334,7 @@ const SQLISH = [
   '\\',
   "\\'",
   '`',
-  "0x27",
+  '0x27',
   "admin'/*",
   "') OR ('a'='a",
   'NULL',
@@ -342,14 +343,59 @@ const SQLISH = [
 ];
 
 const ODD_CHARS = [
-  '\u0000', '\u0001', '\u0008', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u00a0', '\u2028', '\u2029', '\u202e', '\u200b',
-  '\ufeff', '\ud800', '\udfff', '\uffff', '\ufffd', '😀', 'e\u0301', '１', '٣', 'İ', 'ß', 'ﬀ', '"', '\\', '<', '>', '&', "'",
+  '\u0000',
+  '\u0001',
+  '\u0008',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  '\ud800',
+  '\udfff',
+  '\uffff',
+  '\ufffd',
+  '😀',
+  'e\u0301',
+  '１',
+  '٣',
+  'İ',
+  'ß',
+  'ﬀ',
+  '"',
+  '\\',
+  '<',
+  '>',
+  '&',
+  "'",
 ];
 
 /** Bytes that are not UTF-8: a lone continuation byte, truncated and overlong sequences, an encoded surrogate. */
 const INVALID_UTF8 = [[0xff], [0x80], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xfe, 0xfe, 0xff, 0xff]];
 
-const OUT_OF_RANGE_NUMBERS = ['1e400', '-1e400', '1e-400', '-0', '9007199254740993', '123456789012345678901234567890', '-9223372036854775809', '18446744073709551616', '1.7976931348623157e308', '4.9e-324', '0.1', '-1', '2147483648', '1E2'];
+const OUT_OF_RANGE_NUMBERS = [
+  '1e400',
+  '-1e400',
+  '1e-400',
+  '-0',
+  '9007199254740993',
+  '123456789012345678901234567890',
+  '-9223372036854775809',
+  '18446744073709551616',
+  '1.7976931348623157e308',
+  '4.9e-324',
+  '0.1',
+  '-1',
+  '2147483648',
+  '1E2',
+];
 
 const CONTENT_TYPES = [
   undefined,
@@ -386,11 +432,30 @@ const MALFORMED_ESCAPES = ['%', '%zz', '%E0%A4%A', '%C0%AF', '%ED%A0%80', '%FF',
 /** A JWT-shaped string from any header and payload, signed with junk. */
 const jwtish = fc
   .tuple(
-    fc.record({ alg: fc.constantFrom('none', 'None', 'HS256', 'RS256', 'ES256', 'EdDSA', 'ES256K', ''), kid: fc.oneof(fc.string(), fc.constant('../../etc/passwd'), fc.jsonValue({ maxDepth: 1 })), typ: fc.constant('JWT') }, { requiredKeys: [] }),
-    fc.record({ sub: fc.string(), account_type: fc.constantFrom('organization', 'end_user', 'admin'), exp: fc.oneof(fc.integer(), fc.constant(9_999_999_999)), iat: fc.integer(), aud: fc.constantFrom('w3kit', 'x') }, { requiredKeys: [] }),
+    fc.record(
+      {
+        alg: fc.constantFrom('none', 'None', 'HS256', 'RS256', 'ES256', 'EdDSA', 'ES256K', ''),
+        kid: fc.oneof(fc.string(), fc.constant('../../etc/passwd'), fc.jsonValue({ maxDepth: 1 })),
+        typ: fc.constant('JWT'),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      {
+        sub: fc.string(),
+        account_type: fc.constantFrom('organization', 'end_user', 'admin'),
+        exp: fc.oneof(fc.integer(), fc.constant(9_999_999_999)),
+        iat: fc.integer(),
+        aud: fc.constantFrom('w3kit', 'x'),
+      },
+      { requiredKeys: [] },
+    ),
     fc.base64String({ maxLength: 120 }),
   )
-  .map(([header, payload, signature]) => [header, payload].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + `.${signature.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`);
+  .map(
+    ([header, payload, signature]) =>
+      [header, payload].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + `.${signature.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`,
+  );
 
 /** Header values node's HTTP client accepts (tab, printable ASCII and Latin-1; no control characters). */
 const headerText = fc.string({ unit: fc.constantFrom(...'\t !"#$%&\'()*+,-./0123456789:;<=>?@ABCXYZabcxyz[\\]^_`{|}~\u00e9\u00ff'.split('')), maxLength: 300 });
@@ -448,26 +513,34 @@ const bodyOf = (base: Base): unknown => base.body ?? {};
 /** Every malformation that applies to `op`, each an arbitrary of hostile requests. */
 export function hostileRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary<HostileRequest> {
   const base: fc.Arbitrary<Base> = fc.record({
-    params: fc.record(Object.fromEntries(op.pathParams.map(({ name, schema }) => {
-      const known = fixtures.params[name] ?? [];
-      return [name, known.length > 0 ? fc.oneof(fc.constantFrom(...known), valueOf(schema).map(String)) : valueOf(schema).map(String)];
-    }))),
-    query: fc.record(
-      Object.fromEntries(op.queryParams.map(({ name, schema }) => [name, valueOf(schema)])),
-      { requiredKeys: op.queryParams.filter((p) => p.required).map((p) => p.name) },
+    params: fc.record(
+      Object.fromEntries(
+        op.pathParams.map(({ name, schema }) => {
+          const known = fixtures.params[name] ?? [];
+          return [name, known.length > 0 ? fc.oneof(fc.constantFrom(...known), valueOf(schema).map(String)) : valueOf(schema).map(String)];
+        }),
+      ),
     ),
+    query: fc.record(Object.fromEntries(op.queryParams.map(({ name, schema }) => [name, valueOf(schema)])), { requiredKeys: op.queryParams.filter((p) => p.required).map((p) => p.name) }),
     body: op.body ? valueOf(op.body, fixtures.fields) : fc.constant(undefined),
     authorization: op.bearer ? fc.constantFrom(...fixtures.bearers) : fc.constantFrom(undefined, undefined, ...fixtures.bearers),
   });
 
-  const atPath = <T>(value: fc.Arbitrary<T>) =>
-    fc.tuple(base, fc.nat(), value).map(([b, index, v]) => ({ b, path: pick(pathsOf(bodyOf(b)), index), v }));
+  const atPath = <T>(value: fc.Arbitrary<T>) => fc.tuple(base, fc.nat(), value).map(([b, index, v]) => ({ b, path: pick(pathsOf(bodyOf(b)), index), v }));
 
   const mutations: fc.Arbitrary<HostileRequest>[] = [
     // a wrong type anywhere in the body, the body itself included
-    atPath(fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string(), fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }))).map(({ b, path, v }) =>
-      withBody(op, b, `wrong type at ${path.join('.') || 'body'}`, Buffer.from(JSON.stringify(setAt(bodyOf(b), path, v)))),
-    ),
+    atPath(
+      fc.oneof(
+        fc.constant(null),
+        fc.boolean(),
+        fc.integer(),
+        fc.double(),
+        fc.string(),
+        fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
+        fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
+      ),
+    ).map(({ b, path, v }) => withBody(op, b, `wrong type at ${path.join('.') || 'body'}`, Buffer.from(JSON.stringify(setAt(bodyOf(b), path, v))))),
     // a field left out, or no usable body at all
     fc.tuple(base, fc.nat(), fc.constantFrom('delete', 'no body', 'null', '[]', '""', '{}')).map(([b, index, how]) => {
       if (how !== 'delete') return withBody(op, b, `missing fields: ${how}`, how === 'no body' ? undefined : Buffer.from(how));
@@ -475,25 +548,47 @@ export function hostileRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary
       return withBody(op, b, `missing ${path.join('.') || 'body'}`, Buffer.from(JSON.stringify(deleteAt(bodyOf(b), path) ?? {})));
     }),
     // an extra field, prototype-polluting names included
-    fc.tuple(base, fc.nat(), fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '$where', 'id', 'account_id')), fc.jsonValue({ maxDepth: 2 })).map(([b, index, key, v]) => {
-      const body = bodyOf(b);
-      const path = pick(pathsOf(body).filter((p) => isObject(valueAt(body, p))), index) ?? [];
-      // written into the JSON text, so `__proto__` arrives as an own key, as from a real client
-      const object = JSON.stringify(valueAt(body, path) ?? {});
-      const field = `${JSON.stringify(key)}:${JSON.stringify(v)}`;
-      return withBody(op, b, `extra field ${JSON.stringify(key)} at ${path.join('.') || 'body'}`, spliceRaw(body, path, object === '{}' ? `{${field}}` : `{${field},${object.slice(1)}`));
-    }),
+    fc
+      .tuple(
+        base,
+        fc.nat(),
+        fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '$where', 'id', 'account_id')),
+        fc.jsonValue({ maxDepth: 2 }),
+      )
+      .map(([b, index, key, v]) => {
+        const body = bodyOf(b);
+        const path =
+          pick(
+            pathsOf(body).filter((p) => isObject(valueAt(body, p))),
+            index,
+          ) ?? [];
+        // written into the JSON text, so `__proto__` arrives as an own key, as from a real client
+        const object = JSON.stringify(valueAt(body, path) ?? {});
+        const field = `${JSON.stringify(key)}:${JSON.stringify(v)}`;
+        return withBody(op, b, `extra field ${JSON.stringify(key)} at ${path.join('.') || 'body'}`, spliceRaw(body, path, object === '{}' ? `{${field}}` : `{${field},${object.slice(1)}`));
+      }),
     // a huge string (past the body limit too)
     atPath(fc.tuple(fc.constantFrom(1_000, 5_000, 20_000, 99_000, 150_000, 1_000_000), fc.constantFrom('a', '😀', 'é', '\u0000', '0'))).map(({ b, path, v: [length, unit] }) =>
       withBody(op, b, `huge string (${length} × ${JSON.stringify(unit)}) at ${path.join('.') || 'body'}`, Buffer.from(JSON.stringify(setAt(bodyOf(b), path, unit.repeat(length))))),
     ),
     // arrays or objects nested deep
     atPath(fc.tuple(fc.constantFrom(10, 100, 1_000, 5_000, 19_000, 45_000), fc.boolean())).map(({ b, path, v: [depth, arrays] }) =>
-      withBody(op, b, `nesting ${depth} deep at ${path.join('.') || 'body'}`, spliceRaw(bodyOf(b), path, arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)),
+      withBody(
+        op,
+        b,
+        `nesting ${depth} deep at ${path.join('.') || 'body'}`,
+        spliceRaw(bodyOf(b), path, arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
+      ),
     ),
     // bytes that are not UTF-8, inside a string or bare
     atPath(fc.tuple(fc.constantFrom(...INVALID_UTF8), fc.boolean())).map(({ b, path, v: [bytes, quoted] }) =>
-      withBody(op, b, `invalid UTF-8 ${Buffer.from(bytes).toString('hex')} at ${path.join('.') || 'body'}`, spliceRaw(bodyOf(b), path, quoted ? Buffer.from([0x22, 0x61, ...bytes, 0x62, 0x22]) : Buffer.from(bytes)), true),
+      withBody(
+        op,
+        b,
+        `invalid UTF-8 ${Buffer.from(bytes).toString('hex')} at ${path.join('.') || 'body'}`,
+        spliceRaw(bodyOf(b), path, quoted ? Buffer.from([0x22, 0x61, ...bytes, 0x62, 0x22]) : Buffer.from(bytes)),
+        true,
+      ),
     ),
     // a wrong, broken or missing content type, the body sent with a length or in chunks
     fc.tuple(base, fc.constantFrom(...CONTENT_TYPES), fc.boolean()).map(([b, type, chunked]) => {
@@ -540,16 +635,18 @@ export function hostileRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary
       return withBody(op, b, `SQL-ish ${JSON.stringify(text.slice(0, 60))} at ${path.join('.') || 'body'}`, Buffer.from(JSON.stringify(setAt(bodyOf(b), path, text))));
     }),
     // query strings: wrong types, out of range, repeated, huge, unknown names (and real values of undeclared ones)
-    fc.tuple(
-      base,
-      fc.constantFrom(...op.queryParams.map((p) => p.name), ...Object.keys(fixtures.query), '__proto__', 'constructor', 'c', 'x'),
-      fc.constantFrom('abc', '', '1.5', '-1', '0', '1e309', '99999999999999999999', 'NaN', 'null', 'asc', "'", '%00', 'x'.repeat(5000), ...Object.values(fixtures.query).flat()),
-      fc.boolean(),
-    ).map(([b, name, value, repeat]) => {
-      const built = build(op, b);
-      const extra = new URLSearchParams([[name, value], ...(repeat ? [[name, '2']] : [])] as [string, string][]).toString();
-      return finish(`query ${name}=${JSON.stringify(value.slice(0, 20))}${repeat ? ' (twice)' : ''}`, op, { ...built, query: built.query ? `${built.query}&${extra}` : extra });
-    }),
+    fc
+      .tuple(
+        base,
+        fc.constantFrom(...op.queryParams.map((p) => p.name), ...Object.keys(fixtures.query), '__proto__', 'constructor', 'c', 'x'),
+        fc.constantFrom('abc', '', '1.5', '-1', '0', '1e309', '99999999999999999999', 'NaN', 'null', 'asc', "'", '%00', 'x'.repeat(5000), ...Object.values(fixtures.query).flat()),
+        fc.boolean(),
+      )
+      .map(([b, name, value, repeat]) => {
+        const built = build(op, b);
+        const extra = new URLSearchParams([[name, value], ...(repeat ? [[name, '2']] : [])] as [string, string][]).toString();
+        return finish(`query ${name}=${JSON.stringify(value.slice(0, 20))}${repeat ? ' (twice)' : ''}`, op, { ...built, query: built.query ? `${built.query}&${extra}` : extra });
+      }),
   ];
   // malformed %-escapes in query names and values, sent as written
   mutations.push(
@@ -561,10 +658,16 @@ export function hostileRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary
   );
   // headers the kit or a plugin reads: request ids, idempotency keys, the association pages' cookies, proxies
   mutations.push(
-    fc.tuple(base, fc.constantFrom('x-request-id', 'idempotency-key', 'cookie', 'x-forwarded-for', 'accept', 'accept-language', 'origin', 'referer', 'content-encoding'), fc.oneof(headerText, fc.constantFrom(...COOKIES))).map(([b, name, value]) => {
-      const built = build(op, b);
-      return finish(`header ${name}: ${JSON.stringify(value.slice(0, 60))}`, op, { ...built, headers: { ...built.headers, [name]: value } });
-    }),
+    fc
+      .tuple(
+        base,
+        fc.constantFrom('x-request-id', 'idempotency-key', 'cookie', 'x-forwarded-for', 'accept', 'accept-language', 'origin', 'referer', 'content-encoding'),
+        fc.oneof(headerText, fc.constantFrom(...COOKIES)),
+      )
+      .map(([b, name, value]) => {
+        const built = build(op, b);
+        return finish(`header ${name}: ${JSON.stringify(value.slice(0, 60))}`, op, { ...built, headers: { ...built.headers, [name]: value } });
+      }),
   );
   const bounded = op.body ? boundedStrings(op.body) : [];
   if (bounded.length > 0) {
@@ -579,9 +682,18 @@ export function hostileRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary
   }
   if (op.pathParams.length > 0) {
     mutations.push(
-      fc.tuple(base, fc.constantFrom(...op.pathParams.map((p) => p.name)), fc.oneof(fc.string({ minLength: 1 }), fc.string({ minLength: 1, unit: 'binary' }), fc.constantFrom(...SQLISH.filter(Boolean)), fc.constantFrom(`0x${'a'.repeat(5000)}`, '0X' + 'a'.repeat(40), 'a'.repeat(40), '0x' + 'g'.repeat(64), '-1', '0', 'null', '[object Object]'))).map(([b, name, value]) =>
-        finish(`path param ${name}=${JSON.stringify(value.slice(0, 40))}`, op, build(op, { ...b, params: { ...b.params, [name]: value } })),
-      ),
+      fc
+        .tuple(
+          base,
+          fc.constantFrom(...op.pathParams.map((p) => p.name)),
+          fc.oneof(
+            fc.string({ minLength: 1 }),
+            fc.string({ minLength: 1, unit: 'binary' }),
+            fc.constantFrom(...SQLISH.filter(Boolean)),
+            fc.constantFrom(`0x${'a'.repeat(5000)}`, '0X' + 'a'.repeat(40), 'a'.repeat(40), '0x' + 'g'.repeat(64), '-1', '0', 'null', '[object Object]'),
+          ),
+        )
+        .map(([b, name, value]) => finish(`path param ${name}=${JSON.stringify(value.slice(0, 40))}`, op, build(op, { ...b, params: { ...b.params, [name]: value } }))),
       fc.tuple(base, fc.constantFrom(...op.pathParams.map((p) => p.name)), fc.constantFrom(...MALFORMED_ESCAPES)).map(([b, name, escape]) => {
         const built = build(op, { ...b, params: { ...b.params, [name]: PLACEHOLDER } });
         return finish(`path param ${name}=${escape}`, op, { ...built, path: built.path.replace(encodeURIComponent(PLACEHOLDER), escape) }, true);

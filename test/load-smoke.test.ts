@@ -19,7 +19,15 @@ for (const kind of testDatabases().filter((k) => k === 'mariadb')) {
         database = await createTestDatabase(kind);
         // in the galera group, one instance per node
         const galeraHosts = process.env['W3KIT_GALERA_HOSTS']?.split(',');
-        cluster = await startMixedCluster({ databaseUrl: database.url, ...(galeraHosts ? { galeraHosts } : {}), instances: 2, organizations: 2, users: 12, hashCost: DEFAULT_HASH_COST, connectionLimit: 8 });
+        cluster = await startMixedCluster({
+          databaseUrl: database.url,
+          ...(galeraHosts ? { galeraHosts } : {}),
+          instances: 2,
+          organizations: 2,
+          users: 12,
+          hashCost: DEFAULT_HASH_COST,
+          connectionLimit: 8,
+        });
       });
 
       after(async () => {
@@ -46,7 +54,10 @@ for (const kind of testDatabases().filter((k) => k === 'mariadb')) {
         }
         const checks = await verifyLedger(database.url, ledger, cluster!.smsCount());
         for (const check of checks) assert.ok(check.acknowledged > 0, `nothing acknowledged for ${check.what}`);
-        assert.deepEqual(checks.filter((c) => c.lost > 0 || c.extra > 0), []);
+        assert.deepEqual(
+          checks.filter((c) => c.lost > 0 || c.extra > 0),
+          [],
+        );
       });
     });
   });

@@ -70,7 +70,9 @@ describe('mariadb', () => {
       assert.equal(onB.status, 200, JSON.stringify(onB.body));
       assert.equal(onB.body.result.account_id, user.id);
       assert.equal(onB.body.result.id_wallet.address, user.address);
-      const extended = await request(b.url).post('/v2/auth/auth-user').send({ token: user.bearer.slice('Bearer '.length) });
+      const extended = await request(b.url)
+        .post('/v2/auth/auth-user')
+        .send({ token: user.bearer.slice('Bearer '.length) });
       assert.equal(extended.status, 200);
       assert.equal((await myInfo(a, `Bearer ${extended.body.token as string}`)).body.result.account_id, user.id);
 
@@ -105,13 +107,23 @@ describe('mariadb', () => {
       const step1 = await request(a.url).post(`/rest/v1/nft/${tokenId}/verification/qr_code/step1`).set('authorization', holder.bearer).send({ gps: OKINAWA });
       assert.equal(step1.status, 200, JSON.stringify(step1.body));
       const code = step1.body.result.code as string;
-      const pending = await request(a.url).get(`/rest/v1/nft/verification/qr_code/result?c=${encodeURIComponent(code)}`).set('authorization', holder.bearer);
+      const pending = await request(a.url)
+        .get(`/rest/v1/nft/verification/qr_code/result?c=${encodeURIComponent(code)}`)
+        .set('authorization', holder.bearer);
       assert.deepEqual(pending.body.result, { token_id: null });
-      const step2 = await request(b.url).post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`).set('authorization', scanner.bearer).send({ gps: OKINAWA });
+      const step2 = await request(b.url)
+        .post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`)
+        .set('authorization', scanner.bearer)
+        .send({ gps: OKINAWA });
       assert.deepEqual([step2.status, step2.body], [200, { status: 'ok', result: { token_id: tokenId }, error: null }]);
-      const result = await request(a.url).get(`/rest/v1/nft/verification/qr_code/result?c=${encodeURIComponent(code)}`).set('authorization', holder.bearer);
+      const result = await request(a.url)
+        .get(`/rest/v1/nft/verification/qr_code/result?c=${encodeURIComponent(code)}`)
+        .set('authorization', holder.bearer);
       assert.deepEqual(result.body, { status: 'ok', result: { token_id: tokenId }, error: null });
-      const replay = await request(a.url).post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`).set('authorization', scanner.bearer).send({ gps: OKINAWA });
+      const replay = await request(a.url)
+        .post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`)
+        .set('authorization', scanner.bearer)
+        .send({ gps: OKINAWA });
       assert.equal(replay.status, 422);
       assert.equal(replay.body.error.code, 'CODE_INVALID');
       const log = await request(b.url).get(`/rest/v1/nft/${tokenId}/verifications`).set('authorization', org.bearer);
@@ -125,7 +137,10 @@ describe('mariadb', () => {
       const address = await request(b.url).post('/v2/did/create-address').set('authorization', user.bearer).send({});
       assert.equal(address.status, 200, JSON.stringify(address.body));
       const holder = (await request(a.url).post('/v2/did/create-did').send({ alias: 'wallet', address: address.body.address, secretKey: address.body.secretKey })).body.did as string;
-      const credential = await request(b.url).post('/v2/did/create-vc').set('authorization', user.bearer).send({ holder, userInfo: { name: 'Hong' } });
+      const credential = await request(b.url)
+        .post('/v2/did/create-vc')
+        .set('authorization', user.bearer)
+        .send({ holder, userInfo: { name: 'Hong' } });
       assert.equal(credential.status, 200, JSON.stringify(credential.body));
 
       const site = await request(a.url).post('/v2/auth/auth-user-by-app').send({ requestId: 'https://shop.example?', waitTime: 60 });
@@ -135,7 +150,9 @@ describe('mariadb', () => {
       assert.deepEqual([waiting.status, waiting.body.code], [401, 'LOGIN_PENDING']);
 
       const verifier = (await request(b.url).get('/v2/did/verifiers')).body[0].did as string;
-      const vp = await request(b.url).post('/v2/did/create-vp').send({ holder, credentials: [credential.body], verifier, challenge: requestId, tempKey: address.body.secretKey });
+      const vp = await request(b.url)
+        .post('/v2/did/create-vp')
+        .send({ holder, credentials: [credential.body], verifier, challenge: requestId, tempKey: address.body.secretKey });
       assert.equal(vp.status, 200, JSON.stringify(vp.body));
       const walletLogin = await request(b.url).post('/v2/auth/auth-user-with-vp').send({ requestId, vp: vp.body });
       assert.equal(walletLogin.status, 200, JSON.stringify(walletLogin.body));
@@ -195,7 +212,9 @@ describe('mariadb', () => {
         assert.equal(await consumed(), before + 1);
 
         assert.equal((await request(b.url).post('/api/attestations/phone/generate-code').send({ phone })).status, 200);
-        const fresh = await request(b.url).post('/api/attestations/phone/verify').send({ identity: IDENTITY, phone, code: lastSmsCode(phone) });
+        const fresh = await request(b.url)
+          .post('/api/attestations/phone/verify')
+          .send({ identity: IDENTITY, phone, code: lastSmsCode(phone) });
         assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
         const expected = await new Wallet(env['ATTESTATION_SIGNER_KEY']!).signMessage(getBytes(claimHash({ identity: IDENTITY, claimType: CLAIM_TYPES.phone, data: 'phone verified' })));
         assert.deepEqual(fresh.body, { 'claim-type': CLAIM_TYPES.phone, signature: expected, data: 'phone verified' });

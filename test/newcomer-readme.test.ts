@@ -13,7 +13,12 @@ function firstTenMinutes(): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = /^## First ten minutes\n([\s\S]*?)^## /m.exec(readme)?.[1];
   assert.ok(section, 'README.md has a "First ten minutes" section');
-  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((block) => block[1]!.split('\n').map((line) => line.trim()).filter(Boolean));
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((block) =>
+    block[1]!
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean),
+  );
 }
 
 describe('newcomer README first ten minutes', function () {
@@ -66,7 +71,13 @@ describe('newcomer README first ten minutes', function () {
         const requestId = /'([^']*)'$/.exec(shown)![1]!;
         const user = readFileSync(join(dataDir, 'demo.env'), 'utf8').match(/USER_LOGIN='([^']+)'/)![1]!;
         // pnpm prints its script line first; the wallet's answer is the last line
-        assert.equal(sh(commands[5]!.replace(/'[^']*'$/, `'${requestId}'`)).trim().split('\n').at(-1), JSON.stringify({ userId: user }));
+        assert.equal(
+          sh(commands[5]!.replace(/'[^']*'$/, `'${requestId}'`))
+            .trim()
+            .split('\n')
+            .at(-1),
+          JSON.stringify({ userId: user }),
+        );
       });
     });
   }

@@ -80,7 +80,11 @@ for (const kind of testDatabases()) {
         assert.notEqual(again.status, 200);
         // revoked through the Token Status List, the credential logs no one in any more
         const entry = (JSON.parse(Buffer.from((credential as string).split('.')[1]!, 'base64url').toString()) as { status: { status_list: { uri: string; idx: number } } }).status.status_list;
-        const revoked = await lb.fetch(`${PUBLIC_URL}/v2/oid4vci/credentials/revoke`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(entry) });
+        const revoked = await lb.fetch(`${PUBLIC_URL}/v2/oid4vci/credentials/revoke`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(entry),
+        });
         assert.equal(revoked.status, 200);
         const refused = await presenter.login((await site(lb).start()).authorization_request, credential as string);
         assert.notEqual(refused.status, 200);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, defineRoute, Type, type Kit, type KitConfigInput, type KitPlugin, type RouteSpec } from '@w3kit/core';
-import { appFor, createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
+import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 import { nft } from '@w3kit/nft';
 import Koa from 'koa';
 import request from 'supertest';
@@ -122,10 +122,16 @@ describe('routes-a: 404, 405 and OPTIONS in each wire format', () => {
 
       it('a body sent to a route that takes none is read and dropped (the long answer goes out whole), or 413 past the body limit', async () => {
         const whole = await request(full.url).get('/openapi.json');
-        const withBody = await request(full.url).get('/openapi.json').set('content-type', 'application/json').send(`"${'a'.repeat(50_000)}"`);
+        const withBody = await request(full.url)
+          .get('/openapi.json')
+          .set('content-type', 'application/json')
+          .send(`"${'a'.repeat(50_000)}"`);
         assert.equal(withBody.status, 200);
         assert.equal(withBody.text.length, whole.text.length);
-        const huge = await request(full.url).get('/openapi.json').set('content-type', 'application/json').send(`"${'a'.repeat(full.kit.config.bodyLimitBytes + 1)}"`);
+        const huge = await request(full.url)
+          .get('/openapi.json')
+          .set('content-type', 'application/json')
+          .send(`"${'a'.repeat(full.kit.config.bodyLimitBytes + 1)}"`);
         assert.equal(huge.status, 413);
         assert.equal(huge.body.code, 'PAYLOAD_TOO_LARGE');
       });

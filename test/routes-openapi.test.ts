@@ -58,7 +58,10 @@ describe('routes-a: /openapi.json is complete and valid OpenAPI 3.1', () => {
             if (type === 'application/json') assert.ok(Object.keys(media.schema).length > 0, `${where}: an empty success schema`);
           }
           const errors = Object.entries(op.responses).filter(([status]) => /^[45]/.test(status));
-          assert.ok(errors.some(([status]) => status === '500'), `${where}: no 500`);
+          assert.ok(
+            errors.some(([status]) => status === '500'),
+            `${where}: no 500`,
+          );
           for (const [status, response] of errors) {
             assert.ok((response['x-w3kit-error-codes'] ?? []).length > 0, `${where}: ${status} names no error code`);
             assert.ok(response.content?.['application/json']?.schema, `${where}: ${status} has no error body schema`);
@@ -113,13 +116,21 @@ describe('routes-a: /openapi.json is complete and valid OpenAPI 3.1', () => {
         check('auth.jwks', await request(app).get('/.well-known/jwks.json'));
         check('kit.readyz', await request(app).get('/readyz'));
         // errors, in three wire formats
-        check('nft.fetch', await request(app).get(`/rest/v1/nft/0x${'0'.repeat(64)}`).set('authorization', holder.bearer));
+        check(
+          'nft.fetch',
+          await request(app)
+            .get(`/rest/v1/nft/0x${'0'.repeat(64)}`)
+            .set('authorization', holder.bearer),
+        );
         check('auth.login', await request(app).post('/v2/auth/auth-user').send({ id: 'nobody', password: 'wrong' }));
         check('attestations.phone.verify', await request(app).post('/api/attestations/phone/verify').send({}));
         // DID: a credential about the holder, verified
         const holderDid = await request(app).post('/v2/did/create-did').set('authorization', holder.bearer).send({ alias: 'me', address: holder.address });
         check('did.create-did', holderDid);
-        const vc = await request(app).post('/v2/did/create-vc').set('authorization', holder.bearer).send({ holder: holderDid.body.did, userInfo: { name: 'Ada' } });
+        const vc = await request(app)
+          .post('/v2/did/create-vc')
+          .set('authorization', holder.bearer)
+          .send({ holder: holderDid.body.did, userInfo: { name: 'Ada' } });
         check('did.create-vc', vc);
         check('did.verify-vc', await request(app).post('/v2/did/verify-vc').send(vc.body));
       });
@@ -134,7 +145,10 @@ function resolveRefs(schema: unknown, doc: Json): Json {
     if (node === null || typeof node !== 'object') return node;
     const ref = (node as { $ref?: unknown }).$ref;
     if (typeof ref === 'string' && ref.startsWith('#/')) {
-      const target = ref.slice(2).split('/').reduce<unknown>((at, key) => (at as Json)[key], doc);
+      const target = ref
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((at, key) => (at as Json)[key], doc);
       return walk(target);
     }
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));

@@ -74,13 +74,18 @@ describe('did security: standalone server settings', () => {
       const issued = await http
         .post('/credentials/issue')
         .set('authorization', `Bearer ${token}`)
-        .send({ credential: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: kitIssuer, credentialSubject: { id: 'did:example:1', name: 'Operator test' } } });
+        .send({
+          credential: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: kitIssuer, credentialSubject: { id: 'did:example:1', name: 'Operator test' } },
+        });
       assert.equal(issued.status, 201, JSON.stringify(issued.body));
       assert.deepEqual(issued.body.verifiableCredential.issuer, { id: kitIssuer });
     } finally {
       await kit.close();
     }
-    for (const [limit, statuses] of [['2', [200, 200, 429]], ['off', [200, 200, 200]]] as const) {
+    for (const [limit, statuses] of [
+      ['2', [200, 200, 429]],
+      ['off', [200, 200, 200]],
+    ] as const) {
       const server = await createStandaloneServer(loadServerConfig({ ...base, DID_VERIFY_RATE_LIMIT: limit }, dir));
       try {
         const seen: number[] = [];

@@ -114,7 +114,10 @@ for (const kind of testDatabases()) {
         for (const login of logins) {
           assert.equal(login.status, 200, JSON.stringify(login.body));
           assert.equal(login.body['userId'], victim);
-          assert.ok(login.ms < boundMs, `a login during the flood took ${Math.round(login.ms)} ms, bound ${Math.round(boundMs)} ms (quiet: ${Math.round(quiet)} ms; flood ${JSON.stringify(summary.statuses)})`);
+          assert.ok(
+            login.ms < boundMs,
+            `a login during the flood took ${Math.round(login.ms)} ms, bound ${Math.round(boundMs)} ms (quiet: ${Math.round(quiet)} ms; flood ${JSON.stringify(summary.statuses)})`,
+          );
         }
         assert.ok((summary.statuses['503'] ?? 0) > 0, `the flood was shed: ${JSON.stringify(summary.statuses)}`);
         assert.ok((summary.statuses['401'] ?? 0) > 0, 'and partly served (401)');

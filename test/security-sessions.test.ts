@@ -134,7 +134,9 @@ describe('security: sessions across the kit', () => {
         const rotated = cli('org', 'rotate-secret', '--account', org.accountId);
         assert.equal(rotated.status, 0, rotated.stderr);
         await expectRefusedEverywhere(minted);
-        const next = await api().post('/rest/v1/auth/account/access_token/refresh').send({ api_key_secret: JSON.parse(rotated.stdout).api_key_secret });
+        const next = await api()
+          .post('/rest/v1/auth/account/access_token/refresh')
+          .send({ api_key_secret: JSON.parse(rotated.stdout).api_key_secret });
         assert.equal(next.status, 200);
       });
     });

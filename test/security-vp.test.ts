@@ -41,7 +41,10 @@ describe('security: presentations (full kit)', () => {
       async function victim() {
         const account = await endUserWithLogin(full.kit);
         const wallet = await didKeyWallet();
-        const res = await api().post('/v2/did/create-vc').set('authorization', account.bearer).send({ holder: wallet.did, userInfo: { name: 'Ada' }, format: 'eddsa-rdfc-2022' });
+        const res = await api()
+          .post('/v2/did/create-vc')
+          .set('authorization', account.bearer)
+          .send({ holder: wallet.did, userInfo: { name: 'Ada' }, format: 'eddsa-rdfc-2022' });
         assert.equal(res.status, 200, JSON.stringify(res.body));
         return { account, wallet, credential: res.body as Json };
       }
@@ -80,7 +83,9 @@ describe('security: presentations (full kit)', () => {
         assert.equal(finenex.body.verified, false);
         assert.equal(finenex.body.code, 'SIGNATURE_INVALID');
         assert.equal(finenex.body.challenge, null, 'nothing is read from an unverified proof');
-        const vcApi = await api().post('/presentations/verify').send({ verifiablePresentation: vp, options: { challenge: 'c-2', domain: verifier } });
+        const vcApi = await api()
+          .post('/presentations/verify')
+          .send({ verifiablePresentation: vp, options: { challenge: 'c-2', domain: verifier } });
         assert.equal(vcApi.status, 422);
         assert.equal(vcApi.body.code, 'PRESENTATION_NOT_VERIFIED');
         assert.equal(vcApi.body.verified, false);

@@ -67,7 +67,10 @@ describe('security list (full kit)', () => {
         /** A refused token: 401 INVALID_TOKEN on a Web3Connect route and on a Finenex route, each in its format. */
         async function expectRefused(token: string) {
           expectError(await myInfo(`Bearer ${token}`), 401, 'INVALID_TOKEN');
-          const finenex = await api().post('/v2/did/create-vc').set('authorization', `Bearer ${token}`).send({ holder: `did:ethr:${alice.address}`, userInfo: {} });
+          const finenex = await api()
+            .post('/v2/did/create-vc')
+            .set('authorization', `Bearer ${token}`)
+            .send({ holder: `did:ethr:${alice.address}`, userInfo: {} });
           assert.equal(finenex.status, 401);
           assert.equal(finenex.body.code, 'INVALID_TOKEN');
           assert.equal(errorShapeProblem('finenex', 401, finenex.body), null);
@@ -109,7 +112,14 @@ describe('security list (full kit)', () => {
       describe("one account on another's resources", () => {
         it("another holder's NFT: no visibility change, no QR code", async () => {
           expectError(await api().put(`/rest/v1/nft/${alicePublic}/visibility`).set('authorization', bob.bearer).send({ to: 'private' }), 403, 'NOT_HOLDER_OR_MINTER');
-          expectError(await api().post(`/rest/v1/nft/${alicePublic}/verification/qr_code/step1`).set('authorization', bob.bearer).send({ gps: { latitude: '35.6', longitude: '139.7' } }), 403, 'NOT_HOLDER');
+          expectError(
+            await api()
+              .post(`/rest/v1/nft/${alicePublic}/verification/qr_code/step1`)
+              .set('authorization', bob.bearer)
+              .send({ gps: { latitude: '35.6', longitude: '139.7' } }),
+            403,
+            'NOT_HOLDER',
+          );
           assert.equal((await api().get(`/rest/v1/nft/${alicePublic}`).set('authorization', bob.bearer)).body.result.visibility, 'public');
         });
 
@@ -165,7 +175,9 @@ describe('security list (full kit)', () => {
         });
 
         it('association ticket', async () => {
-          const button = await api().post('/rest/v1/auth/account/association/generate_web3connect_button_js').send({ api_key_secret: org.apiKeySecret, redirect_url: `https://${org.domain}/back` });
+          const button = await api()
+            .post('/rest/v1/auth/account/association/generate_web3connect_button_js')
+            .send({ api_key_secret: org.apiKeySecret, redirect_url: `https://${org.domain}/back` });
           const browser = new CookieBrowser(full.server);
           const page = await browser.open(pageUrlOf(button.body.result));
           // a sign-up finishes with the code emailed to the address (security issue item 8)
@@ -184,7 +196,10 @@ describe('security list (full kit)', () => {
 
         it('website login result through the app, collected twice', async () => {
           const wallet = walletKey();
-          const vc = await api().post('/v2/did/create-vc').set('authorization', alice.bearer).send({ holder: wallet.did, userInfo: { name: 'Alice' } });
+          const vc = await api()
+            .post('/v2/did/create-vc')
+            .set('authorization', alice.bearer)
+            .send({ holder: wallet.did, userInfo: { name: 'Alice' } });
           const verifier = (await api().get('/v2/did/verifiers')).body[0].did as string;
           const login = (await api().post('/v2/auth/auth-user-by-app').send({ requestId: 'https://shop.example/login?' })).body as { requestId: string; resultToken: string };
           const vp = await walletPresentation(wallet.issuer, [vc.body as Json], { aud: verifier, nonce: login.requestId });
@@ -229,7 +244,7 @@ describe('security list (full kit)', () => {
 
       describe('SQL-ish strings are data: stored and returned verbatim, matched only exactly', () => {
         it('login id', async () => {
-          const loginId = SQLISH[1]!;
+          const loginId = SQLISH[1];
           await full.kit.services.accountService.createEndUser({ loginId, email: 'bobby@example.com', password: 'tables are safe' });
           const login = await api().post('/v2/auth/auth-user').send({ id: loginId, password: 'tables are safe' });
           assert.equal(login.status, 200);
@@ -247,7 +262,10 @@ describe('security list (full kit)', () => {
           const token = await mint(full.app, org, alice, { visibility: 'public', metadata });
           const fetched = (await api().get(`/rest/v1/nft/${token.token_id}`).set('authorization', bob.bearer)).body.result;
           assert.deepEqual(fetched.metadata.dynamic, metadata.dynamic);
-          assert.deepEqual([fetched.metadata.static.name, fetched.metadata.static.issuer, fetched.metadata.static.contents_provider, fetched.metadata.static.description], [name, issuer, provider, description]);
+          assert.deepEqual(
+            [fetched.metadata.static.name, fetched.metadata.static.issuer, fetched.metadata.static.contents_provider, fetched.metadata.static.description],
+            [name, issuer, provider, description],
+          );
           assert.equal((await api().get(`/rest/v1/nft/${token.token_id}/metadata`)).body.name, name);
           const search = async (filter: Json, path = '/rest/v1/nft/search', who: TestAccount = bob) =>
             ((await api().post(path).set('authorization', who.bearer).send(filter)).body.result as { token_id: string }[]).map((t) => t.token_id);
@@ -287,7 +305,10 @@ describe('security list (full kit)', () => {
           else assert.deepEqual(res.body.errors, ['The request body is too large.'], path);
         }
         // the association pages answer with a page: a form post has a limit of its own (16 KB)
-        const page = await api().post(`${PAGE_PATH}/sign-in`).type('form').send({ token: 'x', pad: 'y'.repeat(20_000) });
+        const page = await api()
+          .post(`${PAGE_PATH}/sign-in`)
+          .type('form')
+          .send({ token: 'x', pad: 'y'.repeat(20_000) });
         assert.equal(page.status, 413);
         assert.match(String(page.headers['content-type']), /^text\/html/);
         assert.match(page.text, /The request body is too large\./);

@@ -122,10 +122,7 @@ export async function stopAllServerProcesses(): Promise<void> {
  * Sends one complete HTTP/1.1 request on a fresh connection and destroys the socket as soon as
  * the request is written, before any response is read: a client whose connection dropped.
  */
-export async function sendAndHangUp(
-  baseUrl: string,
-  request: { method: string; path: string; headers?: Record<string, string>; body?: unknown },
-): Promise<void> {
+export async function sendAndHangUp(baseUrl: string, request: { method: string; path: string; headers?: Record<string, string>; body?: unknown }): Promise<void> {
   const { hostname, port } = new URL(baseUrl);
   const body = request.body === undefined ? '' : JSON.stringify(request.body);
   const headers = {
@@ -134,7 +131,9 @@ export async function sendAndHangUp(
     ...(request.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
     ...request.headers,
   };
-  const head = `${request.method} ${request.path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  const head = `${request.method} ${request.path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
   await new Promise<void>((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
       socket.write(head + body, (error) => {

@@ -25,9 +25,7 @@ export function mixedPlugins(signerKey: string): KitPlugin[] {
 // limiter still runs on every request (its counter UPDATEs are part of the measured cost); only
 // the limits are out of reach.
 const UNREACHABLE: RateLimitRule = { limit: 1_000_000_000, windowSeconds: 600 };
-const RAISED_LIMITS = Object.fromEntries(
-  ['auth.login', 'auth.login.ip', 'attestations.send.client', 'attestations.send.target', 'nft.qr.scan'].map((name) => [name, UNREACHABLE]),
-);
+const RAISED_LIMITS = Object.fromEntries(['auth.login', 'auth.login.ip', 'attestations.send.client', 'attestations.send.target', 'nft.qr.scan'].map((name) => [name, UNREACHABLE]));
 
 /** Kit configuration of every mixed-workload instance (and of the seeding kit). */
 export function mixedKitConfig(hashCost: number): Omit<Partial<KitConfigInput>, 'masterKey'> {

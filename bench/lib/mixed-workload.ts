@@ -290,13 +290,21 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
       const user = pickFrom(candidates);
       const reply = await call('held_by', anyInstance(), 'GET', `/rest/v1/nft/held_by_id_wallet/${user.address}?perPageItemNum=10&order=desc`, bearer(user.token));
       const page = result(reply) as { holder_id_wallet_address: string }[];
-      check('held_by', Array.isArray(page) && page.length > 0 && page.every((t) => sameAddress(t.holder_id_wallet_address, user.address)), `held_by of a holder answered ${JSON.stringify(reply.body).slice(0, 200)}`);
+      check(
+        'held_by',
+        Array.isArray(page) && page.length > 0 && page.every((t) => sameAddress(t.holder_id_wallet_address, user.address)),
+        `held_by of a holder answered ${JSON.stringify(reply.body).slice(0, 200)}`,
+      );
     },
     async minted_by_me() {
       const organization = pickFrom(actors.organizations);
       const reply = await call('minted_by_me', anyInstance(), 'GET', '/rest/v1/nft/minted_by_me?perPageItemNum=10&order=desc', bearer(organization.token));
       const page = result(reply) as { minter_id_wallet_address: string }[];
-      check('minted_by_me', Array.isArray(page) && page.every((t) => sameAddress(t.minter_id_wallet_address, organization.address)), `minted_by_me answered ${JSON.stringify(reply.body).slice(0, 200)}`);
+      check(
+        'minted_by_me',
+        Array.isArray(page) && page.every((t) => sameAddress(t.minter_id_wallet_address, organization.address)),
+        `minted_by_me answered ${JSON.stringify(reply.body).slice(0, 200)}`,
+      );
     },
     async fetch() {
       const candidates = holders();
@@ -314,7 +322,14 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
       if (ledger.mints.length === 0) return mint();
       const first = pickFrom(ledger.mints);
       const firstInstance = instances.find((i) => i.url === first.answeredBy) ?? anyInstance();
-      const reply = await call('mint_retry', otherInstance(firstInstance), 'POST', `/rest/v1/nft/mint/to/${first.holder.address}`, { ...bearer(first.organization.token), 'idempotency-key': first.key }, first.body);
+      const reply = await call(
+        'mint_retry',
+        otherInstance(firstInstance),
+        'POST',
+        `/rest/v1/nft/mint/to/${first.holder.address}`,
+        { ...bearer(first.organization.token), 'idempotency-key': first.key },
+        first.body,
+      );
       const token = result(reply) as { token_id?: string };
       check('mint_retry', token?.token_id === first.tokenId, `retry of ${first.key} answered ${token?.token_id}, first ${first.tokenId}`);
     },
@@ -330,7 +345,11 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
       const replies = await Promise.all(pair.map((i) => call('mint_race', i, 'POST', `/rest/v1/nft/mint/to/${holder.address}`, headers, body, [200, 409])));
       const tokens = new Set(replies.filter((r) => r.status === 200).map((r) => (result(r) as { token_id?: string })?.token_id));
       const refusals = replies.filter((r) => r.status === 409).map((r) => (r.body as { error?: { code?: string } }).error?.code);
-      check('mint_race', tokens.size === 1 && !tokens.has(undefined) && refusals.every((c) => c === 'IDEMPOTENCY_IN_PROGRESS'), `racing mints answered ${replies.map((r) => `${r.status} ${JSON.stringify(r.body).slice(0, 120)}`).join(' / ')}`);
+      check(
+        'mint_race',
+        tokens.size === 1 && !tokens.has(undefined) && refusals.every((c) => c === 'IDEMPOTENCY_IN_PROGRESS'),
+        `racing mints answered ${replies.map((r) => `${r.status} ${JSON.stringify(r.body).slice(0, 120)}`).join(' / ')}`,
+      );
       raceConflicts += refusals.length;
       const tokenId = [...tokens][0]!;
       ledger.mints.push({ key, organization, holder, body, tokenId, answeredBy: pair[replies.findIndex((r) => r.status === 200)]!.url });
@@ -364,7 +383,11 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
       check('attest_generate', code !== undefined, `no SMS reached ${phone}`);
       const reply = await call('attest_verify', anyInstance(), 'POST', '/api/attestations/phone/verify', {}, JSON.stringify({ identity: user.address, phone, code }));
       const claim = reply.body as { 'claim-type'?: number; signature?: string; data?: string };
-      check('attest_verify', claim['claim-type'] === 10 && /^0x[0-9a-f]{130}$/.test(claim.signature ?? '') && claim.data === 'phone verified', `verify answered ${JSON.stringify(claim).slice(0, 200)}`);
+      check(
+        'attest_verify',
+        claim['claim-type'] === 10 && /^0x[0-9a-f]{130}$/.test(claim.signature ?? '') && claim.data === 'phone verified',
+        `verify answered ${JSON.stringify(claim).slice(0, 200)}`,
+      );
       ledger.phoneClaims++;
     },
   };

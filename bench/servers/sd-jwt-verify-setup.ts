@@ -29,14 +29,12 @@ export function benchIssuerPlugin(keys: BenchKeys) {
     requires: ['auth'],
     register(container) {
       container.register({
-        sdJwtVcIssuer: asFunction(
-          ({ accountDirectory }): SdJwtVcIssuer => ({
-            issuer: SD_JWT_BENCH.publicUrl,
-            issuerKey: async (kid) => (kid === SD_JWT_BENCH.kid ? keys.issuerPublic : undefined),
-            accountIdForSubject: async (sub) => (await accountDirectory.get(sub))?.id,
-            statusOf: async ({ uri }) => (uri === SD_JWT_BENCH.statusListUri ? 'valid' : undefined),
-          }),
-        ).singleton(),
+        sdJwtVcIssuer: asFunction(({ accountDirectory }): SdJwtVcIssuer => ({
+          issuer: SD_JWT_BENCH.publicUrl,
+          issuerKey: async (kid) => (kid === SD_JWT_BENCH.kid ? keys.issuerPublic : undefined),
+          accountIdForSubject: async (sub) => (await accountDirectory.get(sub))?.id,
+          statusOf: async ({ uri }) => (uri === SD_JWT_BENCH.statusListUri ? 'valid' : undefined),
+        })).singleton(),
       });
     },
   } satisfies KitPlugin;

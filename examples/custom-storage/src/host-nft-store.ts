@@ -86,9 +86,7 @@ export function createHostNftStore(db: HostDatabase): NftStore {
   const insertAll = db.transaction((tokens: readonly NftRecord[]) => tokens.forEach((t) => insert.run(toRow(t))));
   const byId = db.prepare('SELECT * FROM credentials WHERE id = ?');
   const setPublic = db.prepare('UPDATE credentials SET is_public = ? WHERE id = ?');
-  const claimKey = db.prepare(
-    'INSERT INTO credential_mint_keys (issuer_id, mint_key, request_hash, credential_id, claimed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (issuer_id, mint_key) DO NOTHING',
-  );
+  const claimKey = db.prepare('INSERT INTO credential_mint_keys (issuer_id, mint_key, request_hash, credential_id, claimed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (issuer_id, mint_key) DO NOTHING');
   const firstClaim = db.prepare('SELECT request_hash, credential_id, claimed_at FROM credential_mint_keys WHERE issuer_id = ? AND mint_key = ?');
   const releaseKey = db.prepare('DELETE FROM credential_mint_keys WHERE issuer_id = ? AND mint_key = ?');
   const releaseKeyOf = db.prepare('DELETE FROM credential_mint_keys WHERE issuer_id = ? AND mint_key = ? AND credential_id = ?');
@@ -108,7 +106,10 @@ export function createHostNftStore(db: HostDatabase): NftStore {
 
   function withFilter(conditions: string[], params: unknown[], filter: SearchFilter): [string[], unknown[]] {
     const fields = SEARCH_FIELDS.filter((field) => filter[field] !== undefined);
-    return [[...conditions, ...fields.map((field) => `${fieldValue(field)} = ?`)], [...params, ...fields.map((field) => filter[field])]];
+    return [
+      [...conditions, ...fields.map((field) => `${fieldValue(field)} = ?`)],
+      [...params, ...fields.map((field) => filter[field])],
+    ];
   }
 
   const scopeCondition = (scope: HolderScope): [string[], unknown[]] =>

@@ -69,9 +69,22 @@ for (const kind of testDatabases()) {
 
         // fetch: the private one is the holder's and minter's only
         assert.deepEqual((await agent().get(`/rest/v1/nft/${pub.token_id}`).set(as(scanner))).body.result, pub);
-        assert.deepEqual((await agent().get(`/rest/v1/nft/${priv.token_id.toUpperCase().replace('0X', '0x')}`).set(as(holder))).body.result, priv);
+        assert.deepEqual(
+          (
+            await agent()
+              .get(`/rest/v1/nft/${priv.token_id.toUpperCase().replace('0X', '0x')}`)
+              .set(as(holder))
+          ).body.result,
+          priv,
+        );
         expectError(await agent().get(`/rest/v1/nft/${priv.token_id}`).set(as(scanner)), 404, 'NFT_NOT_FOUND');
-        expectError(await agent().get(`/rest/v1/nft/0x${'ab'.repeat(32)}`).set(as(holder)), 404, 'NFT_NOT_FOUND');
+        expectError(
+          await agent()
+            .get(`/rest/v1/nft/0x${'ab'.repeat(32)}`)
+            .set(as(holder)),
+          404,
+          'NFT_NOT_FOUND',
+        );
 
         // lists: the holder sees both, another account the public one
         const heldBy = (who: Actor, query = '') => agent().get(`/rest/v1/nft/held_by_id_wallet/${holder.address}${query}`).set(as(who));
@@ -100,10 +113,7 @@ for (const kind of testDatabases()) {
 
         // where the rows are: the host's table has them, in its own shape…
         const pubRow = hostRow(pub.token_id)!;
-        assert.deepEqual(
-          { owner_wallet: pubRow.owner_wallet, issuer_id: pubRow.issuer_id, is_public: pubRow.is_public },
-          { owner_wallet: holder.address, issuer_id: minter.accountId, is_public: 1 },
-        );
+        assert.deepEqual({ owner_wallet: pubRow.owner_wallet, issuer_id: pubRow.issuer_id, is_public: pubRow.is_public }, { owner_wallet: holder.address, issuer_id: minter.accountId, is_public: 1 });
         assert.deepEqual(JSON.parse(pubRow.document).metadata, pub['metadata']);
         assert.equal(hostRow(priv.token_id)?.is_public, 1);
         // …the kit's nft_tokens table exists (nft's migrations ran) and is empty
@@ -119,7 +129,11 @@ for (const kind of testDatabases()) {
         const body = { metadata: { static: staticMetadata(), dynamic: { category: 'badge' } } };
         const first = await mint(body, { 'idempotency-key': key });
         assert.deepEqual(await mint(body, { 'idempotency-key': key }), first);
-        const reused = await agent().post(`/rest/v1/nft/mint/to/${holder.address}`).set(as(minter)).set('idempotency-key', key).send({ ...body, visibility: 'public' });
+        const reused = await agent()
+          .post(`/rest/v1/nft/mint/to/${holder.address}`)
+          .set(as(minter))
+          .set('idempotency-key', key)
+          .send({ ...body, visibility: 'public' });
         expectError(reused, 409, 'IDEMPOTENCY_KEY_REUSED');
         const claims = hostDb.prepare('SELECT issuer_id, credential_id FROM credential_mint_keys WHERE mint_key = ?').all(key);
         assert.deepEqual(claims, [{ issuer_id: minter.accountId, credential_id: first.token_id }]);
@@ -134,16 +148,25 @@ for (const kind of testDatabases()) {
         const step1 = await agent().post(`/rest/v1/nft/${t.token_id}/verification/qr_code/step1`).set(as(holder)).send({ gps: OKINAWA });
         assert.equal(step1.status, 200, JSON.stringify(step1.body));
         const { code } = step1.body.result as { code: string };
-        const step2 = (gps: typeof OKINAWA) => agent().post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`).set(as(scanner)).send({ gps });
+        const step2 = (gps: typeof OKINAWA) =>
+          agent()
+            .post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`)
+            .set(as(scanner))
+            .send({ gps });
         const outside = await step2(TOKYO);
         expectError(outside, 422, 'OUTSIDE_VALID_AREA');
         assert.match(outside.body.error.message, /^The scanner is \d+\.\d+ km from the centre of the NFT’s valid area, the circle of 0\.1 km around /);
         assert.deepEqual((await step2(OKINAWA)).body, { status: 'ok', result: { token_id: t.token_id }, error: null });
         expectError(await step2(OKINAWA), 422, 'CODE_INVALID');
-        const result = await agent().get(`/rest/v1/nft/verification/qr_code/result?c=${encodeURIComponent(code)}`).set(as(holder));
+        const result = await agent()
+          .get(`/rest/v1/nft/verification/qr_code/result?c=${encodeURIComponent(code)}`)
+          .set(as(holder));
         assert.deepEqual(result.body.result, { token_id: t.token_id });
         const log = await agent().get(`/rest/v1/nft/${t.token_id}/verifications`).set(as(minter));
-        assert.deepEqual(log.body.result.map((v: { scanner_account_id: string }) => v.scanner_account_id), [scanner.accountId]);
+        assert.deepEqual(
+          log.body.result.map((v: { scanner_account_id: string }) => v.scanner_account_id),
+          [scanner.accountId],
+        );
         assert.equal(await kitCount('nft_verifications'), 1);
         assert.ok(hostRow(t.token_id));
         assert.equal(await kitCount('nft_tokens'), 0);

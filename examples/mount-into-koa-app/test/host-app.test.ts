@@ -129,7 +129,13 @@ for (const kind of testDatabases()) {
         assert.deepEqual(missing.body.error.issues, ['api_key_secret: is required.']);
         expectKitError(await http().get(MY_INFO), 401, 'UNAUTHENTICATED');
         expectKitError(await http().get(MY_INFO).set('authorization', 'Bearer a.b.c'), 401, 'INVALID_TOKEN');
-        expectKitError(await http().get(`/identity/rest/v1/nft/0x${'0'.repeat(64)}`).set('authorization', user.bearer), 404, 'NFT_NOT_FOUND');
+        expectKitError(
+          await http()
+            .get(`/identity/rest/v1/nft/0x${'0'.repeat(64)}`)
+            .set('authorization', user.bearer),
+          404,
+          'NFT_NOT_FOUND',
+        );
         expectKitError(await http().post(REFRESH).set('content-type', 'application/json').send('{"api_key_secret":'), 400, 'INVALID_JSON');
         // a Finenex route answers in its own format, with the mounted path
         const finenex = await http().post('/identity/v2/auth/auth-user').set('content-type', 'application/json').send('{"id":');
@@ -175,7 +181,9 @@ for (const kind of testDatabases()) {
         assert.equal(metadata.body.name, 'Bachelor of Science');
 
         const org = await verifiedOrganization(kit, `button-${kind}.test`);
-        const button = await http().post(BUTTON).send({ api_key_secret: org.apiKeySecret, redirect_url: `https://button-${kind}.test/done` });
+        const button = await http()
+          .post(BUTTON)
+          .send({ api_key_secret: org.apiKeySecret, redirect_url: `https://button-${kind}.test/done` });
         assert.equal(button.status, 200, button.text);
         const pageUrl = new URL(pageUrlOf(button.body.result));
         assert.equal(`${pageUrl.origin}${pageUrl.pathname}`, `${PUBLIC_URL}/identity/rest/v1/association`);
@@ -270,7 +278,9 @@ for (const kind of testDatabases()) {
 
       it('the association forms use the form body the host parsed', async () => {
         const org = await verifiedOrganization(kit, `form-${kind}.test`);
-        const button = await request(server).post(BUTTON).send({ api_key_secret: org.apiKeySecret, redirect_url: `https://form-${kind}.test/done` });
+        const button = await request(server)
+          .post(BUTTON)
+          .send({ api_key_secret: org.apiKeySecret, redirect_url: `https://form-${kind}.test/done` });
         const page = await new CookieBrowser(server).open(pageUrlOf(button.body.result));
         const signUp = await signUpWithCode(page, inbox, { name: 'Parsed', email: `parsed-${kind}-${Date.now()}@example.com`, password: 'correct horse battery' });
         assert.equal(signUp.status, 303, signUp.text);

@@ -43,7 +43,7 @@ commands:
                                              the chain jobs (oldest first, at most 1000), with status, nonce, tx hash, error
   chain retry <job id>                       send a failed job again, from scratch (a new nonce)
   wallet create [--wallet <file>]            a development wallet: a new secp256k1 key and its did:ethr in a file of its own
-                                             (mode 0600; default \$W3KIT_WALLET or data/wallet.json); the key is never sent
+                                             (mode 0600; default $W3KIT_WALLET or data/wallet.json); the key is never sent
   wallet credential --token <user token> [--name <n>] [--server <url>]
                                              get a credential issued to the wallet's DID (create-vc with the user's token,
                                              or W3KIT_TOKEN); kept in the wallet file
@@ -116,12 +116,14 @@ const passwordOf = (values: { password?: string | undefined; 'password-stdin'?: 
 
 const PASSWORD_OPTIONS = { password: { type: 'string' }, 'password-stdin': { type: 'boolean' } } as const;
 
-const subcommands = (group: string, table: Record<string, Command>): Command => async (args) => {
-  const [name, ...rest] = args;
-  const command = name ? table[name] : undefined;
-  if (!command) throw new UsageError(`${group} needs one of: ${Object.keys(table).join(', ')}`);
-  await command(rest);
-};
+const subcommands =
+  (group: string, table: Record<string, Command>): Command =>
+  async (args) => {
+    const [name, ...rest] = args;
+    const command = name ? table[name] : undefined;
+    if (!command) throw new UsageError(`${group} needs one of: ${Object.keys(table).join(', ')}`);
+    await command(rest);
+  };
 
 const commands: Record<string, Command> = {
   async migrate(args) {
@@ -150,7 +152,9 @@ const commands: Record<string, Command> = {
       const { values } = parseArgs({ args, strict: true, options: { account: { type: 'string' }, 'production-override': { type: 'boolean' } } });
       required(values, 'account');
       if ((await loadServerConfig()).mode === 'production' && values['production-override'] !== true) {
-        throw new UsageError('org verify-domain skips the proof that the organization controls its domain; in production (NODE_ENV=production) pass --production-override to do it anyway (it is logged), or let the organization publish its TXT record and call /rest/v1/auth/verify/domain/step2');
+        throw new UsageError(
+          'org verify-domain skips the proof that the organization controls its domain; in production (NODE_ENV=production) pass --production-override to do it anyway (it is logged), or let the organization publish its TXT record and call /rest/v1/auth/verify/domain/step2',
+        );
       }
       await withKit(async (kit, config) => {
         if (config.mode === 'production') process.stderr.write('w3kit: production override: the domain is marked verified without a DNS check; the audit line is in the log\n');
@@ -339,6 +343,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   // configuration errors, bad input and the kit's own errors (409 account exists…) are the operator's to fix: no stack
   const known = usage || badPassword || e instanceof WalletError || e.name === 'EnvConfigError' || e.name === 'KitConfigError' || e.name === 'KitError' || e instanceof TypeError;
   const issues = (e as { issues?: unknown }).issues;
-  process.stderr.write(`w3kit: ${known ? e.message : (e.stack ?? String(e))}${known && Array.isArray(issues) && issues.length > 0 ? ` ${JSON.stringify(issues)}` : ''}\n${usage ? `\n${USAGE}\n` : ''}`);
+  process.stderr.write(
+    `w3kit: ${known ? e.message : (e.stack ?? String(e))}${known && Array.isArray(issues) && issues.length > 0 ? ` ${JSON.stringify(issues)}` : ''}\n${usage ? `\n${USAGE}\n` : ''}`,
+  );
   process.exitCode = usage || badPassword ? 2 : 1;
 });

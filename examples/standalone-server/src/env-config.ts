@@ -139,7 +139,10 @@ function chainSettings(env: Env, problems: string[]): ServerConfig['chain'] {
   const confirmationsVar = env['W3KIT_CHAIN_CONFIRMATIONS'] ?? '2';
   const confirmations = /^\d{1,4}$/.test(confirmationsVar) ? Number(confirmationsVar) : NaN;
   if (!(confirmations > 0)) problems.push('W3KIT_CHAIN_CONFIRMATIONS: a positive number of blocks');
-  const webhookUrls = (env['W3KIT_CHAIN_WEBHOOK_URLS'] ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const webhookUrls = (env['W3KIT_CHAIN_WEBHOOK_URLS'] ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   if (webhookUrls.some((u) => !/^https?:\/\/\S+$/.test(u))) problems.push('W3KIT_CHAIN_WEBHOOK_URLS: comma-separated http(s) URLs');
   const webhookSecret = env['W3KIT_CHAIN_WEBHOOK_SECRET'];
   if (webhookUrls.length > 0 && (webhookSecret ?? '').length < 16) problems.push('W3KIT_CHAIN_WEBHOOK_SECRET: required with W3KIT_CHAIN_WEBHOOK_URLS (16 characters or more)');
@@ -181,7 +184,11 @@ function settingGroup<K extends string>(env: Env, names: Record<K, string>, opti
   if (given.length === 0 && (Object.keys(names) as K[]).every((key) => values[key] === undefined)) return undefined;
   const missing = required.filter((key) => !given.includes(key)).map((key) => names[key]);
   if (missing.length > 0) {
-    problems.push(`${missing.join(', ')}: required with ${Object.values<string>(names).filter((n) => !missing.includes(n) && env[n] !== undefined).join(', ')}`);
+    problems.push(
+      `${missing.join(', ')}: required with ${Object.values<string>(names)
+        .filter((n) => !missing.includes(n) && env[n] !== undefined)
+        .join(', ')}`,
+    );
     return undefined;
   }
   for (const key of optional) {
@@ -226,7 +233,10 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   if (production && env['PUBLIC_URL'] !== undefined && publicUrl.startsWith('http:') && !allowHttpPublicUrl) {
     problems.push('PUBLIC_URL: must be https: in production; behind a TLS-terminating proxy on this host that serves an http: URL, set W3KIT_ALLOW_HTTP_PUBLIC_URL=1');
   }
-  const trustedProxies = (env['TRUSTED_PROXIES'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const trustedProxies = (env['TRUSTED_PROXIES'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   try {
     createProxyMatcher(trustedProxies);
   } catch (error) {
@@ -252,7 +262,10 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   } else if (!HEX_KEY.test(masterKey)) problems.push('W3KIT_MASTER_KEY: must be 64 hex characters (32 bytes)');
   else if (production && weakKeyReason(masterKey)) problems.push(`W3KIT_MASTER_KEY: ${weakKeyReason(masterKey)}; use a random key (\`openssl rand -hex 32\`)`);
 
-  const previousMasterKeys = (env['W3KIT_PREVIOUS_MASTER_KEYS'] ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  const previousMasterKeys = (env['W3KIT_PREVIOUS_MASTER_KEYS'] ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   if (previousMasterKeys.some((k) => !HEX_KEY.test(k))) problems.push('W3KIT_PREVIOUS_MASTER_KEYS: each key must be 64 hex characters');
 
   const logLevel = env['LOG_LEVEL'] ?? 'info';
@@ -264,7 +277,10 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   const devOutboxKeep = positiveInteger(env, 'W3KIT_DEV_OUTBOX_KEEP', 200, problems);
   if (devOutboxKeep > 10_000) problems.push(`W3KIT_DEV_OUTBOX_KEEP: ${devOutboxKeep} is more than 10000`);
 
-  const dnsServers = (env['DNS_SERVERS'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const dnsServers = (env['DNS_SERVERS'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const server of dnsServers) {
     if (!/^(\[[0-9a-fA-F:]+\]|[^:\s]+)(:\d{1,5})?$/.test(server)) problems.push(`DNS_SERVERS: "${server}" is not host or host:port`);
   }
@@ -327,19 +343,28 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
   const resultTokenVar = env['DID_APP_LOGIN_RESULT_TOKEN'];
   if (resultTokenVar !== undefined && resultTokenVar !== 'required' && resultTokenVar !== 'optional') problems.push('DID_APP_LOGIN_RESULT_TOKEN: use required or optional');
   const didAppLoginResultToken = resultTokenVar === undefined ? undefined : resultTokenVar === 'required';
-  const didOperatorOrganizations = (env['DID_OPERATOR_ORGANIZATIONS'] ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+  const didOperatorOrganizations = (env['DID_OPERATOR_ORGANIZATIONS'] ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
   if (didOperatorOrganizations.some((id) => !/^[\w-]{1,36}$/.test(id))) problems.push('DID_OPERATOR_ORGANIZATIONS: comma-separated account ids');
   const verifyLimitVar = env['DID_VERIFY_RATE_LIMIT'];
   const didVerifyRateLimit = verifyLimitVar === undefined || verifyLimitVar === 'off' ? verifyLimitVar : /^[1-9]\d{0,8}$/.test(verifyLimitVar) ? Number(verifyLimitVar) : undefined;
   if (verifyLimitVar !== undefined && didVerifyRateLimit === undefined) problems.push('DID_VERIFY_RATE_LIMIT: a positive number of verifications per minute, or off');
   const didEthrRegistry = ethrRegistryOf(env, didChainId, problems);
 
-  const siweAllowedOrigins = (env['SIWE_ALLOWED_ORIGINS'] ?? (URL.canParse(publicUrl) ? new URL(publicUrl).origin : '')).split(',').map((o) => o.trim()).filter(Boolean);
+  const siweAllowedOrigins = (env['SIWE_ALLOWED_ORIGINS'] ?? (URL.canParse(publicUrl) ? new URL(publicUrl).origin : ''))
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of siweAllowedOrigins) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin.replace(/\/$/, '')) problems.push(`SIWE_ALLOWED_ORIGINS: "${origin}" is not an origin (https://app.example.com)`);
   }
   const siweChains: ServerConfig['siweChains'] = [];
-  const siweChainEntries = (env['SIWE_CHAINS'] ?? '1').split(',').map((c) => c.trim()).filter(Boolean);
+  const siweChainEntries = (env['SIWE_CHAINS'] ?? '1')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   for (const entry of siweChainEntries) {
     const [id, rpcUrl] = entry.split(/=(.*)/s, 2) as [string, string | undefined];
     if (!/^[1-9]\d{0,14}$/.test(id) || (rpcUrl !== undefined && !/^https?:\/\/\S+$/.test(rpcUrl))) problems.push(`SIWE_CHAINS: "${entry}" is not chainId or chainId=http(s)://rpc-url`);

@@ -55,10 +55,13 @@ describe('standalone server: attestations', () => {
         return true;
       },
     );
-    assert.throws(() => loadServerConfig({ FACEBOOK_APP_ID: '1', FACEBOOK_APP_SECRET: 's', FACEBOOK_GRAPH_URL: 'graph', TWILIO_ACCOUNT_SID: 'x', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+1' }, dir), (error: EnvConfigError) => {
-      assert.deepEqual(error.problems.sort(), ['FACEBOOK_GRAPH_URL: "graph" is not an http(s) URL', 'TWILIO_ACCOUNT_SID: must look like AC…']);
-      return true;
-    });
+    assert.throws(
+      () => loadServerConfig({ FACEBOOK_APP_ID: '1', FACEBOOK_APP_SECRET: 's', FACEBOOK_GRAPH_URL: 'graph', TWILIO_ACCOUNT_SID: 'x', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+1' }, dir),
+      (error: EnvConfigError) => {
+        assert.deepEqual(error.problems.sort(), ['FACEBOOK_GRAPH_URL: "graph" is not an http(s) URL', 'TWILIO_ACCOUNT_SID: must look like AC…']);
+        return true;
+      },
+    );
   });
 
   it('production requires a signer key', () => {
@@ -71,7 +74,15 @@ describe('standalone server: attestations', () => {
   it('serves the attestation endpoints and sends SMS through the configured Twilio API', async () => {
     const twilio = await startTwilioStandIn({ accountSid: SID, authToken: 'twilio-token' });
     const config = loadServerConfig(
-      { W3KIT_DATA_DIR: dir, LOG_LEVEL: 'silent', ATTESTATION_SIGNER_KEY: SIGNER, TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'twilio-token', TWILIO_FROM: '+15005550006', TWILIO_BASE_URL: twilio.url },
+      {
+        W3KIT_DATA_DIR: dir,
+        LOG_LEVEL: 'silent',
+        ATTESTATION_SIGNER_KEY: SIGNER,
+        TWILIO_ACCOUNT_SID: SID,
+        TWILIO_AUTH_TOKEN: 'twilio-token',
+        TWILIO_FROM: '+15005550006',
+        TWILIO_BASE_URL: twilio.url,
+      },
       dir,
     );
     const { app, kit } = await createStandaloneServer(config);
@@ -92,17 +103,28 @@ describe('standalone server: attestations', () => {
       await twilio.close();
     }
   });
-  it('ATTESTATION_SIGNATURE_FORM and PHONE_NUMBER_CHECK: the Origin attestations document sample phone 5555555555 verifies in the Origin attestations document samples\' form', async () => {
+  it("ATTESTATION_SIGNATURE_FORM and PHONE_NUMBER_CHECK: the Origin attestations document sample phone 5555555555 verifies in the Origin attestations document samples' form", async () => {
     assert.throws(
       () => loadServerConfig({ W3KIT_DATA_DIR: dir, ATTESTATION_SIGNATURE_FORM: 'hex', PHONE_NUMBER_CHECK: 'loose' }, dir),
       (error: EnvConfigError) =>
         error.problems.includes('ATTESTATION_SIGNATURE_FORM: "hex" is not bytes32 or legacy-hex-string') && error.problems.includes('PHONE_NUMBER_CHECK: "loose" is not valid or possible'),
     );
     const twilio = await startTwilioStandIn({ accountSid: SID, authToken: 'twilio-token' });
-    const env = { W3KIT_DATA_DIR: dir, LOG_LEVEL: 'silent', ATTESTATION_SIGNER_KEY: SIGNER, TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'twilio-token', TWILIO_FROM: '+15005550006', TWILIO_BASE_URL: twilio.url };
+    const env = {
+      W3KIT_DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+      ATTESTATION_SIGNER_KEY: SIGNER,
+      TWILIO_ACCOUNT_SID: SID,
+      TWILIO_AUTH_TOKEN: 'twilio-token',
+      TWILIO_FROM: '+15005550006',
+      TWILIO_BASE_URL: twilio.url,
+    };
     const identity = '0xc741715D55De72bF12461760BaAF97E0468e7b86';
     const claim = { identity, claimType: 10, data: 'phone verified' };
-    for (const [extra, form] of [[{}, 'bytes32'], [{ ATTESTATION_SIGNATURE_FORM: 'legacy-hex-string', PHONE_NUMBER_CHECK: 'possible' }, 'legacy-hex-string']] as const) {
+    for (const [extra, form] of [
+      [{}, 'bytes32'],
+      [{ ATTESTATION_SIGNATURE_FORM: 'legacy-hex-string', PHONE_NUMBER_CHECK: 'possible' }, 'legacy-hex-string'],
+    ] as const) {
       const { app, kit } = await createStandaloneServer(loadServerConfig({ ...env, ...extra }, dir));
       try {
         const http = request(app.callback());
@@ -115,7 +137,12 @@ describe('standalone server: attestations', () => {
           assert.equal((await http.post('/api/attestations/phone/generate-code').send({ phone: '+14155552671' })).status, 200);
         } else assert.equal(sent.status, 200, JSON.stringify(sent.body));
         const phone = form === 'bytes32' ? '+14155552671' : '+15555555555';
-        const code = /\d{6}/.exec(twilio.received.filter((f) => f.get('To') === phone).at(-1)!.get('Body')!)![0];
+        const code = /\d{6}/.exec(
+          twilio.received
+            .filter((f) => f.get('To') === phone)
+            .at(-1)!
+            .get('Body')!,
+        )![0];
         const res = await http.post('/api/attestations/phone/verify').send({ identity, phone, code });
         assert.equal(res.status, 200, JSON.stringify(res.body));
         assert.equal(recoverClaimSigner(claim, res.body.signature, form), createClaimSigner(SIGNER).address, form);

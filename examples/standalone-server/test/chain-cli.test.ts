@@ -33,14 +33,17 @@ describe('chain CLI: w3kit chain seal-key, deploy, jobs and retry', function () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const cli = (args: string[], input = '') =>
-    spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'], W3KIT_DATA_DIR: dir, OIDC: 'false', ...env }, input, encoding: 'utf8' });
+  const cli = (args: string[], input = '') => spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'], W3KIT_DATA_DIR: dir, OIDC: 'false', ...env }, input, encoding: 'utf8' });
 
   /** A kit on the CLI's database, sending with `key` (sealed by the CLI itself). */
   async function kitWith(sealed: string): Promise<Kit> {
     return createKit({
       database: `sqlite:${join(dir, 'w3kit.db')}`,
-      plugins: [auth(), nft({ defaultVisibility: 'public' }), chain({ rpcUrl: anvil.url, chainId: anvil.chainId, contractAddress: env['W3KIT_CHAIN_CONTRACT']!, senderKeySealed: sealed, confirmations: 1, pollIntervalMs: 50 })],
+      plugins: [
+        auth(),
+        nft({ defaultVisibility: 'public' }),
+        chain({ rpcUrl: anvil.url, chainId: anvil.chainId, contractAddress: env['W3KIT_CHAIN_CONTRACT']!, senderKeySealed: sealed, confirmations: 1, pollIntervalMs: 50 }),
+      ],
       logger: createLogger({ level: 'silent' }),
       config: { masterKey: readFileSync(join(dir, 'master-key'), 'utf8').trim(), mode: 'test', housekeepingIntervalSeconds: 0, publicUrl: 'https://id.example.com' },
     });
@@ -87,7 +90,10 @@ describe('chain CLI: w3kit chain seal-key, deploy, jobs and retry', function () 
 
     const listed = cli(['chain', 'jobs', '--status', 'failed']);
     assert.equal(listed.status, 0, listed.stderr);
-    assert.deepEqual(JSON.parse(listed.stdout).map((j: { job_id: string; error: string }) => [j.job_id, j.error]), [[failed.id, 'reverted: only the minter']]);
+    assert.deepEqual(
+      JSON.parse(listed.stdout).map((j: { job_id: string; error: string }) => [j.job_id, j.error]),
+      [[failed.id, 'reverted: only the minter']],
+    );
     const retried = cli(['chain', 'retry', failed.id]);
     assert.equal(retried.status, 0, retried.stderr);
     assert.deepEqual(JSON.parse(retried.stdout), { retried: failed.id, status: 'pending' });

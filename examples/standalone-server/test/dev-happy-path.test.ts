@@ -44,7 +44,10 @@ describe('newcomer dev happy path', function () {
         assert.equal(seeded.status, 0, seeded.stderr);
         const seed = JSON.parse(seeded.stdout) as Seed;
         // the override is audited, on stderr (stdout is the command's answer)
-        assert.match(seeded.stderr, new RegExp(`domain ${seed.organization.domain.replace(/\./g, '\\.')} marked verified by the operator, without a DNS check.*audit=auth\\.domain\\.operator_override`));
+        assert.match(
+          seeded.stderr,
+          new RegExp(`domain ${seed.organization.domain.replace(/\./g, '\\.')} marked verified by the operator, without a DNS check.*audit=auth\\.domain\\.operator_override`),
+        );
         const server = await start(env);
         try {
           const nft = await fetch(`${server.url}/rest/v1/nft/${seed.nft.token_id}`, { headers: bearer(seed.organization.access_token) });
@@ -54,14 +57,23 @@ describe('newcomer dev happy path', function () {
           assert.equal(nftBody.result.token_id, seed.nft.token_id);
           const org = (await (await fetch(`${server.url}/rest/v1/account/my_info`, { headers: bearer(seed.organization.access_token) })).json()) as { result: { domain_verified: boolean } };
           assert.equal(org.result.domain_verified, true);
-          const held = (await (await fetch(`${server.url}/rest/v1/nft/held_by_id_wallet/${seed.user.id_wallet_address}`, { headers: bearer(seed.user.access_token) })).json()) as { result: { token_id: string }[] };
-          assert.deepEqual(held.result.map((n) => n.token_id), [seed.nft.token_id]);
+          const held = (await (await fetch(`${server.url}/rest/v1/nft/held_by_id_wallet/${seed.user.id_wallet_address}`, { headers: bearer(seed.user.access_token) })).json()) as {
+            result: { token_id: string }[];
+          };
+          assert.deepEqual(
+            held.result.map((n) => n.token_id),
+            [seed.nft.token_id],
+          );
           const { readFileSync } = await import('node:fs');
           const verified = await fetch(`${server.url}/v2/did/verify-vc`, { method: 'POST', headers: json, body: readFileSync(seed.vc_file, 'utf8') });
           assert.equal(verified.status, 200);
           assert.equal(((await verified.json()) as { verified: boolean }).verified, true);
           // the organization can mint more itself now: the refresh line of the seed's output works
-          const refreshed = await fetch(`${server.url}/rest/v1/auth/account/access_token/refresh`, { method: 'POST', headers: json, body: JSON.stringify({ api_key_secret: seed.organization.api_key_secret }) });
+          const refreshed = await fetch(`${server.url}/rest/v1/auth/account/access_token/refresh`, {
+            method: 'POST',
+            headers: json,
+            body: JSON.stringify({ api_key_secret: seed.organization.api_key_secret }),
+          });
           assert.equal(refreshed.status, 200);
         } finally {
           assert.equal(await server.stop(), 0);
@@ -76,18 +88,32 @@ describe('newcomer dev happy path', function () {
           const sent = await fetch(`${one.url}/rest/v1/verify/email/step1`, { method: 'POST', headers: { ...json, ...bearer(seed.user.access_token) }, body: '{}' });
           assert.equal(sent.status, 200, await sent.clone().text());
           const { tmp_token } = ((await sent.json()) as { result: { tmp_token: string } }).result;
-          const phone = await fetch(`${one.url}/rest/v1/verify/phone/step1`, { method: 'POST', headers: { ...json, ...bearer(seed.user.access_token) }, body: JSON.stringify({ phone_number: '+14155552671' }) });
+          const phone = await fetch(`${one.url}/rest/v1/verify/phone/step1`, {
+            method: 'POST',
+            headers: { ...json, ...bearer(seed.user.access_token) },
+            body: JSON.stringify({ phone_number: '+14155552671' }),
+          });
           assert.equal(phone.status, 200, await phone.clone().text());
           // read on the other instance: the outbox is the database's, not a process's
           const listed = await fetch(`${two.url}/dev/outbox.json`);
           assert.equal(listed.status, 200);
           assert.equal(listed.headers.get('cache-control'), 'no-store');
           const { messages } = (await listed.json()) as { messages: { channel: string; to: string; code: string | null; text: string }[] };
-          assert.deepEqual(messages.map((m) => [m.channel, m.to]), [['sms', '+14155552671'], ['email', `user-${seed.user.login_id.slice(5)}@example.com`]]);
+          assert.deepEqual(
+            messages.map((m) => [m.channel, m.to]),
+            [
+              ['sms', '+14155552671'],
+              ['email', `user-${seed.user.login_id.slice(5)}@example.com`],
+            ],
+          );
           assert.match(messages[1]!.code ?? '', /^\d{6}$/);
           assert.ok(messages[1]!.text.includes(messages[1]!.code!));
           // the code shown is the one that was issued: it verifies the email
-          const checked = await fetch(`${two.url}/rest/v1/verify/email/step2`, { method: 'POST', headers: { ...json, ...bearer(seed.user.access_token) }, body: JSON.stringify({ tmp_token, code: messages[1]!.code }) });
+          const checked = await fetch(`${two.url}/rest/v1/verify/email/step2`, {
+            method: 'POST',
+            headers: { ...json, ...bearer(seed.user.access_token) },
+            body: JSON.stringify({ tmp_token, code: messages[1]!.code }),
+          });
           assert.deepEqual(await checked.json(), { status: 'ok', result: true, error: null });
           const page = await fetch(`${two.url}/dev/outbox`);
           assert.match(page.headers.get('content-type') ?? '', /text\/html/);
@@ -106,7 +132,10 @@ describe('newcomer dev happy path', function () {
           await migrateToLatest(handle, { name: 'dev-outbox', migrations: devOutboxMigrations });
           const store = createKyselyOutboxStore(handle, 3);
           for (let i = 1; i <= 5; i++) await store.add({ channel: 'sms', to: `+1415555000${i}`, subject: null, text: `code 00000${i}` }, new Date(Date.UTC(2026, 0, 1, 0, 0, i)));
-          assert.deepEqual((await store.list(10)).map((m) => m.to), ['+14155550005', '+14155550004', '+14155550003']);
+          assert.deepEqual(
+            (await store.list(10)).map((m) => m.to),
+            ['+14155550005', '+14155550004', '+14155550003'],
+          );
         } finally {
           await handle.destroy();
         }
@@ -137,7 +166,11 @@ describe('newcomer dev happy path', function () {
     assert.deepEqual(JSON.parse(forced.stdout), { account_id, domain: 'acme.example.com', already_verified: false });
     assert.match(forced.stderr, /production override: the domain is marked verified without a DNS check/);
     // production logs JSON lines: the audit line is one a collector can parse
-    const audit = forced.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['audit'] === 'auth.domain.operator_override');
+    const audit = forced.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['audit'] === 'auth.domain.operator_override');
     assert.deepEqual(audit && [audit['accountId'], audit['domain'], audit['operator'], audit['mode'], audit['level']], [account_id, 'acme.example.com', 'w3kit org verify-domain', 'production', 40]);
     const again = run(['org', 'verify-domain', '--account', account_id, '--production-override'], prod);
     assert.equal(JSON.parse(again.stdout).already_verified, true);
@@ -159,14 +192,13 @@ describe('newcomer dev happy path', function () {
     );
     assert.throws(
       () => loadServerConfig({ LOG_FORMAT: 'colour', W3KIT_DEV_OUTBOX_KEEP: '0', W3KIT_DATA_DIR: dir }, dir),
-      (e: EnvConfigError) =>
-        e.problems.includes('LOG_FORMAT: "colour" is not one of pretty, json') && e.problems.includes('W3KIT_DEV_OUTBOX_KEEP: "0" is not an integer of at least 1'),
+      (e: EnvConfigError) => e.problems.includes('LOG_FORMAT: "colour" is not one of pretty, json') && e.problems.includes('W3KIT_DEV_OUTBOX_KEEP: "0" is not an integer of at least 1'),
     );
     const dev = await start({ W3KIT_DATA_DIR: join(dir, 'dev') });
     try {
       assert.match(dev.output(), /╔═+╗\n║ DEVELOPMENT MODE: never expose this server\./);
       assert.match(dev.output(), /║ {3}http:\/\/127\.0\.0\.1:\d+\/dev\/outbox +║/);
-      assert.match(dev.output(), /^\d\d:\d\d:\d\d\.\d{3} INFO  w3kit standalone server started  port=\d+/m);
+      assert.match(dev.output(), /^\d\d:\d\d:\d\d\.\d{3} INFO {2}w3kit standalone server started {2}port=\d+/m);
     } finally {
       await dev.stop();
     }

@@ -10,7 +10,13 @@ const ROOT = resolve(import.meta.dirname, '..');
 const run = runCli;
 const start = startServer;
 
-const unescapeHtml = (s: string) => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 /** The shell words of `pnpm w3kit wallet login '<id>'` as the page prints it. */
 const wordsOf = (command: string) => [...command.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!));
 
@@ -68,7 +74,11 @@ describe('newcomer wallet', function () {
           assert.equal(login.status, 0, login.stderr);
           assert.deepEqual(JSON.parse(login.stdout), { userId: seed.user.login_id });
           const requestId = args[2]!;
-          const result = await fetch(`${server.url}/v2/auth/auth-user-result-by-app`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId, resultToken }) });
+          const result = await fetch(`${server.url}/v2/auth/auth-user-result-by-app`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ requestId, resultToken }),
+          });
           assert.equal(result.status, 200);
           assert.equal(((await result.json()) as { userId: string }).userId, seed.user.login_id);
           const replay = run(args, env);

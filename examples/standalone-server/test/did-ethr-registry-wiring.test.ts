@@ -19,10 +19,12 @@ describe('standalone server: did ethr-registry settings (DID_ETHR_*)', () => {
       cacheSeconds: 30,
     });
     const registry = `0x${'ab'.repeat(20)}`;
-    assert.deepEqual(
-      loadServerConfig({ DID_ETHR_RPC_URL: 'https://rpc.example', DID_ETHR_CHAIN_ID: '11155111', DID_ETHR_REGISTRY: registry, DID_ETHR_CACHE_SECONDS: '0' }, dir).didEthrRegistry,
-      { rpcUrl: 'https://rpc.example', chainId: 11155111, registry, cacheSeconds: 0 },
-    );
+    assert.deepEqual(loadServerConfig({ DID_ETHR_RPC_URL: 'https://rpc.example', DID_ETHR_CHAIN_ID: '11155111', DID_ETHR_REGISTRY: registry, DID_ETHR_CACHE_SECONDS: '0' }, dir).didEthrRegistry, {
+      rpcUrl: 'https://rpc.example',
+      chainId: 11155111,
+      registry,
+      cacheSeconds: 0,
+    });
   });
 
   it('refuses malformed values, and DID_ETHR_* without the URL', () => {

@@ -16,10 +16,10 @@ export const runCli = (args: string[], env: Env) => spawnSync(process.execPath, 
 export async function startServer(env: Env) {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env['PATH'], PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stderr!.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
   const url = await new Promise<string>((ok, fail) => {
-    child.stdout!.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) ok(match[1]!);

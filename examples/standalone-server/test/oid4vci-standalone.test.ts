@@ -54,8 +54,14 @@ describe('standalone server: oid4vci credential issuer', function () {
     assert.equal(made.status, 0, made.stderr);
     const url = await start();
     try {
-      const login = (await (await fetch(`${url}/v2/auth/auth-user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'grace', password: 'correct horse battery' }) })).json()) as { token: string };
-      const res = await fetch(`${url}/v2/oid4vci/offers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` }, body: JSON.stringify({ credential_configuration_id: 'w3kit_profile_dc_sd_jwt' }) });
+      const login = (await (
+        await fetch(`${url}/v2/auth/auth-user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'grace', password: 'correct horse battery' }) })
+      ).json()) as { token: string };
+      const res = await fetch(`${url}/v2/oid4vci/offers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
+        body: JSON.stringify({ credential_configuration_id: 'w3kit_profile_dc_sd_jwt' }),
+      });
       assert.equal(res.status, 201);
       const offer = (await res.json()) as { credential_offer: string };
       const credential = (await receiveCredential(await newWallet(), offer.credential_offer)) as string;

@@ -17,7 +17,10 @@ describe('standalone server: oid4vp', function () {
 
   it('oid4vp: OID4VP=true composes the verifier (off by default); without an issuer a login is a 503 that says why', async () => {
     assert.equal(loadServerConfig({}, dir).oid4vpEnabled, false);
-    const config = loadServerConfig({ W3KIT_DATA_DIR: dir, LOG_LEVEL: 'silent', ATTESTATION_SIGNER_KEY: SIGNER, PUBLIC_URL: 'https://id.example.com', OID4VP: 'true', OID4VP_LOGIN_PAGE: 'true', OID4VCI: 'false' }, dir);
+    const config = loadServerConfig(
+      { W3KIT_DATA_DIR: dir, LOG_LEVEL: 'silent', ATTESTATION_SIGNER_KEY: SIGNER, PUBLIC_URL: 'https://id.example.com', OID4VP: 'true', OID4VP_LOGIN_PAGE: 'true', OID4VCI: 'false' },
+      dir,
+    );
     assert.equal(config.oid4vpLoginPage, true);
     const { app, kit } = await createStandaloneServer(config);
     try {

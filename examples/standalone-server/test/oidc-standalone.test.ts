@@ -42,7 +42,10 @@ describe('standalone server: OpenID provider (oidc)', function () {
     assert.equal(client_secret, undefined, 'a public client has no secret');
     assert.equal(token_endpoint_auth_method, 'none');
     const listed = cli('oidc', 'client', 'list').json() as unknown as Record<string, unknown>[];
-    assert.deepEqual(listed.map((c) => c['client_id']), [client_id]);
+    assert.deepEqual(
+      listed.map((c) => c['client_id']),
+      [client_id],
+    );
     assert.ok(!JSON.stringify(listed).includes('secret'));
     assert.equal(cli('oidc', 'client', 'delete', '--client-id', String(client_id)).status, 0);
     const again = cli('oidc', 'client', 'delete', '--client-id', String(client_id));

@@ -69,9 +69,17 @@ describe('standalone production settings: refusals and opt-outs (built server, N
   const refusals: [string, (env: Record<string, string>) => Record<string, string | undefined>, RegExp][] = [
     ['an all-zero W3KIT_MASTER_KEY', (env) => ({ ...env, W3KIT_MASTER_KEY: '00'.repeat(32) }), /W3KIT_MASTER_KEY: uses only 1 of 256 byte values .*openssl rand -hex 32/],
     ['a repeating W3KIT_MASTER_KEY', (env) => ({ ...env, W3KIT_MASTER_KEY: `${'c0ffee11'.repeat(4)}${'c0ffee11'.repeat(4)}` }), /W3KIT_MASTER_KEY: uses only 4 of 256 byte values/],
-    ['a counting W3KIT_MASTER_KEY', (env) => ({ ...env, W3KIT_MASTER_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1)).toString('hex') }), /W3KIT_MASTER_KEY: is a counting sequence of bytes/],
+    [
+      'a counting W3KIT_MASTER_KEY',
+      (env) => ({ ...env, W3KIT_MASTER_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1)).toString('hex') }),
+      /W3KIT_MASTER_KEY: is a counting sequence of bytes/,
+    ],
     ['a low-entropy ATTESTATION_SIGNER_KEY', (env) => ({ ...env, ATTESTATION_SIGNER_KEY: `0x${'11'.repeat(32)}` }), /ATTESTATION_SIGNER_KEY: uses only 1 of 256 byte values/],
-    ['an http: PUBLIC_URL', (env) => ({ ...env, PUBLIC_URL: 'http://id.example.test' }), /PUBLIC_URL: must be https: in production; behind a TLS-terminating proxy on this host that serves an http: URL, set W3KIT_ALLOW_HTTP_PUBLIC_URL=1/],
+    [
+      'an http: PUBLIC_URL',
+      (env) => ({ ...env, PUBLIC_URL: 'http://id.example.test' }),
+      /PUBLIC_URL: must be https: in production; behind a TLS-terminating proxy on this host that serves an http: URL, set W3KIT_ALLOW_HTTP_PUBLIC_URL=1/,
+    ],
     ['an implicit SQLite database (no DATABASE_URL)', (env) => ({ ...env, DATABASE_URL: undefined }), /DATABASE_URL: required in production/],
     ['an http: TWILIO_BASE_URL', (env) => ({ ...env, TWILIO_BASE_URL: 'http://api.twilio.com' }), /TWILIO_BASE_URL: must be https: in production \(it carries the provider credentials\)/],
     [
@@ -79,11 +87,23 @@ describe('standalone production settings: refusals and opt-outs (built server, N
       (env) => ({ ...env, FACEBOOK_APP_ID: '1234', FACEBOOK_APP_SECRET: 'secret', FACEBOOK_GRAPH_URL: 'http://graph.facebook.com', FACEBOOK_DIALOG_URL: 'http://www.facebook.com' }),
       /FACEBOOK_DIALOG_URL: must be https: in production[\s\S]*FACEBOOK_GRAPH_URL: must be https: in production/,
     ],
-    ['an http: TWITTER_API_URL', (env) => ({ ...env, TWITTER_CONSUMER_KEY: 'k', TWITTER_CONSUMER_SECRET: 's', TWITTER_API_URL: 'http://api.twitter.com' }), /TWITTER_API_URL: must be https: in production/],
+    [
+      'an http: TWITTER_API_URL',
+      (env) => ({ ...env, TWITTER_CONSUMER_KEY: 'k', TWITTER_CONSUMER_SECRET: 's', TWITTER_API_URL: 'http://api.twitter.com' }),
+      /TWITTER_API_URL: must be https: in production/,
+    ],
     ['no ATTESTATION_APP_ORIGIN', (env) => ({ ...env, ATTESTATION_APP_ORIGIN: undefined }), /ATTESTATION_APP_ORIGIN: required in production/],
-    ['an ATTESTATION_APP_ORIGIN with a path', (env) => ({ ...env, ATTESTATION_APP_ORIGIN: 'https://dapp.example.test/app' }), /ATTESTATION_APP_ORIGIN: "https:\/\/dapp\.example\.test\/app" is not an origin/],
+    [
+      'an ATTESTATION_APP_ORIGIN with a path',
+      (env) => ({ ...env, ATTESTATION_APP_ORIGIN: 'https://dapp.example.test/app' }),
+      /ATTESTATION_APP_ORIGIN: "https:\/\/dapp\.example\.test\/app" is not an origin/,
+    ],
     ['a TRUSTED_PROXIES entry that is no address', (env) => ({ ...env, TRUSTED_PROXIES: '10.0.0.0/8, lb.internal' }), /TRUSTED_PROXIES: "lb\.internal" is not an IP address or CIDR range/],
-    ['HTTP limits that cannot work', (env) => ({ ...env, HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_MAX_CONNECTIONS: 'many' }), /HTTP_MAX_CONNECTIONS: "many" is not an integer of at least 1[\s\S]*HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/],
+    [
+      'HTTP limits that cannot work',
+      (env) => ({ ...env, HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_MAX_CONNECTIONS: 'many' }),
+      /HTTP_MAX_CONNECTIONS: "many" is not an integer of at least 1[\s\S]*HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/,
+    ],
     ['DOCS that is not a yes or no', (env) => ({ ...env, DOCS: 'maybe' }), /DOCS: use true or false \(or 1 or 0\)/],
   ];
   for (const [what, change, message] of refusals) {
@@ -113,7 +133,15 @@ describe('standalone production settings: refusals and opt-outs (built server, N
     // The opt-out is for the kit's own URLs: an OpenID Connect issuer must be https whatever the
     // proxy (so the provider is left out with OIDC=false, the credential issuer with OID4VCI=false), and the SIWE dapp origins, which default
     // to PUBLIC_URL's, must be https in production (the dapp's own origin is named).
-    const server = await start({ ...goodEnv(dir), PUBLIC_URL: 'http://id.example.test', W3KIT_ALLOW_HTTP_PUBLIC_URL: '1', OIDC: 'false', OID4VCI: 'false', SIWE_ALLOWED_ORIGINS: 'https://id.example.test', DOCS: 'false' });
+    const server = await start({
+      ...goodEnv(dir),
+      PUBLIC_URL: 'http://id.example.test',
+      W3KIT_ALLOW_HTTP_PUBLIC_URL: '1',
+      OIDC: 'false',
+      OID4VCI: 'false',
+      SIWE_ALLOWED_ORIGINS: 'https://id.example.test',
+      DOCS: 'false',
+    });
     try {
       // pino writes the line asynchronously: it may land after the `listening on` line
       for (let waited = 0; !/W3KIT_ALLOW_HTTP_PUBLIC_URL=1/.test(server.output()) && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -139,7 +167,10 @@ describe('standalone production settings: refusals and opt-outs (built server, N
   });
 
   it('development keeps its defaults: an http: PUBLIC_URL, an implicit SQLite file, any key, http: provider stand-ins', () => {
-    const config = loadServerConfig({ W3KIT_MASTER_KEY: '00'.repeat(32), TWILIO_ACCOUNT_SID: 'AC0123456789', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15005550006', TWILIO_BASE_URL: 'http://127.0.0.1:9' }, dir);
+    const config = loadServerConfig(
+      { W3KIT_MASTER_KEY: '00'.repeat(32), TWILIO_ACCOUNT_SID: 'AC0123456789', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15005550006', TWILIO_BASE_URL: 'http://127.0.0.1:9' },
+      dir,
+    );
     assert.equal(config.mode, 'development');
     assert.equal(config.publicUrl, 'http://127.0.0.1:3000');
     assert.deepEqual(config.trustedProxies, []);

@@ -24,7 +24,10 @@ describe('standalone server: siwe', function () {
   it('reads SIWE_ALLOWED_ORIGINS, SIWE_CHAINS, SIWE_SIGN_UP and SIWE_STATEMENT (defaults: the PUBLIC_URL origin, chain 1, sign-up off)', () => {
     const defaults = loadServerConfig({ PUBLIC_URL: 'https://id.example.com/base' }, dir);
     assert.deepEqual([defaults.siweAllowedOrigins, defaults.siweChains, defaults.siweSignUp, defaults.siweStatement], [['https://id.example.com'], [{ chainId: 1 }], false, undefined]);
-    const set = loadServerConfig({ SIWE_ALLOWED_ORIGINS: 'https://a.example, http://127.0.0.1:8080', SIWE_CHAINS: '1,8453=https://rpc.example/base?key=k', SIWE_SIGN_UP: 'true', SIWE_STATEMENT: 'Sign in.' }, dir);
+    const set = loadServerConfig(
+      { SIWE_ALLOWED_ORIGINS: 'https://a.example, http://127.0.0.1:8080', SIWE_CHAINS: '1,8453=https://rpc.example/base?key=k', SIWE_SIGN_UP: 'true', SIWE_STATEMENT: 'Sign in.' },
+      dir,
+    );
     assert.deepEqual(set.siweAllowedOrigins, ['https://a.example', 'http://127.0.0.1:8080']);
     assert.deepEqual(set.siweChains, [{ chainId: 1 }, { chainId: 8453, rpcUrl: 'https://rpc.example/base?key=k' }]);
     assert.equal(set.siweSignUp, true);
@@ -45,7 +48,14 @@ describe('standalone server: siwe', function () {
 
   it('signs up and in with an EOA, and a smart-contract wallet through the SIWE_CHAINS RPC URL', async () => {
     const config = loadServerConfig(
-      { W3KIT_DATA_DIR: dir, LOG_LEVEL: 'silent', ATTESTATION_SIGNER_KEY: SIGNER, SIWE_ALLOWED_ORIGINS: 'https://dapp.example', SIWE_CHAINS: `${chain.anvil.chainId}=${chain.anvil.url}`, SIWE_SIGN_UP: 'true' },
+      {
+        W3KIT_DATA_DIR: dir,
+        LOG_LEVEL: 'silent',
+        ATTESTATION_SIGNER_KEY: SIGNER,
+        SIWE_ALLOWED_ORIGINS: 'https://dapp.example',
+        SIWE_CHAINS: `${chain.anvil.chainId}=${chain.anvil.url}`,
+        SIWE_SIGN_UP: 'true',
+      },
       dir,
     );
     const { app, kit } = await createStandaloneServer(config);

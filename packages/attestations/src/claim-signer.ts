@@ -56,8 +56,7 @@ export type ClaimSignatureForm = 'bytes32' | 'legacy-hex-string';
 export const CLAIM_SIGNATURE_FORMS: readonly ClaimSignatureForm[] = ['bytes32', 'legacy-hex-string'];
 
 /** The personal message a claim is signed as, in `form`. */
-const signedMessage = (claim: Claim, form: ClaimSignatureForm): string | Uint8Array =>
-  form === 'bytes32' ? getBytes(claimHash(claim)) : claimHash(claim);
+const signedMessage = (claim: Claim, form: ClaimSignatureForm): string | Uint8Array => (form === 'bytes32' ? getBytes(claimHash(claim)) : claimHash(claim));
 
 /** The address that signed `claim` in `form` (default `bytes32`, the on-chain form). */
 export function recoverClaimSigner(claim: Claim, signature: string, form: ClaimSignatureForm = 'bytes32'): string {

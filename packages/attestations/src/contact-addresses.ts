@@ -30,10 +30,7 @@ export function normalizePhoneNumber({ phone, countryCallingCode, defaultCountry
   libphonenumber ??= createRequire(import.meta.url)('libphonenumber-js/max') as typeof import('libphonenumber-js/max');
   let parsed: PhoneNumber | undefined;
   try {
-    parsed = libphonenumber.parsePhoneNumberFromString(
-      phone,
-      callingCode !== undefined ? { defaultCallingCode: callingCode } : defaultCountry !== undefined ? { defaultCountry } : {},
-    );
+    parsed = libphonenumber.parsePhoneNumberFromString(phone, callingCode !== undefined ? { defaultCallingCode: callingCode } : defaultCountry !== undefined ? { defaultCountry } : {});
   } catch {
     return null; // a calling code no country has (`9`, `999`): libphonenumber throws instead of answering undefined
   }

@@ -46,7 +46,8 @@ export function attestations(options: AttestationsOptions) {
         const problems: string[] = [];
         if (signer.address === TEST_SIGNER_ADDRESS) problems.push('attestations.signerKey: the well-known test key 0x…01 cannot sign claims in production; configure a secret key');
         // with '*', any page that opens the redirect page (a phishing site) is handed the code or verifier
-        if (resolved.openerOrigin === '*') problems.push("attestations.openerOrigin: required in production (the dapp's origin, e.g. https://dapp.example), so only the dapp receives the redirect pages' message");
+        if (resolved.openerOrigin === '*')
+          problems.push("attestations.openerOrigin: required in production (the dapp's origin, e.g. https://dapp.example), so only the dapp receives the redirect pages' message");
         if (problems.length > 0) throw new KitConfigError(problems);
       }
       container.register({
@@ -79,7 +80,19 @@ export function attestations(options: AttestationsOptions) {
   } satisfies KitPlugin;
 }
 
-export { CLAIM_TYPES, CLAIM_DATA, CLAIM_SIGNATURE_FORMS, claimHash, recoverClaimSigner, createClaimSigner, type Claim, type ClaimSigner, type ClaimSignatureForm, type SignedClaim, type AttestationTopic } from './claim-signer.js';
+export {
+  CLAIM_TYPES,
+  CLAIM_DATA,
+  CLAIM_SIGNATURE_FORMS,
+  claimHash,
+  recoverClaimSigner,
+  createClaimSigner,
+  type Claim,
+  type ClaimSigner,
+  type ClaimSignatureForm,
+  type SignedClaim,
+  type AttestationTopic,
+} from './claim-signer.js';
 export { attestationRateLimits, type AttestationsOptions, type CodeMessageInput, type ResolvedAttestationsOptions } from './attestations-config.js';
 export { attestationErrors } from './errors.js';
 export { CODE_PURPOSES, type AttestationService } from './attestation-service.js';

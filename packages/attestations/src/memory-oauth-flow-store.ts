@@ -27,8 +27,7 @@ export function createMemoryOAuthFlowStore(): OAuthFlowStore {
       let newest: OAuthFlow | undefined;
       for (const flow of flows.values()) {
         if (flow.provider !== provider || !live(flow, at)) continue;
-        const matches =
-          'keyHash' in locator ? flow.keyHash === locator.keyHash && (flow.grantHash === null || flow.grantHash === locator.grantHash) : flow.grantHash === locator.grantHash;
+        const matches = 'keyHash' in locator ? flow.keyHash === locator.keyHash && (flow.grantHash === null || flow.grantHash === locator.grantHash) : flow.grantHash === locator.grantHash;
         if (matches && (!newest || flow.createdAt > newest.createdAt)) newest = flow;
       }
       if (!newest) return null;

@@ -28,7 +28,9 @@ export function signatureBaseString(method: string, url: string, params: readonl
 
 /** HMAC-SHA1 (§3.4.2) of the base string, keyed by the encoded consumer and token secrets, in base64. */
 export function hmacSha1Signature(baseString: string, consumerSecret: string, tokenSecret = ''): string {
-  return createHmac('sha1', `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`).update(baseString).digest('base64');
+  return createHmac('sha1', `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`)
+    .update(baseString)
+    .digest('base64');
 }
 
 export interface OAuth1Credentials {
@@ -63,11 +65,7 @@ export function oauth1AuthorizationHeader(request: OAuth1Request, credentials: O
     ...(credentials.token === undefined ? {} : { oauth_token: credentials.token }),
     ...request.extra,
   };
-  const params: [string, string][] = [
-    ...Object.entries(protocol),
-    ...new URL(request.url).searchParams.entries(),
-    ...Object.entries(request.form ?? {}),
-  ];
+  const params: [string, string][] = [...Object.entries(protocol), ...new URL(request.url).searchParams.entries(), ...Object.entries(request.form ?? {})];
   const base = signatureBaseString(request.method, request.url, params);
   protocol['oauth_signature'] = hmacSha1Signature(base, credentials.consumerSecret, credentials.tokenSecret);
   return `OAuth ${Object.entries(protocol)

@@ -21,8 +21,7 @@ export function scriptLiteral(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(status: number, title: string, text: string, script?: string): RenderedPage {
   // Only this one script may run: its hash is the page's whole script allowance.

@@ -55,8 +55,7 @@ const originRoutes = [
     body: Type.Object({ code: Code, country_calling_code: Type.Optional(CountryCallingCode), identity: Identity, phone: Phone }),
     response: SignedClaim,
     errors: ['CODE_ALREADY_USED', 'CODE_ATTEMPTS_EXHAUSTED', 'CODE_EXPIRED', 'CODE_INCORRECT', 'CODE_NOT_FOUND', 'INVALID_PHONE_NUMBER'],
-    handler: ({ body, services }) =>
-      services.attestationService.verifyPhone({ identity: body.identity, phone: body.phone, countryCallingCode: body.country_calling_code, code: body.code }),
+    handler: ({ body, services }) => services.attestationService.verifyPhone({ identity: body.identity, phone: body.phone, countryCallingCode: body.country_calling_code, code: body.code }),
   }),
   defineRoute({
     name: 'attestations.email.generate-code',
@@ -120,8 +119,7 @@ const originRoutes = [
     body: Type.Object({ identity: Identity, 'oauth-token': Type.Optional(OAuthValue), 'oauth-verifier': OAuthValue }),
     response: SignedClaim,
     errors: ['TWITTER_FLOW_NOT_FOUND', 'TWITTER_NOT_CONFIGURED', 'TWITTER_REFUSED'],
-    handler: ({ body, services }) =>
-      services.attestationService.verifyTwitter({ identity: body.identity, verifier: body['oauth-verifier'], token: body['oauth-token'] }),
+    handler: ({ body, services }) => services.attestationService.verifyTwitter({ identity: body.identity, verifier: body['oauth-verifier'], token: body['oauth-token'] }),
   }),
   defineRoute({
     name: 'attestations.signer',

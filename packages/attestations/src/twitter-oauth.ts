@@ -44,10 +44,7 @@ export function createTwitterOAuth(config: TwitterOAuthConfig, deps: TwitterOAut
   const timeoutMs = config.timeoutMs ?? 10_000;
 
   async function signedCall(method: 'GET' | 'POST', url: string, credentials: OAuth1Credentials, extra: Record<string, string> = {}): Promise<Response> {
-    const authorization = oauth1AuthorizationHeader(
-      { method, url, extra, nonce: deps.random.token(24), timestamp: Math.floor(deps.clock.now().getTime() / 1000) },
-      credentials,
-    );
+    const authorization = oauth1AuthorizationHeader({ method, url, extra, nonce: deps.random.token(24), timestamp: Math.floor(deps.clock.now().getTime() / 1000) }, credentials);
     const response = await callProvider('Twitter', url, { method, headers: { authorization, accept: 'application/json' } }, timeoutMs);
     if (!response.ok) {
       await response.body?.cancel();

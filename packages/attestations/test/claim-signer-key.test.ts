@@ -16,7 +16,11 @@ describe('claim signer: the signer key as configured', () => {
 
   it('refuses anything else with the kit’s own message, not a library error: extra characters before or after, 63 or 65 digits', () => {
     for (const bad of [`x${key}`, `${key}0`, `${key} `, key.slice(0, -1), `0x0${key.slice(2)}`, `00${key.slice(2)}`, '']) {
-      assert.throws(() => createClaimSigner(bad), (error: Error) => REFUSED.test(String(error)), JSON.stringify(bad));
+      assert.throws(
+        () => createClaimSigner(bad),
+        (error: Error) => REFUSED.test(String(error)),
+        JSON.stringify(bad),
+      );
     }
   });
 });

@@ -7,7 +7,7 @@ describe('claim signer (Origin scheme)', () => {
   const signer = createClaimSigner(TEST_SIGNER_KEY, 'legacy-hex-string');
   const onChain = createClaimSigner(TEST_SIGNER_KEY);
 
-  it('signs the 32 bytes of the claim hash by default: the personal message Origin\'s ClaimVerifier recovers', async () => {
+  it("signs the 32 bytes of the claim hash by default: the personal message Origin's ClaimVerifier recovers", async () => {
     const claim = { identity: SEED.phoneIdentity, claimType: CLAIM_TYPES.phone, data: 'phone verified' };
     assert.equal(onChain.form, 'bytes32');
     const signature = await onChain.sign(claim);

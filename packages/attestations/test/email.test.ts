@@ -6,8 +6,7 @@ import { harnessPerTest, SEED, TEST_SIGNER_ADDRESS, type Harness } from './suppo
 
 const EMAIL = 'ada@example.com';
 const IDENTITY = SEED.phoneIdentity;
-const generate = (h: Harness, body: object, ip = '203.0.113.1') =>
-  request(h.app.callback()).post('/api/attestations/email/generate-code').set('x-forwarded-for', ip).send(body);
+const generate = (h: Harness, body: object, ip = '203.0.113.1') => request(h.app.callback()).post('/api/attestations/email/generate-code').set('x-forwarded-for', ip).send(body);
 const verify = (h: Harness, body: object) => request(h.app.callback()).post('/api/attestations/email/verify').send(body);
 
 for (const kind of testDatabases()) {

@@ -56,7 +56,8 @@ export async function startFacebookStandIn() {
       const grant = codes.get(params.get('code') ?? '');
       if (!grant) return refuse('Invalid verification code format.');
       codes.delete(params.get('code')!); // a code is single-use
-      if (grant.redirectUri !== params.get('redirect_uri')) return refuse('Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request');
+      if (grant.redirectUri !== params.get('redirect_uri'))
+        return refuse('Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request');
       const token = randomBytes(32).toString('hex');
       tokens.set(token, grant.userId);
       return json(200, { access_token: token, token_type: 'bearer', expires_in: 5183944 });

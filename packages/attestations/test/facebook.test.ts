@@ -27,7 +27,11 @@ for (const kind of testDatabases()) {
         fb.setDeny(false);
         fb.setOutage(false);
       });
-      harnessPerTest(kind, (harness) => (h = harness), () => ({ plugin: { facebook: { ...FACEBOOK_APP, dialogBaseUrl: fb.url, graphBaseUrl: fb.url } } }));
+      harnessPerTest(
+        kind,
+        (harness) => (h = harness),
+        () => ({ plugin: { facebook: { ...FACEBOOK_APP, dialogBaseUrl: fb.url, graphBaseUrl: fb.url } } }),
+      );
 
       it('auth-url is the login dialog with client_id, the redirect page as redirect_uri, and a state', async () => {
         const url = await startFlow(h);
@@ -53,7 +57,13 @@ for (const kind of testDatabases()) {
         assert.equal(res.text, JSON.stringify(SEED.facebook), 'the Origin attestations document response, byte for byte');
         const me = fb.calls.filter((c) => c.path === '/v19.0/me').at(-1)!;
         assert.match(me.params.get('appsecret_proof')!, /^[0-9a-f]{64}$/, 'the stand-in checked appsecret_proof');
-        assert.equal(fb.calls.filter((c) => c.path === '/v19.0/oauth/access_token').at(-1)!.params.get('redirect_uri'), REDIRECT_URI);
+        assert.equal(
+          fb.calls
+            .filter((c) => c.path === '/v19.0/oauth/access_token')
+            .at(-1)!
+            .params.get('redirect_uri'),
+          REDIRECT_URI,
+        );
       });
 
       it('a flow verifies once', async () => {

@@ -6,8 +6,7 @@ import { startTwitterStandIn, TWITTER_APP, type TwitterStandIn } from './twitter
 
 const PHONE = '+14155552671';
 const IDENTITY = SEED.phoneIdentity;
-const post = (h: Harness, path: string, body: object, ip = '203.0.113.1') =>
-  request(h.app.callback()).post(`/api/attestations${path}`).set('x-forwarded-for', ip).send(body);
+const post = (h: Harness, path: string, body: object, ip = '203.0.113.1') => request(h.app.callback()).post(`/api/attestations${path}`).set('x-forwarded-for', ip).send(body);
 
 for (const kind of testDatabases()) {
   describe(kind, () => {

@@ -22,7 +22,7 @@ describe('OAuth 1.0a signing (RFC 5849)', () => {
     );
   });
 
-  it("reproduces Twitter's documented signature (\"Creating a signature\")", () => {
+  it('reproduces Twitter\'s documented signature ("Creating a signature")', () => {
     const header = oauth1AuthorizationHeader(
       {
         method: 'POST',
@@ -56,7 +56,7 @@ describe('OAuth 1.0a signing (RFC 5849)', () => {
   });
 
   it('percent-encodes as RFC 3986 wants: only unreserved characters stay', () => {
-    assert.equal(percentEncode("Ladies + Gentlemen!*'()~-._"), "Ladies%20%2B%20Gentlemen%21%2A%27%28%29~-._");
+    assert.equal(percentEncode("Ladies + Gentlemen!*'()~-._"), 'Ladies%20%2B%20Gentlemen%21%2A%27%28%29~-._');
     assert.equal(percentEncode('☃'), '%E2%98%83');
   });
 });

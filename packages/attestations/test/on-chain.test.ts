@@ -70,13 +70,19 @@ for (const kind of testDatabases()) {
         let res;
         if (topic === 'phone') {
           assert.equal((await api().post('/api/attestations/phone/generate-code').send({ phone: '+14155552671' })).status, 200);
-          res = await api().post('/api/attestations/phone/verify').send({ identity, phone: '+14155552671', code: h.lastSmsCode('+14155552671') });
+          res = await api()
+            .post('/api/attestations/phone/verify')
+            .send({ identity, phone: '+14155552671', code: h.lastSmsCode('+14155552671') });
         } else if (topic === 'email') {
           assert.equal((await api().post('/api/attestations/email/generate-code').send({ email: 'ada@example.com' })).status, 200);
-          res = await api().post('/api/attestations/email/verify').send({ identity, email: 'ada@example.com', code: h.lastEmailCode('ada@example.com') });
+          res = await api()
+            .post('/api/attestations/email/verify')
+            .send({ identity, email: 'ada@example.com', code: h.lastEmailCode('ada@example.com') });
         } else {
           const { grant } = await signInThroughProvider(h, topic);
-          res = await api().post(`/api/attestations/${topic}/verify`).send(topic === 'facebook' ? { identity, code: grant } : { identity, 'oauth-verifier': grant });
+          res = await api()
+            .post(`/api/attestations/${topic}/verify`)
+            .send(topic === 'facebook' ? { identity, code: grant } : { identity, 'oauth-verifier': grant });
         }
         assert.equal(res.status, 200, JSON.stringify(res.body));
         return res.body;
@@ -91,7 +97,11 @@ for (const kind of testDatabases()) {
       const newIdentity = () => deploy(chain, 'ClaimHolder', chain.user);
 
       describe('the default signature form', () => {
-        harnessPerTest(kind, (harness) => (h = harness), () => pluginOptions());
+        harnessPerTest(
+          kind,
+          (harness) => (h = harness),
+          () => pluginOptions(),
+        );
 
         for (const topic of ['phone', 'email', 'facebook', 'twitter'] as const) {
           it(`the ${topic} claim the kit signs for an identity contract is valid in the on-chain verifier`, async () => {
@@ -116,9 +126,13 @@ for (const kind of testDatabases()) {
       });
 
       describe('the legacy form (signatureForm: legacy-hex-string)', () => {
-        harnessPerTest(kind, (harness) => (h = harness), () => pluginOptions('legacy-hex-string'));
+        harnessPerTest(
+          kind,
+          (harness) => (h = harness),
+          () => pluginOptions('legacy-hex-string'),
+        );
 
-        it('signs the hash\'s hex text, which the on-chain verifier finds invalid: why it is not the default', async () => {
+        it("signs the hash's hex text, which the on-chain verifier finds invalid: why it is not the default", async () => {
           const identity = await newIdentity();
           const claim = await attest('phone', await identity.getAddress());
           assert.equal(await addAndCheck(claim, CLAIM_TYPES.phone, identity), false);

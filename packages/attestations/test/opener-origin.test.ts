@@ -48,7 +48,9 @@ for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('attestations opener origin: the redirect page posts to the configured origin only', () => {
       let h: Harness;
-      harnessPerTest(kind, (harness) => (h = harness), { plugin: { openerOrigin: DAPP, facebook: { ...FACEBOOK_APP, dialogBaseUrl: 'https://facebook.invalid', graphBaseUrl: 'https://facebook.invalid' } } });
+      harnessPerTest(kind, (harness) => (h = harness), {
+        plugin: { openerOrigin: DAPP, facebook: { ...FACEBOOK_APP, dialogBaseUrl: 'https://facebook.invalid', graphBaseUrl: 'https://facebook.invalid' } },
+      });
 
       it('the served script names the configured origin as postMessage target, never "*", and the CSP admits only it', async () => {
         const page = await redirectPage(h);

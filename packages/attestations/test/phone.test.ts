@@ -6,8 +6,7 @@ import { harnessPerTest, SEED, TEST_SIGNER_ADDRESS, type Harness } from './suppo
 
 const PHONE = '+14155552671';
 const IDENTITY = SEED.phoneIdentity;
-const generate = (h: Harness, body: object, ip = '203.0.113.1') =>
-  request(h.app.callback()).post('/api/attestations/phone/generate-code').set('x-forwarded-for', ip).send(body);
+const generate = (h: Harness, body: object, ip = '203.0.113.1') => request(h.app.callback()).post('/api/attestations/phone/generate-code').set('x-forwarded-for', ip).send(body);
 const verify = (h: Harness, body: object) => request(h.app.callback()).post('/api/attestations/phone/verify').send(body);
 
 for (const kind of testDatabases()) {

@@ -9,28 +9,31 @@ const realEmail: EmailSender = { development: false, send: async () => {} };
 const SECRET_KEY = `0x${'5a'.repeat(32)}`;
 
 const kitWith = (plugin: ReturnType<typeof attestations>, mode: 'production' | 'test', services = {}, rateLimits = {}) =>
-  createKit({ database: 'sqlite::memory:', plugins: [plugin], services, logger: createLogger({ level: 'silent' }), config: { masterKey: MASTER_KEY, mode, housekeepingIntervalSeconds: 0, rateLimits } });
+  createKit({
+    database: 'sqlite::memory:',
+    plugins: [plugin],
+    services,
+    logger: createLogger({ level: 'silent' }),
+    config: { masterKey: MASTER_KEY, mode, housekeepingIntervalSeconds: 0, rateLimits },
+  });
 
 describe('attestations: composition and options', () => {
   it('serves every seed endpoint, the signer endpoint and the two redirect pages', async () => {
     const kit = await kitWith(attestations({ signerKey: SECRET_KEY }), 'test');
     try {
-      assert.deepEqual(
-        kit.routes.filter((r) => r.includes('attestations') || r.includes('redirects')).sort(),
-        [
-          'GET /api/attestations/facebook/auth-url',
-          'GET /api/attestations/signer',
-          'GET /api/attestations/twitter/auth-url',
-          'GET /redirects/facebook/',
-          'GET /redirects/twitter/',
-          'POST /api/attestations/email/generate-code',
-          'POST /api/attestations/email/verify',
-          'POST /api/attestations/facebook/verify',
-          'POST /api/attestations/phone/generate-code',
-          'POST /api/attestations/phone/verify',
-          'POST /api/attestations/twitter/verify',
-        ],
-      );
+      assert.deepEqual(kit.routes.filter((r) => r.includes('attestations') || r.includes('redirects')).sort(), [
+        'GET /api/attestations/facebook/auth-url',
+        'GET /api/attestations/signer',
+        'GET /api/attestations/twitter/auth-url',
+        'GET /redirects/facebook/',
+        'GET /redirects/twitter/',
+        'POST /api/attestations/email/generate-code',
+        'POST /api/attestations/email/verify',
+        'POST /api/attestations/facebook/verify',
+        'POST /api/attestations/phone/generate-code',
+        'POST /api/attestations/phone/verify',
+        'POST /api/attestations/twitter/verify',
+      ]);
       const paths = kit.openapi()['paths'] as Record<string, Record<string, { requestBody?: unknown }>>;
       const verify = JSON.stringify(paths['/api/attestations/twitter/verify']);
       assert.ok(verify.includes('"oauth-verifier"') && verify.includes('"claim-type"'), verify);
@@ -68,10 +71,7 @@ describe('attestations: composition and options', () => {
 
   it('refuses provider settings it cannot call at kit creation', async () => {
     await assert.rejects(kitWith(attestations({ signerKey: SECRET_KEY, facebook: { appId: '1', appSecret: '' } }), 'test'), /facebook needs appId and appSecret/);
-    await assert.rejects(
-      kitWith(attestations({ signerKey: SECRET_KEY, facebook: { appId: '1', appSecret: 's', graphVersion: '19' } }), 'test'),
-      /graphVersion must look like v19\.0/,
-    );
+    await assert.rejects(kitWith(attestations({ signerKey: SECRET_KEY, facebook: { appId: '1', appSecret: 's', graphVersion: '19' } }), 'test'), /graphVersion must look like v19\.0/);
     await assert.rejects(
       kitWith(attestations({ signerKey: SECRET_KEY, twitter: { consumerKey: 'k', consumerSecret: 's', apiBaseUrl: 'ftp://x' } }), 'test'),
       /twitter\.apiBaseUrl must be an http\(s\) URL/,

@@ -20,12 +20,28 @@ export const PUBLIC_URL = 'https://id.example.com';
 export const SEED = {
   phoneIdentity: '0xc741715D55De72bF12461760BaAF97E0468e7b86',
   socialIdentity: '0xC741715d55dE72BF12461760bAAf97e0468E7B8e',
-  phone: { 'claim-type': 10, signature: '0x061ef9cdd7707d90d7a7d95b53ddbd94905cb05dfe4734f97744c7976f2776145fef298fd0e31afa43a103cd7f5b00e3b226b0d62e4c492d54bec02eb0c2a0901b', data: 'phone verified' },
+  phone: {
+    'claim-type': 10,
+    signature: '0x061ef9cdd7707d90d7a7d95b53ddbd94905cb05dfe4734f97744c7976f2776145fef298fd0e31afa43a103cd7f5b00e3b226b0d62e4c492d54bec02eb0c2a0901b',
+    data: 'phone verified',
+  },
   // This sample was edited in the document after signing: no key and no scheme we know of
   // reproduces it (it recovers to an unrelated address), so no test expects it byte for byte.
-  email: { 'claim-type': 11, signature: '0xeb6123e537e17e2c67b67bbc0b93e6b25ea9eae276c4c2ab353bd7e853ebad2446cc7e91327f3737559d7a9a90fc88529a6b72b770a612f808ab0ba57a46866e1c', data: 'email verified' },
-  facebook: { 'claim-type': 3, signature: '0xacb7a46c7c622d137e69ee7bf34dc4a3e4664b6cceff2d34ad35c80ce2d550b749010237dc1098ff777d1c61fae06e24d9c7513bde6e61490f28130c9640aeeb1b', data: 'facebook verified' },
-  twitter: { 'claim-type': 4, signature: '0x67f184ca05b6607b72332c1aa8e8268eebe5a97f4b42da81a0040dfb92bb7dc9033233e93059bffa3f3f7de3f8d08fe0717c7603e6216226bb03a7ec4cf198901b', data: 'twitter verified' },
+  email: {
+    'claim-type': 11,
+    signature: '0xeb6123e537e17e2c67b67bbc0b93e6b25ea9eae276c4c2ab353bd7e853ebad2446cc7e91327f3737559d7a9a90fc88529a6b72b770a612f808ab0ba57a46866e1c',
+    data: 'email verified',
+  },
+  facebook: {
+    'claim-type': 3,
+    signature: '0xacb7a46c7c622d137e69ee7bf34dc4a3e4664b6cceff2d34ad35c80ce2d550b749010237dc1098ff777d1c61fae06e24d9c7513bde6e61490f28130c9640aeeb1b',
+    data: 'facebook verified',
+  },
+  twitter: {
+    'claim-type': 4,
+    signature: '0x67f184ca05b6607b72332c1aa8e8268eebe5a97f4b42da81a0040dfb92bb7dc9033233e93059bffa3f3f7de3f8d08fe0717c7603e6216226bb03a7ec4cf198901b',
+    data: 'twitter verified',
+  },
 } as const;
 
 export const TWILIO = { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'twilio-auth-token', from: '+15005550006' };

@@ -29,7 +29,9 @@ function expectedSignature(method: string, url: URL, oauth: Map<string, string>,
   pairs.sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1));
   // the base string URI is the URL the kit called: here, this stand-in on loopback
   const base = `${method}&${rfc3986(`${url.protocol}//${url.host}${url.pathname}`)}&${rfc3986(pairs.map(([k, v]) => `${k}=${v}`).join('&'))}`;
-  return createHmac('sha1', `${rfc3986(TWITTER_APP.consumerSecret)}&${rfc3986(tokenSecret)}`).update(base).digest('base64');
+  return createHmac('sha1', `${rfc3986(TWITTER_APP.consumerSecret)}&${rfc3986(tokenSecret)}`)
+    .update(base)
+    .digest('base64');
 }
 
 const readBody = (req: IncomingMessage) =>

@@ -27,7 +27,11 @@ for (const kind of testDatabases()) {
         tw.setDeny(false);
         tw.refusals.length = 0;
       });
-      harnessPerTest(kind, (harness) => (h = harness), () => ({ plugin: { twitter: { ...TWITTER_APP, apiBaseUrl: tw.url }, openerOrigin: 'https://dapp.example' } }));
+      harnessPerTest(
+        kind,
+        (harness) => (h = harness),
+        () => ({ plugin: { twitter: { ...TWITTER_APP, apiBaseUrl: tw.url }, openerOrigin: 'https://dapp.example' } }),
+      );
 
       it('auth-url gets a request token (signed, with the callback) and answers the authenticate URL', async () => {
         const url = await startFlow(h);
@@ -103,11 +107,7 @@ for (const kind of testDatabases()) {
 
       it('keeps the request token and its secret only sealed', async () => {
         const url = await startFlow(h);
-        const rows = await h.kit.services.db
-          .withTables<{ w3kit_attestation_oauth_flows: Record<string, unknown> }>()
-          .selectFrom('w3kit_attestation_oauth_flows')
-          .selectAll()
-          .execute();
+        const rows = await h.kit.services.db.withTables<{ w3kit_attestation_oauth_flows: Record<string, unknown> }>().selectFrom('w3kit_attestation_oauth_flows').selectAll().execute();
         assert.equal(rows.length, 1);
         assert.ok(!JSON.stringify(rows).includes(url.searchParams.get('oauth_token')!));
         assert.match(String(rows[0]!['sealed_secret']), /^w3e1/);
@@ -134,7 +134,11 @@ for (const kind of testDatabases()) {
         tw = await startTwitterStandIn();
       });
       after(() => tw.close());
-      harnessPerTest(kind, (harness) => (h = harness), () => ({ plugin: { twitter: { ...TWITTER_APP, consumerSecret: `${TWITTER_APP.consumerSecret}x`, apiBaseUrl: tw.url } } }));
+      harnessPerTest(
+        kind,
+        (harness) => (h = harness),
+        () => ({ plugin: { twitter: { ...TWITTER_APP, consumerSecret: `${TWITTER_APP.consumerSecret}x`, apiBaseUrl: tw.url } } }),
+      );
 
       it('Twitter refuses the signature and auth-url answers 422', async () => {
         const res = await request(h.app.callback()).get('/api/attestations/twitter/auth-url');

@@ -1,4 +1,17 @@
-import { normalizeIdentifier, requireIdentifier, type AccountDirectory, type AccountSummary, type Clock, type EmailSender, type LoginResult, type Logger, type Principal, type RandomSource, type RateLimiter, type SecretHasher } from '@w3kit/core';
+import {
+  normalizeIdentifier,
+  requireIdentifier,
+  type AccountDirectory,
+  type AccountSummary,
+  type Clock,
+  type EmailSender,
+  type LoginResult,
+  type Logger,
+  type Principal,
+  type RandomSource,
+  type RateLimiter,
+  type SecretHasher,
+} from '@w3kit/core';
 import type { AccountRecord, AccountStore, AssociationVia } from './account-store.js';
 import type { ApiKeyService } from './api-key-service.js';
 import { importNoticeEmail } from './email-messages.js';
@@ -130,8 +143,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   });
 
   /** The account a normalized login names: its login id, or else its email when it looks like one. */
-  const findByLogin = async (login: string) =>
-    (await accountStore.findByLoginId(login)) ?? (login.includes('@') ? await accountStore.findByEmail(login) : null);
+  const findByLogin = async (login: string) => (await accountStore.findByLoginId(login)) ?? (login.includes('@') ? await accountStore.findByEmail(login) : null);
 
   const require = async (accountId: string) => {
     const account = await accountStore.findById(accountId);

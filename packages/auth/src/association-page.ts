@@ -233,9 +233,7 @@ ${signUp}`,
 /** The signed-in end user confirms; the organization then receives the ID wallet address. */
 export function renderConfirmPage(view: ConfirmView): string {
   const who = view.user.name ? `${view.user.name} (${view.user.email ?? ''})` : (view.user.email ?? 'your wallet');
-  const wallet = view.user.walletAddress
-    ? `<p>Your ID wallet address:</p><p class="wallet">${escapeHtml(view.user.walletAddress)}</p>`
-    : '<p>An ID wallet will be created for you.</p>';
+  const wallet = view.user.walletAddress ? `<p>Your ID wallet address:</p><p class="wallet">${escapeHtml(view.user.walletAddress)}</p>` : '<p>An ID wallet will be created for you.</p>';
   return layout(
     `Connect to ${view.organization.name}`,
     `<h1>Confirm the connection</h1>

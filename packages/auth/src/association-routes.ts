@@ -166,20 +166,26 @@ export const associationPageRoutes = [
     }
   }),
 
-  page('auth.association.sign-in-wallet', 'POST', '/association/sign-in-wallet', 'Sign in with a wallet: a signed Sign-In with Ethereum message (form post; only with the siwe plugin).', async (step) => {
-    if (!step.association.walletSignIn) throw coreErrors.create('NOT_FOUND');
-    const { form, ticket } = await postedForm(step);
-    try {
-      const { message, signature } = postedWalletSignIn(form);
-      const signIn = await step.association.signInWithWallet(ticket, message, signature, clientIpOf(step.ctx));
-      step.cookies.setSignIn(signIn.secret, signIn.maxAgeSeconds);
-      seeOther(step.ctx, pageHref(step, ticket.ticket));
-    } catch (error) {
-      // the siwe plugin's refusals (wrong signature, expired, unknown address…) and rate limits: the form again, with why
-      if (!isKitError(error) || !(error.code.startsWith('SIWE_') || isOneOf(error, ['INVALID_CREDENTIALS', 'RATE_LIMITED']))) throw error;
-      await showSignIn(step, ticket, error, {});
-    }
-  }),
+  page(
+    'auth.association.sign-in-wallet',
+    'POST',
+    '/association/sign-in-wallet',
+    'Sign in with a wallet: a signed Sign-In with Ethereum message (form post; only with the siwe plugin).',
+    async (step) => {
+      if (!step.association.walletSignIn) throw coreErrors.create('NOT_FOUND');
+      const { form, ticket } = await postedForm(step);
+      try {
+        const { message, signature } = postedWalletSignIn(form);
+        const signIn = await step.association.signInWithWallet(ticket, message, signature, clientIpOf(step.ctx));
+        step.cookies.setSignIn(signIn.secret, signIn.maxAgeSeconds);
+        seeOther(step.ctx, pageHref(step, ticket.ticket));
+      } catch (error) {
+        // the siwe plugin's refusals (wrong signature, expired, unknown address…) and rate limits: the form again, with why
+        if (!isKitError(error) || !(error.code.startsWith('SIWE_') || isOneOf(error, ['INVALID_CREDENTIALS', 'RATE_LIMITED']))) throw error;
+        await showSignIn(step, ticket, error, {});
+      }
+    },
+  ),
 
   page('auth.association.sign-up', 'POST', '/association/sign-up', 'Start an end-user sign-up: a code goes to the email (form post; the same answer for a taken email).', async (step) => {
     const { form, ticket } = await postedForm(step);

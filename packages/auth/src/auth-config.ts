@@ -43,7 +43,16 @@ export function resolveAuthOptions(options: AuthOptions = {}): ResolvedAuthOptio
     dnsServers: options.dnsServers ?? [],
     dnsTimeoutMs: options.dnsTimeoutMs ?? 3000,
   };
-  const positive = ['accessTokenTtlSeconds', 'sessionLifetimeSeconds', 'associationTicketTtlSeconds', 'phoneCodeTtlSeconds', 'phoneCodeMaxAttempts', 'emailCodeTtlSeconds', 'emailCodeMaxAttempts', 'dnsTimeoutMs'] as const;
+  const positive = [
+    'accessTokenTtlSeconds',
+    'sessionLifetimeSeconds',
+    'associationTicketTtlSeconds',
+    'phoneCodeTtlSeconds',
+    'phoneCodeMaxAttempts',
+    'emailCodeTtlSeconds',
+    'emailCodeMaxAttempts',
+    'dnsTimeoutMs',
+  ] as const;
   for (const key of positive) {
     if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) throw new TypeError(`auth(): ${key} must be a positive integer`);
   }

@@ -35,10 +35,7 @@ function decodeJson(part: string): Record<string, unknown> {
  * Verifies a compact JWS's signature with the key `keyFor` answers and returns its payload.
  * `keyFor` sees the header and the signature as sent (for a kid lookup and the low-S rule).
  */
-export async function verifyCompactJws(
-  token: string,
-  keyFor: (header: CompactJwsHeader, signature: string) => Promise<KeyObject>,
-): Promise<Record<string, unknown>> {
+export async function verifyCompactJws(token: string, keyFor: (header: CompactJwsHeader, signature: string) => Promise<KeyObject>): Promise<Record<string, unknown>> {
   const parts = token.split('.');
   if (parts.length !== 3) throw new TokenRejected('not a compact JWS');
   const [protectedHeader, payload, signature] = parts as [string, string, string];

@@ -14,7 +14,10 @@ export const authErrors = defineErrors({
   INVALID_PHONE_NUMBER: { status: 400, message: 'phone_number must be a valid mobile number in E.164 format (e.g. +14155550100).' },
   INVALID_CODE: { status: 422, message: 'The code is wrong.' },
   CODE_EXPIRED: { status: 422, message: 'The code has expired or was already used; request a new one.' },
-  UNKNOWN_TMP_TOKEN: { status: 422, message: 'No code of this account has this tmp_token: it was never issued to this account, a newer code replaced it, or it expired and was cleared; request a new code with step 1.' },
+  UNKNOWN_TMP_TOKEN: {
+    status: 422,
+    message: 'No code of this account has this tmp_token: it was never issued to this account, a newer code replaced it, or it expired and was cleared; request a new code with step 1.',
+  },
   TOO_MANY_ATTEMPTS: { status: 422, message: 'Too many wrong codes; request a new one.' },
   DOMAIN_NOT_VERIFIED: { status: 422, message: 'The TXT record was not found on the domain.' },
   DOMAIN_TXT_NOT_ISSUED: { status: 409, message: 'Call GET /verify/domain/step1 first to get the TXT record to publish.' },

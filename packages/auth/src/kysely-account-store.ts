@@ -132,12 +132,7 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
       return Number(result.numUpdatedRows) === 1;
     },
     async setDomainTxtTokenIfMissing(id, token, at) {
-      const result = await db
-        .updateTable('auth_accounts')
-        .set({ domain_txt_token: token, updated_at: at.getTime() })
-        .where('id', '=', id)
-        .where('domain_txt_token', 'is', null)
-        .executeTakeFirst();
+      const result = await db.updateTable('auth_accounts').set({ domain_txt_token: token, updated_at: at.getTime() }).where('id', '=', id).where('domain_txt_token', 'is', null).executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
     async associate(organizationId, endUserId, via, at) {
@@ -145,12 +140,7 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
       return insertUnique(() => db.insertInto('auth_associations').values({ organization_id: organizationId, end_user_id: endUserId, via, created_at: at.getTime() }).execute());
     },
     async isAssociated(organizationId, endUserId) {
-      const row = await db
-        .selectFrom('auth_associations')
-        .select('created_at')
-        .where('organization_id', '=', organizationId)
-        .where('end_user_id', '=', endUserId)
-        .executeTakeFirst();
+      const row = await db.selectFrom('auth_associations').select('created_at').where('organization_id', '=', organizationId).where('end_user_id', '=', endUserId).executeTakeFirst();
       return row !== undefined;
     },
     async associationsOf(endUserId) {

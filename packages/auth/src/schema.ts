@@ -134,7 +134,10 @@ export const authMigrations: MigrationSet = {
   // with and how (their confirmation on the page, or an organization's import of their email).
   '0003_association_via': {
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('auth_associations').addColumn('via', 'varchar(16)', (c) => c.notNull().defaultTo('unknown')).execute();
+      await db.schema
+        .alterTable('auth_associations')
+        .addColumn('via', 'varchar(16)', (c) => c.notNull().defaultTo('unknown'))
+        .execute();
       // The end user's list reads by end_user_id; the primary key starts with organization_id.
       await db.schema.createIndex('auth_associations_end_user').on('auth_associations').columns(['end_user_id', 'created_at']).execute();
     },
@@ -191,7 +194,11 @@ export const authMigrations: MigrationSet = {
           modify wallet_address varchar(42) character set utf8mb4 collate utf8mb4_bin null`.execute(db);
       }
       for (const { id, column, value } of updates) {
-        await accounts.updateTable('auth_accounts').set({ [column]: value }).where('id', '=', id).execute();
+        await accounts
+          .updateTable('auth_accounts')
+          .set({ [column]: value })
+          .where('id', '=', id)
+          .execute();
       }
       await db.schema.createIndex('auth_accounts_login_key').on('auth_accounts').column('login_key').unique().execute();
     },

@@ -213,8 +213,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   /** The token's session if it is live: read from the database on every call, so a revocation on any instance counts at once. */
   async function liveSession(claims: AccessTokenClaims): Promise<SessionState> {
     const session = await sessionStore.find(claims.sessionId);
-    const live =
-      session !== null && session.accountId === claims.accountId && session.revokedAt === null && !session.apiKeyRevoked && session.expiresAt > clock.now();
+    const live = session !== null && session.accountId === claims.accountId && session.revokedAt === null && !session.apiKeyRevoked && session.expiresAt > clock.now();
     if (!live) throw authErrors.create('INVALID_TOKEN');
     return session;
   }

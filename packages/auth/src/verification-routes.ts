@@ -44,9 +44,7 @@ export const web3connectVerificationRoutes = [
     method: 'POST',
     path: '/verify/email/step1',
     summary: 'Send a 6-digit verification code to the account’s own email address.',
-    description:
-      'No body (or `{}`). 409 EMAIL_NOT_SET when the account has no email, EMAIL_ALREADY_VERIFIED once verified. ' +
-      'Sends are rate-limited per account and per address (429).',
+    description: 'No body (or `{}`). 409 EMAIL_NOT_SET when the account has no email, EMAIL_ALREADY_VERIFIED once verified. ' + 'Sends are rate-limited per account and per address (429).',
     auth: 'required',
     response: CodeSent,
     errors: ['EMAIL_ALREADY_VERIFIED', 'EMAIL_NOT_SET', 'RATE_LIMITED'],

@@ -54,8 +54,7 @@ export function createWalletService({ encryption, clock }: { encryption: Envelop
       };
     },
     publicKeyJwk: (wallet) => publicKeyToJwk(wallet.publicKey),
-    signTypedData: (wallet, { domain, types, value }) =>
-      open(wallet).signTypedData(domain, types, value),
+    signTypedData: (wallet, { domain, types, value }) => open(wallet).signTypedData(domain, types, value),
     signMessage: (wallet, message) => open(wallet).signMessage(message),
   };
 }

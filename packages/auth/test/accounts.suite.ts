@@ -99,7 +99,9 @@ export function accountsSuite(mount: KitMount): void {
           assert.equal(res.status, 200);
           assert.notEqual(res.body.token, user.token);
           assert.equal(res.body.userId, user.loginId);
-          const bad = await request(app.callback()).post('/v2/auth/auth-user').send({ token: `${user.token}x` });
+          const bad = await request(app.callback())
+            .post('/v2/auth/auth-user')
+            .send({ token: `${user.token}x` });
           assert.equal(bad.status, 401);
           assert.equal(bad.body.code, 'INVALID_TOKEN');
         });
@@ -109,7 +111,9 @@ export function accountsSuite(mount: KitMount): void {
           assert.equal(missing.status, 401);
           assert.equal(missing.body.code, 'INVALID_CREDENTIALS');
           assert.deepEqual(missing.body.issues, ['password: is required.']);
-          const typed = await request(app.callback()).post('/v2/auth/auth-user').send({ id: 5, password: ['x'] });
+          const typed = await request(app.callback())
+            .post('/v2/auth/auth-user')
+            .send({ id: 5, password: ['x'] });
           assert.equal(typed.status, 400);
           assert.deepEqual(typed.body.issues, ['id: not a valid string.', 'password: not a valid string.']);
           const json = await request(app.callback()).post('/v2/auth/auth-user').set('content-type', 'application/json').send('{"id":');
@@ -168,7 +172,23 @@ export function accountsSuite(mount: KitMount): void {
           const res = await request(app.callback()).get('/rest/v1/account/my_info').set('authorization', user.bearer);
           assert.equal(res.status, 200);
           const info = res.body.result;
-          for (const claim of ['account_id', 'oidc_issuer_url', 'sub', 'name', 'given_name', 'email', 'email_verified', 'phone_number', 'phone_number_verified', 'account_type', 'domain', 'domain_verified', 'id_wallet', 'created_at', 'updated_at']) {
+          for (const claim of [
+            'account_id',
+            'oidc_issuer_url',
+            'sub',
+            'name',
+            'given_name',
+            'email',
+            'email_verified',
+            'phone_number',
+            'phone_number_verified',
+            'account_type',
+            'domain',
+            'domain_verified',
+            'id_wallet',
+            'created_at',
+            'updated_at',
+          ]) {
             assert.ok(claim in info, `my_info has ${claim}`);
           }
           assert.equal(info.id_wallet.address, user.account.wallet!.address);
@@ -202,7 +222,9 @@ export function accountsSuite(mount: KitMount): void {
 
         it('404 for an unknown wallet, 400 for a malformed address, 401 without a token', async () => {
           const user = await createEndUser(kit);
-          const unknown = await request(app.callback()).get(`/rest/v1/account/id_wallet/0x${'1'.repeat(40)}/public_info`).set('authorization', user.bearer);
+          const unknown = await request(app.callback())
+            .get(`/rest/v1/account/id_wallet/0x${'1'.repeat(40)}/public_info`)
+            .set('authorization', user.bearer);
           assert.equal(unknown.status, 404);
           expectEnvelopeError(unknown.body, 'WALLET_NOT_FOUND');
           const malformed = await request(app.callback()).get('/rest/v1/account/id_wallet/0x123/public_info').set('authorization', user.bearer);
@@ -284,7 +306,9 @@ export function accountsSuite(mount: KitMount): void {
           const jwk = jwks.keys.find((k: { kid: string }) => k.kid === kid);
           assert.ok(jwk, 'the token’s kid is published');
           assert.equal(jwk.d, undefined, 'no private part');
-          const ok = createVerify('sha256').update(`${header}.${payload}`).verify({ key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+          const ok = createVerify('sha256')
+            .update(`${header}.${payload}`)
+            .verify({ key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
           assert.equal(ok, true);
         });
       });

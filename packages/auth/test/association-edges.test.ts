@@ -64,9 +64,7 @@ for (const kind of testDatabases()) {
         });
 
         it('"https:" must be followed by "//" and the host, even when a proper URL comes later in the string', async () => {
-          assert.deepEqual(await refusal('https:acme.test/?next=https://acme.test/'), [
-            'redirect_url: must be an absolute http(s) URL with a plain host name (no user info or encoded characters).',
-          ]);
+          assert.deepEqual(await refusal('https:acme.test/?next=https://acme.test/'), ['redirect_url: must be an absolute http(s) URL with a plain host name (no user info or encoded characters).']);
         });
 
         it('a CSRF cookie that is not a 43-character token is replaced by a fresh one, and the forms work with it', async () => {

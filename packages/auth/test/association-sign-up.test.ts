@@ -17,7 +17,8 @@ const uniqueEmail = () => `signup-${Date.now().toString(36)}-${counter++}@exampl
 const pageErrors = (html: string) => [...html.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]);
 
 /** A page with what differs by nature between two answers (the typed address, the random hidden fields) blanked out. */
-const withoutRandomParts = (html: string, email: string) => html
+const withoutRandomParts = (html: string, email: string) =>
+  html
     .replaceAll(email, 'EMAIL')
     .replace(/name="(token|csrf|pending)" value="[^"]*"/g, 'name="$1" value="…"')
     .replace(/\?token=[A-Za-z0-9_-]+/g, '?token=…');
@@ -52,11 +53,22 @@ for (const kind of testDatabases()) {
 
     /** A fresh ticket's page in a new browser. */
     const openPage = async () => {
-      const res = await request(server).post(BUTTON_PATH).send({ api_key_secret: org.apiKeySecret, redirect_url: `https://${DOMAIN}/cb` });
+      const res = await request(server)
+        .post(BUTTON_PATH)
+        .send({ api_key_secret: org.apiKeySecret, redirect_url: `https://${DOMAIN}/cb` });
       assert.equal(res.status, 200, res.text);
       return new CookieBrowser(server).open(pageUrlOf(res.body.result as string));
     };
-    const accountRows = async () => Number((await kit.services.database.db.withTables<{ auth_accounts: { id: string } }>().selectFrom('auth_accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const accountRows = async () =>
+      Number(
+        (
+          await kit.services.database.db
+            .withTables<{ auth_accounts: { id: string } }>()
+            .selectFrom('auth_accounts')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     describe('auth: association sign-up with a taken email answers as for a new one (no enumeration)', () => {
       it('same status, headers and page but for the random fields; no account created or changed; the owner is emailed a notice', async () => {
@@ -199,7 +211,9 @@ for (const kind of testDatabases()) {
 
       it('a code post without the CSRF token: 403 page, and the code is not spent', async () => {
         const browser = new CookieBrowser(server);
-        const res = await request(server).post(BUTTON_PATH).send({ api_key_secret: org.apiKeySecret, redirect_url: `https://${DOMAIN}/cb` });
+        const res = await request(server)
+          .post(BUTTON_PATH)
+          .send({ api_key_secret: org.apiKeySecret, redirect_url: `https://${DOMAIN}/cb` });
         const page = await browser.open(pageUrlOf(res.body.result as string));
         const email = uniqueEmail();
         const pending = fieldOf((await page.submit('sign-up', { name: 'Ada', email, password: PASSWORD })).text, 'pending');

@@ -106,7 +106,10 @@ if (testDatabases().includes('sqlite')) {
         const landed = new URL(popup.url());
         assert.equal(landed.searchParams.get('userId'), '42');
         assert.equal(landed.searchParams.get('id_wallet_address'), user.wallet.address);
-        assert.deepEqual(site.callbacks.map((u) => u.search), [`?userId=42&id_wallet_address=${user.wallet.address}`]);
+        assert.deepEqual(
+          site.callbacks.map((u) => u.search),
+          [`?userId=42&id_wallet_address=${user.wallet.address}`],
+        );
         assert.equal(await kitServer.kit.services.accountStore.isAssociated((await kitServer.kit.services.accountStore.findByEmail('ops@acme.test'))!.id, user.id), true);
         assert.deepEqual(problems, [], 'no console errors (e.g. CSP violations) on the association page');
         assert.equal(page.url(), `${site.origin}/shop`, 'the organization’s page stays where it was');

@@ -68,7 +68,10 @@ export function associationSuite(mount: KitMount): void {
         await db.drop();
       });
 
-      const generate = (body: unknown) => request(server).post(BUTTON_PATH).send(body as object);
+      const generate = (body: unknown) =>
+        request(server)
+          .post(BUTTON_PATH)
+          .send(body as object);
       const newTicket = async (redirectUrl = REDIRECT, secret = org.apiKeySecret) => {
         const res = await generate({ api_key_secret: secret, redirect_url: redirectUrl });
         assert.equal(res.status, 200, res.text);
@@ -465,7 +468,10 @@ export function associationSuite(mount: KitMount): void {
           const browser = new CookieBrowser(server);
           const page = await browser.open(await newTicket());
           const cookie = [...browser.cookies].map(([n, v]) => `${n}=${v}`).join('; ');
-          const json = await request(server).post(`${PAGE_PATH}/sign-in`).set('cookie', cookie).send({ ...page.form, email: 'a@b.test', password: PASSWORD });
+          const json = await request(server)
+            .post(`${PAGE_PATH}/sign-in`)
+            .set('cookie', cookie)
+            .send({ ...page.form, email: 'a@b.test', password: PASSWORD });
           expectPage(json, 415, 'The request body must be application/x-www-form-urlencoded.');
           const large = await page.submit('sign-up', { name: 'x'.repeat(20_000), email: uniqueEmail(), password: PASSWORD });
           expectPage(large, 413, 'The request body is too large.');

@@ -7,10 +7,11 @@ import { sql, type Kit } from '@w3kit/core';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 import { authKit } from './support.js';
 
-
 /** MariaDB's identifier columns are utf8mb4_bin (migration auth/0004_login_identifiers_exact); its default collation folds. */
 async function mariadbLoginIdIsBinary(kit: Kit): Promise<boolean> {
-  const { rows } = await sql<{ c: string }>`select collation_name as c from information_schema.columns where table_schema = database() and table_name = 'auth_accounts' and column_name = 'login_id'`.execute(kit.services.db);
+  const { rows } = await sql<{
+    c: string;
+  }>`select collation_name as c from information_schema.columns where table_schema = database() and table_name = 'auth_accounts' and column_name = 'login_id'`.execute(kit.services.db);
   return /_bin$/.test(rows[0]?.c ?? '');
 }
 

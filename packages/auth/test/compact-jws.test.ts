@@ -33,7 +33,10 @@ describe('auth compact JWS: the kit verifies its tokens with node:crypto', () =>
   });
 
   it('what the kit signs, jose verifies (ES256 and EdDSA), with the header and claims as given', async () => {
-    for (const [alg, pair] of [['ES256', es], ['EdDSA', ed]] as const) {
+    for (const [alg, pair] of [
+      ['ES256', es],
+      ['EdDSA', ed],
+    ] as const) {
       const token = signCompactJws({ alg, kid: 'k1', typ: 'JWT' }, claims, pair.privateKey);
       const { payload, protectedHeader } = await jwtVerify(token, pair.publicKey, { issuer: rules.issuer, audience: rules.audience, currentDate: NOW, algorithms: [alg] });
       assert.deepEqual(payload, claims);
@@ -76,6 +79,11 @@ describe('auth compact JWS: the kit verifies its tokens with node:crypto', () =>
       [{ ...claims, sub: 7 }, /sub is not a string/],
       [(({ sid: _sid, ...rest }) => rest)(claims), /missing sid/],
     ];
-    for (const [payload, reason] of refusals) assert.throws(() => checkClaims(payload, rules), (e: unknown) => e instanceof TokenRejected && reason.test(e.message), JSON.stringify(payload));
+    for (const [payload, reason] of refusals)
+      assert.throws(
+        () => checkClaims(payload, rules),
+        (e: unknown) => e instanceof TokenRejected && reason.test(e.message),
+        JSON.stringify(payload),
+      );
   });
 });

@@ -19,7 +19,11 @@ for (const kind of testDatabases()) {
       const inbox = emailInbox();
       const api = () => request(appFor(kit).callback());
       const step1 = (bearer: string) => api().post(STEP1).set('authorization', bearer);
-      const step2 = (bearer: string, body: unknown) => api().post(STEP2).set('authorization', bearer).send(body as object);
+      const step2 = (bearer: string, body: unknown) =>
+        api()
+          .post(STEP2)
+          .set('authorization', bearer)
+          .send(body as object);
       const emailVerified = async (bearer: string) => (await api().get('/rest/v1/account/my_info').set('authorization', bearer)).body.result.email_verified as boolean;
       /** An end user who asked for a code: their tmp_token and the code emailed to them. */
       const withCode = async () => {
@@ -71,7 +75,12 @@ for (const kind of testDatabases()) {
         const { user, tmpToken, code } = await withCode();
         const both = await Promise.all([step2(user.bearer, { tmp_token: tmpToken, code }), step2(user.bearer, { tmp_token: tmpToken, code })]);
         assert.deepEqual(both.map((r) => r.status).sort(), [200, 422]);
-        expectEnvelopeError(both.find((r) => r.status === 422)!, 422, 'CODE_EXPIRED', 'The code has expired or was already used; request a new one.');
+        expectEnvelopeError(
+          both.find((r) => r.status === 422)!,
+          422,
+          'CODE_EXPIRED',
+          'The code has expired or was already used; request a new one.',
+        );
         expectEnvelopeError(await step2(user.bearer, { tmp_token: tmpToken, code }), 422, 'CODE_EXPIRED');
       });
 

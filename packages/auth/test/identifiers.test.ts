@@ -137,7 +137,9 @@ for (const kind of testDatabases()) {
     });
 
     const insert = async (id: string, fields: { login_id?: string; email?: string }) =>
-      sql`insert into auth_accounts (id, account_type, login_id, email, created_at, updated_at) values (${id}, 'end_user', ${fields.login_id ?? null}, ${fields.email ?? null}, 0, 0)`.execute(database.db);
+      sql`insert into auth_accounts (id, account_type, login_id, email, created_at, updated_at) values (${id}, 'end_user', ${fields.login_id ?? null}, ${fields.email ?? null}, 0, 0)`.execute(
+        database.db,
+      );
     const column = async (id: string, name: 'login_id' | 'login_key' | 'email') =>
       (await sql<{ value: string | null }>`select ${sql.ref(name)} as value from auth_accounts where id = ${id}`.execute(database.db)).rows[0]?.value;
 
@@ -186,7 +188,15 @@ for (const kind of testDatabases()) {
       if (kind === 'mariadb') {
         const { rows } = await sql<{ name: string; collation: string }>`select column_name as name, collation_name as collation from information_schema.columns
           where table_schema = database() and table_name = 'auth_accounts' and column_name in ('login_id', 'login_key', 'email', 'wallet_address') order by column_name`.execute(database.db);
-        assert.deepEqual(rows.map((r) => [r.name, r.collation]), [['email', 'utf8mb4_bin'], ['login_id', 'utf8mb4_bin'], ['login_key', 'utf8mb4_bin'], ['wallet_address', 'utf8mb4_bin']]);
+        assert.deepEqual(
+          rows.map((r) => [r.name, r.collation]),
+          [
+            ['email', 'utf8mb4_bin'],
+            ['login_id', 'utf8mb4_bin'],
+            ['login_key', 'utf8mb4_bin'],
+            ['wallet_address', 'utf8mb4_bin'],
+          ],
+        );
       }
     });
   });

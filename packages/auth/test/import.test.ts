@@ -56,7 +56,9 @@ for (const kind of testDatabases()) {
 
       it('the pre-hijack: an account squatting someone’s email on the association page is never created, so import cannot map it', async () => {
         const org = await verifiedOrganization(kit, `squat-${kind}.test`);
-        const button = await request(server).post(BUTTON_PATH).send({ api_key_secret: org.apiKeySecret, redirect_url: `https://squat-${kind}.test/cb` });
+        const button = await request(server)
+          .post(BUTTON_PATH)
+          .send({ api_key_secret: org.apiKeySecret, redirect_url: `https://squat-${kind}.test/cb` });
         const victim = uniqueEmail();
         const page = await new CookieBrowser(server).open(pageUrlOf(button.body.result as string));
         // the attacker signs up with the victim's address but cannot read the victim's mail
@@ -123,7 +125,9 @@ for (const kind of testDatabases()) {
     describe('auth: GET /rest/v1/account/associations shows the end user who is associated, and how', () => {
       it('lists page confirmations and imports, oldest first, with the organization’s name and domain', async () => {
         const org = await verifiedOrganization(kit, `list-${kind}.test`, 'Page Org');
-        const button = await request(server).post(BUTTON_PATH).send({ api_key_secret: org.apiKeySecret, redirect_url: `https://list-${kind}.test/cb` });
+        const button = await request(server)
+          .post(BUTTON_PATH)
+          .send({ api_key_secret: org.apiKeySecret, redirect_url: `https://list-${kind}.test/cb` });
         const browser = new CookieBrowser(server);
         const page = await browser.open(pageUrlOf(button.body.result as string));
         const email = uniqueEmail();

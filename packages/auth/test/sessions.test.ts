@@ -71,7 +71,11 @@ for (const kind of testDatabases()) {
       const sid = claimsOf(first.body.token).sid;
       assert.equal(typeof sid, 'string');
       let token = first.body.token as string;
-      for (const [kit, day] of [[b, 9], [a, 18], [b, 27]] as const) {
+      for (const [kit, day] of [
+        [b, 9],
+        [a, 18],
+        [b, 27],
+      ] as const) {
         clock.set(signIn + day * DAY);
         const res = await extend(kit, token);
         assert.equal(res.status, 200, `extension on day ${day}`);

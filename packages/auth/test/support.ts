@@ -8,11 +8,7 @@ import { createKit, createLogger, type CreateKitOptions, type EmailMessage, type
 export const MASTER_KEY = randomBytes(32).toString('hex');
 
 /** A kit with the auth plugin on `url`, test-speed password hashing and no background sweeps. */
-export function authKit(
-  url: string,
-  options: AuthOptions = {},
-  extra: Omit<Partial<CreateKitOptions>, 'config'> & { config?: Partial<KitConfigInput> } = {},
-): Promise<Kit> {
+export function authKit(url: string, options: AuthOptions = {}, extra: Omit<Partial<CreateKitOptions>, 'config'> & { config?: Partial<KitConfigInput> } = {}): Promise<Kit> {
   return createKit({
     database: url,
     plugins: [auth(options)],
@@ -78,7 +74,10 @@ export type EmailInbox = ReturnType<typeof emailInbox>;
 export async function verifyEmailThroughApi(app: RequestListener | Server, bearer: string, inbox: EmailInbox, email: string): Promise<void> {
   const step1 = await request(app).post('/rest/v1/verify/email/step1').set('authorization', bearer);
   assert.equal(step1.status, 200, step1.text);
-  const step2 = await request(app).post('/rest/v1/verify/email/step2').set('authorization', bearer).send({ tmp_token: step1.body.result.tmp_token, code: inbox.lastCode(email) });
+  const step2 = await request(app)
+    .post('/rest/v1/verify/email/step2')
+    .set('authorization', bearer)
+    .send({ tmp_token: step1.body.result.tmp_token, code: inbox.lastCode(email) });
   assert.deepEqual(step2.body, { status: 'ok', result: true, error: null });
 }
 

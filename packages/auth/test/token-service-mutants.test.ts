@@ -175,7 +175,7 @@ for (const kind of testDatabases()) {
         assert.notEqual(extended.token, again.token);
         assert.equal(part(again.token, 1)['sid'], claims['sid']);
         const verified = await kit.services.tokenService.verifyAccessToken(user.token);
-        assert.deepEqual(verified, { accountId: user.account.id, accountType: 'end_user', sessionId: claims['sid'], expiresAt: new Date((claims['exp']) * 1000) });
+        assert.deepEqual(verified, { accountId: user.account.id, accountType: 'end_user', sessionId: claims['sid'], expiresAt: new Date(claims['exp'] * 1000) });
       } finally {
         await kit.close();
         await db.drop();

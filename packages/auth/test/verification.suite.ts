@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { auth } from '@w3kit/auth';
 import { createKit, createTwilioSmsSender, KitConfigError, type Kit } from '@w3kit/core';
-import { createManualClock, createTestDatabase, mountedApp, startTwilioStandIn, testDatabases, type KitMount, type ManualClock, type TestApp, type TestDatabase, type TwilioStandIn } from '@w3kit/core/testing';
+import {
+  createManualClock,
+  createTestDatabase,
+  mountedApp,
+  startTwilioStandIn,
+  testDatabases,
+  type KitMount,
+  type ManualClock,
+  type TestApp,
+  type TestDatabase,
+  type TwilioStandIn,
+} from '@w3kit/core/testing';
 import dns2 from 'dns2';
 import request from 'supertest';
 import { authKit, createEndUser, createOrganization, MASTER_KEY } from './support.js';
@@ -224,7 +235,12 @@ export function verificationSuite(mount: KitMount): void {
         it('an unknown tmp_token is 422 UNKNOWN_TMP_TOKEN, not "expired"', async () => {
           const user = await createEndUser(kit);
           const res = await post('/verify/phone/step2', user.bearer, { tmp_token: 'no-such-token', code: '123456' });
-          expectEnvelopeError(res, 422, 'UNKNOWN_TMP_TOKEN', 'No code of this account has this tmp_token: it was never issued to this account, a newer code replaced it, or it expired and was cleared; request a new code with step 1.');
+          expectEnvelopeError(
+            res,
+            422,
+            'UNKNOWN_TMP_TOKEN',
+            'No code of this account has this tmp_token: it was never issued to this account, a newer code replaced it, or it expired and was cleared; request a new code with step 1.',
+          );
         });
 
         it('a number that is not strict E.164 or not a valid mobile number is 400 INVALID_PHONE_NUMBER, and nothing is sent', async () => {

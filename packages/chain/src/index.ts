@@ -1,4 +1,5 @@
-import { asFunction, asValue } from 'awilix';
+import type { KitServices } from '@w3kit/core';
+import { asFunction, asValue } from '@w3kit/core';
 import type { KitPlugin } from '@w3kit/core';
 import { JsonRpcProvider, Wallet } from 'ethers';
 import { resolveChainOptions, SENDER_KEY_CONTEXT, type ChainOptions, type ResolvedChainOptions } from './chain-config.js';
@@ -30,9 +31,9 @@ export function chain(options: ChainOptions) {
       const provider = new JsonRpcProvider(resolved.rpcUrl, resolved.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: Math.min(resolved.pollIntervalMs, 4000) });
       container.register({
         chainOptions: asValue(resolved),
-        chainJobStore: asFunction(({ database }) => createKyselyJobStore(database)).singleton(),
-        ledger: asFunction(({ chainJobStore, clock }) => createEvmLedger({ jobStore: chainJobStore, clock })).singleton(),
-        transactionPipeline: asFunction(({ chainJobStore, clock, logger, encryption }) => {
+        chainJobStore: asFunction(({ database }: KitServices) => createKyselyJobStore(database)).singleton(),
+        ledger: asFunction(({ chainJobStore, clock }: KitServices) => createEvmLedger({ jobStore: chainJobStore, clock })).singleton(),
+        transactionPipeline: asFunction(({ chainJobStore, clock, logger, encryption }: KitServices) => {
           // the key is sealed under the master key like every key of the kit, opened only in memory
           const sender = new Wallet(encryption.decrypt(resolved.senderKeySealed, SENDER_KEY_CONTEXT).toString('utf8'), provider);
           return createTransactionPipeline({ jobStore: chainJobStore, sender, provider, clock, logger, options: resolved });

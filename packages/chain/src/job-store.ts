@@ -72,7 +72,15 @@ export interface JobStore {
    * transaction: the nonce row moves by compare-and-set, the job takes it only while `owner`
    * holds its lease. The first nonce of a sender is `chainNonce()` (its count on chain).
    */
-  allocateNonce(job: ChainJob, owner: string, sender: string, chainNonce: () => Promise<number>, sign: (nonce: number) => Promise<SignedTransaction>, now: number, webhookUrls: readonly string[]): Promise<NonceAllocation>;
+  allocateNonce(
+    job: ChainJob,
+    owner: string,
+    sender: string,
+    chainNonce: () => Promise<number>,
+    sign: (nonce: number) => Promise<SignedTransaction>,
+    now: number,
+    webhookUrls: readonly string[],
+  ): Promise<NonceAllocation>;
   /** A failed job back to pending, from scratch (a new nonce when sent). False unless it exists and failed. */
   retry(jobId: string, now: number): Promise<boolean>;
   get(jobId: string): Promise<ChainJob | null>;

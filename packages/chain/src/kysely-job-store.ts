@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isMysql, isTransientDbError, retryTransient, type DatabaseHandle, type KitDatabase, type LedgerState, type LedgerStatus, type Selectable } from '@w3kit/core';
+import { isMysql, isTransientDbError, retryTransient, type DatabaseHandle, type LedgerState, type LedgerStatus, type Selectable } from '@w3kit/core';
 import type { ChainJob, JobPatch, JobStore } from './job-store.js';
 import type { ChainTables, JobKind } from './schema.js';
 
@@ -65,14 +65,28 @@ export function createKyselyJobStore(database: DatabaseHandle): JobStore {
     const body = webhookBody(job, now);
     await trx
       .insertInto('chain_webhook_deliveries')
-      .values(urls.map((url) => ({ id: randomUUID(), job_id: job.id, url, body, state: 'pending', attempts: 0, next_attempt_at: now, lease_until: null, last_result: null, delivered_at: null, created_at: now })))
+      .values(
+        urls.map((url) => ({
+          id: randomUUID(),
+          job_id: job.id,
+          url,
+          body,
+          state: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          lease_until: null,
+          last_result: null,
+          delivered_at: null,
+          created_at: now,
+        })),
+      )
       .execute();
   }
 
   return {
     async enqueue(within, { id, tokenId, kind, payload, at }) {
       const values = { id, token_id: tokenId, kind, payload: JSON.stringify(payload), status: 'pending', attempts: 0, next_attempt_at: at, resends: 0, created_at: at, updated_at: at };
-      const insert = (within as KitDatabase).withTables<ChainTables>().insertInto('chain_jobs').values(values);
+      const insert = within.withTables<ChainTables>().insertInto('chain_jobs').values(values);
       // A duplicate must not abort the caller's transaction (PostgreSQL would): no error at all.
       await (mysql ? insert.ignore() : insert.onConflict((oc) => oc.columns(['token_id', 'kind']).doNothing())).execute();
     },
@@ -80,7 +94,12 @@ export function createKyselyJobStore(database: DatabaseHandle): JobStore {
     async states(tokenIds) {
       const states = new Map<string, LedgerState>();
       if (tokenIds.length === 0) return states;
-      const rows = await db.selectFrom('chain_jobs').selectAll().where('kind', '=', 'mint').where('token_id', 'in', [...tokenIds]).execute();
+      const rows = await db
+        .selectFrom('chain_jobs')
+        .selectAll()
+        .where('kind', '=', 'mint')
+        .where('token_id', 'in', [...tokenIds])
+        .execute();
       for (const row of rows) states.set(row.token_id, stateOf(toJob(row)));
       return states;
     },
@@ -119,7 +138,12 @@ export function createKyselyJobStore(database: DatabaseHandle): JobStore {
       try {
         await retryTransient(() =>
           db.transaction().execute(async (trx) => {
-            const result = await trx.updateTable('chain_jobs').set(patchColumns(patch, now) as never).where('id', '=', job.id).where('lease_owner', '=', owner).executeTakeFirst();
+            const result = await trx
+              .updateTable('chain_jobs')
+              .set(patchColumns(patch, now) as never)
+              .where('id', '=', job.id)
+              .where('lease_owner', '=', owner)
+              .executeTakeFirst();
             if (result.numUpdatedRows !== 1n) throw new LeaseLost();
             if (patch.status !== undefined && patch.status !== job.status) await queueWebhooks(trx, { ...job, ...patch, updatedAt: now }, webhookUrls, now);
           }),
@@ -145,9 +169,24 @@ export function createKyselyJobStore(database: DatabaseHandle): JobStore {
         try {
           const won = await db.transaction().execute(async (trx) => {
             // compare-and-set: another instance that took this nonce first moved the row on
-            const moved = await trx.updateTable('chain_nonces').set({ next_nonce: nonce + 1 }).where('sender', '=', sender).where('next_nonce', '=', nonce).executeTakeFirst();
+            const moved = await trx
+              .updateTable('chain_nonces')
+              .set({ next_nonce: nonce + 1 })
+              .where('sender', '=', sender)
+              .where('next_nonce', '=', nonce)
+              .executeTakeFirst();
             if (moved.numUpdatedRows !== 1n) return false;
-            const patch: JobPatch = { status: 'submitted', rawTx: signed.raw, txHash: signed.hash, txHashes: [signed.hash], maxFee: signed.maxFee, priorityFee: signed.priorityFee, sentAt: now, nextAttemptAt: now, error: null };
+            const patch: JobPatch = {
+              status: 'submitted',
+              rawTx: signed.raw,
+              txHash: signed.hash,
+              txHashes: [signed.hash],
+              maxFee: signed.maxFee,
+              priorityFee: signed.priorityFee,
+              sentAt: now,
+              nextAttemptAt: now,
+              error: null,
+            };
             const taken = await trx
               .updateTable('chain_jobs')
               .set({ ...patchColumns(patch, now), sender, nonce, lease_owner: owner, lease_until: now + 60_000 } as never)
@@ -171,7 +210,24 @@ export function createKyselyJobStore(database: DatabaseHandle): JobStore {
     async retry(jobId, now) {
       const result = await db
         .updateTable('chain_jobs')
-        .set({ status: 'pending', attempts: 0, error: null, next_attempt_at: now, updated_at: now, sender: null, nonce: null, raw_tx: null, tx_hash: null, tx_hashes: null, max_fee: null, priority_fee: null, sent_at: null, block_number: null, lease_owner: null, lease_until: null })
+        .set({
+          status: 'pending',
+          attempts: 0,
+          error: null,
+          next_attempt_at: now,
+          updated_at: now,
+          sender: null,
+          nonce: null,
+          raw_tx: null,
+          tx_hash: null,
+          tx_hashes: null,
+          max_fee: null,
+          priority_fee: null,
+          sent_at: null,
+          block_number: null,
+          lease_owner: null,
+          lease_until: null,
+        })
         .where('id', '=', jobId)
         .where('status', '=', 'failed')
         .executeTakeFirst();
@@ -216,7 +272,14 @@ export function createKyselyJobStore(database: DatabaseHandle): JobStore {
     async recordDelivery(id, { state, result, nextAttemptAt, at }) {
       await db
         .updateTable('chain_webhook_deliveries')
-        .set((eb) => ({ state, last_result: result.slice(0, 200), next_attempt_at: nextAttemptAt, lease_until: null, attempts: eb('attempts', '+', 1), delivered_at: state === 'delivered' ? at : null }))
+        .set((eb) => ({
+          state,
+          last_result: result.slice(0, 200),
+          next_attempt_at: nextAttemptAt,
+          lease_until: null,
+          attempts: eb('attempts', '+', 1),
+          delivered_at: state === 'delivered' ? at : null,
+        }))
         .where('id', '=', id)
         .execute();
     },

@@ -15,7 +15,12 @@ export function sealSenderKey(encryption: EnvelopeEncryption, privateKey: string
  * Deploys the credential NFT contract from the sealed sender key (its only minter), after checking
  * that the node is on `chainId`. What `w3kit chain deploy` runs.
  */
-export async function deployWithSealedKey(input: { rpcUrl: string; chainId: number; senderKeySealed: string; encryption: EnvelopeEncryption }): Promise<{ contractAddress: string; txHash: string; minter: string }> {
+export async function deployWithSealedKey(input: {
+  rpcUrl: string;
+  chainId: number;
+  senderKeySealed: string;
+  encryption: EnvelopeEncryption;
+}): Promise<{ contractAddress: string; txHash: string; minter: string }> {
   const provider = new JsonRpcProvider(input.rpcUrl, undefined, { staticNetwork: false });
   try {
     const { chainId } = await provider.getNetwork();

@@ -65,7 +65,7 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
     (cached as Promise<unknown>).catch(() => {
       if (round_[key] === cached) delete round_[key];
     });
-    return cached as NonNullable<(typeof round_)[K]>;
+    return cached;
   };
   const contractCode = () => once('code', () => provider.getCode(options.contractAddress));
   const feeData = () => once('fees', () => provider.getFeeData());
@@ -130,15 +130,17 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
     const maxFee = fees.maxFeePerGas ?? priorityFee * 2n;
     const gasLimit = (gas * 12n) / 10n; // headroom: state may change between estimate and inclusion
     const signed = { raw: '', hash: '' };
-    const allocation = await inNonceOrder(() => jobStore.allocateNonce(
-      job,
-      owner,
-      sender.address,
-      () => provider.getTransactionCount(sender.address, 'pending'),
-      async (nonce) => Object.assign(signed, await sign(job, nonce, gasLimit, priorityFee, maxFee)),
-      now(),
-      urls,
-    ));
+    const allocation = await inNonceOrder(() =>
+      jobStore.allocateNonce(
+        job,
+        owner,
+        sender.address,
+        () => provider.getTransactionCount(sender.address, 'pending'),
+        async (nonce) => Object.assign(signed, await sign(job, nonce, gasLimit, priorityFee, maxFee)),
+        now(),
+        urls,
+      ),
+    );
     if (!allocation.allocated) return;
     await broadcast(signed.raw);
     await jobStore.update({ ...job, status: 'submitted' }, owner, { nextAttemptAt: soon() }, urls, now());
@@ -176,7 +178,13 @@ export function createTransactionPipeline({ jobStore, sender, provider, clock, l
         const maxFee = max(bumped(job.maxFee ?? 0n, options.bumpPercent), fees.maxFeePerGas ?? 0n);
         const signed = await sign(job, job.nonce, Transaction.from(job.rawTx!).gasLimit, priorityFee, maxFee);
         // stored before it is sent: whichever of the hashes is mined, the job finds it
-        const stored = await jobStore.update(job, owner, { rawTx: signed.raw, txHash: signed.hash, txHashes: [...job.txHashes, signed.hash], maxFee, priorityFee, sentAt: now(), nextAttemptAt: soon() }, urls, now());
+        const stored = await jobStore.update(
+          job,
+          owner,
+          { rawTx: signed.raw, txHash: signed.hash, txHashes: [...job.txHashes, signed.hash], maxFee, priorityFee, sentAt: now(), nextAttemptAt: soon() },
+          urls,
+          now(),
+        );
         if (stored) await broadcast(signed.raw);
         return;
       }

@@ -37,7 +37,11 @@ export async function deliverWebhooks({ jobStore, clock, options, logger }: { jo
     try {
       const response = await fetch(delivery.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(options.webhookSecret, delivery.body, Math.floor(clock.now().getTime() / 1000)), 'x-w3kit-delivery': delivery.id },
+        headers: {
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER]: signWebhook(options.webhookSecret, delivery.body, Math.floor(clock.now().getTime() / 1000)),
+          'x-w3kit-delivery': delivery.id,
+        },
         body: delivery.body,
         redirect: 'manual',
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),

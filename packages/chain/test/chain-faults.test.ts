@@ -123,7 +123,10 @@ for (const kind of testDatabases()) {
         for (const token of tokens) await jobReaches(a, token.token_id, 'confirmed', 40_000);
         const jobs = await Promise.all(tokens.map((t) => mintJob(a, t.token_id)));
         const nonces = jobs.map((j) => j.nonce!).sort((x, y) => x - y);
-        assert.deepEqual(nonces, Array.from({ length: 12 }, (_, i) => start + i));
+        assert.deepEqual(
+          nonces,
+          Array.from({ length: 12 }, (_, i) => start + i),
+        );
         assert.equal(await fixture.provider.getTransactionCount(SENDER), start + 12);
         for (const job of jobs) assert.equal((await fixture.provider.getTransaction(job.txHash!))?.nonce, job.nonce);
         // both instances sent: the nonce row, not one process, kept them apart
@@ -226,13 +229,21 @@ for (const kind of testDatabases()) {
         const [minter, holder] = [await organization(kit), await endUser(kit)];
         const token = await mint(app, minter, holder);
         const job = await jobReaches(kit, token.token_id, 'confirmed');
-        const deliveries = await until('both deliveries made', async () => {
-          const d = await kit.services.chainJobStore.deliveriesOf(job.id);
-          return d.length === 2 && d.every((x) => x.state === 'delivered') ? d : null;
-        }, 30_000);
+        const deliveries = await until(
+          'both deliveries made',
+          async () => {
+            const d = await kit.services.chainJobStore.deliveriesOf(job.id);
+            return d.length === 2 && d.every((x) => x.state === 'delivered') ? d : null;
+          },
+          30_000,
+        );
         const statuses = deliveries.map((d) => JSON.parse(d.body).status);
         assert.deepEqual(statuses.sort(), ['confirmed', 'submitted']);
-        assert.equal(deliveries.reduce((n, d) => n + d.attempts, 0), 4, 'two failed attempts, then one success each');
+        assert.equal(
+          deliveries.reduce((n, d) => n + d.attempts, 0),
+          4,
+          'two failed attempts, then one success each',
+        );
         assert.ok(deliveries.every((d) => d.lastResult === 'HTTP 204'));
         const now = Math.floor(Date.now() / 1000);
         for (const r of received) {
@@ -241,7 +252,17 @@ for (const kind of testDatabases()) {
           assert.equal(verifyWebhook(SECRET, r.body.replace('"status"', '"Status"'), r.signature, now), false, 'a changed body does not verify');
         }
         const confirmed = JSON.parse(deliveries.find((d) => JSON.parse(d.body).status === 'confirmed')!.body);
-        assert.deepEqual(confirmed, { event: 'chain.job.status', job_id: job.id, token_id: token.token_id, kind: 'mint', status: 'confirmed', tx_hash: job.txHash, block_number: job.blockNumber, error: null, at: confirmed.at });
+        assert.deepEqual(confirmed, {
+          event: 'chain.job.status',
+          job_id: job.id,
+          token_id: token.token_id,
+          kind: 'mint',
+          status: 'confirmed',
+          tx_hash: job.txHash,
+          block_number: job.blockNumber,
+          error: null,
+          at: confirmed.at,
+        });
       });
     });
   });

@@ -43,7 +43,7 @@ for (const kind of testDatabases()) {
         assert.equal(await fixture.contract.getFunction('isValid')(id), true);
         const receipt = await fixture.provider.getTransactionReceipt(job.txHash!);
         assert.equal(receipt?.status, 1);
-        const expected = { status: 'confirmed', tx_hash: job.txHash, block_number: receipt!.blockNumber, error: null };
+        const expected = { status: 'confirmed', tx_hash: job.txHash, block_number: receipt.blockNumber, error: null };
 
         const fetched = await api().get(`/rest/v1/nft/${minted.token_id}`).set('authorization', holder.bearer);
         assert.deepEqual(fetched.body.result.chain, expected);

@@ -36,7 +36,12 @@ export const stopChain = async (fixture: ChainFixture | undefined) => {
 };
 
 /** A kit (auth, nft, chain) on `url`, sending to the fixture's chain with fast test timings. */
-export function chainKit(url: string, fixture: Pick<ChainFixture, 'anvil' | 'contractAddress'>, options: Partial<ChainOptions> = {}, nftOptions: NftOptions = { defaultVisibility: 'public' }): Promise<Kit> {
+export function chainKit(
+  url: string,
+  fixture: Pick<ChainFixture, 'anvil' | 'contractAddress'>,
+  options: Partial<ChainOptions> = {},
+  nftOptions: NftOptions = { defaultVisibility: 'public' },
+): Promise<Kit> {
   return createKit({
     database: url,
     plugins: [

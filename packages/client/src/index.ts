@@ -110,9 +110,7 @@ export async function mintAndVerify(client: W3kitClient, input: MintAndVerifyInp
       headers: bearer(input.holderToken),
     }),
   );
-  const scan = await result(
-    client.POST('/rest/v1/nft/verification/qr_code/step2', { params: { query: { c: qr.code } }, body: { gps: input.scannerGps }, headers: bearer(input.scannerToken) }),
-  );
+  const scan = await result(client.POST('/rest/v1/nft/verification/qr_code/step2', { params: { query: { c: qr.code } }, body: { gps: input.scannerGps }, headers: bearer(input.scannerToken) }));
   const deadline = Date.now() + (input.timeoutMs ?? 10_000);
   for (;;) {
     const verified = await result(client.GET('/rest/v1/nft/verification/qr_code/result', { params: { query: { c: qr.code } }, headers: bearer(input.holderToken) }));

@@ -24,7 +24,7 @@ import compose from 'koa-compose';
 import { coreErrors, type ErrorCatalog } from './errors.js';
 import { createLogger } from './logging/logger.js';
 import { createOneTimeCodes } from './one-time-codes/one-time-codes.js';
-import { defineRoute, type AnyRouteSpec, type KitPlugin, type KitUrls, type RouteGroup } from './plugin.js';
+import { defineRoute, type AnyRouteSpec, type KitPlugin, type KitUrls, type RouteAuth, type RouteGroup } from './plugin.js';
 import { cryptoRandom } from './random.js';
 import { createRateLimiter, validateRateLimitRule, type RateLimitRule } from './rate-limit/rate-limiter.js';
 import { createLogEmailSender, createLogSmsSender } from './senders/senders.js';
@@ -72,10 +72,7 @@ export interface Kit {
 
 const CORE_OWNER: MigrationOwner = { name: 'core', migrations: coreMigrations };
 
-const migrationOwners = (plugins: readonly KitPlugin[]): MigrationOwner[] => [
-  CORE_OWNER,
-  ...plugins.filter((p) => p.migrations).map((p) => ({ name: p.name, migrations: p.migrations! })),
-];
+const migrationOwners = (plugins: readonly KitPlugin[]): MigrationOwner[] => [CORE_OWNER, ...plugins.filter((p) => p.migrations).map((p) => ({ name: p.name, migrations: p.migrations! }))];
 
 /**
  * Applies pending migrations of core and the plugins, without building a kit (no services, no
@@ -141,14 +138,17 @@ function errorCatalog(plugins: readonly KitPlugin[]): ErrorCatalog {
  * as declared fails at startup: a unique name, an authenticator when it needs one, rate-limit
  * rules that exist and keys it can compute, error codes some catalog defines.
  */
-function validateRoutes(routes: readonly { plugin: string; route: AnyRouteSpec }[], context: { hasAuthenticator: boolean; rules: Readonly<Record<string, RateLimitRule>>; catalog: ErrorCatalog }): void {
+function validateRoutes(
+  routes: readonly { plugin: string; route: AnyRouteSpec }[],
+  context: { hasAuthenticator: boolean; rules: Readonly<Record<string, RateLimitRule>>; catalog: ErrorCatalog },
+): void {
   const names = new Map<string, string>();
   for (const { plugin, route } of routes) {
     const where = `createKit: route ${route.method} ${route.path} of "${plugin}"`;
     if (typeof route.name !== 'string' || !/^[a-z][a-z0-9-]*(\.[a-z0-9_-]+)+$/i.test(route.name)) throw new TypeError(`${where} needs a name such as "${plugin}.operation"`);
     if (names.has(route.name)) throw new TypeError(`${where}: the route name "${route.name}" is taken by "${names.get(route.name)}"`);
     names.set(route.name, plugin);
-    const auth = route.auth ?? 'none';
+    const auth = (route.auth as RouteAuth | undefined) ?? 'none';
     if (auth !== 'none' && !context.hasAuthenticator) {
       throw new TypeError(`${where} (${route.name}) needs auth "${auth}", and no authenticator is composed; add auth() to plugins`);
     }
@@ -229,7 +229,16 @@ function kitRoutes(openapi: () => Record<string, unknown>, urls: KitUrls, serveD
 }
 
 /** Step 1: the container with core's services, each plugin's, then the host's replacements. */
-function registerServices(config: KitConfig, logger: Logger, database: DatabaseHandle, hashingQueue: HashingQueue, rateLimitRules: Record<string, RateLimitRule>, plugins: readonly KitPlugin[], services: CreateKitOptions['services'], urls: KitUrls): AwilixContainer<KitServices> {
+function registerServices(
+  config: KitConfig,
+  logger: Logger,
+  database: DatabaseHandle,
+  hashingQueue: HashingQueue,
+  rateLimitRules: Record<string, RateLimitRule>,
+  plugins: readonly KitPlugin[],
+  services: CreateKitOptions['services'],
+  urls: KitUrls,
+): AwilixContainer<KitServices> {
   const container = createContainer<KitServices>({ injectionMode: InjectionMode.PROXY, strict: true });
   container.register({
     config: asValue(config),
@@ -251,7 +260,14 @@ function registerServices(config: KitConfig, logger: Logger, database: DatabaseH
   for (const [name, service] of Object.entries(services ?? {})) {
     // A service with close() (an SMTP pool, an HTTP agent) is closed by kit.close().
     const close = (service as { close?: unknown } | null)?.close;
-    container.register(name, typeof close === 'function' ? asFunction((): unknown => service).singleton().disposer(() => close.call(service) as Promise<void> | void) : asValue(service));
+    container.register(
+      name,
+      typeof close === 'function'
+        ? asFunction((): unknown => service)
+            .singleton()
+            .disposer(() => close.call(service) as Promise<void> | void)
+        : asValue(service),
+    );
   }
   return container;
 }
@@ -309,7 +325,14 @@ interface MountedRoutes {
  * Step 4: every group under its mount and base path on @koa/router (a path served twice, or a
  * declaration the composition cannot serve, fails here), and the URLs of the routes by name.
  */
-function mountRoutes(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitServices>, rateLimitRules: Record<string, RateLimitRule>, urls: KitUrls): MountedRoutes {
+function mountRoutes(
+  config: KitConfig,
+  logger: Logger,
+  plugins: readonly KitPlugin[],
+  container: AwilixContainer<KitServices>,
+  rateLimitRules: Record<string, RateLimitRule>,
+  urls: KitUrls,
+): MountedRoutes {
   const edge: EdgeOptions = {
     proxies: createProxyMatcher(config.trustedProxies),
     hsts: config.mode === 'production' && config.publicUrl.startsWith('https:') && config.hstsMaxAgeSeconds > 0 ? `max-age=${config.hstsMaxAgeSeconds}` : undefined,
@@ -317,8 +340,7 @@ function mountRoutes(config: KitConfig, logger: Logger, plugins: readonly KitPlu
   const mounted: MountedGroup[] = [];
   const catalog = errorCatalog(plugins);
   let openapiDoc: Record<string, unknown> | undefined;
-  const openapi = () =>
-    (openapiDoc ??= withRequestExamples(buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl, catalog }), mounted));
+  const openapi = () => (openapiDoc ??= withRequestExamples(buildOpenApi(mounted, { title: 'w3kit', version: '0.1.0', serverUrl: config.publicUrl, catalog }), mounted));
   const groups: { plugin: string; group: RouteGroup }[] = [
     { plugin: 'core', group: kitRoutes(openapi, urls, config.serveDocs) },
     ...plugins.flatMap((plugin) => (plugin.routes ?? []).map((group) => ({ plugin: plugin.name, group }))),
@@ -359,11 +381,7 @@ interface Housekeeping {
 /** Step 5: the sweep of expired rows, every `housekeepingIntervalSeconds` (0: only when run by hand). */
 function startHousekeeping(config: KitConfig, logger: Logger, plugins: readonly KitPlugin[], container: AwilixContainer<KitServices>): Housekeeping {
   const run = async () => {
-    await Promise.all([
-      container.cradle.rateLimiter.purgeExpired(),
-      container.cradle.oneTimeCodes.purgeExpired(),
-      ...plugins.map((p) => p.housekeeping?.(container.cradle)),
-    ]);
+    await Promise.all([container.cradle.rateLimiter.purgeExpired(), container.cradle.oneTimeCodes.purgeExpired(), ...plugins.map((p) => p.housekeeping?.(container.cradle))]);
   };
   let timer: NodeJS.Timeout | undefined;
   if (config.housekeepingIntervalSeconds > 0) {

@@ -1,10 +1,35 @@
 export { createKit, runMigrations, type CreateKitOptions, type Kit } from './create-kit.js';
-export { defineRoute, type KitPlugin, type PluginContext, type RouteGroup, type RouteExample, type RouteSpec, type RouteRequest, type AnyRouteSpec, type HttpMethod, type RouteAuth, type PrincipalFor, type RateLimitKey, type RouteRateLimit, type KitUrls } from './plugin.js';
+export {
+  defineRoute,
+  type KitPlugin,
+  type PluginContext,
+  type RouteGroup,
+  type RouteExample,
+  type RouteSpec,
+  type RouteRequest,
+  type AnyRouteSpec,
+  type HttpMethod,
+  type RouteAuth,
+  type PrincipalFor,
+  type RateLimitKey,
+  type RouteRateLimit,
+  type KitUrls,
+} from './plugin.js';
 export type { KitServices } from './container.js';
 export type { SiweVerifier } from './contracts/wallet-sign-in.js';
 export type { SdJwtVcIssuer, JsonWebPublicKey } from './contracts/sd-jwt-vc.js';
 export type { Ledger, LedgerMint, LedgerState, LedgerStatus } from './contracts/ledger.js';
-export { LoginResultSchema, type AccountDirectory, type AccountSummary, type AccountType, type Authenticator, type LoginResult, type Principal, type PublicKeyJwk, type TypedDataRequest } from './contracts/accounts.js';
+export {
+  LoginResultSchema,
+  type AccountDirectory,
+  type AccountSummary,
+  type AccountType,
+  type Authenticator,
+  type LoginResult,
+  type Principal,
+  type PublicKeyJwk,
+  type TypedDataRequest,
+} from './contracts/accounts.js';
 export { KitConfigSchema, KitConfigError, resolveKitConfig, type KitConfig, type KitConfigInput } from './config/kit-config.js';
 export { persistedDevelopmentSecret } from './config/development-secret.js';
 export { createKitServer, serveUntilSignal, SERVE_DEFAULTS, type ServeOptions, type Serving } from './http/serve.js';
@@ -25,7 +50,17 @@ export { coreMigrations, type CoreTables } from './database/core-migrations.js';
 export { retryTransient, isTransientDbError, isDatabaseUnavailable, isUniqueViolation } from './database/retry.js';
 export { insertUnique, insertOrFind, type InsertOrFound } from './database/insert-unique.js';
 export { createRateLimiter, type RateLimiter, type RateLimitRule, type RateLimitDecision } from './rate-limit/rate-limiter.js';
-export { createOneTimeCodes, type OneTimeCodes, type IssueCodeInput, type IssuedCode, type CodeLocator, type ConsumeResult, type ConsumeFailure, type SecretShape, type PeekResult } from './one-time-codes/one-time-codes.js';
+export {
+  createOneTimeCodes,
+  type OneTimeCodes,
+  type IssueCodeInput,
+  type IssuedCode,
+  type CodeLocator,
+  type ConsumeResult,
+  type ConsumeFailure,
+  type SecretShape,
+  type PeekResult,
+} from './one-time-codes/one-time-codes.js';
 export { systemClock, type Clock } from './clock.js';
 export { cryptoRandom, type RandomSource } from './random.js';
 export { createScryptHasher, type SecretHasher, type HashRequest } from './crypto/secret-hasher.js';

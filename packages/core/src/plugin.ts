@@ -133,12 +133,9 @@ export interface RouteExample {
 export type AnyRouteSpec = RouteSpec<any, any, any, any>;
 
 /** Declares one route with its handler typed from its schemas and its `auth`. */
-export function defineRoute<
-  B extends TSchema | undefined = undefined,
-  Q extends TSchema | undefined = undefined,
-  P extends TSchema | undefined = undefined,
-  A extends RouteAuth = 'none',
->(spec: RouteSpec<B, Q, P, A>): RouteSpec<NoInfer<B>, NoInfer<Q>, NoInfer<P>, NoInfer<A>> {
+export function defineRoute<B extends TSchema | undefined = undefined, Q extends TSchema | undefined = undefined, P extends TSchema | undefined = undefined, A extends RouteAuth = 'none'>(
+  spec: RouteSpec<B, Q, P, A>,
+): RouteSpec<NoInfer<B>, NoInfer<Q>, NoInfer<P>, NoInfer<A>> {
   return spec;
 }
 

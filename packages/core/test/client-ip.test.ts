@@ -33,7 +33,11 @@ describe('core client IP: trusted-proxy matcher (IPv4, IPv6, CIDR)', () => {
 
   it('refuses what it cannot read, naming the entry', () => {
     for (const bad of ['10.0.0.0/33', '::/129', 'localhost', '10.0.0', '10.0.0.0/8/1', '10.0.0.0/x', '', '1.2.3.4/-1']) {
-      assert.throws(() => createProxyMatcher([bad]), (error: Error) => error instanceof TypeError && error.message.includes(`"${bad}"`), bad);
+      assert.throws(
+        () => createProxyMatcher([bad]),
+        (error: Error) => error instanceof TypeError && error.message.includes(`"${bad}"`),
+        bad,
+      );
     }
   });
 });
@@ -79,7 +83,8 @@ describe('core client IP: clientIpOf in a kit route', () => {
         basePath: '/probe',
         format: 'finenex',
         routes: [
-          defineRoute({ name: 'test.get_ip',
+          defineRoute({
+            name: 'test.get_ip',
             method: 'GET',
             path: '/ip',
             summary: 'Who is calling.',
@@ -94,7 +99,12 @@ describe('core client IP: clientIpOf in a kit route', () => {
     ],
   };
   const kitWith = (trustedProxies?: string[]): Promise<Kit> =>
-    createKit({ database: 'sqlite::memory:', plugins: [probe], logger: createLogger({ level: 'silent' }), config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0, ...(trustedProxies ? { trustedProxies } : {}) } });
+    createKit({
+      database: 'sqlite::memory:',
+      plugins: [probe],
+      logger: createLogger({ level: 'silent' }),
+      config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0, ...(trustedProxies ? { trustedProxies } : {}) },
+    });
   const appOf = (kit: Kit, proxy: boolean) => {
     const app = new Koa({ proxy });
     app.silent = true;
@@ -136,8 +146,14 @@ describe('core client IP: clientIpOf in a kit route', () => {
     });
     await kit.close();
     const warnings = log.lines.filter((l) => l['level'] === 40).map((l) => String(l['msg']));
-    assert.ok(warnings.some((m) => m.startsWith('trustedProxies trusts every address of a family (/0)')), warnings.join('\n'));
-    assert.ok(warnings.some((m) => m.startsWith('production with an http: publicUrl')), warnings.join('\n'));
+    assert.ok(
+      warnings.some((m) => m.startsWith('trustedProxies trusts every address of a family (/0)')),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.some((m) => m.startsWith('production with an http: publicUrl')),
+      warnings.join('\n'),
+    );
   });
 
   it('a bad trustedProxies entry fails createKit with a config problem naming it', async () => {

@@ -8,10 +8,10 @@ const named = (name: string, extra: Partial<KitPlugin> = {}): KitPlugin => ({ na
 
 describe('createKit composition and config', () => {
   it('names the missing plugin and how to add it', async () => {
-    await assert.rejects(
-      createKit({ database: 'sqlite::memory:', config, plugins: [named('nft', { requires: ['auth'] })] }),
-      { name: 'TypeError', message: 'createKit: plugin "nft" requires plugin "auth", which is not composed; add auth() to plugins' },
-    );
+    await assert.rejects(createKit({ database: 'sqlite::memory:', config, plugins: [named('nft', { requires: ['auth'] })] }), {
+      name: 'TypeError',
+      message: 'createKit: plugin "nft" requires plugin "auth", which is not composed; add auth() to plugins',
+    });
   });
 
   it('refuses a plugin composed twice', async () => {
@@ -20,10 +20,7 @@ describe('createKit composition and config', () => {
 
   it('refuses a factory passed instead of its result', async () => {
     const factory = () => named('auth');
-    await assert.rejects(
-      createKit({ database: 'sqlite::memory:', config, plugins: [factory] }),
-      /plugins\[0\] is not a plugin; pass the result of the factory \(auth\(\), not auth\)/,
-    );
+    await assert.rejects(createKit({ database: 'sqlite::memory:', config, plugins: [factory] }), /plugins\[0\] is not a plugin; pass the result of the factory \(auth\(\), not auth\)/);
   });
 
   it('refuses two plugins serving the same route', async () => {
@@ -36,23 +33,24 @@ describe('createKit composition and config', () => {
   });
 
   it('lists every config problem at once', async () => {
-    await assert.rejects(
-      createKit({ database: 'sqlite::memory:', config: { masterKey: 'short', bodyLimitBytes: 5, mode: 'staging' as 'test' } }),
-      (error: KitConfigError) => {
-        assert.ok(error instanceof KitConfigError);
-        assert.ok(error.problems.some((p) => p.startsWith('config.masterKey:')));
-        assert.ok(error.problems.some((p) => p.startsWith('config.bodyLimitBytes:')));
-        assert.ok(error.problems.some((p) => p.startsWith('config.mode:')));
-        return true;
-      },
-    );
+    await assert.rejects(createKit({ database: 'sqlite::memory:', config: { masterKey: 'short', bodyLimitBytes: 5, mode: 'staging' as 'test' } }), (error: KitConfigError) => {
+      assert.ok(error instanceof KitConfigError);
+      assert.ok(error.problems.some((p) => p.startsWith('config.masterKey:')));
+      assert.ok(error.problems.some((p) => p.startsWith('config.bodyLimitBytes:')));
+      assert.ok(error.problems.some((p) => p.startsWith('config.mode:')));
+      return true;
+    });
     await assert.rejects(createKit({ database: 'sqlite::memory:', config: {} as typeof config }), /config\.masterKey: is required .*openssl rand -hex 32/);
     await assert.rejects(createKit({ database: 'sqlite::memory:', config: { ...config, unknownOption: 1 } as typeof config }), /config: .*unknownOption|Unexpected property/);
   });
 
   it('refuses rate-limit overrides for rules no plugin declares', async () => {
     await assert.rejects(
-      createKit({ database: 'sqlite::memory:', config: { ...config, rateLimits: { 'nope.rule': { limit: 1, windowSeconds: 1 } } }, plugins: [named('a', { rateLimits: { 'a.send': { limit: 3, windowSeconds: 600 } } })] }),
+      createKit({
+        database: 'sqlite::memory:',
+        config: { ...config, rateLimits: { 'nope.rule': { limit: 1, windowSeconds: 1 } } },
+        plugins: [named('a', { rateLimits: { 'a.send': { limit: 3, windowSeconds: 600 } } })],
+      }),
       /config\.rateLimits\.nope\.rule: no composed plugin declares this rule \(known: a\.send\)/,
     );
     const kit = await createKit({
@@ -122,7 +120,8 @@ describe('createKit composition and config', () => {
           basePath: '',
           format: 'finenex',
           routes: [
-            defineRoute({ name: 'test.get_who',
+            defineRoute({
+              name: 'test.get_who',
               method: 'GET',
               path: '/who',
               summary: 'scope probe',

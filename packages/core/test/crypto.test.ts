@@ -73,7 +73,10 @@ describe('core crypto', () => {
   it('random digits are uniform enough and tokens unguessable', () => {
     const counts = new Array(10).fill(0);
     for (let i = 0; i < 2000; i++) for (const d of cryptoRandom.digits(6)) counts[Number(d)]++;
-    assert.ok(counts.every((c) => c > 1000 && c < 1400), `digit counts ${counts.join(',')}`);
+    assert.ok(
+      counts.every((c) => c > 1000 && c < 1400),
+      `digit counts ${counts.join(',')}`,
+    );
     assert.match(cryptoRandom.token(), /^[A-Za-z0-9_-]{43}$/);
     assert.notEqual(cryptoRandom.token(), cryptoRandom.token());
   });

@@ -29,7 +29,8 @@ const pages: KitPlugin = {
       routes: [
         htmlPage('/bare'),
         htmlPage('/own-policy', "default-src 'none'; img-src data:; frame-ancestors 'none'"),
-        defineRoute({ name: 'test.get_public',
+        defineRoute({
+          name: 'test.get_public',
           method: 'GET',
           path: '/public',
           summary: 'A public document that may be cached.',
@@ -61,7 +62,10 @@ describe('core edge headers: nosniff, no-store, framing, HSTS', () => {
         await http.post(`${base}/fail/processing`).send({}),
         await http.get(`${base}/fail/bug`),
       ];
-      assert.deepEqual(answers.map((r) => r.status), [200, 400, 422, 500]);
+      assert.deepEqual(
+        answers.map((r) => r.status),
+        [200, 400, 422, 500],
+      );
       for (const res of answers) {
         assert.equal(res.headers['x-content-type-options'], 'nosniff', `${res.status}`);
         assert.equal(res.headers['cache-control'], 'no-store', `${res.status}`);

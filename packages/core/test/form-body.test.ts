@@ -13,7 +13,8 @@ const formPlugin = {
       basePath: '/form',
       format: 'finenex' as const,
       routes: [
-        defineRoute({ name: 'test.post_echo',
+        defineRoute({
+          name: 'test.post_echo',
           method: 'POST',
           path: '/echo',
           summary: 'Echoes a form post.',
@@ -62,7 +63,10 @@ describe('core HTTP: readFormBody', () => {
     assert.equal(json.status, 415);
     assert.equal(json.body.code, 'UNSUPPORTED_MEDIA_TYPE');
     assert.equal(json.body.message, 'The request body must be application/x-www-form-urlencoded.');
-    const large = await request(app.callback()).post('/form/echo').type('form').send(`a=${'x'.repeat(100)}`);
+    const large = await request(app.callback())
+      .post('/form/echo')
+      .type('form')
+      .send(`a=${'x'.repeat(100)}`);
     assert.equal(large.status, 413);
     assert.equal(large.body.code, 'PAYLOAD_TOO_LARGE');
     const bytes = Buffer.concat([Buffer.from('a='), Buffer.from([0xff, 0xfe])]);

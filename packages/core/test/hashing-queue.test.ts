@@ -45,7 +45,10 @@ describe('core hashing queue (bounded, fair between clients)', () => {
     const log: string[] = [];
     const gates = ['a', 'b', 'c'].map((name) => gate(log, name));
     const accepted = gates.map((g) => queue.run('flood', g.task));
-    await assert.rejects(queue.run('flood', async () => 'd'), assertShed);
+    await assert.rejects(
+      queue.run('flood', async () => 'd'),
+      assertShed,
+    );
     assert.equal(queue.stats().shed, 1);
     for (const g of gates) g.release();
     assert.deepEqual(await Promise.all(accepted), ['a', 'b', 'c']);
@@ -78,7 +81,11 @@ describe('core hashing queue (bounded, fair between clients)', () => {
     await tick();
     assert.deepEqual(log, ['f1', 'f2']);
     assert.deepEqual([queue.stats().running, queue.stats().waiting], [2, 2]);
-    await assert.rejects(queue.run('10.0.0.1', async () => 'f5'), assertShed, 'its waiting places are full');
+    await assert.rejects(
+      queue.run('10.0.0.1', async () => 'f5'),
+      assertShed,
+      'its waiting places are full',
+    );
     const legit = gate(log, 'legit');
     const legitResult = queue.run('10.0.0.2', legit.task);
     await tick();
@@ -94,7 +101,10 @@ describe('core hashing queue (bounded, fair between clients)', () => {
     const log: string[] = [];
     const first = gate(log, 'first');
     const running = queue.run('a', first.task);
-    await assert.rejects(queue.run('b', async () => 'second'), assertShed);
+    await assert.rejects(
+      queue.run('b', async () => 'second'),
+      assertShed,
+    );
     first.release();
     assert.equal(await running, 'first');
     assert.equal(await queue.run('b', async () => 'third'), 'third');
@@ -106,8 +116,15 @@ describe('core hashing queue (bounded, fair between clients)', () => {
     const gates = ['a1', 'a2', 'b1'].map((name) => gate(log, name));
     const running = queue.run('a', gates[0]!.task);
     const waiting = [queue.run('a', gates[1]!.task), queue.run('b', gates[2]!.task)];
-    await assert.rejects(queue.run('c', async () => 'c1'), assertShed, 'one place each: nobody holds two more than c');
-    await assert.rejects(queue.run('b', async () => 'b2'), assertShed);
+    await assert.rejects(
+      queue.run('c', async () => 'c1'),
+      assertShed,
+      'one place each: nobody holds two more than c',
+    );
+    await assert.rejects(
+      queue.run('b', async () => 'b2'),
+      assertShed,
+    );
     for (const g of gates) g.release();
     assert.deepEqual(await Promise.all([running, ...waiting]), ['a1', 'a2', 'b1']);
   });

@@ -72,7 +72,9 @@ describe('core HTTP: wire formats, validation, bodies', () => {
         const array = await request(app.callback()).post(`${base}/echo`).send([1, 2]);
         assert.equal(array.status, 400);
         expectError(format, array.body, 'VALIDATION_FAILED', ['body: not a valid object.']);
-        const long = await request(app.callback()).post(`${base}/echo`).send({ name: 'x'.repeat(21) });
+        const long = await request(app.callback())
+          .post(`${base}/echo`)
+          .send({ name: 'x'.repeat(21) });
         expectError(format, long.body, 'VALIDATION_FAILED', ['name: must be at most 20 characters.']);
       });
 
@@ -97,14 +99,19 @@ describe('core HTTP: wire formats, validation, bodies', () => {
       });
 
       it('413 for a body over the limit', async () => {
-        const res = await request(app.callback()).post(`${base}/echo`).send({ name: 'x', pad: 'y'.repeat(200_000) });
+        const res = await request(app.callback())
+          .post(`${base}/echo`)
+          .send({ name: 'x', pad: 'y'.repeat(200_000) });
         assert.equal(res.status, 413);
         expectError(format, res.body, 'PAYLOAD_TOO_LARGE', ['The request body is too large.']);
       });
 
       it('400, not a crash, for deeply nested JSON', async () => {
         const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-        const res = await request(app.callback()).post(`${base}/echo`).set('content-type', 'application/json').send(`{"name":"a","x":${deep.slice(0, 90_000)}`);
+        const res = await request(app.callback())
+          .post(`${base}/echo`)
+          .set('content-type', 'application/json')
+          .send(`{"name":"a","x":${deep.slice(0, 90_000)}`);
         assert.equal(res.status, 400);
         expectError(format, res.body, 'INVALID_JSON', ['The request body is not valid JSON (it ends too early at line 1, column 90017, position 90016).']);
       });

@@ -15,9 +15,18 @@ async function deadPort(): Promise<number> {
 
 describe('mysql host list URL (Galera failover)', () => {
   it('refuses a malformed host list or setting with a TypeError that hides the password', () => {
-    assert.throws(() => createDatabase('mysql://u:secret@h1:3306,/db'), (e: Error) => e instanceof TypeError && /empty host/.test(e.message) && !e.message.includes('secret'));
-    assert.throws(() => createDatabase('mysql://u:secret@h1:3306,h2:3306/db?hostRetryMs=0'), (e: Error) => e instanceof TypeError && e.message === 'mysql URL: hostRetryMs must be a positive integer');
-    assert.throws(() => createDatabase('mysql://u:secret@h1/db?statementAttempts=x'), (e: Error) => e instanceof TypeError && e.message === 'mysql URL: statementAttempts must be a positive integer');
+    assert.throws(
+      () => createDatabase('mysql://u:secret@h1:3306,/db'),
+      (e: Error) => e instanceof TypeError && /empty host/.test(e.message) && !e.message.includes('secret'),
+    );
+    assert.throws(
+      () => createDatabase('mysql://u:secret@h1:3306,h2:3306/db?hostRetryMs=0'),
+      (e: Error) => e instanceof TypeError && e.message === 'mysql URL: hostRetryMs must be a positive integer',
+    );
+    assert.throws(
+      () => createDatabase('mysql://u:secret@h1/db?statementAttempts=x'),
+      (e: Error) => e instanceof TypeError && e.message === 'mysql URL: statementAttempts must be a positive integer',
+    );
   });
 
   it('keeps the password out of the display URL of a host list', async () => {

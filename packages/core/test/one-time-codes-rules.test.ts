@@ -74,9 +74,9 @@ for (const kind of testDatabases()) {
         const other = await coreKit(db.url, clock);
         const issued = await codes.issue({ purpose: 'test.flood', ttlSeconds: 600, maxAttempts: 2 });
         const wrong = wrongFor(issued.secret);
-        const results = await Promise.all(
-          Array.from({ length: 12 }, (_, i) => (i % 2 ? other.services.oneTimeCodes : codes).consume('test.flood', { handle: issued.handle }, wrong)),
-        ).finally(() => other.close());
+        const results = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? other.services.oneTimeCodes : codes).consume('test.flood', { handle: issued.handle }, wrong))).finally(() =>
+          other.close(),
+        );
         // (attemptsLeft of the two compared guesses is read before their slots: under a race both may say 1)
         assert.equal(results.filter((r) => !r.ok && r.reason === 'invalid').length, 2);
         for (const r of results.filter((r) => r.ok || r.reason !== 'invalid')) assert.deepEqual(r, { ok: false, reason: 'exhausted', attemptsLeft: 0 });

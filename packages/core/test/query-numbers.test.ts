@@ -6,7 +6,8 @@ import { inGroup, MASTER_KEY } from './support.js';
 
 /** One route per wire format whose query and path carry every kind of number a route may ask for. */
 function numbersPlugin(): KitPlugin {
-  const route = defineRoute({ name: 'test.get_numbers_id',
+  const route = defineRoute({
+    name: 'test.get_numbers_id',
     method: 'GET',
     path: '/numbers/:id',
     summary: 'Echoes numbers read from the path and the query.',
@@ -39,7 +40,12 @@ function issuesOf(body: Record<string, unknown>): unknown {
 describe('core validation: strict numbers in query strings and paths', () => {
   let kit: Kit;
   before(async () => {
-    kit = await createKit({ database: 'sqlite::memory:', plugins: [numbersPlugin()], logger: createLogger({ level: 'silent' }), config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10 } });
+    kit = await createKit({
+      database: 'sqlite::memory:',
+      plugins: [numbersPlugin()],
+      logger: createLogger({ level: 'silent' }),
+      config: { masterKey: MASTER_KEY, mode: 'test', passwordHashCost: 10 },
+    });
   });
   after(() => kit.close());
 

@@ -31,7 +31,12 @@ for (const kind of testDatabases()) {
           [{ limit: 5, windowSeconds: 0.5 }, /^TypeError: rate limit "r": windowSeconds must be a positive integer$/],
           [{ limit: 5, windowSeconds: 60, strategy: 'leaky' as 'fixed' }, /^TypeError: rate limit "r": strategy must be fixed or sliding$/],
         ];
-        for (const [rule, message] of cases) assert.throws(() => limiter({ r: rule }), (error: Error) => message.test(String(error)), JSON.stringify(rule));
+        for (const [rule, message] of cases)
+          assert.throws(
+            () => limiter({ r: rule }),
+            (error: Error) => message.test(String(error)),
+            JSON.stringify(rule),
+          );
       });
 
       it('a limit of 1 in a window of 1 s is a valid rule: one hit a second', async () => {
@@ -46,7 +51,10 @@ for (const kind of testDatabases()) {
       it('an unknown rule is a programming error that says where to declare it', async () => {
         const rules = limiter({ r: { limit: 1, windowSeconds: 1 } });
         const unknown = /^TypeError: unknown rate limit rule "nope"; declare it in a plugin's rateLimits$/;
-        assert.throws(() => rules.rule('nope'), (error: Error) => unknown.test(String(error)));
+        assert.throws(
+          () => rules.rule('nope'),
+          (error: Error) => unknown.test(String(error)),
+        );
         await assert.rejects(rules.hit('nope', 'k'), (error: Error) => unknown.test(String(error)));
         await assert.rejects(rules.reset('nope', 'k'), (error: Error) => unknown.test(String(error)));
       });
@@ -65,10 +73,7 @@ for (const kind of testDatabases()) {
         for (let i = 0; i < 4; i++) await rules.hit('r', 'k');
         clock.advance(60_000); // 10 s into the next window: 50/60 of the 4 hits (3) still count
         assert.equal(await rules.purgeExpired(), 0);
-        assert.deepEqual(
-          [(await rules.hit('r', 'k')).allowed, (await rules.hit('r', 'k')).allowed],
-          [true, false],
-        );
+        assert.deepEqual([(await rules.hit('r', 'k')).allowed, (await rules.hit('r', 'k')).allowed], [true, false]);
         clock.advance(120_000); // both windows past: the counters go
         assert.equal(await rules.purgeExpired(), 2);
       });

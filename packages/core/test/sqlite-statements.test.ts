@@ -7,10 +7,10 @@ function countingDatabase(size?: number) {
   const database = new SQLite(':memory:');
   const compile = database.prepare.bind(database);
   const counter = { compiles: 0 };
-  database.prepare = ((source: string) => {
+  database.prepare = (source: string) => {
     counter.compiles++;
     return compile(source);
-  }) as typeof database.prepare;
+  };
   return { database: keepPreparedStatements(database, size), counter };
 }
 
@@ -32,7 +32,11 @@ describe('core sqlite statements: compiled SQL is kept', () => {
       const inner = database.prepare('select id from t order by id').all() as Array<{ id: number }>;
       pairs.push([outer.id, inner.length]);
     }
-    assert.deepEqual(pairs, [[1, 3], [2, 3], [3, 3]]);
+    assert.deepEqual(pairs, [
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
     assert.equal(counter.compiles, 4, 'the kept one, and a fresh one for each nested call while it iterated');
     database.prepare('select id from t order by id').all();
     assert.equal(counter.compiles, 4, 'once the iteration ended, the kept one serves again');

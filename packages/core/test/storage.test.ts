@@ -10,8 +10,7 @@ function limitsPlugin(strategy: 'fixed' | 'sliding' = 'fixed'): KitPlugin {
   return { name: 'limits', rateLimits: { 'limits.test': { limit: LIMIT, windowSeconds: 60, strategy } } };
 }
 
-const kitOn = (url: string, plugins: KitPlugin[], services = {}) =>
-  createKit({ database: url, plugins, services, config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0 } });
+const kitOn = (url: string, plugins: KitPlugin[], services = {}) => createKit({ database: url, plugins, services, config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0 } });
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
@@ -99,10 +98,8 @@ for (const kind of testDatabases()) {
           assert.match(issued.secret, /^\d{6}$/);
           const stored = await sql<Record<string, unknown>>`select * from w3kit_one_time_codes`.execute(a.services.db);
           assert.doesNotMatch(JSON.stringify(stored.rows), new RegExp(issued.secret));
-          assert.doesNotMatch(JSON.stringify(stored.rows.map((r) => ({ ...r, data: null }))), /15555550100/, "the subject is stored only as a hash");
-          const tries = Array.from({ length: 4 }, (_, i) =>
-            (i % 2 ? a : b).services.oneTimeCodes.consume<{ phone: string }>('test.phone', { handle: issued.handle }, issued.secret),
-          );
+          assert.doesNotMatch(JSON.stringify(stored.rows.map((r) => ({ ...r, data: null }))), /15555550100/, 'the subject is stored only as a hash');
+          const tries = Array.from({ length: 4 }, (_, i) => (i % 2 ? a : b).services.oneTimeCodes.consume<{ phone: string }>('test.phone', { handle: issued.handle }, issued.secret));
           const results = await Promise.all(tries);
           const wins = results.filter((r) => r.ok);
           assert.equal(wins.length, 1);
@@ -181,7 +178,10 @@ for (const kind of testDatabases()) {
         migrations: {
           '0001_widgets': {
             async up(db) {
-              await db.schema.createTable('widgets').addColumn('id', 'integer', (c) => c.primaryKey()).execute();
+              await db.schema
+                .createTable('widgets')
+                .addColumn('id', 'integer', (c) => c.primaryKey())
+                .execute();
               await db.insertInto('widgets').values({ id: 1 }).execute();
             },
           },
@@ -199,7 +199,10 @@ for (const kind of testDatabases()) {
         try {
           assert.deepEqual(await kit.migrate(), []);
           const rows = await sql<{ id: number; name: string }>`select * from widgets`.execute(kit.services.db);
-          assert.deepEqual(rows.rows.map((r) => [Number(r.id), r.name]), [[1, 'x']]);
+          assert.deepEqual(
+            rows.rows.map((r) => [Number(r.id), r.name]),
+            [[1, 'x']],
+          );
         } finally {
           await kit.close();
         }
@@ -211,7 +214,10 @@ for (const kind of testDatabases()) {
           const rows = await sql<{ id: number }>`select id from widgets`.execute(kits[0].services.db);
           assert.equal(rows.rows.length, 1, 'the insert of 0001 ran exactly once');
           const applied = await sql<{ name: string }>`select name from w3kit_widgets_migrations order by name`.execute(kits[0].services.db);
-          assert.deepEqual(applied.rows.map((r) => r.name), ['0001_widgets', '0002_widget_names']);
+          assert.deepEqual(
+            applied.rows.map((r) => r.name),
+            ['0001_widgets', '0002_widget_names'],
+          );
         } finally {
           await Promise.all(kits.map((k) => k.close()));
         }
@@ -245,4 +251,3 @@ describe('database matrix', () => {
     if (process.env['POSTGRES_URL'] && wanted.includes('postgres')) assert.ok(kinds.includes('postgres'));
   });
 });
-

@@ -9,8 +9,7 @@ import type Koa from 'koa';
 export const MASTER_KEY = randomBytes(32).toString('hex');
 
 /** A kit of core alone on `url`, on the given clock, without housekeeping (tests of core's services). */
-export const coreKit = (url: string, clock: Clock) =>
-  createKit({ database: url, plugins: [], services: { clock }, config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0 } });
+export const coreKit = (url: string, clock: Clock) => createKit({ database: url, plugins: [], services: { clock }, config: { masterKey: MASTER_KEY, mode: 'test', housekeepingIntervalSeconds: 0 } });
 
 /** A pino destination that keeps every line, parsed, for assertions on logs. */
 export function memoryLog() {
@@ -40,15 +39,9 @@ export const inGroup = (api: string, routes: RouteGroup['routes']): RouteGroup['
 /** The same routes in each wire format, each failing in one chosen way. */
 function probeRoutes(): RouteGroup['routes'] {
   return [
-    defineRoute({ name: 'test.post_echo',
-      method: 'POST',
-      path: '/echo',
-      summary: 'Echoes a validated body.',
-      body: Echo,
-      response: Echo,
-      handler: ({ body }) => body,
-    }),
-    defineRoute({ name: 'test.get_things_id',
+    defineRoute({ name: 'test.post_echo', method: 'POST', path: '/echo', summary: 'Echoes a validated body.', body: Echo, response: Echo, handler: ({ body }) => body }),
+    defineRoute({
+      name: 'test.get_things_id',
       method: 'GET',
       path: '/things/:id',
       summary: 'Reads a thing by numeric id, with paging in the query.',
@@ -58,13 +51,15 @@ function probeRoutes(): RouteGroup['routes'] {
     }),
     defineRoute({ name: 'test.post_fail_processing', method: 'POST', path: '/fail/processing', summary: 'Fails with 422.', handler: () => probeErrors.raise('WRONG_CODE') }),
     defineRoute({ name: 'test.get_fail_missing', method: 'GET', path: '/fail/missing', summary: 'Fails with 404.', handler: () => probeErrors.raise('NO_SUCH_THING') }),
-    defineRoute({ name: 'test.get_fail_limited',
+    defineRoute({
+      name: 'test.get_fail_limited',
       method: 'GET',
       path: '/fail/limited',
       summary: 'Rate limited after 2 hits per IP.',
       handler: async ({ services, ctx }) => services.rateLimiter.enforce('probe.hits', ctx.ip).then(() => ({ ok: true })),
     }),
-    defineRoute({ name: 'test.get_fail_bug',
+    defineRoute({
+      name: 'test.get_fail_bug',
       method: 'GET',
       path: '/fail/bug',
       summary: 'Throws an unexpected error.',
@@ -72,7 +67,8 @@ function probeRoutes(): RouteGroup['routes'] {
         throw new Error('secret internal detail');
       },
     }),
-    defineRoute({ name: 'test.get_fail_deadlock',
+    defineRoute({
+      name: 'test.get_fail_deadlock',
       method: 'GET',
       path: '/fail/deadlock',
       summary: 'Loses a deadlock the store did not retry (MySQL errno 1213).',
@@ -80,13 +76,9 @@ function probeRoutes(): RouteGroup['routes'] {
         throw Object.assign(new Error('Deadlock found when trying to get lock'), { errno: 1213, code: 'ER_LOCK_DEADLOCK' });
       },
     }),
-    defineRoute({ name: 'test.get_fail_koa-throw',
-      method: 'GET',
-      path: '/fail/koa-throw',
-      summary: 'ctx.throw(403) as a Koa app would.',
-      handler: ({ ctx }) => ctx.throw(403, 'no entry'),
-    }),
-    defineRoute({ name: 'test.get_state',
+    defineRoute({ name: 'test.get_fail_koa-throw', method: 'GET', path: '/fail/koa-throw', summary: 'ctx.throw(403) as a Koa app would.', handler: ({ ctx }) => ctx.throw(403, 'no entry') }),
+    defineRoute({
+      name: 'test.get_state',
       method: 'GET',
       path: '/state',
       summary: 'Shows what it sees of the request state.',

@@ -19,13 +19,7 @@ export interface LoginRequest {
 }
 
 /** Why a VP logs no one in (the `reason` of a PRESENTATION_REJECTED error). */
-export type RejectionReason =
-  | ProblemCode
-  | 'HOLDER_NOT_SIGNER'
-  | 'PRESENTATION_TOO_OLD'
-  | 'PRESENTATION_REPLAYED'
-  | 'NO_TRUSTED_CREDENTIAL'
-  | 'ACCOUNT_NOT_FOUND';
+export type RejectionReason = ProblemCode | 'HOLDER_NOT_SIGNER' | 'PRESENTATION_TOO_OLD' | 'PRESENTATION_REPLAYED' | 'NO_TRUSTED_CREDENTIAL' | 'ACCOUNT_NOT_FOUND';
 
 /**
  * Login with a Verifiable Presentation, directly (the app's own login) or for a website that
@@ -165,7 +159,8 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
       // was made after the login began and can complete only that login, so it needs no date
       // (did-jwt-vc adds none by default). An app login has no challenge of the server's: only
       // a date keeps a VP that leaked from logging in forever, so it must have one.
-      if (replayKeys.length === 0 || (!signedAt && !login)) reject('PRESENTATION_TOO_OLD', 'The presentation must say when it was made (JWT nbf or iat, proof.created), or carry a website login’s requestId as its challenge.');
+      if (replayKeys.length === 0 || (!signedAt && !login))
+        reject('PRESENTATION_TOO_OLD', 'The presentation must say when it was made (JWT nbf or iat, proof.created), or carry a website login’s requestId as its challenge.');
       if (signedAt && now.getTime() - signedAt.getTime() > maxAgeMs) reject('PRESENTATION_TOO_OLD', `The presentation is older than ${options.presentationMaxAgeSeconds} seconds; make a new one.`);
       if (signedAt && signedAt.getTime() - now.getTime() > SKEW_MS) reject('NOT_YET_VALID', 'The presentation is dated in the future.');
 

@@ -97,7 +97,7 @@ function credentialDates(credential: Json, model: DataModel): Partial<Record<Dat
     if (value === undefined) continue;
     const match = typeof value === 'string' ? DATE_TIME.exec(value) : null;
     const [, year, month, day, , , zone] = match ?? [];
-    const ms = match ? Date.parse(zone ? value as string : `${value as string}Z`) : NaN;
+    const ms = match ? Date.parse(zone ? (value as string) : `${value as string}Z`) : NaN;
     // Date.parse rolls 2026-02-30 over into March: the day must exist in its month
     const dayExists = match && new Date(Date.UTC(Number(year), Number(month) - 1, Number(day))).getUTCDate() === Number(day);
     if (!match || Number.isNaN(ms) || !dayExists || (model === '2.0' && !zone)) {
@@ -151,7 +151,10 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
       const own = (await organizationIssuers.list(principal.accountId)).map((i) => i.did);
       const issuers = operator ? [...own, ...keyring.issuers().map((i) => i.did)] : own;
       if (keyring.issuer(issuerDid)) {
-        throw didErrors.create('ISSUER_NOT_OWNED', { message: `${issuerDid} is this server’s own issuer, which attests accounts (create-vc); issue as one of your organization’s DIDs.`, details: { issuers } });
+        throw didErrors.create('ISSUER_NOT_OWNED', {
+          message: `${issuerDid} is this server’s own issuer, which attests accounts (create-vc); issue as one of your organization’s DIDs.`,
+          details: { issuers },
+        });
       }
       if (await organizationIssuers.isOrganizationIssuer(issuerDid)) throw didErrors.create('ISSUER_NOT_OWNED', { details: { issuers } });
       throw didErrors.create('UNKNOWN_ISSUER', { message: 'The issuer is not one of your issuer DIDs (GET /v2/did/my-issuers).', details: { issuers } });
@@ -171,7 +174,11 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
         // did-jwt-vc refuses what its JWT encoding cannot carry (several subjects, …): a 422 for
         // the caller's credential, never a 500; its own words only where they are its schema's
         const message = error instanceof Error ? error.message : '';
-        const known = /^(schema_error|format_error): /.test(message) ? `: ${message.replace(/^\w+: /, '').slice(0, 200)}` : /array not supported/.test(message) ? ': a JWT credential has one credentialSubject' : '';
+        const known = /^(schema_error|format_error): /.test(message)
+          ? `: ${message.replace(/^\w+: /, '').slice(0, 200)}`
+          : /array not supported/.test(message)
+            ? ': a JWT credential has one credentialSubject'
+            : '';
         throw didErrors.create('INVALID_CREDENTIAL', { message: `The credential cannot be signed as a JWT${known}.`, cause: error });
       }
     }
@@ -221,7 +228,8 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
   const service: CredentialService = {
     async createVc(principal, request) {
       const { issuer, format } = issuerAndFormat(request.issuer, request.format);
-      if (format === 'jwt' && request.dataModel === '2.0') throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: 'JWT credentials (JwtProof2020) are VC 1.1; use a Data Integrity format for VC 2.0.' });
+      if (format === 'jwt' && request.dataModel === '2.0')
+        throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: 'JWT credentials (JwtProof2020) are VC 1.1; use a Data Integrity format for VC 2.0.' });
       if ('id' in request.userInfo || 'sub' in request.userInfo) throw didErrors.create('INVALID_USER_INFO');
       await checkHolder(request.holder);
       const account = await accountDirectory.get(principal.accountId);
@@ -277,7 +285,8 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
       }
       const { key, format } = await vcApiIssuer(principal, issuerDid, request.format ?? (issuerDid === undefined && model === '2.0' ? 'eddsa-rdfc-2022' : undefined));
       const issuer = key.identity;
-      if (format === 'jwt' && model === '2.0') throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: 'JWT credentials (JwtProof2020) are VC 1.1; use a Data Integrity format for VC 2.0.' });
+      if (format === 'jwt' && model === '2.0')
+        throw didErrors.create('FORMAT_NOT_SUPPORTED_BY_ISSUER', { message: 'JWT credentials (JwtProof2020) are VC 1.1; use a Data Integrity format for VC 2.0.' });
       const givenId = credential['id'];
       if (givenId !== undefined && (typeof givenId !== 'string' || givenId.length > 191 || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(givenId))) {
         throw invalid('credential.id', 'must be a URL of at most 191 characters.');
@@ -320,7 +329,9 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
         credential = input as Json;
         problems = await verifyDataIntegrityCredential(credential, loader, now);
       } else {
-        return unverified([problem('UNSUPPORTED_PROOF', 'the credential has no proof this server verifies (JwtProof2020, DataIntegrityProof eddsa-rdfc-2022 or ecdsa-rdfc-2019, Ed25519Signature2020)')]);
+        return unverified([
+          problem('UNSUPPORTED_PROOF', 'the credential has no proof this server verifies (JwtProof2020, DataIntegrityProof eddsa-rdfc-2022 or ecdsa-rdfc-2019, Ed25519Signature2020)'),
+        ]);
       }
       const issuer = credential ? (asString(idOf(credential['issuer'])) ?? null) : null;
       const subject = credential ? (([] as unknown[]).concat(credential['credentialSubject'] ?? [])[0] as Json | undefined) : undefined;

@@ -63,7 +63,9 @@ export function checkCredentialShape(credential: Json, model: DataModel): void {
     seen.add(resource['id']);
     const { digestSRI: sri, digestMultibase: multibase } = resource;
     if (sri === undefined && multibase === undefined) throw invalidField(at, 'must have a digestSRI or a digestMultibase.');
-    if (sri !== undefined && (typeof sri !== 'string' || !/^sha(256|384|512)-[A-Za-z0-9+/_-]+={0,2}$/.test(sri))) throw invalidField(`${at}.digestSRI`, 'must be a Subresource Integrity value, like sha384-<base64>.');
-    if (multibase !== undefined && (typeof multibase !== 'string' || !/^(u[A-Za-z0-9_-]+|z[1-9A-HJ-NP-Za-km-z]+)$/.test(multibase))) throw invalidField(`${at}.digestMultibase`, 'must be a multibase value (base64url u… or base58btc z…).');
+    if (sri !== undefined && (typeof sri !== 'string' || !/^sha(256|384|512)-[A-Za-z0-9+/_-]+={0,2}$/.test(sri)))
+      throw invalidField(`${at}.digestSRI`, 'must be a Subresource Integrity value, like sha384-<base64>.');
+    if (multibase !== undefined && (typeof multibase !== 'string' || !/^(u[A-Za-z0-9_-]+|z[1-9A-HJ-NP-Za-km-z]+)$/.test(multibase)))
+      throw invalidField(`${at}.digestMultibase`, 'must be a multibase value (base64url u… or base58btc z…).');
   }
 }

@@ -122,7 +122,13 @@ export async function issueDataIntegrityCredential(credential: Json, format: Dat
 }
 
 /** Signs a presentation (authentication purpose, with challenge and domain). */
-export async function signDataIntegrityPresentation(presentation: Json, format: DataIntegrityFormat, signer: Signer, loader: DocumentLoader, options: { challenge: string; domain?: string; now: Date }): Promise<Json> {
+export async function signDataIntegrityPresentation(
+  presentation: Json,
+  format: DataIntegrityFormat,
+  signer: Signer,
+  loader: DocumentLoader,
+  options: { challenge: string; domain?: string; now: Date },
+): Promise<Json> {
   const lib = await dataIntegrityLibraries();
   return lib.vc.signPresentation({
     presentation: structuredClone(presentation),
@@ -167,10 +173,12 @@ async function proofSetProblem(proofs: unknown[], controller: string, relationsh
   } catch (error) {
     return classifyError(error);
   }
-  const authorized = new Set(([] as unknown[]).concat(document[relationship] ?? []).map((m) => {
-    const id = idOf(m);
-    return id?.startsWith('#') ? `${controller}${id}` : id;
-  }));
+  const authorized = new Set(
+    ([] as unknown[]).concat(document[relationship] ?? []).map((m) => {
+      const id = idOf(m);
+      return id?.startsWith('#') ? `${controller}${id}` : id;
+    }),
+  );
   for (const [i, proof] of proofs.entries()) {
     if (!proof || typeof proof !== 'object' || Array.isArray(proof)) return problem('MALFORMED', `proof[${i}] is not an object`);
     const p = proof as Json;
@@ -246,11 +254,7 @@ const replayKey = (method: string, signingInput: Uint8Array) => createHash('sha2
  * Challenge, domain, date and replay keys are read from the verified proofs only. Its credentials
  * are the presentation service's to verify.
  */
-export async function verifyDataIntegrityPresentation(
-  presentation: Json,
-  loader: DocumentLoader,
-  expect: { now: Date; audience?: string; challenge?: string },
-): Promise<PresentationProofCheck> {
+export async function verifyDataIntegrityPresentation(presentation: Json, loader: DocumentLoader, expect: { now: Date; audience?: string; challenge?: string }): Promise<PresentationProofCheck> {
   const proofs = ([] as unknown[]).concat(presentation['proof'] ?? []);
   const claimed = proofs[0] && typeof proofs[0] === 'object' ? (proofs[0] as Json)['challenge'] : undefined;
   const base = {

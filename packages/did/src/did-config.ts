@@ -167,7 +167,8 @@ export function resolveDidOptions(options: DidOptions = {}): ResolvedDidOptions 
     if (typeof registry.rpcUrl !== 'string' || !/^(https?|wss?):\/\//.test(registry.rpcUrl)) throw new TypeError('did(): ethrRegistry.rpcUrl must be an http(s) or ws(s) URL');
     if (!Number.isSafeInteger(registry.chainId) || registry.chainId <= 0) throw new TypeError('did(): ethrRegistry.chainId must be a positive chain id');
     if (registry.registry !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(registry.registry)) throw new TypeError('did(): ethrRegistry.registry must be a contract address');
-    if (registry.cacheSeconds !== undefined && (!Number.isSafeInteger(registry.cacheSeconds) || registry.cacheSeconds < 0)) throw new TypeError('did(): ethrRegistry.cacheSeconds must be a non-negative integer');
+    if (registry.cacheSeconds !== undefined && (!Number.isSafeInteger(registry.cacheSeconds) || registry.cacheSeconds < 0))
+      throw new TypeError('did(): ethrRegistry.cacheSeconds must be a non-negative integer');
   }
   for (const key of ['issuerAlias', 'verifierAlias'] as const) {
     if (typeof resolved[key] !== 'string' || resolved[key].length === 0 || resolved[key].length > 64) throw new TypeError(`did(): ${key} must be 1-64 characters`);

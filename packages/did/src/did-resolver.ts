@@ -49,11 +49,7 @@ export interface KitDidResolver extends Resolvable {
 
 const ETHR_IDENTIFIER = /^(0x[0-9a-fA-F]{40}|0x[0-9a-fA-F]{66})$/;
 // the contexts ethr-did-resolver puts on every JSON-LD document it answers
-const ETHR_CONTEXT = [
-  'https://www.w3.org/ns/did/v1',
-  'https://w3id.org/security/suites/secp256k1recovery-2020/v2',
-  'https://w3id.org/security/v3-unstable',
-];
+const ETHR_CONTEXT = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/secp256k1recovery-2020/v2', 'https://w3id.org/security/v3-unstable'];
 
 function chainIdOf(network: string, names: Map<string, number>): number {
   if (/^0x[0-9a-fA-F]+$/.test(network)) {
@@ -84,9 +80,7 @@ function ethrDocument(did: string, names: Map<string, number>): DIDDocument {
   } catch {
     throw new DidResolutionError('invalidDid', `not a valid did:ethr public key: ${did}`);
   }
-  const verificationMethod: VerificationMethod[] = [
-    { id: `${did}#controller`, type: 'EcdsaSecp256k1RecoveryMethod2020', controller: did, blockchainAccountId: `eip155:${chainId}:${address}` },
-  ];
+  const verificationMethod: VerificationMethod[] = [{ id: `${did}#controller`, type: 'EcdsaSecp256k1RecoveryMethod2020', controller: did, blockchainAccountId: `eip155:${chainId}:${address}` }];
   const relationships = [`${did}#controller`];
   if (publicKey) {
     verificationMethod.push({ id: `${did}#controllerKey`, type: 'EcdsaSecp256k1VerificationKey2019', controller: did, publicKeyHex: publicKey.slice(2) });
@@ -207,9 +201,7 @@ export function createDidResolver(options: DidResolverOptions): KitDidResolver {
       const hash = didUrl.indexOf('#');
       if (hash < 0) return doc;
       const fragment = didUrl.slice(hash);
-      const method = [...(doc.verificationMethod ?? []), ...(doc.keyAgreement ?? []).filter((m) => typeof m === 'object')].find(
-        (m) => typeof m === 'object' && (m.id === didUrl || m.id === fragment),
-      );
+      const method = [...(doc.verificationMethod ?? []), ...(doc.keyAgreement ?? []).filter((m) => typeof m === 'object')].find((m) => typeof m === 'object' && (m.id === didUrl || m.id === fragment));
       if (!method || typeof method !== 'object') throw new DidResolutionError('notFound', `${didUrl} names no verification method of ${doc.id}`);
       return { '@context': doc['@context'], ...method };
     },

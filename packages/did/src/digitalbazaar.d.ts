@@ -35,12 +35,7 @@ declare module '@digitalbazaar/vc' {
     presentationResult?: VerifyResult;
     credentialResults?: (VerifyResult & { credentialId?: string })[];
   }
-  export function issue(options: {
-    credential: JsonLdObject;
-    suite: LinkedDataSuite;
-    documentLoader: DocumentLoader;
-    now?: Date | string;
-  }): Promise<JsonLdObject>;
+  export function issue(options: { credential: JsonLdObject; suite: LinkedDataSuite; documentLoader: DocumentLoader; now?: Date | string }): Promise<JsonLdObject>;
   export function verifyCredential(options: {
     credential: JsonLdObject;
     suite: LinkedDataSuite | LinkedDataSuite[];
@@ -49,13 +44,7 @@ declare module '@digitalbazaar/vc' {
     maxClockSkew?: number;
     checkStatus?: (options: { credential: JsonLdObject }) => Promise<{ verified: boolean; error?: Error }>;
   }): Promise<VerifyResult>;
-  export function signPresentation(options: {
-    presentation: JsonLdObject;
-    suite: LinkedDataSuite;
-    documentLoader: DocumentLoader;
-    challenge: string;
-    domain?: string;
-  }): Promise<JsonLdObject>;
+  export function signPresentation(options: { presentation: JsonLdObject; suite: LinkedDataSuite; documentLoader: DocumentLoader; challenge: string; domain?: string }): Promise<JsonLdObject>;
   export function verify(options: {
     presentation: JsonLdObject;
     suite: LinkedDataSuite | LinkedDataSuite[];

@@ -54,5 +54,7 @@ export const vcApiExamples: Record<string, RouteExample> = {
   },
   'POST /credentials/verify': { body: { verifiableCredential: SEED_VC } },
   'POST /presentations/verify': { body: { verifiablePresentation: SAMPLE_VP, options: { challenge: 'c-7b1e4c2a', domain: 'shop.example' } } },
-  'POST /credentials/status': { body: { credentialId: 'urn:uuid:0b6f8a52-3c1e-4d7a-9f2b-6e5d4c3b2a19', credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true } },
+  'POST /credentials/status': {
+    body: { credentialId: 'urn:uuid:0b6f8a52-3c1e-4d7a-9f2b-6e5d4c3b2a19', credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true },
+  },
 };

@@ -124,20 +124,21 @@ export function did(options: DidOptions = {}) {
         didService: asFunction(({ custodialKeyStore, identifierStore, kitKeyring, organizationIssuers, didResolver, accountDirectory, encryption, random, clock }: KitServices) =>
           createDidService({ custodialKeyStore, identifierStore, keyring: kitKeyring, organizationIssuers, resolver: didResolver, accountDirectory, encryption, random, clock }),
         ).singleton(),
-        credentialService: asFunction(({ credentialStore, statusListService, kitKeyring, organizationIssuers, didResolver, jwtVerifier, documentLoader, accountDirectory, clock, random }: KitServices) =>
-          createCredentialService({
-            credentialStore,
-            statusLists: statusListService,
-            keyring: kitKeyring,
-            organizationIssuers,
-            resolver: didResolver,
-            jwtVerifier,
-            loader: documentLoader,
-            accountDirectory,
-            clock,
-            random,
-            options: effective,
-          }),
+        credentialService: asFunction(
+          ({ credentialStore, statusListService, kitKeyring, organizationIssuers, didResolver, jwtVerifier, documentLoader, accountDirectory, clock, random }: KitServices) =>
+            createCredentialService({
+              credentialStore,
+              statusLists: statusListService,
+              keyring: kitKeyring,
+              organizationIssuers,
+              resolver: didResolver,
+              jwtVerifier,
+              loader: documentLoader,
+              accountDirectory,
+              clock,
+              random,
+              options: effective,
+            }),
         ).singleton(),
         presentationService: asFunction(({ didService, credentialService, kitKeyring, jwtVerifier, documentLoader, clock }: KitServices) =>
           createPresentationService({ didService, credentialService, keyring: kitKeyring, jwtVerifier, loader: documentLoader, clock }),

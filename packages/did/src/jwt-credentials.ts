@@ -104,7 +104,7 @@ export interface JwtCredentialCheck {
 export async function verifyJwtCredential(jwt: string, posted: Json | null, verifier: JwtVerifier, now: Date): Promise<JwtCredentialCheck> {
   try {
     await verifier.verify(jwt, { proofPurpose: 'assertionMethod', now: Math.floor(now.getTime() / 1000) });
-    const normalized = normalizeCredential(jwt);
+    const normalized = normalizeCredential(jwt) as Parameters<typeof validateCredentialPayload>[0];
     validateCredentialPayload(normalized);
     const credential = normalized as unknown as Json;
     const mismatch = posted ? jsonMismatch(posted, credential) : null;
@@ -161,7 +161,10 @@ export interface PresentationExpectations {
  * signature. did-jwt accepts an ES256K signature with a high S (the Finenex document's own samples have one),
  * so flipping S to n − S makes other JWT bytes with the same valid signature.
  */
-const jwtReplayKey = (signer: string, jwt: string) => createHash('sha256').update(`jwt\n${signer}\n${jwt.slice(0, jwt.lastIndexOf('.'))}`).digest('hex');
+const jwtReplayKey = (signer: string, jwt: string) =>
+  createHash('sha256')
+    .update(`jwt\n${signer}\n${jwt.slice(0, jwt.lastIndexOf('.'))}`)
+    .digest('hex');
 
 /**
  * Verifies a JWT VP: the holder's signature, its time, and the expected audience and challenge
@@ -172,7 +175,16 @@ export async function verifyJwtPresentation(jwt: string, posted: Json | null, ve
   try {
     payload = decodeJWT(jwt).payload;
   } catch (error) {
-    return { presentation: null, holder: null, audience: [], challenge: null, signedAt: null, replayKeys: [], credentials: [], problems: [{ ...problem('MALFORMED', (error as Error).message), fromLibrary: true }] };
+    return {
+      presentation: null,
+      holder: null,
+      audience: [],
+      challenge: null,
+      signedAt: null,
+      replayKeys: [],
+      credentials: [],
+      problems: [{ ...problem('MALFORMED', (error as Error).message), fromLibrary: true }],
+    };
   }
   const audience = ([] as unknown[]).concat(payload['aud'] ?? []).filter((a): a is string => typeof a === 'string');
   const seconds = Number(payload['nbf'] ?? payload['iat']);
@@ -194,7 +206,7 @@ export async function verifyJwtPresentation(jwt: string, posted: Json | null, ve
       ...(expect.audience ? { domain: expect.audience } : {}),
       ...(expect.challenge ? { challenge: expect.challenge } : {}),
     });
-    const normalized = normalizePresentation(jwt);
+    const normalized = normalizePresentation(jwt) as Parameters<typeof validatePresentationPayload>[0];
     validatePresentationPayload(normalized);
     const presentation = normalized as unknown as Json;
     const mismatch = posted ? jsonMismatch(posted, presentation) : null;

@@ -145,8 +145,14 @@ export function createKitKeyring(deps: KitKeyringDeps): KitKeyring {
       }
       loaded = keys;
     },
-    issuers: () => all().filter((k) => k.identity.role === 'issuer').map((k) => k.identity),
-    verifiers: () => all().filter((k) => k.identity.role === 'verifier').map((k) => k.identity),
+    issuers: () =>
+      all()
+        .filter((k) => k.identity.role === 'issuer')
+        .map((k) => k.identity),
+    verifiers: () =>
+      all()
+        .filter((k) => k.identity.role === 'verifier')
+        .map((k) => k.identity),
     issuerFor(format) {
       const key = all().find((k) => k.identity.role === 'issuer' && k.identity.formats.includes(format));
       if (!key) throw new TypeError(`no kit issuer signs ${format}`);

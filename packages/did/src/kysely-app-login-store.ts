@@ -55,12 +55,7 @@ export function createKyselyAppLoginStore(database: DatabaseHandle): AppLoginSto
       return changed(result);
     },
     async cancel(id, at) {
-      const result = await db
-        .updateTable('did_app_logins')
-        .set({ state: 'cancelled', completed_at: at.getTime() })
-        .where('id', '=', id)
-        .where('state', '=', 'pending')
-        .executeTakeFirst();
+      const result = await db.updateTable('did_app_logins').set({ state: 'cancelled', completed_at: at.getTime() }).where('id', '=', id).where('state', '=', 'pending').executeTakeFirst();
       return changed(result);
     },
     async collect(id, at) {

@@ -57,12 +57,7 @@ export function createKyselyCredentialStore(database: DatabaseHandle): Credentia
       return Number(result.numUpdatedRows) === 1;
     },
     async revokedEntries(statusListId) {
-      const rows = await db
-        .selectFrom('did_credentials')
-        .select('status_index')
-        .where('status_list_id', '=', statusListId)
-        .where('revoked_at', 'is not', null)
-        .execute();
+      const rows = await db.selectFrom('did_credentials').select('status_index').where('status_list_id', '=', statusListId).where('revoked_at', 'is not', null).execute();
       return rows.map((r) => Number(r.status_index));
     },
   };

@@ -58,7 +58,8 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
           throw didErrors.create('INVALID_CREDENTIAL', { message: `credentials[${i}] is not a verifiable credential (JwtProof2020 JSON form, JWT or Data Integrity).` });
         }
         // did-jwt-vc presentations are VC 1.1: a 2.0 credential cannot be embedded
-        if (dataModelOf(json) !== '1.1') throw didErrors.create('INVALID_CREDENTIAL', { message: `credentials[${i}] is a VC 2.0 credential; a JWT presentation (VC 1.1) can carry VC 1.1 credentials only.` });
+        if (dataModelOf(json) !== '1.1')
+          throw didErrors.create('INVALID_CREDENTIAL', { message: `credentials[${i}] is a VC 2.0 credential; a JWT presentation (VC 1.1) can carry VC 1.1 credentials only.` });
       }
       return createJwtPresentation(
         {

@@ -30,20 +30,23 @@ export const VerifiableCredentialResult = Type.Object(
 export const VerifiablePresentationResult = Type.Object({ '@context': Context, type: Types, proof: Proofs }, { additionalProperties: true });
 
 /** The Finenex document's verify-vc answer (`credentialResult`). */
-export const CredentialCheck = Type.Object({
-  verified: Type.Boolean(),
-  format: Format,
-  id: Nullable(Type.String()),
-  issuer: Nullable(Type.String()),
-  subject: Nullable(Type.String()),
-  expirationDate: Nullable(Type.String()),
-  revoked: Type.Optional(Type.Boolean()),
-  statusListCredential: Type.Optional(Type.String()),
-  statusListIndex: Type.Optional(Type.Integer()),
-  code: Type.Optional(Type.String({ description: 'why it is not verified' })),
-  reason: Type.Optional(Type.String()),
-  credential: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'a JWT credential’s JSON form' })),
-}, { $id: 'CredentialCheck' });
+export const CredentialCheck = Type.Object(
+  {
+    verified: Type.Boolean(),
+    format: Format,
+    id: Nullable(Type.String()),
+    issuer: Nullable(Type.String()),
+    subject: Nullable(Type.String()),
+    expirationDate: Nullable(Type.String()),
+    revoked: Type.Optional(Type.Boolean()),
+    statusListCredential: Type.Optional(Type.String()),
+    statusListIndex: Type.Optional(Type.Integer()),
+    code: Type.Optional(Type.String({ description: 'why it is not verified' })),
+    reason: Type.Optional(Type.String()),
+    credential: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'a JWT credential’s JSON form' })),
+  },
+  { $id: 'CredentialCheck' },
+);
 
 /** The verify-vp answer. */
 export const PresentationCheck = Type.Object({

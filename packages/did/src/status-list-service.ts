@@ -64,7 +64,6 @@ export interface StatusListServiceDeps {
   length: number;
 }
 
-
 export function createStatusListService(deps: StatusListServiceDeps): StatusListService {
   const { statusListStore, credentialStore, keyring, organizationIssuers, random, clock } = deps;
   const capacity = Math.floor(deps.length * 0.75);
@@ -144,12 +143,26 @@ export function createStatusListService(deps: StatusListServiceDeps): StatusList
       const issuer = key.identity;
       if (key.jwt) {
         return issueJwtCredential(
-          { '@context': [CREDENTIALS_CONTEXT['1.1'], STATUS_LIST_CONTEXT], id: url, type: ['VerifiableCredential', 'BitstringStatusListCredential'], issuer: { id: issuer.did }, issuanceDate: xsdDateTime(now), credentialSubject: subject },
+          {
+            '@context': [CREDENTIALS_CONTEXT['1.1'], STATUS_LIST_CONTEXT],
+            id: url,
+            type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+            issuer: { id: issuer.did },
+            issuanceDate: xsdDateTime(now),
+            credentialSubject: subject,
+          },
           key.jwt,
         );
       }
       return issueDataIntegrityCredential(
-        { '@context': [CREDENTIALS_CONTEXT['2.0']], id: url, type: ['VerifiableCredential', 'BitstringStatusListCredential'], issuer: issuer.did, validFrom: xsdDateTime(now), credentialSubject: subject },
+        {
+          '@context': [CREDENTIALS_CONTEXT['2.0']],
+          id: url,
+          type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+          issuer: issuer.did,
+          validFrom: xsdDateTime(now),
+          credentialSubject: subject,
+        },
         issuer.formats[0] as 'eddsa-rdfc-2022' | 'ecdsa-rdfc-2019',
         key.dataIntegrity!,
         deps.loader,

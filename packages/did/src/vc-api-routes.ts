@@ -24,8 +24,7 @@ const PROBLEM_TYPES: Record<ProblemCode, string> = {
   CREDENTIAL_NOT_VERIFIED: 'CRYPTOGRAPHIC_SECURITY_ERROR',
 };
 
-const problemDetails = (problems: Problem[]) =>
-  problems.map((p) => ({ type: `https://www.w3.org/TR/vc-data-model#${PROBLEM_TYPES[p.code]}`, title: p.code, detail: p.message }));
+const problemDetails = (problems: Problem[]) => problems.map((p) => ({ type: `https://www.w3.org/TR/vc-data-model#${PROBLEM_TYPES[p.code]}`, title: p.code, detail: p.message }));
 
 /**
  * VC-API answers input it cannot verify with an error status, not `200 {verified: false}`: 422

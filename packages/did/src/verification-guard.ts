@@ -36,7 +36,10 @@ function jwtPayload(jwt: string): unknown {
 export function checkVerificationBounds(input: unknown, options: ResolvedDidOptions): void {
   const bytes = Buffer.byteLength(JSON.stringify(input) ?? '');
   if (bytes > options.verifyMaxBytes) {
-    throw coreErrors.create('PAYLOAD_TOO_LARGE', { message: `A credential or presentation to verify may have at most ${options.verifyMaxBytes} bytes of JSON.`, details: { limit_bytes: options.verifyMaxBytes } });
+    throw coreErrors.create('PAYLOAD_TOO_LARGE', {
+      message: `A credential or presentation to verify may have at most ${options.verifyMaxBytes} bytes of JSON.`,
+      details: { limit_bytes: options.verifyMaxBytes },
+    });
   }
   const pending: unknown[] = [input];
   let nodes = 0;

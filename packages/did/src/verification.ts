@@ -91,12 +91,7 @@ function messages(error: unknown, depth = 0): { error: unknown; message: string 
   if (!error || depth > 5) return [];
   const e = error as { message?: unknown; cause?: unknown; errors?: unknown[]; details?: { cause?: unknown } };
   const own = typeof e.message === 'string' ? [{ error, message: e.message }] : [];
-  return [
-    ...own,
-    ...messages(e.cause, depth + 1),
-    ...messages(e.details?.cause, depth + 1),
-    ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => messages(x, depth + 1)) : []),
-  ];
+  return [...own, ...messages(e.cause, depth + 1), ...messages(e.details?.cause, depth + 1), ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => messages(x, depth + 1)) : [])];
 }
 
 /**

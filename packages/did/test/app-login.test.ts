@@ -116,12 +116,22 @@ for (const kind of testDatabases()) {
         const now = Math.floor(clock.now().getTime() / 1000);
         const foreign = normalizeCredential(
           await createVerifiableCredentialJwt(
-            { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: outside.did, issuanceDate: new Date((now - 60) * 1000).toISOString(), credentialSubject: { id: wallet.did, sub: user.loginId } },
+            {
+              '@context': ['https://www.w3.org/2018/credentials/v1'],
+              type: ['VerifiableCredential'],
+              issuer: outside.did,
+              issuanceDate: new Date((now - 60) * 1000).toISOString(),
+              credentialSubject: { id: wallet.did, sub: user.loginId },
+            },
             outside.issuer,
           ),
         ) as unknown as Json;
         const vcApi = (
-          await post('/credentials/issue', { credential: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], credentialSubject: { id: wallet.did, sub: user.loginId } } }, org.bearer)
+          await post(
+            '/credentials/issue',
+            { credential: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], credentialSubject: { id: wallet.did, sub: user.loginId } } },
+            org.bearer,
+          )
         ).body.verifiableCredential as Json;
         const revoked = (await post('/v2/did/create-vc', { holder: wallet.did, userInfo: {} }, user.bearer)).body as Json;
         assert.equal((await post('/v2/did/revoke-vc', { credentialId: revoked['id'] }, user.bearer)).status, 200);
@@ -271,7 +281,10 @@ for (const kind of testDatabases()) {
           assert.deepEqual(res.body, { status: 400, error: 'Bad Request', code: 'LOGIN_REQUEST_NOT_FOUND', message: 'No such login request.', path });
         }
         const { wallet, credential } = await userWithWallet();
-        const vpUnknown = await post('/v2/auth/auth-user-with-vp', { requestId: 'https://my.domain?requestId=AAAAAAAAAAAAAAAAAAAAAAAA', vp: await walletPresentation(wallet.issuer, [credential], { aud: verifier }) });
+        const vpUnknown = await post('/v2/auth/auth-user-with-vp', {
+          requestId: 'https://my.domain?requestId=AAAAAAAAAAAAAAAAAAAAAAAA',
+          vp: await walletPresentation(wallet.issuer, [credential], { aud: verifier }),
+        });
         assert.equal(vpUnknown.status, 400);
         assert.equal(vpUnknown.body.code, 'LOGIN_REQUEST_NOT_FOUND');
         const login = await startLogin();
@@ -295,10 +308,7 @@ for (const kind of testDatabases()) {
         const vp = await walletPresentation(wallet.issuer, [credential], { aud: verifier });
         assert.equal((await post('/v2/auth/auth-user-with-vp', { vp })).status, 200);
         const db2 = kit.services.db.withTables<{ did_app_logins: { id: string }; did_used_presentations: { hash: string } }>();
-        const count = async () => [
-          (await db2.selectFrom('did_app_logins').select('id').execute()).length,
-          (await db2.selectFrom('did_used_presentations').select('hash').execute()).length,
-        ];
+        const count = async () => [(await db2.selectFrom('did_app_logins').select('id').execute()).length, (await db2.selectFrom('did_used_presentations').select('hash').execute()).length];
         const [logins, used] = await count();
         assert.ok(logins! > 0 && used! > 0);
         await kit.runHousekeeping();

@@ -239,8 +239,8 @@ for (const kind of testDatabases()) {
             });
             assert.equal(independent.verified, true, String(independent.error ?? JSON.stringify(independent.results)));
             assert.equal(independent.statusResult?.verified, true);
-            assert.equal(((credential['proof'] as Json)['cryptosuite'] ?? (credential['proof'] as Json)['type']), f.format);
-            assert.equal(((credential['@context'] as string[])[0]), f.dataModel === '2.0' ? 'https://www.w3.org/ns/credentials/v2' : 'https://www.w3.org/2018/credentials/v1');
+            assert.equal((credential['proof'] as Json)['cryptosuite'] ?? (credential['proof'] as Json)['type'], f.format);
+            assert.equal((credential['@context'] as string[])[0], f.dataModel === '2.0' ? 'https://www.w3.org/ns/credentials/v2' : 'https://www.w3.org/2018/credentials/v1');
           }
         });
 
@@ -349,12 +349,44 @@ for (const kind of testDatabases()) {
         const p256 = await EcdsaMultikey.generate({ curve: 'P-256' });
         p256.controller = `did:key:${p256.publicKeyMultibase}`;
         p256.id = `${p256.controller}#${p256.publicKeyMultibase}`;
-        const v2 = (issuer: string): Json => ({ '@context': ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/undefined-terms/v2'], type: ['VerifiableCredential'], issuer, validFrom: issuanceDate, credentialSubject: { id: holder, name: 'Lee' } });
-        const v1 = (issuer: string, extra: string[]): Json => ({ '@context': ['https://www.w3.org/2018/credentials/v1', ...extra, 'https://www.w3.org/ns/credentials/undefined-terms/v2'], type: ['VerifiableCredential'], issuer, issuanceDate, credentialSubject: { id: holder, name: 'Lee' } });
-        signed.push(['vc Ed25519Signature2020 VC 1.1', await vc.issue({ credential: v1(ed2020.controller, ['https://w3id.org/security/suites/ed25519-2020/v1']), suite: new Ed25519Signature2020({ signer: ed2020.signer() }), documentLoader: loader })]);
-        signed.push(['vc eddsa-rdfc-2022 VC 2.0', await vc.issue({ credential: v2(multikey.controller), suite: new DataIntegrityProof({ signer: multikey.signer(), cryptosuite: eddsaRdfc2022 }), documentLoader: loader })]);
-        signed.push(['vc eddsa-rdfc-2022 VC 1.1', await vc.issue({ credential: v1(multikey.controller, ['https://w3id.org/security/data-integrity/v2']), suite: new DataIntegrityProof({ signer: multikey.signer(), cryptosuite: eddsaRdfc2022 }), documentLoader: loader })]);
-        signed.push(['vc ecdsa-rdfc-2019 VC 2.0', await vc.issue({ credential: v2(p256.controller), suite: new DataIntegrityProof({ signer: p256.signer(), cryptosuite: ecdsaRdfc2019 }), documentLoader: loader })]);
+        const v2 = (issuer: string): Json => ({
+          '@context': ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/undefined-terms/v2'],
+          type: ['VerifiableCredential'],
+          issuer,
+          validFrom: issuanceDate,
+          credentialSubject: { id: holder, name: 'Lee' },
+        });
+        const v1 = (issuer: string, extra: string[]): Json => ({
+          '@context': ['https://www.w3.org/2018/credentials/v1', ...extra, 'https://www.w3.org/ns/credentials/undefined-terms/v2'],
+          type: ['VerifiableCredential'],
+          issuer,
+          issuanceDate,
+          credentialSubject: { id: holder, name: 'Lee' },
+        });
+        signed.push([
+          'vc Ed25519Signature2020 VC 1.1',
+          await vc.issue({
+            credential: v1(ed2020.controller, ['https://w3id.org/security/suites/ed25519-2020/v1']),
+            suite: new Ed25519Signature2020({ signer: ed2020.signer() }),
+            documentLoader: loader,
+          }),
+        ]);
+        signed.push([
+          'vc eddsa-rdfc-2022 VC 2.0',
+          await vc.issue({ credential: v2(multikey.controller), suite: new DataIntegrityProof({ signer: multikey.signer(), cryptosuite: eddsaRdfc2022 }), documentLoader: loader }),
+        ]);
+        signed.push([
+          'vc eddsa-rdfc-2022 VC 1.1',
+          await vc.issue({
+            credential: v1(multikey.controller, ['https://w3id.org/security/data-integrity/v2']),
+            suite: new DataIntegrityProof({ signer: multikey.signer(), cryptosuite: eddsaRdfc2022 }),
+            documentLoader: loader,
+          }),
+        ]);
+        signed.push([
+          'vc ecdsa-rdfc-2019 VC 2.0',
+          await vc.issue({ credential: v2(p256.controller), suite: new DataIntegrityProof({ signer: p256.signer(), cryptosuite: ecdsaRdfc2019 }), documentLoader: loader }),
+        ]);
         for (const [what, credential] of signed) {
           const res = await post('/v2/did/verify-vc', credential);
           assert.equal(res.status, 200);
@@ -390,7 +422,11 @@ for (const kind of testDatabases()) {
           if (message) assert.equal(res.body.message, message);
         }
         const invalid = await post('/v2/did/create-vc', { holder: 'Hong:not-a-did', userInfo: { name: ['x'] }, format: 'rsa' }, user.bearer);
-        assert.deepEqual(invalid.body.issues, ['holder: has an invalid format.', 'userInfo.name: not a valid value.', 'format: must be one of "jwt", "eddsa-rdfc-2022", "ecdsa-rdfc-2019", "Ed25519Signature2020".']);
+        assert.deepEqual(invalid.body.issues, [
+          'holder: has an invalid format.',
+          'userInfo.name: not a valid value.',
+          'format: must be one of "jwt", "eddsa-rdfc-2022", "ecdsa-rdfc-2019", "Ed25519Signature2020".',
+        ]);
         assert.equal((await post('/v2/did/create-vc', { holder, userInfo: {} }, 'Bearer forged')).body.code, 'INVALID_TOKEN');
         const rows = await kit.services.db.withTables<{ did_credentials: { requested_by: string } }>().selectFrom('did_credentials').selectAll().where('requested_by', '=', user.account.id).execute();
         assert.equal(rows.length, 0, 'a refused request writes nothing');

@@ -63,7 +63,7 @@ for (const kind of testDatabases()) {
           validFrom: '2026-01-01T00:00:00Z',
           credentialSubject: { id: 'did:example:holder', name: 'Lee' },
         };
-        return (await vc.issue({ credential, suite: new DataIntegrityProof({ signer: key.signer(), cryptosuite: eddsaRdfc2022 }), documentLoader: loader })) as Json;
+        return await vc.issue({ credential, suite: new DataIntegrityProof({ signer: key.signer(), cryptosuite: eddsaRdfc2022 }), documentLoader: loader });
       }
       const generate = async () => {
         const key = await Ed25519Multikey.generate();

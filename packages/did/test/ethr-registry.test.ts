@@ -35,7 +35,7 @@ function credentialBy(did: string, key: { privateKey: string }): Promise<string>
     {
       sub: 'did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf',
       vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'Profile'], credentialSubject: { name: 'Hong' } },
-    } as never,
+    },
     issuer,
   );
 }
@@ -49,7 +49,7 @@ describe('did ethr-registry: did:ethr through the ERC-1056 registry on anvil', f
     const provider = new JsonRpcProvider(anvil.url, anvil.chainId, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 }); // no cached nonce between two sends
     const partial = { anvil, provider } as Chain;
     const deployer = await fundedWallet(partial);
-    const registry = (await new ContractFactory(EthereumDIDRegistry.abi as never, EthereumDIDRegistry.bytecode, deployer).deploy()) as Contract;
+    const registry = (await new ContractFactory(EthereumDIDRegistry.abi, EthereumDIDRegistry.bytecode, deployer).deploy()) as Contract;
     await registry.waitForDeployment();
     chain = { anvil, provider, registry, address: await registry.getAddress() };
   });

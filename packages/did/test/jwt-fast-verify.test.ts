@@ -28,16 +28,13 @@ async function credentialJwt(issuer: Issuer, claims: Json = {}): Promise<string>
       sub: 'did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf',
       vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'Profile'], credentialSubject: { name: 'Hong' } },
       ...claims,
-    } as never,
+    },
     issuer,
   );
 }
 
 async function presentationJwt(holder: Issuer, credentials: string[], claims: Json = {}): Promise<string> {
-  return createVerifiablePresentationJwt(
-    { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: credentials }, ...claims } as never,
-    holder,
-  );
+  return createVerifiablePresentationJwt({ vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: credentials }, ...claims }, holder);
 }
 
 /** What did-jwt-vc says of a credential at `now`: null when it verifies, else its error message. */

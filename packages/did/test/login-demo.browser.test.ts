@@ -67,7 +67,9 @@ if (testDatabases().includes('sqlite')) {
         const { kit, origin } = server;
         // the user, with a password, and a wallet holding a credential the kit issued to it
         const account = await kit.services.accountService.createEndUser({ loginId: 'hong', email: 'hong@example.com', password: 'correct horse battery', name: 'Hong Gildong' });
-        const login = await json(await fetch(`${origin}/v2/auth/auth-user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'hong', password: 'correct horse battery' }) }));
+        const login = await json(
+          await fetch(`${origin}/v2/auth/auth-user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'hong', password: 'correct horse battery' }) }),
+        );
         const wallet = walletKey();
         const credential = await json(
           await fetch(`${origin}/v2/did/create-vc`, {

@@ -23,10 +23,9 @@ for (const kind of testDatabases()) {
       it('requires auth: composing did alone is a startup error that says what to add', async () => {
         const db = await createTestDatabase(kind);
         try {
-          await assert.rejects(
-            createKit({ database: db.url, plugins: [did()], logger: createLogger({ level: 'silent' }), config: { masterKey: MASTER_KEY, mode: 'test' } }),
-            { message: 'createKit: plugin "did" requires plugin "auth", which is not composed; add auth() to plugins' },
-          );
+          await assert.rejects(createKit({ database: db.url, plugins: [did()], logger: createLogger({ level: 'silent' }), config: { masterKey: MASTER_KEY, mode: 'test' } }), {
+            message: 'createKit: plugin "did" requires plugin "auth", which is not composed; add auth() to plugins',
+          });
         } finally {
           await db.drop();
         }
@@ -82,8 +81,23 @@ for (const kind of testDatabases()) {
           // an account's own addresses count against the account, not the client
           const user = await createUser(kit);
           assert.equal((await request(app).post('/v2/did/create-address').set('authorization', user.bearer)).status, 200);
-          for (let i = 0; i < 60; i++) assert.equal((await request(app).post('/v2/auth/auth-user-with-vp').send({ vp: { proof: { type: 'JwtProof2020', jwt: 'x.y.z' } } })).status, 401);
-          assert.equal((await request(app).post('/v2/auth/auth-user-with-vp').send({ vp: { proof: { type: 'JwtProof2020', jwt: 'x.y.z' } } })).status, 429);
+          for (let i = 0; i < 60; i++)
+            assert.equal(
+              (
+                await request(app)
+                  .post('/v2/auth/auth-user-with-vp')
+                  .send({ vp: { proof: { type: 'JwtProof2020', jwt: 'x.y.z' } } })
+              ).status,
+              401,
+            );
+          assert.equal(
+            (
+              await request(app)
+                .post('/v2/auth/auth-user-with-vp')
+                .send({ vp: { proof: { type: 'JwtProof2020', jwt: 'x.y.z' } } })
+            ).status,
+            429,
+          );
         } finally {
           await kit.close();
           await db.drop();

@@ -121,7 +121,11 @@ for (const kind of testDatabases()) {
     it('a login VP older than the maximum age is refused, one exactly that old is not', async () => {
       const { wallet, credential } = await userWithWallet();
       const vpAt = (nbf: number) => walletPresentation(wallet.issuer, [credential], { aud: verifier, nbf });
-      expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: await vpAt(nowSeconds() - MAX_AGE - 1) }), 'PRESENTATION_TOO_OLD', `The presentation is older than ${MAX_AGE} seconds; make a new one.`);
+      expectRejected(
+        await post('/v2/auth/auth-user-with-vp', { vp: await vpAt(nowSeconds() - MAX_AGE - 1) }),
+        'PRESENTATION_TOO_OLD',
+        `The presentation is older than ${MAX_AGE} seconds; make a new one.`,
+      );
       assert.equal((await post('/v2/auth/auth-user-with-vp', { vp: await vpAt(nowSeconds() - MAX_AGE) })).status, 200);
     });
 
@@ -129,7 +133,9 @@ for (const kind of testDatabases()) {
       const wallet = await didKeyWallet();
       const presentation = presentationOf(wallet.did, []);
       const at = async (offsetMs: number) =>
-        withProofs(presentation, [await presentationProof(presentation, wallet, { challenge: 'c-future', domain: verifier, loader: kit.services.documentLoader, date: new Date(clock.now().getTime() + offsetMs) })]);
+        withProofs(presentation, [
+          await presentationProof(presentation, wallet, { challenge: 'c-future', domain: verifier, loader: kit.services.documentLoader, date: new Date(clock.now().getTime() + offsetMs) }),
+        ]);
       expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: await at(301 * SECOND) }), 'NOT_YET_VALID', 'The presentation is dated in the future.');
       // past the date checks: refused only for holding no credential
       expectRejected(
@@ -143,7 +149,9 @@ for (const kind of testDatabases()) {
       const wallet = await didKeyWallet();
       const presentation = presentationOf(wallet.did, []);
       const login = await startLogin();
-      const vp = withProofs(presentation, [await presentationProof(presentation, wallet, { challenge: 'another-challenge', domain: verifier, loader: kit.services.documentLoader, date: clock.now() })]);
+      const vp = withProofs(presentation, [
+        await presentationProof(presentation, wallet, { challenge: 'another-challenge', domain: verifier, loader: kit.services.documentLoader, date: clock.now() }),
+      ]);
       expectRejected(
         await post('/v2/auth/auth-user-with-vp', { requestId: login.requestId, vp }),
         'CHALLENGE_MISMATCH',

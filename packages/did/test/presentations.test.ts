@@ -74,7 +74,12 @@ for (const kind of testDatabases()) {
         const independent = await verifyPresentation(jwtOf(vp), ethrReferenceResolver(), { domain: verifier });
         assert.equal(independent.issuer, holder.did);
         // the Finenex document's own create-vp body shape: a given verifier and the Finenex document's credential
-        const seedShaped = await post('/v2/did/create-vp', { holder: holder.did, verifier: 'did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4', tempKey: holder.secretKey, credentials: [credential] });
+        const seedShaped = await post('/v2/did/create-vp', {
+          holder: holder.did,
+          verifier: 'did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4',
+          tempKey: holder.secretKey,
+          credentials: [credential],
+        });
         assert.deepEqual(seedShaped.body.verifier, ['did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4']);
       });
 
@@ -100,7 +105,12 @@ for (const kind of testDatabases()) {
           [{ holder: owned.did, tempKey: 'a728102d411b1871f7ae91505b4e1558', credentials: [credential] }, undefined, 401, 'HOLDER_NOT_AUTHORIZED'],
           [{ holder: 'did:ethr:0xa54545a4e45cf5a229438695c6bea23c5d1414c9', tempKey: owned.secretKey, credentials: [credential] }, undefined, 409, 'HOLDER_KEY_NOT_HELD'],
           [{ holder: owned.did, tempKey: owned.secretKey, credentials: [{ name: 'not a credential' }] }, undefined, 422, 'INVALID_CREDENTIAL'],
-          [{ holder: owned.did, tempKey: owned.secretKey, credentials: [await credentialFor(owner.bearer, owned.did, { format: 'eddsa-rdfc-2022', dataModel: '2.0' })] }, undefined, 422, 'INVALID_CREDENTIAL'],
+          [
+            { holder: owned.did, tempKey: owned.secretKey, credentials: [await credentialFor(owner.bearer, owned.did, { format: 'eddsa-rdfc-2022', dataModel: '2.0' })] },
+            undefined,
+            422,
+            'INVALID_CREDENTIAL',
+          ],
         ];
         for (const [body, bearer, status, code] of cases) {
           const res = await post('/v2/did/create-vp', body, bearer);
@@ -180,7 +190,14 @@ for (const kind of testDatabases()) {
           assert.equal(res.body.holder, did);
           assert.deepEqual(res.body.verifier, [verifier]);
           assert.equal(res.body.challenge, 'c-123');
-          const independent = await vc.verify({ presentation: signed, suite: [new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }), new DataIntegrityProof({ cryptosuite: ecdsaRdfc2019 }), new Ed25519Signature2020()], documentLoader: loader, challenge: 'c-123', domain: verifier, checkStatus: async () => ({ verified: true }) });
+          const independent = await vc.verify({
+            presentation: signed,
+            suite: [new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }), new DataIntegrityProof({ cryptosuite: ecdsaRdfc2019 }), new Ed25519Signature2020()],
+            documentLoader: loader,
+            challenge: 'c-123',
+            domain: verifier,
+            checkStatus: async () => ({ verified: true }),
+          });
           assert.equal(independent.verified, true, String(independent.error));
           // the credential changed inside the signed presentation
           const tampered = clone(signed);
@@ -190,7 +207,12 @@ for (const kind of testDatabases()) {
           assert.equal(bad.body.code, 'SIGNATURE_INVALID', bad.body.reason);
           // a valid signature by someone else than the holder the presentation names
           const victim = `did:key:${(await Ed25519Multikey.generate()).publicKeyMultibase}`;
-          const impostor = await vc.signPresentation({ presentation: vc.createPresentation({ verifiableCredential: credential, holder: victim }), suite: suite(key.signer()), documentLoader: loader, challenge: 'c-123' });
+          const impostor = await vc.signPresentation({
+            presentation: vc.createPresentation({ verifiableCredential: credential, holder: victim }),
+            suite: suite(key.signer()),
+            documentLoader: loader,
+            challenge: 'c-123',
+          });
           const impostorRes = await post('/v2/did/verify-vp', impostor);
           assert.equal(impostorRes.body.verified, false);
           assert.equal(impostorRes.body.code, 'SIGNATURE_INVALID');
@@ -208,7 +230,12 @@ for (const kind of testDatabases()) {
         // a VP whose own expiry has passed
         const expired = normalizePresentation(
           await createVerifiablePresentationJwt(
-            { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [jwtOf(credential)] }, aud: verifier, nbf: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 },
+            {
+              vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [jwtOf(credential)] },
+              aud: verifier,
+              nbf: Math.floor(Date.now() / 1000) - 7200,
+              exp: Math.floor(Date.now() / 1000) - 3600,
+            },
             wallet.issuer,
           ),
         );
@@ -219,7 +246,12 @@ for (const kind of testDatabases()) {
         const did = `did:key:${ed.publicKeyMultibase}`;
         ed.controller = did;
         ed.id = `${did}#${ed.publicKeyMultibase}`;
-        const signed = await vc.signPresentation({ presentation: vc.createPresentation({ holder: did }), suite: new DataIntegrityProof({ signer: ed.signer(), cryptosuite: eddsaRdfc2022 }), documentLoader: referenceDocumentLoader(fetchDocument), challenge: 'x' });
+        const signed = await vc.signPresentation({
+          presentation: vc.createPresentation({ holder: did }),
+          suite: new DataIntegrityProof({ signer: ed.signer(), cryptosuite: eddsaRdfc2022 }),
+          documentLoader: referenceDocumentLoader(fetchDocument),
+          challenge: 'x',
+        });
         delete (signed['proof'] as Json)['challenge'];
         const noChallenge = await post('/v2/did/verify-vp', signed);
         assert.equal(noChallenge.body.verified, false);

@@ -87,12 +87,15 @@ describe('did: offline DID resolution', () => {
     assert.equal(((await loader(`${did}#controller`)).document as { type: string }).type, 'EcdsaSecp256k1RecoveryMethod2020');
     const fetches: string[] = [];
     const realFetch = globalThis.fetch;
-    globalThis.fetch = (async (input: string | URL | Request) => {
+    globalThis.fetch = async (input: string | URL | Request) => {
       fetches.push(String(input));
       throw new Error('no network in this test');
-    });
+    };
     try {
-      await assert.rejects(loader('https://example.com/contexts/v1'), (e: unknown) => e instanceof DocumentLoaderError && e.code === 'contextNotBundled' && /https:\/\/example\.com\/contexts\/v1 is not bundled/.test(e.message));
+      await assert.rejects(
+        loader('https://example.com/contexts/v1'),
+        (e: unknown) => e instanceof DocumentLoaderError && e.code === 'contextNotBundled' && /https:\/\/example\.com\/contexts\/v1 is not bundled/.test(e.message),
+      );
       await assert.rejects(loader('did:web:example.com'), (e: unknown) => e instanceof DocumentLoaderError && e.code === 'didUnresolvable');
     } finally {
       globalThis.fetch = realFetch;

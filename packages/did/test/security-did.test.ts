@@ -16,7 +16,12 @@ const SENDERS = {
 function presentationOf(count: number, proofs = 1): Json {
   const proof = { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'authentication', proofValue: 'z1' };
   const credential = { '@context': [V2], type: ['VerifiableCredential'], issuer: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', credentialSubject: { name: 'x' }, proof };
-  return { '@context': [V2], type: ['VerifiablePresentation'], verifiableCredential: Array.from({ length: count }, () => credential), proof: proofs === 1 ? proof : Array.from({ length: proofs }, () => proof) };
+  return {
+    '@context': [V2],
+    type: ['VerifiablePresentation'],
+    verifiableCredential: Array.from({ length: count }, () => credential),
+    proof: proofs === 1 ? proof : Array.from({ length: proofs }, () => proof),
+  };
 }
 
 /** A credential of `values` JSON values in look-alike blank nodes, the shape that is dear to canonicalize. */
@@ -91,7 +96,10 @@ for (const kind of testDatabases()) {
         const lax = await didKit(db.url, { requireAppLoginResultToken: false }, { logger, services: SENDERS, config: { mode: 'production', publicUrl: 'https://kit.example', passwordHashCost: 15 } });
         try {
           const on = appFor(lax).callback();
-          assert.ok(lines.some((l) => JSON.parse(l).level === 40 && /requireAppLoginResultToken is false in production/.test(JSON.parse(l).msg)), lines.join('\n'));
+          assert.ok(
+            lines.some((l) => JSON.parse(l).level === 40 && /requireAppLoginResultToken is false in production/.test(JSON.parse(l).msg)),
+            lines.join('\n'),
+          );
           const { user, login } = await completedLogin(lax, on);
           const collected = await post('/v2/auth/auth-user-result-by-app', { requestId: login.requestId }, on);
           assert.equal(collected.status, 200);
@@ -109,7 +117,10 @@ for (const kind of testDatabases()) {
           const on = appFor(development).callback();
           const { login } = await completedLogin(development, on);
           assert.equal((await post('/v2/auth/auth-user-result-by-app', { requestId: login.requestId }, on)).status, 200);
-          assert.deepEqual(lines.filter((l) => /requireAppLoginResultToken/.test(l)), []);
+          assert.deepEqual(
+            lines.filter((l) => /requireAppLoginResultToken/.test(l)),
+            [],
+          );
         } finally {
           await development.close();
         }
@@ -142,7 +153,14 @@ for (const kind of testDatabases()) {
             const res = await post(path, body, on);
             assert.equal(res.status, 429, path);
             assert.ok(Number(res.headers['retry-after']) >= 1);
-            assert.deepEqual(res.body, { status: 429, error: 'Too Many Requests', code: 'RATE_LIMITED', message: 'Too many requests; try again later.', path, retry_after_seconds: Number(res.headers['retry-after']) });
+            assert.deepEqual(res.body, {
+              status: 429,
+              error: 'Too Many Requests',
+              code: 'RATE_LIMITED',
+              message: 'Too many requests; try again later.',
+              path,
+              retry_after_seconds: Number(res.headers['retry-after']),
+            });
           }
         } finally {
           await limited.close();
@@ -169,14 +187,34 @@ for (const kind of testDatabases()) {
         ] as const) {
           const res = await post(path, body);
           assert.equal(res.status, 413, path);
-          assert.deepEqual(res.body, { status: 413, error: 'Payload Too Large', code: 'PAYLOAD_TOO_LARGE', message: 'A credential or presentation to verify may have at most 65536 bytes of JSON.', path, limit_bytes: 65536 });
+          assert.deepEqual(res.body, {
+            status: 413,
+            error: 'Payload Too Large',
+            code: 'PAYLOAD_TOO_LARGE',
+            message: 'A credential or presentation to verify may have at most 65536 bytes of JSON.',
+            path,
+            limit_bytes: 65536,
+          });
         }
       });
 
       it('complexity bounds: JSON values, credentials per presentation (JWT ones counted inside the JWT), proofs; 400 TOO_COMPLEX_TO_VERIFY', async () => {
         const jwtCredential = SEED.verifyVc;
         const holder = walletKey();
-        const jwtVp = async (count: number) => ({ proof: { type: 'JwtProof2020', jwt: ((await walletPresentation(holder.issuer, Array.from({ length: count }, () => jwtCredential), { aud: verifier })).proof as Json)['jwt'] } });
+        const jwtVp = async (count: number) => ({
+          proof: {
+            type: 'JwtProof2020',
+            jwt: (
+              (
+                await walletPresentation(
+                  holder.issuer,
+                  Array.from({ length: count }, () => jwtCredential),
+                  { aud: verifier },
+                )
+              ).proof as Json
+            )['jwt'],
+          },
+        });
         const cases: [string, unknown, string, number, string][] = [
           ['/v2/did/verify-vc', complexCredential(1000), 'verifyMaxNodes', 2000, 'A credential or presentation to verify may have at most 2000 JSON values.'],
           ['/credentials/verify', { verifiableCredential: complexCredential(1000) }, 'verifyMaxNodes', 2000, 'A credential or presentation to verify may have at most 2000 JSON values.'],

@@ -37,14 +37,22 @@ for (const kind of testDatabases()) {
     });
 
     const post = (path: string, body: unknown, bearer?: string, on: TestApp = app) => poster(on)(path, body, bearer);
-    const myIssuers = async (bearer: string, on: TestApp = app) => (await request(on).get('/v2/did/my-issuers').set('authorization', bearer)).body as { did: string; formats: string[]; provider: string }[];
+    const myIssuers = async (bearer: string, on: TestApp = app) =>
+      (await request(on).get('/v2/did/my-issuers').set('authorization', bearer)).body as { did: string; formats: string[]; provider: string }[];
 
     describe('did security: VC-API issues as the organization’s own DIDs', () => {
       it('an organization’s {sub: alice, kyc: passed} names its own DID in each format, never an issuer of GET /v2/did/issuers; verify-vc says who signed', async () => {
         const org = await createOrganization(kit);
         const own = await myIssuers(org.bearer);
-        assert.deepEqual(own.map((i) => i.provider), ['did:ethr', 'did:key', 'did:key']);
-        assert.deepEqual(own.map((i) => i.formats), kitIssuers.map((i) => i.formats), 'one issuer per key type, as the kit has');
+        assert.deepEqual(
+          own.map((i) => i.provider),
+          ['did:ethr', 'did:key', 'did:key'],
+        );
+        assert.deepEqual(
+          own.map((i) => i.formats),
+          kitIssuers.map((i) => i.formats),
+          'one issuer per key type, as the kit has',
+        );
         const kitDids = kitIssuers.map((i) => i.did);
         for (const [body, expected] of [
           [{ credential: v1() }, own[0]!.did],
@@ -119,8 +127,14 @@ for (const kind of testDatabases()) {
         try {
           const org = await createOrganization(kit);
           const [a, b] = await Promise.all([myIssuers(org.bearer), myIssuers(org.bearer, appFor(second).callback())]);
-          assert.deepEqual(a.map((i) => i.did), b.map((i) => i.did));
-          assert.deepEqual((await myIssuers(org.bearer)).map((i) => i.did), a.map((i) => i.did));
+          assert.deepEqual(
+            a.map((i) => i.did),
+            b.map((i) => i.did),
+          );
+          assert.deepEqual(
+            (await myIssuers(org.bearer)).map((i) => i.did),
+            a.map((i) => i.did),
+          );
           const rows = await kit.services.db
             .withTables<{ did_organization_keys: { did: string; account_id: string; private_key: string } }>()
             .selectFrom('did_organization_keys')
@@ -131,7 +145,10 @@ for (const kind of testDatabases()) {
           for (const row of rows) {
             const secret = kit.services.encryption.decrypt(row.private_key, `did.organization-key:${row.did}`).toString('utf8');
             assert.ok(!row.private_key.includes(secret), 'the private key is not stored in the clear');
-            assert.throws(() => kit.services.encryption.decrypt(row.private_key, `did.organization-key:${rows.find((r) => r.did !== row.did)!.did}`), 'a ciphertext moved to another DID does not open');
+            assert.throws(
+              () => kit.services.encryption.decrypt(row.private_key, `did.organization-key:${rows.find((r) => r.did !== row.did)!.did}`),
+              'a ciphertext moved to another DID does not open',
+            );
           }
         } finally {
           await second.close();
@@ -215,7 +232,12 @@ for (const kind of testDatabases()) {
             max_skew_seconds: 300,
           });
         }
-        for (const credential of [v1({ issuanceDate: iso(now - 299_000) }), v1({ issuanceDate: iso(now + 86400_000) }), v2({ validFrom: iso(now) }), v2({ validFrom: iso(now + 3600_000), validUntil: iso(now + 7200_000) })]) {
+        for (const credential of [
+          v1({ issuanceDate: iso(now - 299_000) }),
+          v1({ issuanceDate: iso(now + 86400_000) }),
+          v2({ validFrom: iso(now) }),
+          v2({ validFrom: iso(now + 3600_000), validUntil: iso(now + 7200_000) }),
+        ]) {
           const res = await post('/credentials/issue', { credential }, org.bearer);
           assert.equal(res.status, 201, `${JSON.stringify(credential)}: ${JSON.stringify(res.body)}`);
         }

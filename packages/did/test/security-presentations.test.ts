@@ -2,19 +2,7 @@ import assert from 'node:assert/strict';
 import type { Kit } from '@w3kit/core';
 import { createManualClock, createTestDatabase, testDatabases, type ManualClock, type TestDatabase } from '@w3kit/core/testing';
 import request from 'supertest';
-import {
-  credentialProof,
-  didKeyWallet,
-  flippedS,
-  hasHighS,
-  junkProof,
-  presentationOf,
-  presentationProof,
-  proofsOf,
-  reencodedProof,
-  withProofs,
-  type DidKeyWallet,
-} from './forged-presentations.js';
+import { credentialProof, didKeyWallet, flippedS, hasHighS, junkProof, presentationOf, presentationProof, proofsOf, reencodedProof, withProofs, type DidKeyWallet } from './forged-presentations.js';
 import { appFor, createUser, didKit, poster, SEED, walletKey, walletPresentation, type TestApp } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -147,7 +135,10 @@ for (const kind of testDatabases()) {
         const attacker = await didKeyWallet();
         const extra = withProofs(credential, [...proofsOf(credential), await credentialProof(credential, attacker, loader())]);
         const junk = withProofs(credential, [junkProof({ ...proofsOf(credential)[0]! }), ...proofsOf(credential)]);
-        for (const [what, forged] of [['extra proof', extra], ['junk first', junk]] as const) {
+        for (const [what, forged] of [
+          ['extra proof', extra],
+          ['junk first', junk],
+        ] as const) {
           const res = await post('/v2/did/verify-vc', forged);
           assert.equal(res.body.verified, false, what);
           assert.equal(res.body.code, 'ISSUER_MISMATCH', `${what}: ${res.body.reason}`);
@@ -163,8 +154,14 @@ for (const kind of testDatabases()) {
 
       it('at most 8 proofs: more is a 400 on the routes, and a credential inside a VP with more does not verify', async () => {
         const { wallet, credential } = await userWithDidKeyWallet();
-        const nine = withProofs(credential, Array.from({ length: 9 }, () => proofsOf(credential)[0]!));
-        for (const [path, body, field] of [['/v2/did/verify-vc', nine, 'proof'], ['/credentials/verify', { verifiableCredential: nine }, 'verifiableCredential.proof']] as const) {
+        const nine = withProofs(
+          credential,
+          Array.from({ length: 9 }, () => proofsOf(credential)[0]!),
+        );
+        for (const [path, body, field] of [
+          ['/v2/did/verify-vc', nine, 'proof'],
+          ['/credentials/verify', { verifiableCredential: nine }, 'verifiableCredential.proof'],
+        ] as const) {
           const res = await post(path, body);
           assert.equal(res.status, 400, path);
           assert.equal(res.body.code, 'VALIDATION_FAILED', path);

@@ -32,8 +32,14 @@ for (const kind of testDatabases()) {
       await db.drop();
     });
 
-    const verifyVc = (body: unknown) => request(app).post('/v2/did/verify-vc').send(body as object);
-    const verifyVp = (body: unknown) => request(app).post('/v2/did/verify-vp').send(body as object);
+    const verifyVc = (body: unknown) =>
+      request(app)
+        .post('/v2/did/verify-vc')
+        .send(body as object);
+    const verifyVp = (body: unknown) =>
+      request(app)
+        .post('/v2/did/verify-vp')
+        .send(body as object);
 
     describe('did: the Finenex document’s own credentials and presentations', () => {
       it('verify-vc verifies every VC the document shows, as posted', async () => {
@@ -122,14 +128,22 @@ for (const kind of testDatabases()) {
         assert.equal(innerRes.body.verified, false);
         assert.equal(innerRes.body.code, 'PAYLOAD_MISMATCH');
         assert.equal(innerRes.body.reason, '"verifiableCredential[0].credentialSubject" differs from what the signed JWT says');
-        const audience = await verifyVp(withJwt(vp, withPayload(jwt, (p) => (p['aud'] = ['did:ethr:0x0000000000000000000000000000000000000001']))));
+        const audience = await verifyVp(
+          withJwt(
+            vp,
+            withPayload(jwt, (p) => (p['aud'] = ['did:ethr:0x0000000000000000000000000000000000000001'])),
+          ),
+        );
         assert.equal(audience.body.verified, false);
         assert.equal(audience.body.code, 'SIGNATURE_INVALID', audience.body.reason);
         const signature = await verifyVp(withJwt(vp, withBadSignature(jwt)));
         assert.equal(signature.body.verified, false);
         assert.equal(signature.body.code, 'SIGNATURE_INVALID');
         // a VP that carries the other VP's credential: its own signature no longer covers it
-        const swapped = withJwt(vp, withPayload(jwt, (p) => ((p['vp'] as Json)['verifiableCredential'] = [jwtOf(SEED.verifyVc)])));
+        const swapped = withJwt(
+          vp,
+          withPayload(jwt, (p) => ((p['vp'] as Json)['verifiableCredential'] = [jwtOf(SEED.verifyVc)])),
+        );
         assert.equal((await verifyVp(swapped)).body.verified, false);
       });
     });

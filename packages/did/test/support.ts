@@ -26,11 +26,7 @@ export const SEED = JSON.parse(readFileSync(new URL('./fixtures/seed-examples.js
 };
 
 /** A kit with auth and did on `url`: test-speed hashing, no background sweeps. */
-export function didKit(
-  url: string,
-  options: DidOptions = {},
-  extra: Omit<Partial<CreateKitOptions>, 'config'> & { config?: Partial<KitConfigInput> } = {},
-): Promise<Kit> {
+export function didKit(url: string, options: DidOptions = {}, extra: Omit<Partial<CreateKitOptions>, 'config'> & { config?: Partial<KitConfigInput> } = {}): Promise<Kit> {
   return createKit({
     database: url,
     plugins: [auth(), did(options)],
@@ -99,11 +95,7 @@ export function withBadSignature(jwt: string): string {
  * What a wallet app does with did-jwt-vc: a JWT VP of the credentials, signed with its own key,
  * addressed to `aud`, with the login request's `nonce`. Returned in the Finenex document's JSON form.
  */
-export async function walletPresentation(
-  holder: Issuer,
-  credentials: Json[],
-  options: { aud?: string | string[]; nonce?: string; nbf?: number } = {},
-): Promise<Json> {
+export async function walletPresentation(holder: Issuer, credentials: Json[], options: { aud?: string | string[]; nonce?: string; nbf?: number } = {}): Promise<Json> {
   const jwt = await createVerifiablePresentationJwt(
     {
       vp: {

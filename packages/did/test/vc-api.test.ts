@@ -45,7 +45,11 @@ for (const kind of testDatabases()) {
           ['VC 1.1, no issuer: JWT', { credential: { '@context': [V1], type: ['VerifiableCredential'], credentialSubject: subject } }, 'JwtProof2020'],
           ['VC 2.0, no issuer: eddsa-rdfc-2022', { credential: { '@context': [V2, UNDEFINED_TERMS], type: ['VerifiableCredential'], credentialSubject: subject } }, 'eddsa-rdfc-2022'],
           ['VC 2.0, the P-256 issuer', { credential: { '@context': [V2, UNDEFINED_TERMS], type: ['VerifiableCredential'], issuer: own[2]!.did, credentialSubject: subject } }, 'ecdsa-rdfc-2019'],
-          ['VC 1.1, Ed25519 issuer, options.format', { credential: { '@context': [V1, UNDEFINED_TERMS], type: ['VerifiableCredential'], issuer: { id: own[1]!.did }, credentialSubject: subject }, options: { format: 'Ed25519Signature2020' } }, 'Ed25519Signature2020'],
+          [
+            'VC 1.1, Ed25519 issuer, options.format',
+            { credential: { '@context': [V1, UNDEFINED_TERMS], type: ['VerifiableCredential'], issuer: { id: own[1]!.did }, credentialSubject: subject }, options: { format: 'Ed25519Signature2020' } },
+            'Ed25519Signature2020',
+          ],
         ];
         for (const [what, body, proof] of requests) {
           const issued = await post('/credentials/issue', body, org.bearer);
@@ -64,7 +68,9 @@ for (const kind of testDatabases()) {
 
       it('/credentials/verify reports a tampered or revoked credential with errors and ProblemDetails', async () => {
         const org = await createOrganization(kit);
-        const credential = (await post('/credentials/issue', { credential: { '@context': [V2, UNDEFINED_TERMS], id: 'urn:example:diploma-1', type: ['VerifiableCredential'], credentialSubject: subject } }, org.bearer)).body.verifiableCredential as Json;
+        const credential = (
+          await post('/credentials/issue', { credential: { '@context': [V2, UNDEFINED_TERMS], id: 'urn:example:diploma-1', type: ['VerifiableCredential'], credentialSubject: subject } }, org.bearer)
+        ).body.verifiableCredential as Json;
         assert.equal(credential['id'], 'urn:example:diploma-1');
         const tampered = structuredClone(credential);
         (tampered['credentialSubject'] as Json)['degree'] = 'PhD';
@@ -81,13 +87,25 @@ for (const kind of testDatabases()) {
         assert.deepEqual(res.body.problemDetails, [{ type: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR', title: 'SIGNATURE_INVALID', detail: 'Invalid signature.' }]);
         // revoked through the VC-API's own status endpoint, by the organization that issued it
         const stranger = await createOrganization(kit);
-        const forbidden = await post('/credentials/status', { credentialId: 'urn:example:diploma-1', credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true }, stranger.bearer);
+        const forbidden = await post(
+          '/credentials/status',
+          { credentialId: 'urn:example:diploma-1', credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true },
+          stranger.bearer,
+        );
         assert.equal(forbidden.status, 403);
         assert.equal(forbidden.body.code, 'NOT_CREDENTIAL_ISSUER');
-        const unrevoke = await post('/credentials/status', { credentialId: 'urn:example:diploma-1', credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: false }, org.bearer);
+        const unrevoke = await post(
+          '/credentials/status',
+          { credentialId: 'urn:example:diploma-1', credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: false },
+          org.bearer,
+        );
         assert.equal(unrevoke.status, 400);
         assert.equal(unrevoke.body.code, 'UNREVOKE_NOT_ALLOWED');
-        const revoked = await post('/credentials/status', { credentialId: 'urn:example:diploma-1', credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true }, org.bearer);
+        const revoked = await post(
+          '/credentials/status',
+          { credentialId: 'urn:example:diploma-1', credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true },
+          org.bearer,
+        );
         assert.equal(revoked.status, 200);
         const after = await post('/credentials/verify', { verifiableCredential: credential });
         assert.equal(after.status, 422);
@@ -113,7 +131,12 @@ for (const kind of testDatabases()) {
           [{ credential: { ...good, '@context': ['https://schema.org'] } }, 400, 'VALIDATION_FAILED', [`credential.@context: the first context must be ${V1} or ${V2}.`]],
           [{ credential: { ...good, issuer: 'did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4' } }, 400, 'UNKNOWN_ISSUER'],
           [{ credential: good, options: { format: 'jwt' } }, 400, 'FORMAT_NOT_SUPPORTED_BY_ISSUER'],
-          [{ credential: { ...good, credentialStatus: { id: 'https://status.example/1' } } }, 400, 'VALIDATION_FAILED', ['credential.credentialStatus: must have a type (a string or an array of strings).']],
+          [
+            { credential: { ...good, credentialStatus: { id: 'https://status.example/1' } } },
+            400,
+            'VALIDATION_FAILED',
+            ['credential.credentialStatus: must have a type (a string or an array of strings).'],
+          ],
           [{ credential: { ...good, '@context': [V2, 'https://example.com/my-context.jsonld'] } }, 422, 'INVALID_CREDENTIAL'],
           [{ credential: { ...good, '@context': [V2], credentialSubject: { ...subject, undefinedTerm: 1 } } }, 422, 'INVALID_CREDENTIAL'],
         ];
@@ -151,7 +174,10 @@ for (const kind of testDatabases()) {
           challenge: 'n-42',
           domain: verifier,
         });
-        for (const [format, vp] of [['jwt', jwtVp], ['eddsa-rdfc-2022', diVp]] as const) {
+        for (const [format, vp] of [
+          ['jwt', jwtVp],
+          ['eddsa-rdfc-2022', diVp],
+        ] as const) {
           const ok = await post('/presentations/verify', { verifiablePresentation: vp, options: { challenge: 'n-42', domain: verifier } });
           assert.equal(ok.status, 200);
           assert.equal(ok.body.verified, true, `${format}: ${JSON.stringify(ok.body)}`);

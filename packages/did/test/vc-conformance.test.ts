@@ -47,7 +47,11 @@ for (const kind of testDatabases()) {
         for (const issuer of [null, true, 4, [], {}, { id: 4 }, 'not a url']) {
           for (const format of ['jwt', 'eddsa-rdfc-2022']) {
             const credential = format === 'jwt' ? { '@context': [V1], type: ['VerifiableCredential'], credentialSubject: SUBJECT, issuer } : v2({ issuer });
-            badRequest(await issue(credential, format), 'credential.issuer: must be one of your issuer DIDs (GET /v2/did/my-issuers), or an object whose id is one.', `${format} ${JSON.stringify(issuer)}`);
+            badRequest(
+              await issue(credential, format),
+              'credential.issuer: must be one of your issuer DIDs (GET /v2/did/my-issuers), or an object whose id is one.',
+              `${format} ${JSON.stringify(issuer)}`,
+            );
           }
         }
       });
@@ -100,7 +104,12 @@ for (const kind of testDatabases()) {
         const strict = referenceDocumentLoader(async () => {
           throw new Error('no network');
         });
-        const result = await vc.verifyCredential({ credential: issued, suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }), documentLoader: strict, checkStatus: async () => ({ verified: true }) });
+        const result = await vc.verifyCredential({
+          credential: issued,
+          suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+          documentLoader: strict,
+          checkStatus: async () => ({ verified: true }),
+        });
         assert.equal(result.verified, true, JSON.stringify(result.error ?? result.results));
       });
     });
@@ -125,7 +134,13 @@ for (const kind of testDatabases()) {
         const other = await Ed25519Multikey.generate();
         other.controller = `did:key:${other.publicKeyMultibase}`;
         other.id = `${other.controller}#${other.publicKeyMultibase}`;
-        const second = await vc.signPresentation({ presentation: structuredClone(vp), suite: new DataIntegrityProof({ signer: other.signer(), cryptosuite: eddsaRdfc2022 }), documentLoader: kit.services.documentLoader, challenge: 'c-1', domain: 'https://verifier.example' });
+        const second = await vc.signPresentation({
+          presentation: structuredClone(vp),
+          suite: new DataIntegrityProof({ signer: other.signer(), cryptosuite: eddsaRdfc2022 }),
+          documentLoader: kit.services.documentLoader,
+          challenge: 'c-1',
+          domain: 'https://verifier.example',
+        });
         const mixed = await post('/presentations/verify', { verifiablePresentation: second, options: { challenge: 'c-1' } });
         assert.equal(mixed.status, 422);
         assert.equal(mixed.body.code, 'PRESENTATION_NOT_VERIFIED');

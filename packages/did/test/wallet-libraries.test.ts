@@ -45,7 +45,8 @@ for (const kind of testDatabases()) {
 
     const post = (path: string, body: unknown, bearer?: string) => poster(app)(path, body, bearer);
     const startLogin = async () => (await post('/v2/auth/auth-user-by-app', { requestId: 'https://shop.example?', waitTime: 60 })).body as { requestId: string; resultToken: string };
-    const collect = async (login: { requestId: string; resultToken: string }) => (await post('/v2/auth/auth-user-result-by-app', { requestId: login.requestId, resultToken: login.resultToken, waitTime: 1 })).body as Json;
+    const collect = async (login: { requestId: string; resultToken: string }) =>
+      (await post('/v2/auth/auth-user-result-by-app', { requestId: login.requestId, resultToken: login.resultToken, waitTime: 1 })).body as Json;
 
     describe('did wallets: did-jwt-vc createVerifiablePresentationJwt with its defaults', () => {
       it('an undated VP bound to a website login’s requestId logs in; an app login needs nbf; the undated VP completes no other login', async () => {
@@ -56,7 +57,10 @@ for (const kind of testDatabases()) {
         const holder = { did, alg: 'ES256K', signer: ES256KSigner(Buffer.from(key.privateKey.slice(2), 'hex')) };
         const credential = (await post('/v2/did/create-vc', { holder: did, userInfo: { name: 'Wallet' } }, user.bearer)).body as { proof: { jwt: string } };
         const vp = (extra: Json) =>
-          createVerifiablePresentationJwt({ vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [credential.proof.jwt] }, ...extra }, holder);
+          createVerifiablePresentationJwt(
+            { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [credential.proof.jwt] }, ...extra },
+            holder,
+          );
 
         const login = await startLogin();
         const undated = await vp({ aud: verifier, nonce: login.requestId });

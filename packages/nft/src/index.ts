@@ -45,8 +45,7 @@ export function nft(options: NftOptions = {}) {
           // a chain plugin registers core's ledger; without one the kit is database only
           const ledger = container.hasRegistration('ledger') ? container.cradle.ledger : null;
           return createNftService({ nftStore, nftVerificationStore, accountDirectory, clock, random, ledger, options: resolved, urls });
-        }
-        ).singleton(),
+        }).singleton(),
       });
     },
   } satisfies KitPlugin;

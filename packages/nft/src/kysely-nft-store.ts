@@ -69,13 +69,7 @@ export function createKyselyNftStore(database: DatabaseHandle): NftStore {
       .orderBy('token_id', order)
       .limit(perPage)
       .offset((n - 1) * perPage);
-    const rows = await db
-      .selectFrom('nft_tokens as t')
-      .innerJoin(ids.as('p'), 'p.token_id', 't.token_id')
-      .selectAll('t')
-      .orderBy('t.created_at', order)
-      .orderBy('t.token_id', order)
-      .execute();
+    const rows = await db.selectFrom('nft_tokens as t').innerJoin(ids.as('p'), 'p.token_id', 't.token_id').selectAll('t').orderBy('t.created_at', order).orderBy('t.token_id', order).execute();
     return rows.map(toRecord);
   }
 

@@ -13,17 +13,14 @@ export function createMemoryNftStore(): NftStore {
   // Callers get and give copies: a record changed after insert or after a read must not change what is stored.
   const copy = (token: NftRecord): NftRecord => structuredClone(token);
 
-  const matches = (token: NftRecord, filter: SearchFilter) =>
-    SEARCH_FIELDS.every((field) => filter[field] === undefined || searchText(token.metadata, field) === filter[field]);
+  const matches = (token: NftRecord, filter: SearchFilter) => SEARCH_FIELDS.every((field) => filter[field] === undefined || searchText(token.metadata, field) === filter[field]);
 
   const visibleIn = (token: NftRecord, scope: HolderScope) =>
     scope.kind === 'all' || token.visibility === 'public' || (scope.kind === 'publicOrMintedBy' && token.minterAccountId === scope.minterAccountId);
 
   function page(selected: Iterable<NftRecord>, { perPage, page: n, order }: PageRequest): NftRecord[] {
     const direction = order === 'asc' ? 1 : -1;
-    const sorted = [...selected].sort(
-      (a, b) => direction * (a.createdAt.getTime() - b.createdAt.getTime() || (a.tokenId < b.tokenId ? -1 : a.tokenId > b.tokenId ? 1 : 0)),
-    );
+    const sorted = [...selected].sort((a, b) => direction * (a.createdAt.getTime() - b.createdAt.getTime() || (a.tokenId < b.tokenId ? -1 : a.tokenId > b.tokenId ? 1 : 0)));
     return sorted.slice((n - 1) * perPage, n * perPage).map(copy);
   }
 

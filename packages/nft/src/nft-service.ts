@@ -276,7 +276,10 @@ export function createNftService(deps: NftServiceDeps): NftService {
         const circle = `the circle of ${area.radius} ${area.unit} around ${area.center.latitude}, ${area.center.longitude}`;
         // The holder's distance is not told: it would tell the scanner where the holder was.
         if (!isInside(area, record.holderPosition)) {
-          throw nftErrors.create('OUTSIDE_VALID_AREA', { message: `The holder was outside the NFT’s valid area (${circle}) when the QR code was made.`, details: { valid_radius: area.radius, unit_of_length: area.unit } });
+          throw nftErrors.create('OUTSIDE_VALID_AREA', {
+            message: `The holder was outside the NFT’s valid area (${circle}) when the QR code was made.`,
+            details: { valid_radius: area.radius, unit_of_length: area.unit },
+          });
         }
         const distance = distanceMeters(area.center, scannerGps);
         if (distance > area.radiusMeters) {

@@ -51,8 +51,7 @@ const ATTRIBUTE_SKIP = new Set(['external_url', 'youtube_url', 'background_color
 /** The URL if its scheme is allowed; undefined drops it (tokens minted before the mint check could carry any). */
 const servedUrl = (value: unknown) => (typeof value === 'string' && isAllowedMetadataUrl(value) ? value : undefined);
 
-const isMinterDomainTrait = (attribute: unknown) =>
-  typeof attribute === 'object' && attribute !== null && (attribute as { trait_type?: unknown }).trait_type === MINTER_DOMAIN_TRAIT;
+const isMinterDomainTrait = (attribute: unknown) => typeof attribute === 'object' && attribute !== null && (attribute as { trait_type?: unknown }).trait_type === MINTER_DOMAIN_TRAIT;
 
 /**
  * ERC-721 metadata JSON (the document `token_uri` points at): name, description, image and

@@ -14,7 +14,7 @@ export const QR_MARGIN_MODULES = 2;
 let qrcode: Promise<typeof import('qrcode')> | undefined;
 
 export async function qrCodePngDataUrl(text: string): Promise<string> {
-  qrcode ??= import('qrcode').then((m) => ((m as { default?: typeof import('qrcode') }).default ?? m));
+  qrcode ??= import('qrcode').then((m) => (m as { default?: typeof import('qrcode') }).default ?? m);
   const { modules } = (await qrcode).create(text, { errorCorrectionLevel: 'M' });
   return `data:image/png;base64,${encodePng(modules.size, (x, y) => modules.get(y, x) === 1).toString('base64')}`;
 }

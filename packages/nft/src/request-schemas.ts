@@ -26,21 +26,76 @@ const N = Type.Optional(Type.Number());
 const I = Type.Optional(Type.Integer());
 // The valid area's fields are text (as in the Web3Connect document) that geofence.ts reads as numbers: the schema
 // states what it accepts, and a refusal names it (`x-accepts` is the error's wording)
-const Latitude = Type.Optional(Type.String({ pattern: '^[+-]?(90(\\.0+)?|[1-8]?\\d(\\.\\d+)?)$', 'x-accepts': 'a latitude in decimal degrees, from -90 to 90 (like "35.6812")', description: 'a latitude in decimal degrees, from -90 to 90 (like "35.6812")' }));
-const Longitude = Type.Optional(Type.String({ pattern: '^[+-]?(180(\\.0+)?|(1[0-7]\\d|[1-9]?\\d)(\\.\\d+)?)$', 'x-accepts': 'a longitude in decimal degrees, from -180 to 180 (like "139.7671")', description: 'a longitude in decimal degrees, from -180 to 180 (like "139.7671")' }));
+const Latitude = Type.Optional(
+  Type.String({
+    pattern: '^[+-]?(90(\\.0+)?|[1-8]?\\d(\\.\\d+)?)$',
+    'x-accepts': 'a latitude in decimal degrees, from -90 to 90 (like "35.6812")',
+    description: 'a latitude in decimal degrees, from -90 to 90 (like "35.6812")',
+  }),
+);
+const Longitude = Type.Optional(
+  Type.String({
+    pattern: '^[+-]?(180(\\.0+)?|(1[0-7]\\d|[1-9]?\\d)(\\.\\d+)?)$',
+    'x-accepts': 'a longitude in decimal degrees, from -180 to 180 (like "139.7671")',
+    description: 'a longitude in decimal degrees, from -180 to 180 (like "139.7671")',
+  }),
+);
 const LengthUnit = Type.Optional(Type.String({ pattern: '^([mM]|[kK][mM]|[mM][iI])$', 'x-accepts': 'one of m, km or mi (any case)', description: 'one of m, km or mi (any case)' }));
 
 /** `metadata.dynamic`: every documented field optional with its documented type; other keys are kept. */
 export const DynamicMetadata = Type.Object(
   {
-    external_url: S, youtube_url: S, background_color: S, category: S, id: S, points_earned: N, unit_of_points: S,
-    program_name: S, organization: S, brand: S, branch: S, department: S, address: S, sns1: S, sns2: S, sns3: S,
-    role: S, numbered_position: I, email: S, tel: S, reference_name: S, license: S, competency: S,
-    credential_category: S, level: S, status: S, date_created: I, date_modified: I, expires: I,
-    valid_latitude: Latitude, valid_longitude: Longitude, valid_radius: N, unit_of_length: LengthUnit, ticketed_seat: S, total_value: N,
-    consumable_value: N, price_currency: S, discount_rate: N, gtin: S, gtin12: S, gtin13: S, gtin14: S, gtin8: S,
-    has_adult_consideration: S, rating: S, copyright_notice: S, copyright_year: I, credit_text: S, version: S,
-    policy: S, keywords: S,
+    external_url: S,
+    youtube_url: S,
+    background_color: S,
+    category: S,
+    id: S,
+    points_earned: N,
+    unit_of_points: S,
+    program_name: S,
+    organization: S,
+    brand: S,
+    branch: S,
+    department: S,
+    address: S,
+    sns1: S,
+    sns2: S,
+    sns3: S,
+    role: S,
+    numbered_position: I,
+    email: S,
+    tel: S,
+    reference_name: S,
+    license: S,
+    competency: S,
+    credential_category: S,
+    level: S,
+    status: S,
+    date_created: I,
+    date_modified: I,
+    expires: I,
+    valid_latitude: Latitude,
+    valid_longitude: Longitude,
+    valid_radius: N,
+    unit_of_length: LengthUnit,
+    ticketed_seat: S,
+    total_value: N,
+    consumable_value: N,
+    price_currency: S,
+    discount_rate: N,
+    gtin: S,
+    gtin12: S,
+    gtin13: S,
+    gtin14: S,
+    gtin8: S,
+    has_adult_consideration: S,
+    rating: S,
+    copyright_notice: S,
+    copyright_year: I,
+    credit_text: S,
+    version: S,
+    policy: S,
+    keywords: S,
     attributes: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 1000 })),
     properties: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     localization: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -69,13 +124,9 @@ export const pageQuery = (maxPageNum: number) =>
   });
 export type PageQuery = Static<ReturnType<typeof pageQuery>>;
 
-export const SearchBody = Type.Object(
-  Object.fromEntries(SEARCH_FIELDS.map((field) => [field, Type.Optional(Type.String({ maxLength: 10_000 }))])),
-  { additionalProperties: false },
-);
+export const SearchBody = Type.Object(Object.fromEntries(SEARCH_FIELDS.map((field) => [field, Type.Optional(Type.String({ maxLength: 10_000 }))])), { additionalProperties: false });
 
-const Coordinate = (max: number) =>
-  Type.Union([Type.String({ pattern: '^-?\\d{1,3}(\\.\\d+)?$' }), Type.Number({ minimum: -max, maximum: max })]);
+const Coordinate = (max: number) => Type.Union([Type.String({ pattern: '^-?\\d{1,3}(\\.\\d+)?$' }), Type.Number({ minimum: -max, maximum: max })]);
 
 /** `{gps: {latitude, longitude}}`: decimal degrees, as strings (the Web3Connect document) or numbers. */
 export const GpsBody = Type.Object({ gps: Type.Object({ latitude: Coordinate(90), longitude: Coordinate(180) }) });

@@ -7,17 +7,20 @@ const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$' });
 const GpsPoint = Type.Object({ latitude: Type.Number(), longitude: Type.Number() });
 
 /** One NFT as every route answers it (`NftView`). */
-export const NftResult = Type.Object({
-  token_id: Type.String({ pattern: '^0x[0-9a-fA-F]{64}$' }),
-  token_uri: Type.String({ description: 'the public ERC-721 metadata URL' }),
-  minter_digital_signature: Type.String({ description: 'the minter ID wallet’s signature of the metadata hash' }),
-  created_at: Type.String({ description: 'ISO 8601' }),
-  metadata: Type.Object({ static: StaticMetadata, dynamic: DynamicMetadata }),
-  visibility: Visibility,
-  holder_id_wallet_address: Address,
-  minter_id_wallet_address: Address,
-  minter_verified_domain: Type.Union([Type.String(), Type.Null()], { description: 'the domain the minter proved by DNS TXT, or null' }),
-}, { $id: 'Nft' });
+export const NftResult = Type.Object(
+  {
+    token_id: Type.String({ pattern: '^0x[0-9a-fA-F]{64}$' }),
+    token_uri: Type.String({ description: 'the public ERC-721 metadata URL' }),
+    minter_digital_signature: Type.String({ description: 'the minter ID wallet’s signature of the metadata hash' }),
+    created_at: Type.String({ description: 'ISO 8601' }),
+    metadata: Type.Object({ static: StaticMetadata, dynamic: DynamicMetadata }),
+    visibility: Visibility,
+    holder_id_wallet_address: Address,
+    minter_id_wallet_address: Address,
+    minter_verified_domain: Type.Union([Type.String(), Type.Null()], { description: 'the domain the minter proved by DNS TXT, or null' }),
+  },
+  { $id: 'Nft' },
+);
 
 export const NftList = Type.Array(NftResult);
 

@@ -213,7 +213,5 @@ export const metadataRoutes = [
 ];
 
 export function nftRouteGroups(options: ResolvedNftOptions): RouteGroup[] {
-  return [
-    { api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [...listingRoutes(options), ...nftRoutes, ...metadataRoutes], examples: nftExamples },
-  ];
+  return [{ api: 'web3connect', basePath: '/rest/v1', format: 'web3connect', routes: [...listingRoutes(options), ...nftRoutes, ...metadataRoutes], examples: nftExamples }];
 }

@@ -98,7 +98,11 @@ export const nftMigrations: MigrationSet = {
       await db.schema.createIndex('nft_tokens_minter').on('nft_tokens').columns(['minter_account_id', 'created_at', 'token_id']).execute();
       await db.schema.createIndex('nft_tokens_public').on('nft_tokens').columns(['visibility', 'created_at', 'token_id']).execute();
       for (const field of SEARCH_FIELDS) {
-        await db.schema.createIndex(`nft_tokens_s_${field}`).on('nft_tokens').columns([`s_${field}`, 'visibility', 'created_at', 'token_id']).execute();
+        await db.schema
+          .createIndex(`nft_tokens_s_${field}`)
+          .on('nft_tokens')
+          .columns([`s_${field}`, 'visibility', 'created_at', 'token_id'])
+          .execute();
       }
       await db.schema
         .createTable('nft_idempotency_keys')

@@ -35,7 +35,7 @@ for (const kind of testDatabases()) {
         animation_url: 'https://acme.test/diploma.mp4',
       };
 
-      it('without dynamic fields: external_url is the static link, no youtube_url or background_color, no attributes but the minter\'s domain', async () => {
+      it("without dynamic fields: external_url is the static link, no youtube_url or background_color, no attributes but the minter's domain", async () => {
         assert.deepEqual(await metadataOf({}), { ...BASE, external_url: 'https://acme.test/diploma', minter_verified_domain: domain, attributes: [minterAttribute()] });
       });
 
@@ -56,12 +56,7 @@ for (const kind of testDatabases()) {
           youtube_url: 'https://youtube.test/v/1',
           background_color: 'ffaa00',
           minter_verified_domain: domain,
-          attributes: [
-            { trait_type: 'category', value: 'diploma' },
-            { trait_type: 'total_value', value: 3, display_type: 'number' },
-            { trait_type: 'honours', value: true },
-            minterAttribute(),
-          ],
+          attributes: [{ trait_type: 'category', value: 'diploma' }, { trait_type: 'total_value', value: 3, display_type: 'number' }, { trait_type: 'honours', value: true }, minterAttribute()],
         });
       });
 

@@ -51,7 +51,11 @@ for (const kind of testDatabases()) {
       // GPS positions go as the Web3Connect document sends them: decimal-degree strings (full double precision)
       const gps = (p: Point) => ({ gps: { latitude: String(p.latitude), longitude: String(p.longitude) } });
       const step1 = (tokenId: string, at: Point) => agent().post(`/rest/v1/nft/${tokenId}/verification/qr_code/step1`).set('authorization', holder.bearer).send(gps(at));
-      const step2 = (code: string, at: Point) => agent().post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`).set('authorization', scanner.bearer).send(gps(at));
+      const step2 = (code: string, at: Point) =>
+        agent()
+          .post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`)
+          .set('authorization', scanner.bearer)
+          .send(gps(at));
       const codeAt = async (tokenId: string, at: Point) => {
         const res = await step1(tokenId, at);
         assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -100,7 +104,10 @@ for (const kind of testDatabases()) {
       });
 
       it('the edges of the coordinate ranges are valid areas (±90°, ±180°), and one there verifies', async () => {
-        for (const centre of [{ latitude: 90, longitude: -180 }, { latitude: -90, longitude: 180 }]) {
+        for (const centre of [
+          { latitude: 90, longitude: -180 },
+          { latitude: -90, longitude: 180 },
+        ]) {
           const t = await mint(served.app, minter, holder, area(centre, 100));
           assert.equal((await step2(await codeAt(t.token_id, centre), centre)).status, 200, JSON.stringify(centre));
         }
@@ -112,10 +119,7 @@ for (const kind of testDatabases()) {
           .set('authorization', minter.bearer)
           .send({ metadata: { static: staticMetadata(), dynamic: { valid_longitude: '10' } } });
         expectError(res, 400, 'VALIDATION_FAILED');
-        assert.deepEqual(res.body.error.issues, [
-          'metadata.dynamic.valid_latitude: is required with valid_longitude.',
-          'metadata.dynamic.valid_radius: is required with valid_longitude.',
-        ]);
+        assert.deepEqual(res.body.error.issues, ['metadata.dynamic.valid_latitude: is required with valid_longitude.', 'metadata.dynamic.valid_radius: is required with valid_longitude.']);
       });
 
       it('at 45°N, a 10 km area (unit "KM", any case as at mint) accepts 9.9 km and refuses 10.1 km, north–south and east–west', async () => {
@@ -144,7 +148,10 @@ for (const kind of testDatabases()) {
       const verifyAt = async (tokenId: string, at: Point) => {
         const one = await agent().post(`/rest/v1/nft/${tokenId}/verification/qr_code/step1`).set('authorization', holder.bearer).send(gps(at));
         assert.equal(one.status, 200, JSON.stringify(one.body));
-        return agent().post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(one.body.result.code)}`).set('authorization', scanner.bearer).send(gps(at));
+        return agent()
+          .post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(one.body.result.code)}`)
+          .set('authorization', scanner.bearer)
+          .send(gps(at));
       };
 
       /**

@@ -30,10 +30,8 @@ for (const kind of testDatabases()) {
       });
 
       const body = { metadata: { static: staticMetadata({ serial_number: 4242 }) } };
-      const send = (key: string) =>
-        request(appFor(kit).callback()).post(`/rest/v1/nft/mint/to/${holder.address}`).set('authorization', minter.bearer).set('idempotency-key', key).send(body);
-      const tokensOf = async (accountId: string) =>
-        Number((await sql<{ n: number }>`select count(*) as n from nft_tokens where minter_account_id = ${accountId}`.execute(kit.services.db)).rows[0]!.n);
+      const send = (key: string) => request(appFor(kit).callback()).post(`/rest/v1/nft/mint/to/${holder.address}`).set('authorization', minter.bearer).set('idempotency-key', key).send(body);
+      const tokensOf = async (accountId: string) => Number((await sql<{ n: number }>`select count(*) as n from nft_tokens where minter_account_id = ${accountId}`.execute(kit.services.db)).rows[0]!.n);
 
       /** What a mint that crashed after its claim leaves: the claim (with this request's hash) and no token. */
       async function crashedMintClaim(key: string): Promise<string> {
@@ -65,7 +63,10 @@ for (const kind of testDatabases()) {
         for (const r of takeovers) if (r.status !== 200) expectError(r, 409, 'IDEMPOTENCY_IN_PROGRESS');
         const tokenId = minted[0]!.body.result.token_id as string;
         assert.notEqual(tokenId, orphan);
-        assert.ok(minted.every((r) => r.body.result.token_id === tokenId), 'concurrent takeovers mint one token');
+        assert.ok(
+          minted.every((r) => r.body.result.token_id === tokenId),
+          'concurrent takeovers mint one token',
+        );
 
         const retry = await send('order-1');
         assert.equal(retry.status, 200);

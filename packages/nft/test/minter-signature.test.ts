@@ -40,8 +40,7 @@ const CANONICAL =
   '"static":{"description":"Ünïcode “quotes”","expired_at":"9999-12-31T23:59:59.000Z","issuer":"Acme","name":"BSc"}}';
 const METADATA_HASH = '0x4a741b261bb645ff2727742d89921410d143d4a9b91ee2f5dcac6c16b5e13b98';
 const DIGEST = '0xc2777db0e4dc91a0b1e037347fa8e0393e44ef6128dc16ce21d4c50dbe797c5f';
-const SIGNATURE =
-  '0x26aa19099c94306ae811c55e4a7dc4d0453d65dffce0db7693ef394385b5fb314b795ec3d48825710a2afdb58c650fc1b826c8f7d9e202e1773cf332bbf952db1c';
+const SIGNATURE = '0x26aa19099c94306ae811c55e4a7dc4d0453d65dffce0db7693ef394385b5fb314b795ec3d48825710a2afdb58c650fc1b826c8f7d9e202e1773cf332bbf952db1c';
 
 const FACTS = { tokenId: TOKEN_ID, holder: HOLDER, minter: MINTER, metadataHash: METADATA_HASH, createdAt: CREATED_AT };
 

@@ -76,7 +76,14 @@ export function nftSuite(mount: KitMount): void {
           const body = { metadata: { static: staticMetadata() } };
           expectError(await agent().post(`/rest/v1/nft/mint/to/${holder.address}`).set('authorization', holder.bearer).send(body), 403, 'ORGANIZATION_ONLY');
           expectError(await agent().post(`/rest/v1/nft/mint/to/${holder.address}`).set('authorization', unverified.bearer).send(body), 403, 'DOMAIN_NOT_VERIFIED');
-          expectError(await agent().post(`/rest/v1/nft/mint/to/0x${'12'.repeat(20)}`).set('authorization', minter.bearer).send(body), 404, 'HOLDER_NOT_FOUND');
+          expectError(
+            await agent()
+              .post(`/rest/v1/nft/mint/to/0x${'12'.repeat(20)}`)
+              .set('authorization', minter.bearer)
+              .send(body),
+            404,
+            'HOLDER_NOT_FOUND',
+          );
           expectError(await agent().post(`/rest/v1/nft/mint/to/${otherOrg.address}`).set('authorization', minter.bearer).send(body), 404, 'HOLDER_NOT_FOUND');
           expectError(await agent().post(`/rest/v1/nft/mint/to/${holder.address}`).send(body), 401, 'UNAUTHENTICATED');
         });
@@ -101,10 +108,16 @@ export function nftSuite(mount: KitMount): void {
             'metadata.dynamic.date_created: not a valid integer.',
             'metadata.dynamic.attributes: not a valid array.',
           ]);
-          const unknownStatic = await agent().post(`/rest/v1/nft/mint/to/${holder.address}`).set('authorization', minter.bearer).send({ metadata: { static: staticMetadata({ colour: 'red' }) } });
+          const unknownStatic = await agent()
+            .post(`/rest/v1/nft/mint/to/${holder.address}`)
+            .set('authorization', minter.bearer)
+            .send({ metadata: { static: staticMetadata({ colour: 'red' }) } });
           expectError(unknownStatic, 400, 'VALIDATION_FAILED');
           assert.deepEqual(unknownStatic.body.error.issues, ['metadata.static.colour: is not allowed.']);
-          const badAddress = await agent().post('/rest/v1/nft/mint/to/0xnope').set('authorization', minter.bearer).send({ metadata: { static: staticMetadata() } });
+          const badAddress = await agent()
+            .post('/rest/v1/nft/mint/to/0xnope')
+            .set('authorization', minter.bearer)
+            .send({ metadata: { static: staticMetadata() } });
           expectError(badAddress, 400, 'VALIDATION_FAILED');
           assert.deepEqual(badAddress.body.error.issues, ['params.holder_id_wallet_address: has an invalid format.']);
           const json = await agent().post(`/rest/v1/nft/mint/to/${holder.address}`).set('authorization', minter.bearer).set('content-type', 'application/json').send('{"metadata":');
@@ -113,7 +126,10 @@ export function nftSuite(mount: KitMount): void {
 
         it('400 for an incomplete or unreadable valid area', async () => {
           const mintArea = (dynamic: Record<string, unknown>) =>
-            agent().post(`/rest/v1/nft/mint/to/${holder.address}`).set('authorization', minter.bearer).send({ metadata: { static: staticMetadata(), dynamic } });
+            agent()
+              .post(`/rest/v1/nft/mint/to/${holder.address}`)
+              .set('authorization', minter.bearer)
+              .send({ metadata: { static: staticMetadata(), dynamic } });
           const partial = await mintArea({ valid_latitude: '26.5', valid_radius: 5, unit_of_length: 'furlong' });
           expectError(partial, 400, 'VALIDATION_FAILED');
           // the schema states the accepted forms (OpenAPI pattern), and its refusal names them
@@ -130,7 +146,11 @@ export function nftSuite(mount: KitMount): void {
           assert.deepEqual(radius.body.error.issues, ['metadata.dynamic.valid_radius: must be positive.']);
           // the schema (hence the OpenAPI document) states what the validator accepts
           const fields = DynamicMetadata.properties as Record<string, { pattern?: string; 'x-accepts'?: string }>;
-          for (const [name, good, bad] of [['valid_latitude', '-89.5', '90.5'], ['valid_longitude', '179.99', '-181'], ['unit_of_length', 'Mi', 'ft']] as const) {
+          for (const [name, good, bad] of [
+            ['valid_latitude', '-89.5', '90.5'],
+            ['valid_longitude', '179.99', '-181'],
+            ['unit_of_length', 'Mi', 'ft'],
+          ] as const) {
             const pattern = new RegExp(fields[name]!.pattern!);
             assert.ok(pattern.test(good) && !pattern.test(bad), name);
             assert.ok(fields[name]!['x-accepts'], name);
@@ -178,7 +198,13 @@ export function nftSuite(mount: KitMount): void {
           }
           const pub = await mint(app, minter, holder, { visibility: 'public' });
           for (const w of ['holder', 'minter', 'otherOrg', 'otherUser'] as Who[]) assert.equal((await as(agent().get(`/rest/v1/nft/${pub.token_id}`), w)).status, 200, w);
-          expectError(await agent().get(`/rest/v1/nft/0x${'0'.repeat(64)}`).set('authorization', holder.bearer), 404, 'NFT_NOT_FOUND');
+          expectError(
+            await agent()
+              .get(`/rest/v1/nft/0x${'0'.repeat(64)}`)
+              .set('authorization', holder.bearer),
+            404,
+            'NFT_NOT_FOUND',
+          );
           const bad = await agent().get('/rest/v1/nft/0x1234').set('authorization', holder.bearer);
           expectError(bad, 400, 'VALIDATION_FAILED');
           assert.deepEqual(bad.body.error.issues, ['params.token_id: has an invalid format.']);
@@ -190,16 +216,43 @@ export function nftSuite(mount: KitMount): void {
           const qr = (await agent().post(`/rest/v1/nft/${priv.token_id}/verification/qr_code/step1`).set('authorization', holder.bearer).send(gps)).body.result;
           const cases: { name: string; call: () => request.Test; expect: Record<Who, number> }[] = [
             { name: 'GET /nft/:id (private)', call: () => agent().get(`/rest/v1/nft/${priv.token_id}`), expect: { holder: 200, minter: 200, otherOrg: 404, otherUser: 404, anonymous: 401 } },
-            { name: 'PUT visibility (private)', call: () => agent().put(`/rest/v1/nft/${priv.token_id}/visibility`).send({ to: 'private' }), expect: { holder: 200, minter: 200, otherOrg: 404, otherUser: 404, anonymous: 401 } },
+            {
+              name: 'PUT visibility (private)',
+              call: () => agent().put(`/rest/v1/nft/${priv.token_id}/visibility`).send({ to: 'private' }),
+              expect: { holder: 200, minter: 200, otherOrg: 404, otherUser: 404, anonymous: 401 },
+            },
             { name: 'GET held_by', call: () => agent().get(`/rest/v1/nft/held_by_id_wallet/${holder.address}`), expect: { holder: 200, minter: 200, otherOrg: 200, otherUser: 200, anonymous: 401 } },
             { name: 'GET minted_by_me', call: () => agent().get('/rest/v1/nft/minted_by_me'), expect: { holder: 403, minter: 200, otherOrg: 200, otherUser: 403, anonymous: 401 } },
             { name: 'POST search', call: () => agent().post('/rest/v1/nft/search').send({ category: 'matrix' }), expect: { holder: 200, minter: 200, otherOrg: 200, otherUser: 200, anonymous: 401 } },
-            { name: 'POST minted_by_me/search', call: () => agent().post('/rest/v1/nft/minted_by_me/search').send({}), expect: { holder: 403, minter: 200, otherOrg: 200, otherUser: 403, anonymous: 401 } },
-            { name: 'POST qr step1 (private)', call: () => agent().post(`/rest/v1/nft/${priv.token_id}/verification/qr_code/step1`).send(gps), expect: { holder: 200, minter: 403, otherOrg: 404, otherUser: 404, anonymous: 401 } },
-            { name: 'GET qr result', call: () => agent().get(`/rest/v1/nft/verification/qr_code/result?c=${qr.code}`), expect: { holder: 200, minter: 422, otherOrg: 422, otherUser: 422, anonymous: 401 } },
-            { name: 'GET verifications (private)', call: () => agent().get(`/rest/v1/nft/${priv.token_id}/verifications`), expect: { holder: 403, minter: 200, otherOrg: 404, otherUser: 404, anonymous: 401 } },
+            {
+              name: 'POST minted_by_me/search',
+              call: () => agent().post('/rest/v1/nft/minted_by_me/search').send({}),
+              expect: { holder: 403, minter: 200, otherOrg: 200, otherUser: 403, anonymous: 401 },
+            },
+            {
+              name: 'POST qr step1 (private)',
+              call: () => agent().post(`/rest/v1/nft/${priv.token_id}/verification/qr_code/step1`).send(gps),
+              expect: { holder: 200, minter: 403, otherOrg: 404, otherUser: 404, anonymous: 401 },
+            },
+            {
+              name: 'GET qr result',
+              call: () => agent().get(`/rest/v1/nft/verification/qr_code/result?c=${qr.code}`),
+              expect: { holder: 200, minter: 422, otherOrg: 422, otherUser: 422, anonymous: 401 },
+            },
+            {
+              name: 'GET verifications (private)',
+              call: () => agent().get(`/rest/v1/nft/${priv.token_id}/verifications`),
+              expect: { holder: 403, minter: 200, otherOrg: 404, otherUser: 404, anonymous: 401 },
+            },
             { name: 'GET metadata (private)', call: () => agent().get(`/rest/v1/nft/${priv.token_id}/metadata`), expect: { holder: 404, minter: 404, otherOrg: 404, otherUser: 404, anonymous: 404 } },
-            { name: 'POST mint', call: () => agent().post(`/rest/v1/nft/mint/to/${holder.address}`).send({ metadata: { static: staticMetadata() } }), expect: { holder: 403, minter: 200, otherOrg: 200, otherUser: 403, anonymous: 401 } },
+            {
+              name: 'POST mint',
+              call: () =>
+                agent()
+                  .post(`/rest/v1/nft/mint/to/${holder.address}`)
+                  .send({ metadata: { static: staticMetadata() } }),
+              expect: { holder: 403, minter: 200, otherOrg: 200, otherUser: 403, anonymous: 401 },
+            },
           ];
           for (const c of cases) {
             for (const [w, status] of Object.entries(c.expect) as [Who, number][]) {
@@ -228,7 +281,10 @@ export function nftSuite(mount: KitMount): void {
         it('ERC-721 metadata for public tokens, with attributes from the dynamic fields', async () => {
           const t = await mint(app, minter, holder, {
             visibility: 'public',
-            metadata: { static: staticMetadata(), dynamic: { external_url: 'https://acme.test/x', background_color: '#ffaa00', level: 'gold', points_earned: 12, attributes: [{ trait_type: 'given', value: 1 }] } },
+            metadata: {
+              static: staticMetadata(),
+              dynamic: { external_url: 'https://acme.test/x', background_color: '#ffaa00', level: 'gold', points_earned: 12, attributes: [{ trait_type: 'given', value: 1 }] },
+            },
           });
           const res = await agent().get(`/rest/v1/nft/${t.token_id}/metadata`);
           assert.equal(res.status, 200);
@@ -267,7 +323,10 @@ export function nftSuite(mount: KitMount): void {
               if (i % 2 === 0) clock.advance(1000); // pairs share a created_at: the token id breaks the tie
               ids.push((await mint(app, org, user)).token_id);
             }
-            const order = [...ids].map((id, i) => ({ id, at: Math.floor((i + 2) / 2) })).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1)).map((x) => x.id);
+            const order = [...ids]
+              .map((id, i) => ({ id, at: Math.floor((i + 2) / 2) }))
+              .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1))
+              .map((x) => x.id);
             const list = async (path: string) => (await request(app.callback()).get(path).set('authorization', user.bearer)).body.result.map((t: { token_id: string }) => t.token_id);
             const base = `/rest/v1/nft/held_by_id_wallet/${user.address}`;
             assert.deepEqual(await list(`${base}?perPageItemNum=3&pageNum=1`), order.slice(0, 3));
@@ -277,10 +336,17 @@ export function nftSuite(mount: KitMount): void {
             assert.deepEqual(await list(`${base}?perPageItemNum=10&order=desc`), [...order].reverse());
             assert.deepEqual(await list(base), order, 'defaults: 10 per page, page 1, asc');
             const orgList = (await request(app.callback()).get('/rest/v1/nft/minted_by_me?perPageItemNum=2&pageNum=2&order=desc').set('authorization', org.bearer)).body.result;
-            assert.deepEqual(orgList.map((t: { token_id: string }) => t.token_id), [...order].reverse().slice(2, 4));
+            assert.deepEqual(
+              orgList.map((t: { token_id: string }) => t.token_id),
+              [...order].reverse().slice(2, 4),
+            );
             const bad = await request(app.callback()).get(`${base}?perPageItemNum=101&pageNum=0&order=up`).set('authorization', user.bearer);
             assert.equal(bad.status, 400);
-            assert.deepEqual(bad.body.error.issues, ['query.perPageItemNum: must be an integer from 1 to 100.', 'query.pageNum: must be an integer from 1 to 10000.', 'query.order: must be one of "asc", "desc".']);
+            assert.deepEqual(bad.body.error.issues, [
+              'query.perPageItemNum: must be an integer from 1 to 100.',
+              'query.pageNum: must be an integer from 1 to 10000.',
+              'query.order: must be one of "asc", "desc".',
+            ]);
             const notNumber = await request(app.callback()).get(`${base}?perPageItemNum=ten`).set('authorization', user.bearer);
             assert.deepEqual(notNumber.body.error.issues, ['query.perPageItemNum: must be an integer from 1 to 100.']);
           } finally {

@@ -54,7 +54,7 @@ describe('nft qr-png: the fast step-1 QR encoder', () => {
         await db.drop();
       });
 
-      it('step 1 answers the fast encoder\'s PNG, which decodes to the code in the envelope', async () => {
+      it("step 1 answers the fast encoder's PNG, which decodes to the code in the envelope", async () => {
         const app = appFor(kit);
         const token = await mint(app, minter, holder);
         const res = await request(app.callback())

@@ -123,7 +123,10 @@ describe('security-nft', () => {
           await kit.services.nftStore.insert({
             ...stored,
             tokenId: legacyId,
-            metadata: { static: { ...stored.metadata.static, image: 'javascript:alert(1)', animation_url: 'data:text/html,x' }, dynamic: { external_url: 'javascript:x', youtube_url: 'http://x.test' } },
+            metadata: {
+              static: { ...stored.metadata.static, image: 'javascript:alert(1)', animation_url: 'data:text/html,x' },
+              dynamic: { external_url: 'javascript:x', youtube_url: 'http://x.test' },
+            },
           });
           const erc721 = (await agent().get(`/rest/v1/nft/${legacyId}/metadata`)).body;
           assert.equal(erc721.name, 'Bachelor of Science');
@@ -185,12 +188,24 @@ describe('security-nft', () => {
           assert.equal(fetched.body.result.minter_verified_domain, impostorDomain);
           const held = await agent().get(`/rest/v1/nft/held_by_id_wallet/${holder.address}?perPageItemNum=100&order=desc`).set('authorization', scanner.bearer);
           assert.equal(held.body.result.find((x: { token_id: string }) => x.token_id === t.token_id)?.minter_verified_domain, impostorDomain);
-          const found = await agent().post('/rest/v1/nft/search').set('authorization', scanner.bearer).send({ category: `spoof-${impostorDomain}` });
-          assert.deepEqual(found.body.result.map((x: { minter_verified_domain: string }) => x.minter_verified_domain), [impostorDomain]);
+          const found = await agent()
+            .post('/rest/v1/nft/search')
+            .set('authorization', scanner.bearer)
+            .send({ category: `spoof-${impostorDomain}` });
+          assert.deepEqual(
+            found.body.result.map((x: { minter_verified_domain: string }) => x.minter_verified_domain),
+            [impostorDomain],
+          );
           const mine = await agent().get('/rest/v1/nft/minted_by_me').set('authorization', impostor.bearer);
-          assert.deepEqual(mine.body.result.map((x: { minter_verified_domain: string }) => x.minter_verified_domain), [impostorDomain]);
+          assert.deepEqual(
+            mine.body.result.map((x: { minter_verified_domain: string }) => x.minter_verified_domain),
+            [impostorDomain],
+          );
           const mineSearch = await agent().post('/rest/v1/nft/minted_by_me/search').set('authorization', impostor.bearer).send({ issuer: 'Acme University' });
-          assert.deepEqual(mineSearch.body.result.map((x: { minter_verified_domain: string }) => x.minter_verified_domain), [impostorDomain]);
+          assert.deepEqual(
+            mineSearch.body.result.map((x: { minter_verified_domain: string }) => x.minter_verified_domain),
+            [impostorDomain],
+          );
 
           const erc721 = (await agent().get(`/rest/v1/nft/${t.token_id}/metadata`)).body;
           assert.equal(erc721.minter_verified_domain, impostorDomain);
@@ -208,17 +223,19 @@ describe('security-nft', () => {
           const domainOf = async (actor: Actor) => (await kit.services.accountDirectory.get(actor.accountId))!.domain;
           const list = async () =>
             Object.fromEntries(
-              (await agent().get(`/rest/v1/nft/held_by_id_wallet/${user.address}`).set('authorization', scanner.bearer)).body.result.map((x: { token_id: string; minter_verified_domain: string | null }) => [
-                x.token_id,
-                x.minter_verified_domain,
-              ]),
+              (await agent().get(`/rest/v1/nft/held_by_id_wallet/${user.address}`).set('authorization', scanner.bearer)).body.result.map(
+                (x: { token_id: string; minter_verified_domain: string | null }) => [x.token_id, x.minter_verified_domain],
+              ),
             );
           assert.deepEqual(await list(), { [a.token_id]: await domainOf(minter), [b.token_id]: await domainOf(other) });
           await kit.services.accountStore.update(other.accountId, { domainVerified: false }, new Date());
           assert.deepEqual(await list(), { [a.token_id]: await domainOf(minter), [b.token_id]: null });
           const erc721 = (await agent().get(`/rest/v1/nft/${b.token_id}/metadata`)).body;
           assert.equal(erc721.minter_verified_domain, null);
-          assert.equal(erc721.attributes.some((x: { trait_type: string }) => x.trait_type === 'minter_verified_domain'), false);
+          assert.equal(
+            erc721.attributes.some((x: { trait_type: string }) => x.trait_type === 'minter_verified_domain'),
+            false,
+          );
         });
       });
 

@@ -65,8 +65,12 @@ for (const kind of testDatabases()) {
       it('QR verification: the service refuses out-of-range positions (text or numbers) with the field named', async () => {
         const token = await mint(appFor(kit), minter, holder);
         const service = kit.services.nftService;
-        assert.deepEqual(await validationIssues(service.startVerification(principal(holder, 'end_user'), token.token_id, { latitude: '91', longitude: 0 })), ['gps.latitude: must be between -90 and 90.']);
-        assert.deepEqual(await validationIssues(service.startVerification(principal(holder, 'end_user'), token.token_id, { latitude: 0, longitude: 'east' })), ['gps.longitude: must be between -180 and 180.']);
+        assert.deepEqual(await validationIssues(service.startVerification(principal(holder, 'end_user'), token.token_id, { latitude: '91', longitude: 0 })), [
+          'gps.latitude: must be between -90 and 90.',
+        ]);
+        assert.deepEqual(await validationIssues(service.startVerification(principal(holder, 'end_user'), token.token_id, { latitude: 0, longitude: 'east' })), [
+          'gps.longitude: must be between -180 and 180.',
+        ]);
         const { code } = await service.startVerification(principal(holder, 'end_user'), token.token_id, { latitude: '26.2124', longitude: '127.6809' });
         const scanner = await endUser(kit);
         assert.deepEqual(await validationIssues(service.completeVerification(principal(scanner, 'end_user'), code, { latitude: -90.5, longitude: 181 })), [

@@ -36,9 +36,6 @@ describe('nft valid area rules (the service, without the HTTP schema)', () => {
   });
 
   it('the three area fields go together', () => {
-    assert.deepEqual(lines({ valid_radius: 5 }), [
-      'metadata.dynamic.valid_latitude: is required with valid_radius.',
-      'metadata.dynamic.valid_longitude: is required with valid_radius.',
-    ]);
+    assert.deepEqual(lines({ valid_radius: 5 }), ['metadata.dynamic.valid_latitude: is required with valid_radius.', 'metadata.dynamic.valid_longitude: is required with valid_radius.']);
   });
 });

@@ -30,7 +30,16 @@ for (const kind of testDatabases()) {
       async function liveCode(): Promise<{ codeHash: string; tokenId: string }> {
         const codeHash = createHash('sha256').update(randomBytes(16)).digest('hex');
         const tokenId = `0x${randomBytes(32).toString('hex')}`;
-        await store.insertCode({ codeHash, tokenId, holderAccountId: randomUUID(), holderPosition: here, createdAt: new Date(T0), expiresAt: new Date(T0 + 300_000), verifiedAt: null, scannerAccountId: null });
+        await store.insertCode({
+          codeHash,
+          tokenId,
+          holderAccountId: randomUUID(),
+          holderPosition: here,
+          createdAt: new Date(T0),
+          expiresAt: new Date(T0 + 300_000),
+          verifiedAt: null,
+          scannerAccountId: null,
+        });
         return { codeHash, tokenId };
       }
       const verification = (tokenId: string, id = randomUUID()): VerificationRecord => ({

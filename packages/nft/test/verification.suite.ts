@@ -44,11 +44,16 @@ export function qrVerificationSuite(mount: KitMount): void {
         await db.drop();
       });
       const agent = () => request(app.callback());
-      const step1 = (tokenId: string, gps = OKINAWA, who = holder) =>
-        agent().post(`/rest/v1/nft/${tokenId}/verification/qr_code/step1`).set('authorization', who.bearer).send({ gps });
+      const step1 = (tokenId: string, gps = OKINAWA, who = holder) => agent().post(`/rest/v1/nft/${tokenId}/verification/qr_code/step1`).set('authorization', who.bearer).send({ gps });
       const step2 = (code: string, gps = OKINAWA, who = scanner) =>
-        agent().post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`).set('authorization', who.bearer).send({ gps });
-      const result = (code: string, who = holder) => agent().get(`/rest/v1/nft/verification/qr_code/result?c=${encodeURIComponent(code)}`).set('authorization', who.bearer);
+        agent()
+          .post(`/rest/v1/nft/verification/qr_code/step2?c=${encodeURIComponent(code)}`)
+          .set('authorization', who.bearer)
+          .send({ gps });
+      const result = (code: string, who = holder) =>
+        agent()
+          .get(`/rest/v1/nft/verification/qr_code/result?c=${encodeURIComponent(code)}`)
+          .set('authorization', who.bearer);
 
       describe('nft: QR verification', () => {
         it('holder makes a code whose PNG decodes to it; a scanner verifies; the holder polls the result', async () => {

@@ -1,5 +1,6 @@
+import type { KitServices } from '@w3kit/core';
 import { setGlobalConfig } from '@openid4vc/oauth2';
-import { asFunction, asValue } from 'awilix';
+import { asFunction, asValue } from '@w3kit/core';
 import type { KitPlugin } from '@w3kit/core';
 import '@w3kit/auth';
 import '@w3kit/did';
@@ -77,14 +78,14 @@ export function oid4vci(options: Oid4vciOptions = {}) {
       }
       container.register({
         oid4vciOptions: asValue(resolved),
-        oid4vciOfferStore: asFunction(({ database }) => createKyselyOfferStore(database)).singleton(),
-        oid4vciNonceStore: asFunction(({ database }) => createKyselyNonceStore(database)).singleton(),
-        oid4vciStatusEntryStore: asFunction(({ database }) => createKyselyStatusEntryStore(database)).singleton(),
-        oid4vciIssuerKeyStore: asFunction(({ database }) => createKyselyIssuerKeyStore(database)).singleton(),
-        oid4vciIssuerKeys: asFunction(({ oid4vciIssuerKeyStore, encryption, clock }) => createIssuerKeys({ store: oid4vciIssuerKeyStore, encryption, clock })).singleton(),
-        oid4vciProtocol: asFunction(({ oid4vciIssuerKeys, random }) => createProtocol({ keys: oid4vciIssuerKeys, random, jwksUri: `${baseUrl}/jwks` })).singleton(),
-        oid4vciMetadata: asFunction(({ oid4vciProtocol }) => buildIssuerMetadata(oid4vciProtocol, { credentialIssuer, baseUrl }, resolved)).singleton(),
-        offerService: asFunction(({ oid4vciMetadata, oid4vciProtocol, oid4vciOfferStore, accountService, accountStore, encryption, random, rateLimiter, smsSender, emailSender, clock }) =>
+        oid4vciOfferStore: asFunction(({ database }: KitServices) => createKyselyOfferStore(database)).singleton(),
+        oid4vciNonceStore: asFunction(({ database }: KitServices) => createKyselyNonceStore(database)).singleton(),
+        oid4vciStatusEntryStore: asFunction(({ database }: KitServices) => createKyselyStatusEntryStore(database)).singleton(),
+        oid4vciIssuerKeyStore: asFunction(({ database }: KitServices) => createKyselyIssuerKeyStore(database)).singleton(),
+        oid4vciIssuerKeys: asFunction(({ oid4vciIssuerKeyStore, encryption, clock }: KitServices) => createIssuerKeys({ store: oid4vciIssuerKeyStore, encryption, clock })).singleton(),
+        oid4vciProtocol: asFunction(({ oid4vciIssuerKeys, random }: KitServices) => createProtocol({ keys: oid4vciIssuerKeys, random, jwksUri: `${baseUrl}/jwks` })).singleton(),
+        oid4vciMetadata: asFunction(({ oid4vciProtocol }: KitServices) => buildIssuerMetadata(oid4vciProtocol, { credentialIssuer, baseUrl }, resolved)).singleton(),
+        offerService: asFunction(({ oid4vciMetadata, oid4vciProtocol, oid4vciOfferStore, accountService, accountStore, encryption, random, rateLimiter, smsSender, emailSender, clock }: KitServices) =>
           createOfferService({
             options: resolved,
             metadata: oid4vciMetadata,
@@ -100,23 +101,24 @@ export function oid4vci(options: Oid4vciOptions = {}) {
             clock,
           }),
         ).singleton(),
-        issuanceService: asFunction(({ oid4vciMetadata, oid4vciProtocol, oid4vciIssuerKeys, oid4vciOfferStore, oid4vciNonceStore, oid4vciStatusEntryStore, accountService, encryption, random, clock }) =>
-          createIssuanceService({
-            options: resolved,
-            metadata: oid4vciMetadata,
-            protocol: oid4vciProtocol,
-            keys: oid4vciIssuerKeys,
-            offers: oid4vciOfferStore,
-            nonces: oid4vciNonceStore,
-            entries: oid4vciStatusEntryStore,
-            accountService,
-            credentialService: () => container.resolve('credentialService'),
-            encryption,
-            random,
-            clock,
-          }),
+        issuanceService: asFunction(
+          ({ oid4vciMetadata, oid4vciProtocol, oid4vciIssuerKeys, oid4vciOfferStore, oid4vciNonceStore, oid4vciStatusEntryStore, accountService, encryption, random, clock }: KitServices) =>
+            createIssuanceService({
+              options: resolved,
+              metadata: oid4vciMetadata,
+              protocol: oid4vciProtocol,
+              keys: oid4vciIssuerKeys,
+              offers: oid4vciOfferStore,
+              nonces: oid4vciNonceStore,
+              entries: oid4vciStatusEntryStore,
+              accountService,
+              credentialService: () => container.resolve('credentialService'),
+              encryption,
+              random,
+              clock,
+            }),
         ).singleton(),
-        sdJwtVcIssuer: asFunction(({ issuanceService }) => issuanceService).singleton(),
+        sdJwtVcIssuer: asFunction(({ issuanceService }: KitServices) => issuanceService).singleton(),
       });
     },
     housekeeping: async ({ oid4vciOfferStore, oid4vciNonceStore, clock }) => {

@@ -84,7 +84,8 @@ export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceServic
     } catch (error) {
       throw oid4vciErrors.create('INVALID_PROOF', { message: 'The proof is not a JWT.', cause: error });
     }
-    if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 200) throw oid4vciErrors.create('INVALID_NONCE', { message: 'The proof carries no c_nonce; get one from the nonce endpoint.' });
+    if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 200)
+      throw oid4vciErrors.create('INVALID_NONCE', { message: 'The proof carries no c_nonce; get one from the nonce endpoint.' });
     let verified;
     try {
       verified = await protocol.issuer.verifyCredentialRequestJwtProof({ issuerMetadata: metadata.result, jwt, expectedNonce: nonce, now });
@@ -205,9 +206,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceServic
       let credential: string | Record<string, unknown>;
       try {
         credential =
-          configurationId === CONFIGURATIONS.sdJwt
-            ? await issueSdJwtVc(offer.accountId, offer.id, offer.createdBy, holderJwk)
-            : await issueDidCredential(offer.accountId, configurationId, holderJwk);
+          configurationId === CONFIGURATIONS.sdJwt ? await issueSdJwtVc(offer.accountId, offer.id, offer.createdBy, holderJwk) : await issueDidCredential(offer.accountId, configurationId, holderJwk);
       } catch (error) {
         await offers.releaseCredential(offer.id);
         throw error;
@@ -226,7 +225,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceServic
         { iss: metadata.credentialIssuer, sub: metadata.statusListUri(listId), iat: seconds(now), exp: seconds(now) + options.statusListTtlSeconds * 10, ttl: options.statusListTtlSeconds },
         { alg: 'ES256', typ: 'statuslist+jwt', kid: key.kid },
       );
-      return new SignJWT(payload as Record<string, unknown>).setProtectedHeader(header).sign(await importJWK(key.privateJwk as JWK, 'ES256'));
+      return new SignJWT(payload).setProtectedHeader(header).sign(await importJWK(key.privateJwk as JWK, 'ES256'));
     },
 
     async jwtVcIssuerMetadata() {

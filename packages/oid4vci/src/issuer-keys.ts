@@ -30,7 +30,9 @@ const sealContext = (kid: string) => `oid4vci.signing-key:${kid}`;
 
 /** RFC 7638 thumbprint of an EC public key: a kid that names the key itself. */
 function thumbprint(jwk: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify({ crv: jwk['crv'], kty: jwk['kty'], x: jwk['x'], y: jwk['y'] })).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify({ crv: jwk['crv'], kty: jwk['kty'], x: jwk['x'], y: jwk['y'] }))
+    .digest('base64url');
 }
 
 const publicView = (jwk: Record<string, unknown>, kid: string): IssuerSigningKey['publicJwk'] => ({

@@ -4,7 +4,7 @@ import type { Oid4vciTables } from './schema.js';
 
 type Row = Oid4vciTables['oid4vci_offers'];
 // the part of a select or an update query `unfetched` narrows (kysely's where over this table)
-type WhereChain = { where(column: keyof Row & string, op: string, value: unknown): WhereChain };
+type WhereChain = { where(column: Extract<keyof Row, string>, op: string, value: unknown): WhereChain };
 
 const toRecord = (row: Row): OfferRecord => ({
   id: row.id,
@@ -62,13 +62,7 @@ export function createKyselyOfferStore(database: DatabaseHandle): OfferStore {
       return row && toRecord(row);
     },
     async findRedeemable(codeHash, at) {
-      const row = await db
-        .selectFrom('oid4vci_offers')
-        .selectAll()
-        .where('code_hash', '=', codeHash)
-        .where('state', '=', 'offered')
-        .where('expires_at', '>', at.getTime())
-        .executeTakeFirst();
+      const row = await db.selectFrom('oid4vci_offers').selectAll().where('code_hash', '=', codeHash).where('state', '=', 'offered').where('expires_at', '>', at.getTime()).executeTakeFirst();
       return row && toRecord(row);
     },
     async countTxCodeAttempt(offerId, max, at) {

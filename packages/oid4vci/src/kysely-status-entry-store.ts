@@ -35,7 +35,13 @@ export function createKyselyStatusEntryStore(database: DatabaseHandle): StatusEn
       };
     },
     async revoke(listId, idx, at) {
-      const result = await db.updateTable('oid4vci_credentials').set({ status: 1, revoked_at: at.getTime() }).where('list_id', '=', listId).where('idx', '=', idx).where('status', '=', 0).executeTakeFirst();
+      const result = await db
+        .updateTable('oid4vci_credentials')
+        .set({ status: 1, revoked_at: at.getTime() })
+        .where('list_id', '=', listId)
+        .where('idx', '=', idx)
+        .where('status', '=', 0)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
     async revokedIndexes(listId) {

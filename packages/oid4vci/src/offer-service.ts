@@ -68,7 +68,8 @@ export function createOfferService(deps: OfferServiceDeps): OfferService {
       if (accountId !== undefined && accountId !== principal.accountId) throw oid4vciErrors.create('OFFER_FORBIDDEN', { message: 'An end user creates offers for their own account only.' });
       return principal.accountId;
     }
-    if (accountId === undefined) throw oid4vciErrors.create('INVALID_REQUEST', { message: 'An organization names the end user the offer is for (account_id).', issues: [{ field: 'account_id', message: 'is required.' }] });
+    if (accountId === undefined)
+      throw oid4vciErrors.create('INVALID_REQUEST', { message: 'An organization names the end user the offer is for (account_id).', issues: [{ field: 'account_id', message: 'is required.' }] });
     // an organization may offer a credential only to an end user who is associated with it
     if (!(await accountStore.isAssociated(principal.accountId, accountId))) throw oid4vciErrors.create('OFFER_FORBIDDEN', { message: 'The end user is not associated with your organization.' });
     return accountId;
@@ -158,7 +159,8 @@ export function createOfferService(deps: OfferServiceDeps): OfferService {
       if (offer.txCodeHash) {
         // the try is counted before the comparison, in one conditional UPDATE: concurrent guesses share the bound
         const attempt = await store.countTxCodeAttempt(offer.id, options.txCodeMaxAttempts, now);
-        if (!attempt.counted) throw oid4vciErrors.create('INVALID_GRANT', attempt.reason === 'exhausted' ? { message: 'Too many wrong transaction codes: the offer is used up; ask for a new one.' } : {});
+        if (!attempt.counted)
+          throw oid4vciErrors.create('INVALID_GRANT', attempt.reason === 'exhausted' ? { message: 'Too many wrong transaction codes: the offer is used up; ask for a new one.' } : {});
         const given = grant.txCode;
         if (given === undefined || digest('tx-code', `${offer.id}:${given}`) !== offer.txCodeHash) {
           if (offer.txCodeAttempts + 1 >= options.txCodeMaxAttempts) await store.exhaust(offer.id);

@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  clientAuthenticationNone,
-  Oauth2AuthorizationServer,
-  Oauth2ResourceServer,
-  type CallbackContext,
-  type Jwk,
-  type VerifyJwtCallback,
-} from '@openid4vc/oauth2';
+import { clientAuthenticationNone, Oauth2AuthorizationServer, Oauth2ResourceServer, type CallbackContext, type Jwk, type VerifyJwtCallback } from '@openid4vc/oauth2';
 import { Openid4vciIssuer } from '@openid4vc/openid4vci';
 import type { RandomSource } from '@w3kit/core';
 import { compactVerify, importJWK, SignJWT, type JWK } from 'jose';
@@ -46,9 +39,7 @@ export function createProtocol(deps: { keys: IssuerKeys; random: RandomSource; j
     async signJwt(_signer, { header, payload }) {
       // the kit signs only as the issuer, whatever signer the library names
       const key = await keys.signingKey();
-      const jwt = await new SignJWT(payload as Record<string, unknown>)
-        .setProtectedHeader({ ...header, alg: 'ES256', kid: key.kid })
-        .sign(await importJWK(key.privateJwk as JWK, 'ES256'));
+      const jwt = await new SignJWT(payload).setProtectedHeader({ ...header, alg: 'ES256', kid: key.kid }).sign(await importJWK(key.privateJwk as JWK, 'ES256'));
       return { jwt, signerJwk: key.publicJwk as Jwk };
     },
     verifyJwt,

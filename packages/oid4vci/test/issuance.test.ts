@@ -50,7 +50,7 @@ for (const kind of testDatabases()) {
         // the claims are disclosures, not plain claims of the JWT
         assert.equal(payload['name'], undefined);
         const decoded = await decodeSdJwt(compact, digest);
-        const claims = (await getClaims(decoded.jwt.payload, decoded.disclosures, digest)) as Record<string, unknown>;
+        const claims = await getClaims<Record<string, unknown>>(decoded.jwt.payload, decoded.disclosures, digest);
         assert.equal(claims['name'], 'Hong Gildong');
         assert.equal(claims['email'], account.email);
         assert.ok(decoded.disclosures.some((d) => d.key === 'name'));

@@ -12,7 +12,10 @@ for (const kind of testDatabases()) {
       it('the 4th token request of a minute from one address is 429 in the OAuth body, whatever its code', async () => {
         const answers = [];
         for (let i = 0; i < 4; i++) answers.push(await postToken(suite.issuer, { grant_type: PRE_AUTH_GRANT, 'pre-authorized_code': `guess-${i}` }));
-        assert.deepEqual(answers.map((a) => a.status), [400, 400, 400, 429]);
+        assert.deepEqual(
+          answers.map((a) => a.status),
+          [400, 400, 400, 429],
+        );
         assert.equal(answers[3]!.body['error'], 'rate_limited');
       });
 

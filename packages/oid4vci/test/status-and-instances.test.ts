@@ -8,7 +8,11 @@ import { endUser, issuerForSuite, newWallet, offerFor, receiveCredential, type I
 const statusOf = (sdJwtVc: string) => (decodeJwt(sdJwtVc.split('~')[0]!)['status'] as { status_list: { idx: number; uri: string } }).status_list;
 
 async function revoke(issuer: Issuer, token: string, entry: { uri: string; idx: number }) {
-  const res = await fetch(`${issuer.publicUrl}/v2/oid4vci/credentials/revoke`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(entry) });
+  const res = await fetch(`${issuer.publicUrl}/v2/oid4vci/credentials/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(entry),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -86,7 +90,10 @@ for (const kind of testDatabases()) {
           const kid = decodeProtectedHeader(credential.split('~')[0]!).kid!;
           for (const kit of issuer.kits) assert.ok(await kit.services.sdJwtVcIssuer.issuerKey(kid));
           // and a status set on A is read on B
-          await issuer.kits[0]!.services.issuanceService.revoke({ accountId: (await issuer.kits[1]!.services.sdJwtVcIssuer.accountIdForSubject(String(decodeJwt(credential.split('~')[0]!).sub)))!, accountType: 'end_user' }, statusOf(credential));
+          await issuer.kits[0]!.services.issuanceService.revoke(
+            { accountId: (await issuer.kits[1]!.services.sdJwtVcIssuer.accountIdForSubject(String(decodeJwt(credential.split('~')[0]!).sub)))!, accountType: 'end_user' },
+            statusOf(credential),
+          );
           assert.equal(await issuer.kits[1]!.services.sdJwtVcIssuer.statusOf(statusOf(credential)), 'invalid');
         });
       });

@@ -22,7 +22,10 @@ export interface Outbox {
  * identifier): a small HTTP proxy in front sends each request to the instance `route` picks
  * (instance 0 by default), as a load balancer would.
  */
-export async function startIssuer(databaseUrl: string, options: { instances?: number; oid4vci?: Oid4vciOptions; route?: (path: string) => number; clock?: Clock; rateLimits?: KitConfigInput['rateLimits'] } = {}) {
+export async function startIssuer(
+  databaseUrl: string,
+  options: { instances?: number; oid4vci?: Oid4vciOptions; route?: (path: string) => number; clock?: Clock; rateLimits?: KitConfigInput['rateLimits'] } = {},
+) {
   const outbox: Outbox = { sms: [], email: [] };
   let route = options.route ?? (() => 0);
   const upstreams: { port: number }[] = [];
@@ -117,7 +120,7 @@ export async function newWallet(options: { fetch?: typeof fetch; key?: { private
   const { publicKey, privateKey } = options.key
     ? { publicKey: await importJWK(options.key.publicJwk as JWK, 'ES256'), privateKey: await importJWK(options.key.privateJwk as JWK, 'ES256') }
     : await generateKeyPair('ES256', { extractable: true });
-  const publicJwk = options.key ? options.key.publicJwk : ((await exportJWK(publicKey as CryptoKey)) as Jwk);
+  const publicJwk = options.key ? options.key.publicJwk : ((await exportJWK(publicKey)) as Jwk);
   const client = new Openid4vciClient({
     callbacks: {
       hash: (data, alg) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
@@ -125,7 +128,7 @@ export async function newWallet(options: { fetch?: typeof fetch; key?: { private
       fetch: options.fetch ?? fetch,
       clientAuthentication: clientAuthenticationNone({ clientId: 'test-wallet' }),
       async signJwt(_signer, { header, payload }) {
-        return { jwt: await new SignJWT(payload as Record<string, unknown>).setProtectedHeader(header).sign(privateKey), signerJwk: publicJwk };
+        return { jwt: await new SignJWT(payload).setProtectedHeader(header).sign(privateKey), signerJwk: publicJwk };
       },
     },
   });
@@ -146,7 +149,12 @@ export async function walletToken(wallet: Wallet, credentialOffer: string, txCod
 export async function receiveCredential(wallet: Wallet, credentialOffer: string, txCode?: string) {
   const { issuerMetadata, accessToken, credentialConfigurationId } = await walletToken(wallet, credentialOffer, txCode);
   const { c_nonce } = await wallet.client.requestNonce({ issuerMetadata });
-  const { jwt } = await wallet.client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId, nonce: c_nonce, signer: { method: 'jwk', alg: 'ES256', publicJwk: wallet.publicJwk } });
+  const { jwt } = await wallet.client.createCredentialRequestJwtProof({
+    issuerMetadata,
+    credentialConfigurationId,
+    nonce: c_nonce,
+    signer: { method: 'jwk', alg: 'ES256', publicJwk: wallet.publicJwk },
+  });
   const { credentialResponse } = await wallet.client.retrieveCredentials({ issuerMetadata, accessToken, credentialConfigurationId, proof: { proof_type: 'jwt', jwt } });
   const first = credentialResponse.credentials?.[0];
   return (first && typeof first === 'object' && 'credential' in first ? first.credential : first) as string | Record<string, unknown>;

@@ -1,4 +1,5 @@
-import { asFunction, asValue } from 'awilix';
+import type { KitServices } from '@w3kit/core';
+import { asFunction, asValue } from '@w3kit/core';
 import type { KitPlugin } from '@w3kit/core';
 import { oid4vpErrors } from './errors.js';
 import { createKyselyRequestStore } from './kysely-request-store.js';
@@ -54,9 +55,9 @@ export function oid4vp(options: Oid4vpOptions = {}) {
       insecure = !baseUrl.startsWith('https://');
       container.register({
         oid4vpOptions: asValue(resolved),
-        oid4vpRequestStore: asFunction(({ database }) => createKyselyRequestStore(database)).singleton(),
-        oid4vpUsedPresentationStore: asFunction(({ database }) => createKyselyUsedPresentationStore(database)).singleton(),
-        oid4vpService: asFunction(({ oid4vpRequestStore, oid4vpUsedPresentationStore, accountDirectory, encryption, clock, random }) =>
+        oid4vpRequestStore: asFunction(({ database }: KitServices) => createKyselyRequestStore(database)).singleton(),
+        oid4vpUsedPresentationStore: asFunction(({ database }: KitServices) => createKyselyUsedPresentationStore(database)).singleton(),
+        oid4vpService: asFunction(({ oid4vpRequestStore, oid4vpUsedPresentationStore, accountDirectory, encryption, clock, random }: KitServices) =>
           createOid4vpService({
             options: resolved,
             baseUrl,

@@ -222,7 +222,12 @@ export function createOid4vpService(deps: Oid4vpServiceDeps): Oid4vpService {
         presentation = entries?.length === 1 ? entries[0] : undefined;
       } catch {
         // the library's words are for no one: they may quote the response
-        return refuse('RESPONSE_MALFORMED', request.responseMode === 'direct_post.jwt' ? 'The response must be a JWE (response) encrypted to this request’s key, with a vp_token for the credential query "account".' : 'The response must carry a vp_token with one presentation for the credential query "account".');
+        return refuse(
+          'RESPONSE_MALFORMED',
+          request.responseMode === 'direct_post.jwt'
+            ? 'The response must be a JWE (response) encrypted to this request’s key, with a vp_token for the credential query "account".'
+            : 'The response must carry a vp_token with one presentation for the credential query "account".',
+        );
       }
       if (typeof presentation !== 'string') return refuse('RESPONSE_MALFORMED', 'The vp_token must hold one SD-JWT VC presentation for the credential query "account".');
 

@@ -28,9 +28,7 @@ export type RejectionReason =
   | 'ACCOUNT_NOT_FOUND'
   | 'PRESENTATION_REPLAYED';
 
-export type PresentationCheck =
-  | { ok: true; accountId: string; subject: string; replayKey: string; keyBoundAt: Date }
-  | { ok: false; reason: RejectionReason; message: string };
+export type PresentationCheck = { ok: true; accountId: string; subject: string; replayKey: string; keyBoundAt: Date } | { ok: false; reason: RejectionReason; message: string };
 
 export interface PresentationExpectations {
   /** The verifier's client id: the key-binding JWT's `aud`. */
@@ -128,6 +126,10 @@ export async function checkPresentation(presentation: string, expected: Presenta
   if (!accountId) return reject('ACCOUNT_NOT_FOUND', 'The credential’s sub names no account of this server.');
   // One presentation, one login: the key-binding JWT's signing input is what the wallet signed
   // for this request (nonce, aud, iat, sd_hash); its signature bytes are not part of the key.
-  const kbSigningInput = presentation.slice(presentation.lastIndexOf('~') + 1).split('.').slice(0, 2).join('.');
+  const kbSigningInput = presentation
+    .slice(presentation.lastIndexOf('~') + 1)
+    .split('.')
+    .slice(0, 2)
+    .join('.');
   return { ok: true, accountId, subject, replayKey: sha256Hex(`kb-jwt:${kbSigningInput}`), keyBoundAt: new Date(iat * 1000) };
 }

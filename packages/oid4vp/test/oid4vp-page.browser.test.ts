@@ -58,7 +58,10 @@ if (testDatabases().includes('sqlite')) {
         const png = PNG.sync.read(await page.screenshot({ fullPage: true }));
         const scanned = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
         assert.ok(scanned, 'the QR code on the page decodes');
-        assert.match(scanned.data, /^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Aweb%3Aw3kit\.test%3Aoid4vp&request_uri=https%3A%2F%2Fw3kit\.test%2Foid4vp%2Frequests%2F[A-Za-z0-9_-]{24}$/);
+        assert.match(
+          scanned.data,
+          /^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Aweb%3Aw3kit\.test%3Aoid4vp&request_uri=https%3A%2F%2Fw3kit\.test%2Foid4vp%2Frequests%2F[A-Za-z0-9_-]{24}$/,
+        );
         const answered = await wallet.login(scanned.data, credential);
         assert.equal(answered.status, 200, JSON.stringify(answered.body));
         assert.equal(answered.request.response_mode, 'direct_post.jwt');

@@ -126,7 +126,11 @@ for (const kind of testDatabases()) {
         const resolved = await q.wallet.resolve(q.started.authorization_request);
         const request = resolved.authorizationRequestPayload as Openid4vpAuthorizationRequest;
         const vp = await q.wallet.present(q.credential, request, resolved.client.effective);
-        const signingInput = vp.slice(vp.lastIndexOf('~') + 1).split('.').slice(0, 2).join('.');
+        const signingInput = vp
+          .slice(vp.lastIndexOf('~') + 1)
+          .split('.')
+          .slice(0, 2)
+          .join('.');
         const key = createHash('sha256').update(`kb-jwt:${signingInput}`).digest('hex');
         assert.equal(await instance.kit.services.oid4vpUsedPresentationStore.markUsed(key, new Date(Date.now() + 60_000)), true);
         assertRefused(await q.wallet.answer(request, { account: [vp] }), 401, 'PRESENTATION_REJECTED', 'PRESENTATION_REPLAYED');
@@ -176,12 +180,20 @@ for (const kind of testDatabases()) {
         const p = await prepared();
         const answered = await p.wallet.login(p.started.authorization_request, p.credential);
         assert.equal(answered.status, 200, JSON.stringify(answered.body));
-        const signingInput = answered.vp.slice(answered.vp.lastIndexOf('~') + 1).split('.').slice(0, 2).join('.');
+        const signingInput = answered.vp
+          .slice(answered.vp.lastIndexOf('~') + 1)
+          .split('.')
+          .slice(0, 2)
+          .join('.');
         const key = createHash('sha256').update(`kb-jwt:${signingInput}`).digest('hex');
         clock.advance(30 * 60_000);
         await instance.kit.runHousekeeping();
         assert.ok(await instance.kit.services.oid4vpRequestStore.find(p.started.transaction_id), 'kept within the hour');
-        assert.equal(await instance.kit.services.oid4vpUsedPresentationStore.markUsed(key, new Date(clock.now().getTime() + 1000)), true, 'the used key-binding JWT is forgotten once too old to be accepted');
+        assert.equal(
+          await instance.kit.services.oid4vpUsedPresentationStore.markUsed(key, new Date(clock.now().getTime() + 1000)),
+          true,
+          'the used key-binding JWT is forgotten once too old to be accepted',
+        );
         clock.advance(2 * 3600_000);
         await instance.kit.runHousekeeping();
         assert.equal(await instance.kit.services.oid4vpRequestStore.find(p.started.transaction_id), null);
@@ -235,7 +247,10 @@ for (const kind of testDatabases()) {
         const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(String(chunk)), done()) });
         const instance = await startInstance(db.url, null, {}, undefined, createLogger({ level: 'warn' }, sink));
         try {
-          assert.ok(lines.some((l) => /no sdJwtVcIssuer is composed/.test(l)), lines.join(''));
+          assert.ok(
+            lines.some((l) => /no sdJwtVcIssuer is composed/.test(l)),
+            lines.join(''),
+          );
           const refused = await site(loadBalancer(instance)).startRaw({});
           assertRefused(refused, 503, 'OID4VP_UNAVAILABLE');
           assert.match(String(refused.body['message']), /no SD-JWT VC issuer \(oid4vci\) is composed/);

@@ -6,7 +6,7 @@ import { Openid4vpClient, type Openid4vpAuthorizationRequest } from '@openid4vc/
 import { digest, ES256, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { auth } from '@w3kit/auth';
-import { createKit, createLogger, type JsonWebPublicKey, type Kit, type KitPlugin, type Logger, type SdJwtVcIssuer } from '@w3kit/core';
+import { createKit, createLogger, type Kit, type KitPlugin, type Logger, type SdJwtVcIssuer } from '@w3kit/core';
 import { appFor, type ManualClock } from '@w3kit/core/testing';
 import { oid4vp, type Oid4vpOptions } from '@w3kit/oid4vp';
 import { asFunction } from 'awilix';
@@ -61,7 +61,7 @@ export class TestIssuer {
   contract(kit: { accountExists(id: string): Promise<boolean> }): SdJwtVcIssuer {
     return {
       issuer: this.issuer,
-      issuerKey: async (kid) => (kid === this.kid ? (this.key.publicJwk as JsonWebPublicKey) : undefined),
+      issuerKey: async (kid) => (kid === this.kid ? this.key.publicJwk : undefined),
       accountIdForSubject: async (sub) => {
         const id = sub.startsWith('acct:') ? sub.slice('acct:'.length) : null;
         return id && (await kit.accountExists(id)) ? id : undefined;
@@ -204,7 +204,13 @@ export class TestWallet {
       },
       async encryptJwe(encryptor, data) {
         const jwe = await new CompactEncrypt(new TextEncoder().encode(data))
-          .setProtectedHeader({ alg: encryptor.alg, enc: encryptor.enc, ...(encryptor.publicJwk.kid ? { kid: encryptor.publicJwk.kid } : {}), ...(encryptor.apu ? { apu: encryptor.apu } : {}), ...(encryptor.apv ? { apv: encryptor.apv } : {}) })
+          .setProtectedHeader({
+            alg: encryptor.alg,
+            enc: encryptor.enc,
+            ...(encryptor.publicJwk.kid ? { kid: encryptor.publicJwk.kid } : {}),
+            ...(encryptor.apu ? { apu: encryptor.apu } : {}),
+            ...(encryptor.apv ? { apv: encryptor.apv } : {}),
+          })
           .encrypt(await importJWK(encryptor.publicJwk, encryptor.alg));
         return { jwe, encryptionJwk: encryptor.publicJwk };
       },
@@ -251,7 +257,11 @@ export class TestWallet {
         ? {
             jarm: {
               encryption: { nonce: randomBytes(16).toString('base64url') },
-              serverMetadata: { authorization_signing_alg_values_supported: [], authorization_encryption_alg_values_supported: ['ECDH-ES'], authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'] },
+              serverMetadata: {
+                authorization_signing_alg_values_supported: [],
+                authorization_encryption_alg_values_supported: ['ECDH-ES'],
+                authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'],
+              },
             },
           }
         : {}),

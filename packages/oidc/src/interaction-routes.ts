@@ -197,15 +197,21 @@ export const interactionRoutes = [
     }
   }),
 
-  interactionPage('oidc.interaction.siwe', 'POST', '/interaction/:uid/siwe', 'Sign in with Ethereum: an EIP-4361 message and its signature (form post; when the siwe plugin is composed).', async (step) => {
-    const { message, signature } = postedWalletSignIn(await postedForm(step));
-    try {
-      const accountId = await step.services.oidcLoginService.withSiwe(message, signature, clientIpOf(step.ctx));
-      await finish(step, loginResult(accountId, 'siwe'));
-    } catch (error) {
-      await showLoginError(step, error);
-    }
-  }),
+  interactionPage(
+    'oidc.interaction.siwe',
+    'POST',
+    '/interaction/:uid/siwe',
+    'Sign in with Ethereum: an EIP-4361 message and its signature (form post; when the siwe plugin is composed).',
+    async (step) => {
+      const { message, signature } = postedWalletSignIn(await postedForm(step));
+      try {
+        const accountId = await step.services.oidcLoginService.withSiwe(message, signature, clientIpOf(step.ctx));
+        await finish(step, loginResult(accountId, 'siwe'));
+      } catch (error) {
+        await showLoginError(step, error);
+      }
+    },
+  ),
 
   interactionPage('oidc.interaction.vp', 'POST', '/interaction/:uid/vp', 'Start a wallet (VP) login: the did plugin’s website login, completed by the wallet app (form post).', async (step) => {
     await postedForm(step);

@@ -21,18 +21,16 @@ export function createKyselyOidcSigningKeyStore(database: DatabaseHandle): OidcS
     },
     async listActive() {
       const rows = await db.selectFrom('oidc_signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').orderBy('kid').execute();
-      return rows.map(
-        (row): OidcSigningKeyRecord => ({
-          kid: row.kid,
-          alg: row.alg,
-          publicJwk: JSON.parse(row.public_jwk) as Record<string, unknown>,
-          sealedPrivateJwk: row.private_jwk,
-          origin: row.origin === 'development' ? 'development' : 'operator',
-          // mysql2 returns BIGINT columns as strings
-          createdAt: new Date(Number(row.created_at)),
-          retiredAt: null,
-        }),
-      );
+      return rows.map((row): OidcSigningKeyRecord => ({
+        kid: row.kid,
+        alg: row.alg,
+        publicJwk: JSON.parse(row.public_jwk) as Record<string, unknown>,
+        sealedPrivateJwk: row.private_jwk,
+        origin: row.origin === 'development' ? 'development' : 'operator',
+        // mysql2 returns BIGINT columns as strings
+        createdAt: new Date(Number(row.created_at)),
+        retiredAt: null,
+      }));
     },
     async retire(kid, at) {
       const result = await db.updateTable('oidc_signing_keys').set({ retired_at: at.getTime() }).where('kid', '=', kid).where('retired_at', 'is', null).executeTakeFirst();

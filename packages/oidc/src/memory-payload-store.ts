@@ -13,8 +13,7 @@ export function createMemoryPayloadStore(): OidcPayloadStore {
   const rows = new Map<string, Row>();
   const key = (model: string, id: string) => `${model}\0${id}`;
   const live = (row: Row | undefined, now: Date) => (row && (row.expiresAt === null || row.expiresAt > now) ? row : undefined);
-  const view = (row: Row | undefined): StoredPayload | null =>
-    row ? { payload: structuredClone(row.payload), consumedAt: row.consumedAt, expiresAt: row.expiresAt } : null;
+  const view = (row: Row | undefined): StoredPayload | null => (row ? { payload: structuredClone(row.payload), consumedAt: row.consumedAt, expiresAt: row.expiresAt } : null);
   const findBy = (model: string, field: 'uid' | 'userCode', value: string, now: Date) =>
     view([...rows.entries()].find(([k, row]) => k.startsWith(`${model}\0`) && row[field] === value && live(row, now))?.[1]);
 

@@ -105,7 +105,12 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
       responseTypes: ['code'],
       pkce: { required: () => true },
       clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
-      clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: options.signingAlgorithm },
+      clientDefaults: {
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: options.signingAlgorithm,
+      },
       enabledJWA: { idTokenSigningAlgValues: [options.signingAlgorithm] },
       features: {
         devInteractions: { enabled: false },

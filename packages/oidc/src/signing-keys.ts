@@ -42,11 +42,7 @@ const sealContext = (kid: string) => `oidc.signing-key:${kid}`;
 
 function generate(algorithm: OidcSigningAlgorithm): { publicJwk: Record<string, unknown>; privateJwk: Record<string, unknown> } {
   const pair =
-    algorithm === 'RS256'
-      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-      : algorithm === 'ES256'
-        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-        : generateKeyPairSync('ed25519');
+    algorithm === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : algorithm === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
   return { publicJwk: pair.publicKey.export({ format: 'jwk' }), privateJwk: pair.privateKey.export({ format: 'jwk' }) };
 }
 

@@ -102,7 +102,12 @@ for (const kind of testDatabases()) {
         const done = await browser.postForm(`${op.issuer}/session/end/confirm`, { xsrf, logout: 'yes' }, op.publicUrl);
         assert.equal(done.url, 'http://127.0.0.1:9/bye?state=s1');
         // signed out: the same browser is asked to sign in again
-        const again = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+        const again = client.buildAuthorizationUrl(config, {
+          redirect_uri: REDIRECT_URI,
+          scope: 'openid',
+          code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+          code_challenge_method: 'S256',
+        });
         const login = await browser.follow(again.href, op.publicUrl);
         assert.equal(login.res.status, 200);
         assert.match(await login.res.text(), /<h1>Sign in<\/h1>/);
@@ -135,7 +140,12 @@ for (const kind of testDatabases()) {
           });
 
         it('a wrong redirect_uri at the authorization endpoint: 400 page, no redirect to it', async () => {
-          const url = client.buildAuthorizationUrl(config, { redirect_uri: 'https://evil.example/cb', scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+          const url = client.buildAuthorizationUrl(config, {
+            redirect_uri: 'https://evil.example/cb',
+            scope: 'openid',
+            code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+            code_challenge_method: 'S256',
+          });
           const res = await fetch(url, { redirect: 'manual' });
           assert.equal(res.status, 400);
           assert.equal(res.headers.get('location'), null);
@@ -198,7 +208,14 @@ for (const kind of testDatabases()) {
 
         it('an unknown client: 400 page at the authorization endpoint, 401 invalid_client at the token endpoint', async () => {
           const url = new URL(`${op.issuer}/auth`);
-          url.search = new URLSearchParams({ client_id: 'no-such-client', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }).toString();
+          url.search = new URLSearchParams({
+            client_id: 'no-such-client',
+            response_type: 'code',
+            scope: 'openid',
+            redirect_uri: REDIRECT_URI,
+            code_challenge: 'x'.repeat(43),
+            code_challenge_method: 'S256',
+          }).toString();
           const res = await fetch(url, { redirect: 'manual' });
           assert.equal(res.status, 400);
           assert.match(await res.text(), /invalid_client/);

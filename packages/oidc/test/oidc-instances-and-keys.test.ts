@@ -33,7 +33,11 @@ for (const kind of testDatabases()) {
         const { callback, codeVerifier, state } = await authorizeWithPassword(config, { redirectUri: REDIRECT_URI, login: user.email, opOrigin: a.publicUrl });
         // the same relying party, talking to instance B's port for the back channel
         const { issuer, authorization_endpoint, jwks_uri } = config.serverMetadata();
-        const onB = new client.Configuration({ issuer, authorization_endpoint, jwks_uri, token_endpoint: `${b.publicUrl}/oidc/token`, userinfo_endpoint: `${b.publicUrl}/oidc/me` }, created.client_id, created.client_secret);
+        const onB = new client.Configuration(
+          { issuer, authorization_endpoint, jwks_uri, token_endpoint: `${b.publicUrl}/oidc/token`, userinfo_endpoint: `${b.publicUrl}/oidc/me` },
+          created.client_id,
+          created.client_secret,
+        );
         client.allowInsecureRequests(onB);
         const tokens = await client.authorizationCodeGrant(onB, callback, { pkceCodeVerifier: codeVerifier, expectedState: state });
         assert.equal(tokens.claims()?.sub, user.account.id);
@@ -69,7 +73,10 @@ for (const kind of testDatabases()) {
         assert.equal(decodeProtectedHeader(second.id_token!).kid, newKid, 'B signs with the key A created');
         const jwksOnB = async () => ((await (await fetch(`${b.publicUrl}/oidc/jwks`)).json()) as { keys: { kid: string; d?: string }[] }).keys;
         assert.deepEqual((await jwksOnB()).map((k) => k.kid).slice(0, 2), [newKid, oldKid]);
-        assert.ok((await jwksOnB()).every((k) => k.d === undefined), 'no private part is published');
+        assert.ok(
+          (await jwksOnB()).every((k) => k.d === undefined),
+          'no private part is published',
+        );
         await jwtVerify(first.id_token!, createRemoteJWKSet(new URL(`${b.publicUrl}/oidc/jwks`)), { issuer: a.issuer, audience: created.client_id });
 
         await assert.rejects(a.kit.services.oidcSigningKeys.retire(newKid), /signs now/);

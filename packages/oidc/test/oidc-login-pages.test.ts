@@ -50,7 +50,11 @@ for (const kind of testDatabases()) {
         const user = await createEndUser(fixture.op.kit);
         await fixture.op.kit.services.accountService.createOrganization({ name: 'Org', domain: 'org-pages.test', email: 'ops@org-pages.test', password: PASSWORD });
         const bodies: string[] = [];
-        for (const [login, password] of [[user.email, 'wrong password'], ['nobody@example.com', PASSWORD], ['ops@org-pages.test', PASSWORD]] as const) {
+        for (const [login, password] of [
+          [user.email, 'wrong password'],
+          ['nobody@example.com', PASSWORD],
+          ['ops@org-pages.test', PASSWORD],
+        ] as const) {
           const { browser, html } = await openLoginPage(fixture.op, fixture.config);
           const { res } = await browser.postForm(`${fixture.op.publicUrl}${actionOf(html, 'password')}`, { csrf: csrfOf(html), login, password }, fixture.op.publicUrl);
           assert.equal(res.status, 401, login);
@@ -151,19 +155,31 @@ for (const kind of testDatabases()) {
         assert.doesNotMatch(String(headers.get('content-security-policy')), /unsafe-inline/);
         const message = messageFor(html, wallet.address as `0x${string}`);
 
-        const forged = await browser.postForm(`${fixture.op.publicUrl}${actionOf(html, 'siwe')}`, { csrf: csrfOf(html), message, signature: await Wallet.createRandom().signMessage(message) }, fixture.op.publicUrl);
+        const forged = await browser.postForm(
+          `${fixture.op.publicUrl}${actionOf(html, 'siwe')}`,
+          { csrf: csrfOf(html), message, signature: await Wallet.createRandom().signMessage(message) },
+          fixture.op.publicUrl,
+        );
         assert.equal(forged.res.status, 401);
         const page = await forged.res.text();
         assert.match(page, /role="alert"/);
         assert.doesNotMatch(page, /ecrecover|viem|Error:/i, 'no library text');
 
         // the forged try consumed that nonce: the same message, now rightly signed, is refused
-        const replayed = await browser.postForm(`${fixture.op.publicUrl}${actionOf(page, 'siwe')}`, { csrf: csrfOf(page), message, signature: await wallet.signMessage(message) }, fixture.op.publicUrl);
+        const replayed = await browser.postForm(
+          `${fixture.op.publicUrl}${actionOf(page, 'siwe')}`,
+          { csrf: csrfOf(page), message, signature: await wallet.signMessage(message) },
+          fixture.op.publicUrl,
+        );
         assert.notEqual(replayed.res.status, 200);
         const again = await replayed.res.text();
 
         const fresh = messageFor(again, wallet.address as `0x${string}`);
-        const { res } = await browser.postForm(`${fixture.op.publicUrl}${actionOf(again, 'siwe')}`, { csrf: csrfOf(again), message: fresh, signature: await wallet.signMessage(fresh) }, fixture.op.publicUrl);
+        const { res } = await browser.postForm(
+          `${fixture.op.publicUrl}${actionOf(again, 'siwe')}`,
+          { csrf: csrfOf(again), message: fresh, signature: await wallet.signMessage(fresh) },
+          fixture.op.publicUrl,
+        );
         assert.equal(res.status, 200, `the consent page: ${/role="alert">(.*?)<\/ul>/.exec(await res.clone().text())?.[1]}`);
         assert.match(await res.text(), /Signed in as <b>user-/);
       });

@@ -41,7 +41,14 @@ for (const kind of testDatabases()) {
         const created = await kit.services.oidcClientService.create({ name: 'Prod RP', redirectUris: ['https://rp.example.test/cb'] });
         const auth = await request(app)
           .get('/oidc/auth')
-          .query({ client_id: created.client_id, response_type: 'code', scope: 'openid', redirect_uri: 'https://rp.example.test/cb', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })
+          .query({
+            client_id: created.client_id,
+            response_type: 'code',
+            scope: 'openid',
+            redirect_uri: 'https://rp.example.test/cb',
+            code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+            code_challenge_method: 'S256',
+          })
           .set('host', 'id.example.test')
           .set('x-forwarded-proto', 'https');
         assert.equal(auth.status, 303);
@@ -53,7 +60,11 @@ for (const kind of testDatabases()) {
           assert.match(cookie, /; httponly/i, cookie);
           assert.match(cookie, /; samesite=lax/i, cookie);
         }
-        const page = await request(app).get(auth.headers['location']!).set('host', 'id.example.test').set('x-forwarded-proto', 'https').set('cookie', cookies.map((c) => c.split(';')[0]).join('; '));
+        const page = await request(app)
+          .get(auth.headers['location']!)
+          .set('host', 'id.example.test')
+          .set('x-forwarded-proto', 'https')
+          .set('cookie', cookies.map((c) => c.split(';')[0]).join('; '));
         assert.equal(page.status, 200);
         const csrfCookie = ([] as string[]).concat(page.headers['set-cookie'] ?? []).find((c) => c.startsWith('w3kit_oidc_csrf='));
         assert.match(csrfCookie!, /HttpOnly; SameSite=Strict; Secure/);

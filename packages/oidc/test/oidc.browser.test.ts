@@ -35,7 +35,10 @@ if (testDatabases().includes('sqlite')) {
           const created = await op.kit.services.oidcClientService.create({ name: 'Example Shop', redirectUris: [redirectUri] });
           return { clientId: created.client_id, clientSecret: created.client_secret! };
         });
-        browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync', '--disable-quic'] });
+        browser = await chromium.launch({
+          executablePath: CHROMIUM,
+          args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync', '--disable-quic'],
+        });
       });
       after(async () => {
         await browser?.close();

@@ -117,8 +117,7 @@ export class Browserless {
 }
 
 export const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail(`no csrf field in:\n${html}`);
-export const actionOf = (html: string, suffix: string) =>
-  new RegExp(`action="([^"]*/interaction/[^"/]+/${suffix})"`).exec(html)?.[1] ?? assert.fail(`no ${suffix} form in:\n${html}`);
+export const actionOf = (html: string, suffix: string) => new RegExp(`action="([^"]*/interaction/[^"/]+/${suffix})"`).exec(html)?.[1] ?? assert.fail(`no ${suffix} form in:\n${html}`);
 
 export interface AuthorizeResult {
   /** Where the OP sent the browser: the redirect URI with code and state (or an error). */
@@ -217,7 +216,15 @@ export async function startRelyingParty(issuer: string, clientOf: (redirectUri: 
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       pending.set(state, verifier);
-      ctx.redirect(client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid email profile', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state }).href);
+      ctx.redirect(
+        client.buildAuthorizationUrl(config, {
+          redirect_uri: redirectUri,
+          scope: 'openid email profile',
+          code_challenge: await client.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          state,
+        }).href,
+      );
     } else if (ctx.path === '/callback') {
       const state = String(ctx.query['state']);
       const tokens = await client.authorizationCodeGrant(config, new URL(ctx.href), { pkceCodeVerifier: pending.get(state)!, expectedState: state });
@@ -235,4 +242,3 @@ export async function startRelyingParty(issuer: string, clientOf: (redirectUri: 
   config = await discover(issuer, clientId, clientSecret);
   return { origin, config, clientId, results, close: () => new Promise((resolve) => server.close(resolve)) };
 }
-

@@ -47,7 +47,18 @@ export const siweRoutes = [
     body: SignedMessageBody,
     response: Type.Intersect([LoginResultSchema, Type.Object({ address: Type.String(), chainId: Type.Integer() })]),
     rateLimit: [{ rule: 'siwe.verify', key: 'ip' }],
-    errors: ['SIWE_ACCOUNT_NOT_FOUND', 'SIWE_CHAIN_NOT_ALLOWED', 'SIWE_CHAIN_UNAVAILABLE', 'SIWE_DOMAIN_NOT_ALLOWED', 'SIWE_MESSAGE_EXPIRED', 'SIWE_MESSAGE_MALFORMED', 'SIWE_MESSAGE_NOT_YET_VALID', 'SIWE_NONCE_INVALID', 'SIWE_SIGNATURE_INVALID', 'SIWE_STATEMENT_MISMATCH'],
+    errors: [
+      'SIWE_ACCOUNT_NOT_FOUND',
+      'SIWE_CHAIN_NOT_ALLOWED',
+      'SIWE_CHAIN_UNAVAILABLE',
+      'SIWE_DOMAIN_NOT_ALLOWED',
+      'SIWE_MESSAGE_EXPIRED',
+      'SIWE_MESSAGE_MALFORMED',
+      'SIWE_MESSAGE_NOT_YET_VALID',
+      'SIWE_NONCE_INVALID',
+      'SIWE_SIGNATURE_INVALID',
+      'SIWE_STATEMENT_MISMATCH',
+    ],
     async handler({ body, services }) {
       return services.siweService.signIn(body);
     },

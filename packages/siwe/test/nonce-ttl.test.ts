@@ -10,7 +10,11 @@ for (const kind of testDatabases()) {
         const db = await createTestDatabase(kind);
         const quiet = { development: false, send: async () => {} };
         const production = (origin: string) =>
-          siweKit(db.url, { allowedOrigins: [origin], chains: [{ chainId: 1 }] }, { services: { smsSender: quiet, emailSender: quiet }, config: { mode: 'production', publicUrl: 'https://kit.example', passwordHashCost: 15 } });
+          siweKit(
+            db.url,
+            { allowedOrigins: [origin], chains: [{ chainId: 1 }] },
+            { services: { smsSender: quiet, emailSender: quiet }, config: { mode: 'production', publicUrl: 'https://kit.example', passwordHashCost: 15 } },
+          );
         try {
           await assert.rejects(production('http://dapp.example'), /siwe: in production every allowed origin must be https \(not http:\/\/dapp\.example\)/);
           await (await production('https://dapp.example')).close();
@@ -27,7 +31,15 @@ for (const kind of testDatabases()) {
       let clock: ManualClock;
       let api: ReturnType<typeof siweApi>;
       const countNonces = async () =>
-        Number((await kit.services.database.db.withTables<{ siwe_nonces: { nonce_hash: string } }>().selectFrom('siwe_nonces').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+        Number(
+          (
+            await kit.services.database.db
+              .withTables<{ siwe_nonces: { nonce_hash: string } }>()
+              .selectFrom('siwe_nonces')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
 
       before(async () => {
         db = await createTestDatabase(kind);

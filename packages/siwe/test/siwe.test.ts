@@ -42,11 +42,15 @@ for (const kind of testDatabases()) {
       before(async () => {
         chain = await startTestChain();
         db = await createTestDatabase(kind);
-        kit = await siweKit(db.url, {
-          allowedOrigins: [DAPP],
-          chains: [{ chainId: chain.anvil.chainId, rpcUrl: chain.anvil.url }, { chainId: OFFLINE_CHAIN }, { chainId: UNREACHABLE_CHAIN, rpcUrl: 'http://127.0.0.1:1' }],
-          signUp: true,
-        }, { config: { rateLimits: GENEROUS } });
+        kit = await siweKit(
+          db.url,
+          {
+            allowedOrigins: [DAPP],
+            chains: [{ chainId: chain.anvil.chainId, rpcUrl: chain.anvil.url }, { chainId: OFFLINE_CHAIN }, { chainId: UNREACHABLE_CHAIN, rpcUrl: 'http://127.0.0.1:1' }],
+            signUp: true,
+          },
+          { config: { rateLimits: GENEROUS } },
+        );
         api = siweApi(kit);
       });
       after(async () => {
@@ -70,7 +74,9 @@ for (const kind of testDatabases()) {
         assert.equal(body['chainId'], chain.anvil.chainId);
         const claims = await kit.services.tokenService.verifyAccessToken(body['token'] as string);
         assert.equal(claims.accountType, 'end_user');
-        const info = await request(api.app).get('/rest/v1/account/my_info').set('authorization', `Bearer ${body['token'] as string}`);
+        const info = await request(api.app)
+          .get('/rest/v1/account/my_info')
+          .set('authorization', `Bearer ${body['token'] as string}`);
         assert.equal(info.status, 200);
         assert.equal((info.body as { result: Body }).result['account_id'], claims.accountId);
         // a second sign-in of the address is the same account, in a new session
@@ -82,7 +88,10 @@ for (const kind of testDatabases()) {
         assert.equal(claims2.accountId, claims.accountId);
         assert.notEqual(claims2.sessionId, claims.sessionId);
         // and logout ends it, as for password login
-        const out = await request(api.app).post('/v2/auth/logout').set('authorization', `Bearer ${(res2.body as Body)['token'] as string}`).send({});
+        const out = await request(api.app)
+          .post('/v2/auth/logout')
+          .set('authorization', `Bearer ${(res2.body as Body)['token'] as string}`)
+          .send({});
         assert.equal(out.status, 200);
         await assert.rejects(kit.services.tokenService.verifyAccessToken((res2.body as Body)['token'] as string), { code: 'INVALID_TOKEN' });
       });
@@ -278,8 +287,15 @@ for (const kind of testDatabases()) {
         assert.equal((await api.link(await signed(key), user.token)).status, 200);
         const list = await api.addresses(user.token);
         assert.equal(list.status, 200);
-        assert.deepEqual((list.body as Body[]).map((a) => `${a['chain_id'] as number}:${a['address'] as string}`).sort(), [`${CHAIN}:${key.address}`, `${CHAIN}:${other.address}`, `10:${key.address}`].sort());
-        for (const [k, chainId] of [[key, CHAIN], [key, 10], [other, CHAIN]] as const) {
+        assert.deepEqual(
+          (list.body as Body[]).map((a) => `${a['chain_id'] as number}:${a['address'] as string}`).sort(),
+          [`${CHAIN}:${key.address}`, `${CHAIN}:${other.address}`, `10:${key.address}`].sort(),
+        );
+        for (const [k, chainId] of [
+          [key, CHAIN],
+          [key, 10],
+          [other, CHAIN],
+        ] as const) {
           const res = await api.verify(await signed(k, chainId));
           assert.equal(res.status, 200, JSON.stringify(res.body));
           assert.equal((res.body as Body)['userId'], user.loginId);
@@ -293,7 +309,9 @@ for (const kind of testDatabases()) {
         const res = await api.link(await signed(key), b.token);
         assert.equal(res.status, 409);
         assert.equal((res.body as Body)['code'], 'SIWE_ADDRESS_TAKEN');
-        const anonymous = await request(api.app).post('/v2/auth/siwe/link').send(await signed(key));
+        const anonymous = await request(api.app)
+          .post('/v2/auth/siwe/link')
+          .send(await signed(key));
         assert.equal(anonymous.status, 401);
         assert.equal((anonymous.body as Body)['code'], 'UNAUTHENTICATED');
         assert.equal((await api.addresses('not-a-token')).status, 401);

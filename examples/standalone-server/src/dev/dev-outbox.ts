@@ -1,6 +1,6 @@
 import { escapeHtml, kitPageHeaders, renderKitPage } from '@w3kit/auth';
-import { defineRoute, KitConfigError, Type, type EmailSender, type KitPlugin, type Logger, type SmsSender } from '@w3kit/core';
-import { asFunction } from 'awilix';
+import { defineRoute, KitConfigError, Type, type EmailSender, type KitPlugin, type Logger, type SmsSender, type KitServices } from '@w3kit/core';
+import { asFunction } from '@w3kit/core';
 import { createKyselyOutboxStore, devOutboxMigrations, type OutboxMessage, type OutboxStore } from './outbox-store.js';
 
 declare module '@w3kit/core' {
@@ -80,9 +80,9 @@ export function devOutbox(options: DevOutboxOptions = {}) {
     register(container, { config }) {
       if (config.mode === 'production') throw new KitConfigError(['devOutbox: the development outbox cannot run in production (it keeps one-time codes readable)']);
       container.register({
-        outboxStore: asFunction(({ database }) => createKyselyOutboxStore(database, keep)).singleton(),
-        smsSender: asFunction(({ outboxStore, logger, clock }) => outboxSenders(outboxStore, logger, () => clock.now()).smsSender).singleton(),
-        emailSender: asFunction(({ outboxStore, logger, clock }) => outboxSenders(outboxStore, logger, () => clock.now()).emailSender).singleton(),
+        outboxStore: asFunction(({ database }: KitServices) => createKyselyOutboxStore(database, keep)).singleton(),
+        smsSender: asFunction(({ outboxStore, logger, clock }: KitServices) => outboxSenders(outboxStore, logger, () => clock.now()).smsSender).singleton(),
+        emailSender: asFunction(({ outboxStore, logger, clock }: KitServices) => outboxSenders(outboxStore, logger, () => clock.now()).emailSender).singleton(),
       });
     },
     routes: [

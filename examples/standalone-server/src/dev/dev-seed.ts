@@ -29,9 +29,7 @@ export async function seedDemo(kit: Kit, config: ServerConfig): Promise<DemoSeed
   const orgToken = await accountService.accessTokenForApiKey(apiKeySecret);
 
   const password = randomBytes(12).toString('base64url');
-  const user = await accountService.ensureWallet(
-    await accountService.createEndUser({ loginId: `demo-${suffix}`, password, email: `user-${suffix}@example.com`, name: 'Demo User' }),
-  );
+  const user = await accountService.ensureWallet(await accountService.createEndUser({ loginId: `demo-${suffix}`, password, email: `user-${suffix}@example.com`, name: 'Demo User' }));
   const login = await accountService.loginWithPassword(`demo-${suffix}`, password, '127.0.0.1');
   const userPrincipal: Principal = { accountId: user.id, accountType: 'end_user' };
   const orgPrincipal: Principal = { accountId: org.id, accountType: 'organization' };
@@ -73,7 +71,13 @@ export async function seedDemo(kit: Kit, config: ServerConfig): Promise<DemoSeed
     VC_FILE: vcFile,
   };
   // values are base64url, hex, UUIDs and URLs: single quotes are enough for a POSIX shell
-  writeFileSync(envFile, `${Object.entries(variables).map(([k, v]) => `export ${k}='${v}'`).join('\n')}\n`, { mode: 0o600 });
+  writeFileSync(
+    envFile,
+    `${Object.entries(variables)
+      .map(([k, v]) => `export ${k}='${v}'`)
+      .join('\n')}\n`,
+    { mode: 0o600 },
+  );
   return {
     organization: { account_id: org.id, name: org.name ?? '', domain: org.domain!, api_key_secret: apiKeySecret, access_token: orgToken },
     user: { account_id: user.id, login_id: `demo-${suffix}`, password, id_wallet_address: user.wallet.address, did: identifier.did, access_token: login.token },

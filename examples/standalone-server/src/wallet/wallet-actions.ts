@@ -62,7 +62,7 @@ export async function answerLogin(wallet: WalletFile, base: string, requestId: s
     nonce: requestId,
   };
   const vp = await createVerifiablePresentationJwt(payload, holder);
-  const answer = await call(base, 'POST', '/v2/auth/auth-user-with-vp', { requestId, vp: normalizePresentation(vp) });
+  const answer = await call(base, 'POST', '/v2/auth/auth-user-with-vp', { requestId, vp: normalizePresentation(vp) as object });
   const userId = (answer.body as { userId?: unknown } | null)?.userId;
   if (answer.status !== 200 || typeof userId !== 'string') throw refusal('the login was refused', answer);
   return { userId };

@@ -40,7 +40,8 @@ export const walletCommands: Record<string, (args: string[], env: NodeJS.Process
   async 'sign-claim'(args, env) {
     const { values } = parseArgs({ args, strict: true, options: { ...WALLET_OPTIONS, topic: { type: 'string' }, data: { type: 'string' } } });
     const topic = Number(values.topic);
-    if (!Number.isInteger(topic) || topic < 0) throw new WalletError('wallet sign-claim needs --topic <claim type> (facebook 3, twitter 4, phone 10, email 11) and --data <text> (like "phone verified")');
+    if (!Number.isInteger(topic) || topic < 0)
+      throw new WalletError('wallet sign-claim needs --topic <claim type> (facebook 3, twitter 4, phone 10, email 11) and --data <text> (like "phone verified")');
     if (!values.data) throw new WalletError('wallet sign-claim needs --data <text> (like "phone verified")');
     print(signClaim(readWalletFile(walletPath(values.wallet, env)), topic, values.data));
   },

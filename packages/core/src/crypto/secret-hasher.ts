@@ -67,9 +67,7 @@ export function createScryptHasher(cost = 17, queue: HashingQueue = createHashin
     throw new TypeError(`scrypt cost must be an integer between 10 and 20, got ${cost}`);
   }
   const derive = (request: HashRequest | undefined, secret: string, salt: Buffer, ln: number, r: number, p: number) =>
-    queue.run(request?.queueKey ?? '', () =>
-      scryptAsync(secret.normalize('NFKC'), salt, KEY_LENGTH, { N: 2 ** ln, r, p, maxmem: 256 * 2 ** ln * r + 1024 * 1024 }),
-    );
+    queue.run(request?.queueKey ?? '', () => scryptAsync(secret.normalize('NFKC'), salt, KEY_LENGTH, { N: 2 ** ln, r, p, maxmem: 256 * 2 ** ln * r + 1024 * 1024 }));
   const format = (salt: Buffer, hash: Buffer) => `$scrypt$ln=${cost},r=${R},p=${P}$${b64(salt)}$${b64(hash)}`;
   // The stand-in for a missing or unreadable hash: the current parameters, so it costs what a
   // known account's check costs (the derived key is thrown away; no hash needs computing up front).

@@ -31,11 +31,7 @@ export const coreMigrations: MigrationSet = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .addColumn('consumed_at', 'bigint')
         .execute();
-      await db.schema
-        .createIndex('w3kit_one_time_codes_subject')
-        .on('w3kit_one_time_codes')
-        .columns(['purpose', 'subject_hash', 'created_at'])
-        .execute();
+      await db.schema.createIndex('w3kit_one_time_codes_subject').on('w3kit_one_time_codes').columns(['purpose', 'subject_hash', 'created_at']).execute();
       await db.schema.createIndex('w3kit_one_time_codes_secret').on('w3kit_one_time_codes').column('secret_hash').execute();
       await db.schema.createIndex('w3kit_one_time_codes_expires').on('w3kit_one_time_codes').column('expires_at').execute();
     },

@@ -65,9 +65,7 @@ export function createDatabase<DB>(source: string | Kysely<DB>, options: Databas
   if (url.startsWith('sqlite:')) return openSqlite(url, options);
   if (/^(mysql|mariadb):\/\//.test(url)) return openMysql(url, options);
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
-  throw new TypeError(
-    `unsupported database URL "${redact(url)}": use sqlite:<file>, sqlite::memory:, mysql://user:password@host:port/database or postgres://user:password@host:port/database`,
-  );
+  throw new TypeError(`unsupported database URL "${redact(url)}": use sqlite:<file>, sqlite::memory:, mysql://user:password@host:port/database or postgres://user:password@host:port/database`);
 }
 
 const DIALECTS: readonly DatabaseDialect[] = ['sqlite', 'mysql', 'postgres'];
@@ -157,7 +155,10 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
       const parseInt8 = (value: string) => Number(value);
       const pool = new pg.Pool({
         ...config,
-        types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown))) as typeof pg.types.getTypeParser },
+        types: {
+          getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+            oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
+        },
       });
       // A client whose server went away emits 'error' (an idle one on the pool, a checked-out one on
       // itself, beside failing its query); without a listener either would crash the process.

@@ -54,7 +54,10 @@ async function withClusterLock<T>(database: DatabaseHandle, name: string, work: 
   for (;;) {
     const now = Date.now();
     try {
-      await db.insertInto('w3kit_migration_locks').values({ name, holder, expires_at: now + CLUSTER_LOCK_TTL_MS }).execute();
+      await db
+        .insertInto('w3kit_migration_locks')
+        .values({ name, holder, expires_at: now + CLUSTER_LOCK_TTL_MS })
+        .execute();
       break;
     } catch (error) {
       if (!isUniqueViolation(error) && !isTransientDbError(error)) throw error;

@@ -40,13 +40,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * a conditional UPDATE re-evaluates its condition and cannot apply twice. Inside a transaction
  * the error ends the transaction; callers that can repeat it wrap it in `retryTransient`.
  */
-export function createFailoverPool(
-  createPool: typeof CreatePool,
-  hosts: readonly MysqlHost[],
-  options: PoolOptions,
-  settings: FailoverSettings,
-  counters: MysqlCounters,
-): MysqlPool {
+export function createFailoverPool(createPool: typeof CreatePool, hosts: readonly MysqlHost[], options: PoolOptions, settings: FailoverSettings, counters: MysqlCounters): MysqlPool {
   const pools: Pool[] = hosts.map((h) => createPool({ ...options, host: h.host, port: h.port }));
   const downUntil = hosts.map(() => 0);
   const wrapped = new WeakMap<PoolConnection, MysqlPoolConnection>();

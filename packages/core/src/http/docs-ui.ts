@@ -68,11 +68,9 @@ export const DOCS_ASSET_NAMES = Object.keys(assetFiles);
  * element styles through the CSSOM, which `style-src` does not govern. Images: the stylesheet's
  * icons are data: URIs. "Try it" calls the kit itself only (`connect-src 'self'`). No framing.
  */
-export const DOCS_PAGE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const DOCS_PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const escapeAttr = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeAttr = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The page: an empty root the bundle fills from `openapiUrl`; `assetPath` names the URL of an asset. */
 export function renderDocsUiPage(title: string, openapiUrl: string, assetPath: (name: string) => string): string {

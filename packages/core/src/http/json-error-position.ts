@@ -19,9 +19,11 @@ export function jsonErrorPosition(text: string): { position: number; line: numbe
   const scalar = (): boolean => {
     const rest = text.slice(i);
     if (text[i] === '"') {
+      // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings: matching them is the point
       const string = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(rest);
       if (!string) {
         // stop at the bad character inside the string, or at the end
+        // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings: matching them is the point
         const partial = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*/.exec(rest)!;
         i += partial[0].length;
         return false;

@@ -140,10 +140,7 @@ function urlsOf(templates: ReadonlyMap<string, string>, publicUrl: string): KitU
  * (a request only meets the routers of its base path), one Router of every route for a host
  * to nest, and the URL of every route by name — all three from the same table.
  */
-export function buildRouting(
-  routes: readonly MountedRoute[],
-  options: { mountPath: string; publicUrl: string; basePathOf: (group: RouteGroup) => string; fallbackFor: FallbackFor },
-): KitRouting {
+export function buildRouting(routes: readonly MountedRoute[], options: { mountPath: string; publicUrl: string; basePathOf: (group: RouteGroup) => string; fallbackFor: FallbackFor }): KitRouting {
   const buckets = bucketsOf(routes, options.basePathOf);
   const chains = new Set(routes.map((r) => r.chain));
   const answer = answerUnrouted(chains);
@@ -161,4 +158,3 @@ export function buildRouting(
   }
   return { router, middleware: dispatchByPrefix(mounted), urls: urlsOf(templates, options.publicUrl) };
 }
-

@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { ErrorCatalog } from '../errors.js';
-import type { AnyRouteSpec, RouteGroup } from '../plugin.js';
+import type { AnyRouteSpec, RouteAuth, RouteGroup } from '../plugin.js';
 import type { WireFormatName } from './wire-formats.js';
 
 export interface MountedGroup {
@@ -165,7 +165,7 @@ export function buildOpenApi(groups: readonly MountedGroup[], info: { title: str
   for (const { group, prefix, plugin } of groups) {
     for (const route of group.routes) {
       const path = `${prefix}${route.path}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}') || '/';
-      const auth = route.auth ?? 'none';
+      const auth = (route.auth as RouteAuth | undefined) ?? 'none';
       const operation: JsonObject = {
         operationId: route.name,
         tags: [`${plugin}: ${group.api}`],
@@ -176,7 +176,7 @@ export function buildOpenApi(groups: readonly MountedGroup[], info: { title: str
         summary: route.summary,
         ...(route.description ? { description: route.description } : {}),
         parameters: parameters(route),
-        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.body) } } } } : {}),
+        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.body as TSchema) } } } } : {}),
         // an optional token is `bearerAuth` or nothing; a route without auth says so, overriding no global default
         security: auth === 'required' ? [{ bearerAuth: [] }] : auth === 'optional' ? [{ bearerAuth: [] }, {}] : [],
         ...(route.rateLimit?.length ? { 'x-w3kit-rate-limits': route.rateLimit.map((l) => ({ rule: l.rule, key: typeof l.key === 'string' ? l.key : `body.${l.key.body}` })) } : {}),

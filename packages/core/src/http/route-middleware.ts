@@ -6,7 +6,7 @@ import { isDatabaseUnavailable, isTransientDbError } from '../database/retry.js'
 import { coreErrors, isKitError, KitError, type FieldIssue } from '../errors.js';
 import { redactUrl } from '../logging/logger.js';
 import type { Principal } from '../contracts/accounts.js';
-import type { AnyRouteSpec, RateLimitKey } from '../plugin.js';
+import type { AnyRouteSpec, RateLimitKey, RouteAuth } from '../plugin.js';
 import { clientIpOf, resolveClientIp, type ProxyMatcher } from './client-ip.js';
 import { discardBody, hasBody } from './body-text.js';
 import { readJsonBody } from './json-body.js';
@@ -156,10 +156,12 @@ function sharedNames(container: AwilixContainer<KitServices>): Set<string | symb
   let names = sharedNamesOf.get(container);
   if (!names) {
     const registrations = container.registrations;
-    names = new Set(Object.keys(registrations).filter((n) => {
-      const lifetime = registrations[n as keyof KitServices]?.lifetime;
-      return lifetime === Lifetime.SINGLETON || lifetime === undefined;
-    }));
+    names = new Set(
+      Object.keys(registrations).filter((n) => {
+        const lifetime = registrations[n as keyof KitServices]?.lifetime;
+        return lifetime === Lifetime.SINGLETON || lifetime === undefined;
+      }),
+    );
     sharedNamesOf.set(container, names);
   }
   return names;
@@ -210,7 +212,7 @@ function limitKey(key: RateLimitKey, principal: Principal | null | undefined, ct
  */
 export function runRoute(container: AwilixContainer<KitServices>, route: AnyRouteSpec, format: WireFormat, bodyLimitBytes: number): Middleware {
   const paramNames = paramNamesOf(route.path);
-  const auth = route.auth ?? 'none';
+  const auth = (route.auth as RouteAuth | undefined) ?? 'none';
   const limits = route.rateLimit ?? [];
   const compiled: CompiledRoute = {
     ...(route.body ? { body: compileValidator('body', route.body) } : {}),

@@ -19,9 +19,7 @@ export interface WireFormat {
 }
 
 function issueLines(error: KitError): string[] {
-  return error.issues.length > 0
-    ? error.issues.map((issue) => `${issue.field}: ${issue.message}`)
-    : [error.expose ? error.message : 'Internal server error.'];
+  return error.issues.length > 0 ? error.issues.map((issue) => `${issue.field}: ${issue.message}`) : [error.expose ? error.message : 'Internal server error.'];
 }
 
 function publicMessage(error: KitError): string {

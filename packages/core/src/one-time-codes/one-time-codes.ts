@@ -37,9 +37,7 @@ export type CodeLocator = { handle: string } | { subject: string } | { bySecret:
 
 export type ConsumeFailure = 'not_found' | 'expired' | 'invalid' | 'exhausted' | 'consumed';
 
-export type ConsumeResult<T> =
-  | { ok: true; handle: string; data: T }
-  | { ok: false; reason: ConsumeFailure; attemptsLeft: number };
+export type ConsumeResult<T> = { ok: true; handle: string; data: T } | { ok: false; reason: ConsumeFailure; attemptsLeft: number };
 
 export interface PeekResult<T> {
   handle: string;
@@ -114,11 +112,7 @@ export function createOneTimeCodes({ database, clock, random, encryption }: OneT
       const at = now();
       const subjectHash = input.subject === undefined ? null : hashSubject(input.purpose, input.subject);
       if (input.supersede && subjectHash !== null) {
-        await db
-          .deleteFrom('w3kit_one_time_codes')
-          .where('purpose', '=', input.purpose)
-          .where('subject_hash', '=', subjectHash)
-          .execute();
+        await db.deleteFrom('w3kit_one_time_codes').where('purpose', '=', input.purpose).where('subject_hash', '=', subjectHash).execute();
       }
       const expiresAt = at + Math.round(input.ttlSeconds * 1000);
       await db

@@ -63,8 +63,7 @@ const sortedIds = (records: readonly NftRecord[]) => ids(records).sort();
 const all: PageRequest = { perPage: 100, page: 1, order: 'asc' };
 
 /** (createdAt, tokenId) ascending: the order of every listing with `order: 'asc'`. */
-const pageOrder = (records: readonly NftRecord[]) =>
-  [...records].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.tokenId < b.tokenId ? -1 : a.tokenId > b.tokenId ? 1 : 0));
+const pageOrder = (records: readonly NftRecord[]) => [...records].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.tokenId < b.tokenId ? -1 : a.tokenId > b.tokenId ? 1 : 0));
 
 async function searchIds(store: NftStore, filter: SearchFilter, minterAccountId?: string): Promise<string[]> {
   const found = minterAccountId === undefined ? await store.searchPublic(filter, all) : await store.listByMinter(minterAccountId, filter, all);
@@ -159,16 +158,8 @@ export function nftStoreConformance(): NftStoreConformanceCase[] {
 
         assert.deepEqual(ids(await store.listByHolder(holder, { kind: 'all' }, all)), ids([publicA, privateA, publicB, privateB]), 'all');
         assert.deepEqual(ids(await store.listByHolder(holder, { kind: 'public' }, all)), ids([publicA, publicB]), 'public');
-        assert.deepEqual(
-          ids(await store.listByHolder(holder, { kind: 'publicOrMintedBy', minterAccountId: minterA }, all)),
-          ids([publicA, privateA, publicB]),
-          'publicOrMintedBy A',
-        );
-        assert.deepEqual(
-          ids(await store.listByHolder(holder, { kind: 'publicOrMintedBy', minterAccountId: randomUUID() }, all)),
-          ids([publicA, publicB]),
-          'publicOrMintedBy someone who minted none',
-        );
+        assert.deepEqual(ids(await store.listByHolder(holder, { kind: 'publicOrMintedBy', minterAccountId: minterA }, all)), ids([publicA, privateA, publicB]), 'publicOrMintedBy A');
+        assert.deepEqual(ids(await store.listByHolder(holder, { kind: 'publicOrMintedBy', minterAccountId: randomUUID() }, all)), ids([publicA, publicB]), 'publicOrMintedBy someone who minted none');
         assert.deepEqual(await store.listByHolder(address(), { kind: 'all' }, all), [], 'a holder without tokens');
         assert.deepEqual((await store.listByHolder(holder, { kind: 'all' }, all))[1], privateA, 'listings return whole records');
       },
@@ -213,7 +204,11 @@ export function nftStoreConformance(): NftStoreConformanceCase[] {
         const records = spec.map(({ id, at }) => token({ id, createdAt: at, holderAddress: holder, minterAccountId: minter }));
         await store.insertMany(records);
         const asc = ids(pageOrder(records));
-        assert.deepEqual(asc, [spec[3], spec[4], spec[2], spec[0], spec[1], spec[5]].map((s) => s!.id), 'the test’s own expectation');
+        assert.deepEqual(
+          asc,
+          [spec[3], spec[4], spec[2], spec[0], spec[1], spec[5]].map((s) => s!.id),
+          'the test’s own expectation',
+        );
         const desc = [...asc].reverse();
         const listings = {
           listByHolder: (page: PageRequest) => store.listByHolder(holder, { kind: 'all' }, page),
@@ -407,7 +402,11 @@ export function nftStoreConformance(): NftStoreConformanceCase[] {
         assert.deepEqual(await store.claimIdempotencyKey(first), { claimed: true });
         const again = { ...first, requestHash: `0x${sha256('body 2')}`, tokenId: tokenId(), at: new Date(T0 + 1000) };
         assert.deepEqual(await store.claimIdempotencyKey(again), { claimed: false, requestHash: first.requestHash, tokenId: first.tokenId, claimedAt: first.at });
-        assert.deepEqual(await store.claimIdempotencyKey({ ...first, at: new Date(T0 + 2000) }), { claimed: false, requestHash: first.requestHash, tokenId: first.tokenId, claimedAt: first.at }, 'the same claim again');
+        assert.deepEqual(
+          await store.claimIdempotencyKey({ ...first, at: new Date(T0 + 2000) }),
+          { claimed: false, requestHash: first.requestHash, tokenId: first.tokenId, claimedAt: first.at },
+          'the same claim again',
+        );
         assert.equal(await store.findById(first.tokenId), null, 'a claim stores no token');
       },
     },

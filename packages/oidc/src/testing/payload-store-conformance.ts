@@ -96,7 +96,11 @@ export const payloadStoreConformanceCases: readonly PayloadStoreConformanceCase[
       await store.upsert('RefreshToken', refresh, { grantId: grant }, at(600));
       await store.upsert('AccessToken', kept, { grantId: other }, at(60));
       assert.equal(await store.revokeByGrantId(grant), 3);
-      for (const [model, gone] of [['AuthorizationCode', code], ['AccessToken', access], ['RefreshToken', refresh]] as const) {
+      for (const [model, gone] of [
+        ['AuthorizationCode', code],
+        ['AccessToken', access],
+        ['RefreshToken', refresh],
+      ] as const) {
         assert.equal(await store.find(model, gone, T0), null, `${model} revoked`);
       }
       assert.notEqual(await store.find('AccessToken', kept, T0), null);
