@@ -192,8 +192,14 @@ describe('mariadb', () => {
       const completed = await fromAllNodes(6, (s) => request(s.url).post('/v2/auth/auth-user-with-vp').send({ requestId, vp: vp.body }));
       noServerErrors(completed.answers);
       assert.equal(completed.answers.filter((x) => x.status === 200).length, 1, JSON.stringify(completed.answers.map((x) => [x.status, x.body])));
-      // the others presented a VP whose challenge (the login request) was answered already
-      for (const x of completed.answers.filter((y) => y.status !== 200)) assert.deepEqual([x.status, x.body['code']], [401, 'PRESENTATION_REJECTED']);
+      // the others presented a VP whose challenge (the login request) was answered already: a copy that
+      // raced the winner is a replay (401), one that arrived after it finds the login completed (400)
+      for (const x of completed.answers.filter((y) => y.status !== 200)) {
+        assert.ok(
+          [JSON.stringify([401, 'PRESENTATION_REJECTED']), JSON.stringify([400, 'LOGIN_REQUEST_COMPLETED'])].includes(JSON.stringify([x.status, x.body['code']])),
+          JSON.stringify([x.status, x.body]),
+        );
+      }
 
       const collected = await fromAllNodes(6, (s) => request(s.url).post('/v2/auth/auth-user-result-by-app').send({ requestId, resultToken }));
       noServerErrors(collected.answers);

@@ -4,12255 +4,12069 @@
  */
 
 export interface paths {
-  '/.well-known/jwks.json': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The public keys that verify access tokens. */
-    get: operations['auth.jwks'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/.well-known/jwt-vc-issuer': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** SD-JWT VC issuer metadata: the issuer and the JWKS its SD-JWT VCs verify with. */
-    get: operations['oid4vci.jwt-vc-issuer'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/.well-known/oauth-authorization-server': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** RFC 8414 metadata of the authorization server of the pre-authorized code flow (its token endpoint). */
-    get: operations['oid4vci.authorization-server'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/.well-known/openid-credential-issuer': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** OID4VCI 1.0 credential issuer metadata. */
-    get: operations['oid4vci.metadata'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/attestations/email/generate-code': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sends a 6-digit code to an email address. */
-    post: operations['attestations.email.generate-code'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/attestations/email/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Checks the email code and returns a signed email claim (type 11). */
-    post: operations['attestations.email.verify'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/attestations/facebook/auth-url': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Starts a Facebook flow: the login dialog URL to open in a new window.
-     * @description The window comes back to /redirects/facebook/, which posts `facebook-code:<code>` to its opener.
-     */
-    get: operations['attestations.facebook.auth-url'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/attestations/facebook/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Exchanges the Facebook code and returns a signed facebook claim (type 3). */
-    post: operations['attestations.facebook.verify'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/attestations/phone/generate-code': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sends a 6-digit code to a phone number by SMS. */
-    post: operations['attestations.phone.generate-code'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/attestations/phone/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Checks the phone code and returns a signed phone claim (type 10). */
-    post: operations['attestations.phone.verify'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/attestations/signer': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The address that signs the claims, for clients that check them. */
-    get: operations['attestations.signer'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/attestations/twitter/auth-url': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Starts a Twitter flow: the authenticate URL to open in a new window.
-     * @description The window comes back to /redirects/twitter/, which posts `twitter-oauth-verifier:<verifier>` to its opener.
-     */
-    get: operations['attestations.twitter.auth-url'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/attestations/twitter/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Exchanges the OAuth verifier and returns a signed twitter claim (type 4).
-     * @description `oauth-token` is optional: without it the flow is the one whose redirect page received this verifier.
-     */
-    post: operations['attestations.twitter.verify'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/credentials/issue': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * VC-API: issue a credential as one of your organization’s own issuer DIDs (organization accounts).
-     * @description The issuer (default: your organization’s DID for the format; GET /v2/did/my-issuers lists them) or `options.format` (a w3kit extension) chooses the proof: did:ethr → JwtProof2020, Ed25519 did:key → eddsa-rdfc-2022 or Ed25519Signature2020, P-256 did:key → ecdsa-rdfc-2019. issuanceDate/validFrom may not lie in the past beyond a small skew.
-     */
-    post: operations['did.vc-api.issue'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/credentials/status': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** VC-API: set the revocation status of a credential the caller had issued (status true revokes; a revocation is final). */
-    post: operations['did.vc-api.status'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/credentials/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** VC-API: verify a credential (proof, validity period, status). */
-    post: operations['did.vc-api.verify-credential'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/dev/outbox': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Development only: the SMS and emails the development senders kept, newest first (HTML). */
-    get: operations['dev.outbox-page'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/dev/outbox.json': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Development only: the SMS and emails the development senders kept, newest first. */
-    get: operations['dev.outbox'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/docs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Browsable API documentation. */
-    get: operations['kit.docs'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/docs/assets/{file}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The API reference page’s script and stylesheet (Swagger UI, served by the kit: no CDN). */
-    get: operations['kit.docs.asset'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/healthz': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Liveness: the process answers. */
-    get: operations['kit.healthz'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oid4vci/credential': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Credential endpoint (Authorization: Bearer from the token endpoint): one credential, bound to the proof’s key.
-     * @description The proof JWT (`proofs.jwt`, exactly one) must verify with the key in its header, name this issuer as `aud`, carry a c_nonce from the nonce endpoint (used up here) and an `iat` within `proofMaxAgeSeconds` of now. 400 invalid_proof, invalid_nonce, unknown_credential_configuration, credential_request_denied (the offer’s credential was issued); 401 invalid_token.
-     */
-    post: operations['oid4vci.credential'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oid4vci/jwks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The issuer’s public keys (JWKS): they sign SD-JWT VCs, access tokens and status list tokens. */
-    get: operations['oid4vci.jwks'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oid4vci/nonce': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Nonce endpoint: a one-time c_nonce for the proof of a credential request. */
-    post: operations['oid4vci.nonce'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oid4vci/offers/{reference}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The credential offer of a `credential_offer_uri`: served once, then 404 offer_not_found. */
-    get: operations['oid4vci.offer'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oid4vci/offers/{reference}/page': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A page showing the offer as a QR code (`openid-credential-offer://?credential_offer_uri=…`), while it was not fetched. */
-    get: operations['oid4vci.offer-page'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oid4vci/status-lists/{listId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A Token Status List (draft-ietf-oauth-status-list) of the SD-JWT VCs, as a signed `statuslist+jwt`. */
-    get: operations['oid4vci.status-list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oid4vci/token': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Token endpoint: the pre-authorized code grant (with tx_code when the offer has one), form-encoded.
-     * @description Each pre-authorized code gives one access token. 400 invalid_grant for an unknown, expired or used code (and when the tx_code tries ran out), invalid_tx_code for a wrong one (each try counted, `txCodeMaxAttempts`), unsupported_grant_type; 429 per client IP (`oid4vci.token`).
-     */
-    post: operations['oid4vci.token'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/.well-known/openid-configuration': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * OpenID Provider discovery document.
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    get: operations['oidc.discovery'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/auth': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Authorization endpoint (code flow with PKCE S256).
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    get: operations['oidc.authorize'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/auth/{uid}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Resumes an authorization request after the interaction.
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    get: operations['oidc.authorize.resume'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/interaction/{uid}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The OP’s sign-in or consent page for an authorization request (HTML). */
-    get: operations['oidc.interaction'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/interaction/{uid}/abort': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Cancel: the relying party receives access_denied (form post). */
-    post: operations['oidc.interaction.abort'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/interaction/{uid}/consent': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Allow what the relying party asks for (form post). */
-    post: operations['oidc.interaction.consent'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/interaction/{uid}/password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sign in with email (or login id) and password (form post). */
-    post: operations['oidc.interaction.password'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/interaction/{uid}/siwe': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sign in with Ethereum: an EIP-4361 message and its signature (form post; when the siwe plugin is composed). */
-    post: operations['oidc.interaction.siwe'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/interaction/{uid}/vp': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Start a wallet (VP) login: the did plugin’s website login, completed by the wallet app (form post). */
-    post: operations['oidc.interaction.vp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/jwks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The OP’s public signing keys (JWKS).
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    get: operations['oidc.jwks'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * UserInfo endpoint.
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    get: operations['oidc.userinfo'];
-    put?: never;
-    /**
-     * UserInfo endpoint, form post.
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    post: operations['oidc.userinfo.post'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/session/end': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * RP-initiated logout.
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    get: operations['oidc.end-session'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/session/end/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Confirms an RP-initiated logout (the logout page’s form).
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    post: operations['oidc.end-session.confirm'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/session/end/success': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * After a logout without a post_logout_redirect_uri.
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    get: operations['oidc.end-session.success'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/token': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Token endpoint: authorization_code (with code_verifier) and refresh_token grants.
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    post: operations['oidc.token'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/token/introspection': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Token introspection (RFC 7662).
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    post: operations['oidc.introspection'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/oidc/token/revocation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Token revocation (RFC 7009).
-     * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
-     */
-    post: operations['oidc.revocation'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/openapi.json': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** This OpenAPI 3.1 document. */
-    get: operations['kit.openapi'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/presentations/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** VC-API: verify a presentation and every credential in it, with options.challenge and options.domain. */
-    post: operations['did.vc-api.verify-presentation'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/readyz': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Readiness: the database answers (503 when it does not). */
-    get: operations['kit.readyz'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/redirects/facebook/': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Where Facebook sends the browser back: posts `facebook-code:<code>` to the opener window. */
-    get: operations['attestations.facebook.redirect'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/redirects/twitter/': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Where Twitter sends the browser back: posts `twitter-oauth-verifier:<verifier>` to the opener window. */
-    get: operations['attestations.twitter.redirect'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/account/associations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The organizations the end user is associated with, and how each came about (end user only).
-     * @description `via` is `association_page` when the end user confirmed on the association page, `import` when the organization imported their email with POST /account/import, `unknown` for associations recorded before the kit kept this. 403 END_USER_ONLY for an organization.
-     */
-    get: operations['auth.account.associations'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/account/id_wallet/{address}/public_info': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Public info of an ID wallet: its address and secp256k1 public key as a JWK. */
-    get: operations['auth.account.public-info'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/account/import': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Import an existing end user by a verified email (organization only).
-     * @description Finds only an end user whose email is verified; an unknown and an unverified email both answer 404 ACCOUNT_NOT_FOUND. Rate-limited per organization (`auth.import`, 429). The end user sees the import in GET /account/associations.
-     */
-    post: operations['auth.account.import'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/account/my_info': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The requester’s OIDC-style claims and ID wallet (no private material). */
-    get: operations['auth.account.my-info'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/association': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The association page: sign in or sign up, then confirm (HTML). */
-    get: operations['auth.association.page'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/association/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Confirm: record the association, then redirect to redirect_url with id_wallet_address (form post). */
-    post: operations['auth.association.confirm'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/association/sign-in': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sign in with email and password (form post). */
-    post: operations['auth.association.sign-in'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/association/sign-in-wallet': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sign in with a wallet: a signed Sign-In with Ethereum message (form post; only with the siwe plugin). */
-    post: operations['auth.association.sign-in-wallet'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/association/sign-out': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sign out, to use another account (form post). */
-    post: operations['auth.association.sign-out'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/association/sign-up': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Start an end-user sign-up: a code goes to the email (form post; the same answer for a taken email). */
-    post: operations['auth.association.sign-up'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/association/verify-email': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Finish the sign-up with the emailed code: creates the account and ID wallet (form post). */
-    post: operations['auth.association.verify-email'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/auth/account/access_token/refresh': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Exchange the organization’s API key secret for an access token (JWT). */
-    post: operations['auth.access-token.refresh'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/auth/account/access_token/revoke': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Revoke the session of the bearer access token (log out), on every instance at once.
-     * @description Every token of the session (earlier and extended ones) stops working. A token already revoked answers 401.
-     */
-    post: operations['auth.access-token.revoke'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/auth/account/association/generate_web3connect_button_js': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Generate the body of globalWeb3ConnectButtonOnClick() for the organization’s web page.
-     * @description The API key secret authorizes it. `redirect_url` must be an https URL on the organization’s verified domain or a subdomain (outside production mode also http(s)://localhost and 127.0.0.1). The function opens the association page with a one-time ticket.
-     */
-    post: operations['auth.association.button-js'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/{token_id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Fetch an NFT (private ones: holder or minter only). */
-    get: operations['nft.fetch'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/{token_id}/chain': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The NFT’s mint on chain: status, transaction hash, block (null while private). 404 CHAIN_NOT_CONFIGURED without a chain. */
-    get: operations['nft.chain'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/{token_id}/metadata': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** ERC-721 metadata JSON of a public NFT (the URL behind token_uri). */
-    get: operations['nft.metadata'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/{token_id}/verification/qr_code/step1': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The holder makes a single-use QR code (5 minutes) with its GPS position. */
-    post: operations['nft.qr.start'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/{token_id}/verifications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Who verified the NFT, when and where (minter only). */
-    get: operations['nft.verifications'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/{token_id}/visibility': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Set an NFT public or private (holder or minter). */
-    put: operations['nft.visibility'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/held_by_id_wallet/{address}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** NFTs held by an ID wallet that the requester may see. */
-    get: operations['nft.held-by'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/mint/to/{holder_id_wallet_address}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Mint an NFT to an end user’s ID wallet (organization with a verified domain).
-     * @description Optional `Idempotency-Key` header: a retry with the same key and body returns the first result.
-     */
-    post: operations['nft.mint'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/minted_by_me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** NFTs minted by the requesting organization. */
-    get: operations['nft.minted-by-me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/minted_by_me/search': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Field-matching search over the requesting organization’s NFTs (exact match). */
-    post: operations['nft.minted-by-me.search'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/search': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Field-matching search over public NFTs (exact match). */
-    post: operations['nft.search'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/verification/qr_code/result': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The holder polls the verification result of a code. */
-    get: operations['nft.qr.result'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/nft/verification/qr_code/step2': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The scanner verifies the QR code (`?c=CODE`) with its GPS position. */
-    post: operations['nft.qr.scan'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/verify/domain/step1': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The TXT record the organization must publish on its domain (organization only). */
-    get: operations['auth.verify.domain.step1'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/verify/domain/step2': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Check the domain’s TXT record in DNS; on a match the domain is verified (organization only).
-     * @description 422 DOMAIN_NOT_VERIFIED when the record is missing or different, 503 DNS_UNAVAILABLE when DNS does not answer, 409 DOMAIN_TXT_NOT_ISSUED before step 1.
-     */
-    get: operations['auth.verify.domain.step2'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/verify/email/step1': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Send a 6-digit verification code to the account’s own email address.
-     * @description No body (or `{}`). 409 EMAIL_NOT_SET when the account has no email, EMAIL_ALREADY_VERIFIED once verified. Sends are rate-limited per account and per address (429).
-     */
-    post: operations['auth.verify.email.step1'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/verify/email/step2': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Check the code sent in step 1; the account’s email becomes verified (`email_verified` in my_info).
-     * @description 422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired or used), UNKNOWN_TMP_TOKEN (no code of this account has the `tmp_token`) or TOO_MANY_ATTEMPTS.
-     */
-    post: operations['auth.verify.email.step2'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/verify/phone/step1': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Send a 6-digit verification code by SMS to a phone number (E.164).
-     * @description The number is checked against its country’s numbering plan (400 INVALID_PHONE_NUMBER). Sends are rate-limited per number and per account (429).
-     */
-    post: operations['auth.verify.phone.step1'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rest/v1/verify/phone/step2': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Check the code sent in step 1; the number becomes the account’s verified phone number.
-     * @description 422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired or used), UNKNOWN_TMP_TOKEN (no code of this account has the `tmp_token`) or TOO_MANY_ATTEMPTS.
-     */
-    post: operations['auth.verify.phone.step2'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/auth/auth-user': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Log in with id and password, or extend a still-valid token (up to its session’s absolute lifetime).
-     * @description `userType` is accepted and ignored, as the document says. With `token`, a valid token is exchanged for a new one.
-     */
-    post: operations['auth.login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/auth/auth-user-by-app': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Start a website login through the wallet app: a new requestId to show as a QR code.
-     * @description The answer adds `resultToken` (w3kit): send it with auth-user-result-by-app and cancel-auth-user-by-app so that only the site can collect the login.
-     */
-    post: operations['did.app-login.request'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/auth/auth-user-result-by-app': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The website login’s result: 401 while waiting, 400 when unknown, expired or cancelled, the JWT once. */
-    post: operations['did.app-login.result'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/auth/auth-user-with-vp': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Log in with a Verifiable Presentation (with requestId: complete a website login). */
-    post: operations['did.login-with-vp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/auth/cancel-auth-user-by-app': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Cancel a website login request. */
-    post: operations['did.app-login.cancel'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/auth/logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Log out: revoke the session of the bearer token, on every instance at once.
-     * @description Every token of the session (earlier and extended ones) stops working. A token already revoked answers 401.
-     */
-    post: operations['auth.logout'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/auth/siwe/addresses': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The addresses (and chains) of the signed-in account. */
-    get: operations['siwe.addresses'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/auth/siwe/link': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Link the signing address to the signed-in account (Authorization: Bearer).
-     * @description The same checks as verify. Linking an address the account holds already answers it again; 409 SIWE_ADDRESS_TAKEN when another account holds it on that chain.
-     */
-    post: operations['siwe.link'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/auth/siwe/nonce': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * A one-time nonce for a Sign-In with Ethereum message.
-     * @description POST, not GET: every call stores a nonce, which a prefetch or a cache must not do. The nonce is tied to no address; it lives `nonceTtlSeconds` and signs in once. Rate-limited per client IP (`siwe.nonce`, 429).
-     */
-    post: operations['siwe.nonce'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/auth/siwe/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Sign in with a signed EIP-4361 message: the same login result (and session) as `auth-user`.
-     * @description Checks domain, scheme and URI against the allowed origins, the chain, the statement, issuedAt/expirationTime/notBefore, uses the nonce up, then the signature (ecrecover, EIP-1271, EIP-6492). 400 SIWE_MESSAGE_MALFORMED; 401 for a message that signs no one in (SIWE_DOMAIN_NOT_ALLOWED, SIWE_CHAIN_NOT_ALLOWED, SIWE_STATEMENT_MISMATCH, SIWE_MESSAGE_EXPIRED, SIWE_MESSAGE_NOT_YET_VALID, SIWE_NONCE_INVALID, SIWE_SIGNATURE_INVALID); 404 SIWE_ACCOUNT_NOT_FOUND for an address no account holds when sign-up is off; 429 per client IP (`siwe.verify`) and per address (`siwe.verify.address`); 503 SIWE_CHAIN_UNAVAILABLE.
-     */
-    post: operations['siwe.verify'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/create-address': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Create a custodial secp256k1 address; its secretKey is shown once.
-     * @description With an Authorization: Bearer token the address belongs to that account, whose token then also authorizes its use.
-     */
-    post: operations['did.create-address'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/create-did': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Create a did:ethr for an address made by create-address (with its secretKey) or for your ID wallet (with your token). */
-    post: operations['did.create-did'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/create-vc': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Issue a credential about the caller (credentialSubject = userInfo + id: holder + sub: userId).
-     * @description `tempKey` and `hashKey` are accepted and ignored: the bearer token authorizes. `format` and `dataModel` are w3kit extensions.
-     */
-    post: operations['did.create-vc'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/create-vp': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Create a VP (JWT) signed with the holder’s custodial key.
-     * @description Authorized by `tempKey` (the secretKey of the holder’s address) or by the owning account’s bearer token. `hashKey` is accepted and ignored. `challenge` (w3kit extension) becomes the JWT `nonce`: put the website login’s requestId there.
-     */
-    post: operations['did.create-vp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/issuers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The DIDs this server issues credentials as. */
-    get: operations['did.issuers'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/my-issuers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Your organization’s own issuer DIDs, which VC-API /credentials/issue signs as (created on first use). */
-    get: operations['did.my-issuers'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/revoke-vc': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Revoke a credential issued at your request: its status list entry is set. */
-    post: operations['did.revoke-vc'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/status-lists/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A Bitstring Status List credential, signed by its issuer. */
-    get: operations['did.status-list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/verifiers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The DIDs this server verifies presentations as (the audience of login VPs). */
-    get: operations['did.verifiers'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/verify-vc': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Verify a credential (the body is the VC): proof, validity period, revocation. */
-    post: operations['did.verify-vc'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/did/verify-vp': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Verify a presentation (the body is the VP) and every credential in it. */
-    post: operations['did.verify-vp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/login-demo': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Demo of the website login: a QR code of a new login request, and the signed-in user once the app logs in. */
-    get: operations['did.login-demo'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/login-demo/app.js': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The login demo page’s polling script. */
-    get: operations['did.login-demo.script'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/oid4vci/credentials/revoke': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Revoke an SD-JWT VC by its status entry (`status.status_list` of the credential): the account it is about, or the organization that offered it.
-     * @description Sets the entry of the Token Status List to 1 (invalid) on every instance at once. 403 OFFER_FORBIDDEN; 404 CREDENTIAL_NOT_FOUND.
-     */
-    post: operations['oid4vci.revoke'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/oid4vci/offers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Create a credential offer (pre-authorized code): an end user for themselves, an organization for one of its associated end users.
-     * @description With `tx_code: "sms"` or `"email"` a code goes to the account’s phone or email and the wallet must send it to the token endpoint. 400 UNKNOWN_CREDENTIAL_CONFIGURATION; 403 OFFER_FORBIDDEN; 422 NO_CONTACT_FOR_TX_CODE; 429 per creating account (`oid4vci.offer`).
-     */
-    post: operations['oid4vci.create-offer'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys that verify access tokens. */
+        get: operations["auth.jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwt-vc-issuer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SD-JWT VC issuer metadata: the issuer and the JWKS its SD-JWT VCs verify with. */
+        get: operations["oid4vci.jwt-vc-issuer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RFC 8414 metadata of the authorization server of the pre-authorized code flow (its token endpoint). */
+        get: operations["oid4vci.authorization-server"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/openid-credential-issuer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OID4VCI 1.0 credential issuer metadata. */
+        get: operations["oid4vci.metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attestations/email/generate-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a 6-digit code to an email address. */
+        post: operations["attestations.email.generate-code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attestations/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks the email code and returns a signed email claim (type 11). */
+        post: operations["attestations.email.verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attestations/facebook/auth-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Starts a Facebook flow: the login dialog URL to open in a new window.
+         * @description The window comes back to /redirects/facebook/, which posts `facebook-code:<code>` to its opener.
+         */
+        get: operations["attestations.facebook.auth-url"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attestations/facebook/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchanges the Facebook code and returns a signed facebook claim (type 3). */
+        post: operations["attestations.facebook.verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attestations/phone/generate-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a 6-digit code to a phone number by SMS. */
+        post: operations["attestations.phone.generate-code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attestations/phone/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks the phone code and returns a signed phone claim (type 10). */
+        post: operations["attestations.phone.verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attestations/signer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The address that signs the claims, for clients that check them. */
+        get: operations["attestations.signer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attestations/twitter/auth-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Starts a Twitter flow: the authenticate URL to open in a new window.
+         * @description The window comes back to /redirects/twitter/, which posts `twitter-oauth-verifier:<verifier>` to its opener.
+         */
+        get: operations["attestations.twitter.auth-url"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attestations/twitter/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchanges the OAuth verifier and returns a signed twitter claim (type 4).
+         * @description `oauth-token` is optional: without it the flow is the one whose redirect page received this verifier.
+         */
+        post: operations["attestations.twitter.verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * VC-API: issue a credential as one of your organization’s own issuer DIDs (organization accounts).
+         * @description The issuer (default: your organization’s DID for the format; GET /v2/did/my-issuers lists them) or `options.format` (a w3kit extension) chooses the proof: did:ethr → JwtProof2020, Ed25519 did:key → eddsa-rdfc-2022 or Ed25519Signature2020, P-256 did:key → ecdsa-rdfc-2019. issuanceDate/validFrom may not lie in the past beyond a small skew.
+         */
+        post: operations["did.vc-api.issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** VC-API: set the revocation status of a credential the caller had issued (status true revokes; a revocation is final). */
+        post: operations["did.vc-api.status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** VC-API: verify a credential (proof, validity period, status). */
+        post: operations["did.vc-api.verify-credential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Development only: the SMS and emails the development senders kept, newest first (HTML). */
+        get: operations["dev.outbox-page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/outbox.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Development only: the SMS and emails the development senders kept, newest first. */
+        get: operations["dev.outbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Browsable API documentation. */
+        get: operations["kit.docs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API reference page’s script and stylesheet (Swagger UI, served by the kit: no CDN). */
+        get: operations["kit.docs.asset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers. */
+        get: operations["kit.healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credential endpoint (Authorization: Bearer from the token endpoint): one credential, bound to the proof’s key.
+         * @description The proof JWT (`proofs.jwt`, exactly one) must verify with the key in its header, name this issuer as `aud`, carry a c_nonce from the nonce endpoint (used up here) and an `iat` within `proofMaxAgeSeconds` of now. 400 invalid_proof, invalid_nonce, unknown_credential_configuration, credential_request_denied (the offer’s credential was issued); 401 invalid_token.
+         */
+        post: operations["oid4vci.credential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuer’s public keys (JWKS): they sign SD-JWT VCs, access tokens and status list tokens. */
+        get: operations["oid4vci.jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/nonce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Nonce endpoint: a one-time c_nonce for the proof of a credential request. */
+        post: operations["oid4vci.nonce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/offers/{reference}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The credential offer of a `credential_offer_uri`: served once, then 404 offer_not_found. */
+        get: operations["oid4vci.offer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/offers/{reference}/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page showing the offer as a QR code (`openid-credential-offer://?credential_offer_uri=…`), while it was not fetched. */
+        get: operations["oid4vci.offer-page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/status-lists/{listId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A Token Status List (draft-ietf-oauth-status-list) of the SD-JWT VCs, as a signed `statuslist+jwt`. */
+        get: operations["oid4vci.status-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oid4vci/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token endpoint: the pre-authorized code grant (with tx_code when the offer has one), form-encoded.
+         * @description Each pre-authorized code gives one access token. 400 invalid_grant for an unknown, expired or used code (and when the tx_code tries ran out), invalid_tx_code for a wrong one (each try counted, `txCodeMaxAttempts`), unsupported_grant_type; 429 per client IP (`oid4vci.token`).
+         */
+        post: operations["oid4vci.token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenID Provider discovery document.
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        get: operations["oidc.discovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Authorization endpoint (code flow with PKCE S256).
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        get: operations["oidc.authorize"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/auth/{uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resumes an authorization request after the interaction.
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        get: operations["oidc.authorize.resume"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/interaction/{uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The OP’s sign-in or consent page for an authorization request (HTML). */
+        get: operations["oidc.interaction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/interaction/{uid}/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel: the relying party receives access_denied (form post). */
+        post: operations["oidc.interaction.abort"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/interaction/{uid}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Allow what the relying party asks for (form post). */
+        post: operations["oidc.interaction.consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/interaction/{uid}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with email (or login id) and password (form post). */
+        post: operations["oidc.interaction.password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/interaction/{uid}/siwe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with Ethereum: an EIP-4361 message and its signature (form post; when the siwe plugin is composed). */
+        post: operations["oidc.interaction.siwe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/interaction/{uid}/vp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a wallet (VP) login: the did plugin’s website login, completed by the wallet app (form post). */
+        post: operations["oidc.interaction.vp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The OP’s public signing keys (JWKS).
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        get: operations["oidc.jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * UserInfo endpoint.
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        get: operations["oidc.userinfo"];
+        put?: never;
+        /**
+         * UserInfo endpoint, form post.
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        post: operations["oidc.userinfo.post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/session/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RP-initiated logout.
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        get: operations["oidc.end-session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/session/end/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirms an RP-initiated logout (the logout page’s form).
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        post: operations["oidc.end-session.confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/session/end/success": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * After a logout without a post_logout_redirect_uri.
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        get: operations["oidc.end-session.success"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token endpoint: authorization_code (with code_verifier) and refresh_token grants.
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        post: operations["oidc.token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/token/introspection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token introspection (RFC 7662).
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        post: operations["oidc.introspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/token/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token revocation (RFC 7009).
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        post: operations["oidc.revocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document. */
+        get: operations["kit.openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/presentations/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** VC-API: verify a presentation and every credential in it, with options.challenge and options.domain. */
+        post: operations["did.vc-api.verify-presentation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers (503 when it does not). */
+        get: operations["kit.readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/redirects/facebook/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where Facebook sends the browser back: posts `facebook-code:<code>` to the opener window. */
+        get: operations["attestations.facebook.redirect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/redirects/twitter/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where Twitter sends the browser back: posts `twitter-oauth-verifier:<verifier>` to the opener window. */
+        get: operations["attestations.twitter.redirect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/account/associations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organizations the end user is associated with, and how each came about (end user only).
+         * @description `via` is `association_page` when the end user confirmed on the association page, `import` when the organization imported their email with POST /account/import, `unknown` for associations recorded before the kit kept this. 403 END_USER_ONLY for an organization.
+         */
+        get: operations["auth.account.associations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/account/id_wallet/{address}/public_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public info of an ID wallet: its address and secp256k1 public key as a JWK. */
+        get: operations["auth.account.public-info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/account/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import an existing end user by a verified email (organization only).
+         * @description Finds only an end user whose email is verified; an unknown and an unverified email both answer 404 ACCOUNT_NOT_FOUND. Rate-limited per organization (`auth.import`, 429). The end user sees the import in GET /account/associations.
+         */
+        post: operations["auth.account.import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/account/my_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requester’s OIDC-style claims and ID wallet (no private material). */
+        get: operations["auth.account.my-info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/association": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The association page: sign in or sign up, then confirm (HTML). */
+        get: operations["auth.association.page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/association/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm: record the association, then redirect to redirect_url with id_wallet_address (form post). */
+        post: operations["auth.association.confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/association/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with email and password (form post). */
+        post: operations["auth.association.sign-in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/association/sign-in-wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with a wallet: a signed Sign-In with Ethereum message (form post; only with the siwe plugin). */
+        post: operations["auth.association.sign-in-wallet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/association/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out, to use another account (form post). */
+        post: operations["auth.association.sign-out"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/association/sign-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an end-user sign-up: a code goes to the email (form post; the same answer for a taken email). */
+        post: operations["auth.association.sign-up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/association/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish the sign-up with the emailed code: creates the account and ID wallet (form post). */
+        post: operations["auth.association.verify-email"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/auth/account/access_token/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange the organization’s API key secret for an access token (JWT). */
+        post: operations["auth.access-token.refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/auth/account/access_token/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke the session of the bearer access token (log out), on every instance at once.
+         * @description Every token of the session (earlier and extended ones) stops working. A token already revoked answers 401.
+         */
+        post: operations["auth.access-token.revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/auth/account/association/generate_web3connect_button_js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate the body of globalWeb3ConnectButtonOnClick() for the organization’s web page.
+         * @description The API key secret authorizes it. `redirect_url` must be an https URL on the organization’s verified domain or a subdomain (outside production mode also http(s)://localhost and 127.0.0.1). The function opens the association page with a one-time ticket.
+         */
+        post: operations["auth.association.button-js"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fetch an NFT (private ones: holder or minter only). */
+        get: operations["nft.fetch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/{token_id}/chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The NFT’s mint on chain: status, transaction hash, block (null while private). 404 CHAIN_NOT_CONFIGURED without a chain. */
+        get: operations["nft.chain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/{token_id}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ERC-721 metadata JSON of a public NFT (the URL behind token_uri). */
+        get: operations["nft.metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/{token_id}/verification/qr_code/step1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The holder makes a single-use QR code (5 minutes) with its GPS position. */
+        post: operations["nft.qr.start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/{token_id}/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who verified the NFT, when and where (minter only). */
+        get: operations["nft.verifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/{token_id}/visibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set an NFT public or private (holder or minter). */
+        put: operations["nft.visibility"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/held_by_id_wallet/{address}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** NFTs held by an ID wallet that the requester may see. */
+        get: operations["nft.held-by"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/mint/to/{holder_id_wallet_address}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint an NFT to an end user’s ID wallet (organization with a verified domain).
+         * @description Optional `Idempotency-Key` header: a retry with the same key and body returns the first result.
+         */
+        post: operations["nft.mint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/minted_by_me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** NFTs minted by the requesting organization. */
+        get: operations["nft.minted-by-me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/minted_by_me/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Field-matching search over the requesting organization’s NFTs (exact match). */
+        post: operations["nft.minted-by-me.search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Field-matching search over public NFTs (exact match). */
+        post: operations["nft.search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/verification/qr_code/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The holder polls the verification result of a code. */
+        get: operations["nft.qr.result"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/nft/verification/qr_code/step2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The scanner verifies the QR code (`?c=CODE`) with its GPS position. */
+        post: operations["nft.qr.scan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/verify/domain/step1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The TXT record the organization must publish on its domain (organization only). */
+        get: operations["auth.verify.domain.step1"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/verify/domain/step2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check the domain’s TXT record in DNS; on a match the domain is verified (organization only).
+         * @description 422 DOMAIN_NOT_VERIFIED when the record is missing or different, 503 DNS_UNAVAILABLE when DNS does not answer, 409 DOMAIN_TXT_NOT_ISSUED before step 1.
+         */
+        get: operations["auth.verify.domain.step2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/verify/email/step1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a 6-digit verification code to the account’s own email address.
+         * @description No body (or `{}`). 409 EMAIL_NOT_SET when the account has no email, EMAIL_ALREADY_VERIFIED once verified. Sends are rate-limited per account and per address (429).
+         */
+        post: operations["auth.verify.email.step1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/verify/email/step2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the code sent in step 1; the account’s email becomes verified (`email_verified` in my_info).
+         * @description 422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired or used), UNKNOWN_TMP_TOKEN (no code of this account has the `tmp_token`) or TOO_MANY_ATTEMPTS.
+         */
+        post: operations["auth.verify.email.step2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/verify/phone/step1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a 6-digit verification code by SMS to a phone number (E.164).
+         * @description The number is checked against its country’s numbering plan (400 INVALID_PHONE_NUMBER). Sends are rate-limited per number and per account (429).
+         */
+        post: operations["auth.verify.phone.step1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/verify/phone/step2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the code sent in step 1; the number becomes the account’s verified phone number.
+         * @description 422 INVALID_CODE (with `attempts_left`), CODE_EXPIRED (expired or used), UNKNOWN_TMP_TOKEN (no code of this account has the `tmp_token`) or TOO_MANY_ATTEMPTS.
+         */
+        post: operations["auth.verify.phone.step2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/auth/auth-user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with id and password, or extend a still-valid token (up to its session’s absolute lifetime).
+         * @description `userType` is accepted and ignored, as the document says. With `token`, a valid token is exchanged for a new one.
+         */
+        post: operations["auth.login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/auth/auth-user-by-app": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a website login through the wallet app: a new requestId to show as a QR code.
+         * @description The answer adds `resultToken` (w3kit): send it with auth-user-result-by-app and cancel-auth-user-by-app so that only the site can collect the login.
+         */
+        post: operations["did.app-login.request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/auth/auth-user-result-by-app": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The website login’s result: 401 while waiting, 400 when unknown, expired or cancelled, the JWT once. */
+        post: operations["did.app-login.result"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/auth/auth-user-with-vp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in with a Verifiable Presentation (with requestId: complete a website login). */
+        post: operations["did.login-with-vp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/auth/cancel-auth-user-by-app": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a website login request. */
+        post: operations["did.app-login.cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out: revoke the session of the bearer token, on every instance at once.
+         * @description Every token of the session (earlier and extended ones) stops working. A token already revoked answers 401.
+         */
+        post: operations["auth.logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/auth/siwe/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The addresses (and chains) of the signed-in account. */
+        get: operations["siwe.addresses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/auth/siwe/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link the signing address to the signed-in account (Authorization: Bearer).
+         * @description The same checks as verify. Linking an address the account holds already answers it again; 409 SIWE_ADDRESS_TAKEN when another account holds it on that chain.
+         */
+        post: operations["siwe.link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/auth/siwe/nonce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time nonce for a Sign-In with Ethereum message.
+         * @description POST, not GET: every call stores a nonce, which a prefetch or a cache must not do. The nonce is tied to no address; it lives `nonceTtlSeconds` and signs in once. Rate-limited per client IP (`siwe.nonce`, 429).
+         */
+        post: operations["siwe.nonce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/auth/siwe/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a signed EIP-4361 message: the same login result (and session) as `auth-user`.
+         * @description Checks domain, scheme and URI against the allowed origins, the chain, the statement, issuedAt/expirationTime/notBefore, uses the nonce up, then the signature (ecrecover, EIP-1271, EIP-6492). 400 SIWE_MESSAGE_MALFORMED; 401 for a message that signs no one in (SIWE_DOMAIN_NOT_ALLOWED, SIWE_CHAIN_NOT_ALLOWED, SIWE_STATEMENT_MISMATCH, SIWE_MESSAGE_EXPIRED, SIWE_MESSAGE_NOT_YET_VALID, SIWE_NONCE_INVALID, SIWE_SIGNATURE_INVALID); 404 SIWE_ACCOUNT_NOT_FOUND for an address no account holds when sign-up is off; 429 per client IP (`siwe.verify`) and per address (`siwe.verify.address`); 503 SIWE_CHAIN_UNAVAILABLE.
+         */
+        post: operations["siwe.verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/create-address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a custodial secp256k1 address; its secretKey is shown once.
+         * @description With an Authorization: Bearer token the address belongs to that account, whose token then also authorizes its use.
+         */
+        post: operations["did.create-address"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/create-did": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a did:ethr for an address made by create-address (with its secretKey) or for your ID wallet (with your token). */
+        post: operations["did.create-did"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/create-vc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a credential about the caller (credentialSubject = userInfo + id: holder + sub: userId).
+         * @description `tempKey` and `hashKey` are accepted and ignored: the bearer token authorizes. `format` and `dataModel` are w3kit extensions.
+         */
+        post: operations["did.create-vc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/create-vp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a VP (JWT) signed with the holder’s custodial key.
+         * @description Authorized by `tempKey` (the secretKey of the holder’s address) or by the owning account’s bearer token. `hashKey` is accepted and ignored. `challenge` (w3kit extension) becomes the JWT `nonce`: put the website login’s requestId there.
+         */
+        post: operations["did.create-vp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/issuers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The DIDs this server issues credentials as. */
+        get: operations["did.issuers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/my-issuers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your organization’s own issuer DIDs, which VC-API /credentials/issue signs as (created on first use). */
+        get: operations["did.my-issuers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/revoke-vc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a credential issued at your request: its status list entry is set. */
+        post: operations["did.revoke-vc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/status-lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A Bitstring Status List credential, signed by its issuer. */
+        get: operations["did.status-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/verifiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The DIDs this server verifies presentations as (the audience of login VPs). */
+        get: operations["did.verifiers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/verify-vc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify a credential (the body is the VC): proof, validity period, revocation. */
+        post: operations["did.verify-vc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/did/verify-vp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify a presentation (the body is the VP) and every credential in it. */
+        post: operations["did.verify-vp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/login-demo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Demo of the website login: a QR code of a new login request, and the signed-in user once the app logs in. */
+        get: operations["did.login-demo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/login-demo/app.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The login demo page’s polling script. */
+        get: operations["did.login-demo.script"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oid4vci/credentials/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an SD-JWT VC by its status entry (`status.status_list` of the credential): the account it is about, or the organization that offered it.
+         * @description Sets the entry of the Token Status List to 1 (invalid) on every instance at once. 403 OFFER_FORBIDDEN; 404 CREDENTIAL_NOT_FOUND.
+         */
+        post: operations["oid4vci.revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oid4vci/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a credential offer (pre-authorized code): an end user for themselves, an organization for one of its associated end users.
+         * @description With `tx_code: "sms"` or `"email"` a code goes to the account’s phone or email and the wallet must send it to the token endpoint. 400 UNKNOWN_CREDENTIAL_CONFIGURATION; 403 OFFER_FORBIDDEN; 422 NO_CONTACT_FOR_TX_CODE; 429 per creating account (`oid4vci.offer`).
+         */
+        post: operations["oid4vci.create-offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    CredentialCheck: {
-      /** @description why it is not verified */
-      code?: string;
-      /** @description a JWT credential’s JSON form */
-      credential?: {
-        [key: string]: unknown;
-      } | null;
-      expirationDate: string | null;
-      format: 'jwt' | 'eddsa-rdfc-2022' | 'ecdsa-rdfc-2019' | 'Ed25519Signature2020' | null;
-      id: string | null;
-      issuer: string | null;
-      reason?: string;
-      revoked?: boolean;
-      statusListCredential?: string;
-      statusListIndex?: number;
-      subject: string | null;
-      verified: boolean;
-    };
-    finenexError: {
-      code: string;
-      error: string;
-      issues?: string[];
-      message: string;
-      path: string;
-      status: number;
-    };
-    MyInfo: {
-      account_id: string;
-      account_type: 'end_user' | 'organization';
-      /** @description an OIDC claim the account set, or null */
-      address:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
+    schemas: {
+        CredentialCheck: {
+            /** @description why it is not verified */
+            code?: string;
+            /** @description a JWT credential’s JSON form */
+            credential?: {
                 [key: string]: unknown;
-              }
-          )[];
-      /** @description an OIDC claim the account set, or null */
-      birthdate:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
-                [key: string]: unknown;
-              }
-          )[];
-      /** @description ISO 8601 */
-      created_at: string;
-      domain: string | null;
-      domain_verified: boolean;
-      email: string | null;
-      email_verified: boolean;
-      /** @description an OIDC claim the account set, or null */
-      family_name:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
-                [key: string]: unknown;
-              }
-          )[];
-      /** @description an OIDC claim the account set, or null */
-      gender:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
-                [key: string]: unknown;
-              }
-          )[];
-      /** @description an OIDC claim the account set, or null */
-      given_name:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
-                [key: string]: unknown;
-              }
-          )[];
-      id_wallet: {
-        address: string;
-        created_at: string;
-        created_date_string: string;
-        /** @description the wallet’s public key (the Web3Connect document’s name; no private part) */
-        jwk_encrypted: {
-          /** @constant */
-          crv: 'secp256k1';
-          /** @constant */
-          kty: 'EC';
-          x: string;
-          y: string;
+            } | null;
+            expirationDate: string | null;
+            format: "jwt" | "eddsa-rdfc-2022" | "ecdsa-rdfc-2019" | "Ed25519Signature2020" | null;
+            id: string | null;
+            issuer: string | null;
+            reason?: string;
+            revoked?: boolean;
+            statusListCredential?: string;
+            statusListIndex?: number;
+            subject: string | null;
+            verified: boolean;
         };
-        owner: string;
-        updated_at: string;
-      };
-      /** @description an OIDC claim the account set, or null */
-      locale:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
+        finenexError: {
+            code: string;
+            error: string;
+            issues?: string[];
+            message: string;
+            path: string;
+            status: number;
+        };
+        MyInfo: {
+            account_id: string;
+            account_type: "end_user" | "organization";
+            /** @description an OIDC claim the account set, or null */
+            address: string | number | boolean | null | {
                 [key: string]: unknown;
-              }
-          )[];
-      /** @description an OIDC claim the account set, or null */
-      middle_name:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
+            } | (string | number | boolean | null | {
                 [key: string]: unknown;
-              }
-          )[];
-      name: string | null;
-      /** @description an OIDC claim the account set, or null */
-      nickname:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
+            })[];
+            /** @description an OIDC claim the account set, or null */
+            birthdate: string | number | boolean | null | {
                 [key: string]: unknown;
-              }
-          )[];
-      oidc_issuer_url: null;
-      phone_number: string | null;
-      phone_number_verified: boolean;
-      picture: string | null;
-      preferred_username: string | null;
-      /** @description an OIDC claim the account set, or null */
-      profile:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
+            } | (string | number | boolean | null | {
                 [key: string]: unknown;
-              }
-          )[];
-      sub: string;
-      /** @description ISO 8601 */
-      updated_at: string;
-      /** @description an OIDC claim the account set, or null */
-      website:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
+            })[];
+            /** @description ISO 8601 */
+            created_at: string;
+            domain: string | null;
+            domain_verified: boolean;
+            email: string | null;
+            email_verified: boolean;
+            /** @description an OIDC claim the account set, or null */
+            family_name: string | number | boolean | null | {
                 [key: string]: unknown;
-              }
-          )[];
-      /** @description an OIDC claim the account set, or null */
-      zoneinfo:
-        | string
-        | number
-        | boolean
-        | null
-        | {
-            [key: string]: unknown;
-          }
-        | (
-            | string
-            | number
-            | boolean
-            | null
-            | {
+            } | (string | number | boolean | null | {
                 [key: string]: unknown;
-              }
-          )[];
-    };
-    Nft: {
-      /** @description ISO 8601 */
-      created_at: string;
-      holder_id_wallet_address: string;
-      metadata: {
-        dynamic: {
-          address?: string;
-          attributes?: unknown[];
-          background_color?: string;
-          branch?: string;
-          brand?: string;
-          category?: string;
-          competency?: string;
-          consumable_value?: number;
-          copyright_notice?: string;
-          copyright_year?: number;
-          credential_category?: string;
-          credit_text?: string;
-          date_created?: number;
-          date_modified?: number;
-          department?: string;
-          discount_rate?: number;
-          email?: string;
-          expires?: number;
-          external_url?: string;
-          gtin?: string;
-          gtin8?: string;
-          gtin12?: string;
-          gtin13?: string;
-          gtin14?: string;
-          has_adult_consideration?: string;
-          id?: string;
-          keywords?: string;
-          level?: string;
-          license?: string;
-          localization?: {
-            [key: string]: unknown;
-          };
-          numbered_position?: number;
-          organization?: string;
-          points_earned?: number;
-          policy?: string;
-          price_currency?: string;
-          program_name?: string;
-          properties?: {
-            [key: string]: unknown;
-          };
-          rating?: string;
-          reference_name?: string;
-          role?: string;
-          sns1?: string;
-          sns2?: string;
-          sns3?: string;
-          status?: string;
-          tel?: string;
-          ticketed_seat?: string;
-          total_value?: number;
-          /** @description one of m, km or mi (any case) */
-          unit_of_length?: string;
-          unit_of_points?: string;
-          /** @description a latitude in decimal degrees, from -90 to 90 (like "35.6812") */
-          valid_latitude?: string;
-          /** @description a longitude in decimal degrees, from -180 to 180 (like "139.7671") */
-          valid_longitude?: string;
-          valid_radius?: number;
-          version?: string;
-          youtube_url?: string;
+            })[];
+            /** @description an OIDC claim the account set, or null */
+            gender: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            /** @description an OIDC claim the account set, or null */
+            given_name: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            id_wallet: {
+                address: string;
+                created_at: string;
+                created_date_string: string;
+                /** @description the wallet’s public key (the Web3Connect document’s name; no private part) */
+                jwk_encrypted: {
+                    /** @constant */
+                    crv: "secp256k1";
+                    /** @constant */
+                    kty: "EC";
+                    x: string;
+                    y: string;
+                };
+                owner: string;
+                updated_at: string;
+            };
+            /** @description an OIDC claim the account set, or null */
+            locale: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            /** @description an OIDC claim the account set, or null */
+            middle_name: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            name: string | null;
+            /** @description an OIDC claim the account set, or null */
+            nickname: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            oidc_issuer_url: null;
+            phone_number: string | null;
+            phone_number_verified: boolean;
+            picture: string | null;
+            preferred_username: string | null;
+            /** @description an OIDC claim the account set, or null */
+            profile: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            sub: string;
+            /** @description ISO 8601 */
+            updated_at: string;
+            /** @description an OIDC claim the account set, or null */
+            website: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+            /** @description an OIDC claim the account set, or null */
+            zoneinfo: string | number | boolean | null | {
+                [key: string]: unknown;
+            } | (string | number | boolean | null | {
+                [key: string]: unknown;
+            })[];
+        };
+        Nft: {
+            /** @description ISO 8601 */
+            created_at: string;
+            holder_id_wallet_address: string;
+            metadata: {
+                dynamic: {
+                    address?: string;
+                    attributes?: unknown[];
+                    background_color?: string;
+                    branch?: string;
+                    brand?: string;
+                    category?: string;
+                    competency?: string;
+                    consumable_value?: number;
+                    copyright_notice?: string;
+                    copyright_year?: number;
+                    credential_category?: string;
+                    credit_text?: string;
+                    date_created?: number;
+                    date_modified?: number;
+                    department?: string;
+                    discount_rate?: number;
+                    email?: string;
+                    expires?: number;
+                    external_url?: string;
+                    gtin?: string;
+                    gtin8?: string;
+                    gtin12?: string;
+                    gtin13?: string;
+                    gtin14?: string;
+                    has_adult_consideration?: string;
+                    id?: string;
+                    keywords?: string;
+                    level?: string;
+                    license?: string;
+                    localization?: {
+                        [key: string]: unknown;
+                    };
+                    numbered_position?: number;
+                    organization?: string;
+                    points_earned?: number;
+                    policy?: string;
+                    price_currency?: string;
+                    program_name?: string;
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                    rating?: string;
+                    reference_name?: string;
+                    role?: string;
+                    sns1?: string;
+                    sns2?: string;
+                    sns3?: string;
+                    status?: string;
+                    tel?: string;
+                    ticketed_seat?: string;
+                    total_value?: number;
+                    /** @description one of m, km or mi (any case) */
+                    unit_of_length?: string;
+                    unit_of_points?: string;
+                    /** @description a latitude in decimal degrees, from -90 to 90 (like "35.6812") */
+                    valid_latitude?: string;
+                    /** @description a longitude in decimal degrees, from -180 to 180 (like "139.7671") */
+                    valid_longitude?: string;
+                    valid_radius?: number;
+                    version?: string;
+                    youtube_url?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                static: {
+                    animation_url: string;
+                    contents_provider: string;
+                    description: string;
+                    /** Format: date-time */
+                    expired_at?: string;
+                    image: string;
+                    issuer: string;
+                    link: string;
+                    name: string;
+                    serial_number: number;
+                    total_issued: number;
+                };
+            };
+            /** @description the minter ID wallet’s signature of the metadata hash */
+            minter_digital_signature: string;
+            minter_id_wallet_address: string;
+            /** @description the domain the minter proved by DNS TXT, or null */
+            minter_verified_domain: string | null;
+            token_id: string;
+            /** @description the public ERC-721 metadata URL */
+            token_uri: string;
+            visibility: "public" | "private";
+        };
+        oauthError: {
+            error: string;
+            error_description?: string;
+        };
+        originError: {
+            errors: string[];
+        };
+        VerifiableCredential: {
+            "@context": string | (string | {
+                [key: string]: unknown;
+            })[];
+            credentialSubject: {
+                [key: string]: unknown;
+            } | {
+                [key: string]: unknown;
+            }[];
+            issuer: string | ({
+                id: string;
+            } & {
+                [key: string]: unknown;
+            });
+            proof: ({
+                /** @description JwtProof2020: the credential as a JWT */
+                jwt?: string;
+                type: string;
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                /** @description JwtProof2020: the credential as a JWT */
+                jwt?: string;
+                type: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            type: string | string[];
         } & {
-          [key: string]: unknown;
+            [key: string]: unknown;
         };
-        static: {
-          animation_url: string;
-          contents_provider: string;
-          description: string;
-          /** Format: date-time */
-          expired_at?: string;
-          image: string;
-          issuer: string;
-          link: string;
-          name: string;
-          serial_number: number;
-          total_issued: number;
+        web3connectError: {
+            error: {
+                code: string;
+                issues?: string[];
+                message: string;
+            };
+            result: null;
+            /** @constant */
+            status: "error";
         };
-      };
-      /** @description the minter ID wallet’s signature of the metadata hash */
-      minter_digital_signature: string;
-      minter_id_wallet_address: string;
-      /** @description the domain the minter proved by DNS TXT, or null */
-      minter_verified_domain: string | null;
-      token_id: string;
-      /** @description the public ERC-721 metadata URL */
-      token_uri: string;
-      visibility: 'public' | 'private';
     };
-    oauthError: {
-      error: string;
-      error_description?: string;
-    };
-    originError: {
-      errors: string[];
-    };
-    VerifiableCredential: {
-      '@context':
-        | string
-        | (
-            | string
-            | {
-                [key: string]: unknown;
-              }
-          )[];
-      credentialSubject:
-        | {
-            [key: string]: unknown;
-          }
-        | {
-            [key: string]: unknown;
-          }[];
-      issuer:
-        | string
-        | ({
-            id: string;
-          } & {
-            [key: string]: unknown;
-          });
-      proof:
-        | ({
-            /** @description JwtProof2020: the credential as a JWT */
-            jwt?: string;
-            type: string;
-          } & {
-            [key: string]: unknown;
-          })
-        | ({
-            /** @description JwtProof2020: the credential as a JWT */
-            jwt?: string;
-            type: string;
-          } & {
-            [key: string]: unknown;
-          })[];
-      type: string | string[];
-    } & {
-      [key: string]: unknown;
-    };
-    web3connectError: {
-      error: {
-        code: string;
-        issues?: string[];
-        message: string;
-      };
-      result: null;
-      /** @constant */
-      status: 'error';
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  'auth.jwks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            keys: ({
-              alg?: string;
-              kid: string;
-              kty: string;
-              use?: string;
-            } & {
-              [key: string]: unknown;
-            })[];
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.jwt-vc-issuer': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            issuer: string;
-            jwks: {
-              keys: {
-                [key: string]: unknown;
-              }[];
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.authorization-server': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.metadata': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'attestations.email.generate-code': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "email": "ada@example.com"
-         *     }
-         */
-        'application/json': {
-          /** @description An internet email address (a dotted domain with a real top-level domain). */
-          email: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': Record<string, never>;
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_EMAIL */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description EMAIL_NOT_SENT */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'attestations.email.verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "email": "ada@example.com",
-         *       "code": "123456",
-         *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
-         *     }
-         */
-        'application/json': {
-          /** @description The 6-digit code that was sent. */
-          code: string;
-          /** @description An internet email address (a dotted domain with a real top-level domain). */
-          email: string;
-          /** @description Address of the ERC725 identity (any letter case). */
-          identity: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ERC725 claim type used in the signature: facebook 3, twitter 4, phone 10, email 11. */
-            'claim-type': number;
-            /** @description ERC725 data used in the signature. */
-            data: string;
-            /** @description The signer's signature of the claim (Origin's scheme; see docs/attestations.md). */
-            signature: string;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_EMAIL */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description CODE_ALREADY_USED, CODE_ATTEMPTS_EXHAUSTED, CODE_EXPIRED, CODE_INCORRECT, CODE_NOT_FOUND */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'attestations.facebook.auth-url': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            url: string;
-          };
-        };
-      };
-      /** @description FACEBOOK_NOT_CONFIGURED */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'attestations.facebook.verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "code": "AQD8x1v3-facebook-oauth-code",
-         *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
-         *     }
-         */
-        'application/json': {
-          code: string;
-          /** @description Address of the ERC725 identity (any letter case). */
-          identity: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ERC725 claim type used in the signature: facebook 3, twitter 4, phone 10, email 11. */
-            'claim-type': number;
-            /** @description ERC725 data used in the signature. */
-            data: string;
-            /** @description The signer's signature of the claim (Origin's scheme; see docs/attestations.md). */
-            signature: string;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description FACEBOOK_FLOW_NOT_FOUND, FACEBOOK_NOT_CONFIGURED, FACEBOOK_REFUSED */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'attestations.phone.generate-code': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "country_calling_code": "1",
-         *       "phone": "4155552671",
-         *       "method": "sms",
-         *       "locale": "en"
-         *     }
-         */
-        'application/json': {
-          /** @description Calling code of a national phone number (1, "44", "+33"). */
-          country_calling_code?: string | number;
-          locale?: string;
-          method?: 'sms' | 'call';
-          /** @description A phone number: E.164 (+14155552671), or national with country_calling_code. */
-          phone: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': Record<string, never>;
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_PHONE_NUMBER */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description CALL_NOT_SUPPORTED, SMS_NOT_SENT */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'attestations.phone.verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "country_calling_code": "1",
-         *       "phone": "4155552671",
-         *       "code": "123456",
-         *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
-         *     }
-         */
-        'application/json': {
-          /** @description The 6-digit code that was sent. */
-          code: string;
-          /** @description Calling code of a national phone number (1, "44", "+33"). */
-          country_calling_code?: string | number;
-          /** @description Address of the ERC725 identity (any letter case). */
-          identity: string;
-          /** @description A phone number: E.164 (+14155552671), or national with country_calling_code. */
-          phone: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ERC725 claim type used in the signature: facebook 3, twitter 4, phone 10, email 11. */
-            'claim-type': number;
-            /** @description ERC725 data used in the signature. */
-            data: string;
-            /** @description The signer's signature of the claim (Origin's scheme; see docs/attestations.md). */
-            signature: string;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_PHONE_NUMBER */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description CODE_ALREADY_USED, CODE_ATTEMPTS_EXHAUSTED, CODE_EXPIRED, CODE_INCORRECT, CODE_NOT_FOUND */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'attestations.signer': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            address: string;
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'attestations.twitter.auth-url': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            url: string;
-          };
-        };
-      };
-      /** @description TWITTER_NOT_CONFIGURED, TWITTER_REFUSED */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'attestations.twitter.verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "oauth-token": "NPcudxy0yU5T3tBzho7iCotZ3cnetKwcTIRlX0iwRl0",
-         *       "oauth-verifier": "uw7NjWHT6OJ1MpJOXsHfNxoAhPKpgI8BlYDhxEjIBY",
-         *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
-         *     }
-         */
-        'application/json': {
-          /** @description Address of the ERC725 identity (any letter case). */
-          identity: string;
-          'oauth-token'?: string;
-          'oauth-verifier': string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ERC725 claim type used in the signature: facebook 3, twitter 4, phone 10, email 11. */
-            'claim-type': number;
-            /** @description ERC725 data used in the signature. */
-            data: string;
-            /** @description The signer's signature of the claim (Origin's scheme; see docs/attestations.md). */
-            signature: string;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description TWITTER_FLOW_NOT_FOUND, TWITTER_NOT_CONFIGURED, TWITTER_REFUSED */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'did.vc-api.issue': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "credential": {
-         *         "@context": [
-         *           "https://www.w3.org/ns/credentials/v2"
-         *         ],
-         *         "type": [
-         *           "VerifiableCredential"
-         *         ],
-         *         "credentialSubject": {
-         *           "id": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
-         *           "name": "Hong"
-         *         }
-         *       },
-         *       "options": {
-         *         "format": "eddsa-rdfc-2022"
-         *       }
-         *     }
-         */
-        'application/json': {
-          credential: {
-            '@context': string | (string | Record<string, never>)[];
-            credentialSubject: Record<string, never> | Record<string, never>[];
-            type: string | string[];
-          };
-          options?: {
-            format?: 'jwt' | 'eddsa-rdfc-2022' | 'ecdsa-rdfc-2019' | 'Ed25519Signature2020';
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            verifiableCredential: components['schemas']['VerifiableCredential'];
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, BACKDATED_CREDENTIAL, FORMAT_NOT_SUPPORTED_BY_ISSUER, UNKNOWN_ISSUER */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'BACKDATED_CREDENTIAL' | 'FORMAT_NOT_SUPPORTED_BY_ISSUER' | 'UNKNOWN_ISSUER';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description ISSUER_NOT_OWNED, ORGANIZATION_ONLY */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'ISSUER_NOT_OWNED' | 'ORGANIZATION_ONLY';
-          };
-        };
-      };
-      /** @description CONFLICT */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'CONFLICT';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description INVALID_CREDENTIAL */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INVALID_CREDENTIAL';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.vc-api.status': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "credentialId": "urn:uuid:0b6f8a52-3c1e-4d7a-9f2b-6e5d4c3b2a19",
-         *       "credentialStatus": {
-         *         "type": "BitstringStatusListEntry",
-         *         "statusPurpose": "revocation"
-         *       },
-         *       "status": true
-         *     }
-         */
-        'application/json': {
-          credentialId: string;
-          credentialStatus: {
-            /** @constant */
-            statusPurpose: 'revocation';
-            type: string;
-          };
-          status: boolean;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            credentialId: string;
-            /** @constant */
-            revoked: true;
-            /** @description ISO 8601 */
-            revokedAt: string;
-            statusListCredential: string;
-            statusListIndex: number;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, UNREVOKE_NOT_ALLOWED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'UNREVOKE_NOT_ALLOWED';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description NOT_CREDENTIAL_ISSUER */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'NOT_CREDENTIAL_ISSUER';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.vc-api.verify-credential': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "verifiableCredential": {
-         *         "credentialSubject": {
-         *           "name": "Hong",
-         *           "sub": "test",
-         *           "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
-         *         },
-         *         "issuanceDate": "2022-10-21T05:56:06.000Z",
-         *         "proof": {
-         *           "type": "JwtProof2020",
-         *           "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
-         *         },
-         *         "type": [
-         *           "VerifiableCredential",
-         *           "Profile"
-         *         ],
-         *         "@context": [
-         *           "https://www.w3.org/2018/credentials/v1"
-         *         ],
-         *         "issuer": {
-         *           "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
-         *         }
-         *       }
-         *     }
-         */
-        'application/json': {
-          options?: Record<string, never>;
-          verifiableCredential: {
-            proof:
-              | {
-                  type: string;
-                }
-              | {
-                  type: string;
-                }[];
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            checks: string[];
-            errors: string[];
-            problemDetails: {
-              detail: string;
-              title: string;
-              type: string;
-            }[];
-            /** @constant */
-            verified: true;
-            warnings: string[];
-          } & {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'TOO_COMPLEX_TO_VERIFY';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description CREDENTIAL_NOT_VERIFIED */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'CREDENTIAL_NOT_VERIFIED';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'dev.outbox-page': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'dev.outbox': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            messages: {
-              channel: 'sms' | 'email';
-              code: string | null;
-              /** Format: date-time */
-              sent_at: string;
-              subject: string | null;
-              text: string;
-              to: string;
-            }[];
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'kit.docs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'kit.docs.asset': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        file: 'swagger-ui-bundle.js' | 'swagger-ui.css' | 'docs-init.js';
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'kit.healthz': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.credential': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "credential_configuration_id": "w3kit_profile_dc_sd_jwt",
-         *       "proofs": {
-         *         "jwt": [
-         *           "eyJ0eXAiOiJvcGVuaWQ0dmNpLXByb29mK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7fX0.eyJhdWQiOiJodHRwOi8vbG9jYWxob3N0OjMwMDAiLCJub25jZSI6IjEyMyJ9.c2lnbmF0dXJl"
-         *         ]
-         *       }
-         *     }
-         */
-        'application/json': {
-          [key: string]: unknown;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            credentials: {
-              credential: unknown;
-            }[];
-          } & {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, CREDENTIAL_REQUEST_DENIED, INVALID_NONCE, INVALID_PROOF, INVALID_REQUEST, UNKNOWN_CREDENTIAL_CONFIGURATION */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?:
-              | 'validation_failed'
-              | 'invalid_json'
-              | 'invalid_encoding'
-              | 'json_too_deep'
-              | 'credential_request_denied'
-              | 'invalid_nonce'
-              | 'invalid_proof'
-              | 'invalid_request'
-              | 'unknown_credential_configuration';
-          };
-        };
-      };
-      /** @description INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'invalid_token';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'payload_too_large';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'unsupported_media_type';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'rate_limited';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.jwks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            keys: {
-              [key: string]: unknown;
-            }[];
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.nonce': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            c_nonce: string;
-            c_nonce_expires_in: number;
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'rate_limited';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.offer': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        reference: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'validation_failed';
-          };
-        };
-      };
-      /** @description OFFER_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'offer_not_found';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'rate_limited';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.offer-page': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        reference: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'validation_failed';
-          };
-        };
-      };
-      /** @description OFFER_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'offer_not_found';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'rate_limited';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.status-list': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        listId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/statuslist+jwt': string;
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'validation_failed';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.token': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            access_token: string;
-            expires_in: number;
-            token_type: string;
-          } & {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description INVALID_GRANT, INVALID_REQUEST, UNSUPPORTED_GRANT_TYPE */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'invalid_grant' | 'invalid_request' | 'unsupported_grant_type';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'rate_limited';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.discovery': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.authorize': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Redirect: the next step is at Location. */
-      303: {
-        headers: {
-          location?: string;
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.authorize.resume': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Redirect: the next step is at Location. */
-      303: {
-        headers: {
-          location?: string;
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.interaction': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.interaction.abort': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.interaction.consent': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.interaction.password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.interaction.siwe': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.interaction.vp': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.jwks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.userinfo': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.userinfo.post': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.end-session': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.end-session.confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.end-session.success': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.token': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': string;
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'rate_limited';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.introspection': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': string;
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'rate_limited';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'oidc.revocation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': string;
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'rate_limited';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'internal_error' | 'server_error';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['oauthError'] & {
-            /** @enum {unknown} */
-            error?: 'service_unavailable';
-          };
-        };
-      };
-    };
-  };
-  'kit.openapi': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @constant */
-            openapi: '3.1.0';
-          } & {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.vc-api.verify-presentation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "verifiablePresentation": {
-         *         "@context": [
-         *           "https://www.w3.org/2018/credentials/v1"
-         *         ],
-         *         "type": [
-         *           "VerifiablePresentation"
-         *         ],
-         *         "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
-         *         "verifiableCredential": [
-         *           {
-         *             "credentialSubject": {
-         *               "name": "Hong",
-         *               "sub": "test",
-         *               "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
-         *             },
-         *             "issuanceDate": "2022-10-21T05:56:06.000Z",
-         *             "proof": {
-         *               "type": "JwtProof2020",
-         *               "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
-         *             },
-         *             "type": [
-         *               "VerifiableCredential",
-         *               "Profile"
-         *             ],
-         *             "@context": [
-         *               "https://www.w3.org/2018/credentials/v1"
-         *             ],
-         *             "issuer": {
-         *               "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
-         *             }
-         *           }
-         *         ],
-         *         "proof": {
-         *           "type": "JwtProof2020",
-         *           "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2cCI6e319.c2lnbmF0dXJl"
-         *         }
-         *       },
-         *       "options": {
-         *         "challenge": "c-7b1e4c2a",
-         *         "domain": "shop.example"
-         *       }
-         *     }
-         */
-        'application/json': {
-          options?: {
-            challenge?: string;
-            domain?: string;
-          };
-          verifiablePresentation: {
-            proof:
-              | {
-                  type: string;
-                }
-              | {
-                  type: string;
-                }[];
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            checks: string[];
-            errors: string[];
-            problemDetails: {
-              detail: string;
-              title: string;
-              type: string;
-            }[];
-            /** @constant */
-            verified: true;
-            warnings: string[];
-          } & {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'TOO_COMPLEX_TO_VERIFY';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description PRESENTATION_NOT_VERIFIED */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PRESENTATION_NOT_VERIFIED';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'kit.readyz': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            database: string;
-            status: string;
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'attestations.facebook.redirect': {
-    parameters: {
-      query?: {
-        code?: string;
-        error?: string;
-        state?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'attestations.twitter.redirect': {
-    parameters: {
-      query?: {
-        denied?: string;
-        oauth_token?: string;
-        oauth_verifier?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['originError'];
-        };
-      };
-    };
-  };
-  'auth.account.associations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: {
-              /** @description ISO 8601 */
-              associated_at: string;
-              domain: string | null;
-              domain_verified: boolean;
-              name: string | null;
-              organization_id: string;
-              via: 'association_page' | 'import' | 'unknown';
-            }[];
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN, END_USER_ONLY */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN' | 'END_USER_ONLY';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.account.public-info': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @example 0x52908400098527886E0F7030069857D2E4169EE7 */
-        address: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: {
-              /** @description ID wallet address */
-              id_wallet_address: string;
-              id_wallet_public_key_jwk: {
-                /** @constant */
-                crv: 'secp256k1';
-                /** @constant */
-                kty: 'EC';
-                x: string;
-                y: string;
-              };
-            };
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description WALLET_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'WALLET_NOT_FOUND';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.account.import': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "email": "ada@example.com"
-         *     }
-         */
-        'application/json': {
-          /** Format: email */
-          email: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: {
-              email: string;
-              /** @description ID wallet address */
-              id_wallet_address: string;
-            };
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description ORGANIZATION_ONLY */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'ORGANIZATION_ONLY';
-            };
-          };
-        };
-      };
-      /** @description ACCOUNT_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'ACCOUNT_NOT_FOUND';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'RATE_LIMITED';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.account.my-info': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: components['schemas']['MyInfo'];
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.association.page': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.association.confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.association.sign-in': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.association.sign-in-wallet': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.association.sign-out': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.association.sign-up': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.association.verify-email': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.access-token.refresh': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "api_key_secret": "w3k_sk_2f8c1e9a7b6d4c3e5f0a1b2c3d4e5f6a"
-         *     }
-         */
-        'application/json': {
-          api_key_secret: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            /** @description ACCESS_TOKEN */
-            result: string;
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-            };
-          };
-        };
-      };
-      /** @description INVALID_API_KEY_SECRET */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INVALID_API_KEY_SECRET';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'RATE_LIMITED';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.access-token.revoke': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            /** @constant */
-            result: true;
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.association.button-js': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "api_key_secret": "w3k_sk_2f8c1e9a7b6d4c3e5f0a1b2c3d4e5f6a",
-         *       "redirect_url": "https://shop.example/web3connect/done?userId=42"
-         *     }
-         */
-        'application/json': {
-          api_key_secret: string;
-          redirect_url: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            /** @description function globalWeb3ConnectButtonOnClick() {...} */
-            result: string;
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, REDIRECT_NOT_ALLOWED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'REDIRECT_NOT_ALLOWED';
-            };
-          };
-        };
-      };
-      /** @description INVALID_API_KEY_SECRET */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INVALID_API_KEY_SECRET';
-            };
-          };
-        };
-      };
-      /** @description ORGANIZATION_DOMAIN_NOT_VERIFIED */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'ORGANIZATION_DOMAIN_NOT_VERIFIED';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.fetch': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        token_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: components['schemas']['Nft'];
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description NFT_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'NFT_NOT_FOUND';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.chain': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        token_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: null | {
-              block_number: number | null;
-              error: string | null;
-              status: 'pending' | 'submitted' | 'confirmed' | 'failed';
-              tx_hash: string | null;
-            };
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description CHAIN_NOT_CONFIGURED, NFT_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'CHAIN_NOT_CONFIGURED' | 'NFT_NOT_FOUND';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.metadata': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        token_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description the minter’s attributes, the dynamic fields as traits, and the kit’s minter_verified_domain last */
-            attributes: unknown[];
-            description: string;
-            image?: string;
-            minter_verified_domain: string | null;
-            name: string;
-          } & {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED';
-            };
-          };
-        };
-      };
-      /** @description NFT_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'NFT_NOT_FOUND';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.qr.start': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @example 0x5f6e3c1d2a0b4e8f9c7d6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d */
-        token_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "gps": {
-         *         "latitude": "26.583193",
-         *         "longitude": "128.053881"
-         *       }
-         *     }
-         */
-        'application/json': {
-          gps: {
-            latitude: string | number;
-            longitude: string | number;
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: {
-              code: string;
-              qr_code_base64: string;
-            };
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description NOT_HOLDER */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'NOT_HOLDER';
-            };
-          };
-        };
-      };
-      /** @description NFT_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'NFT_NOT_FOUND';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description NFT_EXPIRED, OUTSIDE_VALID_AREA */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'NFT_EXPIRED' | 'OUTSIDE_VALID_AREA';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.verifications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        token_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: {
-              holder_gps: {
-                latitude: number;
-                longitude: number;
-              };
-              scanner_account_id: string;
-              scanner_gps: {
-                latitude: number;
-                longitude: number;
-              };
-              token_id: string;
-              /** @description ISO 8601 */
-              verified_at: string;
-            }[];
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description NOT_MINTER */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'NOT_MINTER';
-            };
-          };
-        };
-      };
-      /** @description NFT_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'NFT_NOT_FOUND';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.visibility': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @example 0x5f6e3c1d2a0b4e8f9c7d6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d */
-        token_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "to": "public"
-         *     }
-         */
-        'application/json': {
-          to: 'public' | 'private';
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: 'public' | 'private';
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description NOT_HOLDER_OR_MINTER */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'NOT_HOLDER_OR_MINTER';
-            };
-          };
-        };
-      };
-      /** @description NFT_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'NFT_NOT_FOUND';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.held-by': {
-    parameters: {
-      query: {
-        order: 'asc' | 'desc';
-        pageNum: number;
-        perPageItemNum: number;
-      };
-      header?: never;
-      path: {
-        address: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: components['schemas']['Nft'][];
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.mint': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @example 0x52908400098527886E0F7030069857D2E4169EE7 */
-        holder_id_wallet_address: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "metadata": {
-         *         "static": {
-         *           "issuer": "Acme University",
-         *           "contents_provider": "Acme",
-         *           "name": "Bachelor of Science",
-         *           "description": "Awarded for completing the programme.",
-         *           "image": "https://acme.example/diploma.png",
-         *           "link": "https://acme.example/diploma",
-         *           "serial_number": 123,
-         *           "total_issued": 321,
-         *           "animation_url": "https://acme.example/diploma.mp4",
-         *           "expired_at": "2030-12-31T12:34:56.000Z"
-         *         },
-         *         "dynamic": {
-         *           "external_url": "https://acme.example/alumni",
-         *           "category": "diploma",
-         *           "program_name": "Computer Science"
-         *         }
-         *       },
-         *       "visibility": "public"
-         *     }
-         */
-        'application/json': {
-          metadata: {
-            dynamic?: {
-              address?: string;
-              attributes?: unknown[];
-              background_color?: string;
-              branch?: string;
-              brand?: string;
-              category?: string;
-              competency?: string;
-              consumable_value?: number;
-              copyright_notice?: string;
-              copyright_year?: number;
-              credential_category?: string;
-              credit_text?: string;
-              date_created?: number;
-              date_modified?: number;
-              department?: string;
-              discount_rate?: number;
-              email?: string;
-              expires?: number;
-              external_url?: string;
-              gtin?: string;
-              gtin8?: string;
-              gtin12?: string;
-              gtin13?: string;
-              gtin14?: string;
-              has_adult_consideration?: string;
-              id?: string;
-              keywords?: string;
-              level?: string;
-              license?: string;
-              localization?: {
-                [key: string]: unknown;
-              };
-              numbered_position?: number;
-              organization?: string;
-              points_earned?: number;
-              policy?: string;
-              price_currency?: string;
-              program_name?: string;
-              properties?: {
-                [key: string]: unknown;
-              };
-              rating?: string;
-              reference_name?: string;
-              role?: string;
-              sns1?: string;
-              sns2?: string;
-              sns3?: string;
-              status?: string;
-              tel?: string;
-              ticketed_seat?: string;
-              total_value?: number;
-              /** @description one of m, km or mi (any case) */
-              unit_of_length?: string;
-              unit_of_points?: string;
-              /** @description a latitude in decimal degrees, from -90 to 90 (like "35.6812") */
-              valid_latitude?: string;
-              /** @description a longitude in decimal degrees, from -180 to 180 (like "139.7671") */
-              valid_longitude?: string;
-              valid_radius?: number;
-              version?: string;
-              youtube_url?: string;
-            } & {
-              [key: string]: unknown;
-            };
-            static: {
-              animation_url: string;
-              contents_provider: string;
-              description: string;
-              /** Format: date-time */
-              expired_at?: string;
-              image: string;
-              issuer: string;
-              link: string;
-              name: string;
-              serial_number: number;
-              total_issued: number;
-            };
-          };
-          visibility?: 'public' | 'private';
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: components['schemas']['Nft'];
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description DOMAIN_NOT_VERIFIED, ORGANIZATION_ONLY */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'DOMAIN_NOT_VERIFIED' | 'ORGANIZATION_ONLY';
-            };
-          };
-        };
-      };
-      /** @description HOLDER_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'HOLDER_NOT_FOUND';
-            };
-          };
-        };
-      };
-      /** @description IDEMPOTENCY_IN_PROGRESS, IDEMPOTENCY_KEY_REUSED */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'IDEMPOTENCY_IN_PROGRESS' | 'IDEMPOTENCY_KEY_REUSED';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.minted-by-me': {
-    parameters: {
-      query: {
-        order: 'asc' | 'desc';
-        pageNum: number;
-        perPageItemNum: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: components['schemas']['Nft'][];
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description ORGANIZATION_ONLY */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'ORGANIZATION_ONLY';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.minted-by-me.search': {
-    parameters: {
-      query: {
-        order: 'asc' | 'desc';
-        pageNum: number;
-        perPageItemNum: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "category": "diploma"
-         *     }
-         */
-        'application/json': {
-          brand?: string;
-          category?: string;
-          competency?: string;
-          contents_provider?: string;
-          credential_category?: string;
-          description?: string;
-          gtin?: string;
-          gtin8?: string;
-          gtin12?: string;
-          gtin13?: string;
-          gtin14?: string;
-          has_adult_consideration?: string;
-          issuer?: string;
-          keywords?: string;
-          level?: string;
-          name?: string;
-          organization?: string;
-          program_name?: string;
-          rating?: string;
-          status?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: components['schemas']['Nft'][];
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description ORGANIZATION_ONLY */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'ORGANIZATION_ONLY';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.search': {
-    parameters: {
-      query: {
-        order: 'asc' | 'desc';
-        pageNum: number;
-        perPageItemNum: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "issuer": "Acme University"
-         *     }
-         */
-        'application/json': {
-          brand?: string;
-          category?: string;
-          competency?: string;
-          contents_provider?: string;
-          credential_category?: string;
-          description?: string;
-          gtin?: string;
-          gtin8?: string;
-          gtin12?: string;
-          gtin13?: string;
-          gtin14?: string;
-          has_adult_consideration?: string;
-          issuer?: string;
-          keywords?: string;
-          level?: string;
-          name?: string;
-          organization?: string;
-          program_name?: string;
-          rating?: string;
-          status?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: components['schemas']['Nft'][];
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.qr.result': {
-    parameters: {
-      query: {
-        /** @example Q7X2M9K4 */
-        c: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: {
-              /** @description null until the code is scanned */
-              token_id: string | null;
-            };
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description CODE_INVALID */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'CODE_INVALID';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'nft.qr.scan': {
-    parameters: {
-      query: {
-        /** @example Q7X2M9K4 */
-        c: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "gps": {
-         *         "latitude": "26.583193",
-         *         "longitude": "128.053881"
-         *       }
-         *     }
-         */
-        'application/json': {
-          gps: {
-            latitude: string | number;
-            longitude: string | number;
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: {
-              token_id: string;
-            };
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description HOLDER_SELF_SCAN */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'HOLDER_SELF_SCAN';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description CODE_INVALID, NFT_EXPIRED, OUTSIDE_VALID_AREA */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'CODE_INVALID' | 'NFT_EXPIRED' | 'OUTSIDE_VALID_AREA';
-            };
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'RATE_LIMITED';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.verify.domain.step1': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: {
-              domain: string;
-              /** @description web3connect-domain-verification=… */
-              txt_record: string;
-            };
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description ORGANIZATION_ONLY */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'ORGANIZATION_ONLY';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.verify.domain.step2': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            /** @constant */
-            result: true;
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description DOMAIN_NOT_VERIFIED, ORGANIZATION_ONLY */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'DOMAIN_NOT_VERIFIED' | 'ORGANIZATION_ONLY';
-            };
-          };
-        };
-      };
-      /** @description DOMAIN_TXT_NOT_ISSUED */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'DOMAIN_TXT_NOT_ISSUED';
-            };
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'RATE_LIMITED';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description DNS_UNAVAILABLE, SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'DNS_UNAVAILABLE' | 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.verify.email.step1': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: {
-              /** @constant */
-              code_sent: true;
-              /** @description names the code in step 2 */
-              tmp_token: string;
-            };
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description EMAIL_ALREADY_VERIFIED, EMAIL_NOT_SET */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'EMAIL_ALREADY_VERIFIED' | 'EMAIL_NOT_SET';
-            };
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'RATE_LIMITED';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.verify.email.step2': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "tmp_token": "c2b7f0e4-8d1a-4f6e-9b3c-5a7d2e1f0c9b",
-         *       "code": "123456"
-         *     }
-         */
-        'application/json': {
-          /** @description 6 digits */
-          code: string;
-          tmp_token: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            /** @constant */
-            result: true;
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description CODE_EXPIRED, INVALID_CODE, TOO_MANY_ATTEMPTS */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'CODE_EXPIRED' | 'INVALID_CODE' | 'TOO_MANY_ATTEMPTS';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.verify.phone.step1': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "phone_number": "+14155550100"
-         *     }
-         */
-        'application/json': {
-          /** @description E.164, e.g. +14155550100 */
-          phone_number: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            result: {
-              /** @constant */
-              code_sent: true;
-              /** @description names the code in step 2 */
-              tmp_token: string;
-            };
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_PHONE_NUMBER */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'INVALID_PHONE_NUMBER';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description SMS_NOT_SENT */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SMS_NOT_SENT';
-            };
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'RATE_LIMITED';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.verify.phone.step2': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "tmp_token": "c2b7f0e4-8d1a-4f6e-9b3c-5a7d2e1f0c9b",
-         *       "code": "123456"
-         *     }
-         */
-        'application/json': {
-          /** @description 6 digits */
-          code: string;
-          tmp_token: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: null;
-            /** @constant */
-            result: true;
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-            };
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-            };
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'PAYLOAD_TOO_LARGE';
-            };
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'UNSUPPORTED_MEDIA_TYPE';
-            };
-          };
-        };
-      };
-      /** @description CODE_EXPIRED, INVALID_CODE, TOO_MANY_ATTEMPTS */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'CODE_EXPIRED' | 'INVALID_CODE' | 'TOO_MANY_ATTEMPTS';
-            };
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'INTERNAL_ERROR';
-            };
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['web3connectError'] & {
-            error?: {
-              /** @enum {unknown} */
-              code?: 'SERVICE_UNAVAILABLE';
-            };
-          };
-        };
-      };
-    };
-  };
-  'auth.login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "userType": "user",
-         *       "id": "ada@example.com",
-         *       "password": "correct horse battery"
-         *     }
-         */
-        'application/json': {
-          id?: string;
-          password?: string;
-          token?: string;
-          userType?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            email: string | null;
-            imageUrl: string | null;
-            name: string | null;
-            telNo: string | null;
-            token: string;
-            userId: string;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-          };
-        };
-      };
-      /** @description INVALID_CREDENTIALS, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INVALID_CREDENTIALS' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.app-login.request': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "requestId": "https://shop.example/login?",
-         *       "waitTime": 120
-         *     }
-         */
-        'application/json': {
-          /** @description the site URL + "?" */
-          requestId: string;
-          /** @description seconds to wait for the app */
-          waitTime?: number;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            requestId: string;
-            resultToken: string;
-            waitTime: number;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.app-login.result': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "requestId": "https://shop.example/login?requestId=7b1e4c2a9f3d",
-         *       "resultToken": "rt_5c9e2b7a1d4f8e3c6b0a9d2e7f1c4b8a"
-         *     }
-         */
-        'application/json': {
-          requestId: string;
-          /** @description the resultToken auth-user-by-app returned */
-          resultToken?: string;
-          /** @description ignored */
-          waitTime?: number;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            email: string | null;
-            imageUrl: string | null;
-            name: string | null;
-            telNo: string | null;
-            token: string;
-            userId: string;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, LOGIN_REQUEST_CANCELLED, LOGIN_REQUEST_EXPIRED, LOGIN_REQUEST_NOT_FOUND, LOGIN_RESULT_COLLECTED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?:
-              'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'LOGIN_REQUEST_CANCELLED' | 'LOGIN_REQUEST_EXPIRED' | 'LOGIN_REQUEST_NOT_FOUND' | 'LOGIN_RESULT_COLLECTED';
-          };
-        };
-      };
-      /** @description INVALID_RESULT_TOKEN, LOGIN_PENDING */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INVALID_RESULT_TOKEN' | 'LOGIN_PENDING';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.login-with-vp': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "requestId": "https://shop.example/login?requestId=7b1e4c2a9f3d",
-         *       "vp": {
-         *         "@context": [
-         *           "https://www.w3.org/2018/credentials/v1"
-         *         ],
-         *         "type": [
-         *           "VerifiablePresentation"
-         *         ],
-         *         "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
-         *         "verifiableCredential": [
-         *           {
-         *             "credentialSubject": {
-         *               "name": "Hong",
-         *               "sub": "test",
-         *               "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
-         *             },
-         *             "issuanceDate": "2022-10-21T05:56:06.000Z",
-         *             "proof": {
-         *               "type": "JwtProof2020",
-         *               "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
-         *             },
-         *             "type": [
-         *               "VerifiableCredential",
-         *               "Profile"
-         *             ],
-         *             "@context": [
-         *               "https://www.w3.org/2018/credentials/v1"
-         *             ],
-         *             "issuer": {
-         *               "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
-         *             }
-         *           }
-         *         ],
-         *         "proof": {
-         *           "type": "JwtProof2020",
-         *           "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2cCI6e319.c2lnbmF0dXJl"
-         *         }
-         *       }
-         *     }
-         */
-        'application/json': {
-          requestId?: string;
-          /** @description the verifiable presentation */
-          vp: {
-            proof:
-              | {
-                  type: string;
-                }
-              | {
-                  type: string;
-                }[];
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            email: string | null;
-            imageUrl: string | null;
-            name: string | null;
-            telNo: string | null;
-            token: string;
-            userId: string;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, LOGIN_REQUEST_CANCELLED, LOGIN_REQUEST_COMPLETED, LOGIN_REQUEST_EXPIRED, LOGIN_REQUEST_NOT_FOUND, TOO_COMPLEX_TO_VERIFY */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?:
-              | 'VALIDATION_FAILED'
-              | 'INVALID_JSON'
-              | 'INVALID_ENCODING'
-              | 'JSON_TOO_DEEP'
-              | 'LOGIN_REQUEST_CANCELLED'
-              | 'LOGIN_REQUEST_COMPLETED'
-              | 'LOGIN_REQUEST_EXPIRED'
-              | 'LOGIN_REQUEST_NOT_FOUND'
-              | 'TOO_COMPLEX_TO_VERIFY';
-          };
-        };
-      };
-      /** @description PRESENTATION_REJECTED */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PRESENTATION_REJECTED';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.app-login.cancel': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "requestId": "https://shop.example/login?requestId=7b1e4c2a9f3d",
-         *       "resultToken": "rt_5c9e2b7a1d4f8e3c6b0a9d2e7f1c4b8a"
-         *     }
-         */
-        'application/json': {
-          requestId: string;
-          /** @description the resultToken auth-user-by-app returned */
-          resultToken?: string;
-          /** @description ignored */
-          waitTime?: number;
-        };
-      };
-    };
-    responses: {
-      /** @description Done; no body. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, LOGIN_REQUEST_CANCELLED, LOGIN_REQUEST_COMPLETED, LOGIN_REQUEST_NOT_FOUND */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'LOGIN_REQUEST_CANCELLED' | 'LOGIN_REQUEST_COMPLETED' | 'LOGIN_REQUEST_NOT_FOUND';
-          };
-        };
-      };
-      /** @description INVALID_RESULT_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INVALID_RESULT_TOKEN';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'auth.logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @constant */
-            loggedOut: true;
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'siwe.addresses': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            address: string;
-            chain_id: number;
-            /** @description ISO 8601 */
-            linked_at: string;
-          }[];
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'siwe.link': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "message": "localhost:3000 wants you to sign in with your Ethereum account:\n0x52908400098527886E0F7030069857D2E4169EE7\n\nSign in to w3kit.\n\nURI: http://localhost:3000\nVersion: 1\nChain ID: 1\nNonce: 8f3kZp1qLw7Xc2Vb\nIssued At: 2026-01-01T00:00:00.000Z",
-         *       "signature": "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a1b"
-         *     }
-         */
-        'application/json': {
-          /** @description The EIP-4361 message, exactly as the wallet signed it. */
-          message: string;
-          /** @description The wallet’s signature (0x-hex): 65 bytes for an EOA, the EIP-1271 signature of a smart-contract wallet, or an EIP-6492 wrapper. */
-          signature: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            address: string;
-            chain_id: number;
-            /** @description ISO 8601 */
-            linked_at: string;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description SIWE_ADDRESS_TAKEN */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SIWE_ADDRESS_TAKEN';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'siwe.nonce': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ISO 8601 */
-            expiresAt: string;
-            nonce: string;
-            /** @description The statement the message must carry, when the server requires one. */
-            statement?: string;
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'siwe.verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "message": "localhost:3000 wants you to sign in with your Ethereum account:\n0x52908400098527886E0F7030069857D2E4169EE7\n\nSign in to w3kit.\n\nURI: http://localhost:3000\nVersion: 1\nChain ID: 1\nNonce: 8f3kZp1qLw7Xc2Vb\nIssued At: 2026-01-01T00:00:00.000Z",
-         *       "signature": "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a1b"
-         *     }
-         */
-        'application/json': {
-          /** @description The EIP-4361 message, exactly as the wallet signed it. */
-          message: string;
-          /** @description The wallet’s signature (0x-hex): 65 bytes for an EOA, the EIP-1271 signature of a smart-contract wallet, or an EIP-6492 wrapper. */
-          signature: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            email: string | null;
-            imageUrl: string | null;
-            name: string | null;
-            telNo: string | null;
-            token: string;
-            userId: string;
-          } & {
-            address: string;
-            chainId: number;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, SIWE_MESSAGE_MALFORMED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'SIWE_MESSAGE_MALFORMED';
-          };
-        };
-      };
-      /** @description SIWE_CHAIN_NOT_ALLOWED, SIWE_DOMAIN_NOT_ALLOWED, SIWE_MESSAGE_EXPIRED, SIWE_MESSAGE_NOT_YET_VALID, SIWE_NONCE_INVALID, SIWE_SIGNATURE_INVALID, SIWE_STATEMENT_MISMATCH */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?:
-              | 'SIWE_CHAIN_NOT_ALLOWED'
-              | 'SIWE_DOMAIN_NOT_ALLOWED'
-              | 'SIWE_MESSAGE_EXPIRED'
-              | 'SIWE_MESSAGE_NOT_YET_VALID'
-              | 'SIWE_NONCE_INVALID'
-              | 'SIWE_SIGNATURE_INVALID'
-              | 'SIWE_STATEMENT_MISMATCH';
-          };
-        };
-      };
-      /** @description SIWE_ACCOUNT_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SIWE_ACCOUNT_NOT_FOUND';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SIWE_CHAIN_UNAVAILABLE, SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SIWE_CHAIN_UNAVAILABLE' | 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.create-address': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            address: string;
-            secretKey: string;
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.create-did': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "alias": "4700634FB09E0019",
-         *       "address": "0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
-         *       "secretKey": "a728102d411b1871f7ae91505b4e1558"
-         *     }
-         */
-        'application/json': {
-          /** @description a 0x address */
-          address: string;
-          alias: string;
-          secretKey?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            alias: string;
-            did: string;
-            provider: string;
-          } & {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN, ADDRESS_AUTHORIZATION_REQUIRED, INVALID_SECRET_KEY */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN' | 'ADDRESS_AUTHORIZATION_REQUIRED' | 'INVALID_SECRET_KEY';
-          };
-        };
-      };
-      /** @description NOT_YOUR_ADDRESS */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'NOT_YOUR_ADDRESS';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.create-vc': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
-         *       "userInfo": {
-         *         "name": "Hong"
-         *       }
-         *     }
-         */
-        'application/json': {
-          dataModel?: '1.1' | '2.0';
-          /** @description jwt (JwtProof2020, ES256K, did:ethr; default) or a Data Integrity suite (did:key) */
-          format?: 'jwt' | 'eddsa-rdfc-2022' | 'ecdsa-rdfc-2019' | 'Ed25519Signature2020';
-          hashKey?: string;
-          /** @description a DID (did:ethr or did:key) */
-          holder: string;
-          /** @description a DID (did:ethr or did:key) */
-          issuer?: string;
-          tempKey?: string;
-          userInfo: {
-            [key: string]: string | number | boolean | null;
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VerifiableCredential'];
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, FORMAT_NOT_SUPPORTED_BY_ISSUER, INVALID_DID, INVALID_USER_INFO, UNKNOWN_ISSUER */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'FORMAT_NOT_SUPPORTED_BY_ISSUER' | 'INVALID_DID' | 'INVALID_USER_INFO' | 'UNKNOWN_ISSUER';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.create-vp': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
-         *       "verifier": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4",
-         *       "credentials": [
-         *         {
-         *           "credentialSubject": {
-         *             "name": "Hong",
-         *             "sub": "test",
-         *             "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
-         *           },
-         *           "issuanceDate": "2022-10-21T05:56:06.000Z",
-         *           "proof": {
-         *             "type": "JwtProof2020",
-         *             "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
-         *           },
-         *           "type": [
-         *             "VerifiableCredential",
-         *             "Profile"
-         *           ],
-         *           "@context": [
-         *             "https://www.w3.org/2018/credentials/v1"
-         *           ],
-         *           "issuer": {
-         *             "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        'application/json': {
-          challenge?: string;
-          credentials: (Record<string, never> | string)[];
-          hashKey?: string;
-          /** @description a DID (did:ethr or did:key) */
-          holder: string;
-          tempKey?: string;
-          /** @description a DID (did:ethr or did:key) */
-          verifier?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            '@context':
-              | string
-              | (
-                  | string
-                  | {
-                      [key: string]: unknown;
-                    }
-                )[];
-            proof:
-              | ({
-                  /** @description JwtProof2020: the credential as a JWT */
-                  jwt?: string;
-                  type: string;
-                } & {
-                  [key: string]: unknown;
-                })
-              | ({
-                  /** @description JwtProof2020: the credential as a JWT */
-                  jwt?: string;
-                  type: string;
-                } & {
-                  [key: string]: unknown;
-                })[];
-            type: string | string[];
-          } & {
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN, HOLDER_NOT_AUTHORIZED */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN' | 'HOLDER_NOT_AUTHORIZED';
-          };
-        };
-      };
-      /** @description HOLDER_KEY_NOT_HELD */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'HOLDER_KEY_NOT_HELD';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description INVALID_CREDENTIAL */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INVALID_CREDENTIAL';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.issuers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': ({
-            alias: string;
-            did: string;
-            provider: string;
-          } & {
-            [key: string]: unknown;
-          })[];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.my-issuers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': ({
-            alias: string;
-            did: string;
-            provider: string;
-          } & {
-            [key: string]: unknown;
-          })[];
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description ORGANIZATION_ONLY */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'ORGANIZATION_ONLY';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.revoke-vc': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "credentialId": "urn:uuid:0b6f8a52-3c1e-4d7a-9f2b-6e5d4c3b2a19"
-         *     }
-         */
-        'application/json': {
-          credential?: Record<string, never> | string;
-          credentialId?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            credentialId: string;
-            /** @constant */
-            revoked: true;
-            /** @description ISO 8601 */
-            revokedAt: string;
-            statusListCredential: string;
-            statusListIndex: number;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description NOT_CREDENTIAL_ISSUER */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'NOT_CREDENTIAL_ISSUER';
-          };
-        };
-      };
-      /** @description CREDENTIAL_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'CREDENTIAL_NOT_FOUND';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.status-list': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @example 3f2b8c1e-6d4a-4e9b-8a7c-1d2e3f4a5b6c */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VerifiableCredential'];
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED';
-          };
-        };
-      };
-      /** @description STATUS_LIST_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'STATUS_LIST_NOT_FOUND';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.verifiers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': ({
-            alias: string;
-            did: string;
-            provider: string;
-          } & {
-            [key: string]: unknown;
-          })[];
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.verify-vc': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "credentialSubject": {
-         *         "name": "Hong",
-         *         "sub": "test",
-         *         "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
-         *       },
-         *       "issuanceDate": "2022-10-21T05:56:06.000Z",
-         *       "proof": {
-         *         "type": "JwtProof2020",
-         *         "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
-         *       },
-         *       "type": [
-         *         "VerifiableCredential",
-         *         "Profile"
-         *       ],
-         *       "@context": [
-         *         "https://www.w3.org/2018/credentials/v1"
-         *       ],
-         *       "issuer": {
-         *         "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
-         *       }
-         *     }
-         */
-        'application/json': {
-          proof:
-            | {
-                type: string;
-              }
-            | {
-                type: string;
-              }[];
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CredentialCheck'];
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'TOO_COMPLEX_TO_VERIFY';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.verify-vp': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "@context": [
-         *         "https://www.w3.org/2018/credentials/v1"
-         *       ],
-         *       "type": [
-         *         "VerifiablePresentation"
-         *       ],
-         *       "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
-         *       "verifiableCredential": [
-         *         {
-         *           "credentialSubject": {
-         *             "name": "Hong",
-         *             "sub": "test",
-         *             "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
-         *           },
-         *           "issuanceDate": "2022-10-21T05:56:06.000Z",
-         *           "proof": {
-         *             "type": "JwtProof2020",
-         *             "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
-         *           },
-         *           "type": [
-         *             "VerifiableCredential",
-         *             "Profile"
-         *           ],
-         *           "@context": [
-         *             "https://www.w3.org/2018/credentials/v1"
-         *           ],
-         *           "issuer": {
-         *             "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
-         *           }
-         *         }
-         *       ],
-         *       "proof": {
-         *         "type": "JwtProof2020",
-         *         "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2cCI6e319.c2lnbmF0dXJl"
-         *       }
-         *     }
-         */
-        'application/json': {
-          proof:
-            | {
-                type: string;
-              }
-            | {
-                type: string;
-              }[];
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            challenge: string | null;
-            code?: string;
-            credentials: components['schemas']['CredentialCheck'][];
-            format: 'jwt' | 'eddsa-rdfc-2022' | 'ecdsa-rdfc-2019' | 'Ed25519Signature2020' | null;
-            holder: string | null;
-            presentation?: {
-              [key: string]: unknown;
-            } | null;
-            reason?: string;
-            verified: boolean;
-            verifier: string[];
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'TOO_COMPLEX_TO_VERIFY';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.login-demo': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'did.login-demo.script': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/javascript': string;
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.revoke': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "uri": "http://localhost:3000/oid4vci/status-lists/1",
-         *       "idx": 42
-         *     }
-         */
-        'application/json': {
-          idx: number;
-          uri: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            idx: number;
-            /** @constant */
-            revoked: true;
-            uri: string;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description OFFER_FORBIDDEN */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'OFFER_FORBIDDEN';
-          };
-        };
-      };
-      /** @description CREDENTIAL_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'CREDENTIAL_NOT_FOUND';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  'oid4vci.create-offer': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "credential_configuration_id": "w3kit_profile_dc_sd_jwt",
-         *       "tx_code": "email"
-         *     }
-         */
-        'application/json': {
-          account_id?: string;
-          credential_configuration_id: string;
-          tx_code?: 'sms' | 'email';
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            credential_offer: string;
-            credential_offer_uri: string;
-            /** @description ISO 8601 */
-            expires_at: string;
-            offer_id: string;
-            page_url: string;
-            tx_code_sent_to: 'sms' | 'email' | null;
-          };
-        };
-      };
-      /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, UNKNOWN_CREDENTIAL_CONFIGURATION */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'VALIDATION_FAILED' | 'INVALID_JSON' | 'INVALID_ENCODING' | 'JSON_TOO_DEEP' | 'UNKNOWN_CREDENTIAL_CONFIGURATION';
-          };
-        };
-      };
-      /** @description UNAUTHENTICATED, INVALID_TOKEN */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNAUTHENTICATED' | 'INVALID_TOKEN';
-          };
-        };
-      };
-      /** @description OFFER_FORBIDDEN */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'OFFER_FORBIDDEN';
-          };
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description NO_CONTACT_FOR_TX_CODE */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'NO_CONTACT_FOR_TX_CODE';
-          };
-        };
-      };
-      /** @description INTERNAL_ERROR */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'INTERNAL_ERROR';
-          };
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          /** @description Seconds until a retry may succeed. */
-          'retry-after'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['finenexError'] & {
-            /** @enum {unknown} */
-            code?: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
+    "auth.jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: ({
+                            alg?: string;
+                            kid: string;
+                            kty: string;
+                            use?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.jwt-vc-issuer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        issuer: string;
+                        jwks: {
+                            keys: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "attestations.email.generate-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description An internet email address (a dotted domain with a real top-level domain). */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_EMAIL */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description EMAIL_NOT_SENT */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "attestations.email.verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "code": "123456",
+                 *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The 6-digit code that was sent. */
+                    code: string;
+                    /** @description An internet email address (a dotted domain with a real top-level domain). */
+                    email: string;
+                    /** @description Address of the ERC725 identity (any letter case). */
+                    identity: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ERC725 claim type used in the signature: facebook 3, twitter 4, phone 10, email 11. */
+                        "claim-type": number;
+                        /** @description ERC725 data used in the signature. */
+                        data: string;
+                        /** @description The signer's signature of the claim (Origin's scheme; see docs/attestations.md). */
+                        signature: string;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_EMAIL */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description CODE_ALREADY_USED, CODE_ATTEMPTS_EXHAUSTED, CODE_EXPIRED, CODE_INCORRECT, CODE_NOT_FOUND */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "attestations.facebook.auth-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        url: string;
+                    };
+                };
+            };
+            /** @description FACEBOOK_NOT_CONFIGURED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "attestations.facebook.verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "AQD8x1v3-facebook-oauth-code",
+                 *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
+                 *     }
+                 */
+                "application/json": {
+                    code: string;
+                    /** @description Address of the ERC725 identity (any letter case). */
+                    identity: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ERC725 claim type used in the signature: facebook 3, twitter 4, phone 10, email 11. */
+                        "claim-type": number;
+                        /** @description ERC725 data used in the signature. */
+                        data: string;
+                        /** @description The signer's signature of the claim (Origin's scheme; see docs/attestations.md). */
+                        signature: string;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description FACEBOOK_FLOW_NOT_FOUND, FACEBOOK_NOT_CONFIGURED, FACEBOOK_REFUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "attestations.phone.generate-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "country_calling_code": "1",
+                 *       "phone": "4155552671",
+                 *       "method": "sms",
+                 *       "locale": "en"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Calling code of a national phone number (1, "44", "+33"). */
+                    country_calling_code?: string | number;
+                    locale?: string;
+                    method?: "sms" | "call";
+                    /** @description A phone number: E.164 (+14155552671), or national with country_calling_code. */
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_PHONE_NUMBER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description CALL_NOT_SUPPORTED, SMS_NOT_SENT */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "attestations.phone.verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "country_calling_code": "1",
+                 *       "phone": "4155552671",
+                 *       "code": "123456",
+                 *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The 6-digit code that was sent. */
+                    code: string;
+                    /** @description Calling code of a national phone number (1, "44", "+33"). */
+                    country_calling_code?: string | number;
+                    /** @description Address of the ERC725 identity (any letter case). */
+                    identity: string;
+                    /** @description A phone number: E.164 (+14155552671), or national with country_calling_code. */
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ERC725 claim type used in the signature: facebook 3, twitter 4, phone 10, email 11. */
+                        "claim-type": number;
+                        /** @description ERC725 data used in the signature. */
+                        data: string;
+                        /** @description The signer's signature of the claim (Origin's scheme; see docs/attestations.md). */
+                        signature: string;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_PHONE_NUMBER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description CODE_ALREADY_USED, CODE_ATTEMPTS_EXHAUSTED, CODE_EXPIRED, CODE_INCORRECT, CODE_NOT_FOUND */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "attestations.signer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        address: string;
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "attestations.twitter.auth-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        url: string;
+                    };
+                };
+            };
+            /** @description TWITTER_NOT_CONFIGURED, TWITTER_REFUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "attestations.twitter.verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "oauth-token": "NPcudxy0yU5T3tBzho7iCotZ3cnetKwcTIRlX0iwRl0",
+                 *       "oauth-verifier": "uw7NjWHT6OJ1MpJOXsHfNxoAhPKpgI8BlYDhxEjIBY",
+                 *       "identity": "0x112234455C3a32FD11230C42E7Bccd4A84e02010"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Address of the ERC725 identity (any letter case). */
+                    identity: string;
+                    "oauth-token"?: string;
+                    "oauth-verifier": string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ERC725 claim type used in the signature: facebook 3, twitter 4, phone 10, email 11. */
+                        "claim-type": number;
+                        /** @description ERC725 data used in the signature. */
+                        data: string;
+                        /** @description The signer's signature of the claim (Origin's scheme; see docs/attestations.md). */
+                        signature: string;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description TWITTER_FLOW_NOT_FOUND, TWITTER_NOT_CONFIGURED, TWITTER_REFUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "did.vc-api.issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential": {
+                 *         "@context": [
+                 *           "https://www.w3.org/ns/credentials/v2"
+                 *         ],
+                 *         "type": [
+                 *           "VerifiableCredential"
+                 *         ],
+                 *         "credentialSubject": {
+                 *           "id": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+                 *           "name": "Hong"
+                 *         }
+                 *       },
+                 *       "options": {
+                 *         "format": "eddsa-rdfc-2022"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    credential: {
+                        "@context": string | (string | Record<string, never>)[];
+                        credentialSubject: Record<string, never> | Record<string, never>[];
+                        type: string | string[];
+                    };
+                    options?: {
+                        format?: "jwt" | "eddsa-rdfc-2022" | "ecdsa-rdfc-2019" | "Ed25519Signature2020";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        verifiableCredential: components["schemas"]["VerifiableCredential"];
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, BACKDATED_CREDENTIAL, FORMAT_NOT_SUPPORTED_BY_ISSUER, UNKNOWN_ISSUER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "BACKDATED_CREDENTIAL" | "FORMAT_NOT_SUPPORTED_BY_ISSUER" | "UNKNOWN_ISSUER";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description ISSUER_NOT_OWNED, ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "ISSUER_NOT_OWNED" | "ORGANIZATION_ONLY";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INVALID_CREDENTIAL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_CREDENTIAL";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.vc-api.status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credentialId": "urn:uuid:0b6f8a52-3c1e-4d7a-9f2b-6e5d4c3b2a19",
+                 *       "credentialStatus": {
+                 *         "type": "BitstringStatusListEntry",
+                 *         "statusPurpose": "revocation"
+                 *       },
+                 *       "status": true
+                 *     }
+                 */
+                "application/json": {
+                    credentialId: string;
+                    credentialStatus: {
+                        /** @constant */
+                        statusPurpose: "revocation";
+                        type: string;
+                    };
+                    status: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credentialId: string;
+                        /** @constant */
+                        revoked: true;
+                        /** @description ISO 8601 */
+                        revokedAt: string;
+                        statusListCredential: string;
+                        statusListIndex: number;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, UNREVOKE_NOT_ALLOWED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "UNREVOKE_NOT_ALLOWED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description NOT_CREDENTIAL_ISSUER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_CREDENTIAL_ISSUER";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.vc-api.verify-credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "verifiableCredential": {
+                 *         "credentialSubject": {
+                 *           "name": "Hong",
+                 *           "sub": "test",
+                 *           "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *         },
+                 *         "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *         "proof": {
+                 *           "type": "JwtProof2020",
+                 *           "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *         },
+                 *         "type": [
+                 *           "VerifiableCredential",
+                 *           "Profile"
+                 *         ],
+                 *         "@context": [
+                 *           "https://www.w3.org/2018/credentials/v1"
+                 *         ],
+                 *         "issuer": {
+                 *           "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    options?: Record<string, never>;
+                    verifiableCredential: {
+                        proof: {
+                            type: string;
+                        } | {
+                            type: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checks: string[];
+                        errors: string[];
+                        problemDetails: {
+                            detail: string;
+                            title: string;
+                            type: string;
+                        }[];
+                        /** @constant */
+                        verified: true;
+                        warnings: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "TOO_COMPLEX_TO_VERIFY";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description CREDENTIAL_NOT_VERIFIED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "CREDENTIAL_NOT_VERIFIED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "dev.outbox-page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "dev.outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        messages: {
+                            channel: "sms" | "email";
+                            code: string | null;
+                            /** Format: date-time */
+                            sent_at: string;
+                            subject: string | null;
+                            text: string;
+                            to: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "kit.docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "kit.docs.asset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file: "swagger-ui-bundle.js" | "swagger-ui.css" | "docs-init.js";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "kit.healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential_configuration_id": "w3kit_profile_dc_sd_jwt",
+                 *       "proofs": {
+                 *         "jwt": [
+                 *           "eyJ0eXAiOiJvcGVuaWQ0dmNpLXByb29mK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7fX0.eyJhdWQiOiJodHRwOi8vbG9jYWxob3N0OjMwMDAiLCJub25jZSI6IjEyMyJ9.c2lnbmF0dXJl"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credentials: {
+                            credential: unknown;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, CREDENTIAL_REQUEST_DENIED, INVALID_NONCE, INVALID_PROOF, INVALID_REQUEST, UNKNOWN_CREDENTIAL_CONFIGURATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "validation_failed" | "invalid_json" | "invalid_encoding" | "json_too_deep" | "credential_request_denied" | "invalid_nonce" | "invalid_proof" | "invalid_request" | "unknown_credential_configuration";
+                    };
+                };
+            };
+            /** @description INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "invalid_token";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.nonce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        c_nonce: string;
+                        c_nonce_expires_in: number;
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "validation_failed";
+                    };
+                };
+            };
+            /** @description OFFER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "offer_not_found";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.offer-page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "validation_failed";
+                    };
+                };
+            };
+            /** @description OFFER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "offer_not_found";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.status-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/statuslist+jwt": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "validation_failed";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        access_token: string;
+                        expires_in: number;
+                        token_type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description INVALID_GRANT, INVALID_REQUEST, UNSUPPORTED_GRANT_TYPE */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "invalid_grant" | "invalid_request" | "unsupported_grant_type";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.discovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect: the next step is at Location. */
+            303: {
+                headers: {
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.authorize.resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect: the next step is at Location. */
+            303: {
+                headers: {
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.interaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.interaction.abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.interaction.consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.interaction.password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.interaction.siwe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.interaction.vp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.userinfo.post": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.end-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.end-session.confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.end-session.success": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.introspection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "kit.openapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        openapi: "3.1.0";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.vc-api.verify-presentation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "verifiablePresentation": {
+                 *         "@context": [
+                 *           "https://www.w3.org/2018/credentials/v1"
+                 *         ],
+                 *         "type": [
+                 *           "VerifiablePresentation"
+                 *         ],
+                 *         "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *         "verifiableCredential": [
+                 *           {
+                 *             "credentialSubject": {
+                 *               "name": "Hong",
+                 *               "sub": "test",
+                 *               "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *             },
+                 *             "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *             "proof": {
+                 *               "type": "JwtProof2020",
+                 *               "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *             },
+                 *             "type": [
+                 *               "VerifiableCredential",
+                 *               "Profile"
+                 *             ],
+                 *             "@context": [
+                 *               "https://www.w3.org/2018/credentials/v1"
+                 *             ],
+                 *             "issuer": {
+                 *               "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *             }
+                 *           }
+                 *         ],
+                 *         "proof": {
+                 *           "type": "JwtProof2020",
+                 *           "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2cCI6e319.c2lnbmF0dXJl"
+                 *         }
+                 *       },
+                 *       "options": {
+                 *         "challenge": "c-7b1e4c2a",
+                 *         "domain": "shop.example"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    options?: {
+                        challenge?: string;
+                        domain?: string;
+                    };
+                    verifiablePresentation: {
+                        proof: {
+                            type: string;
+                        } | {
+                            type: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checks: string[];
+                        errors: string[];
+                        problemDetails: {
+                            detail: string;
+                            title: string;
+                            type: string;
+                        }[];
+                        /** @constant */
+                        verified: true;
+                        warnings: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "TOO_COMPLEX_TO_VERIFY";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description PRESENTATION_NOT_VERIFIED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PRESENTATION_NOT_VERIFIED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "kit.readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        database: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "attestations.facebook.redirect": {
+        parameters: {
+            query?: {
+                code?: string;
+                error?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "attestations.twitter.redirect": {
+        parameters: {
+            query?: {
+                denied?: string;
+                oauth_token?: string;
+                oauth_verifier?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["originError"];
+                };
+            };
+        };
+    };
+    "auth.account.associations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: {
+                            /** @description ISO 8601 */
+                            associated_at: string;
+                            domain: string | null;
+                            domain_verified: boolean;
+                            name: string | null;
+                            organization_id: string;
+                            via: "association_page" | "import" | "unknown";
+                        }[];
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, END_USER_ONLY */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN" | "END_USER_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.account.public-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0x52908400098527886E0F7030069857D2E4169EE7 */
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: {
+                            /** @description ID wallet address */
+                            id_wallet_address: string;
+                            id_wallet_public_key_jwk: {
+                                /** @constant */
+                                crv: "secp256k1";
+                                /** @constant */
+                                kty: "EC";
+                                x: string;
+                                y: string;
+                            };
+                        };
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description WALLET_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "WALLET_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.account.import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: {
+                            email: string;
+                            /** @description ID wallet address */
+                            id_wallet_address: string;
+                        };
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ACCOUNT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.account.my-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: components["schemas"]["MyInfo"];
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.association.page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.association.confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.association.sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.association.sign-in-wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.association.sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.association.sign-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.association.verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.access-token.refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "api_key_secret": "w3k_sk_2f8c1e9a7b6d4c3e5f0a1b2c3d4e5f6a"
+                 *     }
+                 */
+                "application/json": {
+                    api_key_secret: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        /** @description ACCESS_TOKEN */
+                        result: string;
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_API_KEY_SECRET */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INVALID_API_KEY_SECRET";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.access-token.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        /** @constant */
+                        result: true;
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.association.button-js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "api_key_secret": "w3k_sk_2f8c1e9a7b6d4c3e5f0a1b2c3d4e5f6a",
+                 *       "redirect_url": "https://shop.example/web3connect/done?userId=42"
+                 *     }
+                 */
+                "application/json": {
+                    api_key_secret: string;
+                    redirect_url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        /** @description function globalWeb3ConnectButtonOnClick() {...} */
+                        result: string;
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, REDIRECT_NOT_ALLOWED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "REDIRECT_NOT_ALLOWED";
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_API_KEY_SECRET */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INVALID_API_KEY_SECRET";
+                        };
+                    };
+                };
+            };
+            /** @description ORGANIZATION_DOMAIN_NOT_VERIFIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ORGANIZATION_DOMAIN_NOT_VERIFIED";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: components["schemas"]["Nft"];
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: null | {
+                            block_number: number | null;
+                            error: string | null;
+                            status: "pending" | "submitted" | "confirmed" | "failed";
+                            tx_hash: string | null;
+                        };
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description CHAIN_NOT_CONFIGURED, NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "CHAIN_NOT_CONFIGURED" | "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the minter’s attributes, the dynamic fields as traits, and the kit’s minter_verified_domain last */
+                        attributes: unknown[];
+                        description: string;
+                        image?: string;
+                        minter_verified_domain: string | null;
+                        name: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.qr.start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0x5f6e3c1d2a0b4e8f9c7d6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d */
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gps": {
+                 *         "latitude": "26.583193",
+                 *         "longitude": "128.053881"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    gps: {
+                        latitude: string | number;
+                        longitude: string | number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: {
+                            code: string;
+                            qr_code_base64: string;
+                        };
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description NOT_HOLDER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NOT_HOLDER";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_EXPIRED, OUTSIDE_VALID_AREA */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_EXPIRED" | "OUTSIDE_VALID_AREA";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: {
+                            holder_gps: {
+                                latitude: number;
+                                longitude: number;
+                            };
+                            scanner_account_id: string;
+                            scanner_gps: {
+                                latitude: number;
+                                longitude: number;
+                            };
+                            token_id: string;
+                            /** @description ISO 8601 */
+                            verified_at: string;
+                        }[];
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description NOT_MINTER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NOT_MINTER";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.visibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0x5f6e3c1d2a0b4e8f9c7d6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d */
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "to": "public"
+                 *     }
+                 */
+                "application/json": {
+                    to: "public" | "private";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: "public" | "private";
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description NOT_HOLDER_OR_MINTER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NOT_HOLDER_OR_MINTER";
+                        };
+                    };
+                };
+            };
+            /** @description NFT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "NFT_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.held-by": {
+        parameters: {
+            query: {
+                order: "asc" | "desc";
+                pageNum: number;
+                perPageItemNum: number;
+            };
+            header?: never;
+            path: {
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: components["schemas"]["Nft"][];
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.mint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0x52908400098527886E0F7030069857D2E4169EE7 */
+                holder_id_wallet_address: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "metadata": {
+                 *         "static": {
+                 *           "issuer": "Acme University",
+                 *           "contents_provider": "Acme",
+                 *           "name": "Bachelor of Science",
+                 *           "description": "Awarded for completing the programme.",
+                 *           "image": "https://acme.example/diploma.png",
+                 *           "link": "https://acme.example/diploma",
+                 *           "serial_number": 123,
+                 *           "total_issued": 321,
+                 *           "animation_url": "https://acme.example/diploma.mp4",
+                 *           "expired_at": "2030-12-31T12:34:56.000Z"
+                 *         },
+                 *         "dynamic": {
+                 *           "external_url": "https://acme.example/alumni",
+                 *           "category": "diploma",
+                 *           "program_name": "Computer Science"
+                 *         }
+                 *       },
+                 *       "visibility": "public"
+                 *     }
+                 */
+                "application/json": {
+                    metadata: {
+                        dynamic?: {
+                            address?: string;
+                            attributes?: unknown[];
+                            background_color?: string;
+                            branch?: string;
+                            brand?: string;
+                            category?: string;
+                            competency?: string;
+                            consumable_value?: number;
+                            copyright_notice?: string;
+                            copyright_year?: number;
+                            credential_category?: string;
+                            credit_text?: string;
+                            date_created?: number;
+                            date_modified?: number;
+                            department?: string;
+                            discount_rate?: number;
+                            email?: string;
+                            expires?: number;
+                            external_url?: string;
+                            gtin?: string;
+                            gtin8?: string;
+                            gtin12?: string;
+                            gtin13?: string;
+                            gtin14?: string;
+                            has_adult_consideration?: string;
+                            id?: string;
+                            keywords?: string;
+                            level?: string;
+                            license?: string;
+                            localization?: {
+                                [key: string]: unknown;
+                            };
+                            numbered_position?: number;
+                            organization?: string;
+                            points_earned?: number;
+                            policy?: string;
+                            price_currency?: string;
+                            program_name?: string;
+                            properties?: {
+                                [key: string]: unknown;
+                            };
+                            rating?: string;
+                            reference_name?: string;
+                            role?: string;
+                            sns1?: string;
+                            sns2?: string;
+                            sns3?: string;
+                            status?: string;
+                            tel?: string;
+                            ticketed_seat?: string;
+                            total_value?: number;
+                            /** @description one of m, km or mi (any case) */
+                            unit_of_length?: string;
+                            unit_of_points?: string;
+                            /** @description a latitude in decimal degrees, from -90 to 90 (like "35.6812") */
+                            valid_latitude?: string;
+                            /** @description a longitude in decimal degrees, from -180 to 180 (like "139.7671") */
+                            valid_longitude?: string;
+                            valid_radius?: number;
+                            version?: string;
+                            youtube_url?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        static: {
+                            animation_url: string;
+                            contents_provider: string;
+                            description: string;
+                            /** Format: date-time */
+                            expired_at?: string;
+                            image: string;
+                            issuer: string;
+                            link: string;
+                            name: string;
+                            serial_number: number;
+                            total_issued: number;
+                        };
+                    };
+                    visibility?: "public" | "private";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: components["schemas"]["Nft"];
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description DOMAIN_NOT_VERIFIED, ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "DOMAIN_NOT_VERIFIED" | "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description HOLDER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "HOLDER_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description IDEMPOTENCY_IN_PROGRESS, IDEMPOTENCY_KEY_REUSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.minted-by-me": {
+        parameters: {
+            query: {
+                order: "asc" | "desc";
+                pageNum: number;
+                perPageItemNum: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: components["schemas"]["Nft"][];
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.minted-by-me.search": {
+        parameters: {
+            query: {
+                order: "asc" | "desc";
+                pageNum: number;
+                perPageItemNum: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "category": "diploma"
+                 *     }
+                 */
+                "application/json": {
+                    brand?: string;
+                    category?: string;
+                    competency?: string;
+                    contents_provider?: string;
+                    credential_category?: string;
+                    description?: string;
+                    gtin?: string;
+                    gtin8?: string;
+                    gtin12?: string;
+                    gtin13?: string;
+                    gtin14?: string;
+                    has_adult_consideration?: string;
+                    issuer?: string;
+                    keywords?: string;
+                    level?: string;
+                    name?: string;
+                    organization?: string;
+                    program_name?: string;
+                    rating?: string;
+                    status?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: components["schemas"]["Nft"][];
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.search": {
+        parameters: {
+            query: {
+                order: "asc" | "desc";
+                pageNum: number;
+                perPageItemNum: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "issuer": "Acme University"
+                 *     }
+                 */
+                "application/json": {
+                    brand?: string;
+                    category?: string;
+                    competency?: string;
+                    contents_provider?: string;
+                    credential_category?: string;
+                    description?: string;
+                    gtin?: string;
+                    gtin8?: string;
+                    gtin12?: string;
+                    gtin13?: string;
+                    gtin14?: string;
+                    has_adult_consideration?: string;
+                    issuer?: string;
+                    keywords?: string;
+                    level?: string;
+                    name?: string;
+                    organization?: string;
+                    program_name?: string;
+                    rating?: string;
+                    status?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: components["schemas"]["Nft"][];
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.qr.result": {
+        parameters: {
+            query: {
+                /** @example Q7X2M9K4 */
+                c: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: {
+                            /** @description null until the code is scanned */
+                            token_id: string | null;
+                        };
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description CODE_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "CODE_INVALID";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "nft.qr.scan": {
+        parameters: {
+            query: {
+                /** @example Q7X2M9K4 */
+                c: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gps": {
+                 *         "latitude": "26.583193",
+                 *         "longitude": "128.053881"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    gps: {
+                        latitude: string | number;
+                        longitude: string | number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: {
+                            token_id: string;
+                        };
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description HOLDER_SELF_SCAN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "HOLDER_SELF_SCAN";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description CODE_INVALID, NFT_EXPIRED, OUTSIDE_VALID_AREA */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "CODE_INVALID" | "NFT_EXPIRED" | "OUTSIDE_VALID_AREA";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.verify.domain.step1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: {
+                            domain: string;
+                            /** @description web3connect-domain-verification=… */
+                            txt_record: string;
+                        };
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.verify.domain.step2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        /** @constant */
+                        result: true;
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description DOMAIN_NOT_VERIFIED, ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "DOMAIN_NOT_VERIFIED" | "ORGANIZATION_ONLY";
+                        };
+                    };
+                };
+            };
+            /** @description DOMAIN_TXT_NOT_ISSUED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "DOMAIN_TXT_NOT_ISSUED";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description DNS_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "DNS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.verify.email.step1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: {
+                            /** @constant */
+                            code_sent: true;
+                            /** @description names the code in step 2 */
+                            tmp_token: string;
+                        };
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description EMAIL_ALREADY_VERIFIED, EMAIL_NOT_SET */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "EMAIL_ALREADY_VERIFIED" | "EMAIL_NOT_SET";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.verify.email.step2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "tmp_token": "c2b7f0e4-8d1a-4f6e-9b3c-5a7d2e1f0c9b",
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 6 digits */
+                    code: string;
+                    tmp_token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        /** @constant */
+                        result: true;
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description CODE_EXPIRED, INVALID_CODE, TOO_MANY_ATTEMPTS */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "CODE_EXPIRED" | "INVALID_CODE" | "TOO_MANY_ATTEMPTS";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.verify.phone.step1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "phone_number": "+14155550100"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description E.164, e.g. +14155550100 */
+                    phone_number: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        result: {
+                            /** @constant */
+                            code_sent: true;
+                            /** @description names the code in step 2 */
+                            tmp_token: string;
+                        };
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, INVALID_PHONE_NUMBER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "INVALID_PHONE_NUMBER";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description SMS_NOT_SENT */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SMS_NOT_SENT";
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.verify.phone.step2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "tmp_token": "c2b7f0e4-8d1a-4f6e-9b3c-5a7d2e1f0c9b",
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 6 digits */
+                    code: string;
+                    tmp_token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: null;
+                        /** @constant */
+                        result: true;
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description CODE_EXPIRED, INVALID_CODE, TOO_MANY_ATTEMPTS */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "CODE_EXPIRED" | "INVALID_CODE" | "TOO_MANY_ATTEMPTS";
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "INTERNAL_ERROR";
+                        };
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["web3connectError"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "SERVICE_UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "auth.login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userType": "user",
+                 *       "id": "ada@example.com",
+                 *       "password": "correct horse battery"
+                 *     }
+                 */
+                "application/json": {
+                    id?: string;
+                    password?: string;
+                    token?: string;
+                    userType?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string | null;
+                        imageUrl: string | null;
+                        name: string | null;
+                        telNo: string | null;
+                        token: string;
+                        userId: string;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description INVALID_CREDENTIALS, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_CREDENTIALS" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.app-login.request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "requestId": "https://shop.example/login?",
+                 *       "waitTime": 120
+                 *     }
+                 */
+                "application/json": {
+                    /** @description the site URL + "?" */
+                    requestId: string;
+                    /** @description seconds to wait for the app */
+                    waitTime?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        requestId: string;
+                        resultToken: string;
+                        waitTime: number;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.app-login.result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "requestId": "https://shop.example/login?requestId=7b1e4c2a9f3d",
+                 *       "resultToken": "rt_5c9e2b7a1d4f8e3c6b0a9d2e7f1c4b8a"
+                 *     }
+                 */
+                "application/json": {
+                    requestId: string;
+                    /** @description the resultToken auth-user-by-app returned */
+                    resultToken?: string;
+                    /** @description ignored */
+                    waitTime?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string | null;
+                        imageUrl: string | null;
+                        name: string | null;
+                        telNo: string | null;
+                        token: string;
+                        userId: string;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, LOGIN_REQUEST_CANCELLED, LOGIN_REQUEST_EXPIRED, LOGIN_REQUEST_NOT_FOUND, LOGIN_RESULT_COLLECTED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "LOGIN_REQUEST_CANCELLED" | "LOGIN_REQUEST_EXPIRED" | "LOGIN_REQUEST_NOT_FOUND" | "LOGIN_RESULT_COLLECTED";
+                    };
+                };
+            };
+            /** @description INVALID_RESULT_TOKEN, LOGIN_PENDING */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_RESULT_TOKEN" | "LOGIN_PENDING";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.login-with-vp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "requestId": "https://shop.example/login?requestId=7b1e4c2a9f3d",
+                 *       "vp": {
+                 *         "@context": [
+                 *           "https://www.w3.org/2018/credentials/v1"
+                 *         ],
+                 *         "type": [
+                 *           "VerifiablePresentation"
+                 *         ],
+                 *         "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *         "verifiableCredential": [
+                 *           {
+                 *             "credentialSubject": {
+                 *               "name": "Hong",
+                 *               "sub": "test",
+                 *               "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *             },
+                 *             "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *             "proof": {
+                 *               "type": "JwtProof2020",
+                 *               "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *             },
+                 *             "type": [
+                 *               "VerifiableCredential",
+                 *               "Profile"
+                 *             ],
+                 *             "@context": [
+                 *               "https://www.w3.org/2018/credentials/v1"
+                 *             ],
+                 *             "issuer": {
+                 *               "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *             }
+                 *           }
+                 *         ],
+                 *         "proof": {
+                 *           "type": "JwtProof2020",
+                 *           "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2cCI6e319.c2lnbmF0dXJl"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    requestId?: string;
+                    /** @description the verifiable presentation */
+                    vp: {
+                        proof: {
+                            type: string;
+                        } | {
+                            type: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string | null;
+                        imageUrl: string | null;
+                        name: string | null;
+                        telNo: string | null;
+                        token: string;
+                        userId: string;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, LOGIN_REQUEST_CANCELLED, LOGIN_REQUEST_COMPLETED, LOGIN_REQUEST_EXPIRED, LOGIN_REQUEST_NOT_FOUND, TOO_COMPLEX_TO_VERIFY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "LOGIN_REQUEST_CANCELLED" | "LOGIN_REQUEST_COMPLETED" | "LOGIN_REQUEST_EXPIRED" | "LOGIN_REQUEST_NOT_FOUND" | "TOO_COMPLEX_TO_VERIFY";
+                    };
+                };
+            };
+            /** @description PRESENTATION_REJECTED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PRESENTATION_REJECTED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.app-login.cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "requestId": "https://shop.example/login?requestId=7b1e4c2a9f3d",
+                 *       "resultToken": "rt_5c9e2b7a1d4f8e3c6b0a9d2e7f1c4b8a"
+                 *     }
+                 */
+                "application/json": {
+                    requestId: string;
+                    /** @description the resultToken auth-user-by-app returned */
+                    resultToken?: string;
+                    /** @description ignored */
+                    waitTime?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, LOGIN_REQUEST_CANCELLED, LOGIN_REQUEST_COMPLETED, LOGIN_REQUEST_NOT_FOUND */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "LOGIN_REQUEST_CANCELLED" | "LOGIN_REQUEST_COMPLETED" | "LOGIN_REQUEST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_RESULT_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_RESULT_TOKEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "auth.logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        loggedOut: true;
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "siwe.addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        address: string;
+                        chain_id: number;
+                        /** @description ISO 8601 */
+                        linked_at: string;
+                    }[];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "siwe.link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "message": "localhost:3000 wants you to sign in with your Ethereum account:\n0x52908400098527886E0F7030069857D2E4169EE7\n\nSign in to w3kit.\n\nURI: http://localhost:3000\nVersion: 1\nChain ID: 1\nNonce: 8f3kZp1qLw7Xc2Vb\nIssued At: 2026-01-01T00:00:00.000Z",
+                 *       "signature": "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a1b"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The EIP-4361 message, exactly as the wallet signed it. */
+                    message: string;
+                    /** @description The wallet’s signature (0x-hex): 65 bytes for an EOA, the EIP-1271 signature of a smart-contract wallet, or an EIP-6492 wrapper. */
+                    signature: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        address: string;
+                        chain_id: number;
+                        /** @description ISO 8601 */
+                        linked_at: string;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description SIWE_ADDRESS_TAKEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SIWE_ADDRESS_TAKEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "siwe.nonce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 */
+                        expiresAt: string;
+                        nonce: string;
+                        /** @description The statement the message must carry, when the server requires one. */
+                        statement?: string;
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "siwe.verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "message": "localhost:3000 wants you to sign in with your Ethereum account:\n0x52908400098527886E0F7030069857D2E4169EE7\n\nSign in to w3kit.\n\nURI: http://localhost:3000\nVersion: 1\nChain ID: 1\nNonce: 8f3kZp1qLw7Xc2Vb\nIssued At: 2026-01-01T00:00:00.000Z",
+                 *       "signature": "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a1b"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The EIP-4361 message, exactly as the wallet signed it. */
+                    message: string;
+                    /** @description The wallet’s signature (0x-hex): 65 bytes for an EOA, the EIP-1271 signature of a smart-contract wallet, or an EIP-6492 wrapper. */
+                    signature: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string | null;
+                        imageUrl: string | null;
+                        name: string | null;
+                        telNo: string | null;
+                        token: string;
+                        userId: string;
+                    } & {
+                        address: string;
+                        chainId: number;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, SIWE_MESSAGE_MALFORMED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "SIWE_MESSAGE_MALFORMED";
+                    };
+                };
+            };
+            /** @description SIWE_CHAIN_NOT_ALLOWED, SIWE_DOMAIN_NOT_ALLOWED, SIWE_MESSAGE_EXPIRED, SIWE_MESSAGE_NOT_YET_VALID, SIWE_NONCE_INVALID, SIWE_SIGNATURE_INVALID, SIWE_STATEMENT_MISMATCH */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SIWE_CHAIN_NOT_ALLOWED" | "SIWE_DOMAIN_NOT_ALLOWED" | "SIWE_MESSAGE_EXPIRED" | "SIWE_MESSAGE_NOT_YET_VALID" | "SIWE_NONCE_INVALID" | "SIWE_SIGNATURE_INVALID" | "SIWE_STATEMENT_MISMATCH";
+                    };
+                };
+            };
+            /** @description SIWE_ACCOUNT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SIWE_ACCOUNT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SIWE_CHAIN_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SIWE_CHAIN_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.create-address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        address: string;
+                        secretKey: string;
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.create-did": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "alias": "4700634FB09E0019",
+                 *       "address": "0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *       "secretKey": "a728102d411b1871f7ae91505b4e1558"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description a 0x address */
+                    address: string;
+                    alias: string;
+                    secretKey?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alias: string;
+                        did: string;
+                        provider: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, ADDRESS_AUTHORIZATION_REQUIRED, INVALID_SECRET_KEY */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN" | "ADDRESS_AUTHORIZATION_REQUIRED" | "INVALID_SECRET_KEY";
+                    };
+                };
+            };
+            /** @description NOT_YOUR_ADDRESS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_YOUR_ADDRESS";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.create-vc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *       "userInfo": {
+                 *         "name": "Hong"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    dataModel?: "1.1" | "2.0";
+                    /** @description jwt (JwtProof2020, ES256K, did:ethr; default) or a Data Integrity suite (did:key) */
+                    format?: "jwt" | "eddsa-rdfc-2022" | "ecdsa-rdfc-2019" | "Ed25519Signature2020";
+                    hashKey?: string;
+                    /** @description a DID (did:ethr or did:key) */
+                    holder: string;
+                    /** @description a DID (did:ethr or did:key) */
+                    issuer?: string;
+                    tempKey?: string;
+                    userInfo: {
+                        [key: string]: string | number | boolean | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifiableCredential"];
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, FORMAT_NOT_SUPPORTED_BY_ISSUER, INVALID_DID, INVALID_USER_INFO, UNKNOWN_ISSUER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "FORMAT_NOT_SUPPORTED_BY_ISSUER" | "INVALID_DID" | "INVALID_USER_INFO" | "UNKNOWN_ISSUER";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.create-vp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *       "verifier": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4",
+                 *       "credentials": [
+                 *         {
+                 *           "credentialSubject": {
+                 *             "name": "Hong",
+                 *             "sub": "test",
+                 *             "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *           },
+                 *           "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *           "proof": {
+                 *             "type": "JwtProof2020",
+                 *             "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *           },
+                 *           "type": [
+                 *             "VerifiableCredential",
+                 *             "Profile"
+                 *           ],
+                 *           "@context": [
+                 *             "https://www.w3.org/2018/credentials/v1"
+                 *           ],
+                 *           "issuer": {
+                 *             "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    challenge?: string;
+                    credentials: (Record<string, never> | string)[];
+                    hashKey?: string;
+                    /** @description a DID (did:ethr or did:key) */
+                    holder: string;
+                    tempKey?: string;
+                    /** @description a DID (did:ethr or did:key) */
+                    verifier?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        "@context": string | (string | {
+                            [key: string]: unknown;
+                        })[];
+                        proof: ({
+                            /** @description JwtProof2020: the credential as a JWT */
+                            jwt?: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @description JwtProof2020: the credential as a JWT */
+                            jwt?: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        type: string | string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, HOLDER_NOT_AUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN" | "HOLDER_NOT_AUTHORIZED";
+                    };
+                };
+            };
+            /** @description HOLDER_KEY_NOT_HELD */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "HOLDER_KEY_NOT_HELD";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INVALID_CREDENTIAL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_CREDENTIAL";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.issuers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        alias: string;
+                        did: string;
+                        provider: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.my-issuers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        alias: string;
+                        did: string;
+                        provider: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description ORGANIZATION_ONLY */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "ORGANIZATION_ONLY";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.revoke-vc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credentialId": "urn:uuid:0b6f8a52-3c1e-4d7a-9f2b-6e5d4c3b2a19"
+                 *     }
+                 */
+                "application/json": {
+                    credential?: Record<string, never> | string;
+                    credentialId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credentialId: string;
+                        /** @constant */
+                        revoked: true;
+                        /** @description ISO 8601 */
+                        revokedAt: string;
+                        statusListCredential: string;
+                        statusListIndex: number;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description NOT_CREDENTIAL_ISSUER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_CREDENTIAL_ISSUER";
+                    };
+                };
+            };
+            /** @description CREDENTIAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "CREDENTIAL_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.status-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 3f2b8c1e-6d4a-4e9b-8a7c-1d2e3f4a5b6c */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifiableCredential"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description STATUS_LIST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "STATUS_LIST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.verifiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        alias: string;
+                        did: string;
+                        provider: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.verify-vc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credentialSubject": {
+                 *         "name": "Hong",
+                 *         "sub": "test",
+                 *         "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *       },
+                 *       "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *       "proof": {
+                 *         "type": "JwtProof2020",
+                 *         "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *       },
+                 *       "type": [
+                 *         "VerifiableCredential",
+                 *         "Profile"
+                 *       ],
+                 *       "@context": [
+                 *         "https://www.w3.org/2018/credentials/v1"
+                 *       ],
+                 *       "issuer": {
+                 *         "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    proof: {
+                        type: string;
+                    } | {
+                        type: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialCheck"];
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "TOO_COMPLEX_TO_VERIFY";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.verify-vp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "@context": [
+                 *         "https://www.w3.org/2018/credentials/v1"
+                 *       ],
+                 *       "type": [
+                 *         "VerifiablePresentation"
+                 *       ],
+                 *       "holder": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf",
+                 *       "verifiableCredential": [
+                 *         {
+                 *           "credentialSubject": {
+                 *             "name": "Hong",
+                 *             "sub": "test",
+                 *             "id": "did:ethr:0x38b45217e81548733f9fd7443ecfe4ea6b5725cf"
+                 *           },
+                 *           "issuanceDate": "2022-10-21T05:56:06.000Z",
+                 *           "proof": {
+                 *             "type": "JwtProof2020",
+                 *             "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2YyI6eyJAY29udGV4dCI6WyJodHRwczovL3d3dy53My5vcmcvMjAxOC9jcmVkZW50aWFscy92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiUHJvZmlsZSJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJuYW1lIjoiSG9uZyIsInN1YiI6InRlc3QifX0sInN1YiI6ImRpZDpldGhyOjB4MzhiNDUyMTdlODE1NDg3MzNmOWZkNzQ0M2VjZmU0ZWE2YjU3MjVjZiIsIm5iZiI6MTY2NjMzMTc2NiwiaXNzIjoiZGlkOmV0aHI6MHhkMjg0Y2RjOTY0YWY4YTAxZDgyZDBjYWE3ZGVlYmE4Mjc4NWI1NGY0In0.IvrseTkX-lnadHg7TrPcBaTC5utYIr72nbQRgdNS_jwSPy4fypUxu7_2xaJw1IqHy71-uTp1B52hAz7ZeRb89g"
+                 *           },
+                 *           "type": [
+                 *             "VerifiableCredential",
+                 *             "Profile"
+                 *           ],
+                 *           "@context": [
+                 *             "https://www.w3.org/2018/credentials/v1"
+                 *           ],
+                 *           "issuer": {
+                 *             "id": "did:ethr:0xd284cdc964af8a01d82d0caa7deeba82785b54f4"
+                 *           }
+                 *         }
+                 *       ],
+                 *       "proof": {
+                 *         "type": "JwtProof2020",
+                 *         "jwt": "eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJKV1QifQ.eyJ2cCI6e319.c2lnbmF0dXJl"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    proof: {
+                        type: string;
+                    } | {
+                        type: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        challenge: string | null;
+                        code?: string;
+                        credentials: components["schemas"]["CredentialCheck"][];
+                        format: "jwt" | "eddsa-rdfc-2022" | "ecdsa-rdfc-2019" | "Ed25519Signature2020" | null;
+                        holder: string | null;
+                        presentation?: {
+                            [key: string]: unknown;
+                        } | null;
+                        reason?: string;
+                        verified: boolean;
+                        verifier: string[];
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, TOO_COMPLEX_TO_VERIFY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "TOO_COMPLEX_TO_VERIFY";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.login-demo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "did.login-demo.script": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "uri": "http://localhost:3000/oid4vci/status-lists/1",
+                 *       "idx": 42
+                 *     }
+                 */
+                "application/json": {
+                    idx: number;
+                    uri: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        idx: number;
+                        /** @constant */
+                        revoked: true;
+                        uri: string;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description OFFER_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "OFFER_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description CREDENTIAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "CREDENTIAL_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "oid4vci.create-offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential_configuration_id": "w3kit_profile_dc_sd_jwt",
+                 *       "tx_code": "email"
+                 *     }
+                 */
+                "application/json": {
+                    account_id?: string;
+                    credential_configuration_id: string;
+                    tx_code?: "sms" | "email";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credential_offer: string;
+                        credential_offer_uri: string;
+                        /** @description ISO 8601 */
+                        expires_at: string;
+                        offer_id: string;
+                        page_url: string;
+                        tx_code_sent_to: "sms" | "email" | null;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, UNKNOWN_CREDENTIAL_CONFIGURATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "UNKNOWN_CREDENTIAL_CONFIGURATION";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "INVALID_TOKEN";
+                    };
+                };
+            };
+            /** @description OFFER_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "OFFER_FORBIDDEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description NO_CONTACT_FOR_TX_CODE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "NO_CONTACT_FOR_TX_CODE";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finenexError"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
     };
-  };
 }
