@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadServerConfig } from '@w3kit/standalone-server';
+import { startServer } from './newcomer-support.js';
 
 const MAIN = join(resolve(import.meta.dirname, '..'), 'dist/main.js');
 
@@ -32,30 +33,6 @@ function refusal(env: Record<string, string | undefined>): { status: number | nu
   const clean = Object.fromEntries<string | undefined>(Object.entries({ PATH: process.env['PATH'], ...env }).filter(([, v]) => v !== undefined));
   const run = spawnSync(process.execPath, [MAIN], { env: clean, encoding: 'utf8', timeout: 20_000 });
   return { status: run.status, stderr: run.stderr };
-}
-
-/** Starts the built server and resolves with its URL and output once it listens; `stop()` sends SIGTERM and returns the exit code. */
-async function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr.on('data', (c) => (output += c));
-  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
-  const url = await new Promise<string>((ok, fail) => {
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) ok(match[1]!);
-    });
-    void exited.then((code) => fail(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return {
-    url,
-    output: () => output,
-    async stop() {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
 }
 
 describe('standalone production settings: refusals and opt-outs (built server, NODE_ENV=production)', function () {
@@ -117,7 +94,7 @@ describe('standalone production settings: refusals and opt-outs (built server, N
   }
 
   it('a good production config starts (no development warning), answers with HSTS, and stops with 0', async () => {
-    const server = await start(goodEnv(dir));
+    const server = await startServer(goodEnv(dir));
     try {
       const res = await fetch(`${server.url}/healthz`);
       assert.equal(res.status, 200);
@@ -133,7 +110,7 @@ describe('standalone production settings: refusals and opt-outs (built server, N
     // The opt-out is for the kit's own URLs: an OpenID Connect issuer must be https whatever the
     // proxy (so the provider is left out with OIDC=false, the credential issuer with OID4VCI=false), and the SIWE dapp origins, which default
     // to PUBLIC_URL's, must be https in production (the dapp's own origin is named).
-    const server = await start({
+    const server = await startServer({
       ...goodEnv(dir),
       PUBLIC_URL: 'http://id.example.test',
       W3KIT_ALLOW_HTTP_PUBLIC_URL: '1',
