@@ -201,12 +201,57 @@ export default async function mixedBench(): Promise<{ met: boolean }> {
   }
 }
 
+type PhaseSettings = { duration: number; warmup: number; connections: number; mix: ReturnType<typeof parseMix>; hashCost: number };
+
+/**
+ * The instances of a further setup on their database: seeded, warmed up, one phase of the
+ * workload, the ledger checked. `retries` counts what the engine reports as retried or refused
+ * for contention (read before and after the phase).
+ */
+async function onePhase(
+  label: string,
+  title: string,
+  cluster: Omit<Parameters<typeof startMixedCluster>[0], 'organizations' | 'users' | 'hashCost' | 'connectionLimit' | 'log'>,
+  settings: PhaseSettings,
+  retries: () => Promise<number>,
+) {
+  const instances = await startMixedCluster({
+    ...cluster,
+    organizations: env('MIXED_ORGS', 5),
+    users: env('MIXED_USERS', 100),
+    hashCost: settings.hashCost,
+    connectionLimit: settings.connections,
+    log: (line) => console.log(`mixed, ${label}: ${line}`),
+  });
+  const ledger = newLedger();
+  const phones = { next: 0 };
+  let phase: PhaseResult;
+  let counted: number;
+  let checks: LedgerCheck[];
+  try {
+    const run = (seconds: number) =>
+      runWorkload({ urls: instances.urls, actors: instances.actors, ledger, sms: instances.sms, phones, durationSeconds: seconds, connections: settings.connections, mix: settings.mix });
+    const warm = await run(settings.warmup);
+    console.log(`mixed, ${label}: warm-up ${warm.requests} requests, errors ${warm.errors}`);
+    const before = await retries();
+    phase = await run(settings.duration);
+    counted = (await retries()) - before;
+    console.log(formatPhase(`\nmixed, ${label}: ${title}`, phase));
+    checks = await verifyLedger(cluster.databaseUrl, ledger, instances.smsCount());
+  } finally {
+    await instances.stop();
+  }
+  const lost = checks.reduce((n, c) => n + c.lost, 0);
+  const extra = checks.reduce((n, c) => n + c.extra, 0);
+  return { phase, retries: counted, checks, lost, extra, met: phase.errors + lost + extra === 0 };
+}
+
 /**
  * Three instances, one per node of a throwaway Galera cluster (each with the whole host list,
  * its own node first): a warm-up, one phase, the ledger. Retries are the certification
  * conflicts the nodes counted during the phase (wsrep_local_cert_failures + wsrep_local_bf_aborts).
  */
-async function galeraSetup(settings: { duration: number; warmup: number; connections: number; mix: ReturnType<typeof parseMix>; hashCost: number }) {
+async function galeraSetup(settings: PhaseSettings) {
   const { createConnection } = await import('mysql2/promise');
   const cluster = await startGalera({ bufferPoolSize: '256M', log: (line) => console.log(`mixed, Galera: ${line}`) });
   try {
@@ -222,41 +267,17 @@ async function galeraSetup(settings: { duration: number; warmup: number; connect
     const database = `w3kit_mixed_${randomBytes(4).toString('hex')}`;
     await nodes[0]!.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     const databaseUrl = `${cluster.nodes[0]!.url}${database}`;
-    const instances = await startMixedCluster({
-      databaseUrl,
-      galeraHosts: cluster.hosts,
-      instances: 3,
-      organizations: env('MIXED_ORGS', 5),
-      users: env('MIXED_USERS', 100),
-      hashCost: settings.hashCost,
-      connectionLimit: settings.connections,
-      log: (line) => console.log(`mixed, Galera: ${line}`),
-    });
-    const ledger = newLedger();
-    const phones = { next: 0 };
-    let phase: PhaseResult;
-    let retries: number;
-    let checks: LedgerCheck[];
+    let result: Awaited<ReturnType<typeof onePhase>>;
     try {
-      const run = (seconds: number) =>
-        runWorkload({ urls: instances.urls, actors: instances.actors, ledger, sms: instances.sms, phones, durationSeconds: seconds, connections: settings.connections, mix: settings.mix });
-      const warm = await run(settings.warmup);
-      console.log(`mixed, Galera: warm-up ${warm.requests} requests, errors ${warm.errors}`);
-      const before = await conflicts();
-      phase = await run(settings.duration);
-      retries = (await conflicts()) - before;
-      console.log(formatPhase('\nmixed, Galera: three instances, one per node', phase));
-      checks = await verifyLedger(databaseUrl, ledger, instances.smsCount());
+      result = await onePhase('Galera', 'three instances, one per node', { databaseUrl, galeraHosts: cluster.hosts, instances: 3 }, settings, conflicts);
     } finally {
-      await instances.stop();
       for (const node of nodes) await node.end();
     }
-    const lost = checks.reduce((n, c) => n + c.lost, 0);
-    const extra = checks.reduce((n, c) => n + c.extra, 0);
+    const { phase, retries, checks, lost, extra } = result;
     console.log(
       `mixed, Galera: ${phase.requestsPerSecond} req/s, p99 ${phase.p99Ms} ms, errors ${phase.errors}, certification conflicts (retried or 503) ${retries}, lost writes ${lost}, extra rows ${extra}`,
     );
-    return { threeInstances: phase, certificationConflicts: retries, ledger: checks, lostWrites: lost, extraRows: extra, met: phase.errors + lost + extra === 0 };
+    return { threeInstances: phase, certificationConflicts: retries, ledger: checks, lostWrites: lost, extraRows: extra, met: result.met };
   } finally {
     await cluster.stop();
   }
@@ -267,7 +288,7 @@ async function galeraSetup(settings: { duration: number; warmup: number; connect
  * deadlocks PostgreSQL counted for the database during the phase (each one the kit retried or
  * answered 503); the rate limiter and the one-time claims are single statements there.
  */
-async function postgresSetup(settings: { duration: number; warmup: number; connections: number; mix: ReturnType<typeof parseMix>; hashCost: number }) {
+async function postgresSetup(settings: PhaseSettings) {
   const database = await openBenchDatabase('mixed', { engine: 'postgres', bufferPool: '256M' });
   if (!database) return null;
   const pg = (await import('pg')).default;
@@ -275,37 +296,9 @@ async function postgresSetup(settings: { duration: number; warmup: number; conne
   try {
     await stats.connect();
     const deadlocks = async () => Number((await stats.query<{ n: string }>('SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0]?.n ?? 0);
-    const instance = await startMixedCluster({
-      databaseUrl: database.url,
-      instances: 1,
-      organizations: env('MIXED_ORGS', 5),
-      users: env('MIXED_USERS', 100),
-      hashCost: settings.hashCost,
-      connectionLimit: settings.connections,
-      log: (line) => console.log(`mixed, PostgreSQL: ${line}`),
-    });
-    const ledger = newLedger();
-    const phones = { next: 0 };
-    let phase: PhaseResult;
-    let retries: number;
-    let checks: LedgerCheck[];
-    try {
-      const run = (seconds: number) =>
-        runWorkload({ urls: instance.urls, actors: instance.actors, ledger, sms: instance.sms, phones, durationSeconds: seconds, connections: settings.connections, mix: settings.mix });
-      const warm = await run(settings.warmup);
-      console.log(`mixed, PostgreSQL: warm-up ${warm.requests} requests, errors ${warm.errors}`);
-      const before = await deadlocks();
-      phase = await run(settings.duration);
-      retries = (await deadlocks()) - before;
-      console.log(formatPhase('\nmixed, PostgreSQL: one instance', phase));
-      checks = await verifyLedger(database.url, ledger, instance.smsCount());
-    } finally {
-      await instance.stop();
-    }
-    const lost = checks.reduce((n, c) => n + c.lost, 0);
-    const extra = checks.reduce((n, c) => n + c.extra, 0);
+    const { phase, retries, checks, lost, extra, met } = await onePhase('PostgreSQL', 'one instance', { databaseUrl: database.url, instances: 1 }, settings, deadlocks);
     console.log(`mixed, PostgreSQL: ${phase.requestsPerSecond} req/s, p99 ${phase.p99Ms} ms, errors ${phase.errors}, deadlocks (retried or 503) ${retries}, lost writes ${lost}, extra rows ${extra}`);
-    return { oneInstance: phase, deadlocks: retries, ledger: checks, lostWrites: lost, extraRows: extra, met: phase.errors + lost + extra === 0 };
+    return { oneInstance: phase, deadlocks: retries, ledger: checks, lostWrites: lost, extraRows: extra, met };
   } finally {
     await stats.end().catch(() => undefined);
     await database.close();
