@@ -3,7 +3,7 @@
 // against @digitalbazaar/vc's verifyCredential called directly with the same document loader,
 // on the same eddsa-rdfc-2022 credentials, in alternating batches. Prints CPU time per
 // verification (process.cpuUsage, steadier than wall-clock on a shared machine) and the ratio.
-// `node --import tsx bench/did-verify-micro.ts` (MICRO_CALLS per batch, 300; MICRO_ROUNDS, 4;
+// `node --import tsx bench/did-verify-micro.ts` (MICRO_CREDENTIALS, 1; MICRO_CALLS per batch, 300; MICRO_ROUNDS, 4;
 // MICRO_ONLY=kit or library: that side alone, for `node --cpu-prof`).
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
