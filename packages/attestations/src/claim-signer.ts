@@ -1,4 +1,7 @@
-import { secp256k1 } from '@noble/curves/secp256k1';
+import { createHmac, randomBytes } from 'node:crypto';
+import { weierstrass } from '@noble/curves/abstract/weierstrass';
+import { secp256k1 as nobleSecp256k1 } from '@noble/curves/secp256k1';
+import { sha256 } from '@noble/hashes/sha2';
 import { keccak_256 } from '@noble/hashes/sha3';
 import { getAddress, verifyMessage } from 'ethers';
 
@@ -96,6 +99,22 @@ export interface ClaimSigner {
 }
 
 /**
+ * secp256k1 as @noble/curves defines it (the same parameters and endomorphism), with node:crypto's
+ * HMAC-SHA256 for RFC 6979's deterministic nonce instead of noble's own in JavaScript: the same
+ * bytes, about a tenth less CPU per signature.
+ */
+const secp256k1 = weierstrass({
+  ...nobleSecp256k1.CURVE,
+  hash: sha256,
+  hmac: (key: Uint8Array, ...messages: Uint8Array[]) => {
+    const mac = createHmac('sha256', key);
+    for (const message of messages) mac.update(message);
+    return new Uint8Array(mac.digest());
+  },
+  randomBytes: (length?: number) => new Uint8Array(randomBytes(length ?? 32)),
+});
+
+/**
  * Signs with @noble/curves directly on the key's bytes, parsed once: the same deterministic
  * (RFC 6979), low-S signature ethers' `Wallet.signMessage` makes — r ‖ s ‖ v with v = 27 + the
  * recovery bit — without ethers' per-call objects (SigningKey, Signature, the ABI encoder). Deriving
@@ -107,12 +126,8 @@ export function createClaimSigner(privateKey: string, form: ClaimSignatureForm =
   if (!CLAIM_SIGNATURE_FORMS.includes(form)) throw new TypeError(`attestations: signatureForm must be one of ${CLAIM_SIGNATURE_FORMS.join(', ')}`);
   const key = Buffer.from(privateKey.replace(/^0x/, ''), 'hex');
   if (!secp256k1.utils.isValidPrivateKey(key)) throw new TypeError('attestations: signerKey is not a secp256k1 private key (zero, or not below the curve order)');
-  const publicKey = secp256k1.getPublicKey(key, false); // 0x04 ‖ x ‖ y
-  const address = getAddress(
-    `0x${Buffer.from(keccak_256(publicKey.subarray(1)))
-      .subarray(12)
-      .toString('hex')}`,
-  );
+  const addressBytes = keccak_256(secp256k1.getPublicKey(key, false).subarray(1)).subarray(12); // of x ‖ y, without the 0x04
+  const address = getAddress(`0x${Buffer.from(addressBytes).toString('hex')}`);
   return {
     address,
     form,
