@@ -1,5 +1,5 @@
 // POST /api/attestations/phone/verify end to end through the kit — JSON body, validation, E.164
-// normalization, the code check (lookup, attempt slot and claim UPDATEs), signing, access log — against
+// normalization, the code check (one UPDATE: attempt slot and claim), signing, access log — against
 // a bare Koa app that signs the same claim with ethers directly. A code is single-use, so every
 // request carries another phone number whose code was issued into the database before the run
 // (bench/README.md says why). SQLite always; MariaDB too when MYSQL_URL is set.
