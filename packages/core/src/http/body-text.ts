@@ -21,21 +21,56 @@ export async function readBodyText(ctx: Context, limitBytes: number): Promise<st
     ctx.req.resume(); // drain, so the connection can answer
     throw coreErrors.create('PAYLOAD_TOO_LARGE', { details: { limit_bytes: limitBytes } });
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) {
-      ctx.req.resume();
-      throw coreErrors.create('PAYLOAD_TOO_LARGE', { details: { limit_bytes: limitBytes } });
-    }
-    chunks.push(chunk);
-  }
+  const body = await readChunks(ctx, limitBytes, true);
   try {
-    return utf8.decode(Buffer.concat(chunks));
+    return utf8.decode(body);
   } catch {
     throw coreErrors.create('INVALID_ENCODING');
   }
+}
+
+/**
+ * The request's bytes (kept only when `keep`), by stream events rather than async iteration,
+ * which costs a promise per chunk; past `limitBytes` the rest is drained and 413 thrown.
+ */
+function readChunks(ctx: Context, limitBytes: number, keep: boolean): Promise<Buffer> {
+  const req = ctx.req;
+  return new Promise((resolve, reject) => {
+    // Read to its end already (by the host): nothing more will come, as async iteration would say.
+    if (req.readableEnded) return resolve(Buffer.alloc(0));
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        done();
+        req.resume();
+        reject(coreErrors.create('PAYLOAD_TOO_LARGE', { details: { limit_bytes: limitBytes } }));
+        return;
+      }
+      if (!keep) return;
+      if (first === undefined) first = chunk;
+      else (more ??= [first]).push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(more ? Buffer.concat(more) : (first ?? Buffer.alloc(0)));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    // An aborted request emits 'close' but never 'end' (async iteration's error, the same code).
+    const onClose = () => {
+      done();
+      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    };
+    function done() {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    }
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 /**
@@ -49,12 +84,5 @@ export async function discardBody(ctx: Context, limitBytes: number): Promise<voi
     ctx.req.resume();
     throw coreErrors.create('PAYLOAD_TOO_LARGE', { details: { limit_bytes: limitBytes } });
   }
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) {
-      ctx.req.resume();
-      throw coreErrors.create('PAYLOAD_TOO_LARGE', { details: { limit_bytes: limitBytes } });
-    }
-  }
+  await readChunks(ctx, limitBytes, false);
 }

@@ -27,6 +27,13 @@ function checkDepth(body: unknown): unknown {
   return body;
 }
 
+/** `application/json` (any parameters) or a `+json` type; the plain header skips type-is's parsing. */
+function isJsonType(ctx: Context): boolean {
+  const type = ctx.req.headers['content-type'];
+  if (type === 'application/json' || type === 'application/json; charset=utf-8') return true;
+  return typeof ctx.is('application/json', '+json') === 'string';
+}
+
 /**
  * Reads the JSON body of a request. A body the host application already parsed
  * (`ctx.request.body`, as @koa/bodyparser or koa-body leave it) is used as it is.
@@ -38,7 +45,7 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
   const preParsed = (ctx.request as { body?: unknown }).body;
   if (preParsed !== undefined) return checkDepth(preParsed);
   if (!hasBody(ctx)) return undefined;
-  if (!ctx.is('application/json', '+json')) throw coreErrors.create('UNSUPPORTED_MEDIA_TYPE');
+  if (!isJsonType(ctx)) throw coreErrors.create('UNSUPPORTED_MEDIA_TYPE');
   const text = await readBodyText(ctx, limitBytes);
   if (text.trim() === '') return undefined;
   let body: unknown;
