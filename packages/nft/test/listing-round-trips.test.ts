@@ -69,21 +69,19 @@ for (const kind of testDatabases()) {
       const heldBy = (who: Actor) => counting(() => request(app.callback()).get(`/rest/v1/nft/held_by_id_wallet/${who.address}?perPageItemNum=10`).set('authorization', who.bearer));
       const search = (category: string) => counting(() => request(app.callback()).post('/rest/v1/nft/search?perPageItemNum=10').set('authorization', holder.bearer).send({ category }));
 
-      it('held_by: a page of four minters takes as many statements as a page of one', async () => {
-        const one = await heldBy(loneHolder);
-        const four = await heldBy(holder);
-        assert.equal(one.res.body.result.length, 1);
-        assert.equal(four.res.body.result.length, 4);
-        assert.equal(four.count, one.count, `four minters: ${four.count} statements, one minter: ${one.count}`);
-      });
-
-      it('search: a page of four minters takes as many statements as a page of one', async () => {
-        const one = await search(loneTag);
-        const four = await search(tag);
-        assert.equal(one.res.body.result.length, 1);
-        assert.equal(four.res.body.result.length, 4);
-        assert.equal(four.count, one.count, `four minters: ${four.count} statements, one minter: ${one.count}`);
-      });
+      const listings = {
+        held_by: { ofOneMinter: () => heldBy(loneHolder), ofFour: () => heldBy(holder) },
+        search: { ofOneMinter: () => search(loneTag), ofFour: () => search(tag) },
+      };
+      for (const [name, listing] of Object.entries(listings)) {
+        it(`${name}: a page of four minters takes as many statements as a page of one`, async () => {
+          const one = await listing.ofOneMinter();
+          const four = await listing.ofFour();
+          assert.equal(one.res.body.result.length, 1);
+          assert.equal(four.res.body.result.length, 4);
+          assert.equal(four.count, one.count, `four minters: ${four.count} statements, one minter: ${one.count}`);
+        });
+      }
 
       it('each token still names its own minter’s verified domain, and none for the unverified one', async () => {
         const { res } = await heldBy(holder);
