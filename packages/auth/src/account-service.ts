@@ -371,6 +371,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const account = await accountStore.findById(accountId);
       return account ? summary(account) : null;
     },
+    getMany: async (accountIds) => (await accountStore.findByIds(accountIds)).map(summary),
     async findByWalletAddress(address) {
       const account = await accountStore.findByWalletAddress(address);
       return account ? summary(account) : null;

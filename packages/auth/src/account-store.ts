@@ -58,6 +58,8 @@ export interface AccountStore {
   /** Inserts a new account; throws ACCOUNT_EXISTS (409) when its login id, email or wallet is taken. */
   insert(account: AccountRecord): Promise<void>;
   findById(id: string): Promise<AccountRecord | null>;
+  /** The accounts with these ids, in no particular order; unknown ids are left out, none asked: none. */
+  findByIds(ids: readonly string[]): Promise<AccountRecord[]>;
   /** The account whose login id normalizes to exactly `normalizedLoginId`: no folding of its own. */
   findByLoginId(normalizedLoginId: string): Promise<AccountRecord | null>;
   /** The account with exactly this (normalized) email. */

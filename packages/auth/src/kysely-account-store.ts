@@ -93,6 +93,15 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
       if (!inserted) throw authErrors.create('ACCOUNT_EXISTS');
     },
     findById,
+    async findByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('auth_accounts')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
+      return rows.map(toRecord);
+    },
     // Login ids and emails arrive normalized (normalizeIdentifier) and compare exactly: the
     // columns are binary on MySQL/MariaDB (migration 0002), as SQLite's are by default.
     findByLoginId: (normalizedLoginId) => findBy('login_key', normalizedLoginId),

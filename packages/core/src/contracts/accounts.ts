@@ -79,6 +79,11 @@ export interface LoginResult {
 
 export interface AccountDirectory {
   get(accountId: string): Promise<AccountSummary | null>;
+  /**
+   * The accounts among `accountIds` that exist, in no particular order, read in one query: a page
+   * of NFTs names up to a hundred minters, and one read each was most of a listing's round trips.
+   */
+  getMany(accountIds: readonly string[]): Promise<AccountSummary[]>;
   findByWalletAddress(address: string): Promise<AccountSummary | null>;
   /** Finds an account by its Finenex login id (or email). */
   findByLoginId(loginId: string): Promise<AccountSummary | null>;
