@@ -11,6 +11,7 @@ const toRecord = (row: Row): OfferRecord => ({
   accountId: row.account_id,
   createdBy: row.created_by,
   credentialConfigurationId: row.credential_configuration_id,
+  grantType: row.grant_type as OfferRecord['grantType'],
   codeSealed: row.code_sealed,
   txCodeHash: row.tx_code_hash,
   txCodeAttempts: Number(row.tx_code_attempts),
@@ -35,6 +36,7 @@ export function createKyselyOfferStore(database: DatabaseHandle): OfferStore {
           account_id: offer.accountId,
           created_by: offer.createdBy,
           credential_configuration_id: offer.credentialConfigurationId,
+          grant_type: offer.grantType,
           offer_ref_hash: offer.offerRefHash,
           code_hash: offer.codeHash,
           code_sealed: offer.codeSealed,
@@ -62,8 +64,38 @@ export function createKyselyOfferStore(database: DatabaseHandle): OfferStore {
       return row && toRecord(row);
     },
     async findRedeemable(codeHash, at) {
-      const row = await db.selectFrom('oid4vci_offers').selectAll().where('code_hash', '=', codeHash).where('state', '=', 'offered').where('expires_at', '>', at.getTime()).executeTakeFirst();
+      const row = await db
+        .selectFrom('oid4vci_offers')
+        .selectAll()
+        .where('code_hash', '=', codeHash)
+        .where('grant_type', '=', 'pre-authorized_code')
+        .where('state', '=', 'offered')
+        .where('expires_at', '>', at.getTime())
+        .executeTakeFirst();
       return row && toRecord(row);
+    },
+    async findIssuerState(codeHash, at) {
+      const row = await db
+        .selectFrom('oid4vci_offers')
+        .selectAll()
+        .where('code_hash', '=', codeHash)
+        .where('grant_type', '=', 'authorization_code')
+        .where('state', '=', 'offered')
+        .where('expires_at', '>', at.getTime())
+        .executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async authorize(codeHash, accountId, at) {
+      const result = await db
+        .updateTable('oid4vci_offers')
+        .set({ state: 'authorized' })
+        .where('code_hash', '=', codeHash)
+        .where('grant_type', '=', 'authorization_code')
+        .where('account_id', '=', accountId)
+        .where('state', '=', 'offered')
+        .where('expires_at', '>', at.getTime())
+        .executeTakeFirst();
+      return updated(result);
     },
     async countTxCodeAttempt(offerId, max, at) {
       const result = await db

@@ -155,16 +155,18 @@ export const offerRoutes = [
     method: 'POST',
     path: '/oid4vci/offers',
     auth: 'required',
-    errors: ['NO_CONTACT_FOR_TX_CODE', 'OFFER_FORBIDDEN', 'UNKNOWN_CREDENTIAL_CONFIGURATION'],
-    summary: 'Create a credential offer (pre-authorized code): an end user for themselves, an organization for one of its associated end users.',
+    errors: ['GRANT_UNAVAILABLE', 'NO_CONTACT_FOR_TX_CODE', 'OFFER_FORBIDDEN', 'UNKNOWN_CREDENTIAL_CONFIGURATION'],
+    summary: 'Create a credential offer (pre-authorized code, or authorization code through the OP): an end user for themselves, an organization for one of its associated end users.',
     description:
       'With `tx_code: "sms"` or `"email"` a code goes to the account’s phone or email and the wallet must send it to the token endpoint. ' +
-      '400 UNKNOWN_CREDENTIAL_CONFIGURATION; 403 OFFER_FORBIDDEN; 422 NO_CONTACT_FOR_TX_CODE; 429 per creating account (`oid4vci.offer`).',
+      'With `grant: "authorization_code"` (the oidc plugin composed) the offer carries an `issuer_state` instead, used once when the OP issues its code to the offer’s account. ' +
+      '400 UNKNOWN_CREDENTIAL_CONFIGURATION, GRANT_UNAVAILABLE; 403 OFFER_FORBIDDEN; 422 NO_CONTACT_FOR_TX_CODE; 429 per creating account (`oid4vci.offer`).',
     successStatus: 201,
     body: Type.Object({
       credential_configuration_id: Type.String({ maxLength: 64 }),
       account_id: Type.Optional(Type.String({ maxLength: 36 })),
       tx_code: Type.Optional(Type.Union([Type.Literal('sms'), Type.Literal('email')])),
+      grant: Type.Optional(Type.Union([Type.Literal('pre-authorized_code'), Type.Literal('authorization_code')])),
     }),
     response: Type.Object({
       offer_id: Type.String(),
@@ -180,6 +182,7 @@ export const offerRoutes = [
         credentialConfigurationId: body.credential_configuration_id,
         accountId: body.account_id,
         txCode: body.tx_code,
+        grant: body.grant,
       });
     },
   }),
