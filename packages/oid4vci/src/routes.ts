@@ -76,11 +76,12 @@ export const protocolRoutes = [
     path: '/credential',
     rateLimit: [{ rule: 'oid4vci.credential', key: 'ip' }],
     errors: ['CREDENTIAL_REQUEST_DENIED', 'INVALID_NONCE', 'INVALID_PROOF', 'INVALID_REQUEST', 'INVALID_TOKEN', 'UNKNOWN_CREDENTIAL_CONFIGURATION'],
-    summary: 'Credential endpoint (Authorization: Bearer from the token endpoint): one credential, bound to the proof’s key.',
+    summary: 'Credential endpoint (Authorization: Bearer from this token endpoint or, with @w3kit/oidc, the OP’s): one credential, bound to the proof’s key.',
     description:
       'The proof JWT (`proofs.jwt`, exactly one) must verify with the key in its header, name this issuer as `aud`, carry a c_nonce from the ' +
       'nonce endpoint (used up here) and an `iat` within `proofMaxAgeSeconds` of now. 400 invalid_proof, invalid_nonce, ' +
-      'unknown_credential_configuration, credential_request_denied (the offer’s credential was issued); 401 invalid_token.',
+      'unknown_credential_configuration (also: not in the OP token’s scope), credential_request_denied (the offer’s credential was issued); 401 invalid_token; ' +
+      '429 per client IP (`oid4vci.credential`) and per account of the token (`oid4vci.credential-account`).',
     body: Json,
     response: Type.Object({ credentials: Type.Array(Type.Object({ credential: Type.Unknown() })) }, { additionalProperties: true }),
     async handler({ body, services, ctx }) {

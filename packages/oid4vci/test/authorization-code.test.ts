@@ -139,7 +139,8 @@ for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('oid4vci authorization code flow through the OP', function () {
       this.timeout(90_000);
-      const suite = issuerForSuite(kind, { oidc: {}, oid4vci: { walletClients: [WALLET] } });
+      // 3 credential requests a minute per account: every other test asks for at most one per account
+      const suite = issuerForSuite(kind, { oidc: {}, oid4vci: { walletClients: [WALLET] }, rateLimits: { 'oid4vci.credential-account': { limit: 3, windowSeconds: 60 } } });
 
       it('lists the OP as an authorization server, a scope per credential configuration, and the OP advertises code, PKCE S256 and PAR', async () => {
         const { issuer } = suite;
@@ -338,6 +339,27 @@ for (const kind of testDatabases()) {
           .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: (await issuer.kit.services.oidcSigningKeys.keySet()).keys[0]!.kid })
           .sign(stranger);
         await expectRefused(forged, 'another key');
+      });
+
+      it('credential requests are limited per account of the token, whichever IP or token: the 4th of a minute is 429', async () => {
+        const { issuer } = suite;
+        const { account } = await endUser(issuer);
+        const other = await endUser(issuer);
+        const wallet = await newWallet();
+        const issuerMetadata = await wallet.client.resolveIssuerMetadata(issuer.publicUrl);
+        const statuses: number[] = [];
+        let last: Record<string, unknown> = {};
+        for (let i = 0; i < 4; i++) {
+          // a fresh token each time: the limit follows the account, not the token
+          const res = await rawCredentialRequest(issuer, wallet, issuerMetadata, await opSignedToken(issuer, { sub: account.id, scope: CONFIGURATIONS.sdJwt }), CONFIGURATIONS.sdJwt);
+          statuses.push(res.status);
+          last = res.body;
+        }
+        assert.deepEqual(statuses, [200, 200, 200, 429]);
+        assert.equal(last['error'], 'rate_limited');
+        // another account is not held back by it
+        const res = await rawCredentialRequest(issuer, wallet, issuerMetadata, await opSignedToken(issuer, { sub: other.account.id, scope: CONFIGURATIONS.sdJwt }), CONFIGURATIONS.sdJwt);
+        assert.equal(res.status, 200, JSON.stringify(res.body));
       });
 
       it('an opaque OP access token (UserInfo, no resource) is 401 invalid_token at the credential endpoint', async () => {
