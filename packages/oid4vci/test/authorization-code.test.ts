@@ -12,6 +12,8 @@ import { createOffer, endUser, issuerForSuite, newWallet, offerFor, receiveCrede
 
 const WALLET = { clientId: 'test-wallet', name: 'Test wallet', redirectUris: ['https://wallet.example/callback'] };
 const REDIRECT = WALLET.redirectUris[0]!;
+/** A wallet app with a redirect URI of its own scheme: a native client. */
+const APP_WALLET = { clientId: 'app-wallet', redirectUris: ['eu.example.wallet://callback'] };
 const PASSWORD = 'correct horse battery';
 
 /** The OP's front channel as the wallet's browser: the authorization URL, password sign-in, consent; the redirect back to the wallet. */
@@ -140,7 +142,7 @@ for (const kind of testDatabases()) {
     describe('oid4vci authorization code flow through the OP', function () {
       this.timeout(90_000);
       // 3 credential requests a minute per account: every other test asks for at most one per account
-      const suite = issuerForSuite(kind, { oidc: {}, oid4vci: { walletClients: [WALLET] }, rateLimits: { 'oid4vci.credential-account': { limit: 3, windowSeconds: 60 } } });
+      const suite = issuerForSuite(kind, { oidc: {}, oid4vci: { walletClients: [WALLET, APP_WALLET] }, rateLimits: { 'oid4vci.credential-account': { limit: 3, windowSeconds: 60 } } });
 
       it('lists the OP as an authorization server, a scope per credential configuration, and the OP advertises code, PKCE S256 and PAR', async () => {
         const { issuer } = suite;
@@ -224,6 +226,21 @@ for (const kind of testDatabases()) {
         const offer = await offerFor(issuer, token, CONFIGURATIONS.sdJwt);
         const credential = await receiveCredential(await newWallet(), offer.credential_offer);
         assert.equal(typeof credential, 'string');
+      });
+
+      it('a wallet app with its own URI scheme is a client too; an unregistered client or redirect URI is refused', async () => {
+        const { issuer } = suite;
+        const accepted = await pushedRequest(issuer, { client_id: APP_WALLET.clientId, redirect_uri: APP_WALLET.redirectUris[0]!, scope: CONFIGURATIONS.sdJwt });
+        assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
+        assert.match(String(accepted.body['request_uri']), /^urn:ietf:params:oauth:request_uri:/);
+        const unknownClient = await pushedRequest(issuer, { client_id: 'not-a-wallet', scope: CONFIGURATIONS.sdJwt });
+        assert.equal(unknownClient.status, 401);
+        assert.equal(unknownClient.body['error'], 'invalid_client');
+        const wrongRedirect = await pushedRequest(issuer, { redirect_uri: 'https://attacker.example/cb', scope: CONFIGURATIONS.sdJwt });
+        assert.equal(wrongRedirect.status, 400);
+        // RFC 9126 §2.3: a PAR answers a redirect URI mismatch as invalid_request
+        assert.equal(wrongRedirect.body['error'], 'invalid_request');
+        assert.match(String(wrongRedirect.body['error_description']), /redirect_uri/);
       });
 
       it('a wrong PKCE verifier and a reused code are 400 invalid_grant at the OP token endpoint', async () => {

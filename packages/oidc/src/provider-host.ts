@@ -124,6 +124,8 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
       clients: (extension?.clients ?? []).map((c) => ({
         client_id: c.clientId,
         client_name: c.name,
+        // a wallet app's own scheme (or a loopback URI) makes it a native client, as OAuth for native apps has it
+        application_type: c.redirectUris.every((u) => u.startsWith('https:')) ? 'web' : 'native',
         redirect_uris: [...c.redirectUris],
         grant_types: ['authorization_code'],
         response_types: ['code'],
