@@ -27,6 +27,18 @@ function unfetched<Q extends WhereChain>(query: Q, offerRefHash: string, at: Dat
 export function createKyselyOfferStore(database: DatabaseHandle): OfferStore {
   const db = database.db.withTables<Oid4vciTables>();
   const updated = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
+  /** The live, still-offered offer of a code of its grant (a pre-authorized code, or an issuer_state). */
+  async function liveOffered(codeHash: string, grantType: OfferRecord['grantType'], at: Date) {
+    const row = await db
+      .selectFrom('oid4vci_offers')
+      .selectAll()
+      .where('code_hash', '=', codeHash)
+      .where('grant_type', '=', grantType)
+      .where('state', '=', 'offered')
+      .where('expires_at', '>', at.getTime())
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
   return {
     async insert(offer) {
       await db
@@ -63,28 +75,8 @@ export function createKyselyOfferStore(database: DatabaseHandle): OfferStore {
       const row = await db.selectFrom('oid4vci_offers').selectAll().where('offer_ref_hash', '=', offerRefHash).executeTakeFirst();
       return row && toRecord(row);
     },
-    async findRedeemable(codeHash, at) {
-      const row = await db
-        .selectFrom('oid4vci_offers')
-        .selectAll()
-        .where('code_hash', '=', codeHash)
-        .where('grant_type', '=', 'pre-authorized_code')
-        .where('state', '=', 'offered')
-        .where('expires_at', '>', at.getTime())
-        .executeTakeFirst();
-      return row && toRecord(row);
-    },
-    async findIssuerState(codeHash, at) {
-      const row = await db
-        .selectFrom('oid4vci_offers')
-        .selectAll()
-        .where('code_hash', '=', codeHash)
-        .where('grant_type', '=', 'authorization_code')
-        .where('state', '=', 'offered')
-        .where('expires_at', '>', at.getTime())
-        .executeTakeFirst();
-      return row && toRecord(row);
-    },
+    findRedeemable: (codeHash, at) => liveOffered(codeHash, 'pre-authorized_code', at),
+    findIssuerState: (codeHash, at) => liveOffered(codeHash, 'authorization_code', at),
     async authorize(codeHash, accountId, at) {
       const result = await db
         .updateTable('oid4vci_offers')

@@ -6,9 +6,9 @@ import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { testDatabases } from '@w3kit/core/testing';
 import { CONFIGURATIONS } from '@w3kit/oid4vci';
-import { decodeJwt, importJWK, SignJWT, type JWK } from 'jose';
+import { decodeJwt, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { actionOf, Browserless, csrfOf } from '../../oidc/test/support.js';
-import { createOffer, endUser, issuerForSuite, newWallet, offerFor, receiveCredential, type Issuer, type Wallet } from './support.js';
+import { createOffer, credentialFor, endUser, issuerForSuite, newWallet, offerFor, postCredential, receiveCredential, walletProof, type Issuer, type Wallet } from './support.js';
 
 const WALLET = { clientId: 'test-wallet', name: 'Test wallet', redirectUris: ['https://wallet.example/callback'] };
 const REDIRECT = WALLET.redirectUris[0]!;
@@ -57,35 +57,9 @@ async function authorizeFromOffer(issuer: Issuer, wallet: Wallet, credentialOffe
   return { offer, issuerMetadata, callback, codeVerifier: started.pkce!.codeVerifier };
 }
 
-/** The wallet's proof and credential request with an access token; the credential. */
-async function credentialWith(wallet: Wallet, issuerMetadata: IssuerMetadataResult, accessToken: string, credentialConfigurationId: string) {
-  const { c_nonce } = await wallet.client.requestNonce({ issuerMetadata });
-  const { jwt } = await wallet.client.createCredentialRequestJwtProof({
-    issuerMetadata,
-    credentialConfigurationId,
-    nonce: c_nonce,
-    signer: { method: 'jwk', alg: 'ES256', publicJwk: wallet.publicJwk },
-  });
-  const { credentialResponse } = await wallet.client.retrieveCredentials({ issuerMetadata, accessToken, credentialConfigurationId, proof: { proof_type: 'jwt', jwt } });
-  const first = credentialResponse.credentials?.[0];
-  return (first && typeof first === 'object' && 'credential' in first ? first.credential : first) as string | Record<string, unknown>;
-}
-
 /** A credential request made by hand with any bearer token (a fresh nonce and a valid proof): status and body. */
 async function rawCredentialRequest(issuer: Issuer, wallet: Wallet, issuerMetadata: IssuerMetadataResult, accessToken: string, credentialConfigurationId: string) {
-  const { c_nonce } = await wallet.client.requestNonce({ issuerMetadata });
-  const { jwt } = await wallet.client.createCredentialRequestJwtProof({
-    issuerMetadata,
-    credentialConfigurationId,
-    nonce: c_nonce,
-    signer: { method: 'jwk', alg: 'ES256', publicJwk: wallet.publicJwk },
-  });
-  const res = await fetch(`${issuer.publicUrl}/oid4vci/credential`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ credential_configuration_id: credentialConfigurationId, proofs: { jwt: [jwt] } }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return postCredential(issuer, accessToken, credentialConfigurationId, await walletProof(wallet, issuerMetadata, credentialConfigurationId));
 }
 
 /** POST to the OP's token endpoint, form-encoded, raw. */
@@ -137,6 +111,27 @@ const walletOauth2Client = () =>
 const opMetadataOf = (issuerMetadata: IssuerMetadataResult, issuer: Issuer) =>
   issuerMetadata.authorizationServers.find((as) => as.issuer === `${issuer.publicUrl}/oidc`) as AuthorizationServerMetadata;
 
+/**
+ * A wallet-initiated authorization (no offer): the library's OAuth client asks the OP for `scope`
+ * (with the credential issuer as `resource` unless `resource` is null), the account signs in; the access token.
+ */
+async function walletInitiatedToken(issuer: Issuer, wallet: Wallet, login: string, scope: string, resource: string | null = issuer.publicUrl) {
+  const issuerMetadata = await wallet.client.resolveIssuerMetadata(issuer.publicUrl);
+  const op = opMetadataOf(issuerMetadata, issuer);
+  const oauth2 = walletOauth2Client();
+  const withResource = resource === null ? {} : { resource };
+  const started = await oauth2.initiateAuthorization({ clientId: WALLET.clientId, authorizationServerMetadata: op, redirectUri: REDIRECT, scope, ...withResource });
+  const callback = await signInAtOp(issuer, started.authorizationRequestUrl, login);
+  const { accessTokenResponse } = await oauth2.retrieveAuthorizationCodeAccessToken({
+    authorizationServerMetadata: op,
+    authorizationCode: callback.searchParams.get('code')!,
+    pkceCodeVerifier: started.pkce!.codeVerifier,
+    redirectUri: REDIRECT,
+    ...withResource,
+  });
+  return { issuerMetadata, accessToken: accessTokenResponse.access_token };
+}
+
 for (const kind of testDatabases()) {
   describe(kind, () => {
     describe('oid4vci authorization code flow through the OP', function () {
@@ -181,7 +176,7 @@ for (const kind of testDatabases()) {
         assert.equal(claims.sub, account.id);
         assert.equal(claims['scope'], CONFIGURATIONS.sdJwt);
         assert.equal(claims.exp! - claims.iat!, 300);
-        const credential = (await credentialWith(wallet, issuerMetadata, accessTokenResponse.access_token, CONFIGURATIONS.sdJwt)) as string;
+        const credential = (await credentialFor(wallet, issuerMetadata, accessTokenResponse.access_token, CONFIGURATIONS.sdJwt)) as string;
         // verified by @sd-jwt/sd-jwt-vc with the issuer's published key (and its status list, fetched)
         const jwks = (await (await fetch(`${issuer.publicUrl}/.well-known/jwt-vc-issuer`)).json()) as { jwks: { keys: JWK[] } };
         const verifier = new SDJwtVcInstance({ verifier: await ES256.getVerifier(jwks.jwks.keys[0] as never), hasher: digest, hashAlg: 'sha-256' });
@@ -196,25 +191,8 @@ for (const kind of testDatabases()) {
         const { issuer } = suite;
         const { account } = await endUser(issuer, 'Kim Wallet');
         const wallet = await newWallet();
-        const issuerMetadata = await wallet.client.resolveIssuerMetadata(issuer.publicUrl);
-        const op = opMetadataOf(issuerMetadata, issuer);
-        const oauth2 = walletOauth2Client();
-        const started = await oauth2.initiateAuthorization({
-          clientId: WALLET.clientId,
-          authorizationServerMetadata: op,
-          redirectUri: REDIRECT,
-          scope: CONFIGURATIONS.jwtVcJson,
-          resource: issuer.publicUrl,
-        });
-        const callback = await signInAtOp(issuer, started.authorizationRequestUrl, account.loginId!);
-        const { accessTokenResponse } = await oauth2.retrieveAuthorizationCodeAccessToken({
-          authorizationServerMetadata: op,
-          authorizationCode: callback.searchParams.get('code')!,
-          pkceCodeVerifier: started.pkce!.codeVerifier,
-          redirectUri: REDIRECT,
-          resource: issuer.publicUrl,
-        });
-        const credential = (await credentialWith(wallet, issuerMetadata, accessTokenResponse.access_token, CONFIGURATIONS.jwtVcJson)) as string;
+        const { issuerMetadata, accessToken } = await walletInitiatedToken(issuer, wallet, account.loginId!, CONFIGURATIONS.jwtVcJson);
+        const credential = (await credentialFor(wallet, issuerMetadata, accessToken, CONFIGURATIONS.jwtVcJson)) as string;
         const verified = await issuer.kit.services.credentialService.verify(credential);
         assert.equal(verified.verified, true, JSON.stringify(verified));
         assert.equal((decodeJwt(credential)['vc'] as { credentialSubject: { name: string } }).credentialSubject.name, 'Kim Wallet');
@@ -311,25 +289,8 @@ for (const kind of testDatabases()) {
         const { issuer } = suite;
         const { account } = await endUser(issuer);
         const wallet = await newWallet();
-        const issuerMetadata = await wallet.client.resolveIssuerMetadata(issuer.publicUrl);
-        const oauth2 = walletOauth2Client();
-        const op = opMetadataOf(issuerMetadata, issuer);
-        const started = await oauth2.initiateAuthorization({
-          clientId: WALLET.clientId,
-          authorizationServerMetadata: op,
-          redirectUri: REDIRECT,
-          scope: CONFIGURATIONS.ldpVc,
-          resource: issuer.publicUrl,
-        });
-        const callback = await signInAtOp(issuer, started.authorizationRequestUrl, account.loginId!);
-        const { accessTokenResponse } = await oauth2.retrieveAuthorizationCodeAccessToken({
-          authorizationServerMetadata: op,
-          authorizationCode: callback.searchParams.get('code')!,
-          pkceCodeVerifier: started.pkce!.codeVerifier,
-          redirectUri: REDIRECT,
-          resource: issuer.publicUrl,
-        });
-        const res = await rawCredentialRequest(issuer, wallet, issuerMetadata, accessTokenResponse.access_token, CONFIGURATIONS.sdJwt);
+        const { issuerMetadata, accessToken } = await walletInitiatedToken(issuer, wallet, account.loginId!, CONFIGURATIONS.ldpVc);
+        const res = await rawCredentialRequest(issuer, wallet, issuerMetadata, accessToken, CONFIGURATIONS.sdJwt);
         assert.equal(res.status, 400);
         assert.deepEqual(res.body, { error: 'unknown_credential_configuration', error_description: 'The access token is for another credential configuration.' });
       });
@@ -351,7 +312,7 @@ for (const kind of testDatabases()) {
         await expectRefused(await opSignedToken(issuer, { ...base, aud: 'https://another-resource.example' }), 'another audience');
         const past = Math.floor(Date.now() / 1000) - 600;
         await expectRefused(await opSignedToken(issuer, { ...base, iat: past, exp: past + 300 }), 'expired');
-        const stranger = await importJWK({ ...(await (await import('jose')).exportJWK((await (await import('jose')).generateKeyPair('RS256', { extractable: true })).privateKey)) }, 'RS256');
+        const { privateKey: stranger } = await generateKeyPair('RS256');
         const forged = await new SignJWT({ ...base, iss: `${issuer.publicUrl}/oidc`, aud: issuer.publicUrl, client_id: WALLET.clientId, exp: Math.floor(Date.now() / 1000) + 300 })
           .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: (await issuer.kit.services.oidcSigningKeys.keySet()).keys[0]!.kid })
           .sign(stranger);
@@ -383,18 +344,8 @@ for (const kind of testDatabases()) {
         const { issuer } = suite;
         const { account } = await endUser(issuer);
         const wallet = await newWallet();
-        const issuerMetadata = await wallet.client.resolveIssuerMetadata(issuer.publicUrl);
-        const op = opMetadataOf(issuerMetadata, issuer);
-        const oauth2 = walletOauth2Client();
-        const started = await oauth2.initiateAuthorization({ clientId: WALLET.clientId, authorizationServerMetadata: op, redirectUri: REDIRECT, scope: 'openid' });
-        const callback = await signInAtOp(issuer, started.authorizationRequestUrl, account.loginId!);
-        const { accessTokenResponse } = await oauth2.retrieveAuthorizationCodeAccessToken({
-          authorizationServerMetadata: op,
-          authorizationCode: callback.searchParams.get('code')!,
-          pkceCodeVerifier: started.pkce!.codeVerifier,
-          redirectUri: REDIRECT,
-        });
-        const res = await rawCredentialRequest(issuer, wallet, issuerMetadata, accessTokenResponse.access_token, CONFIGURATIONS.sdJwt);
+        const { issuerMetadata, accessToken } = await walletInitiatedToken(issuer, wallet, account.loginId!, 'openid', null);
+        const res = await rawCredentialRequest(issuer, wallet, issuerMetadata, accessToken, CONFIGURATIONS.sdJwt);
         assert.equal(res.status, 401);
         assert.equal(res.body['error'], 'invalid_token');
       });

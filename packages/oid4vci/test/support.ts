@@ -156,6 +156,11 @@ export async function walletToken(wallet: Wallet, credentialOffer: string, txCod
 /** The whole pre-authorized code flow; the credential the issuer returned. */
 export async function receiveCredential(wallet: Wallet, credentialOffer: string, txCode?: string) {
   const { issuerMetadata, accessToken, credentialConfigurationId } = await walletToken(wallet, credentialOffer, txCode);
+  return credentialFor(wallet, issuerMetadata, accessToken, credentialConfigurationId);
+}
+
+/** The wallet's proof JWT for a credential request, on a fresh c_nonce from the nonce endpoint. */
+export async function walletProof(wallet: Wallet, issuerMetadata: IssuerMetadataResult, credentialConfigurationId: string) {
   const { c_nonce } = await wallet.client.requestNonce({ issuerMetadata });
   const { jwt } = await wallet.client.createCredentialRequestJwtProof({
     issuerMetadata,
@@ -163,6 +168,12 @@ export async function receiveCredential(wallet: Wallet, credentialOffer: string,
     nonce: c_nonce,
     signer: { method: 'jwk', alg: 'ES256', publicJwk: wallet.publicJwk },
   });
+  return jwt;
+}
+
+/** The wallet's nonce, proof and credential request with an access token (of either flow); the credential. */
+export async function credentialFor(wallet: Wallet, issuerMetadata: IssuerMetadataResult, accessToken: string, credentialConfigurationId: string) {
+  const jwt = await walletProof(wallet, issuerMetadata, credentialConfigurationId);
   const { credentialResponse } = await wallet.client.retrieveCredentials({ issuerMetadata, accessToken, credentialConfigurationId, proof: { proof_type: 'jwt', jwt } });
   const first = credentialResponse.credentials?.[0];
   return (first && typeof first === 'object' && 'credential' in first ? first.credential : first) as string | Record<string, unknown>;
