@@ -206,7 +206,7 @@ for (const kind of testDatabases()) {
         assert.equal(typeof credential, 'string');
       });
 
-      it('a wallet app with its own URI scheme is a client too; an unregistered client or redirect URI is refused', async () => {
+      it('a wallet app with its own URI scheme is a client too; an unregistered client or redirect URI, or a relying party asking for the issuer, is refused', async () => {
         const { issuer } = suite;
         const accepted = await pushedRequest(issuer, { client_id: APP_WALLET.clientId, redirect_uri: APP_WALLET.redirectUris[0]!, scope: CONFIGURATIONS.sdJwt });
         assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
@@ -214,6 +214,11 @@ for (const kind of testDatabases()) {
         const unknownClient = await pushedRequest(issuer, { client_id: 'not-a-wallet', scope: CONFIGURATIONS.sdJwt });
         assert.equal(unknownClient.status, 401);
         assert.equal(unknownClient.body['error'], 'invalid_client');
+        // a relying party of the operator's registry is a client of the OP, but not of the credential issuer
+        const rp = await issuer.kit.services.oidcClientService.create({ name: 'Shop', redirectUris: ['https://shop.example/cb'], public: true });
+        const notAWallet = await pushedRequest(issuer, { client_id: rp.client_id, redirect_uri: 'https://shop.example/cb', scope: CONFIGURATIONS.sdJwt });
+        assert.equal(notAWallet.status, 400);
+        assert.deepEqual(notAWallet.body, { error: 'invalid_target', error_description: 'this client may not ask for this resource' });
         const wrongRedirect = await pushedRequest(issuer, { redirect_uri: 'https://attacker.example/cb', scope: CONFIGURATIONS.sdJwt });
         assert.equal(wrongRedirect.status, 400);
         // RFC 9126 §2.3: a PAR answers a redirect URI mismatch as invalid_request

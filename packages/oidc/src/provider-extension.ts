@@ -8,7 +8,7 @@
 export interface OidcProviderExtension {
   /** Public clients given by configuration (PKCE, no secret, authorization_code only), e.g. wallets. */
   clients: readonly { clientId: string; name: string; redirectUris: readonly string[] }[];
-  /** The one resource server (RFC 8707) tokens may be asked for: JWT access tokens with `aud` = `resource`. */
+  /** The one resource server (RFC 8707) tokens may be asked for, by `clients` only: JWT access tokens with `aud` = `resource`. */
   resourceServer: { resource: string; scopes: readonly string[]; accessTokenTtlSeconds: number };
   /** Extra authorization request parameters and their checks: a refusal is `invalid_request` with it as description. */
   authorizationParams: Record<string, (value: string | undefined, scopes: readonly string[]) => Promise<string | undefined>>;

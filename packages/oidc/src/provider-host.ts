@@ -166,8 +166,10 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
           enabled: true,
           defaultResource: async (ctx, _client, oneOf) => oneOf ?? (asksForResource(ctx) ? resourceServer?.resource : undefined),
           useGrantedResource: async () => true,
-          async getResourceServerInfo(_ctx, indicator) {
+          async getResourceServerInfo(_ctx, indicator, client) {
             if (!resourceServer || indicator !== resourceServer.resource) throw new errors.InvalidTarget();
+            // only the extension's own clients (the wallets) get tokens for its resource, not every relying party
+            if (!extension?.clients.some((c) => c.clientId === client.clientId)) throw new errors.InvalidTarget('this client may not ask for this resource');
             return {
               scope: resourceServer.scopes.join(' '),
               audience: resourceServer.resource,
