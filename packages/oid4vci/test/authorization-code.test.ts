@@ -364,6 +364,36 @@ for (const kind of testDatabases()) {
       });
     });
 
+    if (kind !== 'sqlite') {
+      describe('oid4vci authorization code flow on two instances: PAR and token on B, sign-in and credential on A', function () {
+        this.timeout(90_000);
+        const onB = (path: string) => path.startsWith('/oidc/request') || path.startsWith('/oidc/token');
+        const suite = issuerForSuite(kind, { instances: 2, oidc: {}, oid4vci: { walletClients: [WALLET] }, route: (path) => (onB(path) ? 1 : 0) });
+
+        it('the wallet receives an SD-JWT VC from an offer, and the issuer_state consumed on A is refused by B', async () => {
+          const { issuer } = suite;
+          const { account, token } = await endUser(issuer);
+          const wallet = await newWallet();
+          const created = await offerFor(issuer, token, CONFIGURATIONS.sdJwt, undefined, 'authorization_code');
+          const { offer, issuerMetadata, callback, codeVerifier } = await authorizeFromOffer(issuer, wallet, created.credential_offer, account.loginId!);
+          const { accessTokenResponse } = await wallet.client.retrieveAuthorizationCodeAccessTokenFromOffer({
+            issuerMetadata,
+            credentialOffer: offer,
+            authorizationCode: callback.searchParams.get('code')!,
+            pkceCodeVerifier: codeVerifier,
+            redirectUri: REDIRECT,
+          });
+          const credential = (await credentialFor(wallet, issuerMetadata, accessTokenResponse.access_token, CONFIGURATIONS.sdJwt)) as string;
+          assert.equal(decodeJwt(credential.split('~')[0]!).sub, account.id);
+          assert.ok(issuer.served[1]!.includes('/oidc/request') && issuer.served[1]!.includes('/oidc/token'));
+          assert.ok(issuer.served[0]!.some((p) => p.startsWith('/oidc/interaction/')) && issuer.served[0]!.includes('/oid4vci/credential'));
+          const replay = await pushedRequest(issuer, { scope: CONFIGURATIONS.sdJwt, issuer_state: offer.grants!.authorization_code!.issuer_state! });
+          assert.equal(replay.status, 400);
+          assert.equal(replay.body['error_description'], 'The issuer_state is unknown, expired or already used.');
+        });
+      });
+    }
+
     describe('oid4vci authorization code flow without the OP', function () {
       this.timeout(60_000);
       const suite = issuerForSuite(kind);
