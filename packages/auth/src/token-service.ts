@@ -40,8 +40,17 @@ export interface TokenService {
   verifyAccessToken(token: string): Promise<AccessTokenClaims>;
   /** Ends a session on every instance at once; true when this call ended it. */
   revokeSession(sessionId: string): Promise<boolean>;
-  /** Ends every session of the account but `exceptSessionId`; returns how many. */
+  /**
+   * Ends every session of the account but `exceptSessionId`, then tells every listener of
+   * `onAccountSessionsEnded`; returns how many of auth's own sessions ended.
+   */
   revokeAccountSessions(accountId: string, options?: { exceptSessionId?: string }): Promise<number>;
+  /**
+   * Another plugin that keeps sign-ins of its own for an account (the OpenID provider's sessions,
+   * grants and tokens) ends them here too, so none outlives a password change. Listeners run in
+   * order after auth's sessions ended; one that throws fails the call (the caller may repeat it).
+   */
+  onAccountSessionsEnded(listener: (accountId: string) => Promise<unknown>): void;
   /** Deletes sessions that have ended (housekeeping). */
   purgeEndedSessions(): Promise<number>;
   /** The public keys that verify tokens (for /.well-known/jwks.json). */
@@ -218,6 +227,8 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     return session;
   }
 
+  const sessionsEndedListeners: ((accountId: string) => Promise<unknown>)[] = [];
+
   return {
     async issueAccessToken(account, options = {}) {
       const now = clock.now();
@@ -246,7 +257,12 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     },
 
     revokeSession: (sessionId) => sessionStore.revoke(sessionId, clock.now()),
-    revokeAccountSessions: (accountId, options = {}) => sessionStore.revokeAccount(accountId, clock.now(), options.exceptSessionId),
+    async revokeAccountSessions(accountId, options = {}) {
+      const ended = await sessionStore.revokeAccount(accountId, clock.now(), options.exceptSessionId);
+      for (const listener of sessionsEndedListeners) await listener(accountId);
+      return ended;
+    },
+    onAccountSessionsEnded: (listener) => void sessionsEndedListeners.push(listener),
     purgeEndedSessions: () => sessionStore.purgeExpired(clock.now()),
 
     async jwks() {

@@ -99,6 +99,12 @@ describe('core edge headers: nosniff, no-store, framing, HSTS', () => {
       assert.equal(res.status, 200, asset);
       assert.match(String(res.headers['content-type']), asset.endsWith('.js') ? /^application\/javascript/ : /^text\/css/, asset);
       assert.equal(res.headers['x-content-type-options'], 'nosniff', asset);
+      assert.equal(res.headers['cache-control'], 'public, max-age=3600', `${asset}: static, the same bytes for the process's life`);
+      const again = await http.get(asset).set('if-none-match', String(res.headers['etag']));
+      assert.equal(again.status, 304, `${asset}: revalidated by its etag`);
+      assert.equal(again.text, '', asset);
+      const changed = await http.get(asset).set('if-none-match', '"another"');
+      assert.equal(changed.status, 200, asset);
     }
   });
 

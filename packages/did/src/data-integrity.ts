@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Signer } from '@digitalbazaar/data-integrity';
 import type * as vc from '@digitalbazaar/vc';
+import { withCanonicalCache } from './canonical-cache.js';
 import type { DocumentLoader } from './document-loader.js';
 import { withCachedEd25519Keys } from './ed25519-key-cache.js';
 import { classifyError, problem, type PresentationProofCheck, type Problem, type ProblemCode, type ProofFormat } from './verification.js';
@@ -56,9 +57,11 @@ type Libraries = {
   DataIntegrityProof: typeof import('@digitalbazaar/data-integrity').DataIntegrityProof;
   Ed25519Signature2020: typeof import('@digitalbazaar/ed25519-signature-2020').Ed25519Signature2020;
   eddsaRdfc2022: typeof import('@digitalbazaar/eddsa-rdfc-2022-cryptosuite').cryptosuite;
-  /** The same suite verifying with node:crypto on cached keys (ed25519-key-cache.ts). */
+  /** The same suite verifying with node:crypto on cached keys (ed25519-key-cache.ts) and cached canonical forms (canonical-cache.ts). */
   eddsaRdfc2022Verifying: typeof import('@digitalbazaar/eddsa-rdfc-2022-cryptosuite').cryptosuite;
   ecdsaRdfc2019: typeof import('@digitalbazaar/ecdsa-rdfc-2019-cryptosuite').cryptosuite;
+  /** The same suite with cached canonical forms. */
+  ecdsaRdfc2019Verifying: typeof import('@digitalbazaar/ecdsa-rdfc-2019-cryptosuite').cryptosuite;
 };
 let libraries: Promise<Libraries> | undefined;
 function dataIntegrityLibraries(): Promise<Libraries> {
@@ -74,8 +77,9 @@ function dataIntegrityLibraries(): Promise<Libraries> {
     DataIntegrityProof: dataIntegrity.DataIntegrityProof,
     Ed25519Signature2020: ed25519.Ed25519Signature2020,
     eddsaRdfc2022: eddsa.cryptosuite,
-    eddsaRdfc2022Verifying: withCachedEd25519Keys(eddsa.cryptosuite as Parameters<typeof withCachedEd25519Keys>[0], multikey.from),
+    eddsaRdfc2022Verifying: withCanonicalCache(withCachedEd25519Keys(eddsa.cryptosuite as Parameters<typeof withCachedEd25519Keys>[0], multikey.from)),
     ecdsaRdfc2019: ecdsa.cryptosuite,
+    ecdsaRdfc2019Verifying: withCanonicalCache(ecdsa.cryptosuite),
   }));
   return libraries;
 }
@@ -88,7 +92,7 @@ function signingSuite(lib: Libraries, format: DataIntegrityFormat, signer: Signe
 // Suites keep per-document state while they verify; a fresh set per verification keeps them apart.
 const verificationSuites = (lib: Libraries) => [
   new lib.DataIntegrityProof({ cryptosuite: lib.eddsaRdfc2022Verifying }),
-  new lib.DataIntegrityProof({ cryptosuite: lib.ecdsaRdfc2019 }),
+  new lib.DataIntegrityProof({ cryptosuite: lib.ecdsaRdfc2019Verifying }),
   new lib.Ed25519Signature2020(),
 ];
 

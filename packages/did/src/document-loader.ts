@@ -5,6 +5,11 @@ export interface RemoteDocument {
   contextUrl: string | null;
   documentUrl: string;
   document: unknown;
+  /**
+   * `static`: the URL always answers this document, so jsonld may keep the context it resolved
+   * and processed from it across calls (its shared cache); never set for DIDs, whose keys rotate.
+   */
+  tag?: 'static';
 }
 
 /** A JSON-LD document loader: `jsonld` and `@digitalbazaar/vc` call it for every URL they need. */
@@ -87,7 +92,7 @@ export function createDocumentLoader(resolver: KitDidResolver): DocumentLoader {
   const contexts = bundledContexts();
   return async (url) => {
     const context = contexts.get(url);
-    if (context !== undefined) return { contextUrl: null, documentUrl: url, document: context };
+    if (context !== undefined) return { contextUrl: null, documentUrl: url, document: context, tag: 'static' };
     if (url.startsWith('did:')) {
       try {
         return { contextUrl: null, documentUrl: url, document: await resolver.dereference(url) };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeJwt, Oauth2ResourceUnauthorizedError, SupportedAuthenticationScheme, type Jwk, type RequestLike } from '@openid4vc/oauth2';
 import { createHeaderAndPayload, StatusList } from '@sd-jwt/jwt-status-list';
 import { digest as sha, ES256, generateSalt } from '@sd-jwt/crypto-nodejs';
@@ -194,6 +195,9 @@ export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceServic
     return entries.find(LIST_ID, entry.idx);
   }
 
+  /** The status list token last signed here (one list), see `statusListToken`. */
+  let signedList: { fingerprint: string; token: string; signedAt: number } | null = null;
+
   return {
     issuer: metadata.credentialIssuer,
 
@@ -255,16 +259,25 @@ export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceServic
 
     async statusListToken(listId) {
       if (listId !== LIST_ID) throw oid4vciErrors.create('CREDENTIAL_NOT_FOUND', { message: 'No such status list.' });
-      const list = new StatusList(new Array<number>(options.statusListSize).fill(0), 1);
-      for (const idx of await entries.revokedIndexes(listId)) list.setStatus(idx, 1);
+      // The bits are read on every request, so a revocation on any instance shows in the next
+      // fetch; the signature is not: this public endpoint reuses the token it signed while the
+      // bits and the key are the same and the token is younger than half its ttl.
+      const revoked = await entries.revokedIndexes(listId);
       const key = await keys.signingKey();
       const now = clock.now();
+      const fingerprint = `${key.kid}:${createHash('sha256').update(revoked.join(',')).digest('base64url')}`;
+      const reusable = signedList && signedList.fingerprint === fingerprint && now.getTime() - signedList.signedAt < (options.statusListTtlSeconds * 1000) / 2;
+      if (reusable) return signedList!.token;
+      const list = new StatusList(new Array<number>(options.statusListSize).fill(0), 1);
+      for (const idx of revoked) list.setStatus(idx, 1);
       const { header, payload } = createHeaderAndPayload(
         list,
         { iss: metadata.credentialIssuer, sub: metadata.statusListUri(listId), iat: seconds(now), exp: seconds(now) + options.statusListTtlSeconds * 10, ttl: options.statusListTtlSeconds },
         { alg: 'ES256', typ: 'statuslist+jwt', kid: key.kid },
       );
-      return new SignJWT(payload).setProtectedHeader(header).sign(await importJWK(key.privateJwk as JWK, 'ES256'));
+      const token = await new SignJWT(payload).setProtectedHeader(header).sign(await importJWK(key.privateJwk as JWK, 'ES256'));
+      signedList = { fingerprint, token, signedAt: now.getTime() };
+      return token;
     },
 
     async jwtVcIssuerMetadata() {

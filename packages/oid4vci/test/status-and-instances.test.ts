@@ -39,6 +39,8 @@ for (const kind of testDatabases()) {
           return getListFromStatusListJWT(jwt);
         };
         assert.equal((await listToken()).getStatus(entry.idx), 0);
+        const [first, second] = [await (await fetch(entry.uri)).text(), await (await fetch(entry.uri)).text()];
+        assert.equal(second, first, 'an unchanged list is not signed again for every fetch (ES256 signatures differ each time)');
         const refused = await revoke(issuer, other.token, entry);
         assert.equal(refused.status, 403);
         assert.equal(refused.body['code'], 'OFFER_FORBIDDEN');
@@ -46,7 +48,8 @@ for (const kind of testDatabases()) {
         const revoked = await revoke(issuer, token, entry);
         assert.equal(revoked.status, 200);
         assert.deepEqual(revoked.body, { ...entry, revoked: true });
-        assert.equal((await listToken()).getStatus(entry.idx), 1);
+        assert.equal((await listToken()).getStatus(entry.idx), 1, 'the revocation shows in the very next fetch');
+        assert.notEqual(await (await fetch(entry.uri)).text(), first);
         assert.equal(await issuer.kit.services.sdJwtVcIssuer.statusOf(entry), 'invalid');
         const unknown = await revoke(issuer, token, { uri: entry.uri, idx: (entry.idx + 1) % 131_072 });
         assert.equal(unknown.status, 404);

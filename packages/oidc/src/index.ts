@@ -86,6 +86,8 @@ export function oidc(options: OidcOptions = {}) {
     housekeeping: ({ oidcPayloadStore, clock }) => oidcPayloadStore.purgeExpired(clock.now()),
     async onReady(services) {
       const { config } = services;
+      // A password change ends the account's sign-ins here too: OP sessions, grants, codes and tokens.
+      services.tokenService.onAccountSessionsEnded((accountId) => services.oidcPayloadStore.revokeByAccountId(accountId));
       const issuer = services.oidcProviderHost.issuer;
       if (config.mode === 'production') {
         const problems: string[] = [];

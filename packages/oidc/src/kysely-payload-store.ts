@@ -29,6 +29,7 @@ export function createKyselyPayloadStore(database: DatabaseHandle): OidcPayloadS
         payload: JSON.stringify(payload),
         grant_id: text(payload['grantId']),
         uid: text(payload['uid']),
+        account_id: text(payload['accountId']),
         user_code: text(payload['userCode']),
         expires_at: expiresAt?.getTime() ?? null,
       };
@@ -64,6 +65,10 @@ export function createKyselyPayloadStore(database: DatabaseHandle): OidcPayloadS
     },
     async revokeByGrantId(grantId) {
       const result = await db.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+    async revokeByAccountId(accountId) {
+      const result = await db.deleteFrom('oidc_payloads').where('account_id', '=', accountId).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
     async list(model, now) {

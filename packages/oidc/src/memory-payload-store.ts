@@ -3,6 +3,7 @@ import type { OidcPayloadStore, StoredPayload } from './payload-store.js';
 interface Row extends StoredPayload {
   grantId: string | null;
   uid: string | null;
+  accountId: string | null;
   userCode: string | null;
 }
 
@@ -26,6 +27,7 @@ export function createMemoryPayloadStore(): OidcPayloadStore {
         expiresAt,
         grantId: text(payload['grantId']),
         uid: text(payload['uid']),
+        accountId: text(payload['accountId']),
         userCode: text(payload['userCode']),
       });
     },
@@ -50,6 +52,11 @@ export function createMemoryPayloadStore(): OidcPayloadStore {
     async revokeByGrantId(grantId) {
       let count = 0;
       for (const [k, row] of rows) if (row.grantId === grantId && rows.delete(k)) count++;
+      return count;
+    },
+    async revokeByAccountId(accountId) {
+      let count = 0;
+      for (const [k, row] of rows) if (row.accountId === accountId && rows.delete(k)) count++;
       return count;
     },
     async list(model, now) {

@@ -29,6 +29,11 @@ export interface OidcPayloadStore {
   destroy(model: string, id: string): Promise<void>;
   /** Deletes every code and token of the grant (any model); returns how many. */
   revokeByGrantId(grantId: string): Promise<number>;
+  /**
+   * Deletes every session, grant, code and token of the account (any model whose payload names
+   * it as `accountId`); returns how many.
+   */
+  revokeByAccountId(accountId: string): Promise<number>;
   /** Every live item of a model, oldest id first (the operator's client list). */
   list(model: string, now: Date): Promise<StoredPayload[]>;
   /** Deletes rows past their expiry (housekeeping); returns how many. */

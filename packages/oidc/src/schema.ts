@@ -14,6 +14,8 @@ export type OidcTables = {
     grant_id: string | null;
     /** A session's uid (sessions are looked up by it), else null. */
     uid: string | null;
+    /** The kit account a session, grant, code or token belongs to, so a password change ends them all. */
+    account_id: string | null;
     /** A device flow's user code, else null. */
     user_code: string | null;
     /** Epoch ms; null for rows that never expire (clients). */
@@ -67,6 +69,20 @@ export const oidcMigrations: MigrationSet = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('retired_at', 'bigint')
         .execute();
+    },
+  } satisfies Migration,
+  '0002_oidc_payload_account': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('oidc_payloads').addColumn('account_id', idType(db, 128)).execute();
+      await db.schema.createIndex('oidc_payloads_account').on('oidc_payloads').column('account_id').execute();
+      // Rows saved before this migration name their account only inside the payload.
+      const tables = db.withTables<OidcTables>();
+      const rows = await tables.selectFrom('oidc_payloads').select(['model', 'id', 'payload']).execute();
+      for (const row of rows) {
+        const accountId = (JSON.parse(row.payload) as { accountId?: unknown }).accountId;
+        if (typeof accountId !== 'string') continue;
+        await tables.updateTable('oidc_payloads').set({ account_id: accountId }).where('model', '=', row.model).where('id', '=', row.id).execute();
+      }
     },
   } satisfies Migration,
 };

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { EnvelopeEncryption } from '../crypto/envelope-encryption.js';
 import type { CoreTables } from '../database/core-migrations.js';
+import { compileOnce } from '../database/compile-once.js';
 import type { DatabaseHandle } from '../database/create-database.js';
 import type { RandomSource } from '../random.js';
 
@@ -71,6 +72,8 @@ export interface OneTimeCodesDeps {
 }
 
 type Row = CoreTables['w3kit_one_time_codes'];
+type LocatorKind = 'handle' | 'subject' | 'bySecret';
+const LOCATOR_COLUMNS = { handle: 'id', subject: 'subject_hash', bySecret: 'secret_hash' } as const;
 
 export function createOneTimeCodes({ database, clock, random, encryption }: OneTimeCodesDeps): OneTimeCodes {
   const db = database.db.withTables<CoreTables>();
@@ -86,18 +89,65 @@ export function createOneTimeCodes({ database, clock, random, encryption }: OneT
     return null;
   }
 
+  /** The value a locator finds its code by: the handle, the subject's keyed hash, or the secret's. */
+  const keyOf = (purpose: string, locator: CodeLocator, secretHash: string) => ('handle' in locator ? locator.handle : 'subject' in locator ? hashSubject(purpose, locator.subject) : secretHash);
+  const kindOf = (locator: CodeLocator): LocatorKind => ('handle' in locator ? 'handle' : 'subject' in locator ? 'subject' : 'bySecret');
+
   /** The code a locator names (the newest, when a subject has several), as a query to select from. */
-  function locate(purpose: string, locator: CodeLocator, secretHash: string) {
-    let query = db.selectFrom('w3kit_one_time_codes').where('purpose', '=', purpose);
-    if ('handle' in locator) query = query.where('id', '=', locator.handle);
-    else if ('subject' in locator) query = query.where('subject_hash', '=', hashSubject(purpose, locator.subject));
-    else query = query.where('secret_hash', '=', secretHash);
-    return query.orderBy('created_at', 'desc').orderBy('id').limit(1);
+  function locate(kind: LocatorKind, purpose: string, key: string) {
+    return db.selectFrom('w3kit_one_time_codes').where('purpose', '=', purpose).where(LOCATOR_COLUMNS[kind], '=', key).orderBy('created_at', 'desc').orderBy('id').limit(1);
   }
 
+  // The statements of a try, built and compiled by Kysely once per locator kind (compileOnce):
+  // a code's try is the hot path of every verification, and building the query cost more CPU than running it.
+  const perKind = <T>(make: (kind: LocatorKind) => T) => ({ handle: make('handle'), subject: make('subject'), bySecret: make('bySecret') });
+  const selectCode = perKind((kind) => compileOnce<'purpose' | 'key', Row>((slot) => locate(kind, slot('purpose'), slot('key')).selectAll()));
+  // One round trip: the attempt slot and, when the secret is right, the claim, in one conditional
+  // UPDATE of the located row, which answers the row (RETURNING). The secret is compared in SQL
+  // here: both sides are keyed hashes (HMAC under the master key), so the time the comparison
+  // takes says nothing an attacker can turn into a guess, and every try has already paid its
+  // slot. Two right answers at once: the second finds the row consumed and updates nothing.
+  // (MySQL and MariaDB have no UPDATE … RETURNING: see consume.)
+  const takeSlotReturning = perKind((kind) =>
+    compileOnce<'purpose' | 'key' | 'given' | 'at', Row>((slot) =>
+      db
+        .updateTable('w3kit_one_time_codes')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          // a value, not Kysely's default for a number in THEN (spliced into the SQL text, which made
+          // every try a new statement to compile); cast, so PostgreSQL does not take it for text
+          consumed_at: eb
+            .case()
+            .when('secret_hash', '=', slot<string>('given'))
+            .then(eb.cast<number>(eb.val(slot<number>('at')), 'bigint'))
+            .else(null)
+            .end(),
+        }))
+        .where('id', '=', locate(kind, slot('purpose'), slot('key')).select('id'))
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', slot<number>('at'))
+        .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
+        .returningAll(),
+    ),
+  );
+  /** MySQL's attempt slot on the row read: with the claim for the right secret, without it for a wrong one. */
+  const takeSlot = (right: boolean) =>
+    compileOnce<'id' | 'at', never>((slot) =>
+      db
+        .updateTable('w3kit_one_time_codes')
+        .set((eb) => (right ? { attempts: eb('attempts', '+', 1), consumed_at: slot<number>('at') } : { attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', slot<string>('id'))
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', slot<number>('at'))
+        .where((eb) => eb('attempts', '<', eb.ref('max_attempts'))),
+    );
+  const takeSlotFor = { right: takeSlot(true), wrong: takeSlot(false) };
+
+  const findCode = async (kind: LocatorKind, purpose: string, key: string): Promise<Row | undefined> => (await db.executeQuery(selectCode[kind]({ purpose, key }))).rows[0];
+
   /** Why a try took no slot: the code is gone, used, expired or out of tries (read after the UPDATE that found nothing to update). */
-  async function refusal(purpose: string, locator: CodeLocator, secretHash: string, at: number): Promise<ConsumeResult<never>> {
-    const row = await locate(purpose, locator, secretHash).selectAll().executeTakeFirst();
+  async function refusal(kind: LocatorKind, purpose: string, key: string, at: number): Promise<ConsumeResult<never>> {
+    const row = await findCode(kind, purpose, key);
     if (!row) return { ok: false, reason: 'not_found', attemptsLeft: 0 };
     return { ok: false, reason: failure(row, at) ?? 'exhausted', attemptsLeft: Math.max(0, row.max_attempts - row.attempts) };
   }
@@ -136,31 +186,16 @@ export function createOneTimeCodes({ database, clock, random, encryption }: OneT
     async consume<T>(purpose: string, locator: CodeLocator, secret: string): Promise<ConsumeResult<T>> {
       const at = now();
       const given = hashSecret(purpose, secret);
+      const kind = kindOf(locator);
+      const key = keyOf(purpose, locator, given);
       if (database.dialect !== 'mysql') {
-        // One round trip: the attempt slot and, when the secret is right, the claim, in one
-        // conditional UPDATE of the located row, which answers the row (RETURNING). The secret is
-        // compared in SQL here: both sides are keyed hashes (HMAC under the master key), so the
-        // time the comparison takes says nothing an attacker can turn into a guess, and every
-        // try has already paid its slot. Two right answers at once: the second finds the row
-        // consumed and updates nothing. (MySQL and MariaDB have no UPDATE … RETURNING: below.)
-        const updated = await db
-          .updateTable('w3kit_one_time_codes')
-          .set((eb) => ({
-            attempts: eb('attempts', '+', 1),
-            consumed_at: eb.case().when('secret_hash', '=', given).then(at).else(null).end(),
-          }))
-          .where('id', '=', locate(purpose, locator, given).select('id'))
-          .where('consumed_at', 'is', null)
-          .where('expires_at', '>', at)
-          .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
-          .returningAll()
-          .executeTakeFirst();
-        if (!updated) return refusal(purpose, locator, given, at);
+        const updated = (await db.executeQuery(takeSlotReturning[kind]({ purpose, key, given, at }))).rows[0];
+        if (!updated) return refusal(kind, purpose, key, at);
         if (updated.consumed_at === null) return { ok: false, reason: 'invalid', attemptsLeft: Math.max(0, updated.max_attempts - updated.attempts) };
         return { ok: true, handle: updated.id, data: parseData<T>(updated) };
       }
 
-      const row = await locate(purpose, locator, given).selectAll().executeTakeFirst();
+      const row = await findCode(kind, purpose, key);
       if (!row) return { ok: false, reason: 'not_found', attemptsLeft: 0 };
       const early = failure(row, at);
       if (early) return { ok: false, reason: early, attemptsLeft: Math.max(0, row.max_attempts - row.attempts) };
@@ -169,21 +204,14 @@ export function createOneTimeCodes({ database, clock, random, encryption }: OneT
       const right = expected.length === given.length / 2 && timingSafeEqual(expected, Buffer.from(given, 'hex'));
       // the attempt slot and, for the right secret, the claim: one conditional UPDATE, so of two
       // concurrent tries past the last slot, or two right answers, exactly one gets the row
-      const slot = await db
-        .updateTable('w3kit_one_time_codes')
-        .set((eb) => (right ? { attempts: eb('attempts', '+', 1), consumed_at: at } : { attempts: eb('attempts', '+', 1) }))
-        .where('id', '=', row.id)
-        .where('consumed_at', 'is', null)
-        .where('expires_at', '>', at)
-        .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
-        .executeTakeFirst();
-      if (Number(slot.numUpdatedRows) !== 1) return refusal(purpose, locator, given, at);
+      const slot = await db.executeQuery(takeSlotFor[right ? 'right' : 'wrong']({ id: row.id, at }));
+      if (Number(slot.numAffectedRows) !== 1) return refusal(kind, purpose, key, at);
       if (!right) return { ok: false, reason: 'invalid', attemptsLeft: Math.max(0, row.max_attempts - row.attempts - 1) };
       return { ok: true, handle: row.id, data: parseData<T>(row) };
     },
 
     async peek<T>(purpose: string, secret: string): Promise<PeekResult<T> | null> {
-      const row = await locate(purpose, { bySecret: true }, hashSecret(purpose, secret)).selectAll().executeTakeFirst();
+      const row = await findCode('bySecret', purpose, hashSecret(purpose, secret));
       if (!row || failure(row, now())) return null;
       return { handle: row.id, data: parseData<T>(row), expiresAt: new Date(Number(row.expires_at)) };
     },

@@ -107,6 +107,29 @@ export const payloadStoreConformanceCases: readonly PayloadStoreConformanceCase[
     },
   },
   {
+    name: "revokeByAccountId deletes the account's sessions, grants, codes and tokens, and nothing of another account",
+    async run(store) {
+      const [account, other] = [id(), id()];
+      const mine = [
+        ['Session', id()],
+        ['Grant', id()],
+        ['AuthorizationCode', id()],
+        ['AccessToken', id()],
+        ['RefreshToken', id()],
+      ] as const;
+      for (const [model, key] of mine) await store.upsert(model, key, { accountId: account }, at(60));
+      const kept = id();
+      await store.upsert('Session', kept, { accountId: other }, at(60));
+      const client = id();
+      await store.upsert('Client', client, { client_id: client }, null);
+      assert.equal(await store.revokeByAccountId(account), mine.length);
+      for (const [model, key] of mine) assert.equal(await store.find(model, key, T0), null, `${model} revoked`);
+      assert.notEqual(await store.find('Session', kept, T0), null, "another account's session stays");
+      assert.notEqual(await store.find('Client', client, T0), null, 'clients name no account and stay');
+      assert.equal(await store.revokeByAccountId(account), 0);
+    },
+  },
+  {
     name: 'finds a session by uid and a device code by user code; destroy removes a row',
     async run(store) {
       const session = id();
