@@ -93,6 +93,8 @@ export interface ServerConfig {
   oid4vciEnabled: boolean;
   /** `OID4VCI_OFFER_TTL_SECONDS`, default 600: how long a credential offer (and its pre-authorized code and tx_code) can be redeemed. */
   oid4vciOfferTtlSeconds: number;
+  /** `OID4VCI_WALLET_CLIENTS`, `id=redirect_uri,…` (an id repeated for more URIs), default none: public wallet clients of the OP for the authorization code flow. */
+  oid4vciWalletClients: { clientId: string; redirectUris: string[] }[];
   /** `OIDC_SIGNING_ALGORITHM`, `RS256` (default), `ES256` or `EdDSA`: the OpenID provider's ID token keys. */
   oidcSigningAlgorithm: 'RS256' | 'ES256' | 'EdDSA';
   /** `OIDC_DYNAMIC_REGISTRATION`, `true` or `false` (default): OpenID Connect dynamic client registration at `/oidc/reg`. */
@@ -383,6 +385,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
 
   const chain = chainSettings(env, problems);
   const oid4vciOfferTtlSeconds = positiveInteger(env, 'OID4VCI_OFFER_TTL_SECONDS', 600, problems);
+  const oid4vciWalletClients = walletClientsOf(env, problems);
 
   if (problems.length > 0) throw new EnvConfigError(problems);
   return {
@@ -435,6 +438,7 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
     oidcEnabled: flag(env, 'OIDC', true, problems),
     oid4vciEnabled: flag(env, 'OID4VCI', true, problems),
     oid4vciOfferTtlSeconds,
+    oid4vciWalletClients,
     oidcDynamicRegistration: dynamicRegistrationVar === 'true',
     oidcRefreshTokenTtlSeconds,
     oid4vpEnabled: flag(env, 'OID4VP', false, problems),
@@ -445,6 +449,25 @@ export function loadServerConfig(env: Env = process.env, cwd = process.cwd()): S
 }
 
 /** The DID_ETHR_* settings: did:ethr through the ERC-1056 registry of one chain, or undefined (offline). */
+/** `OID4VCI_WALLET_CLIENTS`: `wallet=https://wallet.example/cb,wallet=wallet-app://cb,other=…`, grouped by client id. */
+function walletClientsOf(env: Env, problems: string[]): ServerConfig['oid4vciWalletClients'] {
+  const clients = new Map<string, string[]>();
+  for (const entry of (env['OID4VCI_WALLET_CLIENTS'] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    const clientId = entry.slice(0, eq);
+    const uri = entry.slice(eq + 1);
+    if (eq < 1 || !URL.canParse(uri)) {
+      problems.push(`OID4VCI_WALLET_CLIENTS: "${entry}" is not client_id=redirect_uri (an absolute URI)`);
+      continue;
+    }
+    clients.set(clientId, [...(clients.get(clientId) ?? []), uri]);
+  }
+  return [...clients].map(([clientId, redirectUris]) => ({ clientId, redirectUris }));
+}
+
 function ethrRegistryOf(env: Env, didChainId: number, problems: string[]): ServerConfig['didEthrRegistry'] {
   const rpcUrl = env['DID_ETHR_RPC_URL'];
   if (rpcUrl === undefined || rpcUrl === '') {

@@ -53,7 +53,7 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
     ...(config.oidcEnabled
       ? [oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds })]
       : []),
-    ...(config.oid4vciEnabled ? [oid4vci({ offerTtlSeconds: config.oid4vciOfferTtlSeconds })] : []),
+    ...(config.oid4vciEnabled ? [oid4vci({ offerTtlSeconds: config.oid4vciOfferTtlSeconds, walletClients: config.oid4vciWalletClients })] : []),
     ...(config.oid4vpEnabled ? [oid4vp({ loginPage: config.oid4vpLoginPage, ...(config.oid4vpVct === undefined ? {} : { vct: config.oid4vpVct }) })] : []),
     // the development senders' outbox (/dev/outbox): never composed in production
     ...(config.mode === 'production' ? [] : [devOutbox({ keep: config.devOutboxKeep })]),

@@ -383,8 +383,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Credential endpoint (Authorization: Bearer from the token endpoint): one credential, bound to the proof’s key.
-         * @description The proof JWT (`proofs.jwt`, exactly one) must verify with the key in its header, name this issuer as `aud`, carry a c_nonce from the nonce endpoint (used up here) and an `iat` within `proofMaxAgeSeconds` of now. 400 invalid_proof, invalid_nonce, unknown_credential_configuration, credential_request_denied (the offer’s credential was issued); 401 invalid_token.
+         * Credential endpoint (Authorization: Bearer from this token endpoint or, with @w3kit/oidc, the OP’s): one credential, bound to the proof’s key.
+         * @description The proof JWT (`proofs.jwt`, exactly one) must verify with the key in its header, name this issuer as `aud`, carry a c_nonce from the nonce endpoint (used up here) and an `iat` within `proofMaxAgeSeconds` of now. 400 invalid_proof, invalid_nonce, unknown_credential_configuration (also: not in the OP token’s scope), credential_request_denied (the offer’s credential was issued); 401 invalid_token; 429 per client IP (`oid4vci.credential`) and per account of the token (`oid4vci.credential-account`).
          */
         post: operations["oid4vci.credential"];
         delete?: never;
@@ -698,6 +698,26 @@ export interface paths {
          * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
          */
         post: operations["oidc.userinfo.post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pushed authorization request (RFC 9126): the request is stored, the answer is its request_uri.
+         * @description Served by node-oidc-provider: OAuth 2.0 / OpenID Connect wire format (errors as `{"error","error_description"}`).
+         */
+        post: operations["oidc.par"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1948,8 +1968,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create a credential offer (pre-authorized code): an end user for themselves, an organization for one of its associated end users.
-         * @description With `tx_code: "sms"` or `"email"` a code goes to the account’s phone or email and the wallet must send it to the token endpoint. 400 UNKNOWN_CREDENTIAL_CONFIGURATION; 403 OFFER_FORBIDDEN; 422 NO_CONTACT_FOR_TX_CODE; 429 per creating account (`oid4vci.offer`).
+         * Create a credential offer (pre-authorized code, or authorization code through the OP): an end user for themselves, an organization for one of its associated end users.
+         * @description With `tx_code: "sms"` or `"email"` a code goes to the account’s phone or email and the wallet must send it to the token endpoint. With `grant: "authorization_code"` (the oidc plugin composed) the offer carries an `issuer_state` instead, used once when the OP issues its code to the offer’s account. 400 UNKNOWN_CREDENTIAL_CONFIGURATION, GRANT_UNAVAILABLE; 403 OFFER_FORBIDDEN; 422 NO_CONTACT_FOR_TX_CODE; 429 per creating account (`oid4vci.offer`).
          */
         post: operations["oid4vci.create-offer"];
         delete?: never;
@@ -4997,6 +5017,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "internal_error" | "server_error";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    "oidc.par": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oauthError"] & {
+                        /** @enum {unknown} */
+                        error?: "rate_limited";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR */
@@ -11947,6 +12027,7 @@ export interface operations {
                 "application/json": {
                     account_id?: string;
                     credential_configuration_id: string;
+                    grant?: "pre-authorized_code" | "authorization_code";
                     tx_code?: "sms" | "email";
                 };
             };
@@ -11969,7 +12050,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, UNKNOWN_CREDENTIAL_CONFIGURATION */
+            /** @description VALIDATION_FAILED, INVALID_JSON, INVALID_ENCODING, JSON_TOO_DEEP, GRANT_UNAVAILABLE, UNKNOWN_CREDENTIAL_CONFIGURATION */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11977,7 +12058,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["finenexError"] & {
                         /** @enum {unknown} */
-                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "UNKNOWN_CREDENTIAL_CONFIGURATION";
+                        code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_ENCODING" | "JSON_TOO_DEEP" | "GRANT_UNAVAILABLE" | "UNKNOWN_CREDENTIAL_CONFIGURATION";
                     };
                 };
             };

@@ -17,6 +17,7 @@ export const oid4vciErrors = defineErrors({
   OFFER_NOT_FOUND: { status: 404, message: 'The credential offer is unknown, expired or already fetched.' },
   NO_CONTACT_FOR_TX_CODE: { status: 422, message: 'The account has no phone number or email to send the transaction code to.' },
   OFFER_FORBIDDEN: { status: 403, message: 'You may not create an offer for this account, or revoke this credential.' },
+  GRANT_UNAVAILABLE: { status: 400, message: 'The authorization code grant needs the OpenID Connect provider (@w3kit/oidc), which this kit does not compose.' },
   CREDENTIAL_NOT_FOUND: { status: 404, message: 'No SD-JWT VC with this status entry was issued by this kit.' },
 });
 

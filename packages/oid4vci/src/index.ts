@@ -4,6 +4,8 @@ import { asFunction, asValue } from '@w3kit/core';
 import type { KitPlugin } from '@w3kit/core';
 import '@w3kit/auth';
 import '@w3kit/did';
+import type {} from '@w3kit/oidc';
+import { createAuthorizationCodeExtension } from './authorization-code.js';
 import { oid4vciErrors } from './errors.js';
 import { createIssuanceService, type IssuanceService } from './issuance-service.js';
 import { createIssuerKeys, type IssuerKeys } from './issuer-keys.js';
@@ -65,6 +67,8 @@ export function oid4vci(options: Oid4vciOptions = {}) {
       'oid4vci.nonce': { limit: 60, windowSeconds: 60 },
       /** Credential requests per client IP. */
       'oid4vci.credential': { limit: 60, windowSeconds: 60 },
+      /** Credential requests per account of the access token (checked once the token verified). */
+      'oid4vci.credential-account': { limit: 20, windowSeconds: 60 },
     },
     routes: oid4vciRouteGroups(resolved.basePath),
     register(container, { config, logger }) {
@@ -76,6 +80,8 @@ export function oid4vci(options: Oid4vciOptions = {}) {
         setGlobalConfig({ allowInsecureUrls: true });
         logger.debug({ credentialIssuer }, 'oid4vci: http credential issuer (development only): wallets outside tests will refuse it');
       }
+      // the OP, when @w3kit/oidc is composed: known once every plugin registered (services resolve lazily)
+      const openIdProvider = () => (container.hasRegistration('oidcProviderHost') ? container.resolve('oidcProviderHost') : undefined);
       container.register({
         oid4vciOptions: asValue(resolved),
         oid4vciOfferStore: asFunction(({ database }: KitServices) => createKyselyOfferStore(database)).singleton(),
@@ -84,7 +90,9 @@ export function oid4vci(options: Oid4vciOptions = {}) {
         oid4vciIssuerKeyStore: asFunction(({ database }: KitServices) => createKyselyIssuerKeyStore(database)).singleton(),
         oid4vciIssuerKeys: asFunction(({ oid4vciIssuerKeyStore, encryption, clock }: KitServices) => createIssuerKeys({ store: oid4vciIssuerKeyStore, encryption, clock })).singleton(),
         oid4vciProtocol: asFunction(({ oid4vciIssuerKeys, random }: KitServices) => createProtocol({ keys: oid4vciIssuerKeys, random, jwksUri: `${baseUrl}/jwks` })).singleton(),
-        oid4vciMetadata: asFunction(({ oid4vciProtocol }: KitServices) => buildIssuerMetadata(oid4vciProtocol, { credentialIssuer, baseUrl }, resolved)).singleton(),
+        oid4vciMetadata: asFunction(({ oid4vciProtocol }: KitServices) =>
+          buildIssuerMetadata(oid4vciProtocol, { credentialIssuer, baseUrl, opIssuer: openIdProvider()?.issuer }, resolved),
+        ).singleton(),
         offerService: asFunction(({ oid4vciMetadata, oid4vciProtocol, oid4vciOfferStore, accountService, accountStore, encryption, random, rateLimiter, smsSender, emailSender, clock }: KitServices) =>
           createOfferService({
             options: resolved,
@@ -102,7 +110,19 @@ export function oid4vci(options: Oid4vciOptions = {}) {
           }),
         ).singleton(),
         issuanceService: asFunction(
-          ({ oid4vciMetadata, oid4vciProtocol, oid4vciIssuerKeys, oid4vciOfferStore, oid4vciNonceStore, oid4vciStatusEntryStore, accountService, encryption, random, clock }: KitServices) =>
+          ({
+            oid4vciMetadata,
+            oid4vciProtocol,
+            oid4vciIssuerKeys,
+            oid4vciOfferStore,
+            oid4vciNonceStore,
+            oid4vciStatusEntryStore,
+            accountService,
+            encryption,
+            random,
+            rateLimiter,
+            clock,
+          }: KitServices) =>
             createIssuanceService({
               options: resolved,
               metadata: oid4vciMetadata,
@@ -115,8 +135,14 @@ export function oid4vci(options: Oid4vciOptions = {}) {
               credentialService: () => container.resolve('credentialService'),
               encryption,
               random,
+              rateLimiter,
               clock,
+              verifyOpAccessToken: openIdProvider() && ((token) => openIdProvider()!.verifyAccessToken(token, oid4vciMetadata.credentialIssuer)),
             }),
+        ).singleton(),
+        // read by @w3kit/oidc only, when it is composed
+        oidcProviderExtension: asFunction(({ oid4vciMetadata, oid4vciOfferStore, encryption, clock }: KitServices) =>
+          createAuthorizationCodeExtension({ options: resolved, metadata: oid4vciMetadata, offers: oid4vciOfferStore, encryption, clock }),
         ).singleton(),
         sdJwtVcIssuer: asFunction(({ issuanceService }: KitServices) => issuanceService).singleton(),
       });
@@ -133,7 +159,7 @@ export function oid4vci(options: Oid4vciOptions = {}) {
 
 export { oid4vciErrors } from './errors.js';
 export { CONFIGURATIONS } from './metadata.js';
-export type { Oid4vciOptions, ResolvedOid4vciOptions } from './oid4vci-config.js';
+export type { Oid4vciOptions, ResolvedOid4vciOptions, WalletClient } from './oid4vci-config.js';
 export type { OfferService, CreatedOffer, NewOfferRequest, TxCodeChannel } from './offer-service.js';
 export type { IssuanceService } from './issuance-service.js';
 export type { OfferStore, OfferRecord } from './offer-store.js';

@@ -4,7 +4,8 @@ import { createHeaderAndPayload, StatusList } from '@sd-jwt/jwt-status-list';
 import { digest as sha, ES256, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import type { AccountService } from '@w3kit/auth';
-import type { Clock, EnvelopeEncryption, Principal, RandomSource, SdJwtVcIssuer } from '@w3kit/core';
+import type { Clock, EnvelopeEncryption, Principal, RandomSource, RateLimiter, SdJwtVcIssuer } from '@w3kit/core';
+import type { VerifiedOpAccessToken } from '@w3kit/oidc';
 import type { CredentialService } from '@w3kit/did';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { didKeyOf } from './did-key.js';
@@ -44,8 +45,14 @@ export interface IssuanceServiceDeps {
   credentialService: () => CredentialService;
   encryption: EnvelopeEncryption;
   random: RandomSource;
+  rateLimiter: RateLimiter;
   clock: Clock;
+  /** The OP's verification of its own JWT access tokens for this issuer, when @w3kit/oidc is composed. */
+  verifyOpAccessToken?: ((token: string) => Promise<VerifiedOpAccessToken | undefined>) | undefined;
 }
+
+/** Who an access token lets receive what: the kit's own names its offer, the OP's its scopes. */
+type AccessGrant = { accountId: string; offerId: string; scopes?: undefined } | { accountId: string; offerId?: undefined; scopes: string[] };
 
 // claims the SD-JWT VC profile sets itself: never taken from my_info, never disclosable
 const RESERVED = new Set(['iss', 'sub', 'iat', 'nbf', 'exp', 'cnf', 'vct', 'vct#integrity', 'status', '_sd', '_sd_alg', '...']);
@@ -53,11 +60,31 @@ const LIST_ID = 1;
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceService {
-  const { options, metadata, protocol, keys, offers, nonces, entries, accountService, encryption, random, clock } = deps;
+  const { options, metadata, protocol, keys, offers, nonces, entries, accountService, encryption, random, rateLimiter, clock } = deps;
   const nonceDigest = (nonce: string) => encryption.digest('oid4vci.c-nonce', nonce);
 
+  /** The OP's access token of the authorization code flow (`iss` = the OP), checked by the OP's keys; undefined for any other token. */
+  async function opAccessTokenOf(request: RequestLike): Promise<AccessGrant | undefined> {
+    const op = metadata.openIdProvider;
+    const bearer = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(request.headers.get('authorization') ?? '')?.[1];
+    if (!op || !deps.verifyOpAccessToken || !bearer) return undefined;
+    let issuer: unknown;
+    try {
+      issuer = decodeJwt({ jwt: bearer }).payload.iss;
+    } catch {
+      return undefined;
+    }
+    if (issuer !== op.issuer) return undefined;
+    const verified = await deps.verifyOpAccessToken(bearer);
+    // signed by the OP for another resource, expired, or tampered with: as unknown as any other bad token
+    if (!verified) throw oid4vciErrors.create('INVALID_TOKEN');
+    return { accountId: verified.sub, scopes: verified.scopes };
+  }
+
   /** The access token's claims, or 401 invalid_token. */
-  async function accessTokenOf(request: RequestLike) {
+  async function accessTokenOf(request: RequestLike): Promise<AccessGrant> {
+    const fromOp = await opAccessTokenOf(request);
+    if (fromOp) return fromOp;
     try {
       const { tokenPayload } = await protocol.resourceServer.verifyResourceRequest({
         request,
@@ -67,7 +94,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceServic
         now: clock.now(),
       });
       const offerId = tokenPayload['offer_id'];
-      if (typeof offerId !== 'string') throw oid4vciErrors.create('INVALID_TOKEN');
+      if (typeof offerId !== 'string' || typeof tokenPayload.sub !== 'string') throw oid4vciErrors.create('INVALID_TOKEN');
       return { accountId: tokenPayload.sub, offerId };
     } catch (error) {
       if (error instanceof Oauth2ResourceUnauthorizedError) throw oid4vciErrors.create('INVALID_TOKEN', { cause: error });
@@ -114,7 +141,8 @@ export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceServic
     return { principal, claims };
   }
 
-  async function issueSdJwtVc(accountId: string, offerId: string, createdBy: string, holderJwk: Jwk): Promise<string> {
+  /** `offerId` undefined: no offer (the authorization code flow); the record's own id stands in its unique column. */
+  async function issueSdJwtVc(accountId: string, offerId: string | undefined, createdBy: string, holderJwk: Jwk): Promise<string> {
     const { claims } = await claimsOf(accountId);
     const now = clock.now();
     // a random index, so a list's positions say nothing about order or time of issuance
@@ -122,7 +150,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceServic
     const id = random.uuid();
     for (let attempt = 0; idx < 0; attempt++) {
       const candidate = random.bytes(4).readUInt32BE(0) % options.statusListSize;
-      const reserved = await entries.insert({ id, accountId, offerId, createdBy, listId: LIST_ID, idx: candidate, issuedAt: now });
+      const reserved = await entries.insert({ id, accountId, offerId: offerId ?? id, createdBy, listId: LIST_ID, idx: candidate, issuedAt: now });
       if (reserved.reserved) idx = candidate;
       else if (attempt >= 16) throw new Error('oid4vci: the status list has no free entry found in 16 draws');
     }
@@ -196,12 +224,23 @@ export function createIssuanceService(deps: IssuanceServiceDeps): IssuanceServic
 
     async credential(request, body) {
       const token = await accessTokenOf(request);
+      // bounded per account besides per IP: the token names the principal, only now known
+      await rateLimiter.enforce('oid4vci.credential-account', token.accountId);
       const parsed = libraryCall(() => protocol.issuer.parseCredentialRequest({ issuerMetadata: metadata.result, credentialRequest: body }));
       const configurationId = parsed.credentialConfigurationId;
       if (!configurationId || !metadata.configurationIds.includes(configurationId)) throw oid4vciErrors.create('UNKNOWN_CREDENTIAL_CONFIGURATION');
       const proofs = parsed.proofs?.jwt ?? [];
       if (proofs.length !== 1) throw oid4vciErrors.create('INVALID_PROOF', { message: 'Send exactly one proof of type jwt.' });
+      if (token.scopes && !token.scopes.includes(configurationId)) {
+        throw oid4vciErrors.create('UNKNOWN_CREDENTIAL_CONFIGURATION', { message: 'The access token is for another credential configuration.' });
+      }
       const holderJwk = await boundKey(proofs[0]!);
+      if (token.offerId === undefined) {
+        // the authorization code flow: the credential is for the account that signed in at the OP
+        const credential =
+          configurationId === CONFIGURATIONS.sdJwt ? await issueSdJwtVc(token.accountId, undefined, token.accountId, holderJwk) : await issueDidCredential(token.accountId, configurationId, holderJwk);
+        return protocol.issuer.createCredentialResponse({ credentialRequest: parsed, credentials: [{ credential }] });
+      }
       const offer = await offers.get(token.offerId);
       if (!offer || offer.accountId !== token.accountId) throw oid4vciErrors.create('INVALID_TOKEN');
       if (offer.credentialConfigurationId !== configurationId) throw oid4vciErrors.create('UNKNOWN_CREDENTIAL_CONFIGURATION', { message: 'The access token is for another credential configuration.' });

@@ -11,6 +11,7 @@ const toRecord = (row: Row): OfferRecord => ({
   accountId: row.account_id,
   createdBy: row.created_by,
   credentialConfigurationId: row.credential_configuration_id,
+  grantType: row.grant_type as OfferRecord['grantType'],
   codeSealed: row.code_sealed,
   txCodeHash: row.tx_code_hash,
   txCodeAttempts: Number(row.tx_code_attempts),
@@ -26,6 +27,18 @@ function unfetched<Q extends WhereChain>(query: Q, offerRefHash: string, at: Dat
 export function createKyselyOfferStore(database: DatabaseHandle): OfferStore {
   const db = database.db.withTables<Oid4vciTables>();
   const updated = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
+  /** The live, still-offered offer of a code of its grant (a pre-authorized code, or an issuer_state). */
+  async function liveOffered(codeHash: string, grantType: OfferRecord['grantType'], at: Date) {
+    const row = await db
+      .selectFrom('oid4vci_offers')
+      .selectAll()
+      .where('code_hash', '=', codeHash)
+      .where('grant_type', '=', grantType)
+      .where('state', '=', 'offered')
+      .where('expires_at', '>', at.getTime())
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
   return {
     async insert(offer) {
       await db
@@ -35,6 +48,7 @@ export function createKyselyOfferStore(database: DatabaseHandle): OfferStore {
           account_id: offer.accountId,
           created_by: offer.createdBy,
           credential_configuration_id: offer.credentialConfigurationId,
+          grant_type: offer.grantType,
           offer_ref_hash: offer.offerRefHash,
           code_hash: offer.codeHash,
           code_sealed: offer.codeSealed,
@@ -61,9 +75,19 @@ export function createKyselyOfferStore(database: DatabaseHandle): OfferStore {
       const row = await db.selectFrom('oid4vci_offers').selectAll().where('offer_ref_hash', '=', offerRefHash).executeTakeFirst();
       return row && toRecord(row);
     },
-    async findRedeemable(codeHash, at) {
-      const row = await db.selectFrom('oid4vci_offers').selectAll().where('code_hash', '=', codeHash).where('state', '=', 'offered').where('expires_at', '>', at.getTime()).executeTakeFirst();
-      return row && toRecord(row);
+    findRedeemable: (codeHash, at) => liveOffered(codeHash, 'pre-authorized_code', at),
+    findIssuerState: (codeHash, at) => liveOffered(codeHash, 'authorization_code', at),
+    async authorize(codeHash, accountId, at) {
+      const result = await db
+        .updateTable('oid4vci_offers')
+        .set({ state: 'authorized' })
+        .where('code_hash', '=', codeHash)
+        .where('grant_type', '=', 'authorization_code')
+        .where('account_id', '=', accountId)
+        .where('state', '=', 'offered')
+        .where('expires_at', '>', at.getTime())
+        .executeTakeFirst();
+      return updated(result);
     },
     async countTxCodeAttempt(offerId, max, at) {
       const result = await db

@@ -23,6 +23,8 @@ export interface IssuerMetadata {
   /** The `vct` of the SD-JWT VC. */
   vct: string;
   authorizationServer: AuthorizationServerMetadata;
+  /** The OP (@w3kit/oidc) when it is composed: the authorization server of the authorization code flow. */
+  openIdProvider: AuthorizationServerMetadata | undefined;
   credentialIssuerMetadata: IssuerMetadataResult['credentialIssuer'];
   /** What the library's issuer functions take. */
   result: IssuerMetadataResult;
@@ -31,8 +33,10 @@ export interface IssuerMetadata {
 
 const proofTypes = { jwt: { proof_signing_alg_values_supported: [...PROOF_ALGORITHMS] } };
 
-export function buildIssuerMetadata(protocol: Protocol, urls: { credentialIssuer: string; baseUrl: string }, options: ResolvedOid4vciOptions): IssuerMetadata {
-  const { credentialIssuer, baseUrl } = urls;
+export function buildIssuerMetadata(protocol: Protocol, urls: { credentialIssuer: string; baseUrl: string; opIssuer?: string | undefined }, options: ResolvedOid4vciOptions): IssuerMetadata {
+  const { credentialIssuer, baseUrl, opIssuer } = urls;
+  // with the OP, each configuration has a scope (its id) a wallet asks the OP for
+  const scoped = (id: string) => (opIssuer ? { scope: id } : {});
   const jwksUri = `${baseUrl}/jwks`;
   const vct = options.profileVct ?? `${credentialIssuer}/credentials/account`;
   const display = [{ name: 'Account profile', locale: 'en' }];
@@ -41,9 +45,12 @@ export function buildIssuerMetadata(protocol: Protocol, urls: { credentialIssuer
     credential_endpoint: `${baseUrl}/credential`,
     nonce_endpoint: `${baseUrl}/nonce`,
     display: [{ name: 'w3kit' }],
+    // both servers, so every offer's grant names its own (`authorization_server`)
+    ...(opIssuer ? { authorization_servers: [credentialIssuer, opIssuer] } : {}),
     credential_configurations_supported: {
       [CONFIGURATIONS.sdJwt]: {
         format: 'dc+sd-jwt',
+        ...scoped(CONFIGURATIONS.sdJwt),
         vct,
         cryptographic_binding_methods_supported: ['jwk'],
         credential_signing_alg_values_supported: ['ES256'],
@@ -52,6 +59,7 @@ export function buildIssuerMetadata(protocol: Protocol, urls: { credentialIssuer
       },
       [CONFIGURATIONS.jwtVcJson]: {
         format: 'jwt_vc_json',
+        ...scoped(CONFIGURATIONS.jwtVcJson),
         credential_definition: { type: ['VerifiableCredential', 'Profile'] },
         cryptographic_binding_methods_supported: ['jwk'],
         credential_signing_alg_values_supported: ['ES256K'],
@@ -60,6 +68,7 @@ export function buildIssuerMetadata(protocol: Protocol, urls: { credentialIssuer
       },
       [CONFIGURATIONS.ldpVc]: {
         format: 'ldp_vc',
+        ...scoped(CONFIGURATIONS.ldpVc),
         credential_definition: { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential', 'Profile'] },
         cryptographic_binding_methods_supported: ['jwk'],
         credential_signing_alg_values_supported: ['eddsa-rdfc-2022'],
@@ -75,8 +84,21 @@ export function buildIssuerMetadata(protocol: Protocol, urls: { credentialIssuer
     grant_types_supported: ['urn:ietf:params:oauth:grant-type:pre-authorized_code'],
     'pre-authorized_grant_anonymous_access_supported': true,
   });
+  // what the OP's discovery says (node-oidc-provider's endpoints below its issuer), for the library's offer checks
+  const openIdProvider: AuthorizationServerMetadata | undefined = opIssuer
+    ? {
+        issuer: opIssuer,
+        authorization_endpoint: `${opIssuer}/auth`,
+        token_endpoint: `${opIssuer}/token`,
+        pushed_authorization_request_endpoint: `${opIssuer}/request`,
+        jwks_uri: `${opIssuer}/jwks`,
+        code_challenge_methods_supported: ['S256'],
+        grant_types_supported: ['authorization_code'],
+      }
+    : undefined;
   return {
     credentialIssuer,
+    openIdProvider,
     baseUrl,
     jwksUri,
     configurationIds: Object.values(CONFIGURATIONS),
@@ -86,7 +108,7 @@ export function buildIssuerMetadata(protocol: Protocol, urls: { credentialIssuer
     result: {
       originalDraftVersion: Openid4vciVersion.V1,
       credentialIssuer: credentialIssuerMetadata,
-      authorizationServers: [authorizationServer],
+      authorizationServers: openIdProvider ? [authorizationServer, openIdProvider] : [authorizationServer],
       knownCredentialConfigurations: protocol.issuer.getKnownCredentialConfigurationsSupported(credentialIssuerMetadata),
     },
     statusListUri: (listId) => `${baseUrl}/status-lists/${listId}`,

@@ -1,11 +1,11 @@
-import { preAuthorizedCodeGrantIdentifier, Oauth2ServerErrorResponseError, type RequestLike } from '@openid4vc/oauth2';
+import { authorizationCodeGrantIdentifier, preAuthorizedCodeGrantIdentifier, Oauth2ServerErrorResponseError, type RequestLike } from '@openid4vc/oauth2';
 import type { Clock, EmailSender, EnvelopeEncryption, Principal, RandomSource, RateLimiter, SmsSender } from '@w3kit/core';
 import type { AccountService, AccountStore } from '@w3kit/auth';
 import { oid4vciErrors } from './errors.js';
 import type { IssuerMetadata } from './metadata.js';
 import { renderOfferPage } from './offer-page.js';
 import type { ResolvedOid4vciOptions } from './oid4vci-config.js';
-import type { OfferStore } from './offer-store.js';
+import type { OfferGrantType, OfferStore } from './offer-store.js';
 import type { Protocol } from './protocol.js';
 
 export type TxCodeChannel = 'sms' | 'email';
@@ -16,6 +16,8 @@ export interface NewOfferRequest {
   accountId?: string;
   /** Where the tx_code goes (the account's phone or email); none without. */
   txCode?: TxCodeChannel;
+  /** The offer's grant: a pre-authorized code (default), or an issuer_state for the authorization code flow through the OP. */
+  grant?: OfferGrantType;
 }
 
 export interface CreatedOffer {
@@ -98,6 +100,12 @@ export function createOfferService(deps: OfferServiceDeps): OfferService {
 
     async create(principal, request) {
       if (!metadata.configurationIds.includes(request.credentialConfigurationId)) throw oid4vciErrors.create('UNKNOWN_CREDENTIAL_CONFIGURATION', { details: { supported: metadata.configurationIds } });
+      const grantType = request.grant ?? 'pre-authorized_code';
+      if (grantType === 'authorization_code') {
+        if (!metadata.openIdProvider) throw oid4vciErrors.create('GRANT_UNAVAILABLE');
+        if (request.txCode)
+          throw oid4vciErrors.create('GRANT_UNAVAILABLE', { message: 'A tx_code goes with the pre-authorized code only: the authorization code flow signs the end user in at the OP.' });
+      }
       const accountId = await subjectOf(principal, request.accountId);
       // offers cost a row, and with a tx_code an SMS or email: bounded per creator
       await rateLimiter.enforce('oid4vci.offer', principal.accountId);
@@ -113,8 +121,10 @@ export function createOfferService(deps: OfferServiceDeps): OfferService {
         accountId,
         createdBy: principal.accountId,
         credentialConfigurationId: request.credentialConfigurationId,
+        grantType,
         offerRefHash: digest('offer-ref', reference),
-        codeHash: digest('pre-authorized-code', code),
+        // for an authorization code offer the code is the issuer_state, under a digest of its own
+        codeHash: digest(grantType === 'authorization_code' ? 'issuer-state' : 'pre-authorized-code', code),
         codeSealed: encryption.encrypt(code, sealContext(id)),
         txCodeHash: txCode ? digest('tx-code', `${id}:${txCode}`) : null,
         createdAt: now,
@@ -138,12 +148,17 @@ export function createOfferService(deps: OfferServiceDeps): OfferService {
       const { credentialOfferObject } = await protocol.issuer.createCredentialOffer({
         issuerMetadata: metadata.result,
         credentialConfigurationIds: [offer.credentialConfigurationId],
-        grants: {
-          [preAuthorizedCodeGrantIdentifier]: {
-            'pre-authorized_code': code,
-            ...(offer.txCodeHash ? { tx_code: { input_mode: 'numeric', length: options.txCodeLength, description: 'The code sent to your phone or email.' } } : {}),
-          },
-        },
+        grants:
+          offer.grantType === 'authorization_code'
+            ? { [authorizationCodeGrantIdentifier]: { issuer_state: code, authorization_server: metadata.openIdProvider!.issuer } }
+            : {
+                [preAuthorizedCodeGrantIdentifier]: {
+                  'pre-authorized_code': code,
+                  ...(offer.txCodeHash ? { tx_code: { input_mode: 'numeric', length: options.txCodeLength, description: 'The code sent to your phone or email.' } } : {}),
+                  // with the OP listed too, the grant names its server: this issuer's own token endpoint
+                  ...(metadata.openIdProvider ? { authorization_server: metadata.credentialIssuer } : {}),
+                },
+              },
       });
       return credentialOfferObject;
     },

@@ -1,13 +1,17 @@
+export type OfferGrantType = 'pre-authorized_code' | 'authorization_code';
+
 /** An offer as the services read it. */
 export interface OfferRecord {
   id: string;
   accountId: string;
   createdBy: string;
   credentialConfigurationId: string;
+  grantType: OfferGrantType;
   codeSealed: string;
   txCodeHash: string | null;
   txCodeAttempts: number;
-  state: 'offered' | 'token_issued' | 'credential_issued' | 'exhausted';
+  /** An authorization code offer goes offered → authorized (its issuer_state consumed by the OP's code). */
+  state: 'offered' | 'token_issued' | 'credential_issued' | 'exhausted' | 'authorized';
   expiresAt: Date;
 }
 
@@ -27,6 +31,10 @@ export interface OfferStore {
   findUnfetched(offerRefHash: string, at: Date): Promise<OfferRecord | undefined>;
   /** Marks the offer document fetched; the offer when this call did it (live, never fetched), else undefined. */
   fetchOnce(offerRefHash: string, at: Date): Promise<OfferRecord | undefined>;
+  /** The live, still-offered authorization code offer of an issuer_state (digest), or undefined. */
+  findIssuerState(codeHash: string, at: Date): Promise<OfferRecord | undefined>;
+  /** offered → authorized for the offer's own account; true when this call consumed the issuer_state. */
+  authorize(codeHash: string, accountId: string, at: Date): Promise<boolean>;
   /** The live, still-offered offer of a pre-authorized code, or undefined. */
   findRedeemable(codeHash: string, at: Date): Promise<OfferRecord | undefined>;
   /** Counts one tx_code try, only while fewer than `max` were made; the last allowed wrong try is counted, then `exhausted`. */

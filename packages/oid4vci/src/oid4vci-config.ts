@@ -22,9 +22,23 @@ export interface Oid4vciOptions {
   statusListTtlSeconds?: number;
   /** The `vct` of the SD-JWT VC of an account's profile. Default `<credential issuer>/credentials/account` (what @w3kit/oid4vp asks for by default). */
   profileVct?: string;
+  /**
+   * Wallets registered with the OP (@w3kit/oidc, when composed) for the authorization code flow:
+   * public clients (no secret, PKCE S256), authorization_code only. Default none.
+   */
+  walletClients?: WalletClient[];
 }
 
-export type ResolvedOid4vciOptions = Required<Omit<Oid4vciOptions, 'profileVct'>> & { profileVct: string | undefined };
+export interface WalletClient {
+  /** The client_id the wallet sends (wallets ship a fixed one). */
+  clientId: string;
+  /** Shown on the OP's consent page. Default the client id. */
+  name?: string;
+  /** Where the OP sends the wallet back with the code (exact match). */
+  redirectUris: string[];
+}
+
+export type ResolvedOid4vciOptions = Required<Omit<Oid4vciOptions, 'profileVct' | 'walletClients'>> & { profileVct: string | undefined; walletClients: Required<WalletClient>[] };
 
 export function resolveOid4vciOptions(options: Oid4vciOptions = {}): ResolvedOid4vciOptions {
   const resolved: ResolvedOid4vciOptions = {
@@ -40,7 +54,12 @@ export function resolveOid4vciOptions(options: Oid4vciOptions = {}): ResolvedOid
     statusListTtlSeconds: 60,
     ...options,
     profileVct: options.profileVct,
+    walletClients: (options.walletClients ?? []).map((c) => ({ ...c, name: c.name ?? c.clientId })),
   };
+  for (const client of resolved.walletClients) {
+    if (!/^[\x21-\x7e]{1,100}$/.test(client.clientId)) throw new TypeError('oid4vci: a wallet client id is 1 to 100 visible ASCII characters');
+    if (client.redirectUris.length === 0) throw new TypeError(`oid4vci: wallet client ${client.clientId} needs at least one redirect URI`);
+  }
   for (const name of ['offerTtlSeconds', 'nonceTtlSeconds', 'accessTokenTtlSeconds', 'txCodeMaxAttempts', 'txCodeLength', 'proofMaxAgeSeconds', 'statusListSize', 'statusListTtlSeconds'] as const) {
     if (!Number.isInteger(resolved[name]) || resolved[name] <= 0) throw new TypeError(`oid4vci: ${name} must be a positive integer`);
   }

@@ -76,11 +76,12 @@ export const protocolRoutes = [
     path: '/credential',
     rateLimit: [{ rule: 'oid4vci.credential', key: 'ip' }],
     errors: ['CREDENTIAL_REQUEST_DENIED', 'INVALID_NONCE', 'INVALID_PROOF', 'INVALID_REQUEST', 'INVALID_TOKEN', 'UNKNOWN_CREDENTIAL_CONFIGURATION'],
-    summary: 'Credential endpoint (Authorization: Bearer from the token endpoint): one credential, bound to the proof’s key.',
+    summary: 'Credential endpoint (Authorization: Bearer from this token endpoint or, with @w3kit/oidc, the OP’s): one credential, bound to the proof’s key.',
     description:
       'The proof JWT (`proofs.jwt`, exactly one) must verify with the key in its header, name this issuer as `aud`, carry a c_nonce from the ' +
       'nonce endpoint (used up here) and an `iat` within `proofMaxAgeSeconds` of now. 400 invalid_proof, invalid_nonce, ' +
-      'unknown_credential_configuration, credential_request_denied (the offer’s credential was issued); 401 invalid_token.',
+      'unknown_credential_configuration (also: not in the OP token’s scope), credential_request_denied (the offer’s credential was issued); 401 invalid_token; ' +
+      '429 per client IP (`oid4vci.credential`) and per account of the token (`oid4vci.credential-account`).',
     body: Json,
     response: Type.Object({ credentials: Type.Array(Type.Object({ credential: Type.Unknown() })) }, { additionalProperties: true }),
     async handler({ body, services, ctx }) {
@@ -155,16 +156,18 @@ export const offerRoutes = [
     method: 'POST',
     path: '/oid4vci/offers',
     auth: 'required',
-    errors: ['NO_CONTACT_FOR_TX_CODE', 'OFFER_FORBIDDEN', 'UNKNOWN_CREDENTIAL_CONFIGURATION'],
-    summary: 'Create a credential offer (pre-authorized code): an end user for themselves, an organization for one of its associated end users.',
+    errors: ['GRANT_UNAVAILABLE', 'NO_CONTACT_FOR_TX_CODE', 'OFFER_FORBIDDEN', 'UNKNOWN_CREDENTIAL_CONFIGURATION'],
+    summary: 'Create a credential offer (pre-authorized code, or authorization code through the OP): an end user for themselves, an organization for one of its associated end users.',
     description:
       'With `tx_code: "sms"` or `"email"` a code goes to the account’s phone or email and the wallet must send it to the token endpoint. ' +
-      '400 UNKNOWN_CREDENTIAL_CONFIGURATION; 403 OFFER_FORBIDDEN; 422 NO_CONTACT_FOR_TX_CODE; 429 per creating account (`oid4vci.offer`).',
+      'With `grant: "authorization_code"` (the oidc plugin composed) the offer carries an `issuer_state` instead, used once when the OP issues its code to the offer’s account. ' +
+      '400 UNKNOWN_CREDENTIAL_CONFIGURATION, GRANT_UNAVAILABLE; 403 OFFER_FORBIDDEN; 422 NO_CONTACT_FOR_TX_CODE; 429 per creating account (`oid4vci.offer`).',
     successStatus: 201,
     body: Type.Object({
       credential_configuration_id: Type.String({ maxLength: 64 }),
       account_id: Type.Optional(Type.String({ maxLength: 36 })),
       tx_code: Type.Optional(Type.Union([Type.Literal('sms'), Type.Literal('email')])),
+      grant: Type.Optional(Type.Union([Type.Literal('pre-authorized_code'), Type.Literal('authorization_code')])),
     }),
     response: Type.Object({
       offer_id: Type.String(),
@@ -180,6 +183,7 @@ export const offerRoutes = [
         credentialConfigurationId: body.credential_configuration_id,
         accountId: body.account_id,
         txCode: body.tx_code,
+        grant: body.grant,
       });
     },
   }),

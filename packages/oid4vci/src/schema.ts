@@ -14,6 +14,8 @@ export type Oid4vciTables = {
     /** The account that created the offer (the user themselves, or an organization). */
     created_by: string;
     credential_configuration_id: string;
+    /** `pre-authorized_code`, or `authorization_code` (the code columns then hold the issuer_state, consumed when the OP issues its code). */
+    grant_type: string;
     /** Digest of the reference in `credential_offer_uri`. */
     offer_ref_hash: string;
     /** Digest of the pre-authorized code, for the token endpoint's lookup. */
@@ -107,6 +109,15 @@ export const oid4vciMigrations: MigrationSet = {
         .addColumn('private_sealed', 'varchar(2048)', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('retired_at', 'bigint')
+        .execute();
+    },
+  },
+  // The authorization code flow through @w3kit/oidc: an offer may carry an issuer_state instead of a pre-authorized code.
+  '0002_oid4vci_authcode_grant_type': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('oid4vci_offers')
+        .addColumn('grant_type', 'varchar(24)', (c) => c.notNull().defaultTo('pre-authorized_code'))
         .execute();
     },
   },

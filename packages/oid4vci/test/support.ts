@@ -8,6 +8,7 @@ import { createKit, createLogger, type Clock, type EmailMessage, type Kit, type 
 import { appFor, createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@w3kit/core/testing';
 import { did } from '@w3kit/did';
 import { oid4vci, type Oid4vciOptions } from '@w3kit/oid4vci';
+import { oidc, type OidcOptions } from '@w3kit/oidc';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { MASTER_KEY } from '../../auth/test/support.js';
 
@@ -24,7 +25,14 @@ export interface Outbox {
  */
 export async function startIssuer(
   databaseUrl: string,
-  options: { instances?: number; oid4vci?: Oid4vciOptions; route?: (path: string) => number; clock?: Clock; rateLimits?: KitConfigInput['rateLimits'] } = {},
+  options: {
+    instances?: number;
+    oid4vci?: Oid4vciOptions;
+    /** Composes @w3kit/oidc (the authorization code flow) with these options. */ oidc?: OidcOptions;
+    route?: (path: string) => number;
+    clock?: Clock;
+    rateLimits?: KitConfigInput['rateLimits'];
+  } = {},
 ) {
   const outbox: Outbox = { sms: [], email: [] };
   let route = options.route ?? (() => 0);
@@ -50,7 +58,7 @@ export async function startIssuer(
   for (let i = 0; i < (options.instances ?? 1); i++) {
     const kit = await createKit({
       database: databaseUrl,
-      plugins: [auth(), did(), oid4vci(options.oid4vci)],
+      plugins: [auth(), did(), ...(options.oidc ? [oidc(options.oidc)] : []), oid4vci(options.oid4vci)],
       logger: createLogger({ level: 'silent' }),
       services: {
         smsSender: { development: false, send: async (m) => void outbox.sms.push(m) },
@@ -101,8 +109,8 @@ export async function createOffer(issuer: Issuer, token: string, body: Record<st
 }
 
 /** The offer a test's end user creates for themselves; throws unless it is created. */
-export async function offerFor(issuer: Issuer, token: string, credentialConfigurationId: string, txCode?: 'sms' | 'email') {
-  const { status, body } = await createOffer(issuer, token, { credential_configuration_id: credentialConfigurationId, ...(txCode ? { tx_code: txCode } : {}) });
+export async function offerFor(issuer: Issuer, token: string, credentialConfigurationId: string, txCode?: 'sms' | 'email', grant?: 'authorization_code') {
+  const { status, body } = await createOffer(issuer, token, { credential_configuration_id: credentialConfigurationId, ...(txCode ? { tx_code: txCode } : {}), ...(grant ? { grant } : {}) });
   if (status !== 201) throw new Error(`offer: ${status} ${JSON.stringify(body)}`);
   return body as { offer_id: string; credential_offer: string; credential_offer_uri: string; page_url: string };
 }
@@ -148,6 +156,11 @@ export async function walletToken(wallet: Wallet, credentialOffer: string, txCod
 /** The whole pre-authorized code flow; the credential the issuer returned. */
 export async function receiveCredential(wallet: Wallet, credentialOffer: string, txCode?: string) {
   const { issuerMetadata, accessToken, credentialConfigurationId } = await walletToken(wallet, credentialOffer, txCode);
+  return credentialFor(wallet, issuerMetadata, accessToken, credentialConfigurationId);
+}
+
+/** The wallet's proof JWT for a credential request, on a fresh c_nonce from the nonce endpoint. */
+export async function walletProof(wallet: Wallet, issuerMetadata: IssuerMetadataResult, credentialConfigurationId: string) {
   const { c_nonce } = await wallet.client.requestNonce({ issuerMetadata });
   const { jwt } = await wallet.client.createCredentialRequestJwtProof({
     issuerMetadata,
@@ -155,6 +168,12 @@ export async function receiveCredential(wallet: Wallet, credentialOffer: string,
     nonce: c_nonce,
     signer: { method: 'jwk', alg: 'ES256', publicJwk: wallet.publicJwk },
   });
+  return jwt;
+}
+
+/** The wallet's nonce, proof and credential request with an access token (of either flow); the credential. */
+export async function credentialFor(wallet: Wallet, issuerMetadata: IssuerMetadataResult, accessToken: string, credentialConfigurationId: string) {
+  const jwt = await walletProof(wallet, issuerMetadata, credentialConfigurationId);
   const { credentialResponse } = await wallet.client.retrieveCredentials({ issuerMetadata, accessToken, credentialConfigurationId, proof: { proof_type: 'jwt', jwt } });
   const first = credentialResponse.credentials?.[0];
   return (first && typeof first === 'object' && 'credential' in first ? first.credential : first) as string | Record<string, unknown>;

@@ -9,6 +9,7 @@ import { createOidcLoginService, type OidcLoginService } from './login-service.j
 import { resolveOidcOptions, type OidcOptions, type ResolvedOidcOptions } from './oidc-config.js';
 import type { OidcPayloadStore } from './payload-store.js';
 import { protocolRoutes } from './protocol-routes.js';
+import type { OidcProviderExtension } from './provider-extension.js';
 import { createOidcProviderHost, type OidcProviderHost } from './provider-host.js';
 import { oidcMigrations } from './schema.js';
 import type { OidcSigningKeyStore } from './signing-key-store.js';
@@ -23,6 +24,8 @@ declare module '@w3kit/core' {
     oidcClientService: OidcClientService;
     oidcLoginService: OidcLoginService;
     oidcProviderHost: OidcProviderHost;
+    /** Registered by a plugin that extends the OP (oid4vci); absent otherwise. */
+    oidcProviderExtension: OidcProviderExtension;
   }
 }
 
@@ -61,7 +64,18 @@ export function oidc(options: OidcOptions = {}) {
           createOidcClientService({ store: oidcPayloadStore, clock, random, production: config.mode === 'production' }),
         ).singleton(),
         oidcProviderHost: asFunction(({ oidcPayloadStore, oidcSigningKeys, encryption, accountDirectory, accountService, clock, logger }: KitServices) =>
-          createOidcProviderHost({ config, options: resolved, store: oidcPayloadStore, signingKeys: oidcSigningKeys, encryption, accountDirectory, accountService, clock, logger }),
+          createOidcProviderHost({
+            config,
+            options: resolved,
+            store: oidcPayloadStore,
+            signingKeys: oidcSigningKeys,
+            encryption,
+            accountDirectory,
+            accountService,
+            clock,
+            logger,
+            extension: () => (container.hasRegistration('oidcProviderExtension') ? container.resolve('oidcProviderExtension') : undefined),
+          }),
         ).singleton(),
         oidcLoginService: asFunction(({ oidcPayloadStore, oidcProviderHost, encryption, rateLimiter, clock }: KitServices) =>
           createOidcLoginService({ container, store: oidcPayloadStore, encryption, rateLimiter, clock, issuer: oidcProviderHost.issuer, maxWaitSeconds: resolved.interactionTtlSeconds }),
@@ -98,6 +112,7 @@ export type { OidcSigningKeys, OidcSigningAlgorithm, OidcKeySet } from './signin
 export type { OidcClientService, OidcClientView, NewOidcClient } from './client-service.js';
 export type { OidcLoginService } from './login-service.js';
 export type { OidcProviderHost } from './provider-host.js';
+export type { OidcProviderExtension, VerifiedOpAccessToken } from './provider-extension.js';
 export { createKyselyPayloadStore } from './kysely-payload-store.js';
 export { createMemoryPayloadStore } from './memory-payload-store.js';
 export { claimsFromMyInfo, SCOPE_CLAIMS } from './provider-host.js';

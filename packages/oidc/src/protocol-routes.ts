@@ -31,6 +31,7 @@ export function protocolRoutes(options: { dynamicRegistration: boolean }) {
     protocolRoute('oidc.jwks', 'GET', '/jwks', 'The OP’s public signing keys (JWKS).'),
     protocolRoute('oidc.authorize', 'GET', '/auth', 'Authorization endpoint (code flow with PKCE S256).', undefined, 'redirect'),
     protocolRoute('oidc.authorize.resume', 'GET', '/auth/:uid', 'Resumes an authorization request after the interaction.', undefined, 'redirect'),
+    protocolRoute('oidc.par', 'POST', '/request', 'Pushed authorization request (RFC 9126): the request is stored, the answer is its request_uri.', 'oidc.token', 'application/json'),
     protocolRoute('oidc.token', 'POST', '/token', 'Token endpoint: authorization_code (with code_verifier) and refresh_token grants.', 'oidc.token'),
     protocolRoute('oidc.userinfo', 'GET', '/me', 'UserInfo endpoint.'),
     protocolRoute('oidc.userinfo.post', 'POST', '/me', 'UserInfo endpoint, form post.'),

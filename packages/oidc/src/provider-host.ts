@@ -10,7 +10,9 @@ import { renderLogoutPage, renderOpMessagePage } from './interaction-page.js';
 import type { ResolvedOidcOptions } from './oidc-config.js';
 import type { OidcPayloadStore } from './payload-store.js';
 import { payloadAdapterFactory } from './provider-adapter.js';
+import type { OidcProviderExtension, VerifiedOpAccessToken } from './provider-extension.js';
 import type { OidcSigningKeys } from './signing-keys.js';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 
 /** The standard claims per scope (OpenID Connect Core 5.4), all of them from `my_info`. */
 export const SCOPE_CLAIMS = {
@@ -50,6 +52,8 @@ export interface OidcProviderHostDeps {
   accountService: AccountService;
   clock: Clock;
   logger: Logger;
+  /** Another plugin's additions (oid4vci's resource server and wallet clients), when one is composed. */
+  extension?: () => OidcProviderExtension | undefined;
 }
 
 /**
@@ -65,6 +69,12 @@ export interface OidcProviderHost {
   provider(): Promise<Provider>;
   /** Hands a request to the provider. */
   handle(ctx: Context): Promise<void>;
+  /**
+   * Verifies a JWT access token this OP issued for the extension's resource server, in process
+   * (the key set from the database, no HTTP to itself): signature, `typ` at+jwt, `iss`, `aud`
+   * = `audience`, `exp`. Undefined when any of it fails.
+   */
+  verifyAccessToken(token: string, audience: string): Promise<VerifiedOpAccessToken | undefined>;
 }
 
 export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProviderHost {
@@ -83,6 +93,13 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
     // Loaded on the first OIDC request, not at startup: a CLI run or a server that serves no
     // OIDC request never loads it (nor prints its runtime notice, see docs/oidc.md).
     const { default: ProviderClass, errors } = await import('oidc-provider');
+    const extension = deps.extension?.();
+    const resourceServer = extension?.resourceServer;
+    const requestedScopes = (ctx: KoaContextWithOIDC) =>
+      String(ctx.oidc.params?.['scope'] ?? '')
+        .split(' ')
+        .filter(Boolean);
+    const asksForResource = (ctx: KoaContextWithOIDC) => resourceServer !== undefined && requestedScopes(ctx).some((s) => resourceServer.scopes.includes(s));
     const configuration: Configuration = {
       adapter: payloadAdapterFactory(store, clock, errors.InvalidGrant),
       jwks: keys,
@@ -103,6 +120,35 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
       claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, names]) => [scope, [...names]])),
       scopes: ['openid', 'offline_access', ...Object.keys(SCOPE_CLAIMS).filter((s) => s !== 'openid')],
       responseTypes: ['code'],
+      // The extension's clients are public: PKCE is their only proof, and they get no refresh token.
+      clients: (extension?.clients ?? []).map((c) => ({
+        client_id: c.clientId,
+        client_name: c.name,
+        // a wallet app's own scheme (or a loopback URI) makes it a native client, as OAuth for native apps has it
+        application_type: c.redirectUris.every((u) => u.startsWith('https:')) ? 'web' : 'native',
+        redirect_uris: [...c.redirectUris],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      })),
+      extraParams: Object.fromEntries(
+        Object.entries(extension?.authorizationParams ?? {}).map(([name, check]) => [
+          name,
+          async (ctx: KoaContextWithOIDC, value: string | undefined) => {
+            const refusal = await check(value, requestedScopes(ctx));
+            if (refusal) throw new errors.InvalidRequest(refusal);
+          },
+        ]),
+      ),
+      // Called as a code (or token) of the authorization endpoint is issued: the one moment the
+      // signed-in account and the request's parameters are both known, after login and consent.
+      async expiresWithSession(ctx, token) {
+        if (extension && token.kind === 'AuthorizationCode' && ctx.oidc.session?.accountId) {
+          const refusal = await extension.beforeAuthorizationCode({ accountId: ctx.oidc.session.accountId, params: { ...ctx.oidc.params }, scopes: [...token.scopes] });
+          if (refusal) throw new errors.AccessDenied(refusal);
+        }
+        return !token.scopes.has('offline_access');
+      },
       pkce: { required: () => true },
       clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
       clientDefaults: {
@@ -114,6 +160,25 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
       enabledJWA: { idTokenSigningAlgValues: [options.signingAlgorithm] },
       features: {
         devInteractions: { enabled: false },
+        // RFC 8707: the extension's resource server gets short-lived JWT access tokens (aud = the
+        // resource) carrying its scopes; without a resource a token is the opaque one for UserInfo.
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: async (ctx, _client, oneOf) => oneOf ?? (asksForResource(ctx) ? resourceServer?.resource : undefined),
+          useGrantedResource: async () => true,
+          async getResourceServerInfo(_ctx, indicator, client) {
+            if (!resourceServer || indicator !== resourceServer.resource) throw new errors.InvalidTarget();
+            // only the extension's own clients (the wallets) get tokens for its resource, not every relying party
+            if (!extension?.clients.some((c) => c.clientId === client.clientId)) throw new errors.InvalidTarget('this client may not ask for this resource');
+            return {
+              scope: resourceServer.scopes.join(' '),
+              audience: resourceServer.resource,
+              accessTokenTTL: resourceServer.accessTokenTtlSeconds,
+              accessTokenFormat: 'jwt',
+              jwt: { sign: { alg: options.signingAlgorithm } },
+            };
+          },
+        },
         revocation: { enabled: true },
         // A client learns about its own tokens only: the kit models no separate resource servers.
         introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
@@ -140,7 +205,8 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
       interactions: { url: (_ctx, interaction) => `${prefix}/interaction/${interaction.uid}` },
       ttl: {
         AuthorizationCode: options.authorizationCodeTtlSeconds,
-        AccessToken: options.accessTokenTtlSeconds,
+        // a resource server's own lifetime (oid4vci's short one) over the OP's default
+        AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? options.accessTokenTtlSeconds,
         IdToken: options.idTokenTtlSeconds,
         RefreshToken: options.refreshTokenTtlSeconds,
         Session: options.sessionTtlSeconds,
@@ -184,6 +250,24 @@ export function createOidcProviderHost(deps: OidcProviderHostDeps): OidcProvider
     issuer,
     prefix,
     provider: async () => (await live()).provider,
+    async verifyAccessToken(token, audience) {
+      const { keys } = await signingKeys.keySet();
+      const publicKeys = keys.map(({ kid, alg, kty, crv, x, y, n, e }) => ({ kid, alg, kty, crv, x, y, n, e, use: 'sig' }));
+      try {
+        const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: publicKeys as never }), {
+          issuer,
+          audience,
+          typ: 'at+jwt',
+          algorithms: [options.signingAlgorithm],
+          currentDate: clock.now(),
+        });
+        if (typeof payload.sub !== 'string' || typeof payload['client_id'] !== 'string' || typeof payload.exp !== 'number') return undefined;
+        const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ').filter(Boolean) : [];
+        return { sub: payload.sub, scopes, clientId: payload['client_id'], expiresAt: new Date(payload.exp * 1000) };
+      } catch {
+        return undefined;
+      }
+    },
     async handle(ctx) {
       const { middleware, provider } = await live();
       const path = ctx.path;
