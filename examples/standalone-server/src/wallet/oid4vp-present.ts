@@ -45,7 +45,7 @@ export async function matchDcql(query: { credentials?: CredentialQuery[] }, stor
       const decoded = await sdJwtOf().decode(candidate.credential);
       const disclosable = new Set((decoded.disclosures ?? []).map((d) => d.key));
       // a claim the issuer did not make disclosable is in the signed payload, shown to every verifier anyway
-      const visible = new Set(Object.keys((decoded.jwt?.payload ?? {})).filter((k) => k !== '_sd' && k !== '_sd_alg'));
+      const visible = new Set(Object.keys(decoded.jwt?.payload ?? {}).filter((k) => k !== '_sd' && k !== '_sd_alg'));
       const set = sets.find((s) => s.every((c) => c.path.length === 1 && typeof c.path[0] === 'string' && (disclosable.has(c.path[0]) || visible.has(c.path[0]))));
       if (set) {
         const claims = set.map((c) => c.path[0] as string);

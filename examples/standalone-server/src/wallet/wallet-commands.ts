@@ -57,6 +57,14 @@ export const walletCommands: Record<string, (args: string[], env: NodeJS.Process
     const wallet = readWalletFile(walletPath(values.wallet, env));
     print(await answerLogin(wallet, serverUrl(values.server, env), requestIdOf(positionals[0]!)));
   },
+  async 'sign-claim'(args, env) {
+    const { values } = parseArgs({ args, strict: true, options: { ...WALLET_OPTIONS, topic: { type: 'string' }, data: { type: 'string' } } });
+    const topic = Number(values.topic);
+    if (!Number.isInteger(topic) || topic < 0)
+      throw new WalletError('wallet sign-claim needs --topic <claim type> (facebook 3, twitter 4, phone 10, email 11) and --data <text> (like "phone verified")');
+    if (!values.data) throw new WalletError('wallet sign-claim needs --data <text> (like "phone verified")');
+    print(signClaim(readWalletFile(walletPath(values.wallet, env)), topic, values.data));
+  },
   async receive(args, env) {
     const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { ...WALLET_OPTIONS, 'tx-code': { type: 'string' } } });
     const offerUri = onePositional(positionals, "wallet receive needs exactly one '<offer>': the openid-credential-offer://… link of the offer (its page shows it), in quotes");
@@ -82,13 +90,5 @@ export const walletCommands: Record<string, (args: string[], env: NodeJS.Process
     const kit = await connectKit(serverUrl(values.server, env));
     const presented = await presentCredentials(kit, request, wallet.sdJwtVcs ?? [], wallet.holderKey);
     print({ client_id: presented.clientId, response_mode: presented.responseMode, disclosed: presented.disclosed, ...(presented.redirectUri ? { redirect_uri: presented.redirectUri } : {}) });
-  },
-  async 'sign-claim'(args, env) {
-    const { values } = parseArgs({ args, strict: true, options: { ...WALLET_OPTIONS, topic: { type: 'string' }, data: { type: 'string' } } });
-    const topic = Number(values.topic);
-    if (!Number.isInteger(topic) || topic < 0)
-      throw new WalletError('wallet sign-claim needs --topic <claim type> (facebook 3, twitter 4, phone 10, email 11) and --data <text> (like "phone verified")');
-    if (!values.data) throw new WalletError('wallet sign-claim needs --data <text> (like "phone verified")');
-    print(signClaim(readWalletFile(walletPath(values.wallet, env)), topic, values.data));
   },
 };
