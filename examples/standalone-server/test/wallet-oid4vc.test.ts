@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
@@ -197,10 +199,11 @@ describe('wallet-oid4vc: the CLI wallet receives by OID4VCI and presents by OID4
         assert.equal(runCli(['wallet', 'present', second.request], walletEnv).status, 0);
         failed(runCli(['wallet', 'present', second.request], walletEnv), 'this login request was used already (a request is fetched and answered once); reload the login page for a new one');
         failed(runCli(['wallet', 'present', 'https://site.example/?x=1'], walletEnv), 'the request names no request_uri: this wallet answers requests by reference (signed request objects) only');
-        failed(
-          runCli(['wallet', 'receive', offer], { ...walletEnv, W3KIT_URL: 'http://127.0.0.1:1' }),
-          'cannot reach the server at http://127.0.0.1:1 (ECONNREFUSED); is it running? (--server <url>, or W3KIT_URL)',
-        );
+        const probe = createServer().listen(0, '127.0.0.1');
+        await once(probe, 'listening');
+        const closed = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+        await new Promise((done) => probe.close(done));
+        failed(runCli(['wallet', 'receive', offer, '--server', closed], walletEnv), `cannot reach the server at ${closed} (ECONNREFUSED); is it running? (--server <url>, or W3KIT_URL)`);
       });
     });
   }

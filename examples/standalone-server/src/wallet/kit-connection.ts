@@ -33,7 +33,9 @@ export async function connectKit(server: string): Promise<KitConnection> {
   try {
     metadata = await fetch(`${base}/.well-known/openid-credential-issuer`, { headers: { accept: 'application/json' } });
   } catch (error) {
-    const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    // undici's cause is the socket error, or an AggregateError of one per address tried
+    const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+    const code = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error as Error).message;
     throw new WalletError(`cannot reach the server at ${base} (${code}); is it running? (--server <url>, or W3KIT_URL)`);
   }
   const issuer = metadata.ok ? ((await metadata.json()) as { credential_issuer?: unknown }).credential_issuer : undefined;
