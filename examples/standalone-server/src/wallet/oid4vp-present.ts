@@ -122,6 +122,13 @@ function presentationClient(kit: KitConnection, refusals: { status: number; body
   return new Openid4vpClient({ callbacks });
 }
 
+/** What this wallet can do to a response (the JARM metadata the library matches the request's against): encrypt, never sign. */
+const WALLET_ENCRYPTION = {
+  authorization_signing_alg_values_supported: [],
+  authorization_encryption_alg_values_supported: ['ECDH-ES'],
+  authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'],
+};
+
 const USED = 'this login request was used already (a request is fetched and answered once); reload the login page for a new one';
 
 /** A refusal of the verifier, as a sentence: its `code`, and `reason` for a refused presentation. */
@@ -198,11 +205,7 @@ export async function presentCredentials(kit: KitConnection, authorizationReques
       ? {
           jarm: {
             encryption: { nonce: randomBytes(16).toString('base64url') },
-            serverMetadata: {
-              authorization_signing_alg_values_supported: [],
-              authorization_encryption_alg_values_supported: ['ECDH-ES'],
-              authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'],
-            },
+            serverMetadata: WALLET_ENCRYPTION,
           },
         }
       : {}),
