@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { digest, ES256, generateSalt } from '@sd-jwt/crypto-nodejs';
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
+import { matchDcql } from '../src/wallet/oid4vp-present.js';
 import { runCli, startServer } from './newcomer-support.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -207,6 +211,47 @@ describe('wallet-oid4vc: the CLI wallet receives by OID4VCI and presents by OID4
       });
     });
   }
+
+  it('DCQL: the newest credential of the format and vct that has one claim set; only those claims are disclosed', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const issuer = new SDJwtVcInstance({ signer: await ES256.getSigner(privateKey.export({ format: 'jwk' })), signAlg: 'ES256', hasher: digest, hashAlg: 'sha-256', saltGenerator: generateSalt });
+    type Claims = { email?: string; name?: string; phone?: string };
+    const issue = async (vct: string, claims: Claims) => ({
+      format: 'dc+sd-jwt' as const,
+      issuer: 'https://issuer.test',
+      vct,
+      credentialConfigurationId: 'c',
+      receivedAt: '',
+      // the claims of `claims` disclosable, sub in clear (as the kit's issuer has it)
+      credential: await issuer.issue({ iss: 'https://issuer.test', vct, iat: 1, sub: 'acct:1', ...claims }, { _sd: Object.keys(claims) as (keyof Claims)[] }),
+    });
+    const older = await issue('urn:account', { email: 'old@example.com', name: 'Old' });
+    const newer = await issue('urn:account', { email: 'new@example.com' });
+    const other = await issue('urn:other', { email: 'x@example.com', phone: '1' });
+    const query = (credential: Record<string, unknown>) => ({ credentials: [{ id: 'q', format: 'dc+sd-jwt', ...credential }] });
+
+    const email = await matchDcql(query({ meta: { vct_values: ['urn:account'] }, claims: [{ path: ['email'] }] }), [older, newer, other]);
+    assert.deepEqual(email, [{ queryId: 'q', stored: newer, claims: ['email'], disclose: ['email'] }]);
+    // sub is signed in clear: asked for, shown, no disclosure
+    assert.deepEqual(await matchDcql(query({ claims: [{ path: ['sub'] }] }), [older]), [{ queryId: 'q', stored: older, claims: ['sub'], disclose: [] }]);
+    const sets = query({
+      claims: [
+        { id: 'p', path: ['phone'] },
+        { id: 'n', path: ['name'] },
+      ],
+      claim_sets: [['p'], ['n']],
+      meta: { vct_values: ['urn:account'] },
+    });
+    assert.deepEqual(await matchDcql(sets, [older, newer]), [{ queryId: 'q', stored: older, claims: ['name'], disclose: ['name'] }]);
+    for (const missing of [
+      query({ meta: { vct_values: ['urn:none'] } }),
+      query({ claims: [{ path: ['phone'] }], meta: { vct_values: ['urn:account'] } }),
+      query({ claims: [{ path: ['email', 'domain'] }] }),
+      query({ format: 'jwt_vc_json' }),
+    ]) {
+      assert.ok('missing' in (await matchDcql(missing, [older, newer, other])), JSON.stringify(missing));
+    }
+  });
 
   it('wallet receive and present need exactly one argument and say which', () => {
     const env = { W3KIT_WALLET: join(tmpdir(), 'w3kit-none.json') };
