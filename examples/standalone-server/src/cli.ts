@@ -53,6 +53,12 @@ commands:
   wallet sign-claim --topic <n> --data <text>
                                              sign an Origin identity claim (ERC725 hash of the wallet's address, topic, data)
                                              as the identity's owner; prints hash, signature and signer
+  wallet receive '<offer>' [--tx-code <code>] [--server <url>]
+                                             receive an SD-JWT VC by OpenID4VCI (the openid-credential-offer://… link of an
+                                             offer; --tx-code when the offer asks for one), checked against the issuer's key
+  wallet present '<openid4vp://…>' [--server <url>]
+                                             answer an OpenID4VP request (the text under the QR code of /oid4vp/login):
+                                             discloses only the claims its DCQL query asks for
   dev seed [--json]                          development only: a demo organization (verified domain), an end user,
                                              an NFT minted to the user and a VC; prints their secrets and curl lines
   help                                       show this text

@@ -106,7 +106,7 @@ describe('newcomer wallet', function () {
     assert.match(nothing.stderr, /^w3kit: wallet credential needs a user access token: --token <token> or W3KIT_TOKEN/);
     const which = run(['wallet'], env);
     assert.equal(which.status, 2);
-    assert.match(which.stderr, /^w3kit: wallet needs one of: create, credential, login, sign-claim\n/);
+    assert.match(which.stderr, /^w3kit: wallet needs one of: create, credential, login, sign-claim, receive, present\n/);
   });
 
   it('sign-claim signs the ERC725 claim hash of its own address, as Origin’s claim verifier recovers it', () => {

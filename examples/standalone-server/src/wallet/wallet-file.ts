@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import type { JsonWebKey } from 'node:crypto';
 import { dirname } from 'node:path';
 import { computeAddress, SigningKey } from 'ethers';
 import { WalletError } from './wallet-error.js';
@@ -16,6 +17,29 @@ export interface WalletFile {
   privateKey: string;
   /** JWT credentials (`proof.jwt`) issued to `did`, newest last. */
   credentials: string[];
+  /**
+   * The P-256 key (private JWK) that OID4VCI credentials are bound to: the kit's issuer binds the
+   * `jwk` of the proof JWT and accepts ES256, ES384 or EdDSA, not the secp256k1 key above. Made
+   * by the first `wallet receive`; absent from older wallet files.
+   */
+  holderKey?: JsonWebKey;
+  /** SD-JWT VCs received with `wallet receive` (bound to `holderKey`), newest last. */
+  sdJwtVcs?: StoredSdJwtVc[];
+  /**
+   * Offers resolved but not redeemed yet, by the offer URI the person gave: an offer document is
+   * served once, so a retry (a forgotten or mistyped tx code) needs the copy. Dropped once used.
+   */
+  pendingOffers?: Record<string, { offer: unknown; savedAt: string }>;
+}
+
+/** An SD-JWT VC (`dc+sd-jwt`) as the wallet keeps it: the issued form, with every disclosure. */
+export interface StoredSdJwtVc {
+  format: 'dc+sd-jwt';
+  issuer: string;
+  vct: string;
+  credentialConfigurationId: string;
+  credential: string;
+  receivedAt: string;
 }
 
 export function createWalletFile(path: string): WalletFile {
