@@ -8,6 +8,18 @@ const HASHES: Record<HashAlgorithm, string> = { [HashAlgorithm.Sha256]: 'sha256'
 /** The JOSE work the openid4vc libraries leave to their caller, on the verifier's side, with jose. */
 export type VerifierCallbacks = Omit<CallbackContext, 'generateRandom' | 'clientAuthentication'>;
 
+// the verifier's signing key, imported once per identity rather than on every request object
+const signingKeys = new WeakMap<VerifierIdentity, ReturnType<typeof importJWK>>();
+
+function signingKeyOf(identity: VerifierIdentity): ReturnType<typeof importJWK> {
+  let key = signingKeys.get(identity);
+  if (!key) {
+    key = importJWK(identity.privateJwk, 'ES256');
+    signingKeys.set(identity, key);
+  }
+  return key;
+}
+
 /**
  * Callbacks for one request: it signs request objects with the verifier's key, decrypts a
  * `direct_post.jwt` response with that request's own ephemeral key (`decryptionJwk`, absent for
@@ -18,7 +30,7 @@ export function verifierCallbacks(identity: VerifierIdentity, decryptionJwk?: Jw
     hash: (data, alg) => createHash(HASHES[alg]).update(data).digest(),
     async signJwt(signer, { header, payload }) {
       if (signer.method !== 'did' || signer.didUrl !== identity.keyId) throw new TypeError('oid4vp: only the verifier’s own key signs');
-      const key = await importJWK(identity.privateJwk, 'ES256');
+      const key = await signingKeyOf(identity);
       const jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ ...header, alg: 'ES256' }).sign(key);
       return { jwt, signerJwk: identity.publicJwk };
     },

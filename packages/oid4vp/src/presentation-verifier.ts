@@ -1,9 +1,9 @@
-import { SDJwt, SDJwtInstance } from '@sd-jwt/core';
+import { createHash } from 'node:crypto';
+import { SDJwtInstance } from '@sd-jwt/core';
 import { digest } from '@sd-jwt/crypto-nodejs';
-import { unpack } from '@sd-jwt/decode';
 import type { JsonWebPublicKey, SdJwtVcIssuer } from '@w3kit/core';
 import { sha256Hex } from './verifier-identity.js';
-import { headerOf, verifyJws } from './sd-jwt-jws.js';
+import { jsonSegment, verifyJws } from './sd-jwt-jws.js';
 
 /** Why a presentation logs no one in (the `reason` of a PRESENTATION_REJECTED error). */
 export type RejectionReason =
@@ -42,15 +42,77 @@ export interface PresentationExpectations {
 
 const hasher = (data: string | ArrayBuffer, alg: string) => digest(data, alg);
 const reject = (reason: RejectionReason, message: string): PresentationCheck => ({ ok: false, reason, message });
+// the `_sd_alg` values of RFC 9901 §4.1.1 the kit accepts, as node:crypto names them
+const DIGESTS: Record<string, string> = { 'sha-256': 'sha256', 'sha-384': 'sha384', 'sha-512': 'sha512' };
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** Every disclosure is referenced by a digest of the issuer-signed payload (or of another disclosure), once (RFC 9901 §7.1 steps 3–4). */
-async function disclosuresReferenced(sdJwt: SDJwt): Promise<boolean> {
-  const disclosures = sdJwt.disclosures ?? [];
-  if (disclosures.length === 0) return true;
-  const { disclosureKeymap } = await unpack(sdJwt.jwt!.payload as Record<string, unknown>, disclosures, hasher);
-  const referenced = new Set(Object.values(disclosureKeymap));
-  const presented = new Set(await Promise.all(disclosures.map((d) => d.digest({ hasher, alg: String(sdJwt.jwt!.payload?.['_sd_alg'] ?? 'sha-256') }))));
-  return presented.size === disclosures.length && [...presented].every((d) => referenced.has(d));
+interface Decoded {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  /** Each disclosure's digest (RFC 9901 §4.2.3: of its base64url text) and the value it discloses. */
+  disclosures: [digest: string, value: unknown][];
+  kb: { header: Record<string, unknown>; payload: Record<string, unknown> } | null;
+}
+
+/**
+ * The presentation's parts, decoded once for the kit's own rules (the library decodes its own
+ * copy to verify), with node:crypto's digests; null when it is no SD-JWT, a disclosure is no JSON
+ * array, or the digest algorithm is unknown.
+ */
+function decode(presentation: string): Decoded | null {
+  const parts = presentation.split('~');
+  const jwt = parts[0]!.split('.');
+  // `<jwt>~<disclosures>~<kb-jwt>`: the last part is the key-binding JWT, or empty without one
+  const kbJwt = parts.length > 1 ? parts.pop()! : '';
+  const header = jsonSegment(jwt[0]);
+  const payload = jsonSegment(jwt[1]);
+  if (jwt.length !== 3 || !isObject(header) || !isObject(payload)) return null;
+  const hash = DIGESTS[String(payload['_sd_alg'] ?? 'sha-256')];
+  if (!hash) return null;
+  const disclosures: Decoded['disclosures'] = [];
+  for (const encoded of parts.slice(1)) {
+    const disclosure = jsonSegment(encoded);
+    if (!Array.isArray(disclosure) || (disclosure.length !== 2 && disclosure.length !== 3) || typeof disclosure[0] !== 'string') return null;
+    disclosures.push([createHash(hash).update(encoded).digest('base64url'), disclosure[disclosure.length - 1]]);
+  }
+  let kb: Decoded['kb'] = null;
+  if (kbJwt !== '') {
+    const [kbHeader, kbPayload] = kbJwt.split('.').map(jsonSegment);
+    if (!isObject(kbHeader) || !isObject(kbPayload)) return null;
+    kb = { header: kbHeader, payload: kbPayload };
+  }
+  return { header, payload, disclosures, kb };
+}
+
+/**
+ * Every disclosure is referenced, once, by a digest of the issuer-signed payload or of a
+ * disclosure it references (`_sd` of objects, `{"...": digest}` of arrays; RFC 9901 §7.1 steps
+ * 3–4): the library alone would ignore one that is not.
+ */
+function disclosuresReferenced({ payload, disclosures: list }: Decoded): boolean {
+  const disclosures = new Map(list);
+  if (disclosures.size !== list.length) return false;
+  const reached = new Set<string>();
+  const reach = (digestOf: unknown) => {
+    if (typeof digestOf !== 'string' || reached.has(digestOf) || !disclosures.has(digestOf)) return;
+    reached.add(digestOf);
+    visit(disclosures.get(digestOf));
+  };
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) {
+        if (isObject(item) && Object.keys(item).length === 1 && '...' in item) reach(item['...']);
+        else visit(item);
+      }
+    } else if (isObject(node)) {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '_sd' && Array.isArray(value)) value.forEach(reach);
+        else visit(value);
+      }
+    }
+  };
+  visit(payload);
+  return reached.size === disclosures.size;
 }
 
 /** What the library's (0.19) exceptions mean, for the client; its words themselves are not passed on. */
@@ -71,14 +133,9 @@ function libraryReason(error: unknown): RejectionReason {
  * disclosure and `sd_hash` work is @sd-jwt/core's; the rules of the kit's profile are here.
  */
 export async function checkPresentation(presentation: string, expected: PresentationExpectations, issuer: SdJwtVcIssuer): Promise<PresentationCheck> {
-  let sdJwt: SDJwt;
-  try {
-    sdJwt = await SDJwt.fromEncode(presentation, hasher);
-  } catch {
-    return reject('MALFORMED', 'The presentation is not an SD-JWT.');
-  }
-  const header = sdJwt.jwt?.header ?? {};
-  const payload = sdJwt.jwt?.payload ?? {};
+  const decoded = decode(presentation);
+  if (!decoded) return reject('MALFORMED', 'The presentation is not an SD-JWT.');
+  const { header, payload } = decoded;
   if (header['typ'] !== 'dc+sd-jwt') return reject('NOT_AN_SD_JWT_VC', 'The credential is not an SD-JWT VC (typ dc+sd-jwt).');
   if (payload['iss'] !== issuer.issuer) return reject('UNKNOWN_ISSUER', `The credential is not one this server issued (iss must be ${issuer.issuer}).`);
   if (payload['vct'] !== expected.vct) return reject('WRONG_VCT', `The credential is not of the type a login asks for (vct ${expected.vct}).`);
@@ -87,11 +144,11 @@ export async function checkPresentation(presentation: string, expected: Presenta
   if (!issuerKey) return reject('UNKNOWN_ISSUER_KEY', 'The credential is signed with no key of this server’s issuer.');
 
   // Key binding: checked here before the library runs, so each refusal says which rule failed.
-  const kb = sdJwt.kbJwt;
-  if (!kb?.payload || !kb.header) return reject('KEY_BINDING_MISSING', 'The presentation has no key-binding JWT.');
-  if (kb.payload.aud !== expected.audience) return reject('AUDIENCE_MISMATCH', `The key-binding JWT is addressed to another verifier (aud must be ${expected.audience}).`);
-  if (kb.payload.nonce !== expected.nonce) return reject('NONCE_MISMATCH', 'The key-binding JWT’s nonce is not this request’s.');
-  const iat = kb.payload.iat;
+  const kb = decoded.kb;
+  if (!kb) return reject('KEY_BINDING_MISSING', 'The presentation has no key-binding JWT.');
+  if (kb.payload['aud'] !== expected.audience) return reject('AUDIENCE_MISMATCH', `The key-binding JWT is addressed to another verifier (aud must be ${expected.audience}).`);
+  if (kb.payload['nonce'] !== expected.nonce) return reject('NONCE_MISMATCH', 'The key-binding JWT’s nonce is not this request’s.');
+  const iat = kb.payload['iat'];
   const nowSeconds = Math.floor(expected.now.getTime() / 1000);
   if (typeof iat !== 'number' || nowSeconds - iat > expected.maxAgeSeconds || iat - nowSeconds > expected.maxAgeSeconds) {
     return reject('KEY_BINDING_TOO_OLD', `The key-binding JWT must be made within ${expected.maxAgeSeconds} seconds of now (iat).`);
@@ -102,7 +159,7 @@ export async function checkPresentation(presentation: string, expected: Presenta
   const verifier = new SDJwtInstance({
     hasher,
     verifier: (data, signature) => verifyJws(data, signature, issuerKey),
-    kbVerifier: async (data, signature) => headerOf(data)?.['typ'] === 'kb+jwt' && (await verifyJws(data, signature, cnf)),
+    kbVerifier: async (data, signature) => kb.header['typ'] === 'kb+jwt' && (await verifyJws(data, signature, cnf)),
   });
   let claims: Record<string, unknown>;
   try {
@@ -112,7 +169,7 @@ export async function checkPresentation(presentation: string, expected: Presenta
     const reason = libraryReason(error);
     return reject(reason, reason === 'SIGNATURE_INVALID' ? 'A signature of the presentation does not verify.' : `The presentation does not verify (${reason}).`);
   }
-  if (!(await disclosuresReferenced(sdJwt))) return reject('DISCLOSURE_UNREFERENCED', 'A disclosure is not referenced by the credential (tampered or duplicated).');
+  if (!disclosuresReferenced(decoded)) return reject('DISCLOSURE_UNREFERENCED', 'A disclosure is not referenced by the credential (tampered or duplicated).');
   const subject = claims['sub'];
   if (typeof subject !== 'string' || subject.length === 0) return reject('DISCLOSURE_MISSING', 'The presentation does not disclose the credential’s sub.');
 

@@ -9,14 +9,19 @@ const ALGORITHMS: Record<string, { crv: string; hash: string | null }> = {
   EdDSA: { crv: 'Ed25519', hash: null },
 };
 
-/** The JOSE header of a compact JWS's signing input (`header.payload`), or null when it is not JSON. */
-export function headerOf(signingInput: string): Record<string, unknown> | null {
+/** The JSON a base64url segment encodes (a JWT header or payload, a disclosure), or undefined when it is none. */
+export function jsonSegment(segment: string | undefined): unknown {
   try {
-    const header: unknown = JSON.parse(Buffer.from(signingInput.split('.')[0] ?? '', 'base64url').toString('utf8'));
-    return header !== null && typeof header === 'object' && !Array.isArray(header) ? (header as Record<string, unknown>) : null;
+    return JSON.parse(Buffer.from(segment ?? '', 'base64url').toString('utf8')) as unknown;
   } catch {
-    return null;
+    return undefined;
   }
+}
+
+/** The JOSE header of a compact JWS's signing input (`header.payload`), or null when it is not a JSON object. */
+export function headerOf(signingInput: string): Record<string, unknown> | null {
+  const header = jsonSegment(signingInput.split('.', 1)[0]);
+  return header !== null && typeof header === 'object' && !Array.isArray(header) ? (header as Record<string, unknown>) : null;
 }
 
 const importedKeys = new Map<string, KeyObject>();
@@ -39,7 +44,9 @@ function publicKeyOf({ kty, crv, x, y }: JsonWebPublicKey): KeyObject {
  * Whether `signature` (base64url) signs `signingInput` under `jwk` with the header's `alg`. The
  * @sd-jwt libraries leave signature checks to a callback; node:crypto covers every curve the
  * kit's issuer and wallets use (jose 6 dropped secp256k1), and its callback form runs in libuv's
- * thread pool, off the event loop. `alg` must fit the key's curve, so a header cannot pick a
+ * thread pool, off the event loop: the synchronous call saves ~10 % of a check's CPU (52 against
+ * 58 µs), but on a quiet machine the pool is the second core (the baseline's WebCrypto uses it
+ * too; bench/README.md, my-info). `alg` must fit the key's curve, so a header cannot pick a
  * weaker algorithm than the key was made for.
  */
 export async function verifyJws(signingInput: string, signature: string, jwk: JsonWebPublicKey): Promise<boolean> {

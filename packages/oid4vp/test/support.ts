@@ -39,8 +39,12 @@ export class TestIssuer {
     this.statusListUri = `${issuer}/status-lists/1`;
   }
 
-  /** An SD-JWT VC for the account, bound to the holder's key; `sub` and the user info are selectively disclosable. */
-  async issue(accountId: string, holderJwk: Jwk, fields: { vct?: string; kid?: string; signWith?: Jwk; status?: boolean } = {}): Promise<{ credential: string; idx: number }> {
+  /**
+   * An SD-JWT VC for the account, bound to the holder's key; `sub` and the user info are
+   * selectively disclosable. `nested`: also an `address` whose `street_address` is a disclosure
+   * inside the `address` disclosure.
+   */
+  async issue(accountId: string, holderJwk: Jwk, fields: { vct?: string; kid?: string; signWith?: Jwk; status?: boolean; nested?: boolean } = {}): Promise<{ credential: string; idx: number }> {
     const idx = this.nextIndex++;
     const sdJwt = new SDJwtVcInstance({ signer: await ES256.getSigner(fields.signWith ?? this.key.privateJwk), signAlg: 'ES256', hasher: digest, hashAlg: 'sha-256', saltGenerator: generateSalt });
     const payload = {
@@ -52,8 +56,12 @@ export class TestIssuer {
       name: 'Test Holder',
       cnf: { jwk: holderJwk },
       ...(fields.status === false ? {} : { status: { status_list: { idx, uri: this.statusListUri } } }),
+      address: fields.nested ? { street_address: '1 Test Street', locality: 'Testville' } : undefined,
     };
-    const credential = await sdJwt.issue(payload, { _sd: ['sub', 'email', 'name'] }, { header: { kid: fields.kid ?? this.kid, typ: 'dc+sd-jwt' } });
+    const frame = fields.nested
+      ? { _sd: ['sub' as const, 'email' as const, 'name' as const, 'address' as const], address: { _sd: ['street_address' as const] } }
+      : { _sd: ['sub' as const, 'email' as const, 'name' as const] };
+    const credential = await sdJwt.issue(payload, frame, { header: { kid: fields.kid ?? this.kid, typ: 'dc+sd-jwt' } });
     return { credential, idx };
   }
 
@@ -168,8 +176,8 @@ function didWebUrl(did: string): string {
 export interface WalletTweaks {
   aud?: string;
   nonce?: string;
-  /** Which selectively disclosable claims to disclose; default `{ sub: true }`. */
-  disclose?: Record<string, boolean>;
+  /** Which selectively disclosable claims to disclose (nested: an object per claim); default `{ sub: true }`. */
+  disclose?: Record<string, boolean | Record<string, boolean>>;
   /** Rewrites the presentation (`<jwt>~<disclosures>~<kb-jwt>`) after the key-binding JWT is made. */
   presentation?: (vp: string) => string | Promise<string>;
   /** Makes the key-binding JWT over a presentation rewritten before it (the holder tampers and signs). */
