@@ -22,19 +22,14 @@ export function createKyselySessionStore(database: DatabaseHandle): SessionStore
   const BY_ID = `select s.id, s.account_id, s.api_key_id, s.created_at, s.expires_at, s.revoked_at, k.id as key_id, k.revoked_at as key_revoked_at
     from auth_sessions s left join auth_api_keys k on k.id = s.api_key_id
     where s.id = ${database.dialect === 'postgres' ? '$1' : '?'}`;
+  // Every sign-in opens a session: compiled once too.
+  const INSERT = `insert into auth_sessions (id, account_id, api_key_id, created_at, expires_at, revoked_at) values (${
+    database.dialect === 'postgres' ? '$1, $2, $3, $4, $5, $6' : '?, ?, ?, ?, ?, ?'
+  })`;
   return {
     async insert(session) {
-      await db
-        .insertInto('auth_sessions')
-        .values({
-          id: session.id,
-          account_id: session.accountId,
-          api_key_id: session.apiKeyId,
-          created_at: session.createdAt.getTime(),
-          expires_at: session.expiresAt.getTime(),
-          revoked_at: session.revokedAt?.getTime() ?? null,
-        })
-        .execute();
+      const values = [session.id, session.accountId, session.apiKeyId, session.createdAt.getTime(), session.expiresAt.getTime(), session.revokedAt?.getTime() ?? null];
+      await db.executeQuery(CompiledQuery.raw(INSERT, values));
     },
     async find(id) {
       const row = (await db.executeQuery<SessionRow>(CompiledQuery.raw(BY_ID, [id]))).rows[0];

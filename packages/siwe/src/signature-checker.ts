@@ -53,11 +53,22 @@ export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<n
     return { client: createPublicClient({ transport: watched }), state };
   }
 
-  async function recovers({ isAddressEqual, recoverMessageAddress }: Viem, address: string, message: string, signature: Hex): Promise<boolean> {
+  /**
+   * ecrecover of an EIP-191 digest, as viem's `recoverMessageAddress` does it (65 bytes r ‖ s ‖ v,
+   * v one of 0, 1, 27, 28) with the curve already loaded, and compared without checksumming the
+   * recovered address (a keccak saved: equality of the lower-case hex is what isAddressEqual checks).
+   */
+  function recovers({ secp256k1, keccak256 }: Viem, address: string, digest: Hex, signature: Hex): boolean {
+    if (signature.length !== 132) return false;
+    const v = Number.parseInt(signature.slice(130), 16);
+    const bit = v === 0 || v === 27 ? 0 : v === 1 || v === 28 ? 1 : -1;
+    if (bit < 0) return false;
     try {
-      return isAddressEqual(await recoverMessageAddress({ message, signature }), address as Hex);
+      const publicKey = secp256k1.Signature.fromCompact(signature.slice(2, 130)).addRecoveryBit(bit).recoverPublicKey(digest.slice(2)).toRawBytes(false);
+      // the address: the last 20 bytes of keccak256 of the uncompressed key without its 0x04 prefix
+      return keccak256(publicKey.subarray(1)).slice(-40) === address.slice(2).toLowerCase();
     } catch {
-      return false; // not a 65-byte secp256k1 signature
+      return false; // r or s out of range, or no point with that x
     }
   }
 
@@ -65,7 +76,8 @@ export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<n
     async isValid({ chainId, address, message, signature }) {
       // ecrecover first: an externally owned account costs no RPC call
       const viem = await loadViem();
-      if (await recovers(viem, address, message, signature)) return true;
+      const digest = viem.hashMessage(message);
+      if (recovers(viem, address, digest, signature)) return true;
       const transport = transportsOf(viem).get(chainId);
       if (!transport) return false;
       const { client, state } = checkingClient(viem, transport);
@@ -73,7 +85,7 @@ export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<n
       try {
         // the EIP-6492 validator, run in an eth_call: unwraps a 6492 signature (deploying the wallet
         // in the call only), then asks the wallet's EIP-1271 isValidSignature
-        valid = await viem.verifyHashAction(client, { address: address as Hex, hash: viem.hashMessage(message), signature });
+        valid = await viem.verifyHashAction(client, { address: address as Hex, hash: digest, signature });
       } catch (error) {
         throw new ChainUnavailableError(`chain ${chainId} did not answer`, { cause: error });
       }
