@@ -1,4 +1,4 @@
-import { CompiledQuery, type DatabaseHandle } from '@w3kit/core';
+import { compileOnce, type DatabaseHandle } from '@w3kit/core';
 import type { AuthTables } from './schema.js';
 import type { SessionStore } from './session-store.js';
 
@@ -19,20 +19,32 @@ export function createKyselySessionStore(database: DatabaseHandle): SessionStore
   // second query (and without a race against an exchange that is still inserting one). It runs on
   // every authenticated request: compiled once, not built and compiled per call (building it was
   // a fifth of my_info's CPU on SQLite).
-  const BY_ID = `select s.id, s.account_id, s.api_key_id, s.created_at, s.expires_at, s.revoked_at, k.id as key_id, k.revoked_at as key_revoked_at
-    from auth_sessions s left join auth_api_keys k on k.id = s.api_key_id
-    where s.id = ${database.dialect === 'postgres' ? '$1' : '?'}`;
+  const byId = compileOnce<'id', SessionRow>((slot) =>
+    db
+      .selectFrom('auth_sessions as s')
+      .leftJoin('auth_api_keys as k', 'k.id', 's.api_key_id')
+      .select(['s.id', 's.account_id', 's.api_key_id', 's.created_at', 's.expires_at', 's.revoked_at', 'k.id as key_id', 'k.revoked_at as key_revoked_at'])
+      .where('s.id', '=', slot<string>('id')),
+  );
   // Every sign-in opens a session: compiled once too.
-  const INSERT = `insert into auth_sessions (id, account_id, api_key_id, created_at, expires_at, revoked_at) values (${
-    database.dialect === 'postgres' ? '$1, $2, $3, $4, $5, $6' : '?, ?, ?, ?, ?, ?'
-  })`;
+  type SessionSlot = 'id' | 'accountId' | 'apiKeyId' | 'createdAt' | 'expiresAt' | 'revokedAt';
+  const insert = compileOnce<SessionSlot, never>((slot) =>
+    db.insertInto('auth_sessions').values({
+      id: slot('id'),
+      account_id: slot('accountId'),
+      api_key_id: slot('apiKeyId'),
+      created_at: slot('createdAt'),
+      expires_at: slot('expiresAt'),
+      revoked_at: slot('revokedAt'),
+    }),
+  );
   return {
     async insert(session) {
-      const values = [session.id, session.accountId, session.apiKeyId, session.createdAt.getTime(), session.expiresAt.getTime(), session.revokedAt?.getTime() ?? null];
-      await db.executeQuery(CompiledQuery.raw(INSERT, values));
+      const { id, accountId, apiKeyId } = session;
+      await db.executeQuery(insert({ id, accountId, apiKeyId, createdAt: session.createdAt.getTime(), expiresAt: session.expiresAt.getTime(), revokedAt: session.revokedAt?.getTime() ?? null }));
     },
     async find(id) {
-      const row = (await db.executeQuery<SessionRow>(CompiledQuery.raw(BY_ID, [id]))).rows[0];
+      const row = (await db.executeQuery(byId({ id }))).rows[0];
       if (!row) return null;
       return {
         id: row.id,

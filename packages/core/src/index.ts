@@ -49,6 +49,7 @@ export { migrateToLatest, pendingMigrations, type MigrationSet, type MigrationOw
 export { coreMigrations, type CoreTables } from './database/core-migrations.js';
 export { retryTransient, isTransientDbError, isDatabaseUnavailable, isUniqueViolation } from './database/retry.js';
 export { insertUnique, insertOrFind, type InsertOrFound } from './database/insert-unique.js';
+export { compileOnce, type Slot } from './database/compile-once.js';
 export { createRateLimiter, type RateLimiter, type RateLimitRule, type RateLimitDecision } from './rate-limit/rate-limiter.js';
 export {
   createOneTimeCodes,

@@ -1,4 +1,4 @@
-import { CompiledQuery, insertOrFind, type DatabaseHandle } from '@w3kit/core';
+import { compileOnce, insertOrFind, type DatabaseHandle } from '@w3kit/core';
 import type { AddressStore, LinkedAddress } from './address-store.js';
 import type { SiweTables } from './schema.js';
 
@@ -10,10 +10,11 @@ const fromRow = (row: Row): LinkedAddress => ({ chainId: Number(row.chain_id), a
 export function createKyselyAddressStore(database: DatabaseHandle): AddressStore {
   const db = database.db.withTables<SiweTables>();
   // the lookup of every sign-in: compiled once, not built and compiled per call
-  const p = database.dialect === 'postgres' ? (n: number) => `$${n}` : () => '?';
-  const FIND = `select chain_id, address, account_id, created_at from siwe_addresses where chain_id = ${p(1)} and address = ${p(2)}`;
+  const findRow = compileOnce<'chainId' | 'address', Row>((slot) =>
+    db.selectFrom('siwe_addresses').select(['chain_id', 'address', 'account_id', 'created_at']).where('chain_id', '=', slot<number>('chainId')).where('address', '=', slot<string>('address')),
+  );
   const find = async (chainId: number, address: string) => {
-    const row = (await db.executeQuery<Row>(CompiledQuery.raw(FIND, [chainId, address]))).rows[0];
+    const row = (await db.executeQuery(findRow({ chainId, address }))).rows[0];
     return row ? fromRow(row) : null;
   };
   return {

@@ -1,4 +1,5 @@
-import { CompiledQuery } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
+import { compileOnce, type Slot } from '../database/compile-once.js';
 import type { Clock } from '../clock.js';
 import type { EnvelopeEncryption } from '../crypto/envelope-encryption.js';
 import type { CoreTables } from '../database/core-migrations.js';
@@ -72,24 +73,32 @@ export function createRateLimiter({ database, clock, encryption, rules }: RateLi
   };
   const bucketOf = (name: string, key: string) => `${name.slice(0, 31)}:${encryption.digest('rate-limit', `${name}\0${key}`)}`;
 
-  // The statements of a hit, compiled once: every rate-limited request counts one or more hits,
-  // and building and compiling the upsert with Kysely cost about four times what SQLite takes to
-  // run it (a sign-in with Ethereum counts two).
-  const p = database.dialect === 'postgres' ? (n: number) => `$${n}` : () => '?';
+  // The statements of a hit, compiled once (compileOnce): every rate-limited request counts one
+  // or more hits, and building and compiling the upsert with Kysely cost about four times what
+  // SQLite takes to run it (a sign-in with Ethereum counts two).
   // SQLite and PostgreSQL: INSERT … ON CONFLICT DO UPDATE … RETURNING, atomic on both
   // (PostgreSQL takes the row lock of the conflicting row; no unique violation reaches us).
   // MySQL has no RETURNING: LAST_INSERT_ID(expr) hands the incremented value back in the
   // statement's own result. A fresh insert does not evaluate it and reports 0, i.e. 1 hit.
-  const INCREMENT =
-    `insert into w3kit_rate_limits (bucket, window_start, hits, expires_at) values (${p(1)}, ${p(2)}, 1, ${p(3)}) ` +
-    (database.dialect === 'mysql' ? 'on duplicate key update hits = LAST_INSERT_ID(hits + 1)' : 'on conflict (bucket, window_start) do update set hits = w3kit_rate_limits.hits + 1 returning hits');
-  const HITS_OF_WINDOW = `select hits from w3kit_rate_limits where bucket = ${p(1)} and window_start = ${p(2)}`;
+  type HitSlot = 'bucket' | 'windowStart' | 'expiresAt';
+  const newHit = (slot: Slot<HitSlot>) => db.insertInto('w3kit_rate_limits').values({ bucket: slot('bucket'), window_start: slot('windowStart'), hits: 1, expires_at: slot('expiresAt') });
+  const increment$ =
+    database.dialect === 'mysql'
+      ? compileOnce<HitSlot, unknown>((slot) => newHit(slot).onDuplicateKeyUpdate({ hits: sql`LAST_INSERT_ID(hits + 1)` }))
+      : compileOnce<HitSlot, { hits: number | string }>((slot) =>
+          newHit(slot)
+            .onConflict((oc) => oc.columns(['bucket', 'window_start']).doUpdateSet({ hits: sql`w3kit_rate_limits.hits + 1` }))
+            .returning('hits'),
+        );
+  const hitsOfWindow = compileOnce<'bucket' | 'windowStart', { hits: number | string }>((slot) =>
+    db.selectFrom('w3kit_rate_limits').select('hits').where('bucket', '=', slot<string>('bucket')).where('window_start', '=', slot<number>('windowStart')),
+  );
 
   /** Adds one hit to the bucket's window and returns the new count, in one atomic statement. */
   async function increment(bucket: string, windowStart: number, expiresAt: number): Promise<number> {
-    const query = CompiledQuery.raw(INCREMENT, [bucket, windowStart, expiresAt]);
+    const query = increment$({ bucket, windowStart, expiresAt });
     if (database.dialect !== 'mysql') {
-      const { rows } = await db.executeQuery<{ hits: number | string }>(query);
+      const { rows } = await db.executeQuery(query as CompiledQuery<{ hits: number | string }>);
       return Number(rows[0]!.hits);
     }
     const result = await retryTransient(() => db.executeQuery(query));
@@ -107,7 +116,7 @@ export function createRateLimiter({ database, clock, encryption, rules }: RateLi
     const hits = await increment(bucket, windowStart, windowStart + 2 * windowMs);
     let used = hits;
     if (rule.strategy === 'sliding') {
-      const { rows } = await db.executeQuery<{ hits: number | string }>(CompiledQuery.raw(HITS_OF_WINDOW, [bucket, windowStart - windowMs]));
+      const { rows } = await db.executeQuery(hitsOfWindow({ bucket, windowStart: windowStart - windowMs }));
       const previous = rows[0];
       const overlap = 1 - (now - windowStart) / windowMs;
       used = hits + Math.floor(Number(previous?.hits ?? 0) * overlap);
