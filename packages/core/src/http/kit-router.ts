@@ -95,7 +95,7 @@ function answerUnrouted(chains: ReadonlySet<Middleware>): Middleware {
   return (ctx: Context) => {
     const allowed = allowedMethods(ctx, chains);
     const state = getRequestState(ctx);
-    if (state) delete state.routeName;
+    if (state) state.routeName = undefined;
     if (allowed.length === 0) throw coreErrors.create('NOT_FOUND', { message: 'No route serves this path.' });
     ctx.set('allow', allowed.join(', '));
     if (ctx.method === 'OPTIONS') {
