@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import Router, { type Layer } from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { coreErrors } from '../errors.js';
@@ -30,7 +31,7 @@ export interface KitRouting {
 }
 
 /** The answer to a path a kit route serves with another method, or to an unknown path under a kit base path. */
-export type FallbackFor = (format: WireFormatName, answer: Middleware) => Middleware;
+export type FallbackFor = (format: WireFormatName, answer: (ctx: Context) => void) => Middleware;
 
 /** `/a/b/` and `/a/b` are the same route (the router matches either without the slash); `/` stays `/`. */
 const normalize = (path: string) => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
@@ -61,16 +62,26 @@ const routerOptions = { sensitive: true };
  * Fills a router with one bucket's routes under `prefix`, then, per path, a layer answering
  * the other methods (405 with `Allow`, OPTIONS), and under a non-empty base path a catch-all
  * answering 404 — both in the bucket's wire format, so a client that always parses the
- * envelope gets one.
+ * envelope gets one. A path's answering layer takes only the methods no route serves there:
+ * a served request then matches one layer, not two (the router composes a chain of every
+ * layer that matches, per request).
  */
 function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Middleware): void {
-  const paths: string[] = [];
+  const served = new Map<string, Set<string>>();
   for (const { route, chain } of staticFirst(bucket.routes)) {
     const path = normalize(`${prefix}${route.path}`) || '/';
     router.register(path, [route.method], chain, { name: route.name });
-    if (!paths.includes(path)) paths.push(path);
+    const methods = served.get(path) ?? served.set(path, new Set()).get(path)!;
+    methods.add(route.method);
+    // the router serves HEAD with a GET route
+    if (route.method === 'GET') methods.add('HEAD');
   }
-  for (const path of paths) router.all(path, fallback);
+  for (const [path, methods] of served)
+    router.register(
+      path,
+      METHODS.filter((m) => !methods.has(m)),
+      fallback,
+    );
   if (bucket.basePath !== '') router.all(`${prefix}{/*rest}`, fallback);
 }
 
@@ -91,7 +102,7 @@ function allowedMethods(ctx: Context, chains: ReadonlySet<Middleware>): string[]
 
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-function answerUnrouted(chains: ReadonlySet<Middleware>): Middleware {
+function answerUnrouted(chains: ReadonlySet<Middleware>): (ctx: Context) => void {
   return (ctx: Context) => {
     const allowed = allowedMethods(ctx, chains);
     const state = getRequestState(ctx);
