@@ -1,5 +1,5 @@
 import { METHODS } from 'node:http';
-import Router, { type Layer } from '@koa/router';
+import Router, { RouterEvents, type Layer } from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { coreErrors } from '../errors.js';
 import type { AnyRouteSpec, KitUrls, RouteGroup } from '../plugin.js';
@@ -66,7 +66,7 @@ const routerOptions = { sensitive: true };
  * a served request then matches one layer, not two (the router composes a chain of every
  * layer that matches, per request).
  */
-function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Middleware): void {
+function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Middleware, catchAll: 'layer' | 'not-found event'): void {
   const served = new Map<string, Set<string>>();
   for (const { route, chain } of staticFirst(bucket.routes)) {
     const path = normalize(`${prefix}${route.path}`) || '/';
@@ -82,7 +82,9 @@ function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Mi
       METHODS.filter((m) => !methods.has(m)),
       fallback,
     );
-  if (bucket.basePath !== '') router.all(`${prefix}{/*rest}`, fallback);
+  if (bucket.basePath === '') return;
+  if (catchAll === 'layer') router.all(`${prefix}{/*rest}`, fallback);
+  else router.on(RouterEvents.NotFound, fallback);
 }
 
 /**
@@ -117,19 +119,19 @@ function answerUnrouted(chains: ReadonlySet<Middleware>): (ctx: Context) => void
   };
 }
 
-/** Dispatches by base path: only the router of a base path the request is under is asked. */
+/**
+ * Dispatches by base path: only the router of the longest base path the request is under is
+ * asked, with the host's `next`. No other kit router could serve it: every base path but the
+ * empty one answers a 404 for what it does not route, and the empty one sorts last.
+ */
 function dispatchByPrefix(routers: readonly { prefix: string; middleware: Middleware }[]): Middleware {
+  const table = routers.map(({ prefix, middleware }) => ({ prefix, below: `${prefix}/`, middleware }));
   return (ctx: Context, next: Next) => {
     const path = ctx.path;
-    let i = 0;
-    const tryNext = (): Promise<unknown> => {
-      while (i < routers.length) {
-        const { prefix, middleware } = routers[i++]!;
-        if (prefix === '' || path === prefix || path.startsWith(`${prefix}/`)) return Promise.resolve(middleware(ctx, tryNext));
-      }
-      return next();
-    };
-    return tryNext();
+    for (const { prefix, below, middleware } of table) {
+      if (prefix === '' || path === prefix || path.startsWith(below)) return middleware(ctx, next) as unknown;
+    }
+    return next();
   };
 }
 
@@ -160,10 +162,13 @@ export function buildRouting(routes: readonly MountedRoute[], options: { mountPa
   const templates = new Map<string, string>();
   for (const bucket of buckets) {
     const fallback = options.fallbackFor(bucket.format, answer);
-    fillRouter(router, bucket, bucket.basePath, fallback);
+    // a host's router copies the kit's layers and never runs its events: the catch-all is a layer there
+    fillRouter(router, bucket, bucket.basePath, fallback, 'layer');
     const own = new Router(routerOptions);
     const prefix = `${options.mountPath}${bucket.basePath}`;
-    fillRouter(own, bucket, prefix, fallback);
+    // kit.middleware() asks this router only for paths under its base path: what it does not route is a 404,
+    // answered from its not-found event rather than a catch-all layer every served request would match too
+    fillRouter(own, bucket, prefix, fallback, 'not-found event');
     mounted.push({ prefix, middleware: own.routes() as unknown as Middleware });
     for (const { route } of bucket.routes) templates.set(route.name, `${prefix}${route.path}` || '/');
   }
