@@ -17,10 +17,9 @@ import { withRequestExamples } from './http/openapi-examples.js';
 import { buildOpenApi, type MountedGroup } from './http/openapi.js';
 import { createProxyMatcher } from './http/client-ip.js';
 import { buildRouting, type MountedRoute } from './http/kit-router.js';
-import { enterRequest, renderErrors, routeChain, type EdgeOptions } from './http/route-middleware.js';
+import { routeMiddleware, serveEndpoint, type EdgeOptions } from './http/route-middleware.js';
 import { wireFormats } from './http/wire-formats.js';
 import type Router from '@koa/router';
-import compose from 'koa-compose';
 import { coreErrors, type ErrorCatalog } from './errors.js';
 import { createLogger } from './logging/logger.js';
 import { createOneTimeCodes } from './one-time-codes/one-time-codes.js';
@@ -364,7 +363,7 @@ function mountRoutes(
       const key = `${route.method} ${path}`;
       if (seen.has(key)) throw new TypeError(`createKit: route ${key} is served by both "${seen.get(key)}" and "${plugin}"`);
       seen.set(key, plugin);
-      routes.push({ plugin, group, route, chain: compose(routeChain(container, logger, route, group.format, config.bodyLimitBytes, edge)) as Middleware });
+      routes.push({ plugin, group, route, chain: routeMiddleware(container, logger, route, group.format, config.bodyLimitBytes, edge) });
     }
   }
   validateRoutes(
@@ -375,7 +374,7 @@ function mountRoutes(
     mountPath: config.mountPath,
     publicUrl: config.publicUrl,
     basePathOf,
-    fallbackFor: (format, answer) => compose([enterRequest(container, logger, edge), renderErrors(wireFormats[format]), answer]) as Middleware,
+    fallbackFor: (format, answer) => serveEndpoint(container, logger, edge, wireFormats[format], answer),
   });
   return { middleware: routing.middleware, router: routing.router, urls: routing.urls, routes: [...seen.keys()], openapi };
 }

@@ -1,4 +1,5 @@
-import Router, { type Layer } from '@koa/router';
+import { METHODS } from 'node:http';
+import Router, { RouterEvents, type Layer } from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { coreErrors } from '../errors.js';
 import type { AnyRouteSpec, KitUrls, RouteGroup } from '../plugin.js';
@@ -30,7 +31,7 @@ export interface KitRouting {
 }
 
 /** The answer to a path a kit route serves with another method, or to an unknown path under a kit base path. */
-export type FallbackFor = (format: WireFormatName, answer: Middleware) => Middleware;
+export type FallbackFor = (format: WireFormatName, answer: (ctx: Context) => void) => Middleware;
 
 /** `/a/b/` and `/a/b` are the same route (the router matches either without the slash); `/` stays `/`. */
 const normalize = (path: string) => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
@@ -61,17 +62,29 @@ const routerOptions = { sensitive: true };
  * Fills a router with one bucket's routes under `prefix`, then, per path, a layer answering
  * the other methods (405 with `Allow`, OPTIONS), and under a non-empty base path a catch-all
  * answering 404 — both in the bucket's wire format, so a client that always parses the
- * envelope gets one.
+ * envelope gets one. A path's answering layer takes only the methods no route serves there:
+ * a served request then matches one layer, not two (the router composes a chain of every
+ * layer that matches, per request).
  */
-function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Middleware): void {
-  const paths: string[] = [];
+function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Middleware, catchAll: 'layer' | 'not-found event'): void {
+  const served = new Map<string, Set<string>>();
   for (const { route, chain } of staticFirst(bucket.routes)) {
     const path = normalize(`${prefix}${route.path}`) || '/';
     router.register(path, [route.method], chain, { name: route.name });
-    if (!paths.includes(path)) paths.push(path);
+    const methods = served.get(path) ?? served.set(path, new Set()).get(path)!;
+    methods.add(route.method);
+    // the router serves HEAD with a GET route
+    if (route.method === 'GET') methods.add('HEAD');
   }
-  for (const path of paths) router.all(path, fallback);
-  if (bucket.basePath !== '') router.all(`${prefix}{/*rest}`, fallback);
+  for (const [path, methods] of served)
+    router.register(
+      path,
+      METHODS.filter((m) => !methods.has(m)),
+      fallback,
+    );
+  if (bucket.basePath === '') return;
+  if (catchAll === 'layer') router.all(`${prefix}{/*rest}`, fallback);
+  else router.on(RouterEvents.NotFound, fallback);
 }
 
 /**
@@ -91,11 +104,11 @@ function allowedMethods(ctx: Context, chains: ReadonlySet<Middleware>): string[]
 
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-function answerUnrouted(chains: ReadonlySet<Middleware>): Middleware {
+function answerUnrouted(chains: ReadonlySet<Middleware>): (ctx: Context) => void {
   return (ctx: Context) => {
     const allowed = allowedMethods(ctx, chains);
     const state = getRequestState(ctx);
-    if (state) delete state.routeName;
+    if (state) state.routeName = undefined;
     if (allowed.length === 0) throw coreErrors.create('NOT_FOUND', { message: 'No route serves this path.' });
     ctx.set('allow', allowed.join(', '));
     if (ctx.method === 'OPTIONS') {
@@ -106,19 +119,19 @@ function answerUnrouted(chains: ReadonlySet<Middleware>): Middleware {
   };
 }
 
-/** Dispatches by base path: only the router of a base path the request is under is asked. */
+/**
+ * Dispatches by base path: only the router of the longest base path the request is under is
+ * asked, with the host's `next`. No other kit router could serve it: every base path but the
+ * empty one answers a 404 for what it does not route, and the empty one sorts last.
+ */
 function dispatchByPrefix(routers: readonly { prefix: string; middleware: Middleware }[]): Middleware {
+  const table = routers.map(({ prefix, middleware }) => ({ prefix, below: `${prefix}/`, middleware }));
   return (ctx: Context, next: Next) => {
     const path = ctx.path;
-    let i = 0;
-    const tryNext = (): Promise<unknown> => {
-      while (i < routers.length) {
-        const { prefix, middleware } = routers[i++]!;
-        if (prefix === '' || path === prefix || path.startsWith(`${prefix}/`)) return Promise.resolve(middleware(ctx, tryNext));
-      }
-      return next();
-    };
-    return tryNext();
+    for (const { prefix, below, middleware } of table) {
+      if (prefix === '' || path === prefix || path.startsWith(below)) return middleware(ctx, next) as unknown;
+    }
+    return next();
   };
 }
 
@@ -149,10 +162,13 @@ export function buildRouting(routes: readonly MountedRoute[], options: { mountPa
   const templates = new Map<string, string>();
   for (const bucket of buckets) {
     const fallback = options.fallbackFor(bucket.format, answer);
-    fillRouter(router, bucket, bucket.basePath, fallback);
+    // a host's router copies the kit's layers and never runs its events: the catch-all is a layer there
+    fillRouter(router, bucket, bucket.basePath, fallback, 'layer');
     const own = new Router(routerOptions);
     const prefix = `${options.mountPath}${bucket.basePath}`;
-    fillRouter(own, bucket, prefix, fallback);
+    // kit.middleware() asks this router only for paths under its base path: what it does not route is a 404,
+    // answered from its not-found event rather than a catch-all layer every served request would match too
+    fillRouter(own, bucket, prefix, fallback, 'not-found event');
     mounted.push({ prefix, middleware: own.routes() as unknown as Middleware });
     for (const { route } of bucket.routes) templates.set(route.name, `${prefix}${route.path}` || '/');
   }
