@@ -106,5 +106,5 @@ export default async function didVerifyBench(): Promise<{ met: boolean }> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { met: results.every((r) => r.met) };
+  return { met: results.every((r) => r.met !== false) }; // the distinct-credentials run has no target
 }

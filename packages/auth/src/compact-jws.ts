@@ -76,9 +76,16 @@ export function checkClaims(claims: Record<string, unknown>, rules: ClaimRules):
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** A compact JWS of `payload` signed with `key` (ES256 signatures as r ‖ s, RFC 7518 §3.4). */
-export function signCompactJws(header: CompactJwsHeader & Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
+/**
+ * A compact JWS of `payload` signed with `key` (ES256 signatures as r ‖ s, RFC 7518 §3.4). The
+ * signature is made in libuv's pool (the callback form), as verification is: on the event loop
+ * a sign-in's token would hold back every other request for its signature's time.
+ */
+export function signCompactJws(header: CompactJwsHeader & Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): Promise<string> {
   const input = `${encode(header)}.${encode(payload)}`;
-  const signature = header.alg === 'ES256' ? sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }) : sign(null, Buffer.from(input), key);
-  return `${input}.${signature.toString('base64url')}`;
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, signature: Buffer) => (error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`));
+    if (header.alg === 'ES256') sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, done);
+    else sign(null, Buffer.from(input), key, done);
+  });
 }

@@ -183,7 +183,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     const now = clock.now();
     const expiresAt = new Date(Math.min(now.getTime() + deps.ttlSeconds * 1000, session.expiresAt.getTime()));
     const alg = key.record.alg as 'ES256' | 'EdDSA';
-    const token = signCompactJws(
+    const token = await signCompactJws(
       { alg, kid: key.record.kid, typ: 'JWT' },
       {
         account_type: account.accountType,

@@ -37,7 +37,7 @@ describe('auth compact JWS: the kit verifies its tokens with node:crypto', () =>
       ['ES256', es],
       ['EdDSA', ed],
     ] as const) {
-      const token = signCompactJws({ alg, kid: 'k1', typ: 'JWT' }, claims, pair.privateKey);
+      const token = await signCompactJws({ alg, kid: 'k1', typ: 'JWT' }, claims, pair.privateKey);
       const { payload, protectedHeader } = await jwtVerify(token, pair.publicKey, { issuer: rules.issuer, audience: rules.audience, currentDate: NOW, algorithms: [alg] });
       assert.deepEqual(payload, claims);
       assert.deepEqual(protectedHeader, { alg, kid: 'k1', typ: 'JWT' });
