@@ -1,4 +1,4 @@
-import { CompiledQuery, insertUnique, normalizeIdentifier, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
+import { compileOnce, insertUnique, normalizeIdentifier, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
 import { getAddress } from 'ethers';
 import type { AccountPatch, AccountRecord, AccountStore, AssociationVia } from './account-store.js';
 import { authErrors } from './errors.js';
@@ -52,10 +52,10 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
     return row ? toRecord(row) : null;
   };
   // The lookup behind nearly every authenticated request (my_info, every NFT call): compiled
-  // once rather than built and compiled per call (`?` placeholders for SQLite and MySQL, `$1` for PostgreSQL).
-  const BY_ID = `select * from auth_accounts where id = ${database.dialect === 'postgres' ? '$1' : '?'}`;
+  // once rather than built and compiled per call.
+  const byId = compileOnce<'id', Row>((slot) => db.selectFrom('auth_accounts').selectAll().where('id', '=', slot<string>('id')));
   const findById = async (id: string) => {
-    const { rows } = await db.executeQuery<Row>(CompiledQuery.raw(BY_ID, [id]));
+    const { rows } = await db.executeQuery(byId({ id }));
     return rows[0] ? toRecord(rows[0]) : null;
   };
 
