@@ -1,5 +1,6 @@
 import type { Hex, Transport } from 'viem';
 import type { SiweChain } from './siwe-config.js';
+import { createRecoveryPool } from './ecrecover-pool.js';
 import { loadViem, type Viem } from './viem-library.js';
 
 /** Why a signature could not be checked (not: that it is wrong). */
@@ -53,23 +54,19 @@ export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<n
     return { client: createPublicClient({ transport: watched }), state };
   }
 
+  const recovery = createRecoveryPool();
   /**
    * ecrecover of an EIP-191 digest, as viem's `recoverMessageAddress` does it (65 bytes r ‖ s ‖ v,
-   * v one of 0, 1, 27, 28) with the curve already loaded, and compared without checksumming the
-   * recovered address (a keccak saved: equality of the lower-case hex is what isAddressEqual checks).
+   * v one of 0, 1, 27, 28), on a worker thread (ecrecover-pool.ts), and compared without
+   * checksumming the recovered address (equality of the lower-case hex is what isAddressEqual checks).
    */
-  function recovers({ secp256k1, keccak256 }: Viem, address: string, digest: Hex, signature: Hex): boolean {
-    if (signature.length !== 132) return false;
+  async function recovers(address: string, digest: Hex, signature: Hex): Promise<boolean> {
+    if (signature.length !== 132 || !/^0x[0-9a-fA-F]{130}$/.test(signature)) return false;
     const v = Number.parseInt(signature.slice(130), 16);
     const bit = v === 0 || v === 27 ? 0 : v === 1 || v === 28 ? 1 : -1;
-    if (bit < 0) return false;
-    try {
-      const publicKey = secp256k1.Signature.fromCompact(signature.slice(2, 130)).addRecoveryBit(bit).recoverPublicKey(digest.slice(2)).toRawBytes(false);
-      // the address: the last 20 bytes of keccak256 of the uncompressed key without its 0x04 prefix
-      return keccak256(publicKey.subarray(1)).slice(-40) === address.slice(2).toLowerCase();
-    } catch {
-      return false; // r or s out of range, or no point with that x
-    }
+    if (bit === -1) return false;
+    const signer = await recovery.recover(digest.slice(2), signature.slice(2, 130), bit);
+    return signer !== null && signer === address.slice(2).toLowerCase();
   }
 
   return {
@@ -77,7 +74,7 @@ export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<n
       // ecrecover first: an externally owned account costs no RPC call
       const viem = await loadViem();
       const digest = viem.hashMessage(message);
-      if (recovers(viem, address, digest, signature)) return true;
+      if (await recovers(address, digest, signature)) return true;
       const transport = transportsOf(viem).get(chainId);
       if (!transport) return false;
       const { client, state } = checkingClient(viem, transport);
