@@ -1,8 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { weierstrass } from '@noble/curves/abstract/weierstrass';
-import { secp256k1 as nobleSecp256k1 } from '@noble/curves/secp256k1';
-import { sha256 } from '@noble/hashes/sha2';
+import { secp256k1 } from '@noble/curves/secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3';
+import { secp256k1Workers } from '@w3kit/core';
 import { getAddress, verifyMessage } from 'ethers';
 
 /** ERC725 claim types of Origin's attestations. */
@@ -99,27 +97,11 @@ export interface ClaimSigner {
 }
 
 /**
- * secp256k1 as @noble/curves defines it (the same parameters and endomorphism), with node:crypto's
- * HMAC-SHA256 for RFC 6979's deterministic nonce instead of noble's own in JavaScript: the same
- * bytes, about a tenth less CPU per signature.
- */
-const secp256k1 = weierstrass({
-  ...nobleSecp256k1.CURVE,
-  hash: sha256,
-  hmac: (key: Uint8Array, ...messages: Uint8Array[]) => {
-    const mac = createHmac('sha256', key);
-    for (const message of messages) mac.update(message);
-    return new Uint8Array(mac.digest());
-  },
-  randomBytes: (length?: number) => new Uint8Array(randomBytes(length ?? 32)),
-});
-
-/**
- * Signs with @noble/curves directly on the key's bytes, parsed once: the same deterministic
- * (RFC 6979), low-S signature ethers' `Wallet.signMessage` makes — r ‖ s ‖ v with v = 27 + the
- * recovery bit — without ethers' per-call objects (SigningKey, Signature, the ABI encoder). Deriving
- * the address here multiplies the base point once, which builds noble's precomputed table of it,
- * so the first claim does not pay for that.
+ * Signs with @noble/curves on core's secp256k1 worker threads, the key's bytes handed over once:
+ * the same deterministic (RFC 6979), low-S signature ethers' `Wallet.signMessage` makes — r ‖ s ‖ v
+ * with v = 27 + the recovery bit — without ethers' per-call objects, and without holding the event
+ * loop for the signature's 0.3 ms. The claim is hashed here (keccak is cheap); the address is derived
+ * here once.
  */
 export function createClaimSigner(privateKey: string, form: ClaimSignatureForm = 'bytes32'): ClaimSigner {
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(privateKey)) throw new TypeError('attestations: signerKey must be a hex private key (0x + 64 hex characters)');
@@ -128,12 +110,13 @@ export function createClaimSigner(privateKey: string, form: ClaimSignatureForm =
   if (!secp256k1.utils.isValidPrivateKey(key)) throw new TypeError('attestations: signerKey is not a secp256k1 private key (zero, or not below the curve order)');
   const addressBytes = keccak_256(secp256k1.getPublicKey(key, false).subarray(1)).subarray(12); // of x ‖ y, without the 0x04
   const address = getAddress(`0x${Buffer.from(addressBytes).toString('hex')}`);
+  const signingKey = secp256k1Workers().signingKey(key);
   return {
     address,
     form,
-    sign(claim) {
-      const signature = secp256k1.sign(personalMessageDigest(signedMessage(claim, form)), key, { lowS: true });
-      return Promise.resolve(`0x${signature.toCompactHex()}${(27 + signature.recovery).toString(16)}`);
+    async sign(claim) {
+      const { compact, recovery } = await signingKey.sign(Buffer.from(personalMessageDigest(signedMessage(claim, form))).toString('hex'));
+      return `0x${compact}${(27 + recovery).toString(16)}`;
     },
   };
 }

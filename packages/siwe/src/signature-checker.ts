@@ -1,6 +1,6 @@
+import { secp256k1Workers } from '@w3kit/core';
 import type { Hex, Transport } from 'viem';
 import type { SiweChain } from './siwe-config.js';
-import { createRecoveryPool } from './ecrecover-pool.js';
 import { loadViem, type Viem } from './viem-library.js';
 
 /** Why a signature could not be checked (not: that it is wrong). */
@@ -54,10 +54,9 @@ export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<n
     return { client: createPublicClient({ transport: watched }), state };
   }
 
-  const recovery = createRecoveryPool();
   /**
    * ecrecover of an EIP-191 digest, as viem's `recoverMessageAddress` does it (65 bytes r ‖ s ‖ v,
-   * v one of 0, 1, 27, 28), on a worker thread (ecrecover-pool.ts), and compared without
+   * v one of 0, 1, 27, 28), on core's secp256k1 worker threads, and compared without
    * checksumming the recovered address (equality of the lower-case hex is what isAddressEqual checks).
    */
   async function recovers(address: string, digest: Hex, signature: Hex): Promise<boolean> {
@@ -65,7 +64,7 @@ export function createSignatureChecker({ chains, rpcTimeoutMs }: { chains: Map<n
     const v = Number.parseInt(signature.slice(130), 16);
     const bit = v === 0 || v === 27 ? 0 : v === 1 || v === 28 ? 1 : -1;
     if (bit === -1) return false;
-    const signer = await recovery.recover(digest.slice(2), signature.slice(2, 130), bit);
+    const signer = await secp256k1Workers().recoverAddress(digest.slice(2), signature.slice(2, 130), bit);
     return signer !== null && signer === address.slice(2).toLowerCase();
   }
 

@@ -1,0 +1,109 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** A message to a worker: a key to keep, a digest to sign with one, or a signer to recover. */
+export type WorkerRequest =
+  | { id: number; op: 'key'; keyId: number; privateKey: Uint8Array }
+  | { id: number; op: 'sign'; keyId: number; digest: string }
+  | { id: number; op: 'recover'; digest: string; signature: string; bit: 0 | 1 };
+
+/** `sign`: r ‖ s as 128 hex digits and the recovery bit; `recover`: 40 hex digits or null. */
+export interface WorkerReply {
+  id: number;
+  value: string | null;
+}
+
+/** A secp256k1 key kept by the workers: it signs there and never comes back. */
+export interface WorkerSigningKey {
+  /** The deterministic (RFC 6979), low-S signature of a 32-byte digest (hex, no 0x): r ‖ s hex and the recovery bit. */
+  sign(digest: string): Promise<{ compact: string; recovery: 0 | 1 }>;
+}
+
+/**
+ * secp256k1 (noble's) on worker threads. A recovery or a signature is 0.3–1 ms of JavaScript:
+ * on the event loop every other request waits behind it and the machine's other cores sit idle.
+ * The workers (one per core but one, at least one) start on the first call and are unref'd, so
+ * they never keep a process alive; a worker that dies fails its pending calls and is replaced
+ * (with the keys it held) on the next one. One set per process, shared by every plugin.
+ */
+export interface Secp256k1Workers {
+  /** The address (40 lower-case hex digits) whose key signed the 32-byte `digest` (hex) with r ‖ s `signature` (128 hex) and `bit`, or null. */
+  recoverAddress(digest: string, signature: string, bit: 0 | 1): Promise<string | null>;
+  /** Hands a private key (32 bytes) to the workers for `sign`. */
+  signingKey(privateKey: Uint8Array): WorkerSigningKey;
+}
+
+interface Pending {
+  resolve: (value: string | null) => void;
+  reject: (error: Error) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+export function createSecp256k1Workers(size = Math.max(1, availableParallelism() - 1)): Secp256k1Workers {
+  const workers: (PoolWorker | undefined)[] = new Array<PoolWorker | undefined>(size).fill(undefined);
+  const keys: Uint8Array[] = [];
+  let nextId = 0;
+
+  function spawn(slot: number): PoolWorker {
+    const worker = new Worker(new URL('./secp256k1-worker.js', import.meta.url));
+    const entry: PoolWorker = { worker, pending: new Map() };
+    worker.unref();
+    worker.on('message', ({ id, value }: WorkerReply) => {
+      entry.pending.get(id)?.resolve(value);
+      entry.pending.delete(id);
+    });
+    const fail = (error: Error) => {
+      if (workers[slot] === entry) workers[slot] = undefined;
+      for (const { reject } of entry.pending.values()) reject(error);
+      entry.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`a secp256k1 worker exited (${code})`)));
+    // a replacement learns the keys its predecessor held (messages are handled in order)
+    keys.forEach((privateKey, keyId) => worker.postMessage({ id: -1, op: 'key', keyId, privateKey } satisfies WorkerRequest));
+    return entry;
+  }
+
+  function call(entry: PoolWorker, request: WorkerRequest): Promise<string | null> {
+    return new Promise((resolve, reject) => {
+      entry.pending.set(request.id, { resolve, reject });
+      entry.worker.postMessage(request);
+    });
+  }
+
+  /** The least busy worker (spawned when its slot is empty). */
+  function pick(): PoolWorker {
+    let best = 0;
+    for (let i = 0; i < size; i++) {
+      const w = workers[i];
+      if (!w) return (workers[i] = spawn(i));
+      if (w.pending.size < workers[best]!.pending.size) best = i;
+    }
+    return workers[best]!;
+  }
+
+  return {
+    recoverAddress: (digest, signature, bit) => call(pick(), { id: nextId++, op: 'recover', digest, signature, bit }),
+    signingKey(privateKey) {
+      const keyId = keys.push(Uint8Array.from(privateKey)) - 1;
+      for (const w of workers) if (w) w.worker.postMessage({ id: -1, op: 'key', keyId, privateKey } satisfies WorkerRequest);
+      return {
+        async sign(digest) {
+          const value = (await call(pick(), { id: nextId++, op: 'sign', keyId, digest }))!;
+          return { compact: value.slice(0, 128), recovery: Number(value.slice(128)) as 0 | 1 };
+        },
+      };
+    },
+  };
+}
+
+let shared: Secp256k1Workers | undefined;
+
+/** The process's one set of secp256k1 workers (made on the first call). */
+export function secp256k1Workers(): Secp256k1Workers {
+  return (shared ??= createSecp256k1Workers());
+}
