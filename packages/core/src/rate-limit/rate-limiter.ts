@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery } from 'kysely';
+import { sql } from 'kysely';
 import { compileOnce, type Slot } from '../database/compile-once.js';
 import type { Clock } from '../clock.js';
 import type { EnvelopeEncryption } from '../crypto/envelope-encryption.js';
@@ -82,25 +82,23 @@ export function createRateLimiter({ database, clock, encryption, rules }: RateLi
   // statement's own result. A fresh insert does not evaluate it and reports 0, i.e. 1 hit.
   type HitSlot = 'bucket' | 'windowStart' | 'expiresAt';
   const newHit = (slot: Slot<HitSlot>) => db.insertInto('w3kit_rate_limits').values({ bucket: slot('bucket'), window_start: slot('windowStart'), hits: 1, expires_at: slot('expiresAt') });
-  const increment$ =
-    database.dialect === 'mysql'
-      ? compileOnce<HitSlot, unknown>((slot) => newHit(slot).onDuplicateKeyUpdate({ hits: sql`LAST_INSERT_ID(hits + 1)` }))
-      : compileOnce<HitSlot, { hits: number | string }>((slot) =>
-          newHit(slot)
-            .onConflict((oc) => oc.columns(['bucket', 'window_start']).doUpdateSet({ hits: sql`w3kit_rate_limits.hits + 1` }))
-            .returning('hits'),
-        );
+  const incrementReturning = compileOnce<HitSlot, { hits: number | string }>((slot) =>
+    newHit(slot)
+      .onConflict((oc) => oc.columns(['bucket', 'window_start']).doUpdateSet({ hits: sql`w3kit_rate_limits.hits + 1` }))
+      .returning('hits'),
+  );
+  const incrementMysql = compileOnce<HitSlot, unknown>((slot) => newHit(slot).onDuplicateKeyUpdate({ hits: sql`LAST_INSERT_ID(hits + 1)` }));
   const hitsOfWindow = compileOnce<'bucket' | 'windowStart', { hits: number | string }>((slot) =>
     db.selectFrom('w3kit_rate_limits').select('hits').where('bucket', '=', slot<string>('bucket')).where('window_start', '=', slot<number>('windowStart')),
   );
 
   /** Adds one hit to the bucket's window and returns the new count, in one atomic statement. */
   async function increment(bucket: string, windowStart: number, expiresAt: number): Promise<number> {
-    const query = increment$({ bucket, windowStart, expiresAt });
     if (database.dialect !== 'mysql') {
-      const { rows } = await db.executeQuery(query as CompiledQuery<{ hits: number | string }>);
+      const { rows } = await db.executeQuery(incrementReturning({ bucket, windowStart, expiresAt }));
       return Number(rows[0]!.hits);
     }
+    const query = incrementMysql({ bucket, windowStart, expiresAt });
     const result = await retryTransient(() => db.executeQuery(query));
     const value = Number(result.insertId ?? 0n);
     return value === 0 ? 1 : value;
