@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadServerConfig } from '@w3kit/standalone-server';
-import { startServer } from './newcomer-support.js';
+import { productionEnv, startServer } from './newcomer-support.js';
 
 const MAIN = join(resolve(import.meta.dirname, '..'), 'dist/main.js');
 
-/** A production configuration that starts: every setting given, real (https) providers, nothing sent at startup. */
-function goodEnv(dir: string): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    W3KIT_DATA_DIR: dir,
-    DATABASE_URL: `sqlite:${join(dir, 'w3kit.db')}`,
-    PUBLIC_URL: 'https://id.example.test',
-    W3KIT_MASTER_KEY: randomBytes(32).toString('hex'),
-    ATTESTATION_SIGNER_KEY: `0x${randomBytes(32).toString('hex')}`,
-    ATTESTATION_APP_ORIGIN: 'https://dapp.example.test',
-    TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
-    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
-    TWILIO_FROM: '+15005550006',
-    SMTP_URL: 'smtps://mailer:pw@mail.example.test',
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-  };
-}
+/** A production configuration that starts (newcomer-support's), on any free port. */
+const goodEnv = (dir: string): Record<string, string> => ({ ...productionEnv(dir), PORT: '0' });
 
 /** Runs the built server with `env` (nothing else of this process's environment) and expects it to refuse. */
 function refusal(env: Record<string, string | undefined>): { status: number | null; stderr: string } {
