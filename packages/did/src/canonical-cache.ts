@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Cryptosuite } from '@digitalbazaar/data-integrity';
 import { bundledContexts } from './document-loader.js';
+import { bundledContextResolver } from './processed-context-cache.js';
 
 /**
  * Canonical N-Quads of documents a verifying cryptosuite canonicalized before, by a SHA-256 of
@@ -70,7 +71,8 @@ export function withCanonicalCache<S extends Cryptosuite>(suite: S): S {
       canonical.set(key, hit);
       return hit;
     }
-    const result = await canonize(input, options);
+    // what depends on the bundled contexts alone also reuses the contexts processed from them
+    const result = await canonize(input, { ...options, contextResolver: bundledContextResolver('base' in options ? options['base'] : null) });
     if (result.length <= CANONICAL_CACHE_MAX_CHARS) {
       if (canonical.size >= CANONICAL_CACHE_SIZE) canonical.delete(canonical.keys().next().value!);
       canonical.set(key, result);

@@ -44,14 +44,40 @@ const CONTEXT_FILES: Record<string, string> = {
 
 export const DATA_INTEGRITY_V2_CONTEXT = 'https://w3id.org/security/data-integrity/v2';
 
+type ContextDocument = { '@context'?: unknown };
 let bundled: ReadonlyMap<string, unknown> | undefined;
+/** Every object of the bundled documents, each frozen: nothing can change what a context says once read. */
+const frozen = new WeakSet<object>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !frozen.has(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    frozen.add(Object.freeze(value));
+  }
+  return value;
+}
+
+/**
+ * A bundled document, deep-frozen but for a top-level `@context` list (security/v2's): jsonld's
+ * context resolver writes every URL of such a list back in place, resolved against the
+ * document's URL (the same absolute URL), and a frozen list would make that throw.
+ */
+function freezeDocument(document: ContextDocument): ContextDocument {
+  const context = document['@context'];
+  if (Array.isArray(context)) for (const entry of context as unknown[]) deepFreeze(entry);
+  else deepFreeze(context);
+  return Object.freeze(document);
+}
+
+/** Whether `value` is an object of a bundled context document (deep-frozen: its identity stands for its content). */
+export const isBundledContextObject = (value: object): boolean => frozen.has(value);
 
 /**
  * The data-integrity/v2 context is not published in any npm package the kit depends on. Its
  * two term definitions are exactly the ones the VC 2.0 context inlines (`proof`, inside
  * `VerifiableCredential`, and `DataIntegrityProof`), so it is built from the shipped VC 2.0 context.
  */
-function dataIntegrityContext(credentialsV2: { '@context': Record<string, { '@context'?: Record<string, unknown> }> }): unknown {
+function dataIntegrityContext(credentialsV2: { '@context': Record<string, { '@context'?: Record<string, unknown> }> }): ContextDocument {
   const v2 = credentialsV2['@context'];
   const proof = v2['VerifiableCredential']?.['@context']?.['proof'];
   const definition = v2['DataIntegrityProof'];
@@ -65,9 +91,9 @@ export function bundledContexts(): ReadonlyMap<string, unknown> {
     const documents = new Map<string, unknown>();
     const dir = new URL('../contexts/', import.meta.url);
     for (const [url, file] of Object.entries(CONTEXT_FILES)) {
-      documents.set(url, Object.freeze(JSON.parse(readFileSync(new URL(file, dir), 'utf8'))));
+      documents.set(url, freezeDocument(JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as ContextDocument));
     }
-    documents.set(DATA_INTEGRITY_V2_CONTEXT, dataIntegrityContext(documents.get('https://www.w3.org/ns/credentials/v2') as never));
+    documents.set(DATA_INTEGRITY_V2_CONTEXT, freezeDocument(dataIntegrityContext(documents.get('https://www.w3.org/ns/credentials/v2') as never)));
     bundled = documents;
   }
   return bundled;

@@ -41,6 +41,38 @@ interface Multikey {
 }
 
 /**
+ * The public key bytes ed25519-multikey reads from a verification method, by the method's exact
+ * JSON: decoding publicKeyMultibase (base58) and building its key-pair object cost as much as
+ * the signature check (a CPU profile of `pnpm bench did-verify` with new credentials). The bytes
+ * are a pure function of that JSON, so a rotated key (another publicKeyMultibase under the same
+ * id) is other JSON and is decoded anew. Only methods of strings are kept (what a DID document
+ * holds; a publicKeyJwk is decoded every time). Bounded like the KeyObjects.
+ */
+const decoded = new Map<string, Multikey>();
+
+/** Verification methods whose key bytes are kept (for tests of its bound). */
+export const decodedKeyCacheSize = (): number => decoded.size;
+
+const ofStrings = (method: Record<string, unknown>): boolean => Object.values(method).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string')));
+
+async function decodedKey(method: Record<string, unknown>, from: (key: Record<string, unknown>) => Promise<unknown>): Promise<Multikey> {
+  const json = ofStrings(method) ? JSON.stringify(method) : null;
+  const hit = json === null ? undefined : decoded.get(json);
+  if (hit) {
+    decoded.delete(json!); // most recently used last
+    decoded.set(json!, hit);
+    return hit;
+  }
+  const { id, publicKey } = (await from(method)) as Multikey;
+  const pair = { id, publicKey };
+  if (json !== null && publicKey) {
+    if (decoded.size >= ED25519_KEY_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
+    decoded.set(json, pair);
+  }
+  return pair;
+}
+
+/**
  * The eddsa-rdfc-2022 cryptosuite with its verifier checking signatures with node:crypto on the
  * cached KeyObject; canonicalization and everything else are the suite's own.
  */
@@ -51,7 +83,7 @@ export function withCachedEd25519Keys(
   return {
     ...suite,
     async createVerifier({ verificationMethod }: { verificationMethod: Record<string, unknown> }) {
-      const pair = (await from(verificationMethod)) as Multikey;
+      const pair = await decodedKey(verificationMethod, from);
       if (!pair.publicKey) throw new Error('A public key is not available for verifying.');
       const key = ed25519KeyObject(pair.publicKey);
       return {

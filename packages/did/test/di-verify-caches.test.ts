@@ -14,7 +14,7 @@ import { CANONICAL_CACHE_SIZE, canonicalCacheSize } from '../src/canonical-cache
 import { verifyDataIntegrityCredential } from '../src/data-integrity.js';
 import { createDidResolver } from '../src/did-resolver.js';
 import { bundledContexts, createDocumentLoader, type DocumentLoader } from '../src/document-loader.js';
-import { appFor, didKit, poster } from './support.js';
+import { appFor, didKit, poster, rotatingIssuer } from './support.js';
 
 type Json = Record<string, unknown>;
 type Key = Awaited<ReturnType<typeof Ed25519Multikey.generate>>;
@@ -68,17 +68,9 @@ describe('did data-integrity caches: static contexts and canonical forms', () =>
 
   it('does not keep a key: a did:web-like issuer whose key rotates under the same verification method id', async () => {
     const issuer = 'did:web:rotating.example';
-    const method = `${issuer}#key-1`;
     const [a, b] = [await Ed25519Multikey.generate(), await Ed25519Multikey.generate()];
-    let current = a;
     // the issuer's DID document lists whichever key is current, always under #key-1
-    const rotating: DocumentLoader = async (url) => {
-      const vm = { id: method, type: 'Multikey', controller: issuer, publicKeyMultibase: current.publicKeyMultibase };
-      const context = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'];
-      if (url === issuer) return { contextUrl: null, documentUrl: url, document: { '@context': context, id: issuer, verificationMethod: [vm], assertionMethod: [method] } };
-      if (url === method) return { contextUrl: null, documentUrl: url, document: { '@context': context, ...vm } };
-      return loader(url);
-    };
+    const { method, loader: rotating, rotateTo } = rotatingIssuer(issuer, a, loader);
     for (const key of [a, b]) {
       key.controller = issuer;
       key.id = method;
@@ -86,7 +78,7 @@ describe('did data-integrity caches: static contexts and canonical forms', () =>
     const byA = await issue(a, { name: 'Lee' }, CONTEXTS, rotating);
     assert.deepEqual(await verify(byA, rotating), []);
     assert.deepEqual(await verify(byA, rotating), [], 'twice: canonical forms from the cache');
-    current = b; // rotated
+    rotateTo(b);
     const afterRotation = await verify(byA, rotating);
     assert.equal(afterRotation.length, 1, 'the old key no longer verifies');
     assert.equal(afterRotation[0]!.code, 'SIGNATURE_INVALID', JSON.stringify(afterRotation));

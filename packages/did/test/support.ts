@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type CreateKitOptions, type Kit, type KitConfigInput } from '@w3kit/core';
-import { did, type DidOptions } from '@w3kit/did';
+import { did, type DidOptions, type DocumentLoader } from '@w3kit/did';
 import { ES256KSigner } from 'did-jwt';
 import { createVerifiablePresentationJwt, normalizePresentation, type Issuer } from 'did-jwt-vc';
 import { computeAddress, SigningKey } from 'ethers';
@@ -110,4 +110,21 @@ export async function walletPresentation(holder: Issuer, credentials: Json[], op
     holder,
   );
   return normalizePresentation(jwt);
+}
+
+/**
+ * A did:web-like issuer whose DID document lists whichever key is current, always under the same
+ * verification method id `<issuer>#key-1`: a key rotation. Everything else comes from `fallback`.
+ */
+export function rotatingIssuer<K extends { publicKeyMultibase?: string }>(issuer: string, first: K, fallback: DocumentLoader) {
+  const method = `${issuer}#key-1`;
+  let current = first;
+  const loader: DocumentLoader = async (url) => {
+    const vm = { id: method, type: 'Multikey', controller: issuer, publicKeyMultibase: current.publicKeyMultibase };
+    const context = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'];
+    if (url === issuer) return { contextUrl: null, documentUrl: url, document: { '@context': context, id: issuer, verificationMethod: [vm], assertionMethod: [method] } };
+    if (url === method) return { contextUrl: null, documentUrl: url, document: { '@context': context, ...vm } };
+    return fallback(url);
+  };
+  return { method, loader, rotateTo: (key: K) => void (current = key) };
 }
