@@ -1,2 +1,2 @@
 export { loadServerConfig, EnvConfigError, type ServerConfig } from './env-config.js';
-export { createStandaloneServer, loadOptionalPlugins, standalonePlugins, type OptionalPlugins, type StandaloneServer } from './server.js';
+export { createStandaloneServer, loadChainPlugin, standalonePlugins, type StandaloneServer } from './server.js';

@@ -7,34 +7,24 @@ import { nft } from '@w3kit/nft';
 import { siwe } from '@w3kit/siwe';
 import { oidc } from '@w3kit/oidc';
 import { oid4vci } from '@w3kit/oid4vci';
-import type { oid4vp } from '@w3kit/oid4vp';
+import { oid4vp } from '@w3kit/oid4vp';
 import Koa from 'koa';
 import { pino, type Logger } from 'pino';
 import { devOutbox } from './dev/dev-outbox.js';
 import { prettyDestination } from './dev/pretty-log.js';
 import type { ServerConfig } from './env-config.js';
 
-/** The plugins off by default, imported by `loadOptionalPlugins` only when the environment turns them on. */
-export interface OptionalPlugins {
-  chain?: typeof chain;
-  oid4vp?: typeof oid4vp;
-}
-
 /**
- * The chain plugin when the environment configures a contract, and the OID4VP plugin when
- * OID4VP=true: their packages (ethers under the chain; @openid4vc/openid4vp and @sd-jwt under
- * OID4VP) are imported only then, not by every start (issue 17, idle RSS).
+ * The chain plugin when the environment configures a contract, else undefined: @w3kit/chain (and
+ * ethers, 250 modules, under it) is imported only then, not by every start (issue 17, idle RSS).
  */
-export async function loadOptionalPlugins(config: ServerConfig): Promise<OptionalPlugins> {
-  const [chainModule, oid4vpModule] = await Promise.all([config.chain?.contractAddress ? import('@w3kit/chain') : undefined, config.oid4vpEnabled ? import('@w3kit/oid4vp') : undefined]);
-  return { ...(chainModule ? { chain: chainModule.chain } : {}), ...(oid4vpModule ? { oid4vp: oid4vpModule.oid4vp } : {}) };
+export async function loadChainPlugin(config: ServerConfig): Promise<typeof chain | undefined> {
+  return config.chain?.contractAddress ? (await import('@w3kit/chain')).chain : undefined;
 }
 
-/** Every plugin of the kit, with the standalone server's options (`optional`: `loadOptionalPlugins(config)`'s, when the chain or OID4VP is on). Later plugins join here. */
-export function standalonePlugins(config: ServerConfig, optional: OptionalPlugins = {}): KitPlugin[] {
-  const { chain: chainPlugin, oid4vp: oid4vpPlugin } = optional;
-  if (config.chain?.contractAddress && !chainPlugin) throw new TypeError('standalonePlugins: the chain is configured (W3KIT_CHAIN_CONTRACT): pass loadOptionalPlugins(config)');
-  if (config.oid4vpEnabled && !oid4vpPlugin) throw new TypeError('standalonePlugins: OID4VP is on: pass loadOptionalPlugins(config)');
+/** Every plugin of the kit, with the standalone server's options (`chainPlugin`: `loadChainPlugin(config)`'s, when the chain is configured). Later plugins join here. */
+export function standalonePlugins(config: ServerConfig, chainPlugin?: typeof chain): KitPlugin[] {
+  if (config.chain?.contractAddress && !chainPlugin) throw new TypeError('standalonePlugins: the chain is configured (W3KIT_CHAIN_CONTRACT): pass the plugin of loadChainPlugin(config)');
   return [
     auth({ dnsServers: config.dnsServers, sessionLifetimeSeconds: config.sessionLifetimeSeconds }),
     did({
@@ -73,7 +63,7 @@ export function standalonePlugins(config: ServerConfig, optional: OptionalPlugin
       ? [oidc({ signingAlgorithm: config.oidcSigningAlgorithm, dynamicRegistration: config.oidcDynamicRegistration, refreshTokenTtlSeconds: config.oidcRefreshTokenTtlSeconds })]
       : []),
     ...(config.oid4vciEnabled ? [oid4vci({ offerTtlSeconds: config.oid4vciOfferTtlSeconds, walletClients: config.oid4vciWalletClients })] : []),
-    ...(config.oid4vpEnabled && oid4vpPlugin ? [oid4vpPlugin({ loginPage: config.oid4vpLoginPage, ...(config.oid4vpVct === undefined ? {} : { vct: config.oid4vpVct }) })] : []),
+    ...(config.oid4vpEnabled ? [oid4vp({ loginPage: config.oid4vpLoginPage, ...(config.oid4vpVct === undefined ? {} : { vct: config.oid4vpVct }) })] : []),
     // the development senders' outbox (/dev/outbox): never composed in production
     ...(config.mode === 'production' ? [] : [devOutbox({ keep: config.devOutboxKeep })]),
   ];
@@ -99,7 +89,7 @@ export async function createStandaloneServer(config: ServerConfig, options: { mi
   const logger = createLogger({ level: config.logLevel, name: 'w3kit' }, config.logFormat === 'pretty' ? prettyDestination(out) : options.logTo === 'stderr' ? pino.destination(2) : undefined);
   const kit = await createKit({
     database: config.databaseUrl,
-    plugins: standalonePlugins(config, await loadOptionalPlugins(config)),
+    plugins: standalonePlugins(config, await loadChainPlugin(config)),
     services: standaloneSenders(config),
     logger,
     config: {
