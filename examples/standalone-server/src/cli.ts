@@ -135,8 +135,8 @@ const commands: Record<string, Command> = {
   async migrate(args) {
     parseArgs({ args, options: {}, strict: true });
     const config = await loadServerConfig();
-    const [{ runMigrations }, { standalonePlugins }] = await Promise.all([import('@w3kit/core'), import('./server.js')]);
-    const applied = await runMigrations(config.databaseUrl, standalonePlugins(config));
+    const [{ runMigrations }, { loadChainPlugin, standalonePlugins }] = await Promise.all([import('@w3kit/core'), import('./server.js')]);
+    const applied = await runMigrations(config.databaseUrl, standalonePlugins(config, await loadChainPlugin(config)));
     process.stdout.write(`${JSON.stringify({ applied, database: redactDatabaseUrl(config.databaseUrl) })}\n`);
   },
   org: subcommands('org', {

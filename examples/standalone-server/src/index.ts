@@ -1,2 +1,2 @@
 export { loadServerConfig, EnvConfigError, type ServerConfig } from './env-config.js';
-export { createStandaloneServer, standalonePlugins, type StandaloneServer } from './server.js';
+export { createStandaloneServer, loadChainPlugin, standalonePlugins, type StandaloneServer } from './server.js';

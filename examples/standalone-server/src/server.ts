@@ -1,6 +1,6 @@
 import { attestations } from '@w3kit/attestations';
 import { auth } from '@w3kit/auth';
-import { chain } from '@w3kit/chain';
+import type { chain } from '@w3kit/chain';
 import { createKit, createLogger, createSmtpEmailSender, createTwilioSmsSender, type CreateKitOptions, type Kit, type KitPlugin } from '@w3kit/core';
 import { did } from '@w3kit/did';
 import { nft } from '@w3kit/nft';
@@ -14,8 +14,17 @@ import { devOutbox } from './dev/dev-outbox.js';
 import { prettyDestination } from './dev/pretty-log.js';
 import type { ServerConfig } from './env-config.js';
 
-/** Every plugin of the kit, with the standalone server's options. Later plugins join here. */
-export function standalonePlugins(config: ServerConfig): KitPlugin[] {
+/**
+ * The chain plugin when the environment configures a contract, else undefined: @w3kit/chain (and
+ * ethers, 250 modules, under it) is imported only then, not by every start (issue 17, idle RSS).
+ */
+export async function loadChainPlugin(config: ServerConfig): Promise<typeof chain | undefined> {
+  return config.chain?.contractAddress ? (await import('@w3kit/chain')).chain : undefined;
+}
+
+/** Every plugin of the kit, with the standalone server's options (`chainPlugin`: `loadChainPlugin(config)`'s, when the chain is configured). Later plugins join here. */
+export function standalonePlugins(config: ServerConfig, chainPlugin?: typeof chain): KitPlugin[] {
+  if (config.chain?.contractAddress && !chainPlugin) throw new TypeError('standalonePlugins: the chain is configured (W3KIT_CHAIN_CONTRACT): pass the plugin of loadChainPlugin(config)');
   return [
     auth({ dnsServers: config.dnsServers, sessionLifetimeSeconds: config.sessionLifetimeSeconds }),
     did({
@@ -37,9 +46,9 @@ export function standalonePlugins(config: ServerConfig): KitPlugin[] {
       ...(config.attestationAppOrigin ? { openerOrigin: config.attestationAppOrigin } : {}),
     }),
     // the chain joins once its contract is deployed (`w3kit chain deploy` prints the address)
-    ...(config.chain?.contractAddress
+    ...(config.chain?.contractAddress && chainPlugin
       ? [
-          chain({
+          chainPlugin({
             rpcUrl: config.chain.rpcUrl,
             chainId: config.chain.chainId,
             contractAddress: config.chain.contractAddress,
@@ -80,7 +89,7 @@ export async function createStandaloneServer(config: ServerConfig, options: { mi
   const logger = createLogger({ level: config.logLevel, name: 'w3kit' }, config.logFormat === 'pretty' ? prettyDestination(out) : options.logTo === 'stderr' ? pino.destination(2) : undefined);
   const kit = await createKit({
     database: config.databaseUrl,
-    plugins: standalonePlugins(config),
+    plugins: standalonePlugins(config, await loadChainPlugin(config)),
     services: standaloneSenders(config),
     logger,
     config: {

@@ -145,8 +145,8 @@ describe('standalone server: attestations', () => {
         )![0];
         const res = await http.post('/api/attestations/phone/verify').send({ identity, phone, code });
         assert.equal(res.status, 200, JSON.stringify(res.body));
-        assert.equal(recoverClaimSigner(claim, res.body.signature, form), createClaimSigner(SIGNER).address, form);
-        assert.notEqual(recoverClaimSigner(claim, res.body.signature, form === 'bytes32' ? 'legacy-hex-string' : 'bytes32'), createClaimSigner(SIGNER).address);
+        assert.equal(await recoverClaimSigner(claim, res.body.signature, form), createClaimSigner(SIGNER).address, form);
+        assert.notEqual(await recoverClaimSigner(claim, res.body.signature, form === 'bytes32' ? 'legacy-hex-string' : 'bytes32'), createClaimSigner(SIGNER).address);
       } finally {
         await kit.close();
       }

@@ -1,7 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3';
-import { secp256k1Workers } from '@w3kit/core';
-import { getAddress, verifyMessage } from 'ethers';
+import { checksumAddress, secp256k1Workers } from '@w3kit/core';
 
 /** ERC725 claim types of Origin's attestations. */
 export const CLAIM_TYPES = { facebook: 3, twitter: 4, phone: 10, email: 11 } as const;
@@ -82,8 +81,13 @@ function personalMessageDigest(message: Uint8Array): Uint8Array {
   return keccak_256(Buffer.concat([Buffer.from(`\x19Ethereum Signed Message:\n${message.length}`, 'utf8'), message]));
 }
 
-/** The address that signed `claim` in `form` (default `bytes32`, the on-chain form). */
-export function recoverClaimSigner(claim: Claim, signature: string, form: ClaimSignatureForm = 'bytes32'): string {
+/**
+ * The address that signed `claim` in `form` (default `bytes32`, the on-chain form), by ethers'
+ * `verifyMessage` — loaded on the first call: no route recovers claims, and ethers is not
+ * loaded at start (issue 17, idle RSS).
+ */
+export async function recoverClaimSigner(claim: Claim, signature: string, form: ClaimSignatureForm = 'bytes32'): Promise<string> {
+  const { verifyMessage } = await import('ethers');
   return verifyMessage(signedMessage(claim, form), signature);
 }
 
@@ -109,7 +113,7 @@ export function createClaimSigner(privateKey: string, form: ClaimSignatureForm =
   const key = Buffer.from(privateKey.replace(/^0x/, ''), 'hex');
   if (!secp256k1.utils.isValidPrivateKey(key)) throw new TypeError('attestations: signerKey is not a secp256k1 private key (zero, or not below the curve order)');
   const addressBytes = keccak_256(secp256k1.getPublicKey(key, false).subarray(1)).subarray(12); // of x ‖ y, without the 0x04
-  const address = getAddress(`0x${Buffer.from(addressBytes).toString('hex')}`);
+  const address = checksumAddress(`0x${Buffer.from(addressBytes).toString('hex')}`);
   const signingKey = secp256k1Workers().signingKey(key);
   return {
     address,

@@ -14,9 +14,9 @@ describe('claim signer (Origin scheme)', () => {
     // recovered as the contract does: keccak256("\x19Ethereum Signed Message:\n32" ‖ hash)
     const prefixed = keccak256(concat([toUtf8Bytes('\x19Ethereum Signed Message:\n32'), getBytes(claimHash(claim))]));
     assert.equal(recoverAddress(prefixed, signature), TEST_SIGNER_ADDRESS);
-    assert.equal(recoverClaimSigner(claim, signature), TEST_SIGNER_ADDRESS);
+    assert.equal(await recoverClaimSigner(claim, signature), TEST_SIGNER_ADDRESS);
     assert.notEqual(signature, SEED.phone.signature, 'the Origin attestations document sample is the legacy form');
-    assert.notEqual(recoverClaimSigner(claim, SEED.phone.signature), TEST_SIGNER_ADDRESS, 'a legacy signature does not recover in the on-chain form');
+    assert.notEqual(await recoverClaimSigner(claim, SEED.phone.signature), TEST_SIGNER_ADDRESS, 'a legacy signature does not recover in the on-chain form');
   });
 
   it('refuses an unknown signature form', () => {
@@ -40,8 +40,8 @@ describe('claim signer (Origin scheme)', () => {
     // Kept as a record: the email response in seeds/003 recovers to an unrelated address with the
     // same scheme that reproduces the three other samples, so it cannot be reproduced.
     const claim = { identity: SEED.phoneIdentity, claimType: 11, data: 'email verified' };
-    assert.notEqual(recoverClaimSigner(claim, SEED.email.signature, 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
-    assert.equal(recoverClaimSigner(claim, await signer.sign(claim), 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
+    assert.notEqual(await recoverClaimSigner(claim, SEED.email.signature, 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
+    assert.equal(await recoverClaimSigner(claim, await signer.sign(claim), 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
   });
 
   it('the legacy form signs the hash as 66 characters of hex text, not as 32 bytes (which would not match the Origin attestations document)', async () => {
@@ -58,9 +58,9 @@ describe('claim signer (Origin scheme)', () => {
     const lower = SEED.socialIdentity.toLowerCase();
     const upper = `0x${SEED.socialIdentity.slice(2).toUpperCase()}`;
     const signature = await other.sign({ identity: upper, claimType: CLAIM_TYPES.twitter, data: 'twitter verified' });
-    assert.equal(recoverClaimSigner({ identity: lower, claimType: 4, data: 'twitter verified' }, signature), other.address);
-    assert.notEqual(recoverClaimSigner({ identity: lower, claimType: 3, data: 'twitter verified' }, signature), other.address, 'the claim type is signed');
-    assert.notEqual(recoverClaimSigner({ identity: lower, claimType: 4, data: 'facebook verified' }, signature), other.address, 'the data is signed');
+    assert.equal(await recoverClaimSigner({ identity: lower, claimType: 4, data: 'twitter verified' }, signature), other.address);
+    assert.notEqual(await recoverClaimSigner({ identity: lower, claimType: 3, data: 'twitter verified' }, signature), other.address, 'the claim type is signed');
+    assert.notEqual(await recoverClaimSigner({ identity: lower, claimType: 4, data: 'facebook verified' }, signature), other.address, 'the data is signed');
     // an address with a wrong checksum is still the same address
     assert.equal(claimHash({ identity: upper, claimType: 4, data: 'x' }), claimHash({ identity: lower, claimType: 4, data: 'x' }));
   });

@@ -31,7 +31,7 @@ for (const kind of testDatabases()) {
         assert.equal(res.body['claim-type'], 11);
         assert.equal(res.body.data, 'email verified');
         assert.match(res.body.signature, /^0x[0-9a-f]{130}$/);
-        assert.equal(recoverClaimSigner({ identity: IDENTITY, claimType: 11, data: 'email verified' }, res.body.signature, 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
+        assert.equal(await recoverClaimSigner({ identity: IDENTITY, claimType: 11, data: 'email verified' }, res.body.signature, 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
         // seeds/003's email sample was edited after signing, so unlike the others it is not reproduced
         assert.notEqual(res.body.signature, SEED.email.signature);
       });

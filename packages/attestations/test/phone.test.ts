@@ -29,7 +29,7 @@ for (const kind of testDatabases()) {
         assert.equal(res.status, 200);
         assert.match(res.headers['content-type']!, /^application\/json/);
         assert.equal(res.text, JSON.stringify(SEED.phone), 'the Origin attestations document response, byte for byte');
-        assert.equal(recoverClaimSigner({ identity: IDENTITY, claimType: 10, data: 'phone verified' }, res.body.signature, 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
+        assert.equal(await recoverClaimSigner({ identity: IDENTITY, claimType: 10, data: 'phone verified' }, res.body.signature, 'legacy-hex-string'), TEST_SIGNER_ADDRESS);
       });
 
       it('accepts a national number with country_calling_code (and Origin method/locale) and verifies it in any format', async () => {

@@ -1,5 +1,4 @@
-import { compileOnce, insertUnique, normalizeIdentifier, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
-import { getAddress } from 'ethers';
+import { checksumAddress, compileOnce, insertUnique, normalizeIdentifier, type AccountType, type DatabaseHandle, type Selectable } from '@w3kit/core';
 import type { AccountPatch, AccountRecord, AccountStore, AssociationVia } from './account-store.js';
 import { authErrors } from './errors.js';
 import type { AuthTables } from './schema.js';
@@ -81,7 +80,7 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
             domain: a.domain,
             domain_verified: a.domainVerified ? 1 : 0,
             domain_txt_token: a.domainTxtToken,
-            wallet_address: a.wallet ? getAddress(a.wallet.address) : null,
+            wallet_address: a.wallet ? checksumAddress(a.wallet.address) : null,
             wallet_public_key: a.wallet?.publicKey ?? null,
             wallet_private_key: a.wallet?.encryptedPrivateKey ?? null,
             wallet_created_at: a.wallet?.createdAt.getTime() ?? null,
@@ -108,7 +107,7 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
     findByEmail: (email) => findBy('email', email),
     // Addresses are stored EIP-55 checksummed (read paths need no hashing); a lookup takes any
     // casing by checksumming the input first.
-    findByWalletAddress: (address) => (/^0x[0-9a-fA-F]{40}$/.test(address) ? findBy('wallet_address', getAddress(address.toLowerCase())) : Promise.resolve(null)),
+    findByWalletAddress: (address) => (/^0x[0-9a-fA-F]{40}$/.test(address) ? findBy('wallet_address', checksumAddress(address.toLowerCase())) : Promise.resolve(null)),
     async update(id, patch: AccountPatch, at) {
       await db
         .updateTable('auth_accounts')
@@ -129,7 +128,7 @@ export function createKyselyAccountStore(database: DatabaseHandle): AccountStore
       const result = await db
         .updateTable('auth_accounts')
         .set({
-          wallet_address: getAddress(wallet.address),
+          wallet_address: checksumAddress(wallet.address),
           wallet_public_key: wallet.publicKey,
           wallet_private_key: wallet.encryptedPrivateKey,
           wallet_created_at: wallet.createdAt.getTime(),

@@ -1,5 +1,5 @@
-import type { Clock, EnvelopeEncryption, PublicKeyJwk, TypedDataRequest } from '@w3kit/core';
-import { getBytes, Wallet } from 'ethers';
+import { randomBytes } from 'node:crypto';
+import { addressOfPublicKey, lazyModule, secp256k1KeyPair, type Clock, type EnvelopeEncryption, type PublicKeyJwk, type TypedDataRequest } from '@w3kit/core';
 import type { WalletRecord } from './account-store.js';
 
 /**
@@ -31,7 +31,8 @@ export function publicKeyToJwk(uncompressedHex: string): PublicKeyJwk {
 }
 
 function computeJwk(uncompressedHex: string): PublicKeyJwk {
-  const bytes = getBytes(uncompressedHex);
+  if (!/^0x(?:[0-9a-fA-F]{2})*$/.test(uncompressedHex)) throw new TypeError('expected an uncompressed secp256k1 public key');
+  const bytes = Buffer.from(uncompressedHex.slice(2), 'hex');
   if (bytes.length !== 65 || bytes[0] !== 4) throw new TypeError('expected an uncompressed secp256k1 public key');
   return {
     kty: 'EC',
@@ -41,20 +42,35 @@ function computeJwk(uncompressedHex: string): PublicKeyJwk {
   };
 }
 
+// ethers signs (EIP-712 typed data, EIP-191 messages) but loads on the first signature, not at start
+const ethers = lazyModule(() => import('ethers'));
+
+/** 32 random bytes that are a secp256k1 private key (all but about 2^-128 of them are). */
+function newPrivateKey(): ReturnType<typeof secp256k1KeyPair> {
+  for (;;) {
+    try {
+      return secp256k1KeyPair(randomBytes(32));
+    } catch {
+      // zero or not below the curve order: draw again
+    }
+  }
+}
+
 export function createWalletService({ encryption, clock }: { encryption: EnvelopeEncryption; clock: Clock }): WalletService {
-  const open = (wallet: WalletRecord) => new Wallet(encryption.decrypt(wallet.encryptedPrivateKey, contextOf(wallet.address)).toString('utf8'));
+  const open = async (wallet: WalletRecord) => new (await ethers()).Wallet(encryption.decrypt(wallet.encryptedPrivateKey, contextOf(wallet.address)).toString('utf8'));
   return {
     generate() {
-      const wallet = Wallet.createRandom();
+      const key = newPrivateKey();
+      const address = addressOfPublicKey(key.publicKey);
       return {
-        address: wallet.address,
-        publicKey: wallet.signingKey.publicKey,
-        encryptedPrivateKey: encryption.encrypt(wallet.privateKey, contextOf(wallet.address)),
+        address,
+        publicKey: key.publicKey,
+        encryptedPrivateKey: encryption.encrypt(key.privateKey, contextOf(address)),
         createdAt: clock.now(),
       };
     },
     publicKeyJwk: (wallet) => publicKeyToJwk(wallet.publicKey),
-    signTypedData: (wallet, { domain, types, value }) => open(wallet).signTypedData(domain, types, value),
-    signMessage: (wallet, message) => open(wallet).signMessage(message),
+    signTypedData: async (wallet, { domain, types, value }) => (await open(wallet)).signTypedData(domain, types, value),
+    signMessage: async (wallet, message) => (await open(wallet)).signMessage(message),
   };
 }

@@ -50,6 +50,8 @@ export { coreMigrations, type CoreTables } from './database/core-migrations.js';
 export { retryTransient, isTransientDbError, isDatabaseUnavailable, isUniqueViolation } from './database/retry.js';
 export { insertUnique, insertOrFind, type InsertOrFound } from './database/insert-unique.js';
 export { compileOnce, type Slot } from './database/compile-once.js';
+export { lazyModule, ModuleLoadError } from './lazy-module.js';
+export { checksumAddress, addressOfPublicKey, uncompressedPublicKey, secp256k1KeyPair, recoverPublicKey } from './crypto/evm-address.js';
 export { secp256k1Workers, createSecp256k1Workers, type Secp256k1Workers, type WorkerSigningKey } from './crypto/secp256k1-workers.js';
 export { createRateLimiter, type RateLimiter, type RateLimitRule, type RateLimitDecision } from './rate-limit/rate-limiter.js';
 export {

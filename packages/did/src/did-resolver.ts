@@ -1,9 +1,11 @@
 import { driver as didKeyDriver } from '@digitalbazaar/did-method-key';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { addressOfPublicKey, checksumAddress, lazyModule } from '@w3kit/core';
 import { Resolver, type DIDDocument, type DIDResolutionResult, type Resolvable, type VerificationMethod } from 'did-resolver';
-import { computeAddress, FetchRequest, getAddress, JsonRpcProvider, Network } from 'ethers';
-import { deployments, getResolver as ethrRegistryResolver } from 'ethr-did-resolver';
+import type { deployments as Deployments } from 'ethr-did-resolver';
 import type { EthrRegistryOptions } from './did-config.js';
 
 /** Why a DID could not be resolved; `code` is what a verification result reports. */
@@ -76,7 +78,7 @@ function ethrDocument(did: string, names: Map<string, number>): DIDDocument {
   const publicKey = identifier.length > 42 ? identifier : null;
   let address: string;
   try {
-    address = publicKey ? computeAddress(publicKey) : getAddress(identifier.toLowerCase());
+    address = publicKey ? addressOfPublicKey(publicKey) : checksumAddress(identifier.toLowerCase());
   } catch {
     throw new DidResolutionError('invalidDid', `not a valid did:ethr public key: ${did}`);
   }
@@ -95,8 +97,20 @@ function ethrDocument(did: string, names: Map<string, number>): DIDDocument {
   };
 }
 
-/** ethr-did-resolver on the configured chain, with a provider that never waits for a node longer than RPC_TIMEOUT_MS. */
-function registryResolver(registry: EthrRegistryOptions): Resolver {
+/**
+ * The registry deployments ethr-did-resolver knows (their network names), read from its data
+ * file alone: the resolver itself (and ethers under it) loads on the first registry read, not
+ * at start (issue 17, idle RSS). Its package exports only the bundle, hence the path.
+ */
+function knownDeployments(): typeof Deployments {
+  const require = createRequire(import.meta.url);
+  const file = join(dirname(require.resolve('ethr-did-resolver')), 'config', 'deployments.js');
+  return (require(file) as { deployments: typeof Deployments }).deployments;
+}
+
+/** ethr-did-resolver on the configured chain, with a provider that never waits for a node longer than RPC_TIMEOUT_MS; loaded with ethers on first use. */
+async function registryResolver(registry: EthrRegistryOptions): Promise<Resolver> {
+  const [{ FetchRequest, JsonRpcProvider, Network }, { getResolver: ethrRegistryResolver }] = await Promise.all([import('ethers'), import('ethr-did-resolver')]);
   const request = new FetchRequest(registry.rpcUrl);
   request.timeout = RPC_TIMEOUT_MS;
   // the chain is known: no network detection, which ethers retries for ever against a node that is down
@@ -111,7 +125,7 @@ const RPC_TIMEOUT_MS = 5000;
 
 export function createDidResolver(options: DidResolverOptions): KitDidResolver {
   const names = new Map<string, number>();
-  for (const d of deployments) if (d.name) names.set(d.name, Number(d.chainId));
+  for (const d of knownDeployments()) if (d.name) names.set(d.name, Number(d.chainId));
   for (const [name, chainId] of Object.entries(options.networks ?? {})) names.set(name, chainId);
   const keys = didKeyDriver();
   keys.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from });
@@ -122,13 +136,15 @@ export function createDidResolver(options: DidResolverOptions): KitDidResolver {
   const cache = new Map<string, { document: Promise<DIDDocument>; expiresAt: number }>();
   const registry = options.ethrRegistry ?? null;
   const registryTtl = (registry?.cacheSeconds ?? 30) * 1000;
-  const onChain = registry ? registryResolver(registry) : null;
+  const onChain = registry ? lazyModule(() => registryResolver(registry)) : null;
 
   /** The registry's document of a did:ethr of the configured chain. */
   async function registryDocument(did: string): Promise<DIDDocument> {
+    // outside the try: a failed import is the server's fault (a 5xx), not a DID the registry lacks
+    const resolver = await onChain!();
     let result: DIDResolutionResult;
     try {
-      result = await onChain!.resolve(did);
+      result = await resolver.resolve(did);
     } catch {
       // the node's own words (URLs, RPC errors) are not for clients
       throw new DidResolutionError('notFound', `the did:ethr registry of chain ${registry!.chainId} could not be read for ${did}`);

@@ -1,7 +1,6 @@
-import type { AccountDirectory, Clock, EnvelopeEncryption, Principal, RandomSource } from '@w3kit/core';
+import { addressOfPublicKey, secp256k1KeyPair, type AccountDirectory, type Clock, type EnvelopeEncryption, type Principal, type RandomSource } from '@w3kit/core';
 import { ES256KSigner } from 'did-jwt';
 import type { Issuer as JwtIssuer } from 'did-jwt-vc';
-import { computeAddress, SigningKey } from 'ethers';
 import type { CustodialKeyRecord, CustodialKeyStore } from './custodial-key-store.js';
 import type { KitDidResolver } from './did-resolver.js';
 import { didErrors } from './errors.js';
@@ -93,8 +92,8 @@ export function createDidService(deps: DidServiceDeps): DidService {
 
   return {
     async createAddress(principal) {
-      const key = new SigningKey(random.bytes(32));
-      const address = computeAddress(key.publicKey).toLowerCase();
+      const key = secp256k1KeyPair(random.bytes(32));
+      const address = addressOfPublicKey(key.publicKey).toLowerCase();
       // 128 random bits, as long as the Finenex document's example: far beyond guessing, so a plain SHA-256 is enough at rest
       const secretKey = random.bytes(16).toString('hex');
       const record: CustodialKeyRecord = {

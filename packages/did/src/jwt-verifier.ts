@@ -1,7 +1,7 @@
-import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { addressOfPublicKey, recoverPublicKey, uncompressedPublicKey } from '@w3kit/core';
 import { decodeJWT, verifyJWT, type JWTPayload } from 'did-jwt';
 import type { DIDDocument, Resolvable, VerificationMethod } from 'did-resolver';
-import { computeAddress, Signature, SigningKey, sha256 } from 'ethers';
 
 /** What a verified JWT gives back: did-jwt's `verifyJWT` answer, the fields the kit reads. */
 export interface VerifiedJwt {
@@ -72,7 +72,7 @@ function materialOf(method: VerificationMethod): { address: string } | { publicK
 }
 
 function keyObjectOf(publicKeyHex: string): KeyObject {
-  const uncompressed = SigningKey.computePublicKey(`0x${publicKeyHex}`, false).slice(2);
+  const uncompressed = uncompressedPublicKey(`0x${publicKeyHex}`).slice(2);
   return createPublicKey({ key: Buffer.concat([SPKI_SECP256K1, Buffer.from(uncompressed, 'hex')]), format: 'der', type: 'spki' });
 }
 
@@ -87,8 +87,8 @@ function authenticatorsOf(document: DIDDocument, proofPurpose: JwtVerifyOptions[
 
 /** The public key (uncompressed hex, no 0x) of `address` that produced this ES256K signature, if any. */
 function recoverKeyOf(data: string, signature: Buffer, address: string): string | null {
-  const digest = sha256(Buffer.from(data, 'utf8'));
-  const r = `0x${signature.subarray(0, 32).toString('hex')}`;
+  const digest = createHash('sha256').update(data, 'utf8').digest();
+  const r = BigInt(`0x${signature.subarray(0, 32).toString('hex')}`);
   let s = BigInt(`0x${signature.subarray(32).toString('hex')}`);
   // a JWT may carry a high S (the Finenex document's samples do); recovery takes the low-S twin, same key
   let flip = 0;
@@ -96,13 +96,9 @@ function recoverKeyOf(data: string, signature: Buffer, address: string): string 
     s = SECP256K1_N - s;
     flip = 1;
   }
-  for (const bit of [0, 1]) {
-    try {
-      const key = SigningKey.recoverPublicKey(digest, Signature.from({ r, s: `0x${s.toString(16).padStart(64, '0')}`, v: 27 + (bit ^ flip) }));
-      if (computeAddress(key).toLowerCase() === address) return key.slice(2);
-    } catch {
-      // not a point for this recovery bit
-    }
+  for (const bit of [0, 1] as const) {
+    const key = recoverPublicKey(digest, r, s, (bit ^ flip) as 0 | 1);
+    if (key && addressOfPublicKey(key).toLowerCase() === address) return Buffer.from(key).toString('hex');
   }
   return null;
 }

@@ -2,10 +2,9 @@ import { createECDH } from 'node:crypto';
 import type { Signer as DataIntegritySigner } from '@digitalbazaar/data-integrity';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import type { Clock, EnvelopeEncryption, RandomSource } from '@w3kit/core';
+import { addressOfPublicKey, secp256k1KeyPair, type Clock, type EnvelopeEncryption, type RandomSource } from '@w3kit/core';
 import { ES256KSigner } from 'did-jwt';
 import type { Issuer as JwtIssuer } from 'did-jwt-vc';
-import { computeAddress, SigningKey } from 'ethers';
 import type { CredentialFormat } from './did-config.js';
 import type { KitDidResolver } from './did-resolver.js';
 import type { KeyType, KitKeyRecord, KitKeyRole, KitKeyStore } from './kit-key-store.js';
@@ -75,8 +74,8 @@ export interface IssuerKey {
 /** A new key pair of the type: its DID, public key (as KitIdentity has it) and secret, to be sealed. */
 export async function generateKeyPair(keyType: KeyType, random: RandomSource, resolver: KitDidResolver): Promise<{ did: string; publicKey: string; secret: string }> {
   if (keyType === 'secp256k1') {
-    const key = new SigningKey(random.bytes(32));
-    return { did: resolver.ethrDid(computeAddress(key.publicKey)), publicKey: key.publicKey, secret: key.privateKey };
+    const key = secp256k1KeyPair(random.bytes(32));
+    return { did: resolver.ethrDid(addressOfPublicKey(key.publicKey)), publicKey: key.publicKey, secret: key.privateKey };
   }
   const pair = keyType === 'Ed25519' ? await Ed25519Multikey.generate({ seed: random.bytes(32) }) : await p256Pair(random);
   const exported = await pair.export({ publicKey: true, secretKey: true });

@@ -1,3 +1,4 @@
+import { ModuleLoadError } from '@w3kit/core';
 import { DidResolutionError } from './did-resolver.js';
 import { DocumentLoaderError } from './document-loader.js';
 
@@ -102,6 +103,8 @@ function messages(error: unknown, depth = 0): { error: unknown; message: string 
 export function classifyError(error: unknown): Problem {
   const all = messages(error);
   for (const { error: e } of all) {
+    // a library the server could not load is its own fault: the route's 500, not a problem of the credential
+    if (e instanceof ModuleLoadError) throw e;
     if (e instanceof DocumentLoaderError) return problem(e.code === 'didUnresolvable' ? 'DID_UNRESOLVABLE' : 'CONTEXT_UNAVAILABLE', e.message);
     if (e instanceof DidResolutionError) return problem('DID_UNRESOLVABLE', e.message);
   }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { coreErrors, type AccountDirectory, type AccountSummary, type Clock, type KitUrls, type Ledger, type LedgerState, type Principal, type RandomSource } from '@w3kit/core';
-import { getAddress } from 'ethers';
+import { checksumAddress, coreErrors, type AccountDirectory, type AccountSummary, type Clock, type KitUrls, type Ledger, type LedgerState, type Principal, type RandomSource } from '@w3kit/core';
 import { nftErrors } from './errors.js';
 import { distanceMeters, gpsPointOf, inAreaUnit, isInside, validAreaIssues, validAreaOf, type GpsInput } from './geofence.js';
 import { metadataUrlIssues } from './metadata-urls.js';
@@ -196,7 +195,7 @@ export function createNftService(deps: NftServiceDeps): NftService {
     get: async (principal, tokenId) => view(await visible(principal, tokenId)),
 
     async listHeldBy(principal, address, page) {
-      const holderAddress = getAddress(address.toLowerCase());
+      const holderAddress = checksumAddress(address.toLowerCase());
       // Is the requester the holder? Its own account is a primary-key read (a lookup by wallet
       // address would be a second index query on the hottest listing).
       const requester = await accountDirectory.get(principal.accountId);

@@ -1,5 +1,4 @@
 import { DEMO_PAGE_STYLE, DEMO_PAGE_STYLE_HASH } from '@w3kit/did';
-import QRCode from 'qrcode';
 
 /**
  * The page that shows a credential offer as a QR code, in the style of the did plugin's login
@@ -13,7 +12,9 @@ export const OFFER_PAGE_CSP = `default-src 'none'; style-src '${DEMO_PAGE_STYLE_
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export async function renderOfferPage(credentialOffer: string, txCode: boolean): Promise<string> {
-  const qr = await QRCode.toDataURL(credentialOffer, { errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+  // qrcode (and pngjs) is loaded on the first offer page, not at start (issue 17, idle RSS)
+  const { toDataURL } = await import('qrcode');
+  const qr = await toDataURL(credentialOffer, { errorCorrectionLevel: 'M', margin: 2, scale: 6 });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Receive your credential</title>

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import QRCode from 'qrcode';
 
 /**
  * The OID4VP login page: a cross-device request as a QR code, or (`?flow=same_device`) a link
@@ -71,10 +70,12 @@ export interface LoginPageView {
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export async function renderLoginPage(view: LoginPageView): Promise<{ html: string; headers: Record<string, string> }> {
+  // qrcode (and pngjs) is loaded on the first login page, not at start (issue 17, idle RSS)
+  const { toDataURL } = await import('qrcode');
   const request =
     view.flow === 'cross_device'
       ? `<p>Scan this code with your wallet. It shows who asks: <b>${escapeHtml(view.clientId)}</b>.</p>
-<img id="qr" alt="OpenID4VP request QR code" src="${await QRCode.toDataURL(view.authorizationRequest, { errorCorrectionLevel: 'M', margin: 2, scale: 5 })}">`
+<img id="qr" alt="OpenID4VP request QR code" src="${await toDataURL(view.authorizationRequest, { errorCorrectionLevel: 'M', margin: 2, scale: 5 })}">`
       : `<p>Open your wallet on this device; it brings you back here.</p>
 <a class="wallet" id="wallet" href="${escapeHtml(view.authorizationRequest)}">Open wallet</a>`;
   const html = `<!doctype html>
