@@ -1,10 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import { asValue, Lifetime, type AwilixContainer } from 'awilix';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { KitServices } from '../container.js';
 import { isDatabaseUnavailable, isTransientDbError } from '../database/retry.js';
 import { coreErrors, isKitError, KitError, type FieldIssue } from '../errors.js';
-import { redactUrl } from '../logging/logger.js';
+import { accessLog, redactUrl } from '../logging/logger.js';
 import type { Principal } from '../contracts/accounts.js';
 import type { AnyRouteSpec, RateLimitKey, RouteAuth } from '../plugin.js';
 import { clientIpOf, resolveClientIp, type ProxyMatcher } from './client-ip.js';
@@ -59,6 +60,7 @@ export type Endpoint = (ctx: Context) => unknown;
  */
 export function serveEndpoint(container: AwilixContainer<KitServices>, logger: Logger, edge: EdgeOptions, format: WireFormat, endpoint: Endpoint): Middleware {
   const random = container.cradle.random;
+  const writeAccessLine = accessLog(logger);
   return async (ctx: Context) => {
     // a host router that runs two kit layers for one request (a nested mount): the first opened it
     if (getRequestState(ctx)) {
@@ -74,7 +76,7 @@ export function serveEndpoint(container: AwilixContainer<KitServices>, logger: L
     (ctx.state as Record<string, unknown>)[STATE_KEY] = new RequestState(requestId, ctx, container, logger, edge.proxies);
     ctx.set('x-request-id', requestId);
     setEdgeHeaders(ctx, edge);
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     try {
       try {
         await endpoint(ctx);
@@ -83,8 +85,7 @@ export function serveEndpoint(container: AwilixContainer<KitServices>, logger: L
       }
       guardHtml(ctx);
     } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ reqId: requestId, method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      writeAccessLine(requestId, ctx.method, redactUrl(ctx.originalUrl), ctx.status, Math.round((performance.now() - started) * 10) / 10);
     }
   };
 }
