@@ -111,7 +111,7 @@ export async function measure(url: string, request: RequestSpec, connections: nu
   const cpuAfter = cpuSeconds(pid);
   const cpu = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
   return {
-    ...(cpu === undefined ? {} : { cpuMsPerRequest: Math.round(cpu * 1000) / 1000 }),
+    ...(cpu === undefined ? {} : { cpuMsPerRequest: Math.round(cpu * 10000) / 10000 }),
     requestsPerSecond: result.requests.average,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createKit, createLogger, type CreateKitOptions, type EmailSender, type KitConfigInput, type KitPlugin, type SmsSender } from '@w3kit/core';
 import Koa from 'koa';
-import { pino } from 'pino';
 import { listen } from './listen.js';
 
 // Production mode (as deployed) wants real senders; no benchmark sends a message unless it says so.
@@ -16,14 +15,15 @@ export interface ServeKitOptions {
 
 /**
  * Serves the kit with these plugins as a benchmark server: production mode and production
- * logging, written to /dev/null so the terminal is not the bottleneck, on DATABASE_URL (default
+ * logging (the default buffered destination), written to /dev/null so the terminal is not the bottleneck, on DATABASE_URL (default
  * an in-memory SQLite) with W3KIT_MASTER_KEY (default a fresh key).
  */
 export async function serveKit(plugins: KitPlugin[], options: ServeKitOptions = {}): Promise<void> {
   const kit = await createKit({
     database: process.env['DATABASE_URL'] ?? 'sqlite::memory:',
     plugins,
-    logger: createLogger({ level: process.env['BENCH_LOG_LEVEL'] ?? 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
+    // the production default destination (buffered, see createLogger), pointed at /dev/null
+    logger: createLogger({ level: process.env['BENCH_LOG_LEVEL'] ?? 'info', destination: '/dev/null' }),
     config: {
       masterKey: process.env['W3KIT_MASTER_KEY'] ?? randomBytes(32).toString('hex'),
       publicUrl: 'http://127.0.0.1:3000',

@@ -451,6 +451,8 @@ export async function createKit(options: CreateKitOptions): Promise<Kit> {
         housekeeping.stop();
         await container.dispose();
         if (ownsDatabase) await database.destroy();
+        // a logger of the kit's own holds its last lines in a buffer (createLogger): write them now
+        if (!options.logger) logger.flush();
       },
     };
   } catch (error) {

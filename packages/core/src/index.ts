@@ -42,7 +42,7 @@ export { readJsonBody } from './http/json-body.js';
 export { readFormBody } from './http/form-body.js';
 export { STATE_KEY, getRequestState, type W3kitRequestState } from './http/request-state.js';
 export { buildOpenApi } from './http/openapi.js';
-export { createLogger, redactUrl, redactSecrets, SENSITIVE_FIELDS, type LoggerConfig } from './logging/logger.js';
+export { createLogger, redactUrl, redactSecrets, LOGGER_DEFAULTS, SENSITIVE_FIELDS, type LoggerConfig } from './logging/logger.js';
 export { createDatabase, type DatabaseHandle, type DatabaseDialect, type DatabaseOptions, type KitDatabase } from './database/create-database.js';
 export type { MysqlCounters } from './database/mysql-failover.js';
 export { migrateToLatest, pendingMigrations, type MigrationSet, type MigrationOwner } from './database/migrations.js';

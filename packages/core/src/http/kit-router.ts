@@ -59,14 +59,20 @@ function bucketsOf(routes: readonly MountedRoute[], basePathOf: (group: RouteGro
 const routerOptions = { sensitive: true };
 
 /**
- * Fills a router with one bucket's routes under `prefix`, then, per path, a layer answering
- * the other methods (405 with `Allow`, OPTIONS), and under a non-empty base path a catch-all
- * answering 404 — both in the bucket's wire format, so a client that always parses the
- * envelope gets one. A path's answering layer takes only the methods no route serves there:
- * a served request then matches one layer, not two (the router composes a chain of every
- * layer that matches, per request).
+ * Fills a router with one bucket's routes under `prefix`, and answers, in the bucket's wire
+ * format, a path a route serves with another method (405 with `Allow`, OPTIONS) and, under a
+ * non-empty base path, a path no route serves (404) — so a client that always parses the
+ * envelope gets one. Two ways to answer them:
+ * - `'layers'` (`kit.router`, which a host's router copies layer by layer and whose events it
+ *   never runs): per path a layer taking only the methods no route serves there (a served
+ *   request then matches one layer, not two), and a catch-all layer for the 404;
+ * - `notFoundEvent` (`kit.middleware()`): the Router's not-found event, which fires when no
+ *   layer matched path and method, with the layers matched by path in `ctx.matched` — no layer
+ *   of its own, so a served request is tested against the routes only (the router tests every
+ *   layer's pattern, per request). Under the empty base path a path no kit route serves
+ *   (`servesPath`: a host's router before the kit may have matched it too) goes on to the host.
  */
-function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Middleware, catchAll: 'layer' | 'not-found event'): void {
+function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Middleware, unrouted: 'layers' | { notFoundEvent: (ctx: Context) => boolean }): void {
   const served = new Map<string, Set<string>>();
   for (const { route, chain } of staticFirst(bucket.routes)) {
     const path = normalize(`${prefix}${route.path}`) || '/';
@@ -76,15 +82,19 @@ function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Mi
     // the router serves HEAD with a GET route
     if (route.method === 'GET') methods.add('HEAD');
   }
+  if (unrouted !== 'layers') {
+    const passesOn = bucket.basePath === '';
+    const servesPath = unrouted.notFoundEvent;
+    router.on(RouterEvents.NotFound, (ctx: Context, next: Next) => (passesOn && !servesPath(ctx) ? next() : (fallback(ctx, next) as unknown)));
+    return;
+  }
   for (const [path, methods] of served)
     router.register(
       path,
       METHODS.filter((m) => !methods.has(m)),
       fallback,
     );
-  if (bucket.basePath === '') return;
-  if (catchAll === 'layer') router.all(`${prefix}{/*rest}`, fallback);
-  else router.on(RouterEvents.NotFound, fallback);
+  if (bucket.basePath !== '') router.all(`${prefix}{/*rest}`, fallback);
 }
 
 /**
@@ -157,18 +167,18 @@ export function buildRouting(routes: readonly MountedRoute[], options: { mountPa
   const buckets = bucketsOf(routes, options.basePathOf);
   const chains = new Set(routes.map((r) => r.chain));
   const answer = answerUnrouted(chains);
+  const servesPath = (ctx: Context) => allowedMethods(ctx, chains).length > 0;
   const router = new Router(routerOptions);
   const mounted: { prefix: string; middleware: Middleware }[] = [];
   const templates = new Map<string, string>();
   for (const bucket of buckets) {
     const fallback = options.fallbackFor(bucket.format, answer);
     // a host's router copies the kit's layers and never runs its events: the catch-all is a layer there
-    fillRouter(router, bucket, bucket.basePath, fallback, 'layer');
+    fillRouter(router, bucket, bucket.basePath, fallback, 'layers');
     const own = new Router(routerOptions);
     const prefix = `${options.mountPath}${bucket.basePath}`;
-    // kit.middleware() asks this router only for paths under its base path: what it does not route is a 404,
-    // answered from its not-found event rather than a catch-all layer every served request would match too
-    fillRouter(own, bucket, prefix, fallback, 'not-found event');
+    // kit.middleware() asks this router only for paths under its base path
+    fillRouter(own, bucket, prefix, fallback, { notFoundEvent: servesPath });
     mounted.push({ prefix, middleware: own.routes() as unknown as Middleware });
     for (const { route } of bucket.routes) templates.set(route.name, `${prefix}${route.path}` || '/');
   }

@@ -1,10 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import { asValue, Lifetime, type AwilixContainer } from 'awilix';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { KitServices } from '../container.js';
 import { isDatabaseUnavailable, isTransientDbError } from '../database/retry.js';
 import { coreErrors, isKitError, KitError, type FieldIssue } from '../errors.js';
-import { redactUrl } from '../logging/logger.js';
+import { accessLog, redactUrl } from '../logging/logger.js';
 import type { Principal } from '../contracts/accounts.js';
 import type { AnyRouteSpec, RateLimitKey, RouteAuth } from '../plugin.js';
 import { clientIpOf, resolveClientIp, type ProxyMatcher } from './client-ip.js';
@@ -32,15 +33,19 @@ export interface EdgeOptions {
  * public document that forgot to say `public, max-age=…` (JWKS, token metadata, status lists
  * do say it) only costs a refetch.
  */
-function setEdgeHeaders(ctx: Context, edge: EdgeOptions): void {
-  ctx.set('x-content-type-options', 'nosniff');
-  ctx.set('cache-control', 'no-store');
-  if (edge.hsts) ctx.set('strict-transport-security', edge.hsts);
+function setEdgeHeaders(ctx: Context, requestId: string, edge: EdgeOptions): void {
+  // on Node's response, not through ctx.set: Koa's set allocates four arrays per call for a name and a string
+  const res = ctx.res;
+  res.setHeader('x-request-id', requestId);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('cache-control', 'no-store');
+  if (edge.hsts) res.setHeader('strict-transport-security', edge.hsts);
 }
 
 /** An HTML page may not be framed (clickjacking); one that named no policy of its own gets the strictest. */
 function guardHtml(ctx: Context): void {
-  if (!/^text\/html/i.test(String(ctx.response.get('content-type')))) return;
+  const type = ctx.res.getHeader('content-type');
+  if (type === undefined || !/^text\/html/i.test(String(type))) return;
   if (!ctx.response.get('x-frame-options')) ctx.set('x-frame-options', 'DENY');
   if (!ctx.response.get('content-security-policy')) ctx.set('content-security-policy', "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
 }
@@ -59,33 +64,42 @@ export type Endpoint = (ctx: Context) => unknown;
  */
 export function serveEndpoint(container: AwilixContainer<KitServices>, logger: Logger, edge: EdgeOptions, format: WireFormat, endpoint: Endpoint): Middleware {
   const random = container.cradle.random;
-  return async (ctx: Context) => {
-    // a host router that runs two kit layers for one request (a nested mount): the first opened it
-    if (getRequestState(ctx)) {
-      try {
-        await endpoint(ctx);
-      } catch (error) {
-        renderError(ctx, format, error);
-      }
-      return;
-    }
-    const given = ctx.get('x-request-id');
-    const requestId = REQUEST_ID.test(given) ? given : random.uuid();
-    (ctx.state as Record<string, unknown>)[STATE_KEY] = new RequestState(requestId, ctx, container, logger, edge.proxies);
-    ctx.set('x-request-id', requestId);
-    setEdgeHeaders(ctx, edge);
-    const started = process.hrtime.bigint();
+  const writeAccessLine = accessLog(logger);
+  const close = (ctx: Context, requestId: string, started: number): void => {
+    guardHtml(ctx);
+    writeAccessLine(requestId, ctx.req.method ?? '', redactUrl(ctx.originalUrl), ctx.res.statusCode, Math.round((performance.now() - started) * 10) / 10);
+  };
+  const nested = async (ctx: Context): Promise<void> => {
     try {
-      try {
-        await endpoint(ctx);
-      } catch (error) {
-        renderError(ctx, format, error);
-      }
-      guardHtml(ctx);
-    } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ reqId: requestId, method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      await endpoint(ctx);
+    } catch (error) {
+      renderError(ctx, format, error);
     }
+  };
+  return (ctx: Context) => {
+    // a host router that runs two kit layers for one request (a nested mount): the first opened it
+    if (getRequestState(ctx)) return nested(ctx);
+    const given = ctx.req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : random.uuid();
+    (ctx.state as Record<string, unknown>)[STATE_KEY] = new RequestState(requestId, ctx, container, logger, edge.proxies);
+    setEdgeHeaders(ctx, requestId, edge);
+    const started = performance.now();
+    let outcome: unknown;
+    try {
+      outcome = endpoint(ctx);
+    } catch (error) {
+      renderError(ctx, format, error);
+      return close(ctx, requestId, started);
+    }
+    // an endpoint that did not wait (/healthz) is done now: no promise, no microtask for it
+    if (!(outcome instanceof Promise)) return close(ctx, requestId, started);
+    return outcome.then(
+      () => close(ctx, requestId, started),
+      (error: unknown) => {
+        renderError(ctx, format, error);
+        close(ctx, requestId, started);
+      },
+    );
   };
 }
 
@@ -265,9 +279,13 @@ class HandlerRequest {
   }
 }
 
+const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
 /**
  * Validates the request against the route's schemas, authenticates it and counts its rate
- * limits as the route declares, runs the handler, writes the result.
+ * limits as the route declares, runs the handler, writes the result. A route with nothing to
+ * wait for before its handler — no body to read or drop, no auth, no rate limit — and a
+ * handler that answers at once (/healthz) runs without a promise.
  */
 export function runRoute(container: AwilixContainer<KitServices>, route: AnyRouteSpec, format: WireFormat, bodyLimitBytes: number): Endpoint {
   const paramNames = paramNamesOf(route.path);
@@ -279,31 +297,51 @@ export function runRoute(container: AwilixContainer<KitServices>, route: AnyRout
     ...(route.params ? { params: compileValidator('params', route.params) } : {}),
   };
   const validates = compiled.body !== undefined || compiled.query !== undefined || compiled.params !== undefined;
-  return async (ctx: Context) => {
-    const state = getRequestState(ctx)!;
-    state.routeName = route.name;
-    // a raw route or one that says so reads its own body (forms); any other route without a body schema drops one
-    if (!compiled.body && !route.readsBody && (!route.raw || route.method === 'GET') && hasBody(ctx) && !ctx.req.readableEnded) await discardBody(ctx, bodyLimitBytes);
-    const rawBody = compiled.body ? await readJsonBody(ctx, bodyLimitBytes) : undefined;
-    // a route that declares no schema (/healthz) skips validation altogether
-    const { params, query, body } = validates
+  // a raw route or one that says so reads its own body (forms); any other route without a body schema drops one
+  const dropsBody = !compiled.body && !route.readsBody && (!route.raw || route.method === 'GET');
+  const waitsAlways = compiled.body !== undefined || auth !== 'none' || limits.length > 0;
+  const successStatus = route.successStatus ?? 200;
+
+  // a route that declares no schema (/healthz) skips validation altogether
+  const parse = (ctx: Context, rawBody: unknown) =>
+    validates
       ? parseParts<{ params: unknown; query: unknown; body: unknown }>({
           ...(compiled.params ? { params: [compiled.params, decodedParams(ctx, paramNames)] } : {}),
           ...(compiled.query ? { query: [compiled.query, { ...ctx.query }] } : {}),
           ...(compiled.body ? { body: [compiled.body, rawBody] } : {}),
         })
       : NOTHING_PARSED;
+
+  const respond = (ctx: Context, result: unknown): void => {
+    if (route.raw) return;
+    ctx.status = successStatus;
+    if (successStatus !== 204) ctx.body = format.success(result);
+  };
+
+  const run = (ctx: Context, request: HandlerRequest): unknown => {
+    const result = route.handler(request);
+    return isThenable(result) ? Promise.resolve(result).then((value) => respond(ctx, value)) : respond(ctx, result);
+  };
+
+  const prepare = async (ctx: Context, state: W3kitRequestState): Promise<HandlerRequest> => {
+    if (dropsBody && hasBody(ctx) && !ctx.req.readableEnded) await discardBody(ctx, bodyLimitBytes);
+    const rawBody = compiled.body ? await readJsonBody(ctx, bodyLimitBytes) : undefined;
+    const { params, query, body } = parse(ctx, rawBody);
     // the authenticator is resolved only for a route that needs it: a kit without auth has none
     const principal = auth === 'required' ? await container.cradle.authenticator.require(ctx) : auth === 'optional' ? await container.cradle.authenticator.authenticate(ctx) : undefined;
     for (const limit of limits) {
       const key = limitKey(limit.key, principal, ctx, body);
       if (key !== null) await container.cradle.rateLimiter.enforce(limit.rule, key);
     }
-    const result = await route.handler(new HandlerRequest(principal, body, query, params, ctx, container, state));
-    if (route.raw) return;
-    ctx.status = route.successStatus ?? 200;
-    if (ctx.status === 204) return;
-    ctx.body = format.success(result);
+    return new HandlerRequest(principal, body, query, params, ctx, container, state);
+  };
+
+  return (ctx: Context) => {
+    const state = getRequestState(ctx)!;
+    state.routeName = route.name;
+    if (waitsAlways || (dropsBody && hasBody(ctx) && !ctx.req.readableEnded)) return prepare(ctx, state).then((request) => run(ctx, request));
+    const { params, query } = parse(ctx, undefined);
+    return run(ctx, new HandlerRequest(undefined, undefined, query, params, ctx, container, state));
   };
 }
 

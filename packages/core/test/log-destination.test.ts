@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { createLogger, type Kit } from '@w3kit/core';
+import { pino, type Logger } from 'pino';
+import request from 'supertest';
+import { appFor, probeKit } from './support.js';
+
+const CORE = fileURLToPath(new URL('..', import.meta.url));
+
+/** A stream keeping every line pino writes, as written. */
+function rawLines(): { lines: string[]; stream: Writable } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(line);
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const fileText = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+describe('core access line (hz3): the fields and redaction of pino, written by hand', () => {
+  let kit: Kit | undefined;
+  afterEach(async () => {
+    await kit?.close();
+    kit = undefined;
+  });
+
+  /** The access lines a request through a kit with `logger` wrote. */
+  async function accessLinesOf(logger: Logger, lines: string[], path: string, requestId: string): Promise<string[]> {
+    kit = await probeKit({ logger });
+    await request(appFor(kit).callback()).get(path).set('x-request-id', requestId);
+    return lines.filter((line) => line.includes(`"${requestId}"`));
+  }
+
+  it('is, but for the time, the very line pino writes for logger.info({ reqId, method, url, status, ms }, "request")', async () => {
+    const { lines, stream } = rawLines();
+    const logger = createLogger({ level: 'info', name: 'w3kit' }, stream);
+    const [line] = await accessLinesOf(logger, lines, '/v2/things/7?pageNum=2', 'same-as-pino');
+    assert.ok(line, 'one access line');
+    const fields = JSON.parse(line) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(fields), ['level', 'time', 'pid', 'hostname', 'name', 'reqId', 'method', 'url', 'status', 'ms', 'msg']);
+    assert.equal(typeof fields['time'], 'number');
+    assert.ok(Math.abs(Number(fields['time']) - Date.now()) < 60_000);
+    assert.equal(typeof fields['ms'], 'number');
+    logger.info({ reqId: fields['reqId'], method: fields['method'], url: fields['url'], status: fields['status'], ms: fields['ms'] }, 'request');
+    const byPino = lines.at(-1)!;
+    const withoutTime = (text: string) => text.replace(/"time":\d+/, '"time":0');
+    assert.equal(withoutTime(line), withoutTime(byPino));
+    assert.deepEqual([fields['method'], fields['url'], fields['status'], fields['msg']], ['GET', '/v2/things/7?pageNum=2', 200, 'request']);
+  });
+
+  it('redacts sensitive query values and stays one valid JSON line for a URL with quotes, backslashes and escapes', async () => {
+    const { lines, stream } = rawLines();
+    const [line] = await accessLinesOf(createLogger({ level: 'info' }, stream), lines, '/v2/things/1?token=SECRET1&c=SECRET2&q=%22a%5C%22&x="b\\', 'odd-url');
+    assert.ok(line);
+    const fields = JSON.parse(line) as Record<string, unknown>;
+    assert.equal(fields['url'], '/v2/things/1?token=%5BREDACTED%5D&c=%5BREDACTED%5D&q=%22a%5C%22&x=%22b%5C');
+    assert.doesNotMatch(lines.join('\n'), /SECRET1|SECRET2/);
+  });
+
+  it('is not written while the logger is above info, and is again once it is back', async () => {
+    const { lines, stream } = rawLines();
+    const logger = createLogger({ level: 'warn' }, stream);
+    assert.deepEqual(await accessLinesOf(logger, lines, '/healthz', 'quiet-one'), []);
+    await kit?.close();
+    logger.level = 'info';
+    assert.equal((await accessLinesOf(logger, lines, '/healthz', 'loud-one')).length, 1);
+  });
+
+  it("a host's own pino logger (its formatters) and a child of a kit logger write it through pino", async () => {
+    const host = rawLines();
+    const hostLogger = pino({ formatters: { level: (label) => ({ severity: label.toUpperCase() }) } }, host.stream);
+    const [hostLine] = await accessLinesOf(hostLogger, host.lines, '/healthz?token=T0P', 'host-logger');
+    assert.ok(hostLine);
+    const hostFields = JSON.parse(hostLine) as Record<string, unknown>;
+    assert.equal(hostFields['severity'], 'INFO');
+    assert.equal(hostFields['level'], undefined);
+    assert.equal(hostFields['url'], '/healthz?token=%5BREDACTED%5D');
+    await kit?.close();
+    const child = rawLines();
+    const childLogger = createLogger({ level: 'info' }, child.stream).child({ component: 'identity' });
+    const [childLine] = await accessLinesOf(childLogger, child.lines, '/healthz', 'child-logger');
+    assert.ok(childLine);
+    assert.equal((JSON.parse(childLine) as Record<string, unknown>)['component'], 'identity');
+  });
+});
+
+describe('core buffered log destination (hz3): bufferBytes, flushIntervalMs, flushed at exit', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'w3kit-log-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('holds lines until bufferBytes of them, then writes them at once; logger.flush() writes what is held', () => {
+    const file = join(dir, 'held.log');
+    const logger = createLogger({ level: 'info', destination: file, bufferBytes: 2048, flushIntervalMs: 600_000 });
+    logger.info({ n: 0 }, 'first');
+    assert.equal(fileText(file), '', 'one line is held');
+    for (let n = 1; n < 30; n++) logger.info({ n, padding: 'x'.repeat(80) }, 'more');
+    const written = fileText(file).split('\n').filter(Boolean);
+    assert.ok(written.length >= 15 && written.length < 30, `written at ~2 KB: ${written.length} lines`);
+    assert.equal((JSON.parse(written[0]!) as Record<string, unknown>)['msg'], 'first');
+    logger.info({ n: 30 }, 'last');
+    logger.flush();
+    const all = fileText(file).split('\n').filter(Boolean);
+    assert.equal(all.length, 31);
+    assert.equal((JSON.parse(all.at(-1)!) as Record<string, unknown>)['msg'], 'last');
+  });
+
+  it('writes a held line within flushIntervalMs on a quiet server', async () => {
+    const file = join(dir, 'quiet.log');
+    const logger = createLogger({ level: 'info', destination: file, flushIntervalMs: 50 });
+    logger.info('one line, far below bufferBytes');
+    assert.equal(fileText(file), '');
+    await sleep(400);
+    assert.match(fileText(file), /one line, far below bufferBytes/);
+  });
+
+  it('bufferBytes 0 writes every line at once', () => {
+    const file = join(dir, 'direct.log');
+    const logger = createLogger({ level: 'info', destination: file, bufferBytes: 0 });
+    logger.info('at once');
+    assert.match(fileText(file), /at once/);
+  });
+
+  it('refuses settings it cannot honour, naming them', () => {
+    assert.throws(() => createLogger({ bufferBytes: -1 }), /bufferBytes must be a non-negative integer, got -1/);
+    assert.throws(() => createLogger({ bufferBytes: 1.5 }), /bufferBytes must be a non-negative integer/);
+    assert.throws(() => createLogger({ flushIntervalMs: 0 }), /flushIntervalMs must be a positive integer, got 0/);
+  });
+
+  it('a server stopped by SIGTERM (serveUntilSignal) loses none of its held lines: the last access line is in the file', async () => {
+    const file = join(dir, 'server.log');
+    const script = `
+      import { createKit, createLogger, serveUntilSignal } from '@w3kit/core';
+      import Koa from 'koa';
+      const logger = createLogger({ level: 'info', destination: ${JSON.stringify(file)}, flushIntervalMs: 600000 });
+      const kit = await createKit({ database: 'sqlite::memory:', logger, config: { masterKey: '${'ab'.repeat(32)}', mode: 'test', passwordHashCost: 10 } });
+      const app = new Koa();
+      app.use(kit.middleware());
+      const { port } = await serveUntilSignal(app, { port: 0, host: '127.0.0.1', logger, close: () => kit.close() });
+      process.stdout.write('port ' + port + '\\n');
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: CORE, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk;
+        const match = /port (\d+)/.exec(out);
+        if (match) resolve(Number(match[1]));
+      });
+      void exited.then(() => reject(new Error(`the server exited early: ${stderr}`)));
+    });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/healthz?token=SECRET', headers: { 'x-request-id': 'the-last-one', connection: 'close' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(status, 200);
+    assert.equal(fileText(file), '', 'the line is still held (flushIntervalMs is long)');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+    const lines = fileText(file)
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const access = lines.find((line) => line['reqId'] === 'the-last-one');
+    assert.ok(access, `the access line is in the file: ${JSON.stringify(lines)}`);
+    assert.deepEqual([access['method'], access['url'], access['status']], ['GET', '/healthz?token=%5BREDACTED%5D', 200]);
+    assert.ok(lines.some((line) => line['signal'] === 'SIGTERM'));
+  });
+});
