@@ -7,7 +7,6 @@ import { verifierCallbacks } from './library-callbacks.js';
 import type { ResolvedOid4vpOptions } from './oid4vp-config.js';
 import { checkPresentation, type RejectionReason } from './presentation-verifier.js';
 import type { Flow, RequestRecord, RequestStore, ResponseMode } from './request-store.js';
-import type { UsedPresentationStore } from './used-presentation-store.js';
 import { sha256Hex, type VerifierIdentity } from './verifier-identity.js';
 
 /** The id of the one credential query of a login's DCQL query (the key of its `vp_token` entry). */
@@ -61,7 +60,6 @@ export interface Oid4vpServiceDeps {
   vct: string;
   identity: VerifierIdentity;
   requestStore: RequestStore;
-  usedPresentationStore: UsedPresentationStore;
   /** Undefined when no issuer is composed: then no login is possible (503). */
   sdJwtVcIssuer: SdJwtVcIssuer | undefined;
   /** Why no login is possible even with an issuer (an http public URL), or undefined. */
@@ -80,7 +78,7 @@ function secretMatches(secret: string | undefined, hash: string | null): boolean
 }
 
 export function createOid4vpService(deps: Oid4vpServiceDeps): Oid4vpService {
-  const { options, baseUrl, vct, identity, requestStore, usedPresentationStore, sdJwtVcIssuer, unavailable, accountDirectory, encryption, clock, random } = deps;
+  const { options, baseUrl, vct, identity, requestStore, sdJwtVcIssuer, unavailable, accountDirectory, encryption, clock, random } = deps;
   const sealContext = (id: string) => `oid4vp-request:${id}`;
 
   function requireIssuer(): SdJwtVcIssuer {
@@ -233,14 +231,19 @@ export function createOid4vpService(deps: Oid4vpServiceDeps): Oid4vpService {
 
       const check = await checkPresentation(presentation, { audience: identity.clientId, nonce: request.nonce, vct, now, maxAgeSeconds: options.keyBindingMaxAgeSeconds }, issuer);
       if (!check.ok) return refuse(check.reason, check.message);
-      // remembered until its key-binding JWT is too old to be accepted anyway (iat + max age, plus a minute)
-      const usedUntil = new Date(check.keyBoundAt.getTime() + (options.keyBindingMaxAgeSeconds + 60) * 1000);
-      if (!(await usedPresentationStore.markUsed(check.replayKey, usedUntil))) return refuse('PRESENTATION_REPLAYED', 'This presentation was used already; make a new one.');
-
+      // one UPDATE completes the request and records the presentation's replay key (unique in
+      // the table): a key-binding JWT that completed any request completes no other
       const responseCode = request.flow === 'same_device' ? random.token(24) : null;
-      if (!(await requestStore.complete(request.id, check.accountId, now, resultExpiresAt, responseCode && sha256Hex(responseCode)))) {
-        throw oid4vpErrors.create(request.expiresAt.getTime() <= now.getTime() ? 'REQUEST_EXPIRED' : 'REQUEST_ANSWERED');
-      }
+      const completed = await requestStore.complete({
+        id: request.id,
+        accountId: check.accountId,
+        presentationKey: check.replayKey,
+        at: now,
+        resultExpiresAt,
+        responseCodeHash: responseCode && sha256Hex(responseCode),
+      });
+      if (completed === 'replayed') return refuse('PRESENTATION_REPLAYED', 'This presentation was used already; make a new one.');
+      if (completed === 'not-fetched') throw oid4vpErrors.create(request.expiresAt.getTime() <= now.getTime() ? 'REQUEST_EXPIRED' : 'REQUEST_ANSWERED');
       return responseCode ? { redirect_uri: `${request.redirectUri}#response_code=${responseCode}` } : {};
     },
 

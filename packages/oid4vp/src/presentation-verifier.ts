@@ -28,7 +28,7 @@ export type RejectionReason =
   | 'ACCOUNT_NOT_FOUND'
   | 'PRESENTATION_REPLAYED';
 
-export type PresentationCheck = { ok: true; accountId: string; subject: string; replayKey: string; keyBoundAt: Date } | { ok: false; reason: RejectionReason; message: string };
+export type PresentationCheck = { ok: true; accountId: string; subject: string; replayKey: string } | { ok: false; reason: RejectionReason; message: string };
 
 export interface PresentationExpectations {
   /** The verifier's client id: the key-binding JWT's `aud`. */
@@ -188,5 +188,5 @@ export async function checkPresentation(presentation: string, expected: Presenta
     .split('.')
     .slice(0, 2)
     .join('.');
-  return { ok: true, accountId, subject, replayKey: sha256Hex(`kb-jwt:${kbSigningInput}`), keyBoundAt: new Date(iat * 1000) };
+  return { ok: true, accountId, subject, replayKey: sha256Hex(`kb-jwt:${kbSigningInput}`) };
 }
