@@ -5,6 +5,7 @@ import { oid4vpErrors } from './errors.js';
 import { createKyselyRequestStore } from './kysely-request-store.js';
 import { resolveOid4vpOptions, type Oid4vpOptions, type ResolvedOid4vpOptions } from './oid4vp-config.js';
 import { createOid4vpService, type Oid4vpService } from './oid4vp-service.js';
+import { presentationWorkers } from './presentation-workers.js';
 import type { RequestStore } from './request-store.js';
 import { oid4vpRouteGroup } from './routes.js';
 import { oid4vpMigrations } from './schema.js';
@@ -63,6 +64,7 @@ export function oid4vp(options: Oid4vpOptions = {}) {
             // composed or not, decided once every plugin has registered
             sdJwtVcIssuer: issuerComposed() ? container.cradle.sdJwtVcIssuer : undefined,
             unavailable: insecure ? INSECURE : undefined,
+            verifyOffline: presentationWorkers(),
             accountDirectory,
             encryption,
             clock,

@@ -5,7 +5,7 @@ import type { AccountDirectory, Clock, EnvelopeEncryption, LoginResult, RandomSo
 import { oid4vpErrors } from './errors.js';
 import { verifierCallbacks } from './library-callbacks.js';
 import type { ResolvedOid4vpOptions } from './oid4vp-config.js';
-import { checkPresentation, type RejectionReason } from './presentation-verifier.js';
+import { checkPresentation, type OfflineVerifier, type RejectionReason } from './presentation-verifier.js';
 import type { Flow, RequestRecord, RequestStore, ResponseMode } from './request-store.js';
 import { sha256Hex, type VerifierIdentity } from './verifier-identity.js';
 
@@ -64,6 +64,8 @@ export interface Oid4vpServiceDeps {
   sdJwtVcIssuer: SdJwtVcIssuer | undefined;
   /** Why no login is possible even with an issuer (an http public URL), or undefined. */
   unavailable: string | undefined;
+  /** The offline checks of a presentation (presentationWorkers(): on worker threads). */
+  verifyOffline: OfflineVerifier;
   accountDirectory: AccountDirectory;
   encryption: EnvelopeEncryption;
   clock: Clock;
@@ -78,7 +80,7 @@ function secretMatches(secret: string | undefined, hash: string | null): boolean
 }
 
 export function createOid4vpService(deps: Oid4vpServiceDeps): Oid4vpService {
-  const { options, baseUrl, vct, identity, requestStore, sdJwtVcIssuer, unavailable, accountDirectory, encryption, clock, random } = deps;
+  const { options, baseUrl, vct, identity, requestStore, sdJwtVcIssuer, unavailable, verifyOffline, accountDirectory, encryption, clock, random } = deps;
   const sealContext = (id: string) => `oid4vp-request:${id}`;
 
   function requireIssuer(): SdJwtVcIssuer {
@@ -229,7 +231,7 @@ export function createOid4vpService(deps: Oid4vpServiceDeps): Oid4vpService {
       }
       if (typeof presentation !== 'string') return refuse('RESPONSE_MALFORMED', 'The vp_token must hold one SD-JWT VC presentation for the credential query "account".');
 
-      const check = await checkPresentation(presentation, { audience: identity.clientId, nonce: request.nonce, vct, now, maxAgeSeconds: options.keyBindingMaxAgeSeconds }, issuer);
+      const check = await checkPresentation(presentation, { audience: identity.clientId, nonce: request.nonce, vct, now, maxAgeSeconds: options.keyBindingMaxAgeSeconds }, issuer, verifyOffline);
       if (!check.ok) return refuse(check.reason, check.message);
       // one UPDATE completes the request and records the presentation's replay key (unique in
       // the table): a key-binding JWT that completed any request completes no other
