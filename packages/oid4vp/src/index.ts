@@ -64,7 +64,7 @@ export function oid4vp(options: Oid4vpOptions = {}) {
             // composed or not, decided once every plugin has registered
             sdJwtVcIssuer: issuerComposed() ? container.cradle.sdJwtVcIssuer : undefined,
             unavailable: insecure ? INSECURE : undefined,
-            verifyOffline: presentationWorkers(),
+            verifyOffline: presentationWorkers(resolved.presentationWorkers),
             accountDirectory,
             encryption,
             clock,

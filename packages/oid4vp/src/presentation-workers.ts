@@ -1,7 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { JsonWebPublicKey } from '@w3kit/core';
-import type { OfflineCheck, OfflineExpectations, OfflineVerifier } from './presentation-verifier.js';
+import { verifyOffline, type OfflineCheck, type OfflineExpectations, type OfflineVerifier } from './presentation-verifier.js';
 
 export interface WorkerRequest {
   id: number;
@@ -28,12 +27,12 @@ interface Pending {
 
 /**
  * The offline checks of a presentation (decoding, both signatures, disclosures, key binding:
- * `verifyOffline`) on worker threads, one per core but one. On the event loop they were about a
- * fifth of an answer's time there, and every other request waited behind them while the second
- * core sat idle. The workers start on the first call and are unref'd, so they never keep a
+ * `verifyOffline`) on `size` worker threads (option `presentationWorkers`). On the event loop
+ * they are about a fifth of an answer's time there, and every other request waits behind them
+ * while the other cores sit idle. The workers start on the first call and are unref'd, so they never keep a
  * process alive; one that dies fails its pending checks and is replaced on the next call.
  */
-export function createPresentationWorkers(size = Math.max(1, availableParallelism() - 1)): OfflineVerifier {
+export function createPresentationWorkers(size: number): OfflineVerifier {
   const workers = new Array<PoolWorker | undefined>(size).fill(undefined);
   let nextId = 0;
 
@@ -77,9 +76,15 @@ export function createPresentationWorkers(size = Math.max(1, availableParallelis
   };
 }
 
-let shared: OfflineVerifier | undefined;
+const shared = new Map<number, OfflineVerifier>();
 
-/** The process's one set of presentation workers (made on the first call), shared by every kit in it. */
-export function presentationWorkers(): OfflineVerifier {
-  return (shared ??= createPresentationWorkers());
+/**
+ * The process's presentation workers of this size (made on the first call), shared by every kit
+ * in it that asks for as many; 0: the checks on the event loop.
+ */
+export function presentationWorkers(size: number): OfflineVerifier {
+  if (size === 0) return verifyOffline;
+  let workers = shared.get(size);
+  if (!workers) shared.set(size, (workers = createPresentationWorkers(size)));
+  return workers;
 }
