@@ -8,6 +8,9 @@ import { benchIssuerPlugin, benchKeysFromEnv, SD_JWT_BENCH } from './sd-jwt-veri
 // one load generator on one IP answering far more often than a wallet would: the rule stays on
 // with a limit the run never reaches, so its counting is part of the measured path
 const unreachable = { limit: 1_000_000_000, windowSeconds: 60 };
-await serveKit([auth(), benchIssuerPlugin(benchKeysFromEnv()), oid4vp(SD_JWT_BENCH.oid4vpOptions)], {
+// BENCH_OID4VP_WORKERS: the plugin's presentationWorkers (default: its own, one per core but one)
+const workers = process.env['BENCH_OID4VP_WORKERS'];
+const options = { ...SD_JWT_BENCH.oid4vpOptions, ...(workers === undefined ? {} : { presentationWorkers: Number(workers) }) };
+await serveKit([auth(), benchIssuerPlugin(benchKeysFromEnv()), oid4vp(options)], {
   config: { publicUrl: SD_JWT_BENCH.publicUrl, rateLimits: { 'oid4vp.response': unreachable } },
 });

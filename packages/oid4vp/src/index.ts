@@ -3,20 +3,18 @@ import { asFunction, asValue } from '@w3kit/core';
 import type { KitPlugin } from '@w3kit/core';
 import { oid4vpErrors } from './errors.js';
 import { createKyselyRequestStore } from './kysely-request-store.js';
-import { createKyselyUsedPresentationStore } from './kysely-used-presentation-store.js';
 import { resolveOid4vpOptions, type Oid4vpOptions, type ResolvedOid4vpOptions } from './oid4vp-config.js';
 import { createOid4vpService, type Oid4vpService } from './oid4vp-service.js';
+import { presentationWorkers } from './presentation-workers.js';
 import type { RequestStore } from './request-store.js';
 import { oid4vpRouteGroup } from './routes.js';
 import { oid4vpMigrations } from './schema.js';
-import type { UsedPresentationStore } from './used-presentation-store.js';
 import { deriveVerifierIdentity } from './verifier-identity.js';
 
 declare module '@w3kit/core' {
   interface KitServices {
     oid4vpOptions: ResolvedOid4vpOptions;
     oid4vpRequestStore: RequestStore;
-    oid4vpUsedPresentationStore: UsedPresentationStore;
     oid4vpService: Oid4vpService;
   }
 }
@@ -56,18 +54,17 @@ export function oid4vp(options: Oid4vpOptions = {}) {
       container.register({
         oid4vpOptions: asValue(resolved),
         oid4vpRequestStore: asFunction(({ database }: KitServices) => createKyselyRequestStore(database)).singleton(),
-        oid4vpUsedPresentationStore: asFunction(({ database }: KitServices) => createKyselyUsedPresentationStore(database)).singleton(),
-        oid4vpService: asFunction(({ oid4vpRequestStore, oid4vpUsedPresentationStore, accountDirectory, encryption, clock, random }: KitServices) =>
+        oid4vpService: asFunction(({ oid4vpRequestStore, accountDirectory, encryption, clock, random }: KitServices) =>
           createOid4vpService({
             options: resolved,
             baseUrl,
             vct,
             identity: deriveVerifierIdentity(baseUrl, encryption),
             requestStore: oid4vpRequestStore,
-            usedPresentationStore: oid4vpUsedPresentationStore,
             // composed or not, decided once every plugin has registered
             sdJwtVcIssuer: issuerComposed() ? container.cradle.sdJwtVcIssuer : undefined,
             unavailable: insecure ? INSECURE : undefined,
+            verifyOffline: presentationWorkers(resolved.presentationWorkers),
             accountDirectory,
             encryption,
             clock,
@@ -81,11 +78,10 @@ export function oid4vp(options: Oid4vpOptions = {}) {
       if (insecure) logger.warn(`oid4vp: ${INSECURE}`);
       if (!issuerComposed()) logger.warn('oid4vp: no sdJwtVcIssuer is composed (compose @w3kit/oid4vci), so every OID4VP login is refused with 503 OID4VP_UNAVAILABLE');
     },
-    housekeeping: async ({ oid4vpRequestStore, oid4vpUsedPresentationStore, clock }) => {
+    housekeeping: async ({ oid4vpRequestStore, clock }) => {
       // a finished request is kept an hour, so a late poll still hears why it is over
       const now = clock.now();
       await oid4vpRequestStore.purgeExpired(new Date(now.getTime() - 3600_000));
-      await oid4vpUsedPresentationStore.purgeExpired(now);
     },
   } satisfies KitPlugin;
 }
@@ -96,5 +92,4 @@ export type { Oid4vpService, StartedRequest, StartRequestInput, CollectInput } f
 export { CREDENTIAL_QUERY_ID } from './oid4vp-service.js';
 export type { RejectionReason } from './presentation-verifier.js';
 export type { RequestStore, RequestRecord } from './request-store.js';
-export type { UsedPresentationStore } from './used-presentation-store.js';
 export type { VerifierIdentity } from './verifier-identity.js';

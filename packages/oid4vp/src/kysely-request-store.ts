@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '@w3kit/core';
+import { compileOnce, isUniqueViolation, type DatabaseHandle } from '@w3kit/core';
 import type { Flow, RequestRecord, RequestState, RequestStore, ResponseMode } from './request-store.js';
 import type { Oid4vpTables } from './schema.js';
 
@@ -30,6 +30,31 @@ const toRecord = (r: Row): RequestRecord => ({
 export function createKyselyRequestStore(database: DatabaseHandle): RequestStore {
   const db = database.db.withTables<Oid4vpTables>();
   const changed = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
+  const updated = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0) === 1;
+  // the statements of a wallet's answer, built and compiled by Kysely once (compileOnce)
+  const byResponseId = compileOnce<'responseId', Row>((slot) => db.selectFrom('oid4vp_requests').selectAll().where('response_id', '=', slot<string>('responseId')));
+  const completeFetched = compileOnce<'id' | 'accountId' | 'presentationKey' | 'responseCodeHash' | 'at' | 'resultExpiresAt', never>((slot) =>
+    db
+      .updateTable('oid4vp_requests')
+      .set({
+        state: 'completed',
+        account_id: slot('accountId'),
+        presentation_key: slot('presentationKey'),
+        response_code_hash: slot('responseCodeHash'),
+        completed_at: slot('at'),
+        result_expires_at: slot('resultExpiresAt'),
+      })
+      .where('id', '=', slot<string>('id'))
+      .where('state', '=', 'fetched')
+      .where('expires_at', '>', slot<number>('at')),
+  );
+  const failFetched = compileOnce<'id' | 'failure' | 'at' | 'resultExpiresAt', never>((slot) =>
+    db
+      .updateTable('oid4vp_requests')
+      .set({ state: 'failed', failure: slot('failure'), completed_at: slot('at'), result_expires_at: slot('resultExpiresAt') })
+      .where('id', '=', slot<string>('id'))
+      .where('state', '=', 'fetched'),
+  );
   return {
     async insert(request) {
       await db
@@ -60,7 +85,7 @@ export function createKyselyRequestStore(database: DatabaseHandle): RequestStore
       return row ? toRecord(row) : null;
     },
     async findByResponseId(responseId) {
-      const row = await db.selectFrom('oid4vp_requests').selectAll().where('response_id', '=', responseId).executeTakeFirst();
+      const [row] = (await db.executeQuery(byResponseId({ responseId }))).rows;
       return row ? toRecord(row) : null;
     },
     async fetch(id, at) {
@@ -69,24 +94,18 @@ export function createKyselyRequestStore(database: DatabaseHandle): RequestStore
       const row = await db.selectFrom('oid4vp_requests').select('request_object').where('id', '=', id).executeTakeFirst();
       return row?.request_object ?? null;
     },
-    async complete(id, accountId, at, resultExpiresAt, responseCodeHash) {
-      const result = await db
-        .updateTable('oid4vp_requests')
-        .set({ state: 'completed', account_id: accountId, response_code_hash: responseCodeHash, completed_at: at.getTime(), result_expires_at: resultExpiresAt.getTime() })
-        .where('id', '=', id)
-        .where('state', '=', 'fetched')
-        .where('expires_at', '>', at.getTime())
-        .executeTakeFirst();
-      return changed(result);
+    async complete({ id, accountId, presentationKey, at, resultExpiresAt, responseCodeHash }) {
+      try {
+        const result = await db.executeQuery(completeFetched({ id, accountId, presentationKey, responseCodeHash, at: at.getTime(), resultExpiresAt: resultExpiresAt.getTime() }));
+        return updated(result) ? 'completed' : 'not-fetched';
+      } catch (error) {
+        // the unique index on presentation_key: another request completed with this presentation
+        if (isUniqueViolation(error)) return 'replayed';
+        throw error;
+      }
     },
     async fail(id, failure, at, resultExpiresAt) {
-      const result = await db
-        .updateTable('oid4vp_requests')
-        .set({ state: 'failed', failure, completed_at: at.getTime(), result_expires_at: resultExpiresAt.getTime() })
-        .where('id', '=', id)
-        .where('state', '=', 'fetched')
-        .executeTakeFirst();
-      return changed(result);
+      return updated(await db.executeQuery(failFetched({ id, failure, at: at.getTime(), resultExpiresAt: resultExpiresAt.getTime() })));
     },
     async collect(id, at) {
       const result = await db

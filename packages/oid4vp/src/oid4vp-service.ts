@@ -5,9 +5,8 @@ import type { AccountDirectory, Clock, EnvelopeEncryption, LoginResult, RandomSo
 import { oid4vpErrors } from './errors.js';
 import { verifierCallbacks } from './library-callbacks.js';
 import type { ResolvedOid4vpOptions } from './oid4vp-config.js';
-import { checkPresentation, type RejectionReason } from './presentation-verifier.js';
+import { checkPresentation, type OfflineVerifier, type RejectionReason } from './presentation-verifier.js';
 import type { Flow, RequestRecord, RequestStore, ResponseMode } from './request-store.js';
-import type { UsedPresentationStore } from './used-presentation-store.js';
 import { sha256Hex, type VerifierIdentity } from './verifier-identity.js';
 
 /** The id of the one credential query of a login's DCQL query (the key of its `vp_token` entry). */
@@ -61,11 +60,12 @@ export interface Oid4vpServiceDeps {
   vct: string;
   identity: VerifierIdentity;
   requestStore: RequestStore;
-  usedPresentationStore: UsedPresentationStore;
   /** Undefined when no issuer is composed: then no login is possible (503). */
   sdJwtVcIssuer: SdJwtVcIssuer | undefined;
   /** Why no login is possible even with an issuer (an http public URL), or undefined. */
   unavailable: string | undefined;
+  /** The offline checks of a presentation (presentationWorkers(): on worker threads). */
+  verifyOffline: OfflineVerifier;
   accountDirectory: AccountDirectory;
   encryption: EnvelopeEncryption;
   clock: Clock;
@@ -80,7 +80,7 @@ function secretMatches(secret: string | undefined, hash: string | null): boolean
 }
 
 export function createOid4vpService(deps: Oid4vpServiceDeps): Oid4vpService {
-  const { options, baseUrl, vct, identity, requestStore, usedPresentationStore, sdJwtVcIssuer, unavailable, accountDirectory, encryption, clock, random } = deps;
+  const { options, baseUrl, vct, identity, requestStore, sdJwtVcIssuer, unavailable, verifyOffline, accountDirectory, encryption, clock, random } = deps;
   const sealContext = (id: string) => `oid4vp-request:${id}`;
 
   function requireIssuer(): SdJwtVcIssuer {
@@ -231,16 +231,21 @@ export function createOid4vpService(deps: Oid4vpServiceDeps): Oid4vpService {
       }
       if (typeof presentation !== 'string') return refuse('RESPONSE_MALFORMED', 'The vp_token must hold one SD-JWT VC presentation for the credential query "account".');
 
-      const check = await checkPresentation(presentation, { audience: identity.clientId, nonce: request.nonce, vct, now, maxAgeSeconds: options.keyBindingMaxAgeSeconds }, issuer);
+      const check = await checkPresentation(presentation, { audience: identity.clientId, nonce: request.nonce, vct, now, maxAgeSeconds: options.keyBindingMaxAgeSeconds }, issuer, verifyOffline);
       if (!check.ok) return refuse(check.reason, check.message);
-      // remembered until its key-binding JWT is too old to be accepted anyway (iat + max age, plus a minute)
-      const usedUntil = new Date(check.keyBoundAt.getTime() + (options.keyBindingMaxAgeSeconds + 60) * 1000);
-      if (!(await usedPresentationStore.markUsed(check.replayKey, usedUntil))) return refuse('PRESENTATION_REPLAYED', 'This presentation was used already; make a new one.');
-
+      // one UPDATE completes the request and records the presentation's replay key (unique in
+      // the table): a key-binding JWT that completed any request completes no other
       const responseCode = request.flow === 'same_device' ? random.token(24) : null;
-      if (!(await requestStore.complete(request.id, check.accountId, now, resultExpiresAt, responseCode && sha256Hex(responseCode)))) {
-        throw oid4vpErrors.create(request.expiresAt.getTime() <= now.getTime() ? 'REQUEST_EXPIRED' : 'REQUEST_ANSWERED');
-      }
+      const completed = await requestStore.complete({
+        id: request.id,
+        accountId: check.accountId,
+        presentationKey: check.replayKey,
+        at: now,
+        resultExpiresAt,
+        responseCodeHash: responseCode && sha256Hex(responseCode),
+      });
+      if (completed === 'replayed') return refuse('PRESENTATION_REPLAYED', 'This presentation was used already; make a new one.');
+      if (completed === 'not-fetched') throw oid4vpErrors.create(request.expiresAt.getTime() <= now.getTime() ? 'REQUEST_EXPIRED' : 'REQUEST_ANSWERED');
       return responseCode ? { redirect_uri: `${request.redirectUri}#response_code=${responseCode}` } : {};
     },
 

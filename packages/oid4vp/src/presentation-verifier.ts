@@ -3,7 +3,7 @@ import { SDJwtInstance } from '@sd-jwt/core';
 import { digest } from '@sd-jwt/crypto-nodejs';
 import type { JsonWebPublicKey, SdJwtVcIssuer } from '@w3kit/core';
 import { sha256Hex } from './verifier-identity.js';
-import { jsonSegment, verifyJws } from './sd-jwt-jws.js';
+import { headerOf, jsonSegment, verifyJws } from './sd-jwt-jws.js';
 
 /** Why a presentation logs no one in (the `reason` of a PRESENTATION_REJECTED error). */
 export type RejectionReason =
@@ -28,7 +28,10 @@ export type RejectionReason =
   | 'ACCOUNT_NOT_FOUND'
   | 'PRESENTATION_REPLAYED';
 
-export type PresentationCheck = { ok: true; accountId: string; subject: string; replayKey: string; keyBoundAt: Date } | { ok: false; reason: RejectionReason; message: string };
+export type Rejection = { ok: false; reason: RejectionReason; message: string };
+export type PresentationCheck = { ok: true; accountId: string; subject: string; replayKey: string } | Rejection;
+/** The checks that need no database passed: the rest (status, account, replay) is the caller's. */
+export type OfflineCheck = { ok: true; subject: string; status: { uri: string; idx: number }; replayKey: string } | Rejection;
 
 export interface PresentationExpectations {
   /** The verifier's client id: the key-binding JWT's `aud`. */
@@ -40,8 +43,22 @@ export interface PresentationExpectations {
   maxAgeSeconds: number;
 }
 
+/** What the offline checks compare against, as plain data (it crosses to a worker thread). */
+export interface OfflineExpectations {
+  /** The kit's credential issuer identifier: the credential's `iss`. */
+  issuer: string;
+  audience: string;
+  nonce: string;
+  vct: string;
+  nowMs: number;
+  maxAgeSeconds: number;
+}
+
+/** Runs the offline checks of one presentation with the issuer key its `kid` named (undefined: none). */
+export type OfflineVerifier = (presentation: string, expected: OfflineExpectations, issuerKey: JsonWebPublicKey | undefined) => Promise<OfflineCheck>;
+
 const hasher = (data: string | ArrayBuffer, alg: string) => digest(data, alg);
-const reject = (reason: RejectionReason, message: string): PresentationCheck => ({ ok: false, reason, message });
+const reject = (reason: RejectionReason, message: string): Rejection => ({ ok: false, reason, message });
 // the `_sd_alg` values of RFC 9901 §4.1.1 the kit accepts, as node:crypto names them
 const DIGESTS: Record<string, string> = { 'sha-256': 'sha256', 'sha-384': 'sha384', 'sha-512': 'sha512' };
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -126,21 +143,20 @@ function libraryReason(error: unknown): RejectionReason {
 }
 
 /**
- * Checks one SD-JWT VC presentation (`<jwt>~<disclosure>~…~<kb-jwt>`) against the kit's issuer:
- * a credential of this kit's `iss`, signed by one of its keys, of the login `vct`, bound to the
- * wallet's key by a fresh key-binding JWT for this verifier and this request, every disclosure
- * referenced, `sub` disclosed, its status valid, its `sub` an account. The signature, expiry,
- * disclosure and `sd_hash` work is @sd-jwt/core's; the rules of the kit's profile are here.
+ * The checks of one SD-JWT VC presentation (`<jwt>~<disclosure>~…~<kb-jwt>`) that need no
+ * database: a credential of the kit's `iss`, signed by `issuerKey`, of the login `vct`, bound to
+ * the wallet's key by a fresh key-binding JWT for this verifier and this request, every disclosure
+ * referenced, `sub` disclosed, a status list entry named. The signature, expiry, disclosure and
+ * `sd_hash` work is @sd-jwt/core's; the rules of the kit's profile are here. Pure: it runs on a
+ * worker thread (presentation-workers.ts), off the event loop.
  */
-export async function checkPresentation(presentation: string, expected: PresentationExpectations, issuer: SdJwtVcIssuer): Promise<PresentationCheck> {
+export async function verifyOffline(presentation: string, expected: OfflineExpectations, issuerKey: JsonWebPublicKey | undefined): Promise<OfflineCheck> {
   const decoded = decode(presentation);
   if (!decoded) return reject('MALFORMED', 'The presentation is not an SD-JWT.');
   const { header, payload } = decoded;
   if (header['typ'] !== 'dc+sd-jwt') return reject('NOT_AN_SD_JWT_VC', 'The credential is not an SD-JWT VC (typ dc+sd-jwt).');
-  if (payload['iss'] !== issuer.issuer) return reject('UNKNOWN_ISSUER', `The credential is not one this server issued (iss must be ${issuer.issuer}).`);
+  if (payload['iss'] !== expected.issuer) return reject('UNKNOWN_ISSUER', `The credential is not one this server issued (iss must be ${expected.issuer}).`);
   if (payload['vct'] !== expected.vct) return reject('WRONG_VCT', `The credential is not of the type a login asks for (vct ${expected.vct}).`);
-  const kid = header['kid'];
-  const issuerKey = typeof kid === 'string' ? await issuer.issuerKey(kid) : undefined;
   if (!issuerKey) return reject('UNKNOWN_ISSUER_KEY', 'The credential is signed with no key of this server’s issuer.');
 
   // Key binding: checked here before the library runs, so each refusal says which rule failed.
@@ -149,7 +165,7 @@ export async function checkPresentation(presentation: string, expected: Presenta
   if (kb.payload['aud'] !== expected.audience) return reject('AUDIENCE_MISMATCH', `The key-binding JWT is addressed to another verifier (aud must be ${expected.audience}).`);
   if (kb.payload['nonce'] !== expected.nonce) return reject('NONCE_MISMATCH', 'The key-binding JWT’s nonce is not this request’s.');
   const iat = kb.payload['iat'];
-  const nowSeconds = Math.floor(expected.now.getTime() / 1000);
+  const nowSeconds = Math.floor(expected.nowMs / 1000);
   if (typeof iat !== 'number' || nowSeconds - iat > expected.maxAgeSeconds || iat - nowSeconds > expected.maxAgeSeconds) {
     return reject('KEY_BINDING_TOO_OLD', `The key-binding JWT must be made within ${expected.maxAgeSeconds} seconds of now (iat).`);
   }
@@ -159,7 +175,7 @@ export async function checkPresentation(presentation: string, expected: Presenta
   const verifier = new SDJwtInstance({
     hasher,
     verifier: (data, signature) => verifyJws(data, signature, issuerKey),
-    kbVerifier: async (data, signature) => kb.header['typ'] === 'kb+jwt' && (await verifyJws(data, signature, cnf)),
+    kbVerifier: (data, signature) => kb.header['typ'] === 'kb+jwt' && verifyJws(data, signature, cnf),
   });
   let claims: Record<string, unknown>;
   try {
@@ -175,12 +191,6 @@ export async function checkPresentation(presentation: string, expected: Presenta
 
   const status = (payload['status'] as { status_list?: { uri?: unknown; idx?: unknown } } | undefined)?.status_list;
   if (typeof status?.uri !== 'string' || !Number.isSafeInteger(status.idx)) return reject('STATUS_MISSING', 'The credential has no status list entry, so it cannot be checked for revocation.');
-  const state = await issuer.statusOf({ uri: status.uri, idx: status.idx as number });
-  if (state === 'invalid') return reject('REVOKED', 'The credential is revoked.');
-  if (state !== 'valid') return reject('STATUS_UNAVAILABLE', 'The status of the credential cannot be checked.');
-
-  const accountId = await issuer.accountIdForSubject(subject);
-  if (!accountId) return reject('ACCOUNT_NOT_FOUND', 'The credential’s sub names no account of this server.');
   // One presentation, one login: the key-binding JWT's signing input is what the wallet signed
   // for this request (nonce, aud, iat, sd_hash); its signature bytes are not part of the key.
   const kbSigningInput = presentation
@@ -188,5 +198,27 @@ export async function checkPresentation(presentation: string, expected: Presenta
     .split('.')
     .slice(0, 2)
     .join('.');
-  return { ok: true, accountId, subject, replayKey: sha256Hex(`kb-jwt:${kbSigningInput}`), keyBoundAt: new Date(iat * 1000) };
+  return { ok: true, subject, status: { uri: status.uri, idx: status.idx as number }, replayKey: sha256Hex(`kb-jwt:${kbSigningInput}`) };
+}
+
+/**
+ * Checks one SD-JWT VC presentation against the kit's issuer: the issuer key its `kid` names (a
+ * read of the issuer's), the offline checks (`verify`: on a worker thread), then its status —
+ * read from the issuer's database on every presentation, so a revocation is seen by the next one —
+ * and the account its `sub` names.
+ */
+export async function checkPresentation(presentation: string, expected: PresentationExpectations, issuer: SdJwtVcIssuer, verify: OfflineVerifier): Promise<PresentationCheck> {
+  // the JOSE header is a few dozen bytes: its kid is read here, the rest is decoded by `verify`
+  const kid = headerOf(presentation)?.['kid'];
+  const issuerKey = typeof kid === 'string' ? await issuer.issuerKey(kid) : undefined;
+  const { audience, nonce, vct, now, maxAgeSeconds } = expected;
+  const offline = await verify(presentation, { issuer: issuer.issuer, audience, nonce, vct, nowMs: now.getTime(), maxAgeSeconds }, issuerKey);
+  if (!offline.ok) return offline;
+
+  const state = await issuer.statusOf(offline.status);
+  if (state === 'invalid') return reject('REVOKED', 'The credential is revoked.');
+  if (state !== 'valid') return reject('STATUS_UNAVAILABLE', 'The status of the credential cannot be checked.');
+  const accountId = await issuer.accountIdForSubject(offline.subject);
+  if (!accountId) return reject('ACCOUNT_NOT_FOUND', 'The credential’s sub names no account of this server.');
+  return { ok: true, accountId, subject: offline.subject, replayKey: offline.replayKey };
 }

@@ -23,6 +23,16 @@ export interface RequestRecord {
   resultExpiresAt: Date | null;
 }
 
+export interface Completion {
+  id: string;
+  accountId: string;
+  /** The presentation's replay key, kept in the request's row under a unique index. */
+  presentationKey: string;
+  at: Date;
+  resultExpiresAt: Date;
+  responseCodeHash: string | null;
+}
+
 /** Every transition is one conditional UPDATE, so concurrent calls on any instance cannot both win. */
 export interface RequestStore {
   insert(request: RequestRecord): Promise<void>;
@@ -30,8 +40,12 @@ export interface RequestStore {
   findByResponseId(responseId: string): Promise<RequestRecord | null>;
   /** created and unexpired → fetched: the request object is handed out once; its text, or null. */
   fetch(id: string, at: Date): Promise<string | null>;
-  /** fetched and unexpired → completed for the account. */
-  complete(id: string, accountId: string, at: Date, resultExpiresAt: Date, responseCodeHash: string | null): Promise<boolean>;
+  /**
+   * fetched and unexpired → completed for the account, recording the presentation's replay key in
+   * the same UPDATE: 'replayed' when another request holds that key already (a unique index),
+   * 'not-fetched' when this request was answered meanwhile or expired.
+   */
+  complete(completion: Completion): Promise<'completed' | 'replayed' | 'not-fetched'>;
   /** fetched → failed, with the reason: a request takes one answer. */
   fail(id: string, failure: string, at: Date, resultExpiresAt: Date): Promise<boolean>;
   /** completed and collectable → collected: true for exactly one caller. */

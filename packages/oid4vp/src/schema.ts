@@ -30,11 +30,11 @@ export type Oid4vpTables = {
     expires_at: number;
     completed_at: number | null;
     result_expires_at: number | null;
-  };
-  /** Key-binding JWTs that logged in (or tried to), until they are too old to be accepted anyway. */
-  oid4vp_used_presentations: {
-    presentation_key: string;
-    expires_at: number;
+    /**
+     * The replay key of the presentation that completed the request (unique): recorded by the
+     * completing UPDATE itself, so a login costs one write, not an INSERT beside the UPDATE.
+     */
+    presentation_key: string | null;
   };
 };
 
@@ -68,6 +68,15 @@ export const oid4vpMigrations: MigrationSet = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('oid4vp_used_presentations_expires').on('oid4vp_used_presentations').column('expires_at').execute();
+    },
+  },
+  // the replay key moves into the request's row: the completing UPDATE records it (one write per
+  // login); a key-binding JWT names its request's nonce, so the key need not outlive the row
+  '0002_oid4vp_sdjwt3_presentation_key_on_requests': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('oid4vp_requests').addColumn('presentation_key', 'varchar(64)').execute();
+      await db.schema.createIndex('oid4vp_requests_presentation_key').unique().on('oid4vp_requests').column('presentation_key').execute();
+      await db.schema.dropTable('oid4vp_used_presentations').execute();
     },
   },
 };

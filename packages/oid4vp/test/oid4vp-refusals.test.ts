@@ -122,6 +122,8 @@ for (const kind of testDatabases()) {
         assertRefused(await p.wallet.answer(first.request, { account: [first.vp] }), 400, 'REQUEST_ANSWERED');
 
         // the same key-binding JWT used meanwhile on another instance (recorded in the shared store): refused
+        const other = await prepared();
+        await other.wallet.resolve(other.started.authorization_request);
         const q = await prepared();
         const resolved = await q.wallet.resolve(q.started.authorization_request);
         const request = resolved.authorizationRequestPayload as Openid4vpAuthorizationRequest;
@@ -132,7 +134,15 @@ for (const kind of testDatabases()) {
           .slice(0, 2)
           .join('.');
         const key = createHash('sha256').update(`kb-jwt:${signingInput}`).digest('hex');
-        assert.equal(await instance.kit.services.oid4vpUsedPresentationStore.markUsed(key, new Date(Date.now() + 60_000)), true);
+        const completion = {
+          id: other.started.transaction_id,
+          accountId: other.accountId,
+          presentationKey: key,
+          at: clock.now(),
+          resultExpiresAt: new Date(clock.now().getTime() + 60_000),
+          responseCodeHash: null,
+        };
+        assert.equal(await instance.kit.services.oid4vpRequestStore.complete(completion), 'completed');
         assertRefused(await q.wallet.answer(request, { account: [vp] }), 401, 'PRESENTATION_REJECTED', 'PRESENTATION_REPLAYED');
         assertRefused(await q.collect(), 400, 'LOGIN_FAILED', 'PRESENTATION_REPLAYED');
       });
@@ -176,7 +186,7 @@ for (const kind of testDatabases()) {
         assertRefused(await p.wallet.answer(request, { account: [vp] }), 400, 'REQUEST_EXPIRED');
       });
 
-      it('oid4vp housekeeping deletes a request an hour after its times end, and a used key-binding JWT once it is too old', async () => {
+      it('oid4vp housekeeping deletes a request an hour after its times end, and with it the replay key of its presentation', async () => {
         const p = await prepared();
         const answered = await p.wallet.login(p.started.authorization_request, p.credential);
         assert.equal(answered.status, 200, JSON.stringify(answered.body));
@@ -186,18 +196,30 @@ for (const kind of testDatabases()) {
           .slice(0, 2)
           .join('.');
         const key = createHash('sha256').update(`kb-jwt:${signingInput}`).digest('hex');
+        /** Completes a fresh fetched request with the key: 'replayed' while another row holds it. */
+        const completeAnotherWith = async (presentationKey: string) => {
+          const other = await prepared();
+          await other.wallet.resolve(other.started.authorization_request);
+          const at = clock.now();
+          return instance.kit.services.oid4vpRequestStore.complete({
+            id: other.started.transaction_id,
+            accountId: other.accountId,
+            presentationKey,
+            at,
+            resultExpiresAt: new Date(at.getTime() + 60_000),
+            responseCodeHash: null,
+          });
+        };
         clock.advance(30 * 60_000);
         await instance.kit.runHousekeeping();
         assert.ok(await instance.kit.services.oid4vpRequestStore.find(p.started.transaction_id), 'kept within the hour');
-        assert.equal(
-          await instance.kit.services.oid4vpUsedPresentationStore.markUsed(key, new Date(clock.now().getTime() + 1000)),
-          true,
-          'the used key-binding JWT is forgotten once too old to be accepted',
-        );
+        assert.equal(await completeAnotherWith(key), 'replayed', 'the replay key is kept with its request');
         clock.advance(2 * 3600_000);
         await instance.kit.runHousekeeping();
         assert.equal(await instance.kit.services.oid4vpRequestStore.find(p.started.transaction_id), null);
         assertRefused(await p.collect(), 400, 'REQUEST_NOT_FOUND');
+        // forgotten with its row: by then no request has the nonce its key-binding JWT names
+        assert.equal(await completeAnotherWith(key), 'completed');
       });
 
       it('oid4vp refuses a plain vp_token to a request that asked for an encrypted response (direct_post.jwt)', async () => {

@@ -1,0 +1,12 @@
+// The worker of `presentation-workers.ts`: the offline checks of one presentation per message.
+import { parentPort } from 'node:worker_threads';
+import { verifyOffline } from './presentation-verifier.js';
+import type { WorkerReply, WorkerRequest } from './presentation-workers.js';
+
+parentPort!.on('message', ({ id, presentation, expected, issuerKey }: WorkerRequest) => {
+  verifyOffline(presentation, expected, issuerKey).then(
+    (check) => parentPort!.postMessage({ id, check } satisfies WorkerReply),
+    // verifyOffline refuses what it cannot read; anything else is a bug, answered as such
+    () => parentPort!.postMessage({ id, check: null } satisfies WorkerReply),
+  );
+});
