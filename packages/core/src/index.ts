@@ -51,6 +51,7 @@ export { retryTransient, isTransientDbError, isDatabaseUnavailable, isUniqueViol
 export { insertUnique, insertOrFind, type InsertOrFound } from './database/insert-unique.js';
 export { compileOnce, type Slot } from './database/compile-once.js';
 export { secp256k1Workers, createSecp256k1Workers, type Secp256k1Workers, type WorkerSigningKey } from './crypto/secp256k1-workers.js';
+export { typedDataDigest, recoverTypedDataSigner, checksumAddress, keccak256Hex } from './crypto/eip712.js';
 export { createRateLimiter, type RateLimiter, type RateLimitRule, type RateLimitDecision } from './rate-limit/rate-limiter.js';
 export {
   createOneTimeCodes,
