@@ -6,19 +6,7 @@ import assert from 'node:assert/strict';
 import { testDatabases } from '@w3kit/core/testing';
 import { canonicalJson, recoverMinter } from '@w3kit/nft';
 import { keccak256, toUtf8Bytes, verifyTypedData, Wallet } from 'ethers';
-import { type Actor, endUser, mint, organization, servedNftKit, staticMetadata } from './support.js';
-
-// docs/nft.md, "Minter signature", written out again (not imported from the kit)
-const DOMAIN = { name: 'w3kit NFT', version: '1', chainId: 1 };
-const TYPES = {
-  CredentialNFT: [
-    { name: 'tokenId', type: 'bytes32' },
-    { name: 'holder', type: 'address' },
-    { name: 'minter', type: 'address' },
-    { name: 'metadataHash', type: 'bytes32' },
-    { name: 'createdAt', type: 'string' },
-  ],
-};
+import { type Actor, DOCUMENTED_DOMAIN as DOMAIN, DOCUMENTED_TYPES as TYPES, endUser, mint, organization, servedNftKit, staticMetadata } from './support.js';
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
