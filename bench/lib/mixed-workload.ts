@@ -124,6 +124,8 @@ export interface PhaseResult {
   errorStatuses: Record<string, number>;
   /** The slowest request, in ms (no request hangs). */
   maxMs: number;
+  /** Requests answered by each instance (base URL → count), for its CPU per request. */
+  requestsByInstance: Record<string, number>;
 }
 
 interface Reply {
@@ -217,6 +219,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
   const errors = new Map<string, number>();
   const errorSamples: string[] = [];
   const errorStatuses: Record<string, number> = {};
+  const requestsByInstance: Record<string, number> = {};
   const countStatus = (status: string) => (errorStatuses[status] = (errorStatuses[status] ?? 0) + 1);
   const weights = SCENARIOS.map((s) => mix[s]);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
@@ -239,6 +242,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
     }
     if (!latencies.has(operation)) latencies.set(operation, []);
     latencies.get(operation)!.push(performance.now() - started);
+    requestsByInstance[instance.url] = (requestsByInstance[instance.url] ?? 0) + 1;
     if (!expected.includes(reply.status)) countStatus(String(reply.status));
     if (!expected.includes(reply.status)) throw fail(operation, `${method} ${path}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
     return reply;
@@ -446,6 +450,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<PhaseResult
     errorSamples,
     errorStatuses,
     maxMs: round1(all.at(-1) ?? 0),
+    requestsByInstance,
   };
 }
 

@@ -53,6 +53,7 @@ export { compileOnce, type Slot } from './database/compile-once.js';
 export { lazyModule, ModuleLoadError } from './lazy-module.js';
 export { checksumAddress, addressOfPublicKey, uncompressedPublicKey, secp256k1KeyPair, recoverPublicKey } from './crypto/evm-address.js';
 export { secp256k1Workers, createSecp256k1Workers, type Secp256k1Workers, type WorkerSigningKey } from './crypto/secp256k1-workers.js';
+export { typedDataDigest, recoverTypedDataSigner, keccak256Hex } from './crypto/eip712.js';
 export { createRateLimiter, type RateLimiter, type RateLimitRule, type RateLimitDecision } from './rate-limit/rate-limiter.js';
 export {
   createOneTimeCodes,

@@ -1,5 +1,4 @@
-import { keccak256, toUtf8Bytes, verifyTypedData } from 'ethers';
-import type { TypedDataRequest } from '@w3kit/core';
+import { keccak256Hex, recoverTypedDataSigner, type TypedDataRequest } from '@w3kit/core';
 import type { NftMetadata } from './nft-store.js';
 
 /** JSON with object keys sorted at every level: one byte string per metadata value. */
@@ -14,7 +13,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export const metadataHash = (metadata: NftMetadata): string => keccak256(toUtf8Bytes(canonicalJson(metadata)));
+export const metadataHash = (metadata: NftMetadata): string => keccak256Hex(canonicalJson(metadata));
 
 /** The EIP-712 types the minter signs: anyone can check a token with the minter's public info. */
 export const MINT_TYPES = {
@@ -40,8 +39,5 @@ export function mintTypedData(domain: { name: string; chainId: number }, facts: 
   return { domain: { name: domain.name, version: '1', chainId: domain.chainId }, types: MINT_TYPES, value: { ...facts } };
 }
 
-/** The address that signed the mint, for checks in tests and by clients. */
-export function recoverMinter(domain: { name: string; chainId: number }, facts: MintFacts, signature: string): string {
-  const typed = mintTypedData(domain, facts);
-  return verifyTypedData(typed.domain, typed.types, typed.value, signature);
-}
+/** The address (EIP-55) that signed the mint, for checks in tests and by clients. */
+export const recoverMinter = (domain: { name: string; chainId: number }, facts: MintFacts, signature: string): string => recoverTypedDataSigner(mintTypedData(domain, facts), signature);

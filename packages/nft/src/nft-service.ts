@@ -159,17 +159,18 @@ export function createNftService(deps: NftServiceDeps): NftService {
       }
 
       try {
-        const wallet = await accountDirectory.walletOf(principal.accountId);
+        // the summary read above names the wallet (set once, never replaced): no second read for it
+        const minterAddress = minter.walletAddress ?? (await accountDirectory.walletOf(principal.accountId)).address;
         const createdAt = clock.now();
         const hash = metadataHash(metadata);
-        const facts = { tokenId, holder: holder.walletAddress, minter: wallet.address, metadataHash: hash, createdAt: createdAt.toISOString() };
+        const facts = { tokenId, holder: holder.walletAddress, minter: minterAddress, metadataHash: hash, createdAt: createdAt.toISOString() };
         const signature = await accountDirectory.signTypedData(principal.accountId, mintTypedData(domain, facts));
         const token: NftRecord = {
           tokenId,
           holderAddress: holder.walletAddress,
           holderAccountId: holder.id,
           minterAccountId: principal.accountId,
-          minterAddress: wallet.address,
+          minterAddress,
           visibility,
           createdAt,
           expiredAt: new Date(String(metadata.static['expired_at'])),

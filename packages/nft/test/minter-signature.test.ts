@@ -10,19 +10,7 @@ import { testDatabases } from '@w3kit/core/testing';
 import { canonicalJson, metadataHash, mintTypedData, recoverMinter } from '@w3kit/nft';
 import { computeAddress, keccak256, toUtf8Bytes, TypedDataEncoder, verifyTypedData, Wallet } from 'ethers';
 import request from 'supertest';
-import { type Actor, endUser, mint, organization, servedNftKit, staticMetadata } from './support.js';
-
-// docs/nft.md, "Minter signature"
-const DOCUMENTED_DOMAIN = { name: 'w3kit NFT', version: '1', chainId: 1 };
-const DOCUMENTED_TYPES = {
-  CredentialNFT: [
-    { name: 'tokenId', type: 'bytes32' },
-    { name: 'holder', type: 'address' },
-    { name: 'minter', type: 'address' },
-    { name: 'metadataHash', type: 'bytes32' },
-    { name: 'createdAt', type: 'string' },
-  ],
-};
+import { type Actor, DOCUMENTED_DOMAIN, DOCUMENTED_TYPES, endUser, mint, organization, servedNftKit, staticMetadata } from './support.js';
 
 // The vector. The key is the first well-known Hardhat/Anvil test account (public, never funded).
 const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';

@@ -1,4 +1,5 @@
-// The worker of `secp256k1-workers.ts`: recovers signers and signs digests with registered keys.
+// The worker of `secp256k1-workers.ts`: recovers signers and signs digests with registered keys
+// or with a key sent along (not kept: the message and its bytes are gone after the answer).
 import { parentPort } from 'node:worker_threads';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3';
@@ -12,10 +13,15 @@ function answer(request: WorkerRequest): WorkerReply {
     keys.set(request.keyId, request.privateKey);
     return { id: request.id, value: null };
   }
-  if (request.op === 'sign') {
+  if (request.op === 'sign' || request.op === 'signOnce') {
     // RFC 6979: deterministic, so the bytes are the ones the event loop would have made
-    const signature = secp256k1.sign(request.digest, keys.get(request.keyId)!, { lowS: true });
-    return { id: request.id, value: `${signature.toCompactHex()}${signature.recovery}` };
+    const key = request.op === 'sign' ? keys.get(request.keyId)! : request.privateKey;
+    try {
+      const signature = secp256k1.sign(request.digest, key, { lowS: true });
+      return { id: request.id, value: `${signature.toCompactHex()}${signature.recovery}` };
+    } catch {
+      return { id: request.id, value: null }; // not a private key, or not a 32-byte digest: refused, the worker lives on
+    }
   }
   try {
     const publicKey = secp256k1.Signature.fromCompact(request.signature).addRecoveryBit(request.bit).recoverPublicKey(request.digest).toRawBytes(false);

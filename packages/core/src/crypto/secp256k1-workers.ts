@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-/** A message to a worker: a key to keep, a digest to sign with one, or a signer to recover. */
+/** A message to a worker: a key to keep, a digest to sign with one or with a key not kept, or a signer to recover. */
 export type WorkerRequest =
   | { id: number; op: 'key'; keyId: number; privateKey: Uint8Array }
   | { id: number; op: 'sign'; keyId: number; digest: string }
+  | { id: number; op: 'signOnce'; privateKey: Uint8Array; digest: string }
   | { id: number; op: 'recover'; digest: string; signature: string; bit: 0 | 1 };
 
 /** `sign`: r ‖ s as 128 hex digits and the recovery bit; `recover`: 40 hex digits or null. */
@@ -31,7 +32,14 @@ export interface Secp256k1Workers {
   recoverAddress(digest: string, signature: string, bit: 0 | 1): Promise<string | null>;
   /** Hands a private key (32 bytes) to the workers for `sign`. */
   signingKey(privateKey: Uint8Array): WorkerSigningKey;
+  /**
+   * One signature (as `WorkerSigningKey.sign`) by a key the worker holds for this call only: for
+   * the many custodial wallets, each opened per signature, whose keys no worker should keep.
+   */
+  signOnce(privateKey: Uint8Array, digest: string): Promise<{ compact: string; recovery: 0 | 1 }>;
 }
+
+const DIGEST = /^[0-9a-fA-F]{64}$/;
 
 interface Pending {
   resolve: (value: string | null) => void;
@@ -86,16 +94,23 @@ export function createSecp256k1Workers(size = Math.max(1, availableParallelism()
     return workers[best]!;
   }
 
+  const signature = (value: string | null) => {
+    if (value === null) throw new TypeError('secp256k1: not signed (the key is not a private key)');
+    return { compact: value.slice(0, 128), recovery: Number(value.slice(128)) as 0 | 1 };
+  };
+
   return {
     recoverAddress: (digest, signature, bit) => call(pick(), { id: nextId++, op: 'recover', digest, signature, bit }),
+    signOnce(privateKey, digest) {
+      // a shorter digest would be signed too (noble truncates or pads nothing): refused here
+      if (!DIGEST.test(digest)) return Promise.reject(new TypeError('secp256k1: a digest is 32 bytes (64 hex digits)'));
+      return call(pick(), { id: nextId++, op: 'signOnce', privateKey, digest }).then(signature);
+    },
     signingKey(privateKey) {
       const keyId = keys.push(Uint8Array.from(privateKey)) - 1;
       for (const w of workers) if (w) w.worker.postMessage({ id: -1, op: 'key', keyId, privateKey } satisfies WorkerRequest);
       return {
-        async sign(digest) {
-          const value = (await call(pick(), { id: nextId++, op: 'sign', keyId, digest }))!;
-          return { compact: value.slice(0, 128), recovery: Number(value.slice(128)) as 0 | 1 };
-        },
+        sign: async (digest) => signature(await call(pick(), { id: nextId++, op: 'sign', keyId, digest })),
       };
     },
   };
