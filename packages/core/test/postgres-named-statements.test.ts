@@ -1,7 +1,7 @@
 // PostgreSQL: the SQL texts the kit runs often go as named (prepared) statements, planned once per
 // connection; DDL never; a table altered under a kept statement is re-prepared, not a failure.
 import assert from 'node:assert/strict';
-import { createDatabase, sql, type DatabaseHandle } from '@w3kit/core';
+import { createDatabase, isTransientDbError, retryTransient, sql, type DatabaseHandle } from '@w3kit/core';
 import { createTestDatabase, testDatabases, type TestDatabase } from '@w3kit/core/testing';
 
 type Tables = {
@@ -83,7 +83,7 @@ describe('postgres named statements (preparedStatements)', () => {
         assert.equal((await prepared(named)).length, 1);
       });
 
-      it('a table altered under a kept statement (another instance migrating): the next query re-prepares and answers the new columns, outside a transaction at once, inside one on the next try', async () => {
+      it('a table altered under a kept statement (another instance migrating): the next query re-prepares and answers the new columns, outside a transaction at once, inside one as a transient error retryTransient runs again', async () => {
         const named = open();
         const migrator = open('&preparedStatements=false');
         await byLabel(named, 'a').execute();
@@ -99,13 +99,22 @@ describe('postgres named statements (preparedStatements)', () => {
         ]);
 
         await migrator.db.schema.alterTable('pgnamed_items').dropColumn('note').execute();
-        // in a transaction the failed statement has aborted it: no retry there, the error goes to the caller, once
-        await assert.rejects(
-          named.db.transaction().execute((trx) => trx.withTables<Tables>().selectFrom('pgnamed_items').selectAll().where('label', '=', 'a').orderBy('id').execute()),
-          { code: '0A000' },
+        // in a transaction the failed statement has aborted it: no retry there; the error is a
+        // transient one, and the transaction run again whole (retryTransient) prepares the text anew
+        const inTransaction = () => named.db.transaction().execute((trx) => trx.withTables<Tables>().selectFrom('pgnamed_items').selectAll().where('label', '=', 'a').orderBy('id').execute());
+        const error = await inTransaction().then(
+          () => assert.fail('the stale statement answered'),
+          (e: unknown) => e,
         );
-        assert.deepEqual(await named.db.transaction().execute((trx) => trx.withTables<Tables>().selectFrom('pgnamed_items').selectAll().where('label', '=', 'b').orderBy('id').execute()), [
-          { id: 2, label: 'b', at: 1767225600124 },
+        assert.equal((error as { code?: string }).code, '0A000');
+        assert.equal(isTransientDbError(error), true);
+        await migrator.db.schema
+          .alterTable('pgnamed_items')
+          .addColumn('note', 'text', (c) => c.defaultTo('m'))
+          .execute();
+        assert.deepEqual(await retryTransient(inTransaction), [
+          { id: 1, label: 'a', at: 1767225600123, note: 'm' },
+          { id: 3, label: 'a', at: 1767225600125, note: 'm' },
         ]);
       });
     });

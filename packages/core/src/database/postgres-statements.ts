@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isStalePlan } from './retry.js';
 
 /** What of a `pg` client the statement namer uses: its query method and its transaction state. */
 export interface PgClientLike {
@@ -34,8 +35,9 @@ const MAX_COUNTED = 5000;
  * A table altered under a kept statement (a migration from another instance) makes PostgreSQL
  * answer 0A000 `cached plan must not change result type`: the text then gets a new name (the
  * next use parses it again on each connection) and, outside a transaction, the query is retried
- * once; nothing ran, so the retry is safe. Inside a transaction the error aborts it and is
- * answered as it is (the caller's transaction fails once).
+ * once; nothing ran, so the retry is safe. Inside a transaction the error has aborted it: it
+ * goes to the caller, a transient error (`isTransientDbError`) that `retryTransient` runs again
+ * whole and a route answers with 503 and `retry-after`.
  */
 export function namedStatements({ after = 2, max = 200 }: NamedStatementsOptions = {}) {
   const seen = new Map<string, number>();
@@ -71,7 +73,7 @@ export function namedStatements({ after = 2, max = 200 }: NamedStatementsOptions
       try {
         return await query({ name, text, values });
       } catch (error) {
-        if (!planChanged(error)) throw error;
+        if (!isStalePlan(error)) throw error;
         if (names.get(text) === name) rename(text);
         if (!idle) throw error;
         return query({ name: names.get(text), text, values });
@@ -88,10 +90,4 @@ export function namedStatements({ after = 2, max = 200 }: NamedStatementsOptions
   };
 
   return { wrap, nameOf };
-}
-
-function planChanged(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '0A000' && /cached plan must not change result type/.test(String((error as { message?: unknown }).message))
-  );
 }
