@@ -69,8 +69,8 @@ export default async function nftBench(): Promise<{ met: boolean }> {
     const results: Record<string, Measurement> = {};
     try {
       for (const [name, request] of Object.entries(scenarios)) {
-        await measure(server.url, request, connections, 1); // warm-up
-        results[name] = await measure(server.url, request, connections, duration);
+        await measure(server.url, request, connections, 1, server.child.pid); // warm-up
+        results[name] = await measure(server.url, request, connections, duration, server.child.pid);
       }
       results['mint (HTTP, EIP-712 signed)'] = await measure(
         server.url,
@@ -82,6 +82,7 @@ export default async function nftBench(): Promise<{ met: boolean }> {
         },
         connections,
         duration,
+        server.child.pid,
       );
     } finally {
       await server.stop();
@@ -114,7 +115,7 @@ export default async function nftBench(): Promise<{ met: boolean }> {
     console.log(`\nnft at ${total} tokens (${bench.label}, ${connections} connections, ${duration} s each)`);
     for (const [name, m] of Object.entries(results)) {
       console.log(
-        `  ${name.padEnd(30)} ${String(m.requestsPerSecond).padStart(7)} req/s   p50 ${String(m.latencyP50Ms).padStart(3)} ms   p99 ${String(m.latencyP99Ms).padStart(3)} ms   errors ${m.errors}   non-2xx ${m.non2xx}`,
+        `  ${name.padEnd(30)} ${String(m.requestsPerSecond).padStart(7)} req/s   p50 ${String(m.latencyP50Ms).padStart(3)} ms   p99 ${String(m.latencyP99Ms).padStart(3)} ms   errors ${m.errors}   non-2xx ${m.non2xx}${m.cpuMsPerRequest === undefined ? '' : `   kit CPU ${m.cpuMsPerRequest} ms/request`}`,
       );
     }
     console.log(`  ${'direct store insert (1 row)'.padEnd(30)} ${String(direct.insertsPerSecond).padStart(7)} rows/s`);

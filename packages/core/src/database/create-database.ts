@@ -4,6 +4,7 @@ import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysel
 import type { PoolOptions } from 'mysql2';
 import type { PoolConfig } from 'pg';
 import { createFailoverPool, parseMysqlUrl, type MysqlCounters } from './mysql-failover.js';
+import { namedStatements } from './postgres-statements.js';
 import { keepPreparedStatements } from './sqlite-statements.js';
 
 export type DatabaseDialect = 'sqlite' | 'mysql' | 'postgres';
@@ -39,6 +40,13 @@ export interface DatabaseOptions {
   sqliteBusyTimeoutMs?: number;
   /** MySQL: attempts for a statement outside a transaction that hit a deadlock or certification conflict. Default 5 (or `?statementAttempts=`). */
   statementAttempts?: number;
+  /**
+   * PostgreSQL: the SQL texts the kit runs often go as named (prepared) statements, parsed and
+   * planned once per connection (see postgres-statements.ts). Default true (or
+   * `?preparedStatements=false`); turn off behind a pooler that cannot keep them (PgBouncer in
+   * transaction mode before 1.21, or without `max_prepared_statements`).
+   */
+  preparedStatements?: boolean;
   /** MySQL with several hosts: ms a failed host is skipped before it is tried again. Default 2000 (or `?hostRetryMs=`). */
   hostRetryMs?: number;
 }
@@ -137,6 +145,9 @@ const INT8_OID = 20;
 function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   const parsed = new URL(url);
   const limit = Number(parsed.searchParams.get('connectionLimit') ?? options.connectionLimit ?? 10);
+  const prepared = parsed.searchParams.get('preparedStatements');
+  if (prepared !== null && prepared !== 'true' && prepared !== 'false') throw new TypeError('postgres URL: preparedStatements must be true or false');
+  const statements = (prepared === null ? (options.preparedStatements ?? true) : prepared === 'true') ? namedStatements() : undefined;
   const config: PoolConfig = {
     host: decodeURIComponent(parsed.hostname),
     port: parsed.port ? Number(parsed.port) : 5432,
@@ -163,7 +174,10 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
       // A client whose server went away emits 'error' (an idle one on the pool, a checked-out one on
       // itself, beside failing its query); without a listener either would crash the process.
       pool.on('error', () => {});
-      pool.on('connect', (client) => client.on('error', () => {}));
+      pool.on('connect', (client) => {
+        client.on('error', () => {});
+        statements?.wrap(client);
+      });
       return pool;
     },
   });

@@ -6,12 +6,20 @@ const PG_UNIQUE_VIOLATION = '23505';
 
 /**
  * MySQL/MariaDB deadlock (1213) and lock wait timeout (1205), PostgreSQL serialization
- * failure / deadlock (40001, 40P01), SQLite busy: safe to retry whole.
+ * failure / deadlock (40001, 40P01), SQLite busy: safe to retry whole. Also PostgreSQL's refusal
+ * of a kept statement whose table was altered (see postgres-statements.ts): the statement did
+ * not run, and the next try prepares it again.
  */
 export function isTransientDbError(error: unknown): boolean {
   const e = error as { errno?: number; code?: string } | null;
   if (!e) return false;
-  return e.errno === 1213 || e.errno === 1205 || (typeof e.code === 'string' && (e.code.startsWith('SQLITE_BUSY') || PG_TRANSIENT.has(e.code)));
+  return e.errno === 1213 || e.errno === 1205 || (typeof e.code === 'string' && (e.code.startsWith('SQLITE_BUSY') || PG_TRANSIENT.has(e.code))) || isStalePlan(error);
+}
+
+/** PostgreSQL 0A000 `cached plan must not change result type`: a named statement planned before its table changed. */
+export function isStalePlan(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return e?.code === '0A000' && typeof e.message === 'string' && e.message.includes('cached plan must not change result type');
 }
 
 /** Runs `work` again (up to `attempts` times, with jittered backoff) when the database reports a transient conflict. */
