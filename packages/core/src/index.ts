@@ -51,6 +51,7 @@ export { retryTransient, isTransientDbError, isDatabaseUnavailable, isUniqueViol
 export { insertUnique, insertOrFind, type InsertOrFound } from './database/insert-unique.js';
 export { compileOnce, type Slot } from './database/compile-once.js';
 export { lazyModule, ModuleLoadError } from './lazy-module.js';
+export { createWorkerPool, type WorkerPool, type WorkerPoolOptions, type WorkerAnswer } from './worker-pool.js';
 export { checksumAddress, addressOfPublicKey, uncompressedPublicKey, secp256k1KeyPair, recoverPublicKey } from './crypto/evm-address.js';
 export { secp256k1Workers, createSecp256k1Workers, type Secp256k1Workers, type WorkerSigningKey } from './crypto/secp256k1-workers.js';
 export { typedDataDigest, recoverTypedDataSigner, keccak256Hex } from './crypto/eip712.js';

@@ -5,8 +5,8 @@ import type { WorkerReply, WorkerRequest } from './presentation-workers.js';
 
 parentPort!.on('message', ({ id, presentation, expected, issuerKey }: WorkerRequest) => {
   verifyOffline(presentation, expected, issuerKey).then(
-    (check) => parentPort!.postMessage({ id, check } satisfies WorkerReply),
+    (check) => parentPort!.postMessage({ id, value: check } satisfies WorkerReply),
     // verifyOffline refuses what it cannot read; anything else is a bug, answered as such
-    () => parentPort!.postMessage({ id, check: null } satisfies WorkerReply),
+    () => parentPort!.postMessage({ id, value: null } satisfies WorkerReply),
   );
 });

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { createWorkerPool, type WorkerAnswer } from '../worker-pool.js';
 
 /** A message to a worker: a key to keep, a digest to sign with one or with a key not kept, or a signer to recover. */
 export type WorkerRequest =
@@ -9,10 +9,7 @@ export type WorkerRequest =
   | { id: number; op: 'recover'; digest: string; signature: string; bit: 0 | 1 };
 
 /** `sign`: r ‖ s as 128 hex digits and the recovery bit; `recover`: 40 hex digits or null. */
-export interface WorkerReply {
-  id: number;
-  value: string | null;
-}
+export type WorkerReply = WorkerAnswer<string | null>;
 
 /** A secp256k1 key kept by the workers: it signs there and never comes back. */
 export interface WorkerSigningKey {
@@ -41,58 +38,19 @@ export interface Secp256k1Workers {
 
 const DIGEST = /^[0-9a-fA-F]{64}$/;
 
-interface Pending {
-  resolve: (value: string | null) => void;
-  reject: (error: Error) => void;
-}
-
-interface PoolWorker {
-  worker: Worker;
-  pending: Map<number, Pending>;
-}
+/** A request without its id, which the pool gives it. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Call = WithoutId<WorkerRequest>;
 
 export function createSecp256k1Workers(size = Math.max(1, availableParallelism() - 1)): Secp256k1Workers {
-  const workers: (PoolWorker | undefined)[] = new Array<PoolWorker | undefined>(size).fill(undefined);
   const keys: Uint8Array[] = [];
-  let nextId = 0;
-
-  function spawn(slot: number): PoolWorker {
-    const worker = new Worker(new URL('./secp256k1-worker.js', import.meta.url));
-    const entry: PoolWorker = { worker, pending: new Map() };
-    worker.unref();
-    worker.on('message', ({ id, value }: WorkerReply) => {
-      entry.pending.get(id)?.resolve(value);
-      entry.pending.delete(id);
-    });
-    const fail = (error: Error) => {
-      if (workers[slot] === entry) workers[slot] = undefined;
-      for (const { reject } of entry.pending.values()) reject(error);
-      entry.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`a secp256k1 worker exited (${code})`)));
+  const pool = createWorkerPool<Call, string | null>({
+    script: new URL('./secp256k1-worker.js', import.meta.url),
+    size,
+    name: 'secp256k1',
     // a replacement learns the keys its predecessor held (messages are handled in order)
-    keys.forEach((privateKey, keyId) => worker.postMessage({ id: -1, op: 'key', keyId, privateKey } satisfies WorkerRequest));
-    return entry;
-  }
-
-  function call(entry: PoolWorker, request: WorkerRequest): Promise<string | null> {
-    return new Promise((resolve, reject) => {
-      entry.pending.set(request.id, { resolve, reject });
-      entry.worker.postMessage(request);
-    });
-  }
-
-  /** The least busy worker (spawned when its slot is empty). */
-  function pick(): PoolWorker {
-    let best = 0;
-    for (let i = 0; i < size; i++) {
-      const w = workers[i];
-      if (!w) return (workers[i] = spawn(i));
-      if (w.pending.size < workers[best]!.pending.size) best = i;
-    }
-    return workers[best]!;
-  }
+    onStart: (worker) => keys.forEach((privateKey, keyId) => worker.postMessage({ id: -1, op: 'key', keyId, privateKey } satisfies WorkerRequest)),
+  });
 
   const signature = (value: string | null) => {
     if (value === null) throw new TypeError('secp256k1: not signed (the key is not a private key)');
@@ -100,17 +58,17 @@ export function createSecp256k1Workers(size = Math.max(1, availableParallelism()
   };
 
   return {
-    recoverAddress: (digest, signature, bit) => call(pick(), { id: nextId++, op: 'recover', digest, signature, bit }),
+    recoverAddress: (digest, signature, bit) => pool.call({ op: 'recover', digest, signature, bit }),
     signOnce(privateKey, digest) {
       // a shorter digest would be signed too (noble truncates or pads nothing): refused here
       if (!DIGEST.test(digest)) return Promise.reject(new TypeError('secp256k1: a digest is 32 bytes (64 hex digits)'));
-      return call(pick(), { id: nextId++, op: 'signOnce', privateKey, digest }).then(signature);
+      return pool.call({ op: 'signOnce', privateKey, digest }).then(signature);
     },
     signingKey(privateKey) {
       const keyId = keys.push(Uint8Array.from(privateKey)) - 1;
-      for (const w of workers) if (w) w.worker.postMessage({ id: -1, op: 'key', keyId, privateKey } satisfies WorkerRequest);
+      pool.broadcast({ op: 'key', keyId, privateKey });
       return {
-        sign: async (digest) => signature(await call(pick(), { id: nextId++, op: 'sign', keyId, digest })),
+        sign: async (digest) => signature(await pool.call({ op: 'sign', keyId, digest })),
       };
     },
   };
