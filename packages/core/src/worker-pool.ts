@@ -29,8 +29,8 @@ interface Running<Value> {
 }
 
 /**
- * `size` worker threads, started on the first call that finds a slot empty and unref'd, so they
- * never keep a process alive. A call goes to the worker with the fewest calls pending; a worker
+ * `size` worker threads, started on the first call that finds a slot empty. A worker keeps the
+ * process alive only while it has calls pending, so a command that is done exits. A call goes to the worker with the fewest calls pending; a worker
  * that dies fails its pending calls and is replaced on the next call.
  */
 export function createWorkerPool<Message extends object, Value>({ script, size, name, onStart }: WorkerPoolOptions): WorkerPool<Message, Value> {
@@ -40,10 +40,10 @@ export function createWorkerPool<Message extends object, Value>({ script, size, 
 
   function start(slot: number): Running<Value> {
     const running: Running<Value> = { worker: new Worker(script), pending: new Map() };
-    running.worker.unref();
     running.worker.on('message', ({ id, value }: WorkerAnswer<Value>) => {
       running.pending.get(id)?.resolve(value);
       running.pending.delete(id);
+      if (running.pending.size === 0) running.worker.unref();
     });
     const fail = (error: Error) => {
       if (slots[slot] === running) slots[slot] = undefined;
@@ -52,6 +52,9 @@ export function createWorkerPool<Message extends object, Value>({ script, size, 
     };
     running.worker.on('error', fail);
     running.worker.on('exit', (code) => fail(new Error(`${name}: a worker exited (${code})`)));
+    // held only while it has calls pending: a process awaiting an answer stays alive for it, and
+    // one that is done exits (unref'd after the listeners: attaching one refs the worker again)
+    running.worker.unref();
     onStart?.(running.worker);
     return running;
   }
@@ -71,6 +74,7 @@ export function createWorkerPool<Message extends object, Value>({ script, size, 
       const running = leastBusy();
       const id = nextId++;
       return new Promise<Value>((resolve, reject) => {
+        if (running.pending.size === 0) running.worker.ref();
         running.pending.set(id, { resolve, reject });
         running.worker.postMessage({ ...message, id });
       });

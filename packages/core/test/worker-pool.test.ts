@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createWorkerPool } from '@w3kit/core';
 
 const script = new URL('./fixtures/pool-worker.mjs', import.meta.url);
@@ -36,6 +40,24 @@ describe('core worker pool: calls on worker threads, answered by id', function (
     assert.equal(replaced.greeting, 'from onStart');
     pool.broadcast({ hello: 'broadcast' });
     assert.equal((await pool.call({ n: 4 })).greeting, 'broadcast');
+  });
+
+  it('holds a process only while it waits for an answer: a script awaiting calls gets them, then exits by itself', () => {
+    const pool = new URL('../dist/worker-pool.js', import.meta.url).href;
+    const code = `const { createWorkerPool } = await import(${JSON.stringify(pool)});
+      const pool = createWorkerPool({ script: new URL(${JSON.stringify(script.href)}), size: 2, name: 'test pool' });
+      const answers = await Promise.all([pool.call({ n: 1 }), pool.call({ n: 2 })]);
+      console.log(answers.map((a) => a.doubled).join(','));`;
+    const dir = mkdtempSync(join(tmpdir(), 'w3kit-pool-'));
+    try {
+      writeFileSync(join(dir, 'use-pool.mjs'), code);
+      const child = spawnSync(process.execPath, [join(dir, 'use-pool.mjs')], { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env['PATH'] ?? '' } });
+      assert.equal(child.signal, null, 'the script had to be killed: the pool kept it alive');
+      assert.equal(child.status, 0, `exit ${child.status} (13: it exited while still awaiting an answer) ${child.stderr}`);
+      assert.equal(child.stdout.trim(), '2,4');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a size that is not a whole number of at least one, naming the pool', () => {
