@@ -92,7 +92,7 @@ describe('mariadb', () => {
       assert.equal(verified.body['claim-type'], CLAIM_TYPES.phone);
       assert.equal(verified.body.data, 'phone verified');
       const signer = new Wallet(env['ATTESTATION_SIGNER_KEY']!).address;
-      assert.equal(recoverClaimSigner({ identity: IDENTITY, claimType: CLAIM_TYPES.phone, data: 'phone verified' }, verified.body.signature as string), signer);
+      assert.equal(await recoverClaimSigner({ identity: IDENTITY, claimType: CLAIM_TYPES.phone, data: 'phone verified' }, verified.body.signature as string), signer);
       const again = await request(a.url).post('/api/attestations/phone/verify').send({ identity: IDENTITY, phone, code });
       assert.deepEqual([again.status, again.body], [422, { errors: ['The verification code was already used; request a new code.'] }]);
     });
