@@ -1,6 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3';
-import { checksumAddress, secp256k1Workers } from '@w3kit/core';
+import { addressOfPublicKey, secp256k1Workers } from '@w3kit/core';
 
 /** ERC725 claim types of Origin's attestations. */
 export const CLAIM_TYPES = { facebook: 3, twitter: 4, phone: 10, email: 11 } as const;
@@ -112,8 +112,7 @@ export function createClaimSigner(privateKey: string, form: ClaimSignatureForm =
   if (!CLAIM_SIGNATURE_FORMS.includes(form)) throw new TypeError(`attestations: signatureForm must be one of ${CLAIM_SIGNATURE_FORMS.join(', ')}`);
   const key = Buffer.from(privateKey.replace(/^0x/, ''), 'hex');
   if (!secp256k1.utils.isValidPrivateKey(key)) throw new TypeError('attestations: signerKey is not a secp256k1 private key (zero, or not below the curve order)');
-  const addressBytes = keccak_256(secp256k1.getPublicKey(key, false).subarray(1)).subarray(12); // of x ‖ y, without the 0x04
-  const address = checksumAddress(`0x${Buffer.from(addressBytes).toString('hex')}`);
+  const address = addressOfPublicKey(secp256k1.getPublicKey(key, false));
   const signingKey = secp256k1Workers().signingKey(key);
   return {
     address,

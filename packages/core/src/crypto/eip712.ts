@@ -5,7 +5,7 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3';
 import type { TypedDataRequest } from '../contracts/accounts.js';
-import { checksumAddress } from './evm-address.js';
+import { addressOfPublicKey, checksumAddress } from './evm-address.js';
 
 type Fields = TypedDataRequest['types'][string];
 
@@ -224,6 +224,5 @@ export function recoverTypedDataSigner(request: TypedDataRequest, signature: str
   const bit = v >= 27 ? v - 27 : v;
   if (bit !== 0 && bit !== 1) throw new TypeError('not a signature: v is not 27 or 28');
   const point = secp256k1.Signature.fromCompact(bytes.subarray(0, 64)).addRecoveryBit(bit).recoverPublicKey(typedDataDigest(request));
-  const address = Buffer.from(keccak_256(point.toRawBytes(false).subarray(1)).subarray(12)).toString('hex');
-  return checksumAddress(`0x${address}`);
+  return addressOfPublicKey(point.toRawBytes(false));
 }
