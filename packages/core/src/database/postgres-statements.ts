@@ -43,6 +43,7 @@ export function namedStatements({ after = 2, max = 200 }: NamedStatementsOptions
   const seen = new Map<string, number>();
   const names = new Map<string, string>();
   let renamed = 0;
+  const baseName = (text: string) => `w3kit_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`;
 
   const nameOf = (text: string): string | undefined => {
     const named = names.get(text);
@@ -55,14 +56,14 @@ export function namedStatements({ after = 2, max = 200 }: NamedStatementsOptions
       return undefined;
     }
     seen.delete(text);
-    const name = `w3kit_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`;
+    const name = baseName(text);
     names.set(text, name);
     return name;
   };
 
   const rename = (text: string) => {
     renamed++;
-    names.set(text, `w3kit_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}_${renamed}`);
+    names.set(text, `${baseName(text)}_${renamed}`);
   };
 
   /** Wraps a pool client's `query(text, values)` (what Kysely calls) to send often seen texts by name. */
