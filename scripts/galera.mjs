@@ -39,8 +39,17 @@ export async function startGalera({ log = () => {}, size = 3, bufferPoolSize = '
   const owner = mysqlUser();
   const dir = mkdtempSync(join(tmpdir(), 'w3kit-galera-'));
   chmodSync(dir, 0o755);
+  // freePort() closes the port it found, so a later call may find the same one: each port of the
+  // cluster is taken once (a run failed when node 2's IST port was node 3's gcomm port)
+  const taken = new Set();
+  const distinctPort = async () => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.has(port)) return (taken.add(port), port);
+    }
+  };
   const ports = [];
-  for (let i = 0; i < size; i++) ports.push({ sql: await freePort(), gcomm: await freePort(), ist: await freePort(), sst: await freePort() });
+  for (let i = 0; i < size; i++) ports.push({ sql: await distinctPort(), gcomm: await distinctPort(), ist: await distinctPort(), sst: await distinctPort() });
   const clusterAddress = `gcomm://${ports.map((p) => `127.0.0.1:${p.gcomm}`).join(',')}`;
   const mysql = require('mysql2/promise');
 
