@@ -8,7 +8,7 @@ import type { KitKeyring } from './kit-keyring.js';
 import type { PresentationService } from './presentation-service.js';
 import { secretDigest, secretMatches } from './secret-digest.js';
 import type { UsedPresentationStore } from './used-presentation-store.js';
-import type { CredentialVerification, ProblemCode } from './verification.js';
+import { libraryDetails, type CredentialVerification, type ProblemCode } from './verification.js';
 
 export interface LoginRequest {
   /** The site's requestId with `requestId=<id>` appended: what the site shows as a QR code. */
@@ -51,23 +51,6 @@ export interface AppLoginServiceDeps {
 
 const ID = /^[A-Za-z0-9_-]{16,64}$/;
 
-/** What a login's client is told of a problem a library reported (its own message is not passed on). */
-const PROBLEM_MESSAGES: Record<ProblemCode, string> = {
-  MALFORMED: 'it is malformed.',
-  UNSUPPORTED_PROOF: 'it has no proof this server verifies.',
-  SIGNATURE_INVALID: 'a signature does not verify.',
-  PAYLOAD_MISMATCH: 'its JSON form says something its signed JWT does not.',
-  ISSUER_MISMATCH: 'a proof is not by a key its signer authorizes.',
-  EXPIRED: 'it, or a credential in it, has expired.',
-  NOT_YET_VALID: 'it, or a credential in it, is not valid yet.',
-  REVOKED: 'a credential in it is revoked.',
-  STATUS_UNAVAILABLE: 'the status of a credential in it cannot be checked.',
-  DID_UNRESOLVABLE: 'a DID it names cannot be resolved.',
-  CONTEXT_UNAVAILABLE: 'it uses a JSON-LD context this server does not have.',
-  AUDIENCE_MISMATCH: 'it is addressed to another verifier.',
-  CHALLENGE_MISMATCH: 'its challenge (JWT nonce, proof.challenge) is missing or is not the requestId.',
-  CREDENTIAL_NOT_VERIFIED: 'a credential in it does not verify.',
-};
 // clock skew allowed between the wallet and the server on `nbf`/`created`
 const SKEW_MS = 300_000;
 
@@ -102,8 +85,9 @@ function subjectUserId(credential: CredentialVerification): string | null {
 export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginService {
   const { appLoginStore, usedPresentationStore, credentialStore, presentationService, keyring, accountDirectory, clock, random, options } = deps;
 
-  function reject(reason: RejectionReason, message: string): never {
-    throw didErrors.create('PRESENTATION_REJECTED', { message, details: { reason } });
+  /** `cause`: what libraries said, for the request's log (core logs a client error's cause, never answers it). */
+  function reject(reason: RejectionReason, message: string, cause?: unknown): never {
+    throw didErrors.create('PRESENTATION_REJECTED', { message, details: { reason }, ...(cause === undefined ? {} : { cause }) });
   }
 
   /** The login the requestId names, in a state where it still matters; 400 otherwise. */
@@ -141,14 +125,17 @@ export function createAppLoginService(deps: AppLoginServiceDeps): AppLoginServic
       const result = await presentationService.verify(vp, { audience: verifier, challenge: login?.requestId });
       if (!result.verified) {
         const first = result.problems[0]!;
+        // a problem's message is the kit's words; what a library said goes to the log only
+        const details = libraryDetails(result);
+        const cause = details.length > 0 ? { problems: details } : undefined;
         if (first.code === 'AUDIENCE_MISMATCH') {
           throw didErrors.create('PRESENTATION_REJECTED', {
             message: `The presentation is not addressed to this server: address it (JWT aud, Data Integrity proof.domain) to ${verifier} (GET /v2/did/verifiers).`,
             details: { reason: first.code, expected_audience: verifier },
+            ...(cause ? { cause } : {}),
           });
         }
-        // a library's words are for the server's log, not for the client
-        reject(first.code, first.fromLibrary ? `The presentation does not verify: ${PROBLEM_MESSAGES[first.code]}` : `The presentation does not verify: ${first.message}`);
+        reject(first.code, `The presentation does not verify: ${first.message}`, cause);
       }
       // The JWT's issuer is its holder by construction; every Data Integrity proof was checked against the holder's authentication keys.
       if (!result.holder) reject('HOLDER_NOT_SIGNER', 'The presentation names no holder.');

@@ -14,7 +14,7 @@ import {
   type DataIntegrityFormat,
 } from './data-integrity.js';
 import type { CredentialFormat, DataModel, ResolvedDidOptions } from './did-config.js';
-import type { KitDidResolver } from './did-resolver.js';
+import { DidResolutionError, type KitDidResolver } from './did-resolver.js';
 import type { DocumentLoader } from './document-loader.js';
 import { checkCredentialShape, invalidField as invalid, issuerOf } from './credential-shape.js';
 import { statusEntryContext } from './document-loader.js';
@@ -172,12 +172,12 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
         return await issueJwtCredential(credential, key.jwt!);
       } catch (error) {
         // did-jwt-vc refuses what its JWT encoding cannot carry (several subjects, …): a 422 for
-        // the caller's credential, never a 500; its own words only where they are its schema's
+        // the caller's credential, never a 500, in the kit's words (did-jwt-vc's go to the log, as the cause)
         const message = error instanceof Error ? error.message : '';
-        const known = /^(schema_error|format_error): /.test(message)
-          ? `: ${message.replace(/^\w+: /, '').slice(0, 200)}`
-          : /array not supported/.test(message)
-            ? ': a JWT credential has one credentialSubject'
+        const known = /array not supported/.test(message)
+          ? ': a JWT credential has one credentialSubject'
+          : /^(schema_error|format_error): /.test(message)
+            ? ': its shape is not that of a VC 1.1 JWT credential'
             : '';
         throw didErrors.create('INVALID_CREDENTIAL', { message: `The credential cannot be signed as a JWT${known}.`, cause: error });
       }
@@ -185,6 +185,7 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
     try {
       return await issueDataIntegrityCredential(credential, format, key.dataIntegrity!, loader, now);
     } catch (error) {
+      // the problem's message is the kit's words (or a context URL of the caller's); the library's go to the log, as the cause
       throw didErrors.create('INVALID_CREDENTIAL', { message: `The credential cannot be signed: ${classifyError(error).message}`, cause: error });
     }
   }
@@ -221,7 +222,8 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
     try {
       await resolver.document(holder);
     } catch (error) {
-      throw didErrors.create('INVALID_DID', { message: `holder: ${(error as Error).message}` });
+      // the resolver's errors are in the kit's words; anything else (a library's) goes to the log, as the cause
+      throw didErrors.create('INVALID_DID', { message: `holder: ${error instanceof DidResolutionError ? error.message : 'the DID cannot be resolved'}`, cause: error });
     }
   }
 

@@ -14,8 +14,9 @@ export class DidResolutionError extends Error {
   constructor(
     readonly code: 'invalidDid' | 'unsupportedDidMethod' | 'unknownNetwork' | 'notFound',
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -163,7 +164,8 @@ export function createDidResolver(options: DidResolverOptions): KitDidResolver {
       try {
         return (await keys.get({ did })) as unknown as DIDDocument;
       } catch (error) {
-        throw new DidResolutionError('invalidDid', `cannot resolve ${did}: ${(error as Error).message} (did:key supports Ed25519 and P-256 keys)`);
+        // the did:key library's words stay in the cause (the log's): the client is told what the kit resolves
+        throw new DidResolutionError('invalidDid', `cannot resolve ${did.slice(0, 200)}: not a did:key of an Ed25519 or P-256 key`, { cause: error });
       }
     }
     if (!method) throw new DidResolutionError('invalidDid', `"${did.slice(0, 80)}" is not a DID`);

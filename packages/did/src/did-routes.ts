@@ -2,7 +2,7 @@ import { clientIpOf, defineRoute, Type, type AnyRouteSpec } from '@w3kit/core';
 import { CredentialCheck, PresentationCheck, RevocationResult, VerifiableCredentialResult, VerifiablePresentationResult } from './response-schemas.js';
 import { MAX_PROOFS } from './data-integrity.js';
 import { CREDENTIAL_FORMATS } from './did-config.js';
-import type { CredentialVerification, PresentationVerification } from './verification.js';
+import { logLibraryDetails, type CredentialVerification, type PresentationVerification } from './verification.js';
 
 const Did = Type.String({ minLength: 8, maxLength: 512, pattern: '^did:[a-z0-9]+:\\S+$', description: 'a DID (did:ethr or did:key)' });
 const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: 'a 0x address' });
@@ -121,7 +121,7 @@ export function didRoutes(): AnyRouteSpec[] {
       errors: ['RATE_LIMITED', 'TOO_COMPLEX_TO_VERIFY'],
       async handler({ body, services, ctx }) {
         await services.verificationGuard.admit(clientIpOf(ctx), body);
-        return credentialResult(await services.credentialService.verify(body));
+        return credentialResult(logLibraryDetails(services.logger, 'verify-vc', await services.credentialService.verify(body)));
       },
     }),
     defineRoute({
@@ -162,7 +162,7 @@ export function didRoutes(): AnyRouteSpec[] {
       errors: ['RATE_LIMITED', 'TOO_COMPLEX_TO_VERIFY'],
       async handler({ body, services, ctx }) {
         await services.verificationGuard.admit(clientIpOf(ctx), body);
-        return presentationResult(await services.presentationService.verify(body));
+        return presentationResult(logLibraryDetails(services.logger, 'verify-vp', await services.presentationService.verify(body)));
       },
     }),
     defineRoute({

@@ -11,7 +11,7 @@ import {
   type Issuer,
 } from 'did-jwt-vc';
 import type { JwtVerifier } from './jwt-verifier.js';
-import { classifyError, problem, type PresentationProofCheck, type Problem } from './verification.js';
+import { classifyError, libraryProblem, problem, type PresentationProofCheck, type Problem } from './verification.js';
 
 /** The proof type of the Finenex document's JSON-form credentials and presentations: `{type: 'JwtProof2020', jwt}`. */
 export const JWT_PROOF_TYPE = 'JwtProof2020';
@@ -183,7 +183,7 @@ export async function verifyJwtPresentation(jwt: string, posted: Json | null, ve
       signedAt: null,
       replayKeys: [],
       credentials: [],
-      problems: [{ ...problem('MALFORMED', (error as Error).message), fromLibrary: true }],
+      problems: [libraryProblem('MALFORMED', (error as Error).message)],
     };
   }
   const audience = ([] as unknown[]).concat(payload['aud'] ?? []).filter((a): a is string => typeof a === 'string');

@@ -105,7 +105,8 @@ export function createPresentationService(deps: PresentationServiceDeps): Presen
       const failed = credentials.findIndex((c) => !c.verified);
       if (failed >= 0) {
         const inner = credentials[failed]!.problems[0];
-        problems.push({ ...problem('CREDENTIAL_NOT_VERIFIED', `verifiableCredential[${failed}]: ${inner?.message ?? 'not verified'}`), ...(inner?.fromLibrary ? { fromLibrary: true as const } : {}) });
+        // the credential's own detail stays on its result (credentials[failed]), which is logged with the presentation's
+        problems.push(problem('CREDENTIAL_NOT_VERIFIED', `verifiableCredential[${failed}]: ${inner?.message ?? 'not verified'}`));
       }
       return {
         verified: problems.length === 0,

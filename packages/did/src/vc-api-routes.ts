@@ -4,7 +4,7 @@ import { MAX_PROOFS } from './data-integrity.js';
 import { didErrors } from './errors.js';
 import { vcApiExamples } from './examples.js';
 import { CREDENTIAL_FORMATS } from './did-config.js';
-import type { CredentialVerification, Problem, ProblemCode, PresentationVerification } from './verification.js';
+import { logLibraryDetails, type CredentialVerification, type Problem, type ProblemCode, type PresentationVerification } from './verification.js';
 
 // The four problem types of the VC Data Model 2.0 that VC-API results name; the kit's own code is the title.
 const PROBLEM_TYPES: Record<ProblemCode, string> = {
@@ -99,7 +99,8 @@ const verifyCredentialRoute = defineRoute({
   errors: ['CREDENTIAL_NOT_VERIFIED', 'RATE_LIMITED', 'TOO_COMPLEX_TO_VERIFY'],
   async handler({ body, services, ctx }) {
     await services.verificationGuard.admit(clientIpOf(ctx), body.verifiableCredential);
-    return answer(credentialVerificationResult(await services.credentialService.verify(body.verifiableCredential)), 'CREDENTIAL_NOT_VERIFIED');
+    const result = logLibraryDetails(services.logger, 'VC-API credential verification', await services.credentialService.verify(body.verifiableCredential));
+    return answer(credentialVerificationResult(result), 'CREDENTIAL_NOT_VERIFIED');
   },
 });
 
@@ -117,7 +118,7 @@ const verifyPresentationRoute = defineRoute({
   async handler({ body, services, ctx }) {
     await services.verificationGuard.admit(clientIpOf(ctx), body.verifiablePresentation);
     const options = { challenge: body.options?.challenge, audience: body.options?.domain };
-    const result = await services.presentationService.verify(body.verifiablePresentation, options);
+    const result = logLibraryDetails(services.logger, 'VC-API presentation verification', await services.presentationService.verify(body.verifiablePresentation, options));
     return answer(presentationVerificationResult(result, { challenge: body.options?.challenge, domain: body.options?.domain }), 'PRESENTATION_NOT_VERIFIED');
   },
 });

@@ -1,4 +1,4 @@
-import { ModuleLoadError } from '@w3kit/core';
+import { ModuleLoadError, type Logger } from '@w3kit/core';
 import { DidResolutionError } from './did-resolver.js';
 import { DocumentLoaderError } from './document-loader.js';
 
@@ -24,9 +24,13 @@ export type ProblemCode =
 
 export interface Problem {
   code: ProblemCode;
+  /** What the client is told: the kit's own words, never a library's. */
   message: string;
-  /** The message is a library's words (did-jwt, jsonld-signatures, …): diagnostic, not for a login's client. */
-  fromLibrary?: true;
+  /**
+   * What a library (did-jwt, jsonld-signatures, noble, …) said, for the request's log only
+   * (`logLibraryDetails`): its words may name its internals, a node's URL or an RPC error.
+   */
+  detail?: string;
 }
 
 /** The revocation status of a credential that carries a Bitstring Status List entry. */
@@ -87,6 +91,48 @@ export interface PresentationVerification {
 
 export const problem = (code: ProblemCode, message: string): Problem => ({ code, message });
 
+/** What a client is told of a problem a library reported, by its code: one sentence, no library internals. */
+export const PROBLEM_MESSAGES: Record<ProblemCode, string> = {
+  MALFORMED: 'it is malformed.',
+  UNSUPPORTED_PROOF: 'it has no proof this server verifies.',
+  SIGNATURE_INVALID: 'a signature does not verify.',
+  PAYLOAD_MISMATCH: 'its JSON form says something its signed JWT does not.',
+  ISSUER_MISMATCH: 'a proof is not by a key its signer authorizes.',
+  EXPIRED: 'it, or a credential in it, has expired.',
+  NOT_YET_VALID: 'it, or a credential in it, is not valid yet.',
+  REVOKED: 'a credential in it is revoked.',
+  STATUS_UNAVAILABLE: 'the status of a credential in it cannot be checked.',
+  DID_UNRESOLVABLE: 'a DID it names cannot be resolved.',
+  CONTEXT_UNAVAILABLE: 'it uses a JSON-LD context this server does not have.',
+  AUDIENCE_MISMATCH: 'it is addressed to another verifier.',
+  CHALLENGE_MISMATCH: 'its challenge (JWT nonce, proof.challenge) is missing or is not the one the verifier asked for.',
+  CREDENTIAL_NOT_VERIFIED: 'a credential in it does not verify.',
+};
+
+// a library's message is logged, not answered; a pathological one is cut short all the same
+const MAX_DETAIL = 1000;
+
+/** A problem a library reported: the kit's sentence for its code to the client, the library's words for the log. */
+export const libraryProblem = (code: ProblemCode, detail: string): Problem => ({ code, message: PROBLEM_MESSAGES[code], detail: detail.slice(0, MAX_DETAIL) });
+
+/** Every library text behind a verification result, its credentials' too. */
+export function libraryDetails(v: { problems: Problem[]; credentials?: { problems: Problem[] }[] }): { code: ProblemCode; detail: string }[] {
+  const own = v.problems.flatMap((p) => (p.detail === undefined ? [] : [{ code: p.code, detail: p.detail }]));
+  return [...own, ...(v.credentials ?? []).flatMap((c) => libraryDetails(c))];
+}
+
+/**
+ * Writes what libraries said about a verification to the request's log, at debug: the client
+ * got the kit's words (`PROBLEM_MESSAGES`); an operator who needs the library's turns debug on.
+ * Debug, not warn: anyone can post a bad credential, and a warning per post would flood the log.
+ * Returns the result, for a route to answer.
+ */
+export function logLibraryDetails<T extends { problems: Problem[]; credentials?: { problems: Problem[] }[] }>(logger: Logger, what: string, v: T): T {
+  const details = libraryDetails(v);
+  if (details.length > 0) logger.debug({ problems: details }, `${what}: what the libraries said`);
+  return v;
+}
+
 /** The first message of an error, whatever shape the library gave it. */
 function messages(error: unknown, depth = 0): { error: unknown; message: string }[] {
   if (!error || depth > 5) return [];
@@ -98,18 +144,20 @@ function messages(error: unknown, depth = 0): { error: unknown; message: string 
 /**
  * Turns what did-jwt, did-jwt-vc, jsonld-signatures or @digitalbazaar/vc threw or reported into
  * a problem with a stable code. The libraries report by message; the prefixes matched here are
- * did-jwt's `JWT_ERROR` codes and jsonld-signatures' sentences.
+ * did-jwt's `JWT_ERROR` codes and jsonld-signatures' sentences. The library's message becomes
+ * the problem's `detail` (the log's), never its `message` (the client's).
  */
 export function classifyError(error: unknown): Problem {
   const all = messages(error);
+  const first = all[0]?.message ?? String(error);
   for (const { error: e } of all) {
     // a library the server could not load is its own fault: the route's 500, not a problem of the credential
     if (e instanceof ModuleLoadError) throw e;
-    if (e instanceof DocumentLoaderError) return problem(e.code === 'didUnresolvable' ? 'DID_UNRESOLVABLE' : 'CONTEXT_UNAVAILABLE', e.message);
-    if (e instanceof DidResolutionError) return problem('DID_UNRESOLVABLE', e.message);
+    // the kit's own errors, in its own words (a URL or DID of the caller's); the library's wrapping message, if any, for the log
+    const own = e instanceof DocumentLoaderError ? (e.code === 'didUnresolvable' ? 'DID_UNRESOLVABLE' : 'CONTEXT_UNAVAILABLE') : e instanceof DidResolutionError ? 'DID_UNRESOLVABLE' : null;
+    if (own) return { ...problem(own, (e as Error).message), ...(first === (e as Error).message ? {} : { detail: first.slice(0, MAX_DETAIL) }) };
   }
   const text = all.map((m) => m.message).join(' | ') || String(error);
-  const first = all[0]?.message ?? String(error);
   const rules: [RegExp, ProblemCode][] = [
     [/resolver_error|unsupportedDidMethod|invalidDid|unknownNetwork/i, 'DID_UNRESOLVABLE'],
     [/has expired|expirationDate|after "validUntil"|JWT has expired/i, 'EXPIRED'],
@@ -121,6 +169,6 @@ export function classifyError(error: unknown): Problem {
     [/invalid_signature|signature|square root|recovery|invalid [rs]\b|not on curve/i, 'SIGNATURE_INVALID'],
     [/No matching proofs found|not_supported|No "proof"|proof type/i, 'UNSUPPORTED_PROOF'],
   ];
-  for (const [pattern, code] of rules) if (pattern.test(text)) return { ...problem(code, first), fromLibrary: true };
-  return { ...problem('MALFORMED', first), fromLibrary: true };
+  for (const [pattern, code] of rules) if (pattern.test(text)) return libraryProblem(code, first);
+  return libraryProblem('MALFORMED', first);
 }

@@ -155,7 +155,7 @@ for (const kind of testDatabases()) {
       expectRejected(
         await post('/v2/auth/auth-user-with-vp', { requestId: login.requestId, vp }),
         'CHALLENGE_MISMATCH',
-        'The presentation does not verify: its challenge (JWT nonce, proof.challenge) is missing or is not the requestId.',
+        'The presentation does not verify: its challenge (JWT nonce, proof.challenge) is missing or is not the one the verifier asked for.',
       );
     });
 

@@ -76,7 +76,7 @@ for (const kind of testDatabases()) {
         const elsewhere = await post('/v2/auth/auth-user-with-vp', { requestId: other.requestId, vp: normalizePresentation(undated) });
         assert.equal(elsewhere.status, 401);
         assert.equal(elsewhere.body.reason, 'CHALLENGE_MISMATCH');
-        assert.equal(elsewhere.body.message, 'The presentation does not verify: its challenge (JWT nonce, proof.challenge) is missing or is not the requestId.');
+        assert.equal(elsewhere.body.message, 'The presentation does not verify: its challenge (JWT nonce, proof.challenge) is missing or is not the one the verifier asked for.');
         // for its own login it is fresh by construction
         const site = await post('/v2/auth/auth-user-with-vp', { requestId: login.requestId, vp: normalizePresentation(undated) });
         assert.equal(site.status, 200, JSON.stringify(site.body));

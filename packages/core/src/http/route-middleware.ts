@@ -159,6 +159,8 @@ function renderError(ctx: Context, format: WireFormat, error: unknown): void {
   const state = getRequestState(ctx);
   let kitError = classify(error);
   if (kitError?.status === 503) state?.log.warn({ err: error }, 'database unavailable');
+  // a client error's cause (what a library threw or said) is for the log, at debug, never for the body
+  else if (kitError && kitError.status < 500 && kitError.cause !== undefined) state?.log.debug({ err: kitError.cause, code: kitError.code }, 'client error: its cause');
   if (!kitError) {
     state?.log.error({ err: error }, 'unexpected error');
     ctx.app.emit('error', error, ctx);
