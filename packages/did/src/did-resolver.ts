@@ -165,7 +165,7 @@ export function createDidResolver(options: DidResolverOptions): KitDidResolver {
         return (await keys.get({ did })) as unknown as DIDDocument;
       } catch (error) {
         // the did:key library's words stay in the cause (the log's): the client is told what the kit resolves
-        throw new DidResolutionError('invalidDid', `cannot resolve ${did.slice(0, 200)}: not a did:key of an Ed25519 or P-256 key`, { cause: error });
+        throw new DidResolutionError('invalidDid', `cannot resolve ${did.slice(0, 200)}: not a did:key this server resolves (it supports Ed25519 and P-256 keys)`, { cause: error });
       }
     }
     if (!method) throw new DidResolutionError('invalidDid', `"${did.slice(0, 80)}" is not a DID`);

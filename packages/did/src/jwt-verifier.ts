@@ -2,6 +2,7 @@ import { createHash, createPublicKey, verify as verifySignature, type KeyObject 
 import { addressOfPublicKey, recoverPublicKey, uncompressedPublicKey } from '@w3kit/core';
 import { decodeJWT, verifyJWT, type JWTPayload } from 'did-jwt';
 import type { DIDDocument, Resolvable, VerificationMethod } from 'did-resolver';
+import { DidResolutionError } from './did-resolver.js';
 
 /** What a verified JWT gives back: did-jwt's `verifyJWT` answer, the fields the kit reads. */
 export interface VerifiedJwt {
@@ -190,9 +191,11 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     if (header.alg !== 'ES256K' || typeof payload.iss !== 'string' || !SIMPLE_DID.test(payload.iss) || !SIGNATURE.test(signature)) return null;
     const resolution = await resolver.resolve(payload.iss, { accept: 'application/did+json' });
     if (resolution.didResolutionMetadata?.error || !resolution.didDocument) {
-      // did-jwt's words for it (resolveAuthenticator); asking again would only ask a node twice
+      // did-jwt's words for it (resolveAuthenticator); asking again would only ask a node twice.
+      // The resolver's own reason rides along as the cause: the kit's words, which a client may read
       const { error, message } = resolution.didResolutionMetadata ?? {};
-      throw new Error(`resolver_error: Unable to resolve DID document for ${payload.iss}: ${error}, ${message || ''}`);
+      const cause = typeof message === 'string' ? new DidResolutionError((error ?? 'notFound') as DidResolutionError['code'], message) : undefined;
+      throw new Error(`resolver_error: Unable to resolve DID document for ${payload.iss}: ${error}, ${message || ''}`, cause ? { cause } : undefined);
     }
     const authenticators = authenticatorsOf(resolution.didDocument, options.proofPurpose);
     if (!authenticators) return null;

@@ -216,7 +216,7 @@ for (const kind of testDatabases()) {
 
       const badCredential = { ...credential, proof: { ...(credential['proof'] as Json), jwt: withBadSignature((credential['proof'] as { jwt: string }).jwt) } };
       const carrying = await walletPresentation(wallet.issuer, [badCredential], { aud: verifier, nbf: nowSeconds() });
-      expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: carrying }), 'CREDENTIAL_NOT_VERIFIED', 'The presentation does not verify: a credential in it does not verify.');
+      expectRejected(await post('/v2/auth/auth-user-with-vp', { vp: carrying }), 'CREDENTIAL_NOT_VERIFIED', 'The presentation does not verify: verifiableCredential[0]: a signature does not verify.');
     });
 
     it('a login is found by its bare id or its full requestId, not with anything after the id; at its end it is expired', async () => {
