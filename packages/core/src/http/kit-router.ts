@@ -149,6 +149,8 @@ function answerUnrouted(chains: ReadonlySet<Middleware>): (ctx: Context) => void
 /** A `kit.middleware()` Router of one base path: its prefix, its middleware, and what it needs to make Routers of exact paths. */
 interface BucketRouter {
   prefix: string;
+  /** `prefix` and a slash: what a path below it starts with. */
+  below: string;
   middleware: Middleware;
   bucket: Bucket;
   router: Router;
@@ -156,8 +158,11 @@ interface BucketRouter {
   fallback: Middleware;
 }
 
-/** The Router of the longest base path `path` is under, as `dispatch` picks it. */
-const routerFor = (routers: readonly BucketRouter[], path: string) => routers.find(({ prefix }) => prefix === '' || path === prefix || path.startsWith(`${prefix}/`));
+/** Whether `path` is under the router's base path (the empty one holds every path). */
+const isUnder = ({ prefix, below }: BucketRouter, path: string) => prefix === '' || path === prefix || path.startsWith(below);
+
+/** The Router of the longest base path `path` is under (they are sorted longest first), as `dispatch` picks it. */
+const routerFor = (routers: readonly BucketRouter[], path: string) => routers.find((router) => isUnder(router, path));
 
 const isStaticPath = (path: string) => !/[:*{]/.test(path);
 
@@ -196,15 +201,10 @@ function exactRouters(routers: readonly BucketRouter[], servesPath: (ctx: Contex
  * one sorts last.
  */
 function dispatch(exact: ReadonlyMap<string, Middleware>, routers: readonly BucketRouter[]): Middleware {
-  const table = routers.map(({ prefix, middleware }) => ({ prefix, below: `${prefix}/`, middleware }));
   return (ctx: Context, next: Next) => {
     const path = ctx.path;
-    const own = exact.get(path);
-    if (own) return own(ctx, next) as unknown;
-    for (const { prefix, below, middleware } of table) {
-      if (prefix === '' || path === prefix || path.startsWith(below)) return middleware(ctx, next) as unknown;
-    }
-    return next();
+    const router = exact.get(path) ?? routerFor(routers, path)?.middleware;
+    return router ? (router(ctx, next) as unknown) : next();
   };
 }
 
@@ -243,7 +243,7 @@ export function buildRouting(routes: readonly MountedRoute[], options: { mountPa
     const prefix = `${options.mountPath}${bucket.basePath}`;
     // kit.middleware() asks this router only for paths under its base path
     const registrations = fillRouter(own, bucket, prefix, fallback, { notFoundEvent: servesPath });
-    mounted.push({ prefix, middleware: own.routes() as unknown as Middleware, bucket, router: own, registrations, fallback });
+    mounted.push({ prefix, below: `${prefix}/`, middleware: own.routes() as unknown as Middleware, bucket, router: own, registrations, fallback });
     for (const { route } of bucket.routes) templates.set(route.name, `${prefix}${route.path}` || '/');
   }
   return { router, middleware: dispatch(exactRouters(mounted, servesPath), mounted), urls: urlsOf(templates, options.publicUrl) };
