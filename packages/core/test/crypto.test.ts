@@ -80,4 +80,22 @@ describe('core crypto', () => {
     assert.match(cryptoRandom.token(), /^[A-Za-z0-9_-]{43}$/);
     assert.notEqual(cryptoRandom.token(), cryptoRandom.token());
   });
+
+  it('uuids are version-4 UUIDs, distinct across the batches they are drawn in, their random digits uniform', () => {
+    const uuids = Array.from({ length: 1000 }, () => cryptoRandom.uuid());
+    for (const uuid of uuids) assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(new Set(uuids).size, uuids.length);
+    // the 30 digits that are all random (not the version, not the variant's): each hex digit about 1/16 of them
+    const counts = new Map<string, number>();
+    for (const uuid of uuids) {
+      const hex = uuid.replace(/-/g, '');
+      for (const digit of hex.slice(0, 12) + hex.slice(13, 16) + hex.slice(17)) counts.set(digit, (counts.get(digit) ?? 0) + 1);
+    }
+    assert.equal(counts.size, 16);
+    for (const [digit, count] of counts) assert.ok(count > 1600 && count < 2150, `digit ${digit}: ${count} of 30000`);
+    // the variant digit is one of four, each about a quarter of the time
+    const variants = new Map<string, number>();
+    for (const uuid of uuids) variants.set(uuid[19]!, (variants.get(uuid[19]!) ?? 0) + 1);
+    for (const count of variants.values()) assert.ok(count > 180 && count < 320, `variant counts ${[...variants].join(' ')}`);
+  });
 });

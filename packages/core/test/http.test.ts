@@ -198,6 +198,12 @@ describe('core HTTP: wire formats, validation, bodies', () => {
     assert.match(String(bad.headers['x-request-id']), /^[0-9a-f-]{36}$/);
     const none = await request(app.callback()).get('/v2/state');
     assert.equal(none.body.requestId, none.headers['x-request-id']);
+    // the header's name in any case; sent twice, neither is kept (Node would join them)
+    const upper = await request(app.callback()).get('/v2/state').set('X-Request-ID', 'req-upper');
+    assert.equal(upper.body.requestId, 'req-upper');
+    const twice = await request(app.callback()).get('/v2/state').set('x-request-id', ['req-one', 'req-two']);
+    assert.match(String(twice.body.requestId), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(twice.headers['x-request-id'], twice.body.requestId);
   });
 
   it('writes one access line per request, with sensitive query values redacted', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, type Kit } from '@w3kit/core';
 import { pino, type Logger } from 'pino';
 import request from 'supertest';
+import { accessLog } from '../dist/logging/logger.js';
 import { appFor, probeKit } from './support.js';
 
 const CORE = fileURLToPath(new URL('..', import.meta.url));
@@ -72,6 +73,23 @@ describe('core access line (hz3): the fields and redaction of pino, written by h
     const fields = JSON.parse(line) as Record<string, unknown>;
     assert.equal(fields['url'], '/v2/things/1?token=%5BREDACTED%5D&c=%5BREDACTED%5D&q=%22a%5C%22&x=%22b%5C');
     assert.doesNotMatch(lines.join('\n'), /SECRET1|SECRET2/);
+  });
+
+  it('matches pino for awkward values: non-ASCII and control characters, quotes, and times from 0 to minutes', () => {
+    const { lines, stream } = rawLines();
+    const logger = createLogger({ level: 'info', name: 'w3kit' }, stream);
+    const write = accessLog(logger);
+    const urls = ['/healthz', '/caf\u00e9?q=\u{1f600}', '/a"b\\c', '/tab\there\u0001', '/\u2028line', '/x?y=%22'];
+    const durations = [0, 0.04, 0.05, 0.1, 0.95, 1, 9.96, 12.34, 99.95, 100, 1234.56, 65432.1];
+    const withoutTime = (text: string) => text.replace(/"time":\d+/, '"time":0');
+    for (const url of urls) {
+      for (const ms of durations) {
+        write('req-1', 'GET', url, 200, ms);
+        const ours = lines.at(-1)!;
+        logger.info({ reqId: 'req-1', method: 'GET', url, status: 200, ms: Math.round(ms * 10) / 10 }, 'request');
+        assert.equal(withoutTime(ours), withoutTime(lines.at(-1)!), `${url} ${ms}`);
+      }
+    }
   });
 
   it('is not written while the logger is above info, and is again once it is back', async () => {
@@ -144,6 +162,93 @@ describe('core buffered log destination (hz3): bufferBytes, flushIntervalMs, flu
     assert.throws(() => createLogger({ bufferBytes: -1 }), /bufferBytes must be a non-negative integer, got -1/);
     assert.throws(() => createLogger({ bufferBytes: 1.5 }), /bufferBytes must be a non-negative integer/);
     assert.throws(() => createLogger({ flushIntervalMs: 0 }), /flushIntervalMs must be a positive integer, got 0/);
+  });
+
+  it('keeps every line whole and in order: multi-byte characters, and a line longer than the buffer after the held ones', () => {
+    const file = join(dir, 'order.log');
+    const logger = createLogger({ level: 'info', destination: file, bufferBytes: 256, flushIntervalMs: 600_000 });
+    const messages = ['caf\u00e9', '\u{1f600} smile', '\u6f22\u5b57', 'x'.repeat(5000), 'after the long one', '\u00e9'.repeat(3000)];
+    for (const msg of messages) logger.info(msg);
+    logger.flush();
+    const written = fileText(file)
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as Record<string, unknown>)['msg']);
+    assert.deepEqual(written, messages);
+  });
+
+  it('a full non-blocking pipe is waited for, and a short write goes on with the rest: every byte arrives, in order', async () => {
+    const fifo = join(dir, 'full.pipe');
+    const drained = join(dir, 'drained');
+    execFileSync('mkfifo', [fifo]);
+    // a reader of our own lets the writer open without blocking; the child reads late
+    const ownReader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(fifo)}, 'r'); console.log('open'); setTimeout(() => fs.writeFileSync(${JSON.stringify(drained)}, fs.readFileSync(fd)), 300);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    closeSync(ownReader);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const logger = createLogger({ level: 'info', destination: writer, bufferBytes: 4096, flushIntervalMs: 600_000 });
+      // four times a pipe's 64 KB: partial writes, then EAGAIN until the child reads
+      const messages = Array.from({ length: 40 }, (_, i) => `${i} ${'\u00e9'.repeat(3000)}`);
+      for (const msg of messages) logger.info(msg);
+      logger.flush();
+      closeSync(writer);
+      await exited;
+      const written = fileText(drained)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as Record<string, unknown>)['msg']);
+      assert.deepEqual(written, messages);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('a broken pipe (the reader gone) ends the logging without an error', () => {
+    const fifo = join(dir, 'broken.pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    closeSync(reader);
+    try {
+      const logger = createLogger({ level: 'info', destination: writer, bufferBytes: 64, flushIntervalMs: 600_000 });
+      assert.doesNotThrow(() => {
+        for (let i = 0; i < 10; i++) logger.info({ i }, 'into a broken pipe');
+        logger.flush();
+      });
+      let flushed: Error | undefined | null = null;
+      logger.flush((error) => (flushed = error));
+      assert.equal(flushed, undefined, 'flush(cb) answers without an error');
+    } finally {
+      closeSync(writer);
+    }
+  });
+
+  it('another write error goes to flush(cb), and is thrown by the write that fills the buffer', () => {
+    const file = join(dir, 'read-only.log');
+    closeSync(openSync(file, 'a'));
+    // a descriptor open for reading only: each write fails with EBADF
+    const fd = openSync(file, 'r');
+    try {
+      const held = createLogger({ level: 'info', destination: fd, bufferBytes: 1_000_000, flushIntervalMs: 600_000 });
+      held.info('held until the write fails');
+      let given: NodeJS.ErrnoException | undefined;
+      held.flush((error) => (given = error));
+      assert.equal(given?.code, 'EBADF');
+      const small = createLogger({ level: 'info', destination: fd, bufferBytes: 64, flushIntervalMs: 600_000 });
+      assert.throws(() => small.info('a line past bufferBytes is written at once'), { code: 'EBADF' });
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('a server stopped by SIGTERM (serveUntilSignal) loses none of its held lines: the last access line is in the file', async () => {

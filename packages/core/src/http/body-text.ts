@@ -1,13 +1,14 @@
 import type { Context } from 'koa';
 import { coreErrors } from '../errors.js';
+import { rawHeaderValues } from './raw-headers.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Whether the request announces a body (a positive content-length or a chunked transfer). */
 export function hasBody(ctx: Context): boolean {
-  const headers = ctx.req.headers;
-  if (headers['transfer-encoding'] !== undefined) return true;
-  const length = Number(headers['content-length']);
+  if (rawHeaderValues(ctx.req, 'transfer-encoding')) return true;
+  // the first, as Node keeps it (its parser refuses a request with two that differ)
+  const length = Number(rawHeaderValues(ctx.req, 'content-length')?.[0]);
   return Number.isFinite(length) && length > 0;
 }
 

@@ -58,6 +58,24 @@ function bucketsOf(routes: readonly MountedRoute[], basePathOf: (group: RouteGro
 
 const routerOptions = { sensitive: true };
 
+/** One `router.register` call: a route's path (with its prefix), methods and chain. */
+interface Registration {
+  path: string;
+  methods: string[];
+  chain: Middleware;
+  name: string;
+}
+
+/**
+ * What a not-found event of a `kit.middleware()` Router answers: the bucket's fallback, or —
+ * under the empty base path, for a path no kit route serves (`servesPath`: a host's router
+ * before the kit may have matched it too) — the host's next middleware.
+ */
+function onNotFound(router: Router, bucket: Bucket, fallback: Middleware, servesPath: (ctx: Context) => boolean): void {
+  const passesOn = bucket.basePath === '';
+  router.on(RouterEvents.NotFound, (ctx: Context, next: Next) => (passesOn && !servesPath(ctx) ? next() : (fallback(ctx, next) as unknown)));
+}
+
 /**
  * Fills a router with one bucket's routes under `prefix`, and answers, in the bucket's wire
  * format, a path a route serves with another method (405 with `Allow`, OPTIONS) and, under a
@@ -69,24 +87,22 @@ const routerOptions = { sensitive: true };
  * - `notFoundEvent` (`kit.middleware()`): the Router's not-found event, which fires when no
  *   layer matched path and method, with the layers matched by path in `ctx.matched` — no layer
  *   of its own, so a served request is tested against the routes only (the router tests every
- *   layer's pattern, per request). Under the empty base path a path no kit route serves
- *   (`servesPath`: a host's router before the kit may have matched it too) goes on to the host.
+ *   layer's pattern, per request).
+ * Returns the routes' registrations, in the router's order.
  */
-function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Middleware, unrouted: 'layers' | { notFoundEvent: (ctx: Context) => boolean }): void {
-  const served = new Map<string, Set<string>>();
-  for (const { route, chain } of staticFirst(bucket.routes)) {
-    const path = normalize(`${prefix}${route.path}`) || '/';
-    router.register(path, [route.method], chain, { name: route.name });
-    const methods = served.get(path) ?? served.set(path, new Set()).get(path)!;
-    methods.add(route.method);
-    // the router serves HEAD with a GET route
-    if (route.method === 'GET') methods.add('HEAD');
-  }
+function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Middleware, unrouted: 'layers' | { notFoundEvent: (ctx: Context) => boolean }): Registration[] {
+  const registrations = staticFirst(bucket.routes).map(({ route, chain }) => ({ path: normalize(`${prefix}${route.path}`) || '/', methods: [route.method], chain, name: route.name }));
+  for (const { path, methods, chain, name } of registrations) router.register(path, methods, chain, { name });
   if (unrouted !== 'layers') {
-    const passesOn = bucket.basePath === '';
-    const servesPath = unrouted.notFoundEvent;
-    router.on(RouterEvents.NotFound, (ctx: Context, next: Next) => (passesOn && !servesPath(ctx) ? next() : (fallback(ctx, next) as unknown)));
-    return;
+    onNotFound(router, bucket, fallback, unrouted.notFoundEvent);
+    return registrations;
+  }
+  const served = new Map<string, Set<string>>();
+  for (const { path, methods } of registrations) {
+    const set = served.get(path) ?? served.set(path, new Set()).get(path)!;
+    for (const method of methods) set.add(method);
+    // the router serves HEAD with a GET route
+    if (methods.includes('GET')) set.add('HEAD');
   }
   for (const [path, methods] of served)
     router.register(
@@ -95,6 +111,7 @@ function fillRouter(router: Router, bucket: Bucket, prefix: string, fallback: Mi
       fallback,
     );
   if (bucket.basePath !== '') router.all(`${prefix}{/*rest}`, fallback);
+  return registrations;
 }
 
 /**
@@ -129,19 +146,65 @@ function answerUnrouted(chains: ReadonlySet<Middleware>): (ctx: Context) => void
   };
 }
 
+/** A `kit.middleware()` Router of one base path: its prefix, its middleware, and what it needs to make Routers of exact paths. */
+interface BucketRouter {
+  prefix: string;
+  /** `prefix` and a slash: what a path below it starts with. */
+  below: string;
+  middleware: Middleware;
+  bucket: Bucket;
+  router: Router;
+  registrations: readonly Registration[];
+  fallback: Middleware;
+}
+
+/** Whether `path` is under the router's base path (the empty one holds every path). */
+const isUnder = ({ prefix, below }: BucketRouter, path: string) => prefix === '' || path === prefix || path.startsWith(below);
+
+/** The Router of the longest base path `path` is under (they are sorted longest first), as `dispatch` picks it. */
+const routerFor = (routers: readonly BucketRouter[], path: string) => routers.find((router) => isUnder(router, path));
+
+const isStaticPath = (path: string) => !/[:*{]/.test(path);
+
 /**
- * Dispatches by base path: only the router of the longest base path the request is under is
- * asked, with the host's `next`. No other kit router could serve it: every base path but the
- * empty one answers a 404 for what it does not route, and the empty one sorts last.
+ * Routers by exact path: for each path a route serves without params (`/rest/v1/account/my_info`),
+ * with and without a trailing slash, a Router of only the layers of its base path's Router whose
+ * patterns match that path, in the same order. A request for it is tested against those (one or
+ * two) instead of every route under its base path (twenty under auth's `/rest/v1`), with the
+ * same answer: the layers left out are those that cannot match it, and the not-found event is
+ * the same. A static route shadowed by a longer base path (never served) gets none.
  */
-function dispatchByPrefix(routers: readonly { prefix: string; middleware: Middleware }[]): Middleware {
-  const table = routers.map(({ prefix, middleware }) => ({ prefix, below: `${prefix}/`, middleware }));
+function exactRouters(routers: readonly BucketRouter[], servesPath: (ctx: Context) => boolean): Map<string, Middleware> {
+  const exact = new Map<string, Middleware>();
+  for (const { registrations } of routers) {
+    for (const { path } of registrations) {
+      if (!isStaticPath(path)) continue;
+      for (const candidate of path === '/' ? [path] : [path, `${path}/`]) {
+        const owner = routerFor(routers, candidate);
+        if (!owner || exact.has(candidate)) continue;
+        const matching = owner.registrations.filter((_, i) => owner.router.stack[i]!.match(candidate));
+        if (matching.length === 0) continue;
+        const router = new Router(routerOptions);
+        for (const { path: layerPath, methods, chain, name } of matching) router.register(layerPath, methods, chain, { name });
+        onNotFound(router, owner.bucket, owner.fallback, servesPath);
+        exact.set(candidate, router.routes() as unknown as Middleware);
+      }
+    }
+  }
+  return exact;
+}
+
+/**
+ * Dispatches a request: an exact path to its own Router, any other to the router of the
+ * longest base path it is under, with the host's `next`. No other kit router could serve it:
+ * every base path but the empty one answers a 404 for what it does not route, and the empty
+ * one sorts last.
+ */
+function dispatch(exact: ReadonlyMap<string, Middleware>, routers: readonly BucketRouter[]): Middleware {
   return (ctx: Context, next: Next) => {
     const path = ctx.path;
-    for (const { prefix, below, middleware } of table) {
-      if (prefix === '' || path === prefix || path.startsWith(below)) return middleware(ctx, next) as unknown;
-    }
-    return next();
+    const router = exact.get(path) ?? routerFor(routers, path)?.middleware;
+    return router ? (router(ctx, next) as unknown) : next();
   };
 }
 
@@ -159,9 +222,10 @@ function urlsOf(templates: ReadonlyMap<string, string>, publicUrl: string): KitU
 }
 
 /**
- * Mounts the kit's routes on @koa/router: one Router per base path for `kit.middleware()`
- * (a request only meets the routers of its base path), one Router of every route for a host
- * to nest, and the URL of every route by name — all three from the same table.
+ * Mounts the kit's routes on @koa/router: for `kit.middleware()` one Router per base path (a
+ * request only meets the routers of its base path) and one per exact path (see `exactRouters`),
+ * one Router of every route for a host to nest, and the URL of every route by name — all from
+ * the same table.
  */
 export function buildRouting(routes: readonly MountedRoute[], options: { mountPath: string; publicUrl: string; basePathOf: (group: RouteGroup) => string; fallbackFor: FallbackFor }): KitRouting {
   const buckets = bucketsOf(routes, options.basePathOf);
@@ -169,7 +233,7 @@ export function buildRouting(routes: readonly MountedRoute[], options: { mountPa
   const answer = answerUnrouted(chains);
   const servesPath = (ctx: Context) => allowedMethods(ctx, chains).length > 0;
   const router = new Router(routerOptions);
-  const mounted: { prefix: string; middleware: Middleware }[] = [];
+  const mounted: BucketRouter[] = [];
   const templates = new Map<string, string>();
   for (const bucket of buckets) {
     const fallback = options.fallbackFor(bucket.format, answer);
@@ -178,9 +242,9 @@ export function buildRouting(routes: readonly MountedRoute[], options: { mountPa
     const own = new Router(routerOptions);
     const prefix = `${options.mountPath}${bucket.basePath}`;
     // kit.middleware() asks this router only for paths under its base path
-    fillRouter(own, bucket, prefix, fallback, { notFoundEvent: servesPath });
-    mounted.push({ prefix, middleware: own.routes() as unknown as Middleware });
+    const registrations = fillRouter(own, bucket, prefix, fallback, { notFoundEvent: servesPath });
+    mounted.push({ prefix, below: `${prefix}/`, middleware: own.routes() as unknown as Middleware, bucket, router: own, registrations, fallback });
     for (const { route } of bucket.routes) templates.set(route.name, `${prefix}${route.path}` || '/');
   }
-  return { router, middleware: dispatchByPrefix(mounted), urls: urlsOf(templates, options.publicUrl) };
+  return { router, middleware: dispatch(exactRouters(mounted, servesPath), mounted), urls: urlsOf(templates, options.publicUrl) };
 }

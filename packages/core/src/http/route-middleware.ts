@@ -11,6 +11,7 @@ import type { AnyRouteSpec, RateLimitKey, RouteAuth } from '../plugin.js';
 import { clientIpOf, resolveClientIp, type ProxyMatcher } from './client-ip.js';
 import { discardBody, hasBody } from './body-text.js';
 import { readJsonBody } from './json-body.js';
+import { rawHeaderValues } from './raw-headers.js';
 import { STATE_KEY, getRequestState, type W3kitRequestState } from './request-state.js';
 import { compileValidator, parseParts, type PartValidator } from './validation.js';
 import { wireFormats, type WireFormat } from './wire-formats.js';
@@ -67,7 +68,7 @@ export function serveEndpoint(container: AwilixContainer<KitServices>, logger: L
   const writeAccessLine = accessLog(logger);
   const close = (ctx: Context, requestId: string, started: number): void => {
     guardHtml(ctx);
-    writeAccessLine(requestId, ctx.req.method ?? '', redactUrl(ctx.originalUrl), ctx.res.statusCode, Math.round((performance.now() - started) * 10) / 10);
+    writeAccessLine(requestId, ctx.req.method ?? '', redactUrl(ctx.originalUrl), ctx.res.statusCode, performance.now() - started);
   };
   const nested = async (ctx: Context): Promise<void> => {
     try {
@@ -79,8 +80,9 @@ export function serveEndpoint(container: AwilixContainer<KitServices>, logger: L
   return (ctx: Context) => {
     // a host router that runs two kit layers for one request (a nested mount): the first opened it
     if (getRequestState(ctx)) return nested(ctx);
-    const given = ctx.req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : random.uuid();
+    // one well-formed id, kept; none, two, or a malformed one: a new one
+    const given = rawHeaderValues(ctx.req, 'x-request-id');
+    const requestId = given?.length === 1 && REQUEST_ID.test(given[0]!) ? given[0]! : random.uuid();
     (ctx.state as Record<string, unknown>)[STATE_KEY] = new RequestState(requestId, ctx, container, logger, edge.proxies);
     setEdgeHeaders(ctx, requestId, edge);
     const started = performance.now();
