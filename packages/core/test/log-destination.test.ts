@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import fs, { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,6 +176,45 @@ describe('core buffered log destination (hz3): bufferBytes, flushIntervalMs, flu
       .filter(Boolean)
       .map((line) => (JSON.parse(line) as Record<string, unknown>)['msg']);
     assert.deepEqual(written, messages);
+  });
+
+  it('writes whole lines, at most bufferBytes at a time (a pipe write of 4096 is atomic), a longer line alone', () => {
+    const file = join(dir, 'sizes.log');
+    const fd = openSync(file, 'a');
+    const writes: number[] = [];
+    const realWriteSync = fs.writeSync;
+    // the destination's named import of writeSync follows the builtin once synced
+    fs.writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
+      const written = realWriteSync(...args);
+      if (args[0] === fd) writes.push(written);
+      return written;
+    }) as typeof fs.writeSync;
+    syncBuiltinESMExports();
+    try {
+      const logger = createLogger({ level: 'info', destination: fd, bufferBytes: 4096, flushIntervalMs: 600_000 });
+      const messages = Array.from({ length: 120 }, (_, i) => (i === 60 ? 'L'.repeat(6000) : `${i} ${'\u00e9x'.repeat((i * 37) % 200)}`));
+      for (const msg of messages) logger.info(msg);
+      logger.flush();
+      const text = fileText(file);
+      assert.deepEqual(
+        text
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => (JSON.parse(line) as Record<string, unknown>)['msg']),
+        messages,
+      );
+      assert.equal(
+        writes.reduce((a, b) => a + b, 0),
+        Buffer.byteLength(text),
+      );
+      const long = writes.filter((bytes) => bytes > 4096);
+      assert.equal(long.length, 1, `one write past 4096, the long line's: ${writes.join(' ')}`);
+      assert.ok(writes.length >= 8, `written in pieces: ${writes.join(' ')}`);
+    } finally {
+      fs.writeSync = realWriteSync;
+      syncBuiltinESMExports();
+      closeSync(fd);
+    }
   });
 
   it('a full non-blocking pipe is waited for, and a short write goes on with the rest: every byte arrives, in order', async () => {

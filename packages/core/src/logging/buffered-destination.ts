@@ -12,7 +12,9 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 /**
  * Log lines held in memory and written to `dest` synchronously, one write per `bufferBytes` of
  * lines (and whatever is held every `flushIntervalMs`, so a quiet server's lines still appear),
- * instead of one write per line.
+ * instead of one write per line. A write holds whole lines and at most `bufferBytes` of them (a
+ * longer line goes alone): at the default, 4096, each write to a pipe is atomic (PIPE_BUF), so
+ * the lines of processes sharing one stdout (cluster workers) never interleave.
  *
  * A line is encoded into the held bytes as it comes, while the string is fresh in the CPU's
  * cache. Held as one string instead (appended lines, flattened when written), the write
@@ -62,8 +64,16 @@ export class BufferedDestination implements DestinationStream {
       this.flush();
       if (line.length * 3 > this.#held.length) return this.#writeOut(Buffer.from(line));
     }
-    this.#used += this.#held.write(line, this.#used);
-    if (this.#used >= this.#bufferBytes) this.flush();
+    const start = this.#used;
+    this.#used += this.#held.write(line, start);
+    if (this.#used < this.#bufferBytes) return;
+    if (this.#used === this.#bufferBytes || start === 0) return this.flush();
+    // past bufferBytes: what was held goes now, and the line waits at the front of the buffer
+    const end = this.#used;
+    this.#used = 0;
+    this.#writeOut(this.#held.subarray(0, start));
+    this.#held.copyWithin(0, start, end);
+    this.#used = end - start;
   }
 
   /** Writes what is held, now (pino's `logger.flush(cb)` calls this); an error goes to `done` when given, else it is thrown. */
