@@ -162,7 +162,11 @@ interface BucketRouter {
 const isUnder = ({ prefix, below }: BucketRouter, path: string) => prefix === '' || path === prefix || path.startsWith(below);
 
 /** The Router of the longest base path `path` is under (they are sorted longest first), as `dispatch` picks it. */
-const routerFor = (routers: readonly BucketRouter[], path: string) => routers.find((router) => isUnder(router, path));
+function routerFor(routers: readonly BucketRouter[], path: string): BucketRouter | undefined {
+  // a loop, not routers.find: this runs for every request whose path is not an exact one, and find's callback would be a closure each time
+  for (const router of routers) if (isUnder(router, path)) return router;
+  return undefined;
+}
 
 const isStaticPath = (path: string) => !/[:*{]/.test(path);
 
