@@ -74,7 +74,7 @@ export function serveEndpoint(container: AwilixContainer<KitServices>, logger: L
     try {
       await endpoint(ctx);
     } catch (error) {
-      renderError(ctx, format, error);
+      renderError(ctx, format, error, logger);
     }
   };
   return (ctx: Context) => {
@@ -90,7 +90,7 @@ export function serveEndpoint(container: AwilixContainer<KitServices>, logger: L
     try {
       outcome = endpoint(ctx);
     } catch (error) {
-      renderError(ctx, format, error);
+      renderError(ctx, format, error, logger);
       return close(ctx, requestId, started);
     }
     // an endpoint that did not wait (/healthz) is done now: no promise, no microtask for it
@@ -98,7 +98,7 @@ export function serveEndpoint(container: AwilixContainer<KitServices>, logger: L
     return outcome.then(
       () => close(ctx, requestId, started),
       (error: unknown) => {
-        renderError(ctx, format, error);
+        renderError(ctx, format, error, logger);
         close(ctx, requestId, started);
       },
     );
@@ -157,12 +157,14 @@ function classify(error: unknown): KitError | null {
 }
 
 /** The one place errors become responses, in the wire format of the endpoint's group. */
-function renderError(ctx: Context, format: WireFormat, error: unknown): void {
+function renderError(ctx: Context, format: WireFormat, error: unknown, logger: Logger): void {
   const state = getRequestState(ctx);
   let kitError = classify(error);
   if (kitError?.status === 503) state?.log.warn({ err: error }, 'database unavailable');
-  // a client error's cause (what a library threw or said) is for the log, at debug, never for the body
-  else if (kitError && kitError.status < 500 && kitError.cause !== undefined) state?.log.debug({ err: kitError.cause, code: kitError.code }, 'client error: its cause');
+  // a client error's cause (what a library threw or said) is for the log, at debug, never for the
+  // body; asked of the root logger first, so a 4xx makes no request logger when debug is off
+  else if (kitError && kitError.status < 500 && kitError.cause !== undefined && logger.isLevelEnabled('debug'))
+    state?.log.debug({ err: kitError.cause, code: kitError.code }, 'client error: its cause');
   if (!kitError) {
     state?.log.error({ err: error }, 'unexpected error');
     ctx.app.emit('error', error, ctx);
