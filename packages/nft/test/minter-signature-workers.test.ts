@@ -4,9 +4,9 @@
 // for many mints at once; the signer is the minter whatever instance or worker signed.
 import assert from 'node:assert/strict';
 import { testDatabases } from '@w3kit/core/testing';
-import { canonicalJson, recoverMinter } from '@w3kit/nft';
-import { keccak256, toUtf8Bytes, verifyTypedData, Wallet } from 'ethers';
-import { type Actor, DOCUMENTED_DOMAIN as DOMAIN, DOCUMENTED_TYPES as TYPES, endUser, mint, organization, servedNftKit, staticMetadata } from './support.js';
+import { recoverMinter } from '@w3kit/nft';
+import { verifyTypedData, Wallet } from 'ethers';
+import { type Actor, DOCUMENTED_DOMAIN as DOMAIN, DOCUMENTED_TYPES as TYPES, endUser, mint, organization, servedNftKit, signedFacts, staticMetadata } from './support.js';
 
 for (const kind of testDatabases()) {
   describe(kind, () => {
@@ -42,13 +42,7 @@ for (const kind of testDatabases()) {
         );
         for (const [i, t] of tokens.entries()) {
           const minter = minters[i % 3]!;
-          const facts = {
-            tokenId: t.token_id,
-            holder: String(t['holder_id_wallet_address']),
-            minter: String(t['minter_id_wallet_address']),
-            metadataHash: keccak256(toUtf8Bytes(canonicalJson(t['metadata']))),
-            createdAt: String(t['created_at']),
-          };
+          const facts = signedFacts(t);
           assert.equal(facts.minter, minter.address);
           const signature = String(t['minter_digital_signature']);
           assert.equal(signature, await new Wallet(await keyOf(minter)).signTypedData(DOMAIN, TYPES, facts), `token ${i}`);

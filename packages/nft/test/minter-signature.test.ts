@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { testDatabases } from '@w3kit/core/testing';
 import { canonicalJson, metadataHash, mintTypedData, recoverMinter } from '@w3kit/nft';
-import { computeAddress, keccak256, toUtf8Bytes, TypedDataEncoder, verifyTypedData, Wallet } from 'ethers';
+import { keccak256, toUtf8Bytes, TypedDataEncoder, verifyTypedData, Wallet } from 'ethers';
 import request from 'supertest';
-import { type Actor, DOCUMENTED_DOMAIN, DOCUMENTED_TYPES, endUser, mint, organization, servedNftKit, staticMetadata } from './support.js';
+import { type Actor, addressOfJwk, DOCUMENTED_DOMAIN, DOCUMENTED_TYPES, endUser, mint, organization, servedNftKit, signedFacts, staticMetadata } from './support.js';
 
 // The vector. The key is the first well-known Hardhat/Anvil test account (public, never funded).
 const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -79,15 +79,8 @@ for (const kind of testDatabases()) {
         const reversed = Object.fromEntries(Object.entries(staticMetadata()).reverse());
         const t = await mint(served.app, minter, holder, { metadata: { static: reversed, dynamic: METADATA.dynamic } });
         const info = (await request(served.app.callback()).get(`/rest/v1/account/id_wallet/${minter.address}/public_info`).set('authorization', reader.bearer)).body.result;
-        const jwk = info.id_wallet_public_key_jwk as { x: string; y: string };
-        const organizationAddress = computeAddress(`0x04${Buffer.from(jwk.x, 'base64url').toString('hex')}${Buffer.from(jwk.y, 'base64url').toString('hex')}`);
-        const facts = {
-          tokenId: t.token_id,
-          holder: String(t['holder_id_wallet_address']),
-          minter: String(t['minter_id_wallet_address']),
-          metadataHash: keccak256(toUtf8Bytes(canonicalJson(t['metadata']))),
-          createdAt: String(t['created_at']),
-        };
+        const organizationAddress = addressOfJwk(info.id_wallet_public_key_jwk);
+        const facts = signedFacts(t);
         const signature = String(t['minter_digital_signature']);
         assert.equal(verifyTypedData(DOCUMENTED_DOMAIN, DOCUMENTED_TYPES, facts, signature), organizationAddress);
         assert.equal(facts.minter, organizationAddress);

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import type { Kit } from '@w3kit/core';
 import { createManualClock, createTestDatabase, mountedApp, testDatabases, type KitMount, type TestApp, type TestDatabase } from '@w3kit/core/testing';
 import { recoverMinter } from '@w3kit/nft';
-import { computeAddress } from 'ethers';
 import request from 'supertest';
 import { DynamicMetadata } from '../src/request-schemas.js';
-import { endUser, expectError, mint, nftKit, organization, staticMetadata, type Actor } from './support.js';
+import { addressOfJwk, endUser, expectError, mint, nftKit, organization, signedFacts, staticMetadata, type Actor } from './support.js';
 
 const DOMAIN = { name: 'w3kit NFT', chainId: 1 };
 
@@ -56,19 +55,10 @@ export function nftSuite(mount: KitMount): void {
         it('the minter signature verifies with ethers using only the organization’s public info', async () => {
           const t = await mint(app, minter, holder);
           const info = (await agent().get(`/rest/v1/account/id_wallet/${minter.address}/public_info`).set('authorization', otherUser.bearer)).body.result;
-          const jwk = info.id_wallet_public_key_jwk;
-          const publicKey = `0x04${Buffer.from(jwk.x, 'base64url').toString('hex')}${Buffer.from(jwk.y, 'base64url').toString('hex')}`;
-          const { keccak256, toUtf8Bytes } = await import('ethers');
-          const { canonicalJson } = await import('@w3kit/nft');
-          const facts = {
-            tokenId: t.token_id,
-            holder: String(t['holder_id_wallet_address']),
-            minter: info.id_wallet_address,
-            metadataHash: keccak256(toUtf8Bytes(canonicalJson(t['metadata']))),
-            createdAt: String(t['created_at']),
-          };
-          assert.equal(recoverMinter(DOMAIN, facts, String(t['minter_digital_signature'])), computeAddress(publicKey));
-          assert.notEqual(recoverMinter(DOMAIN, { ...facts, holder: otherUser.address }, String(t['minter_digital_signature'])), computeAddress(publicKey));
+          const facts = signedFacts(t, info.id_wallet_address);
+          const signer = addressOfJwk(info.id_wallet_public_key_jwk);
+          assert.equal(recoverMinter(DOMAIN, facts, String(t['minter_digital_signature'])), signer);
+          assert.notEqual(recoverMinter(DOMAIN, { ...facts, holder: otherUser.address }, String(t['minter_digital_signature'])), signer);
         });
 
         it('only an organization with a verified domain mints; the holder must be an end user', async () => {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { auth } from '@w3kit/auth';
 import { createKit, createLogger, type Kit } from '@w3kit/core';
 import { createTestDatabase, mountedApp, rootMount, type ManualClock, type TestApp, type TestDatabase, type TestDatabaseKind } from '@w3kit/core/testing';
-import { nft, type NftOptions } from '@w3kit/nft';
+import { canonicalJson, nft, type NftOptions } from '@w3kit/nft';
+import { computeAddress, keccak256, toUtf8Bytes } from 'ethers';
 import request from 'supertest';
 import { sampleStaticMetadata } from '@w3kit/nft/testing';
 
@@ -93,3 +94,23 @@ export const DOCUMENTED_TYPES = {
     { name: 'createdAt', type: 'string' },
   ],
 };
+
+/** The address of a wallet's public JWK (secp256k1), as `public_info` serves it, computed by ethers. */
+export function addressOfJwk(jwk: { x: string; y: string }): string {
+  return computeAddress(`0x04${Buffer.from(jwk.x, 'base64url').toString('hex')}${Buffer.from(jwk.y, 'base64url').toString('hex')}`);
+}
+
+/**
+ * The facts a minted token's `minter_digital_signature` covers (docs/nft.md, "Minter signature"),
+ * read off the token as served; the metadata hash is made by ethers (keccak256 of the canonical
+ * JSON). `minter` replaces the token's own minter address, e.g. with one read from `public_info`.
+ */
+export function signedFacts(token: { token_id: string; [key: string]: unknown }, minter = String(token['minter_id_wallet_address'])) {
+  return {
+    tokenId: token.token_id,
+    holder: String(token['holder_id_wallet_address']),
+    minter,
+    metadataHash: keccak256(toUtf8Bytes(canonicalJson(token['metadata']))),
+    createdAt: String(token['created_at']),
+  };
+}
