@@ -7,6 +7,6 @@ import { compare } from './lib/harness.js';
 export default async () => {
   const kit = { script: 'healthz-kit.ts', request: { path: '/healthz' } };
   await compare({ name: 'healthz', kit, baseline: { script: 'healthz-bare.ts', request: { path: '/healthz' } } });
-  await compare({ name: 'healthz-router-headers', kit, baseline: { script: 'healthz-router-headers.ts', request: { path: '/healthz' } } });
+  await compare({ name: 'healthz-router-headers', kit, baseline: { script: 'healthz-router.ts', env: { BENCH_KIT_HEADERS: '1' }, request: { path: '/healthz' } } });
   return compare({ name: 'healthz-router', kit, baseline: { script: 'healthz-router.ts', request: { path: '/healthz' } }, target: 0.85 });
 };
