@@ -93,6 +93,41 @@ describe('core access line (hz3): the fields and redaction of pino, written by h
     }
   });
 
+  it("through the kit's buffered destination, where it is encoded as bytes, is pino's line too: awkward values, odd request ids, a line longer than the buffer", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'w3kit-access-'));
+    try {
+      const file = join(dir, 'access.log');
+      // a small buffer: lines are held, written out and moved to its front many times over
+      const logger = createLogger({ level: 'info', name: 'w3kit', destination: file, bufferBytes: 512, flushIntervalMs: 600_000 });
+      const write = accessLog(logger);
+      const urls = ['/healthz', '/v2/things/7?pageNum=2', '/caf\u00e9?q=\u{1f600}', '/a"b\\c', '/back\\slash', '/tab\there\u0001', '/\u2028line', `/${'m'.repeat(1500)}`, `/${'long'.repeat(4000)}`];
+      const requestIds = ['4a89059b-1685-4f05-9b86-1a732e6dd415', 'caller.id:7_x-y', 'q"uote'];
+      const durations = [0, 0.04, 0.05, 0.1, 0.95, 1, 9.96, 12.34, 99.95, 100, 1234.56, 65432.1];
+      const statuses = [200, 404, 503];
+      const expected: string[] = [];
+      for (const url of urls)
+        for (const reqId of requestIds)
+          for (const [i, ms] of durations.entries()) {
+            const status = statuses[i % statuses.length]!;
+            write(reqId, 'GET', url, status, ms);
+            logger.info({ reqId, method: 'GET', url, status, ms: Math.round(ms * 10) / 10 }, 'request');
+            expected.push(`${reqId} ${url.slice(0, 20)} ${ms}`);
+          }
+      const before = Date.now();
+      write('last', 'DELETE', '/x', 204, 3);
+      logger.flush();
+      const lines = fileText(file).split('\n').filter(Boolean);
+      assert.equal(lines.length, expected.length * 2 + 1, 'every line, whole');
+      const withoutTime = (text: string) => text.replace(/"time":\d+/, '"time":0');
+      for (const [i, label] of expected.entries()) assert.equal(withoutTime(lines[2 * i]!), withoutTime(lines[2 * i + 1]!), label);
+      const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+      assert.deepEqual([last['reqId'], last['method'], last['url'], last['status'], last['ms']], ['last', 'DELETE', '/x', 204, 3]);
+      assert.ok(Math.abs(Number(last['time']) - before) < 1000, `the time is now: ${String(last['time'])}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is not written while the logger is above info, and is again once it is back', async () => {
     const { lines, stream } = rawLines();
     const logger = createLogger({ level: 'warn' }, stream);
@@ -193,15 +228,25 @@ describe('core buffered log destination (hz3): bufferBytes, flushIntervalMs, flu
     try {
       const logger = createLogger({ level: 'info', destination: fd, bufferBytes: 4096, flushIntervalMs: 600_000 });
       const messages = Array.from({ length: 120 }, (_, i) => (i === 60 ? 'L'.repeat(6000) : `${i} ${'\u00e9x'.repeat((i * 37) % 200)}`));
-      for (const msg of messages) logger.info(msg);
+      // access lines between them: encoded as bytes into the same held buffer
+      const access = accessLog(logger);
+      for (const [i, msg] of messages.entries()) {
+        logger.info(msg);
+        access(`req-${i}`, 'GET', `/things/${'p'.repeat((i * 53) % 300)}`, 200, i);
+      }
       logger.flush();
       const text = fileText(file);
+      const fields = text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       assert.deepEqual(
-        text
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => (JSON.parse(line) as Record<string, unknown>)['msg']),
-        messages,
+        fields.map((line) => line['msg']),
+        messages.flatMap((msg) => [msg, 'request']),
+      );
+      assert.deepEqual(
+        fields.filter((line) => line['msg'] === 'request').map((line) => line['reqId']),
+        messages.map((_, i) => `req-${i}`),
       );
       assert.equal(
         writes.reduce((a, b) => a + b, 0),

@@ -60,16 +60,37 @@ export class BufferedDestination implements DestinationStream {
   write(line: string): void {
     if (this.#broken) return;
     // a UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4)
-    if (this.#used + line.length * 3 > this.#held.length) {
+    const at = this.reserve(line.length * 3);
+    if (at < 0) return this.#writeOut(Buffer.from(line));
+    this.commit(at + this.#held.write(line, at));
+  }
+
+  /** The held bytes, for a line its writer encodes into them itself (see `reserve`). */
+  get bytes(): Buffer {
+    return this.#held;
+  }
+
+  /**
+   * Where a line of at most `maxBytes` may be put into `bytes` by its writer, who then hands
+   * its end to `commit` — a line of known fields (the access line) is encoded straight into the
+   * held bytes, with no string made of it. What is held is written first when the line would
+   * not fit after it; -1 when no line that long fits at all (write it as a string).
+   */
+  reserve(maxBytes: number): number {
+    if (this.#used + maxBytes > this.#held.length) {
       this.flush();
-      if (line.length * 3 > this.#held.length) return this.#writeOut(Buffer.from(line));
+      if (maxBytes > this.#held.length) return -1;
     }
+    return this.#used;
+  }
+
+  /** Holds the line put into `bytes` from `reserve`'s offset to `end`, and writes out what is held once it reaches `bufferBytes`. */
+  commit(end: number): void {
     const start = this.#used;
-    this.#used += this.#held.write(line, start);
-    if (this.#used < this.#bufferBytes) return;
-    if (this.#used === this.#bufferBytes || start === 0) return this.flush();
+    this.#used = end;
+    if (end < this.#bufferBytes) return;
+    if (end === this.#bufferBytes || start === 0) return this.flush();
     // past bufferBytes: what was held goes now, and the line waits at the front of the buffer
-    const end = this.#used;
     this.#used = 0;
     this.#writeOut(this.#held.subarray(0, start));
     this.#held.copyWithin(0, start, end);
