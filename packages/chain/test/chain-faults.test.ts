@@ -171,20 +171,25 @@ for (const kind of testDatabases()) {
             const job = await mintJob(kit, token.token_id);
             return job.txHashes.length === 1 ? job : null;
           });
-          const bumped = await until('a bump', async () => {
+          // the kit bumps again every stuckAfterMs while the pool holds it: the job's newest
+          // hash and the pool's transaction are read together, until they agree
+          const { bumped, replacement } = await until('a bump in the pool', async () => {
             const job = await mintJob(kit, token.token_id);
-            return job.txHashes.length >= 2 ? job : null;
+            if (job.txHashes.length < 2) return null;
+            const transaction = await fixture.provider.getTransaction(job.txHashes.at(-1)!);
+            return transaction ? { bumped: job, replacement: transaction } : null;
           });
           assert.equal(bumped.txHashes[0], first.txHash);
           // the pool holds the replacement: same nonce, both fees up by at least the bump
-          const replacement = await fixture.provider.getTransaction(bumped.txHashes[1]!);
-          assert.equal(replacement!.nonce, first.nonce);
-          assert.ok(replacement!.maxPriorityFeePerGas! >= (first.priorityFee! * 120n) / 100n);
-          assert.ok(replacement!.maxFeePerGas! >= (first.maxFee! * 120n) / 100n);
+          assert.equal(replacement.nonce, first.nonce);
+          assert.ok(replacement.maxPriorityFeePerGas! >= (first.priorityFee! * 120n) / 100n);
+          assert.ok(replacement.maxFeePerGas! >= (first.maxFee! * 120n) / 100n);
           assert.equal(await fixture.provider.getTransaction(first.txHash!), null, 'the first one was replaced');
           await fixture.anvil.rpc('evm_mine');
           const confirmed = await jobReaches(kit, token.token_id, 'confirmed');
-          assert.ok(bumped.txHashes.slice(1).includes(confirmed.txHash!), 'a bumped transaction was mined');
+          assert.notEqual(confirmed.txHash, first.txHash, 'a bumped transaction was mined, not the first');
+          assert.ok(confirmed.txHashes.slice(1).includes(confirmed.txHash!), 'the mined one is among the bumps');
+          assert.equal(confirmed.nonce, first.nonce);
         } finally {
           await fixture.anvil.rpc('evm_setAutomine', [true]);
         }
