@@ -110,6 +110,10 @@ describe('security: sessions across the kit', () => {
         const again = cli('keys', 'retire', oldKid);
         assert.equal(again.status, 1);
         assert.match(again.stderr, /^w3kit: no unretired signing key has kid /);
+        // a kid is base64url: one in 64 begins with "-", and is a kid, not an option
+        const dashed = cli('keys', 'retire', '-Xnot-a-kid');
+        assert.equal(dashed.status, 1, dashed.stderr);
+        assert.match(dashed.stderr, /^w3kit: no unretired signing key has kid -Xnot-a-kid/);
         const signing = cli('keys', 'retire', newKid);
         assert.equal(signing.status, 1);
         assert.match(signing.stderr, /signs new tokens: rotate first/);

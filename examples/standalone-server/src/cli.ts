@@ -218,8 +218,8 @@ const commands: Record<string, Command> = {
       }));
     },
     async retire(args) {
-      const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
-      const [kid, ...extra] = positionals;
+      // no options: every argument is the kid, which may begin with "-" (a JWK thumbprint is base64url, one in 64 does)
+      const [kid, ...extra] = args[0] === '--' ? args.slice(1) : args;
       if (!kid || extra.length > 0) throw new UsageError('keys retire needs exactly one <kid> (see /.well-known/jwks.json)');
       await withKit(async (kit) => {
         // A kid names a key of the kit's access tokens or of the OpenID provider (see /oidc/jwks).
